@@ -1,0 +1,90 @@
+//! Errors of the importers: every one names the format tried and, where it can, the position.
+
+use std::fmt;
+
+/// Where in the input a problem was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Position {
+    pub line: Option<u64>,
+    pub column: Option<u64>,
+    /// Byte offset in the (decoded) input.
+    pub byte: Option<u64>,
+}
+
+impl Position {
+    pub fn line_column(line: u64, column: u64) -> Position {
+        Position { line: Some(line), column: Some(column), byte: None }
+    }
+
+    pub fn byte(offset: u64) -> Position {
+        Position { byte: Some(offset), ..Position::default() }
+    }
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column, self.byte) {
+            (Some(l), Some(c), _) => write!(f, "line {l}, column {c}"),
+            (Some(l), None, _) => write!(f, "line {l}"),
+            (None, _, Some(b)) => write!(f, "byte {b}"),
+            _ => f.write_str("unknown position"),
+        }
+    }
+}
+
+/// The error a consumer of findings (the store) may return to stop an import.
+pub type SinkError = Box<dyn std::error::Error + Send + Sync>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The input is empty or only white space.
+    #[error("the file is empty")]
+    Empty,
+    /// No importer recognizes the content.
+    #[error("not a recognized scanner report (run `scanledger formats` for the list); it starts with: {start:?}")]
+    Unrecognized { start: String },
+    /// The format was named explicitly but does not exist.
+    #[error("unknown format {0:?} (run `scanledger formats` for the list)")]
+    UnknownFormat(String),
+    /// The content is not valid for the format.
+    #[error("{format}: {message} at {position}")]
+    Malformed {
+        format: &'static str,
+        position: Position,
+        message: String,
+    },
+    /// Reading the input failed.
+    #[error("reading the input: {0}")]
+    Io(#[from] std::io::Error),
+    /// The consumer of the findings stopped the import.
+    #[error("{0}")]
+    Sink(SinkError),
+}
+
+impl ImportError {
+    /// A malformed-input error for `format` at `position`.
+    pub fn malformed(format: &'static str, position: Position, message: impl Into<String>) -> Self {
+        ImportError::Malformed { format, position, message: message.into() }
+    }
+
+    /// Converts a serde_json error, keeping its line and column. I/O errors stay I/O errors
+    /// and consumer errors raised from inside a streaming visitor come back unchanged.
+    pub fn from_json(format: &'static str, err: serde_json::Error) -> Self {
+        if err.is_io() {
+            return ImportError::Io(std::io::Error::other(err.to_string()));
+        }
+        let position = Position::line_column(err.line() as u64, err.column() as u64);
+        // serde_json appends " at line X column Y" to custom messages; keep ours clean.
+        let text = err.to_string();
+        let message = match text.rfind(" at line ") {
+            Some(i) => text[..i].to_string(),
+            None => text,
+        };
+        let message = if err.is_eof() {
+            format!("unexpected end of input (truncated file?): {message}")
+        } else {
+            message
+        };
+        ImportError::Malformed { format, position, message }
+    }
+}

@@ -1,0 +1,212 @@
+//! The normalized finding: the one record every importer produces (PRODUCT.md, "Normalized finding").
+
+use serde::{Deserialize, Serialize};
+
+/// What sort of problem a finding is. Kinds are how users filter (for example keep `code`
+/// smells out of a gate), so every importer must pick one deliberately.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A known vulnerability (CVE, GHSA, ...) in a package.
+    Vulnerability,
+    /// Infrastructure-as-code or cloud configuration.
+    Misconfiguration,
+    /// Static analysis of source code (SAST, quality).
+    Code,
+    /// Dynamic web application scanning (DAST).
+    Web,
+    /// A leaked credential.
+    Secret,
+    /// A license of a dependency.
+    License,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 6] = [
+        Kind::Vulnerability,
+        Kind::Misconfiguration,
+        Kind::Code,
+        Kind::Web,
+        Kind::Secret,
+        Kind::License,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Vulnerability => "vulnerability",
+            Kind::Misconfiguration => "misconfiguration",
+            Kind::Code => "code",
+            Kind::Web => "web",
+            Kind::Secret => "secret",
+            Kind::License => "license",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Our severity scale, ordered from least to most severe so that `>=` means "at least as bad".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Unknown,
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    /// Most severe first: the order of columns in summaries.
+    pub const DESCENDING: [Severity; 6] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+        Severity::Unknown,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Unknown => "unknown",
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    /// Parses our own names (case-insensitive). Tool-specific names are mapped by each importer.
+    pub fn parse(s: &str) -> Option<Severity> {
+        let lower = s.trim().to_ascii_lowercase();
+        Severity::DESCENDING
+            .into_iter()
+            .find(|sev| sev.as_str() == lower)
+    }
+
+    /// The ordinal used for sorting and threshold comparisons in the store (0 = unknown).
+    pub fn rank(self) -> i16 {
+        self as i16
+    }
+
+    pub fn from_rank(rank: i16) -> Severity {
+        match rank {
+            5 => Severity::Critical,
+            4 => Severity::High,
+            3 => Severity::Medium,
+            2 => Severity::Low,
+            1 => Severity::Info,
+            _ => Severity::Unknown,
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One CVSS assessment: v3.x and v4.0 both occur, sometimes in the same finding.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cvss {
+    /// `"2.0"`, `"3.0"`, `"3.1"` or `"4.0"`.
+    pub version: String,
+    pub vector: Option<String>,
+    pub score: Option<f64>,
+    /// Where the assessment comes from (`nvd`, `ghsa`, a vendor), when the tool says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// The package a finding is about.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Component {
+    pub name: Option<String>,
+    pub version: Option<String>,
+    /// Package URL with version, when the tool gives one or it can be derived without guessing.
+    pub purl: Option<String>,
+    pub fixed_version: Option<String>,
+}
+
+impl Component {
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none() && self.version.is_none() && self.purl.is_none()
+    }
+}
+
+/// Where a finding is. Only the fields that apply are set.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Location {
+    /// What the tool scanned inside the report: a Trivy result target, an image, a host.
+    pub target: Option<String>,
+    pub file: Option<String>,
+    pub line_start: Option<i64>,
+    pub line_end: Option<i64>,
+    /// An infrastructure address (`aws_s3_bucket.logs`) or Kubernetes object (`default/Deployment/web`).
+    pub resource: Option<String>,
+    pub url: Option<String>,
+    pub parameter: Option<String>,
+    /// Container image layer digest.
+    pub layer: Option<String>,
+}
+
+/// A normalized finding as one importer saw it in one report (an occurrence, before storage).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Stable identity (see [`crate::fingerprint`]), hex SHA-256.
+    pub fingerprint: String,
+    pub kind: Kind,
+    pub rule_id: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub remediation: Option<String>,
+    pub severity: Severity,
+    /// The tool's own severity string, unchanged.
+    pub severity_original: Option<String>,
+    pub cvss: Vec<Cvss>,
+    pub cwe: Vec<String>,
+    pub aliases: Vec<String>,
+    pub references: Vec<String>,
+    pub component: Component,
+    pub location: Location,
+    /// The tool's own state of the finding (Trivy `Status`, SonarQube resolution, ...),
+    /// recorded next to ours and never mapped onto our triage state.
+    pub tool_status: Option<String>,
+}
+
+/// What a report says about the scan as a whole.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScanInfo {
+    /// Tool family: `trivy`, `tfsec`, `sonarqube`, ... (SARIF: the driver's name, lower-cased).
+    pub tool: String,
+    pub tool_version: Option<String>,
+    /// What was scanned: image name, repository path, URL.
+    pub target: Option<String>,
+    /// When the tool says the scan ran (RFC 3339 as the tool wrote it).
+    pub scanned_at: Option<String>,
+    /// Records that were skipped, and why (at most [`ScanInfo::MAX_WARNINGS`] are kept).
+    pub warnings: Vec<String>,
+}
+
+impl ScanInfo {
+    pub const MAX_WARNINGS: usize = 20;
+
+    /// Records a skipped record, keeping the list short.
+    pub fn warn(&mut self, message: impl Into<String>) {
+        if self.warnings.len() < Self::MAX_WARNINGS {
+            self.warnings.push(message.into());
+        }
+    }
+}

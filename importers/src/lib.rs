@@ -1,0 +1,99 @@
+//! # importers
+//!
+//! Scanner reports in, normalized [`Finding`]s out. One module per scanner format, all behind one
+//! [`Importer`] trait and one registry ([`all`]), with detection by content ([`detect`]).
+//!
+//! This crate is pure: it never touches a database, the network or the file system beyond the
+//! reader it is given, so it can be tested and fuzzed on bytes alone. It streams: findings go to
+//! a caller's sink one by one, so a 100,000-finding report never has to sit in memory twice.
+//!
+//! It is *not* where findings are deduplicated across scans, stored or triaged (that is the
+//! `schema` crate), nor where anything is rendered (the `reports` crate).
+
+pub mod error;
+pub mod finding;
+pub mod fingerprint;
+pub mod input;
+pub mod trivy;
+
+pub use error::{ImportError, Position, SinkError};
+pub use finding::{Component, Cvss, Finding, Kind, Location, ScanInfo, Severity};
+pub use fingerprint::{FINGERPRINT_VERSION, fingerprint};
+
+use std::io::Read;
+
+/// Where an importer sends each finding. Returning an error stops the import.
+pub type Sink<'a> = dyn FnMut(Finding) -> Result<(), SinkError> + 'a;
+
+/// One report format of one tool.
+pub trait Importer: Sync {
+    /// Stable format name, as shown by `scanledger formats` and stored with each scan
+    /// (`trivy-json`, `tfsec-json`, `sarif`, ...).
+    fn format(&self) -> &'static str;
+    /// The tool family this format belongs to (`trivy`, `tfsec`, ...). SARIF names the tool
+    /// per report, in [`ScanInfo::tool`].
+    fn tool(&self) -> &'static str;
+    /// One line for `scanledger formats`.
+    fn description(&self) -> &'static str;
+    /// Whether the first bytes (decoded, up to [`input::HEAD_LEN`]) look like this format.
+    fn detect(&self, head: &str) -> bool;
+    /// Parses the decoded input, sending each finding to `sink`.
+    fn import(&self, input: &mut dyn Read, sink: &mut Sink<'_>) -> Result<ScanInfo, ImportError>;
+}
+
+/// Every importer, in detection order: more specific formats before more general ones.
+pub fn all() -> &'static [&'static dyn Importer] {
+    &[&trivy::TrivyJson]
+}
+
+/// The importer for a format name.
+pub fn by_format(format: &str) -> Option<&'static dyn Importer> {
+    all().iter().copied().find(|i| i.format() == format)
+}
+
+/// The first importer that recognizes `head`.
+pub fn detect(head: &str) -> Option<&'static dyn Importer> {
+    all().iter().copied().find(|i| i.detect(head))
+}
+
+/// The result of [`import`].
+#[derive(Debug, Clone)]
+pub struct Imported {
+    pub format: &'static str,
+    pub info: ScanInfo,
+}
+
+/// Decodes `raw`, detects its format (or uses `format` when given) and streams its findings into
+/// `sink`.
+pub fn import(
+    raw: impl Read,
+    format: Option<&str>,
+    sink: &mut Sink<'_>,
+) -> Result<Imported, ImportError> {
+    let peeked = input::peek(raw)?;
+    let importer = match format {
+        Some(name) => by_format(name).ok_or_else(|| ImportError::UnknownFormat(name.to_string()))?,
+        None => {
+            let head = peeked.head_text();
+            detect(&head).ok_or_else(|| ImportError::Unrecognized {
+                start: input::start_of(&head),
+            })?
+        }
+    };
+    let mut reader = peeked.into_reader();
+    let info = importer.import(&mut reader, sink)?;
+    Ok(Imported { format: importer.format(), info })
+}
+
+/// Collects every finding of a report in memory: for tests and small files.
+pub fn import_to_vec(
+    raw: impl Read,
+    format: Option<&str>,
+) -> Result<(Imported, Vec<Finding>), ImportError> {
+    let mut findings = Vec::new();
+    let imported = import(raw, format, &mut |f| {
+        findings.push(f);
+        Ok(())
+    })?;
+    Ok((imported, findings))
+}

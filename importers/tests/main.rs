@@ -1,0 +1,5 @@
+//! The importers' single integration-test binary: every corpus file, snapshots, hostile input.
+
+mod corpus;
+mod hostile;
+mod trivy;
