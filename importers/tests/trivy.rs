@@ -1,5 +1,4 @@
 use crate::corpus;
-use importers::{Kind, Severity};
 
 /// Our count for every Trivy JSON file in the corpus, with DefectDojo's where they differ.
 const EXPECTED: &[(&str, usize)] = &[
