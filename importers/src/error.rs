@@ -13,11 +13,18 @@ pub struct Position {
 
 impl Position {
     pub fn line_column(line: u64, column: u64) -> Position {
-        Position { line: Some(line), column: Some(column), byte: None }
+        Position {
+            line: Some(line),
+            column: Some(column),
+            byte: None,
+        }
     }
 
     pub fn byte(offset: u64) -> Position {
-        Position { byte: Some(offset), ..Position::default() }
+        Position {
+            byte: Some(offset),
+            ..Position::default()
+        }
     }
 }
 
@@ -41,7 +48,9 @@ pub enum ImportError {
     #[error("the file is empty")]
     Empty,
     /// No importer recognizes the content.
-    #[error("not a recognized scanner report (run `scanledger formats` for the list); it starts with: {start:?}")]
+    #[error(
+        "not a recognized scanner report (run `scanledger formats` for the list); it starts with: {start:?}"
+    )]
     Unrecognized { start: String },
     /// The format was named explicitly but does not exist.
     #[error("unknown format {0:?} (run `scanledger formats` for the list)")]
@@ -64,7 +73,11 @@ pub enum ImportError {
 impl ImportError {
     /// A malformed-input error for `format` at `position`.
     pub fn malformed(format: &'static str, position: Position, message: impl Into<String>) -> Self {
-        ImportError::Malformed { format, position, message: message.into() }
+        ImportError::Malformed {
+            format,
+            position,
+            message: message.into(),
+        }
     }
 
     /// Converts a serde_json error, keeping its line and column. I/O errors stay I/O errors
@@ -85,6 +98,10 @@ impl ImportError {
         } else {
             message
         };
-        ImportError::Malformed { format, position, message }
+        ImportError::Malformed {
+            format,
+            position,
+            message,
+        }
     }
 }

@@ -168,6 +168,10 @@ pub struct Finding {
     /// Stable identity (see [`crate::fingerprint`]), hex SHA-256.
     pub fingerprint: String,
     pub kind: Kind,
+    /// A finer class within the kind, in the tool's terms, lower snake case: SonarQube's
+    /// `code_smell`, `bug`, `vulnerability`, `security_hotspot`; FOSSA's issue type. Filters and
+    /// policies can use it (for example: code smells never block).
+    pub category: Option<String>,
     pub rule_id: String,
     pub title: String,
     pub description: Option<String>,

@@ -69,7 +69,10 @@ mod tests {
             purl_without_version("pkg:maven/org.apache/tomcat@9.0#sub"),
             "pkg:maven/org.apache/tomcat"
         );
-        assert_eq!(purl_without_version("pkg:deb/debian/apt"), "pkg:deb/debian/apt");
+        assert_eq!(
+            purl_without_version("pkg:deb/debian/apt"),
+            "pkg:deb/debian/apt"
+        );
     }
 
     #[test]

@@ -25,7 +25,9 @@ pub fn peek<R: Read>(raw: R) -> Result<PeekedInput<impl Read>, ImportError> {
             .strip_bom(true)
             .build(raw);
         let mut head = Vec::with_capacity(HEAD_LEN);
-        (&mut decoded).take(HEAD_LEN as u64).read_to_end(&mut head)?;
+        (&mut decoded)
+            .take(HEAD_LEN as u64)
+            .read_to_end(&mut head)?;
         if head.iter().all(u8::is_ascii_whitespace) {
             // The head is all blank; anything after it decides.
             let mut probe = [0u8; 4096];
@@ -41,7 +43,10 @@ pub fn peek<R: Read>(raw: R) -> Result<PeekedInput<impl Read>, ImportError> {
                 }
             }
         }
-        Ok(PeekedInput { head, rest: decoded })
+        Ok(PeekedInput {
+            head,
+            rest: decoded,
+        })
     }
 }
 

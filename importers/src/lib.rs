@@ -72,7 +72,9 @@ pub fn import(
 ) -> Result<Imported, ImportError> {
     let peeked = input::peek(raw)?;
     let importer = match format {
-        Some(name) => by_format(name).ok_or_else(|| ImportError::UnknownFormat(name.to_string()))?,
+        Some(name) => {
+            by_format(name).ok_or_else(|| ImportError::UnknownFormat(name.to_string()))?
+        }
         None => {
             let head = peeked.head_text();
             detect(&head).ok_or_else(|| ImportError::Unrecognized {
@@ -82,7 +84,10 @@ pub fn import(
     };
     let mut reader = peeked.into_reader();
     let info = importer.import(&mut reader, sink)?;
-    Ok(Imported { format: importer.format(), info })
+    Ok(Imported {
+        format: importer.format(),
+        info,
+    })
 }
 
 /// Collects every finding of a report in memory: for tests and small files.

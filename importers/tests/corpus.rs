@@ -25,7 +25,12 @@ pub fn import(relative: &str) -> (Imported, Vec<Finding>) {
 pub fn files(folder: &str) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir().join(folder))
         .unwrap_or_else(|e| panic!("{folder}: {e}"))
-        .map(|e| e.expect("dir entry").file_name().to_string_lossy().into_owned())
+        .map(|e| {
+            e.expect("dir entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
     names.sort();
     names

@@ -10,7 +10,8 @@ use proptest::prelude::*;
 fn truncated_corpus_files_are_errors() {
     for folder in ["trivy", "trivy-0.76"] {
         for name in corpus::files(folder) {
-            let bytes = std::fs::read(corpus::dir().join(folder).join(&name)).expect("read corpus file");
+            let bytes =
+                std::fs::read(corpus::dir().join(folder).join(&name)).expect("read corpus file");
             let trimmed_len = bytes.trim_ascii_end().len();
             if trimmed_len < 8 {
                 continue; // `null`: nothing to cut.
@@ -18,7 +19,11 @@ fn truncated_corpus_files_are_errors() {
             for i in 1..=20 {
                 let cut = trimmed_len * i / 21;
                 let result = importers::import_to_vec(&bytes[..cut], None);
-                assert!(result.is_err(), "{folder}/{name} cut at {cut} of {} imported", bytes.len());
+                assert!(
+                    result.is_err(),
+                    "{folder}/{name} cut at {cut} of {} imported",
+                    bytes.len()
+                );
             }
         }
     }
@@ -41,7 +46,8 @@ fn unknown_content_is_unrecognized() {
 #[test]
 fn trivy_errors_name_format_and_position() {
     let input = br#"{"SchemaVersion": 2, "ArtifactName": "x", "Results": [{"Target": "t", "Vulnerabilities": [{"VulnerabilityID": 5}]}]}"#;
-    let err = importers::import_to_vec(&input[..], None).expect_err("number where a string belongs");
+    let err =
+        importers::import_to_vec(&input[..], None).expect_err("number where a string belongs");
     let text = err.to_string();
     assert!(text.starts_with("trivy-json: "), "{text}");
     assert!(text.contains("line 1, column"), "{text}");
@@ -67,7 +73,8 @@ fn utf16le_with_bom_imports_like_utf8() {
 
 #[test]
 fn deep_nesting_is_an_error_not_a_stack_overflow() {
-    let mut input = String::from(r#"{"SchemaVersion": 2, "Results": [{"Target": "t", "Packages": "#);
+    let mut input =
+        String::from(r#"{"SchemaVersion": 2, "Results": [{"Target": "t", "Packages": "#);
     input.push_str(&"[".repeat(100_000));
     assert!(importers::import_to_vec(input.as_bytes(), None).is_err());
 }

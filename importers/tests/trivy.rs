@@ -13,7 +13,10 @@ const EXPECTED: &[(&str, usize)] = &[
     ("trivy/issue_9333.json", 13),
     ("trivy/kubernetes.json", 20),
     ("trivy/kubernetes_fabricated_internal_duplicates.json", 13),
-    ("trivy/kubernetes_fabricated_internal_duplicates_subset.json", 5),
+    (
+        "trivy/kubernetes_fabricated_internal_duplicates_subset.json",
+        5,
+    ),
     ("trivy/kubernetes_fabricated_subset.json", 13),
     ("trivy/legacy_many_vulns.json", 93),
     ("trivy/legacy_no_vuln.json", 0),
@@ -42,7 +45,10 @@ fn every_corpus_file_imports_with_its_expected_count() {
         }
     }
     let expected: Vec<String> = EXPECTED.iter().map(|(f, _)| f.to_string()).collect();
-    assert_eq!(listed, expected, "every Trivy JSON file in the corpus has an expected count");
+    assert_eq!(
+        listed, expected,
+        "every Trivy JSON file in the corpus has an expected count"
+    );
     for (file, count) in EXPECTED {
         let (imported, findings) = corpus::import(file);
         assert_eq!(imported.format, "trivy-json", "{file}");

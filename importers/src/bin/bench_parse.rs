@@ -11,7 +11,10 @@ fn main() {
         eprintln!("usage: bench-parse FILE...");
         std::process::exit(2);
     }
-    println!("{:<60} {:>14} {:>10} {:>10} {:>9}", "file", "format", "MB", "findings", "MB/s");
+    println!(
+        "{:<60} {:>14} {:>10} {:>10} {:>9}",
+        "file", "format", "MB", "findings", "MB/s"
+    );
     for file in files {
         let bytes = match std::fs::read(&file) {
             Ok(b) => b,
@@ -41,7 +44,14 @@ fn main() {
             best = best.min(elapsed);
         }
         if let Some((format, count)) = summary {
-            println!("{:<60} {:>14} {:>10.1} {:>10} {:>9.0}", file, format, mb, count, mb / best);
+            println!(
+                "{:<60} {:>14} {:>10.1} {:>10} {:>9.0}",
+                file,
+                format,
+                mb,
+                count,
+                mb / best
+            );
         }
     }
 }

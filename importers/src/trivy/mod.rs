@@ -54,12 +54,21 @@ impl Importer for TrivyJson {
     }
 
     fn import(&self, input: &mut dyn Read, sink: &mut Sink<'_>) -> Result<ScanInfo, ImportError> {
-        let mut walker = Walker { sink, sink_error: None, info: ScanInfo { tool: "trivy".into(), ..ScanInfo::default() } };
+        let mut walker = Walker {
+            sink,
+            sink_error: None,
+            info: ScanInfo {
+                tool: "trivy".into(),
+                ..ScanInfo::default()
+            },
+        };
         let reader = std::io::BufReader::with_capacity(256 * 1024, input);
         let mut de = serde_json::Deserializer::from_reader(reader);
-        let outcome = ReportSeed { walker: &mut walker }
-            .deserialize(&mut de)
-            .and_then(|()| de.end());
+        let outcome = ReportSeed {
+            walker: &mut walker,
+        }
+        .deserialize(&mut de)
+        .and_then(|()| de.end());
         if let Some(err) = walker.sink_error.take() {
             return Err(ImportError::Sink(err));
         }
@@ -77,7 +86,10 @@ struct Walker<'a, 'b> {
 }
 
 impl Walker<'_, '_> {
-    fn emit<E: de::Error>(&mut self, converted: Result<Option<Finding>, &'static str>) -> Result<(), E> {
+    fn emit<E: de::Error>(
+        &mut self,
+        converted: Result<Option<Finding>, &'static str>,
+    ) -> Result<(), E> {
         match converted {
             Ok(Some(finding)) => (self.sink)(finding).map_err(|err| {
                 let msg = err.to_string();
@@ -118,7 +130,11 @@ impl<'de> Visitor<'de> for ReportSeed<'_, '_, '_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
         let base = ResultContext::default();
-        ResultsSeed { walker: self.walker, base: &base }.visit_seq(seq)
+        ResultsSeed {
+            walker: self.walker,
+            base: &base,
+        }
+        .visit_seq(seq)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
@@ -131,10 +147,15 @@ impl<'de> Visitor<'de> for ReportSeed<'_, '_, '_> {
                     let v: Option<RawTrivyVersion> = map.next_value()?;
                     self.walker.info.tool_version = v.and_then(|v| v.version);
                 }
-                "Results" => map.next_value_seed(ResultsSeed { walker: &mut *self.walker, base: &base })?,
+                "Results" => map.next_value_seed(ResultsSeed {
+                    walker: &mut *self.walker,
+                    base: &base,
+                })?,
                 // `Resources` (current k8s layout) and the older per-kind lists of resources.
                 "Resources" | "Vulnerabilities" | "Misconfigurations" => {
-                    map.next_value_seed(ResourcesSeed { walker: &mut *self.walker })?
+                    map.next_value_seed(ResourcesSeed {
+                        walker: &mut *self.walker,
+                    })?
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -178,7 +199,13 @@ impl<'de> Visitor<'de> for ResultsSeed<'_, '_, '_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element_seed(ResultSeed { walker: &mut *self.walker, base: self.base })?.is_some() {}
+        while seq
+            .next_element_seed(ResultSeed {
+                walker: &mut *self.walker,
+                base: self.base,
+            })?
+            .is_some()
+        {}
         Ok(())
     }
 }
@@ -215,7 +242,12 @@ impl<'de> Visitor<'de> for ResourcesSeed<'_, '_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element_seed(ResourceSeed { walker: &mut *self.walker })?.is_some() {}
+        while seq
+            .next_element_seed(ResourceSeed {
+                walker: &mut *self.walker,
+            })?
+            .is_some()
+        {}
         Ok(())
     }
 }
@@ -253,8 +285,14 @@ impl<'de> Visitor<'de> for ResourceSeed<'_, '_, '_> {
                         .map(Option::unwrap_or_default)
                         .collect::<Vec<_>>()
                         .join("/");
-                    let base = ResultContext { resource: Some(resource), ..ResultContext::default() };
-                    map.next_value_seed(ResultsSeed { walker: &mut *self.walker, base: &base })?;
+                    let base = ResultContext {
+                        resource: Some(resource),
+                        ..ResultContext::default()
+                    };
+                    map.next_value_seed(ResultsSeed {
+                        walker: &mut *self.walker,
+                        base: &base,
+                    })?;
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -395,7 +433,12 @@ where
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let RecordsSeed { walker, ctx, mut pending, convert } = self;
+        let RecordsSeed {
+            walker,
+            ctx,
+            mut pending,
+            convert,
+        } = self;
         while let Some(record) = seq.next_element::<T>()? {
             match pending.as_mut() {
                 Some(list) => list.push(record),

@@ -40,7 +40,10 @@ pub fn severity(original: Option<&str>) -> Severity {
 pub fn canonical_check_id(id: &str) -> String {
     let trimmed = id.trim();
     let bare = trimmed.strip_prefix("AVD-").unwrap_or(trimmed);
-    let letters: String = bare.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+    let letters: String = bare
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
     let rest = bare[letters.len()..].trim_start_matches('-');
     if letters.is_empty() || rest.is_empty() || !rest.chars().all(|c| c.is_ascii_digit()) {
         return trimmed.to_string();
@@ -84,7 +87,12 @@ fn pick_cvss(raw: &mut RawVulnerability) -> Vec<Cvss> {
             .v3_vector
             .as_deref()
             .map_or_else(|| "3.1".to_string(), |v| cvss_version(v, "3.1"));
-        out.push(Cvss { version, vector: entry.v3_vector, score: entry.v3_score, source: Some(key.clone()) });
+        out.push(Cvss {
+            version,
+            vector: entry.v3_vector,
+            score: entry.v3_score,
+            source: Some(key.clone()),
+        });
     }
     if entry.v40_vector.is_some() || entry.v40_score.is_some() {
         out.push(Cvss {
@@ -108,7 +116,10 @@ fn references(primary: Option<String>, more: Option<Vec<String>>) -> Vec<String>
 }
 
 /// A vulnerability record, or `None` (with the reason) when it names no advisory.
-pub fn vulnerability(mut raw: RawVulnerability, ctx: &ResultContext) -> Result<Option<Finding>, &'static str> {
+pub fn vulnerability(
+    mut raw: RawVulnerability,
+    ctx: &ResultContext,
+) -> Result<Option<Finding>, &'static str> {
     let Some(id) = non_empty(raw.vulnerability_id.take()) else {
         return Err("a vulnerability without VulnerabilityID");
     };
@@ -132,21 +143,33 @@ pub fn vulnerability(mut raw: RawVulnerability, ctx: &ResultContext) -> Result<O
         ],
     );
     let title = non_empty(raw.title.take()).unwrap_or_else(|| {
-        [Some(id.as_str()), pkg_name.as_deref(), raw.installed_version.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ")
+        [
+            Some(id.as_str()),
+            pkg_name.as_deref(),
+            raw.installed_version.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ")
     });
-    let layer = raw.layer.take().and_then(|l| non_empty(l.diff_id).or(non_empty(l.digest)));
+    let layer = raw
+        .layer
+        .take()
+        .and_then(|l| non_empty(l.diff_id).or(non_empty(l.digest)));
     Ok(Some(Finding {
         fingerprint: fp,
         kind: Kind::Vulnerability,
+        category: None,
         severity: severity(raw.severity.as_deref()),
         severity_original: raw.severity,
         title,
         description: non_empty(raw.description),
-        remediation: raw.fixed_version.as_ref().filter(|v| !v.is_empty()).map(|v| format!("Upgrade to {v}")),
+        remediation: raw
+            .fixed_version
+            .as_ref()
+            .filter(|v| !v.is_empty())
+            .map(|v| format!("Upgrade to {v}")),
         cvss,
         cwe: raw.cwe_ids.unwrap_or_default(),
         aliases: raw.vendor_ids.unwrap_or_default(),
@@ -170,7 +193,10 @@ pub fn vulnerability(mut raw: RawVulnerability, ctx: &ResultContext) -> Result<O
 }
 
 /// A misconfiguration: only `FAIL` results are findings (`PASS`, `EXCEPTION` are not).
-pub fn misconfiguration(raw: RawMisconfiguration, ctx: &ResultContext) -> Result<Option<Finding>, &'static str> {
+pub fn misconfiguration(
+    raw: RawMisconfiguration,
+    ctx: &ResultContext,
+) -> Result<Option<Finding>, &'static str> {
     let status = raw.status.as_deref().unwrap_or("FAIL");
     if !status.eq_ignore_ascii_case("FAIL") {
         return Ok(None);
@@ -202,6 +228,7 @@ pub fn misconfiguration(raw: RawMisconfiguration, ctx: &ResultContext) -> Result
     Ok(Some(Finding {
         fingerprint: fp,
         kind: Kind::Misconfiguration,
+        category: None,
         title: non_empty(raw.title).unwrap_or_else(|| display_id.clone()),
         rule_id: display_id,
         description,
@@ -229,7 +256,11 @@ pub fn secret(raw: RawSecret, ctx: &ResultContext) -> Result<Option<Finding>, &'
     let Some(rule) = non_empty(raw.rule_id) else {
         return Err("a secret without RuleID");
     };
-    let matched = raw.matched.as_deref().map(normalize_code_line).unwrap_or_default();
+    let matched = raw
+        .matched
+        .as_deref()
+        .map(normalize_code_line)
+        .unwrap_or_default();
     let fp = fingerprint(
         TOOL,
         Kind::Secret,
@@ -240,7 +271,9 @@ pub fn secret(raw: RawSecret, ctx: &ResultContext) -> Result<Option<Finding>, &'
             ctx.resource.as_deref().unwrap_or_default(),
         ],
     );
-    let what = non_empty(raw.title).or(non_empty(raw.category)).unwrap_or_else(|| rule.clone());
+    let what = non_empty(raw.title)
+        .or(non_empty(raw.category))
+        .unwrap_or_else(|| rule.clone());
     let title = match &ctx.target {
         Some(t) => format!("Secret detected in {t} - {what}"),
         None => format!("Secret detected - {what}"),
@@ -248,6 +281,7 @@ pub fn secret(raw: RawSecret, ctx: &ResultContext) -> Result<Option<Finding>, &'
     Ok(Some(Finding {
         fingerprint: fp,
         kind: Kind::Secret,
+        category: None,
         rule_id: rule,
         title,
         description: raw.matched.map(|m| format!("Match: {m}")),
@@ -282,17 +316,24 @@ pub fn license(raw: RawLicense, ctx: &ResultContext) -> Result<Option<Finding>, 
         TOOL,
         Kind::License,
         &name,
-        &[&owner, ctx.target.as_deref().unwrap_or_default(), ctx.resource.as_deref().unwrap_or_default()],
+        &[
+            &owner,
+            ctx.target.as_deref().unwrap_or_default(),
+            ctx.resource.as_deref().unwrap_or_default(),
+        ],
     );
     let category = non_empty(raw.category);
     Ok(Some(Finding {
         fingerprint: fp,
         kind: Kind::License,
+        category: None,
         title: match &pkg {
             Some(p) => format!("{name} license in {p}"),
             None => format!("{name} license in {owner}"),
         },
-        description: category.as_ref().map(|c| format!("License {name}, category {c}")),
+        description: category
+            .as_ref()
+            .map(|c| format!("License {name}, category {c}")),
         rule_id: name,
         remediation: None,
         severity: severity(raw.severity.as_deref()),
@@ -301,7 +342,10 @@ pub fn license(raw: RawLicense, ctx: &ResultContext) -> Result<Option<Finding>, 
         cwe: Vec::new(),
         aliases: Vec::new(),
         references: non_empty(raw.link).into_iter().collect(),
-        component: Component { name: pkg, ..Component::default() },
+        component: Component {
+            name: pkg,
+            ..Component::default()
+        },
         location: Location {
             target: ctx.target.clone(),
             file,
