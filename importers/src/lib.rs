@@ -14,6 +14,7 @@ pub mod error;
 pub mod finding;
 pub mod fingerprint;
 pub mod input;
+pub mod synthetic;
 pub mod trivy;
 
 pub use error::{ImportError, Position, SinkError};

@@ -1,0 +1,262 @@
+//! Read-only verbs: projects, releases, scans, findings, diff, raw, formats.
+
+use crate::Outcome;
+use crate::args::{
+    DiffArgs, FindingsArgs, ListArgs, OutputFormat, RawArgs, ReleaseArgs, ReleasesArgs,
+};
+use crate::output::{self, opt};
+use anyhow::Context;
+use schema::{FindingFilter, Store, ViewFinding};
+
+pub fn projects(store: &Store, args: &ListArgs) -> anyhow::Result<Outcome> {
+    let projects = store.projects()?;
+    let headers = ["project", "releases", "latest release", "created"];
+    let rows = projects
+        .iter()
+        .map(|p| {
+            vec![
+                p.name.clone(),
+                p.releases.to_string(),
+                opt(&p.latest_release),
+                p.created_at.format("%Y-%m-%d %H:%M").to_string(),
+            ]
+        })
+        .collect();
+    emit(args.format, &projects, &headers, rows)
+}
+
+pub fn releases(store: &Store, args: &ReleasesArgs) -> anyhow::Result<Outcome> {
+    let releases = store.releases(&args.project)?;
+    let headers = ["release", "scans", "sealed", "created"];
+    let rows = releases
+        .iter()
+        .map(|r| {
+            vec![
+                r.name.clone(),
+                r.scans.to_string(),
+                if r.sealed { "yes" } else { "no" }.into(),
+                r.created_at.format("%Y-%m-%d %H:%M").to_string(),
+            ]
+        })
+        .collect();
+    emit(args.format, &releases, &headers, rows)
+}
+
+pub fn scans(store: &Store, args: &ReleaseArgs) -> anyhow::Result<Outcome> {
+    let scans = store.scans(&args.project, &args.release)?;
+    let headers = [
+        "scan", "tool", "format", "label", "target", "findings", "uploaded", "sha256", "current",
+    ];
+    let rows = scans
+        .iter()
+        .map(|s| {
+            vec![
+                s.id.to_string(),
+                s.tool.clone(),
+                s.format.clone(),
+                s.label.clone(),
+                opt(&s.target),
+                s.findings.to_string(),
+                s.uploaded_at.format("%Y-%m-%d %H:%M").to_string(),
+                s.sha256.clone(),
+                if s.superseded { "superseded" } else { "yes" }.into(),
+            ]
+        })
+        .collect();
+    emit(args.format, &scans, &headers, rows)
+}
+
+const FINDING_HEADERS: [&str; 12] = [
+    "severity",
+    "kind",
+    "tool",
+    "rule_id",
+    "title",
+    "status",
+    "tool_status",
+    "component",
+    "version",
+    "fixed_version",
+    "location",
+    "fingerprint",
+];
+
+fn location(f: &ViewFinding) -> String {
+    let line = match (f.line_start, f.line_end) {
+        (Some(a), Some(b)) if a != b => format!(":{a}-{b}"),
+        (Some(a), _) => format!(":{a}"),
+        _ => String::new(),
+    };
+    if let Some(file) = &f.file {
+        return format!("{file}{line}");
+    }
+    [&f.resource, &f.url, &f.target]
+        .into_iter()
+        .flatten()
+        .next()
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn finding_row(f: &ViewFinding, short: bool) -> Vec<String> {
+    vec![
+        f.severity.to_string(),
+        f.kind.clone(),
+        f.tool.clone(),
+        f.rule_id.clone(),
+        if short {
+            f.title.chars().take(60).collect()
+        } else {
+            f.title.clone()
+        },
+        f.status.clone(),
+        opt(&f.tool_status),
+        opt(&f.component),
+        opt(&f.component_version),
+        opt(&f.fixed_version),
+        location(f),
+        if short {
+            f.fingerprint.chars().take(12).collect()
+        } else {
+            f.fingerprint.clone()
+        },
+    ]
+}
+
+pub fn findings(store: &Store, args: &FindingsArgs) -> anyhow::Result<Outcome> {
+    let filter = FindingFilter {
+        severities: args.severity.clone(),
+        min_severity: args.min_severity,
+        kinds: args.kind.clone(),
+        tools: args.tool.clone(),
+        statuses: args.status.clone(),
+        text: args.text.clone(),
+    };
+    let view = store.release_view(&args.project, &args.release, &filter)?;
+    match args.format {
+        OutputFormat::Json => output::json(&view.findings)?,
+        OutputFormat::Csv => output::csv(
+            &FINDING_HEADERS,
+            view.findings
+                .iter()
+                .map(|f| finding_row(f, false))
+                .collect(),
+        )?,
+        OutputFormat::Table => {
+            output::table(
+                &FINDING_HEADERS,
+                view.findings.iter().map(|f| finding_row(f, true)).collect(),
+            )?;
+            println!(
+                "{} findings: {}",
+                view.findings.len(),
+                output::severity_counts(&view.counts_by_severity())
+            );
+        }
+    }
+    Ok(Outcome::Ok)
+}
+
+pub fn diff(store: &Store, args: &DiffArgs) -> anyhow::Result<Outcome> {
+    let mut diff = store.diff(&args.project, &args.from, &args.to)?;
+    if !args.only.is_empty() {
+        diff.entries.retain(|e| {
+            args.only
+                .iter()
+                .any(|o| Some(o.as_str()) == change_name(e.change).as_deref())
+        });
+    }
+    let mut headers = vec!["change"];
+    headers.extend(FINDING_HEADERS);
+    let rows = |short: bool| {
+        diff.entries
+            .iter()
+            .map(|e| {
+                let mut row = vec![change_name(e.change).unwrap_or_default()];
+                row.extend(finding_row(&e.finding, short));
+                row
+            })
+            .collect::<Vec<_>>()
+    };
+    match args.format {
+        OutputFormat::Json => output::json(&diff)?,
+        OutputFormat::Csv => output::csv(&headers, rows(false))?,
+        OutputFormat::Table => {
+            output::table(&headers, rows(true))?;
+            println!(
+                "{} → {}: {} new, {} still open, {} fixed, {} not rescanned",
+                diff.from, diff.to, diff.new, diff.still_open, diff.fixed, diff.not_rescanned
+            );
+        }
+    }
+    Ok(Outcome::Ok)
+}
+
+fn change_name(change: schema::DiffChange) -> Option<String> {
+    serde_json::to_value(change)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+}
+
+pub fn raw(store: &Store, args: &RawArgs) -> anyhow::Result<Outcome> {
+    match &args.output {
+        Some(path) => {
+            let mut file = std::fs::File::create(path)
+                .with_context(|| format!("creating {}", path.display()))?;
+            let sha = store.raw_report(args.scan, &mut file)?;
+            eprintln!(
+                "wrote scan {} to {} (sha256 {sha})",
+                args.scan,
+                path.display()
+            );
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            store.raw_report(args.scan, &mut out)?;
+        }
+    }
+    Ok(Outcome::Ok)
+}
+
+#[derive(serde::Serialize)]
+struct FormatInfo {
+    format: &'static str,
+    tool: &'static str,
+    description: &'static str,
+}
+
+pub fn formats(args: &ListArgs) -> anyhow::Result<Outcome> {
+    let list: Vec<FormatInfo> = importers::all()
+        .iter()
+        .map(|i| FormatInfo {
+            format: i.format(),
+            tool: i.tool(),
+            description: i.description(),
+        })
+        .collect();
+    let rows = list
+        .iter()
+        .map(|f| {
+            vec![
+                f.format.to_string(),
+                f.tool.to_string(),
+                f.description.to_string(),
+            ]
+        })
+        .collect();
+    emit(args.format, &list, &["format", "tool", "description"], rows)
+}
+
+fn emit<T: serde::Serialize>(
+    format: OutputFormat,
+    value: &T,
+    headers: &[&str],
+    rows: Vec<Vec<String>>,
+) -> anyhow::Result<Outcome> {
+    match format {
+        OutputFormat::Json => output::json(value)?,
+        OutputFormat::Csv => output::csv(headers, rows)?,
+        OutputFormat::Table => output::table(headers, rows)?,
+    }
+    Ok(Outcome::Ok)
+}

@@ -1,0 +1,121 @@
+//! `scanledger upload`: import report files, print what each one brought.
+
+use crate::Outcome;
+use crate::args::{TextOrJson, UploadArgs};
+use crate::output;
+use indicatif::{ProgressBar, ProgressStyle};
+use schema::{ImportOutcome, ImportRequest, Store};
+use std::io::IsTerminal;
+use std::path::Path;
+
+/// Files above this size get a progress bar on a terminal.
+const PROGRESS_THRESHOLD: u64 = 8 * 1024 * 1024;
+
+pub fn run(store: &Store, args: &UploadArgs) -> anyhow::Result<Outcome> {
+    let mut failed = 0usize;
+    for file in &args.files {
+        match upload_one(store, args, file) {
+            Ok(outcome) => match args.format {
+                TextOrJson::Json => output::json_line(&outcome)?,
+                TextOrJson::Text => print_outcome(file, &outcome),
+            },
+            Err(err) => {
+                failed += 1;
+                eprintln!("error: {}: {err:#}", file.display());
+            }
+        }
+    }
+    if failed > 0 {
+        anyhow::bail!(
+            "{failed} of {} file(s) not imported; nothing of them was stored",
+            args.files.len()
+        );
+    }
+    if args.gate {
+        let gate_args = crate::args::GateArgs {
+            project: args.project.clone(),
+            release: args.release.clone(),
+            options: crate::args::GateOptionArgs {
+                fail_on: args.gate_options.fail_on,
+                require: args.gate_options.require.clone(),
+            },
+            format: args.format,
+        };
+        return super::gate::run(store, &gate_args);
+    }
+    Ok(Outcome::Ok)
+}
+
+fn upload_one(store: &Store, args: &UploadArgs, file: &Path) -> anyhow::Result<ImportOutcome> {
+    let size = std::fs::metadata(file)?.len();
+    let bar = (std::io::stderr().is_terminal() && size >= PROGRESS_THRESHOLD).then(|| {
+        let bar = ProgressBar::new(size);
+        bar.set_style(
+            ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar.set_message(file.display().to_string());
+        bar
+    });
+    let progress = |done: u64, _total: u64| {
+        if let Some(bar) = &bar {
+            bar.set_position(done);
+        }
+    };
+    let file_name = file.file_name().map(|n| n.to_string_lossy().into_owned());
+    let request = ImportRequest {
+        project: &args.project,
+        release: &args.release,
+        label: args.label.as_deref(),
+        format: args.report_type.as_deref(),
+        file_name: file_name.as_deref(),
+        uploaded_by: &args.uploaded_by,
+        progress: Some(&progress),
+    };
+    let outcome = store.import_scan(&request, &file);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    Ok(outcome?)
+}
+
+fn print_outcome(file: &Path, o: &ImportOutcome) {
+    let state = if o.duplicate {
+        "already uploaded, nothing stored"
+    } else {
+        "imported"
+    };
+    println!("{}: scan {} {state}", file.display(), o.scan_id);
+    println!(
+        "  format {}  tool {}{}  slot {}",
+        o.format,
+        o.tool,
+        o.tool_version
+            .as_deref()
+            .map(|v| format!(" {v}"))
+            .unwrap_or_default(),
+        o.label
+    );
+    println!("  sha256 {}  {} bytes", o.sha256, o.size);
+    let merged = if o.duplicates_merged > 0 {
+        format!(" ({} repeated records merged)", o.duplicates_merged)
+    } else {
+        String::new()
+    };
+    println!(
+        "  findings {}: {}{merged}",
+        o.findings,
+        output::severity_counts(&o.by_severity)
+    );
+    match &o.compared_to {
+        Some(c) => println!(
+            "  since scan {} ({}): {} new, {} unchanged, {} fixed",
+            c.previous_scan_id, c.previous_release, c.new, c.unchanged, c.fixed
+        ),
+        None if !o.duplicate => println!("  first scan of this slot"),
+        None => {}
+    }
+    for w in &o.warnings {
+        println!("  warning: {w}");
+    }
+}

@@ -1,0 +1,9 @@
+DROP TABLE triage;
+DROP TABLE occurrences;
+DROP TABLE components;
+DROP TABLE findings;
+DROP TABLE scans;
+DROP TABLE blob_chunks;
+DROP TABLE blobs;
+DROP TABLE releases;
+DROP TABLE projects;

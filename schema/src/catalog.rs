@@ -1,0 +1,252 @@
+//! Projects, releases and scans: lookups, creation on first use, listings.
+
+use crate::db::{DbConn, per_backend};
+use crate::error::StoreError;
+use crate::models::{ReleaseRow, ScanRow};
+use crate::tables::*;
+use crate::{Store, now};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectSummary {
+    pub name: String,
+    pub created_at: NaiveDateTime,
+    pub releases: i64,
+    pub latest_release: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReleaseSummary {
+    pub name: String,
+    pub created_at: NaiveDateTime,
+    pub sealed: bool,
+    pub sealed_at: Option<NaiveDateTime>,
+    pub sealed_by: Option<String>,
+    pub scans: i64,
+}
+
+/// A scan as listed: its slot, its evidence and whether a newer scan replaced it in the view.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScanSummary {
+    pub id: i64,
+    pub tool: String,
+    pub format: String,
+    pub label: String,
+    pub target: Option<String>,
+    pub tool_version: Option<String>,
+    /// When the tool says it scanned, as it wrote it.
+    pub scanned_at: Option<String>,
+    pub sha256: String,
+    pub file_name: Option<String>,
+    pub uploaded_at: NaiveDateTime,
+    pub uploaded_by: String,
+    pub findings: i64,
+    /// A newer scan in the same slot (tool, label) supersedes this one.
+    pub superseded: bool,
+}
+
+pub(crate) fn project_id(conn: &mut DbConn, name: &str) -> Result<i64, StoreError> {
+    projects::table
+        .filter(projects::name.eq(name))
+        .select(projects::id)
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| StoreError::not_found("project", name))
+}
+
+pub(crate) fn release(
+    conn: &mut DbConn,
+    project: &str,
+    release: &str,
+) -> Result<ReleaseRow, StoreError> {
+    let pid = project_id(conn, project)?;
+    releases::table
+        .filter(releases::project_id.eq(pid))
+        .filter(releases::name.eq(release))
+        .select(ReleaseRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| StoreError::not_found("release", format!("{project}/{release}")))
+}
+
+fn check_name(what: &str, name: &str) -> Result<(), StoreError> {
+    if name.trim().is_empty() || name.len() > 200 || name.chars().any(char::is_control) {
+        return Err(StoreError::Invalid(format!(
+            "{what} name {name:?} must be 1 to 200 printable characters"
+        )));
+    }
+    Ok(())
+}
+
+/// The project's id, creating it when missing (safe against concurrent creation).
+pub(crate) fn ensure_project(conn: &mut DbConn, name: &str) -> Result<i64, StoreError> {
+    check_name("project", name)?;
+    let created = now();
+    per_backend!(conn, |c| diesel::insert_into(projects::table)
+        .values((projects::name.eq(name), projects::created_at.eq(created)))
+        .on_conflict_do_nothing()
+        .execute(c))?;
+    project_id(conn, name)
+}
+
+/// The release, creating it when missing.
+pub(crate) fn ensure_release(
+    conn: &mut DbConn,
+    project_id: i64,
+    name: &str,
+) -> Result<ReleaseRow, StoreError> {
+    check_name("release", name)?;
+    let created = now();
+    per_backend!(conn, |c| diesel::insert_into(releases::table)
+        .values((
+            releases::project_id.eq(project_id),
+            releases::name.eq(name),
+            releases::created_at.eq(created),
+        ))
+        .on_conflict_do_nothing()
+        .execute(c))?;
+    Ok(releases::table
+        .filter(releases::project_id.eq(project_id))
+        .filter(releases::name.eq(name))
+        .select(ReleaseRow::as_select())
+        .first(conn)?)
+}
+
+/// The releases of a project in creation order.
+pub(crate) fn releases_of(
+    conn: &mut DbConn,
+    project_id: i64,
+) -> Result<Vec<ReleaseRow>, StoreError> {
+    Ok(releases::table
+        .filter(releases::project_id.eq(project_id))
+        .order(releases::id.asc())
+        .select(ReleaseRow::as_select())
+        .load(conn)?)
+}
+
+pub(crate) fn scans_of(conn: &mut DbConn, release_id: i64) -> Result<Vec<ScanRow>, StoreError> {
+    Ok(scans::table
+        .filter(scans::release_id.eq(release_id))
+        .order(scans::id.asc())
+        .select(ScanRow::as_select())
+        .load(conn)?)
+}
+
+/// The newest scan of each slot (tool, label): the scans that make a release's current view.
+pub(crate) fn current_scans(scans: &[ScanRow]) -> Vec<&ScanRow> {
+    let mut newest: std::collections::BTreeMap<(&str, &str), &ScanRow> = Default::default();
+    for scan in scans {
+        let slot = (scan.tool.as_str(), scan.label.as_str());
+        match newest.get(&slot) {
+            Some(existing) if existing.id > scan.id => {}
+            _ => {
+                newest.insert(slot, scan);
+            }
+        }
+    }
+    let mut current: Vec<&ScanRow> = newest.into_values().collect();
+    current.sort_by_key(|s| s.id);
+    current
+}
+
+impl Store {
+    /// Every project with its release count and latest release.
+    pub fn projects(&self) -> Result<Vec<ProjectSummary>, StoreError> {
+        let mut conn = self.conn()?;
+        let rows: Vec<(i64, String, NaiveDateTime)> = projects::table
+            .order(projects::name.asc())
+            .select((projects::id, projects::name, projects::created_at))
+            .load(&mut conn)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (id, name, created_at) in rows {
+            let releases = releases_of(&mut conn, id)?;
+            out.push(ProjectSummary {
+                name,
+                created_at,
+                releases: releases.len() as i64,
+                latest_release: releases.last().map(|r| r.name.clone()),
+            });
+        }
+        Ok(out)
+    }
+
+    /// The releases of a project, oldest first.
+    pub fn releases(&self, project: &str) -> Result<Vec<ReleaseSummary>, StoreError> {
+        let mut conn = self.conn()?;
+        let pid = project_id(&mut conn, project)?;
+        let mut out = Vec::new();
+        for r in releases_of(&mut conn, pid)? {
+            let count: i64 = scans::table
+                .filter(scans::release_id.eq(r.id))
+                .count()
+                .get_result(&mut conn)?;
+            out.push(ReleaseSummary {
+                name: r.name,
+                created_at: r.created_at,
+                sealed: r.sealed_at.is_some(),
+                sealed_at: r.sealed_at,
+                sealed_by: r.sealed_by,
+                scans: count,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Every scan of a release, oldest first, superseded ones marked.
+    pub fn scans(&self, project: &str, release_name: &str) -> Result<Vec<ScanSummary>, StoreError> {
+        let mut conn = self.conn()?;
+        let rel = release(&mut conn, project, release_name)?;
+        let rows = scans_of(&mut conn, rel.id)?;
+        let current: std::collections::HashSet<i64> =
+            current_scans(&rows).iter().map(|s| s.id).collect();
+        Ok(rows
+            .into_iter()
+            .map(|s| ScanSummary {
+                superseded: !current.contains(&s.id),
+                id: s.id,
+                tool: s.tool,
+                format: s.format,
+                label: s.label,
+                target: s.target,
+                tool_version: s.tool_version,
+                scanned_at: s.scanned_at,
+                sha256: s.blob_sha256,
+                file_name: s.file_name,
+                uploaded_at: s.uploaded_at,
+                uploaded_by: s.uploaded_by,
+                findings: s.finding_count,
+            })
+            .collect())
+    }
+
+    /// Writes a scan's raw report, byte-exact, to `out`; returns its SHA-256.
+    pub fn raw_report(
+        &self,
+        scan_id: i64,
+        out: &mut dyn std::io::Write,
+    ) -> Result<String, StoreError> {
+        let mut conn = self.conn()?;
+        let sha: String = scans::table
+            .find(scan_id)
+            .select(scans::blob_sha256)
+            .first(&mut conn)
+            .optional()?
+            .ok_or_else(|| StoreError::not_found("scan", scan_id.to_string()))?;
+        let count: i64 = blob_chunks::table
+            .filter(blob_chunks::sha256.eq(&sha))
+            .count()
+            .get_result(&mut conn)?;
+        // One chunk at a time, so a large report never sits in memory whole.
+        for seq in 0..count {
+            let data: Vec<u8> = blob_chunks::table
+                .filter(blob_chunks::sha256.eq(&sha))
+                .filter(blob_chunks::seq.eq(seq as i32))
+                .select(blob_chunks::data)
+                .first(&mut conn)?;
+            out.write_all(&data)?;
+        }
+        Ok(sha)
+    }
+}

@@ -1,0 +1,39 @@
+//! The store's errors.
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://...")]
+    BadUrl(String),
+    #[error("cannot connect to the database: {0}")]
+    Connect(String),
+    #[error("database migration failed: {0}")]
+    Migration(String),
+    #[error("database error: {0}")]
+    Database(#[from] diesel::result::Error),
+    #[error("{what} {name:?} not found")]
+    NotFound { what: &'static str, name: String },
+    #[error("release {release:?} of project {project:?} is sealed and accepts no more scans")]
+    Sealed { project: String, release: String },
+    #[error("{0}")]
+    Invalid(String),
+    /// The report could not be imported; nothing was stored.
+    #[error(transparent)]
+    Import(#[from] importers::ImportError),
+    #[error("reading the report: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl StoreError {
+    pub fn not_found(what: &'static str, name: impl Into<String>) -> Self {
+        StoreError::NotFound {
+            what,
+            name: name.into(),
+        }
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for StoreError {
+    fn from(e: diesel::r2d2::PoolError) -> Self {
+        StoreError::Connect(e.to_string())
+    }
+}

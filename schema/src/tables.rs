@@ -1,0 +1,147 @@
+//! Diesel table definitions, in the portable subset of types both backends share
+//! (`BigInt`, `Integer`, `SmallInt`, `Text`, `Binary`, `Bool`, `Double`, `Timestamp`).
+//! The migrations in `migrations/{sqlite,postgres}` must match this file; the parity test
+//! loads every column from both.
+
+diesel::table! {
+    projects (id) {
+        id -> BigInt,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    releases (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        name -> Text,
+        created_at -> Timestamp,
+        sealed_at -> Nullable<Timestamp>,
+        sealed_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    blobs (sha256) {
+        sha256 -> Text,
+        size -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    blob_chunks (sha256, seq) {
+        sha256 -> Text,
+        seq -> Integer,
+        data -> Binary,
+    }
+}
+
+diesel::table! {
+    scans (id) {
+        id -> BigInt,
+        release_id -> BigInt,
+        tool -> Text,
+        format -> Text,
+        label -> Text,
+        target -> Nullable<Text>,
+        tool_version -> Nullable<Text>,
+        scanned_at -> Nullable<Text>,
+        blob_sha256 -> Text,
+        file_name -> Nullable<Text>,
+        uploaded_at -> Timestamp,
+        uploaded_by -> Text,
+        finding_count -> BigInt,
+        duplicates_merged -> BigInt,
+        warnings -> Text,
+    }
+}
+
+diesel::table! {
+    findings (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        fingerprint -> Text,
+        fingerprint_version -> SmallInt,
+        tool -> Text,
+        kind -> Text,
+        category -> Nullable<Text>,
+        rule_id -> Text,
+        title -> Text,
+        description -> Nullable<Text>,
+        remediation -> Nullable<Text>,
+        cwe -> Text,
+        aliases -> Text,
+        refs -> Text,
+        component_name -> Nullable<Text>,
+        component_purl -> Nullable<Text>,
+        first_seen_scan_id -> BigInt,
+        first_seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    components (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        purl -> Text,
+        name -> Nullable<Text>,
+        version -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    occurrences (id) {
+        id -> BigInt,
+        scan_id -> BigInt,
+        finding_id -> BigInt,
+        component_id -> Nullable<BigInt>,
+        severity -> SmallInt,
+        severity_original -> Nullable<Text>,
+        cvss -> Nullable<Text>,
+        cvss_score -> Nullable<Double>,
+        component_version -> Nullable<Text>,
+        fixed_version -> Nullable<Text>,
+        target -> Nullable<Text>,
+        file -> Nullable<Text>,
+        line_start -> Nullable<BigInt>,
+        line_end -> Nullable<BigInt>,
+        resource -> Nullable<Text>,
+        url -> Nullable<Text>,
+        parameter -> Nullable<Text>,
+        layer -> Nullable<Text>,
+        tool_status -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    triage (finding_id) {
+        finding_id -> BigInt,
+        status -> Text,
+        justification -> Nullable<Text>,
+        approver -> Nullable<Text>,
+        expires_at -> Nullable<Timestamp>,
+        decided_by -> Text,
+        decided_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(releases -> projects (project_id));
+diesel::joinable!(scans -> releases (release_id));
+diesel::joinable!(occurrences -> scans (scan_id));
+diesel::joinable!(occurrences -> findings (finding_id));
+diesel::joinable!(findings -> projects (project_id));
+diesel::joinable!(triage -> findings (finding_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    projects,
+    releases,
+    blobs,
+    blob_chunks,
+    scans,
+    findings,
+    components,
+    occurrences,
+    triage,
+);

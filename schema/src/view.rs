@@ -1,0 +1,427 @@
+//! The current view of a release (the newest scan of each slot, with triage) and the diff
+//! between two releases.
+
+use crate::Store;
+use crate::catalog::{current_scans, release, releases_of, scans_of};
+use crate::db::DbConn;
+use crate::error::StoreError;
+use crate::tables::*;
+use crate::tx::read_tx;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use importers::{Kind, Severity};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// Our triage state of a finding. `fixed` is never stored: it is derived from scans.
+pub const STATUS_OPEN: &str = "open";
+
+/// One finding as it stands in a release's current view.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ViewFinding {
+    pub fingerprint: String,
+    pub severity: Severity,
+    pub severity_original: Option<String>,
+    pub kind: String,
+    pub category: Option<String>,
+    pub rule_id: String,
+    pub title: String,
+    pub tool: String,
+    /// Our triage state: `open` unless someone decided otherwise.
+    pub status: String,
+    /// The tool's own state of the finding.
+    pub tool_status: Option<String>,
+    pub component: Option<String>,
+    pub component_version: Option<String>,
+    pub purl: Option<String>,
+    pub fixed_version: Option<String>,
+    pub cvss_score: Option<f64>,
+    pub cwe: Vec<String>,
+    pub target: Option<String>,
+    pub file: Option<String>,
+    pub line_start: Option<i64>,
+    pub line_end: Option<i64>,
+    pub resource: Option<String>,
+    pub url: Option<String>,
+    pub parameter: Option<String>,
+    pub scan_id: i64,
+    pub scan_label: String,
+    pub first_seen_at: NaiveDateTime,
+    #[serde(skip)]
+    pub finding_id: i64,
+}
+
+/// Which findings to show. Empty lists mean "all".
+#[derive(Debug, Clone, Default)]
+pub struct FindingFilter {
+    pub severities: Vec<Severity>,
+    pub min_severity: Option<Severity>,
+    pub kinds: Vec<Kind>,
+    pub tools: Vec<String>,
+    pub statuses: Vec<String>,
+    /// Case-insensitive text in title, rule id, component or file.
+    pub text: Option<String>,
+}
+
+impl FindingFilter {
+    fn keeps(&self, f: &ViewFinding) -> bool {
+        (self.severities.is_empty() || self.severities.contains(&f.severity))
+            && self.min_severity.is_none_or(|min| f.severity >= min)
+            && (self.kinds.is_empty() || self.kinds.iter().any(|k| k.as_str() == f.kind))
+            && (self.tools.is_empty() || self.tools.iter().any(|t| t.eq_ignore_ascii_case(&f.tool)))
+            && (self.statuses.is_empty() || self.statuses.iter().any(|s| s == &f.status))
+            && self.text.as_deref().is_none_or(|needle| {
+                let needle = needle.to_lowercase();
+                [
+                    Some(&f.title),
+                    Some(&f.rule_id),
+                    f.component.as_ref(),
+                    f.file.as_ref(),
+                    f.url.as_ref(),
+                ]
+                .into_iter()
+                .flatten()
+                .any(|hay| hay.to_lowercase().contains(&needle))
+            })
+    }
+}
+
+/// A release's current view.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReleaseView {
+    pub project: String,
+    pub release: String,
+    pub sealed: bool,
+    /// The scans that make the view: the newest of each slot.
+    pub scans: Vec<crate::ScanSummary>,
+    /// Most severe first, then by rule and location.
+    pub findings: Vec<ViewFinding>,
+}
+
+impl ReleaseView {
+    pub fn counts_by_severity(&self) -> BTreeMap<Severity, u64> {
+        let mut counts = BTreeMap::new();
+        for f in &self.findings {
+            *counts.entry(f.severity).or_default() += 1;
+        }
+        counts
+    }
+}
+
+type Row = (
+    (
+        i64,
+        i16,
+        Option<String>,
+        Option<f64>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    ),
+    (
+        Option<i64>,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        i64,
+    ),
+    (
+        i64,
+        String,
+        String,
+        Option<String>,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        NaiveDateTime,
+    ),
+    Option<String>,
+);
+
+/// Every finding of the given scans, with triage state.
+pub(crate) fn findings_of_scans(
+    conn: &mut DbConn,
+    scan_ids: &[i64],
+    labels: &HashMap<i64, String>,
+) -> Result<Vec<ViewFinding>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in scan_ids.chunks(500) {
+        let rows: Vec<Row> = occurrences::table
+            .inner_join(findings::table)
+            .left_join(triage::table.on(triage::finding_id.eq(findings::id)))
+            .filter(occurrences::scan_id.eq_any(chunk))
+            .select((
+                (
+                    occurrences::finding_id,
+                    occurrences::severity,
+                    occurrences::severity_original,
+                    occurrences::cvss_score,
+                    occurrences::component_version,
+                    occurrences::fixed_version,
+                    occurrences::target,
+                    occurrences::file,
+                ),
+                (
+                    occurrences::line_start,
+                    occurrences::line_end,
+                    occurrences::resource,
+                    occurrences::url,
+                    occurrences::parameter,
+                    occurrences::tool_status,
+                    occurrences::scan_id,
+                ),
+                (
+                    findings::id,
+                    findings::fingerprint,
+                    findings::kind,
+                    findings::category,
+                    findings::rule_id,
+                    findings::title,
+                    findings::tool,
+                    findings::cwe,
+                    findings::component_name,
+                    findings::component_purl,
+                    findings::first_seen_at,
+                ),
+                triage::status.nullable(),
+            ))
+            .load(conn)?;
+        for (o1, o2, f, status) in rows {
+            let (
+                finding_id,
+                severity,
+                severity_original,
+                cvss_score,
+                component_version,
+                fixed_version,
+                target,
+                file,
+            ) = o1;
+            let (line_start, line_end, resource, url, parameter, tool_status, scan_id) = o2;
+            let (
+                _,
+                fingerprint,
+                kind,
+                category,
+                rule_id,
+                title,
+                tool,
+                cwe,
+                component,
+                purl,
+                first_seen_at,
+            ) = f;
+            out.push(ViewFinding {
+                fingerprint,
+                severity: Severity::from_rank(severity),
+                severity_original,
+                kind,
+                category,
+                rule_id,
+                title,
+                tool,
+                status: status.unwrap_or_else(|| STATUS_OPEN.to_string()),
+                tool_status,
+                component,
+                component_version,
+                purl,
+                fixed_version,
+                cvss_score,
+                cwe: serde_json::from_str(&cwe).unwrap_or_default(),
+                target,
+                file,
+                line_start,
+                line_end,
+                resource,
+                url,
+                parameter,
+                scan_label: labels.get(&scan_id).cloned().unwrap_or_default(),
+                scan_id,
+                first_seen_at,
+                finding_id,
+            });
+        }
+    }
+    // A finding reported by two slots shows once, at its most severe.
+    out.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.rule_id.cmp(&b.rule_id))
+            .then_with(|| a.fingerprint.cmp(&b.fingerprint))
+            .then_with(|| a.scan_id.cmp(&b.scan_id))
+    });
+    out.dedup_by(|later, earlier| later.finding_id == earlier.finding_id);
+    Ok(out)
+}
+
+pub(crate) fn release_view_in(
+    conn: &mut DbConn,
+    project: &str,
+    release_name: &str,
+) -> Result<ReleaseView, StoreError> {
+    let rel = release(conn, project, release_name)?;
+    let all = scans_of(conn, rel.id)?;
+    let current = current_scans(&all);
+    let ids: Vec<i64> = current.iter().map(|s| s.id).collect();
+    let labels: HashMap<i64, String> = current.iter().map(|s| (s.id, s.label.clone())).collect();
+    let findings = findings_of_scans(conn, &ids, &labels)?;
+    let scans = current
+        .into_iter()
+        .map(|s| crate::ScanSummary {
+            id: s.id,
+            tool: s.tool.clone(),
+            format: s.format.clone(),
+            label: s.label.clone(),
+            target: s.target.clone(),
+            tool_version: s.tool_version.clone(),
+            scanned_at: s.scanned_at.clone(),
+            sha256: s.blob_sha256.clone(),
+            file_name: s.file_name.clone(),
+            uploaded_at: s.uploaded_at,
+            uploaded_by: s.uploaded_by.clone(),
+            findings: s.finding_count,
+            superseded: false,
+        })
+        .collect();
+    Ok(ReleaseView {
+        project: project.to_string(),
+        release: release_name.to_string(),
+        sealed: rel.sealed_at.is_some(),
+        scans,
+        findings,
+    })
+}
+
+/// How a finding changed between two releases.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum DiffChange {
+    /// In the later release, not in the earlier one.
+    New,
+    /// In both.
+    StillOpen,
+    /// In the earlier release; the slot that reported it was scanned again and no longer does.
+    Fixed,
+    /// In the earlier release; its slot has no scan in the later release, so nobody knows.
+    NotRescanned,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DiffEntry {
+    pub change: DiffChange,
+    #[serde(flatten)]
+    pub finding: ViewFinding,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Diff {
+    pub project: String,
+    pub from: String,
+    pub to: String,
+    pub new: u64,
+    pub still_open: u64,
+    pub fixed: u64,
+    pub not_rescanned: u64,
+    pub entries: Vec<DiffEntry>,
+}
+
+impl Store {
+    /// The current view of a release, filtered.
+    pub fn release_view(
+        &self,
+        project: &str,
+        release: &str,
+        filter: &FindingFilter,
+    ) -> Result<ReleaseView, StoreError> {
+        let mut conn = self.conn()?;
+        let mut view = read_tx(&mut conn, |c| release_view_in(c, project, release))?;
+        view.findings.retain(|f| filter.keeps(f));
+        Ok(view)
+    }
+
+    /// The release before `release` in the project (by creation order), if any.
+    pub fn previous_release(
+        &self,
+        project: &str,
+        release_name: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let mut conn = self.conn()?;
+        let rel = release(&mut conn, project, release_name)?;
+        let all = releases_of(&mut conn, rel.project_id)?;
+        Ok(all
+            .into_iter()
+            .filter(|r| r.id < rel.id)
+            .next_back()
+            .map(|r| r.name))
+    }
+
+    /// What changed from release `from` to release `to`, by fingerprint.
+    pub fn diff(&self, project: &str, from: &str, to: &str) -> Result<Diff, StoreError> {
+        let mut conn = self.conn()?;
+        let (before, after) = read_tx(&mut conn, |c| {
+            Ok((
+                release_view_in(c, project, from)?,
+                release_view_in(c, project, to)?,
+            ))
+        })?;
+        let after_slots: std::collections::HashSet<(String, String)> = after
+            .scans
+            .iter()
+            .map(|s| (s.tool.clone(), s.label.clone()))
+            .collect();
+        let slot_of: HashMap<i64, (String, String)> = before
+            .scans
+            .iter()
+            .map(|s| (s.id, (s.tool.clone(), s.label.clone())))
+            .collect();
+        let before_ids: std::collections::HashSet<i64> =
+            before.findings.iter().map(|f| f.finding_id).collect();
+        let after_ids: std::collections::HashSet<i64> =
+            after.findings.iter().map(|f| f.finding_id).collect();
+        let mut entries = Vec::new();
+        for f in after.findings {
+            let change = if before_ids.contains(&f.finding_id) {
+                DiffChange::StillOpen
+            } else {
+                DiffChange::New
+            };
+            entries.push(DiffEntry { change, finding: f });
+        }
+        for f in before.findings {
+            if after_ids.contains(&f.finding_id) {
+                continue;
+            }
+            let rescanned = slot_of
+                .get(&f.scan_id)
+                .is_some_and(|slot| after_slots.contains(slot));
+            let change = if rescanned {
+                DiffChange::Fixed
+            } else {
+                DiffChange::NotRescanned
+            };
+            entries.push(DiffEntry { change, finding: f });
+        }
+        entries.sort_by(|a, b| {
+            a.change
+                .cmp(&b.change)
+                .then_with(|| b.finding.severity.cmp(&a.finding.severity))
+        });
+        let count = |c: DiffChange| entries.iter().filter(|e| e.change == c).count() as u64;
+        Ok(Diff {
+            project: project.to_string(),
+            from: from.to_string(),
+            to: to.to_string(),
+            new: count(DiffChange::New),
+            still_open: count(DiffChange::StillOpen),
+            fixed: count(DiffChange::Fixed),
+            not_rescanned: count(DiffChange::NotRescanned),
+            entries,
+        })
+    }
+}
