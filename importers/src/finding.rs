@@ -190,6 +190,79 @@ pub struct Finding {
     pub tool_status: Option<String>,
 }
 
+impl Finding {
+    /// Replaces NUL characters (which PostgreSQL cannot store in text, and no person needs to
+    /// read) with U+FFFD in every text field. The raw report keeps the original bytes.
+    pub fn remove_nul_characters(&mut self) {
+        fn clean(s: &mut String) {
+            if s.contains('\0') {
+                *s = s.replace('\0', "\u{FFFD}");
+            }
+        }
+        fn clean_opt(s: &mut Option<String>) {
+            if let Some(s) = s {
+                clean(s);
+            }
+        }
+        let Finding {
+            fingerprint: _,
+            kind: _,
+            category,
+            rule_id,
+            title,
+            description,
+            remediation,
+            severity: _,
+            severity_original,
+            cvss,
+            cwe,
+            aliases,
+            references,
+            component,
+            location,
+            tool_status,
+        } = self;
+        for s in [rule_id, title] {
+            clean(s);
+        }
+        for s in [
+            category,
+            description,
+            remediation,
+            severity_original,
+            tool_status,
+        ] {
+            clean_opt(s);
+        }
+        for list in [cwe, aliases, references] {
+            list.iter_mut().for_each(clean);
+        }
+        for c in cvss.iter_mut() {
+            clean(&mut c.version);
+            clean_opt(&mut c.vector);
+            clean_opt(&mut c.source);
+        }
+        for s in [
+            &mut component.name,
+            &mut component.version,
+            &mut component.purl,
+            &mut component.fixed_version,
+        ] {
+            clean_opt(s);
+        }
+        for s in [
+            &mut location.target,
+            &mut location.file,
+            &mut location.resource,
+            &mut location.url,
+            &mut location.parameter,
+            &mut location.layer,
+        ] {
+            clean_opt(s);
+        }
+    }
+}
+
 /// What a report says about the scan as a whole.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScanInfo {

@@ -152,6 +152,25 @@ pub(crate) fn current_scans(scans: &[ScanRow]) -> Vec<&ScanRow> {
 }
 
 impl Store {
+    /// Row counts of every table: for metrics, and for tests that prove nothing was stored.
+    pub fn row_counts(&self) -> Result<std::collections::BTreeMap<&'static str, i64>, StoreError> {
+        let mut conn = self.conn()?;
+        let c = &mut conn;
+        Ok([
+            ("projects", projects::table.count().get_result(c)?),
+            ("releases", releases::table.count().get_result(c)?),
+            ("blobs", blobs::table.count().get_result(c)?),
+            ("blob_chunks", blob_chunks::table.count().get_result(c)?),
+            ("scans", scans::table.count().get_result(c)?),
+            ("findings", findings::table.count().get_result(c)?),
+            ("components", components::table.count().get_result(c)?),
+            ("occurrences", occurrences::table.count().get_result(c)?),
+            ("triage", triage::table.count().get_result(c)?),
+        ]
+        .into_iter()
+        .collect())
+    }
+
     /// Every project with its release count and latest release.
     pub fn projects(&self) -> Result<Vec<ProjectSummary>, StoreError> {
         let mut conn = self.conn()?;

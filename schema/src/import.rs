@@ -285,7 +285,7 @@ fn import_in_tx(
         }
     };
     let uploaded_at = now();
-    let placeholder_label = format!("\u{0}pending:{sha256}");
+    let placeholder_label = format!("(importing) {sha256}");
     let scan_id: i64 = diesel::insert_into(scans::table)
         .values(NewScan {
             release_id: release.id,
@@ -484,7 +484,8 @@ struct FindingWriter {
 }
 
 impl FindingWriter {
-    fn push(&mut self, conn: &mut DbConn, finding: Finding) -> Result<(), StoreError> {
+    fn push(&mut self, conn: &mut DbConn, mut finding: Finding) -> Result<(), StoreError> {
+        finding.remove_nul_characters();
         if !self.seen.insert(finding.fingerprint.clone()) {
             self.duplicates += 1;
             return Ok(());

@@ -1,0 +1,93 @@
+//! Test stores on both backends.
+
+use diesel::Connection;
+use diesel::connection::SimpleConnection;
+use schema::Store;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// A store under test; its SQLite file lives as long as it does.
+pub struct TestStore {
+    pub name: &'static str,
+    pub store: Store,
+    _dir: Option<tempfile::TempDir>,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A fresh SQLite store in a temporary folder.
+pub fn sqlite() -> TestStore {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    TestStore {
+        name: "sqlite",
+        store: Store::open(&url).expect("open sqlite"),
+        _dir: Some(dir),
+    }
+}
+
+/// The PostgreSQL URL for tests, if configured.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// A fresh PostgreSQL store: a new schema in the test database, found through `search_path`.
+pub fn postgres() -> Option<TestStore> {
+    let base = postgres_url()?;
+    let schema_name = format!(
+        "t_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0)
+    );
+    let mut admin = diesel::PgConnection::establish(&base).expect("connect to TEST_DATABASE_URL");
+    admin
+        .batch_execute(&format!("CREATE SCHEMA {schema_name}"))
+        .expect("create schema");
+    let separator = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{separator}options=-csearch_path%3D{schema_name}");
+    Some(TestStore {
+        name: "postgres",
+        store: Store::open(&url).expect("open postgres"),
+        _dir: None,
+    })
+}
+
+/// Every backend available: SQLite always, PostgreSQL when configured.
+pub fn backends() -> Vec<TestStore> {
+    let mut stores = vec![sqlite()];
+    stores.extend(postgres());
+    stores
+}
+
+/// Runs `test` on every backend, naming the backend in a failure.
+pub fn on_each_backend(test: impl Fn(&TestStore)) {
+    for store in backends() {
+        eprintln!("-- backend {}", store.name);
+        test(&store);
+    }
+}
+
+pub fn corpus(relative: &str) -> PathBuf {
+    let dir = std::env::var_os("SCANLEDGER_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"));
+    dir.join(relative)
+}
+
+pub fn request<'a>(project: &'a str, release: &'a str) -> schema::ImportRequest<'a> {
+    schema::ImportRequest {
+        project,
+        release,
+        label: None,
+        format: None,
+        file_name: None,
+        uploaded_by: "test",
+        progress: None,
+    }
+}

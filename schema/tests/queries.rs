@@ -1,0 +1,260 @@
+//! Release view, filters, diff and gate.
+
+use crate::harness::{corpus, on_each_backend, request};
+use importers::synthetic::{SyntheticOptions, trivy_report};
+use importers::{Kind, Severity};
+use schema::{DiffChange, FindingFilter, GateOptions, GateReason};
+
+fn load_two_releases(t: &crate::harness::TestStore) -> (u64, u64) {
+    let report = |generation, tag: &str| {
+        trivy_report(&SyntheticOptions {
+            findings: 200,
+            seed: 5,
+            artifact: format!("shop:{tag}"),
+            generation,
+        })
+    };
+    let a = t
+        .store
+        .import_scan(&request("shop", "1.0"), &report(0, "1.0"))
+        .expect("1.0");
+    let b = t
+        .store
+        .import_scan(&request("shop", "1.1"), &report(1, "1.1"))
+        .expect("1.1");
+    (a.findings, b.findings)
+}
+
+#[test]
+fn diff_counts_new_still_open_and_fixed() {
+    on_each_backend(|t| {
+        let (before, after) = load_two_releases(t);
+        // A misconfiguration scan only in the first release: its findings are not "fixed".
+        let misconf = t
+            .store
+            .import_scan(
+                &request("shop", "1.0"),
+                &corpus("trivy/misconfigurations_and_secrets.json"),
+            )
+            .expect("misconf");
+        let diff = t.store.diff("shop", "1.0", "1.1").expect("diff");
+        assert_eq!(diff.still_open + diff.new, after, "{}", t.name);
+        assert_eq!(
+            diff.still_open + diff.fixed + diff.not_rescanned,
+            before + misconf.findings
+        );
+        assert_eq!(diff.not_rescanned, misconf.findings);
+        assert!(diff.new > 0 && diff.fixed > 0);
+        assert_eq!(
+            diff.entries.len() as u64,
+            diff.new + diff.still_open + diff.fixed + diff.not_rescanned
+        );
+        let misconf_slot = misconf.label.clone();
+        assert!(
+            diff.entries
+                .iter()
+                .filter(|e| e.change == DiffChange::NotRescanned)
+                .all(|e| e.finding.scan_label == misconf_slot)
+        );
+        assert_eq!(
+            t.store
+                .previous_release("shop", "1.1")
+                .expect("previous")
+                .as_deref(),
+            Some("1.0")
+        );
+    });
+}
+
+#[test]
+fn filters_select_by_severity_kind_tool_and_text() {
+    on_each_backend(|t| {
+        t.store
+            .import_scan(
+                &request("p", "1"),
+                &corpus("trivy-0.76/image-all-scanners-minidb.json"),
+            )
+            .expect("import");
+        let all = t
+            .store
+            .release_view("p", "1", &FindingFilter::default())
+            .expect("all")
+            .findings;
+        assert_eq!(all.len(), 34);
+        let secrets = t
+            .store
+            .release_view(
+                "p",
+                "1",
+                &FindingFilter {
+                    kinds: vec![Kind::Secret],
+                    ..Default::default()
+                },
+            )
+            .expect("secrets");
+        assert_eq!(secrets.findings.len(), 5);
+        let high_up = t
+            .store
+            .release_view(
+                "p",
+                "1",
+                &FindingFilter {
+                    min_severity: Some(Severity::High),
+                    ..Default::default()
+                },
+            )
+            .expect("high");
+        assert_eq!(
+            high_up.findings.len(),
+            all.iter().filter(|f| f.severity >= Severity::High).count()
+        );
+        let exact = t
+            .store
+            .release_view(
+                "p",
+                "1",
+                &FindingFilter {
+                    severities: vec![Severity::Low],
+                    ..Default::default()
+                },
+            )
+            .expect("low");
+        assert!(exact.findings.iter().all(|f| f.severity == Severity::Low));
+        let none = t
+            .store
+            .release_view(
+                "p",
+                "1",
+                &FindingFilter {
+                    tools: vec!["tfsec".into()],
+                    ..Default::default()
+                },
+            )
+            .expect("tool");
+        assert!(none.findings.is_empty());
+        let text = t
+            .store
+            .release_view(
+                "p",
+                "1",
+                &FindingFilter {
+                    text: Some("DJANGO".into()),
+                    ..Default::default()
+                },
+            )
+            .expect("text");
+        assert!(!text.findings.is_empty());
+        assert!(text.findings.iter().all(|f| {
+            f.title.to_lowercase().contains("django")
+                || f.component
+                    .as_deref()
+                    .is_some_and(|c| c.to_lowercase().contains("django"))
+                || f.file
+                    .as_deref()
+                    .is_some_and(|c| c.to_lowercase().contains("django"))
+        }));
+        // Most severe first.
+        assert!(all.windows(2).all(|w| w[0].severity >= w[1].severity));
+    });
+}
+
+#[test]
+fn gate_blocks_on_threshold_and_missing_tools() {
+    on_each_backend(|t| {
+        t.store
+            .import_scan(
+                &request("p", "1"),
+                &corpus("trivy/scheme_2_many_vulns.json"),
+            )
+            .expect("import");
+        let view = t
+            .store
+            .release_view("p", "1", &FindingFilter::default())
+            .expect("view");
+        let highs = view
+            .findings
+            .iter()
+            .filter(|f| f.severity >= Severity::High)
+            .count();
+        assert!(highs > 0);
+
+        let default = t
+            .store
+            .gate("p", "1", &GateOptions::default())
+            .expect("gate");
+        assert!(!default.passed);
+        assert_eq!(default.reasons.len(), highs);
+
+        let critical_only = t
+            .store
+            .gate(
+                "p",
+                "1",
+                &GateOptions {
+                    fail_on: Severity::Critical,
+                    required_tools: vec!["trivy".into()],
+                },
+            )
+            .expect("gate");
+        let criticals = view
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Critical)
+            .count();
+        assert_eq!(
+            critical_only.passed,
+            criticals == 0,
+            "{:?}",
+            critical_only.reasons
+        );
+
+        let missing = t
+            .store
+            .gate(
+                "p",
+                "1",
+                &GateOptions {
+                    fail_on: Severity::Critical,
+                    required_tools: vec!["tfsec".into()],
+                },
+            )
+            .expect("gate");
+        assert!(!missing.passed);
+        assert!(missing.reasons.contains(&GateReason::MissingScan {
+            tool: "tfsec".into()
+        }));
+
+        let err = t
+            .store
+            .gate("p", "nope", &GateOptions::default())
+            .expect_err("unknown release");
+        assert!(matches!(err, schema::StoreError::NotFound { .. }));
+    });
+}
+
+#[test]
+fn releases_and_projects_are_listed_in_order() {
+    on_each_backend(|t| {
+        load_two_releases(t);
+        let projects = t.store.projects().expect("projects");
+        assert_eq!(projects.len(), 1);
+        assert_eq!(projects[0].latest_release.as_deref(), Some("1.1"));
+        let releases: Vec<String> = t
+            .store
+            .releases("shop")
+            .expect("releases")
+            .into_iter()
+            .map(|r| r.name)
+            .collect();
+        assert_eq!(releases, vec!["1.0", "1.1"]);
+        assert!(t.store.ready().expect("ready"));
+    });
+}
+
+#[test]
+fn unknown_urls_are_refused_rather_than_guessed() {
+    let err = schema::Store::open("mysql://localhost/x").expect_err("mysql");
+    assert!(matches!(err, schema::StoreError::BadUrl(_)));
+    let err = schema::Store::open("sqlite:///nonexistent-dir/x/y.db").expect_err("missing folder");
+    assert!(matches!(err, schema::StoreError::BadUrl(_)));
+}
