@@ -6,10 +6,9 @@
 //! Detail fields (`description`, `impact`, `recommendation`, `details`, `references`, `cvss3`)
 //! are read when a saved page carries them.
 
-use super::{Merger, TOOL, non_empty};
+use super::{HtmlText, Merger, TOOL, non_empty};
 use crate::error::{ImportError, Position};
 use crate::finding::{Component, Cvss, Finding, Kind, Location, ScanInfo, Severity};
-use crate::text::html_to_text;
 use crate::{Importer, Sink, input};
 use serde::Deserialize;
 use std::io::Read;
@@ -51,6 +50,7 @@ impl Importer for AcunetixApiJson {
             ..ScanInfo::default()
         };
         let mut merger = Merger::default();
+        let mut html = HtmlText::default();
         let mut seen_list = false;
         for page in pages {
             let Some(vulns) = page.vulnerabilities else {
@@ -58,7 +58,7 @@ impl Importer for AcunetixApiJson {
             };
             seen_list = true;
             for (n, v) in vulns.into_iter().enumerate() {
-                match convert(v) {
+                match convert(v, &mut html) {
                     Some((finding, details)) => {
                         if info.target.is_none() {
                             info.target = finding.location.target.clone();
@@ -83,7 +83,7 @@ impl Importer for AcunetixApiJson {
     }
 }
 
-fn convert(v: RawVuln) -> Option<(Finding, Option<String>)> {
+fn convert(v: RawVuln, html: &mut HtmlText) -> Option<(Finding, Option<String>)> {
     let name = non_empty(v.vt_name);
     let rule_id = non_empty(v.vt_id).or_else(|| name.clone())?;
     let title = name.unwrap_or_else(|| rule_id.clone());
@@ -91,7 +91,7 @@ fn convert(v: RawVuln) -> Option<(Finding, Option<String>)> {
     let path = super::url_path(url.as_deref().unwrap_or("/"));
     let parameter = non_empty(v.affects_detail);
     let fingerprint = super::web_fingerprint(&rule_id, &path, parameter.as_deref());
-    let text = |html: Option<String>| html.as_deref().map(html_to_text).filter(|t| !t.is_empty());
+    let mut text = |value: Option<String>| html.text(value.as_deref());
     let mut description: Vec<String> = Vec::new();
     description.extend(text(v.description));
     description.extend(text(v.impact).map(|i| format!("Impact: {i}")));

@@ -2,10 +2,9 @@
 //! "Vulnerabilities": [...]}`. `HttpResponse` (the bulk of a report) is skipped unread; the
 //! request is read only for the names of the vulnerable parameters.
 
-use super::{Merger, TOOL, non_empty};
+use super::{HtmlText, Merger, TOOL, non_empty};
 use crate::error::ImportError;
 use crate::finding::{Component, Cvss, Finding, Kind, Location, ScanInfo, Severity};
-use crate::text::html_to_text;
 use crate::{Importer, Sink, input};
 use serde::Deserialize;
 use std::io::Read;
@@ -48,13 +47,14 @@ impl Importer for Acunetix360Json {
         };
         let scan_host = info.target.as_deref().and_then(super::host_of);
         let mut merger = Merger::default();
+        let mut html = HtmlText::default();
         for (n, vuln) in report
             .vulnerabilities
             .unwrap_or_default()
             .into_iter()
             .enumerate()
         {
-            match convert(vuln, scan_host.as_deref()) {
+            match convert(vuln, scan_host.as_deref(), &mut html) {
                 Some((finding, details)) => merger.add(finding, details),
                 None => info.warn(format!("skipped Vulnerabilities[{n}] without Type or Name")),
             }
@@ -64,7 +64,11 @@ impl Importer for Acunetix360Json {
     }
 }
 
-fn convert(v: RawVuln, scan_host: Option<&str>) -> Option<(Finding, Option<String>)> {
+fn convert(
+    v: RawVuln,
+    scan_host: Option<&str>,
+    html: &mut HtmlText,
+) -> Option<(Finding, Option<String>)> {
     let name = non_empty(v.name);
     let rule_id = non_empty(v.vuln_type).or_else(|| name.clone())?;
     let title = name.unwrap_or_else(|| rule_id.clone());
@@ -83,7 +87,7 @@ fn convert(v: RawVuln, scan_host: Option<&str>) -> Option<(Finding, Option<Strin
     let parameter = (!params.is_empty()).then(|| params.join(","));
     let fingerprint = super::web_fingerprint(&rule_id, &path, parameter.as_deref());
 
-    let text = |html: Option<String>| html.as_deref().map(html_to_text).filter(|t| !t.is_empty());
+    let mut text = |value: Option<String>| html.text(value.as_deref());
     let mut description: Vec<String> = Vec::new();
     description.extend(text(v.description));
     description.extend(text(v.impact).map(|i| format!("Impact: {i}")));

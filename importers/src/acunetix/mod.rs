@@ -215,6 +215,31 @@ pub fn web_fingerprint(rule_id: &str, path: &str, parameter: Option<&str>) -> St
     )
 }
 
+/// HTML-to-text conversions of one report, remembered: Acunetix repeats the same description,
+/// impact and remediation for every item of a type, and converting HTML is the costly part.
+#[derive(Default)]
+pub struct HtmlText {
+    cache: HashMap<String, String>,
+}
+
+impl HtmlText {
+    const MAX_ENTRIES: usize = 4096;
+    const MAX_KEY: usize = 16 * 1024;
+
+    /// Plain text of `html`, `None` when it is blank.
+    pub fn text(&mut self, html: Option<&str>) -> Option<String> {
+        let html = html?;
+        if let Some(text) = self.cache.get(html) {
+            return (!text.is_empty()).then(|| text.clone());
+        }
+        let text = crate::text::html_to_text(html);
+        if html.len() <= Self::MAX_KEY && self.cache.len() < Self::MAX_ENTRIES {
+            self.cache.insert(html.to_string(), text.clone());
+        }
+        (!text.is_empty()).then_some(text)
+    }
+}
+
 /// At most this many distinct instance details are kept in a merged finding's description.
 const MAX_DETAILS: usize = 50;
 

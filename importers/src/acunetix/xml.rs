@@ -7,10 +7,9 @@
 //! often the bulk of a report, are skipped; only the `Host:` line of a request is kept, for the
 //! target of header-less reports.
 
-use super::{Merger, TOOL};
+use super::{HtmlText, Merger, TOOL};
 use crate::error::{ImportError, Position};
 use crate::finding::{Component, Cvss, Finding, Kind, Location, ScanInfo};
-use crate::text::html_to_text;
 use crate::{Importer, Sink, input};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
@@ -66,8 +65,9 @@ impl Importer for AcunetixXml {
                     .and_then(super::day_first_date)
             });
         let mut merger = Merger::default();
+        let mut html = HtmlText::default();
         for (n, item) in report.items.into_iter().enumerate() {
-            match item.into_finding(base.as_deref(), info.target.as_deref()) {
+            match item.into_finding(base.as_deref(), info.target.as_deref(), &mut html) {
                 Some((finding, details)) => merger.add(finding, details),
                 None => info.warn(format!(
                     "skipped ReportItem #{} without Name or ModuleName",
@@ -127,6 +127,7 @@ impl Item {
         self,
         base: Option<&str>,
         target: Option<&str>,
+        html: &mut HtmlText,
     ) -> Option<(Finding, Option<String>)> {
         let name = self
             .name
@@ -150,17 +151,13 @@ impl Item {
             (_, None) => None,
         };
         let mut description = Vec::new();
-        if let Some(d) = self.description.as_deref().map(html_to_text) {
-            description.push(d);
-        }
-        if let Some(i) = self.impact.as_deref().map(html_to_text) {
-            description.push(format!("Impact: {i}"));
-        }
-        if let Some(d) = self.detailed_information.as_deref().map(html_to_text) {
-            description.push(d);
-        }
-        description.retain(|d| !d.is_empty());
-        let details = self.details.as_deref().map(html_to_text);
+        description.extend(html.text(self.description.as_deref()));
+        description.extend(
+            html.text(self.impact.as_deref())
+                .map(|i| format!("Impact: {i}")),
+        );
+        description.extend(html.text(self.detailed_information.as_deref()));
+        let details = html.text(self.details.as_deref());
         let severity_original = self.severity;
         let finding = Finding {
             fingerprint,
@@ -172,11 +169,7 @@ impl Item {
             rule_id,
             title,
             description: (!description.is_empty()).then(|| description.join("\n\n")),
-            remediation: self
-                .recommendation
-                .as_deref()
-                .map(html_to_text)
-                .filter(|r| !r.is_empty()),
+            remediation: html.text(self.recommendation.as_deref()),
             severity: severity_original
                 .as_deref()
                 .map_or(crate::Severity::Unknown, super::severity),
