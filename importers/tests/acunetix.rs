@@ -550,3 +550,20 @@ fn snapshot_of_acunetix360_one_finding() {
     let findings = import("acunetix/acunetix360_one_finding.json");
     insta::assert_json_snapshot!("acunetix360_one_finding_json", findings);
 }
+
+#[test]
+fn xml_in_utf16le_and_utf8_bom_with_crlf_imports_the_same() {
+    let text = std::fs::read_to_string(corpus::path("acunetix/many_findings.xml")).expect("read");
+    let expected = fingerprints(&import("acunetix/many_findings.xml"));
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in text.encode_utf16() {
+        utf16.extend_from_slice(&unit.to_le_bytes());
+    }
+    let mut bom_crlf = b"\xEF\xBB\xBF".to_vec();
+    bom_crlf.extend_from_slice(text.replace('\n', "\r\n").as_bytes());
+    for bytes in [utf16, bom_crlf] {
+        let (imported, findings) = importers::import_to_vec(&bytes[..], None).expect("import");
+        assert_eq!(imported.format, "acunetix-xml");
+        assert_eq!(fingerprints(&findings), expected);
+    }
+}
