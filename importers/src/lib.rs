@@ -10,11 +10,13 @@
 //! It is *not* where findings are deduplicated across scans, stored or triaged (that is the
 //! `schema` crate), nor where anything is rendered (the `reports` crate).
 
+pub mod acunetix;
 pub mod error;
 pub mod finding;
 pub mod fingerprint;
 pub mod input;
 pub mod synthetic;
+pub mod text;
 pub mod trivy;
 
 pub use error::{ImportError, Position, SinkError};
@@ -44,7 +46,12 @@ pub trait Importer: Sync {
 
 /// Every importer, in detection order: more specific formats before more general ones.
 pub fn all() -> &'static [&'static dyn Importer] {
-    &[&trivy::TrivyJson]
+    &[
+        &trivy::TrivyJson,
+        &acunetix::AcunetixXml,
+        &acunetix::Acunetix360Json,
+        &acunetix::AcunetixApiJson,
+    ]
 }
 
 /// The importer for a format name.

@@ -8,8 +8,11 @@ use proptest::prelude::*;
 /// a "successful" partial import).
 #[test]
 fn truncated_corpus_files_are_errors() {
-    for folder in ["trivy", "trivy-0.76"] {
+    for folder in ["trivy", "trivy-0.76", "acunetix", "acunetix-extra"] {
         for name in corpus::files(folder) {
+            if name == "README.md" {
+                continue;
+            }
             let bytes =
                 std::fs::read(corpus::dir().join(folder).join(&name)).expect("read corpus file");
             let trimmed_len = bytes.trim_ascii_end().len();
@@ -79,6 +82,77 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
     assert!(importers::import_to_vec(input.as_bytes(), None).is_err());
 }
 
+#[test]
+fn acunetix_xml_billion_laughs_is_an_error_without_expansion() {
+    let mut xml =
+        String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE ScanGroup [\n<!ENTITY lol \"lol\">\n");
+    xml.push_str("<!ENTITY lol1 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n");
+    for i in 2..=9 {
+        let prev = format!("&lol{};", i - 1);
+        xml.push_str(&format!("<!ENTITY lol{i} \"{}\">\n", prev.repeat(10)));
+    }
+    xml.push_str("]>\n<ScanGroup><Scan><ReportItems><ReportItem><Name>&lol9;</Name>");
+    xml.push_str("<Affects>/</Affects></ReportItem></ReportItems></Scan></ScanGroup>");
+    let started = std::time::Instant::now();
+    let err = importers::import_to_vec(xml.as_bytes(), None).expect_err("custom entity");
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    let text = err.to_string();
+    assert!(text.starts_with("acunetix-xml: "), "{text}");
+    assert!(text.contains("&lol9;"), "{text}");
+}
+
+#[test]
+fn acunetix_xml_external_entity_is_never_resolved() {
+    let xml = "<?xml version=\"1.0\"?>\n<!DOCTYPE ScanGroup [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>\n\
+        <ScanGroup><Scan><ReportItems><ReportItem><Name>x&xxe;</Name></ReportItem></ReportItems></Scan></ScanGroup>";
+    let err = importers::import_to_vec(xml.as_bytes(), None).expect_err("external entity");
+    assert!(!err.to_string().contains("root:"), "{err}");
+}
+
+#[test]
+fn acunetix_xml_unclosed_document_is_an_error() {
+    let xml = "<ScanGroup><Scan><ReportItems><ReportItem><Name>x</Name></ReportItem>";
+    let err = importers::import_to_vec(xml.as_bytes(), None).expect_err("unclosed");
+    let text = err.to_string();
+    assert!(text.contains("truncated"), "{text}");
+    assert!(text.contains("line 1"), "{text}");
+}
+
+#[test]
+fn acunetix_xml_deep_nesting_is_an_error() {
+    let mut xml = String::from("<ScanGroup><Scan>");
+    xml.push_str(&"<a>".repeat(100_000));
+    assert!(importers::import_to_vec(xml.as_bytes(), None).is_err());
+}
+
+#[test]
+fn acunetix_xml_large_text_and_many_items() {
+    // A 5 MB description and 100,000 tiny items: no panic, bounded time.
+    let mut xml =
+        String::from("<ScanGroup><Scan><ReportItems><ReportItem><Name>big</Name><Description>");
+    xml.push_str(&"<b>x</b> ".repeat(600_000));
+    xml.push_str("</Description></ReportItem>");
+    for i in 0..100_000 {
+        xml.push_str(&format!(
+            "<ReportItem><Name>n</Name><Affects>/p{i}</Affects></ReportItem>"
+        ));
+    }
+    xml.push_str("</ReportItems></Scan></ScanGroup>");
+    let (_, findings) = importers::import_to_vec(xml.as_bytes(), None).expect("import");
+    assert_eq!(findings.len(), 100_001);
+}
+
+#[test]
+fn acunetix360_wrong_types_are_errors_with_position() {
+    let input =
+        br#"{"Generated": "x", "Target": {"ScanId": "1"}, "Vulnerabilities": [{"Name": 5}]}"#;
+    let text = importers::import_to_vec(&input[..], None)
+        .expect_err("number for string")
+        .to_string();
+    assert!(text.starts_with("acunetix360-json: "), "{text}");
+    assert!(text.contains("line 1, column"), "{text}");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -90,6 +164,26 @@ proptest! {
     #[test]
     fn arbitrary_bytes_after_a_trivy_head_never_panic(tail in proptest::collection::vec(any::<u8>(), 0..512)) {
         let mut bytes = br#"{"SchemaVersion": 2, "ArtifactName": "x", "Results": ["#.to_vec();
+        bytes.extend_from_slice(&tail);
+        let _ = importers::import_to_vec(&bytes[..], None);
+    }
+
+    #[test]
+    fn arbitrary_bytes_after_an_acunetix_xml_head_never_panic(tail in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let mut bytes = b"<?xml version=\"1.0\"?><ScanGroup><Scan><ReportItems><ReportItem><Name>".to_vec();
+        bytes.extend_from_slice(&tail);
+        let _ = importers::import_to_vec(&bytes[..], None);
+    }
+
+    #[test]
+    fn arbitrary_xml_like_text_never_panics(tail in "[<>/a-zA-Z &;#\\[\\]!CDAT]{0,300}") {
+        let text = format!("<ScanGroup><Scan><ReportItems><ReportItem>{tail}");
+        let _ = importers::import_to_vec(text.as_bytes(), None);
+    }
+
+    #[test]
+    fn arbitrary_bytes_after_an_acunetix360_head_never_panic(tail in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let mut bytes = br#"{"Generated": "x", "Target": {"ScanId": "1"}, "Vulnerabilities": [{"LookupId": "#.to_vec();
         bytes.extend_from_slice(&tail);
         let _ = importers::import_to_vec(&bytes[..], None);
     }
