@@ -14,6 +14,8 @@ pub mod error;
 pub mod finding;
 pub mod fingerprint;
 pub mod input;
+pub mod sonarqube;
+pub mod text;
 pub mod trivy;
 
 pub use error::{ImportError, Position, SinkError};
@@ -43,7 +45,11 @@ pub trait Importer: Sync {
 
 /// Every importer, in detection order: more specific formats before more general ones.
 pub fn all() -> &'static [&'static dyn Importer] {
-    &[&trivy::TrivyJson]
+    &[
+        &trivy::TrivyJson,
+        &sonarqube::SonarReportJson,
+        &sonarqube::SonarQubeApiJson,
+    ]
 }
 
 /// The importer for a format name.

@@ -8,10 +8,20 @@ use proptest::prelude::*;
 /// a "successful" partial import).
 #[test]
 fn truncated_corpus_files_are_errors() {
-    for folder in ["trivy", "trivy-0.76"] {
+    for folder in [
+        "trivy",
+        "trivy-0.76",
+        "sonarqube",
+        "sonarqube-extra",
+        "api_sonarqube",
+        "api_sonarqube/hotspots",
+    ] {
         for name in corpus::files(folder) {
-            let bytes =
-                std::fs::read(corpus::dir().join(folder).join(&name)).expect("read corpus file");
+            let path = corpus::dir().join(folder).join(&name);
+            if !path.is_file() {
+                continue;
+            }
+            let bytes = std::fs::read(path).expect("read corpus file");
             let trimmed_len = bytes.trim_ascii_end().len();
             if trimmed_len < 8 {
                 continue; // `null`: nothing to cut.
@@ -79,6 +89,45 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
     assert!(importers::import_to_vec(input.as_bytes(), None).is_err());
 }
 
+#[test]
+fn sonarqube_errors_name_format_and_position() {
+    let input = br#"{"paging": {"total": 1}, "issues": [{"key": "k", "rule": "java:S1", "component": "p:A.java", "message": 5}]}"#;
+    let err = importers::import_to_vec(&input[..], None).expect_err("number for a message");
+    let text = err.to_string();
+    assert!(text.starts_with("sonarqube-api-json: "), "{text}");
+    assert!(text.contains("line 1, column"), "{text}");
+}
+
+#[test]
+fn sonarqube_deep_nesting_is_an_error() {
+    let mut input = String::from(
+        r#"{"paging": {"total": 1}, "issues": [{"rule": "r", "component": "c", "flows": "#,
+    );
+    input.push_str(&"[".repeat(100_000));
+    assert!(importers::import_to_vec(input.as_bytes(), None).is_err());
+}
+
+#[test]
+fn sonarqube_many_tiny_issues_stream() {
+    let mut input = String::from(r#"{"paging": {"total": 200000}, "issues": ["#);
+    for i in 0..200_000 {
+        if i > 0 {
+            input.push(',');
+        }
+        input.push_str(&format!(
+            r#"{{"key":"{i}","rule":"r","component":"c","hash":"h{i}"}}"#
+        ));
+    }
+    input.push_str("]}");
+    let mut count = 0usize;
+    importers::import(input.as_bytes(), None, &mut |_| {
+        count += 1;
+        Ok(())
+    })
+    .expect("import");
+    assert_eq!(count, 200_000);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -92,5 +141,37 @@ proptest! {
         let mut bytes = br#"{"SchemaVersion": 2, "ArtifactName": "x", "Results": ["#.to_vec();
         bytes.extend_from_slice(&tail);
         let _ = importers::import_to_vec(&bytes[..], None);
+    }
+
+    #[test]
+    fn arbitrary_bytes_after_a_sonarqube_head_never_panic(tail in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let mut bytes = br#"{"paging": {"pageIndex": 1, "pageSize": 100, "total": 3}, "issues": [{"key": "k", "rule": "java:S1", "component": "p:A.java", "#.to_vec();
+        bytes.extend_from_slice(&tail);
+        let _ = importers::import_to_vec(&bytes[..], Some("sonarqube-api-json"));
+    }
+
+    #[test]
+    fn arbitrary_bytes_after_a_sonar_report_head_never_panic(tail in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let mut bytes = br#"{"sonarComponent": "x", "sonarBaseURL": "u", "rules": {}, "issues": [{"rule": "r", "#.to_vec();
+        bytes.extend_from_slice(&tail);
+        let _ = importers::import_to_vec(&bytes[..], None);
+    }
+
+    #[test]
+    fn sonarqube_records_of_any_shape_never_panic(
+        line in proptest::option::of(any::<i64>()),
+        sev in "[A-Z]{0,9}",
+        status in "[A-Z_]{0,9}",
+        component in ".{0,20}",
+        project in ".{0,8}",
+    ) {
+        let record = serde_json::json!({
+            "key": "k", "rule": "r:1", "component": component, "project": project, "line": line,
+            "severity": sev, "status": status, "impacts": [{"softwareQuality": status, "severity": sev}],
+            "textRange": {"startLine": line, "endLine": "x"},
+        });
+        let doc = serde_json::json!({"paging": {"total": 1}, "issues": [record]});
+        let bytes = serde_json::to_vec(&doc).expect("json");
+        let _ = importers::import_to_vec(&bytes[..], Some("sonarqube-api-json"));
     }
 }

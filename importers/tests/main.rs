@@ -1,5 +1,9 @@
 //! The importers' single integration-test binary: every corpus file, snapshots, hostile input.
 
+// Tests may panic on purpose: `unwrap`/`expect` are denied in library code only.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod corpus;
 mod hostile;
+mod sonarqube;
 mod trivy;
