@@ -383,6 +383,7 @@ fn hotspots_statuses_and_api_fields() {
             .all(|f| f.category.as_deref() == Some("security_hotspot"))
     );
     assert_eq!(six[0].location.line_start, Some(8));
+    assert_eq!(six[0].cwe, ["CWE-352"], "from the rule description");
 }
 
 #[test]

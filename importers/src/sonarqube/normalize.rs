@@ -227,6 +227,24 @@ fn dependency_check_ids(message: &str) -> (Vec<String>, Vec<String>) {
     (cwe, aliases)
 }
 
+/// The CWE ids a rule description cites (`[MITRE, CWE-352]` in its "See" section), in order.
+pub fn cwe_in_text(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("CWE-") {
+        let after = rest.get(at + 4..).unwrap_or_default();
+        let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+        if !digits.is_empty() {
+            let id = format!("CWE-{digits}");
+            if !out.contains(&id) {
+                out.push(id);
+            }
+        }
+        rest = after;
+    }
+    out
+}
+
 fn hash64(s: &str) -> u64 {
     let mut h = DefaultHasher::new();
     s.hash(&mut h);
@@ -326,10 +344,13 @@ pub fn convert(
         issue_category(&raw)
     };
     let message = owned(raw.message.clone());
-    let (cwe, aliases) = match &message {
+    let (mut cwe, aliases) = match &message {
         Some(m) if rule_id.starts_with("OWASP:") => dependency_check_ids(m),
         _ => (Vec::new(), Vec::new()),
     };
+    if cwe.is_empty() {
+        cwe = extras.rule_description.map(cwe_in_text).unwrap_or_default();
+    }
     let title = message
         .clone()
         .or_else(|| owned(raw.description.clone()))
@@ -453,6 +474,14 @@ mod tests {
             "Filename: a.jar | Highest CVSS Score: 7.5 | References: CVE-2023-52428 (7.5), CVE-1 (1.0)",
         );
         assert_eq!(aliases, ["CVE-2023-52428", "CVE-1"]);
+    }
+
+    #[test]
+    fn cwe_ids_are_found_in_rule_text() {
+        assert_eq!(
+            cwe_in_text("* [MITRE, CWE-117][8]\n* [MITRE, CWE-532][9] CWE-117 CWE-"),
+            ["CWE-117", "CWE-532"]
+        );
     }
 
     #[test]
