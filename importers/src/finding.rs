@@ -275,6 +275,11 @@ pub struct ScanInfo {
     pub scanned_at: Option<String>,
     /// Records that were skipped, and why (at most [`ScanInfo::MAX_WARNINGS`] are kept).
     pub warnings: Vec<String>,
+    /// The report says it holds only part of the tool's results (a saved SonarQube API page with
+    /// `paging.total` larger than its content): findings absent from it must not be taken as
+    /// fixed.
+    #[serde(default)]
+    pub partial: bool,
 }
 
 impl ScanInfo {

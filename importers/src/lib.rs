@@ -15,6 +15,7 @@ pub mod error;
 pub mod finding;
 pub mod fingerprint;
 pub mod input;
+pub mod sonarqube;
 pub mod synthetic;
 pub mod text;
 pub mod trivy;
@@ -51,6 +52,8 @@ pub fn all() -> &'static [&'static dyn Importer] {
         &acunetix::AcunetixXml,
         &acunetix::Acunetix360Json,
         &acunetix::AcunetixApiJson,
+        &sonarqube::SonarReportJson,
+        &sonarqube::SonarQubeApiJson,
     ]
 }
 

@@ -1,9 +1,10 @@
 //! The importers' single integration-test binary: every corpus file, snapshots, hostile input.
 
-// Tests may panic: that is how they fail.
+// Tests may panic on purpose: `unwrap`/`expect` are denied in library code only.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod acunetix;
 mod corpus;
 mod hostile;
+mod sonarqube;
 mod trivy;
