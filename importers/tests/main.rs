@@ -2,4 +2,5 @@
 
 mod corpus;
 mod hostile;
+mod tfsec;
 mod trivy;
