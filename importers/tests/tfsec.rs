@@ -196,6 +196,22 @@ fn csv_and_checkstyle_of_one_scan_share_fingerprints() {
     );
 }
 
+/// Lines are not identity: results that differ only by lines share a fingerprint.
+#[test]
+fn distinct_fingerprints_in_the_corpus() {
+    let distinct = |file: &str| -> usize {
+        corpus::import(file)
+            .1
+            .into_iter()
+            .map(|f| f.fingerprint)
+            .collect::<BTreeSet<_>>()
+            .len()
+    };
+    assert_eq!(distinct("tfsec/many_findings_current.json"), 17);
+    assert_eq!(distinct("tfsec-extra/json_v1_azure_2findings.json"), 1);
+    assert_eq!(distinct("tfsec/many_findings_legacy.json"), 3);
+}
+
 #[test]
 fn fingerprint_is_public_for_sarif() {
     let (_, f) =

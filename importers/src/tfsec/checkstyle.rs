@@ -72,7 +72,11 @@ impl Importer for TfsecCheckstyle {
                             }
                         }
                         "error" => {
-                            let line = match xml.attr(&element, "line")? {
+                            let [source, line, severity, message, link] = xml.attrs(
+                                &element,
+                                ["source", "line", "severity", "message", "link"],
+                            )?;
+                            let line = match line {
                                 Some(v) if !v.trim().is_empty() => {
                                     Some(v.trim().parse::<i64>().map_err(|_| {
                                         xml.error(format!("`line` must be a number, not {v:?}"))
@@ -80,14 +84,13 @@ impl Importer for TfsecCheckstyle {
                                 }
                                 _ => None,
                             };
-                            let link = xml.attr(&element, "link")?;
                             if info.tool_version.is_none() {
                                 info.tool_version = link.as_deref().and_then(version_from_link);
                             }
                             let record = Record {
-                                rule_id: xml.attr(&element, "source")?,
-                                message: xml.attr(&element, "message")?,
-                                severity: xml.attr(&element, "severity")?,
+                                rule_id: source,
+                                message,
+                                severity,
                                 links: link.into_iter().collect(),
                                 file: file.clone(),
                                 line_start: line,

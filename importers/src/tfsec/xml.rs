@@ -157,6 +157,28 @@ impl<'a> XmlReader<'a> {
         self.text().map(|_| ())
     }
 
+    /// Several attributes' values in one pass, in the order of `names`.
+    pub fn attrs<const N: usize>(
+        &self,
+        element: &BytesStart<'_>,
+        names: [&str; N],
+    ) -> Result<[Option<String>; N], ImportError> {
+        let mut out: [Option<String>; N] = std::array::from_fn(|_| None);
+        for attr in element.attributes() {
+            let attr = attr.map_err(|e| self.error(format!("invalid attribute: {e}")))?;
+            let key = attr.key.as_ref();
+            if let Some(i) = names.iter().position(|n| *n == key) {
+                let value = attr
+                    .normalized_value(XmlVersion::Implicit1_0)
+                    .map_err(|e| self.error(format!("attribute {key}: {e}")))?;
+                if let Some(slot) = out.get_mut(i) {
+                    *slot = Some(value.into_owned());
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// An attribute's value, entities resolved (predefined and character references only).
     pub fn attr(
         &self,
