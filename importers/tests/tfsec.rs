@@ -326,6 +326,34 @@ fn passed_and_ignored_results_are_not_findings() {
 }
 
 #[test]
+fn the_oldest_json_shape_is_detected() {
+    let input = br#"{
+	"results": [
+		{
+			"rule_id": "AWS044",
+			"link": "https://github.com/tfsec/tfsec/wiki/AWS044",
+			"location": {"filename": "/x/terraform/aws/provider.tf", "start_line": 9, "end_line": 9},
+			"description": "Provider 'provider.aws' has an access key specified.",
+			"severity": "ERROR"
+		}
+	]
+}"#;
+    let (imported, findings) =
+        importers::import_to_vec(&input[..], None).unwrap_or_else(|e| panic!("oldest shape: {e}"));
+    assert_eq!(imported.format, "tfsec-json");
+    assert_eq!(findings.len(), 1);
+    assert_eq!(
+        findings[0].location.resource.as_deref(),
+        Some("provider.aws")
+    );
+    assert_eq!(findings[0].severity, Severity::High);
+    assert_eq!(
+        findings[0].references,
+        ["https://github.com/tfsec/tfsec/wiki/AWS044"]
+    );
+}
+
+#[test]
 fn a_json_file_without_results_is_an_error() {
     let err = crate::hostile::import_error(&br#"{"other": []}"#[..], Some("tfsec-json"));
     assert!(err.to_string().starts_with("tfsec-json: "), "{err}");

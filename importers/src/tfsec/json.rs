@@ -40,8 +40,12 @@ impl Importer for TfsecJson {
         if !start.starts_with('{') || !head.contains("\"results\"") {
             return false;
         }
+        // The oldest 0.x results have only `rule_id`, `link`, `location{filename}`,
+        // `description` and `severity`.
         if head.contains("\"rule_id\"")
-            && (head.contains("\"rule_description\"") || head.contains("\"rule_provider\""))
+            && (head.contains("\"rule_description\"")
+                || head.contains("\"rule_provider\"")
+                || (head.contains("\"location\"") && head.contains("\"filename\"")))
         {
             return true;
         }
