@@ -18,6 +18,7 @@ pub mod input;
 pub mod sonarqube;
 pub mod synthetic;
 pub mod text;
+pub mod tfsec;
 pub mod trivy;
 
 pub use error::{ImportError, Position, SinkError};
@@ -54,6 +55,10 @@ pub fn all() -> &'static [&'static dyn Importer] {
         &acunetix::AcunetixApiJson,
         &sonarqube::SonarReportJson,
         &sonarqube::SonarQubeApiJson,
+        &tfsec::TfsecJson,
+        &tfsec::TfsecCsv,
+        &tfsec::TfsecCheckstyle,
+        &tfsec::TfsecJunit,
     ]
 }
 

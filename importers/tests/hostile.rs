@@ -14,6 +14,8 @@ const TRUNCATION_FOLDERS: &[&str] = &[
     "sonarqube-extra",
     "api_sonarqube",
     "api_sonarqube/hotspots",
+    "tfsec-extra",
+    "tfsec",
 ];
 
 /// Every corpus file of every importer, cut at 20 points, gives an error (never a panic, never
@@ -204,6 +206,63 @@ fn sonarqube_many_tiny_issues_stream() {
     assert_eq!(count, 200_000);
 }
 
+pub fn import_error(bytes: &[u8], format: Option<&str>) -> ImportError {
+    match importers::import_to_vec(bytes, format) {
+        Ok((imported, findings)) => panic!(
+            "imported as {} with {} findings",
+            imported.format,
+            findings.len()
+        ),
+        Err(err) => err,
+    }
+}
+
+fn xml_entities_are_never_expanded() {
+    let laughs = r#"<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol9 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+]>"#;
+    let external = r#"<?xml version="1.0"?>
+<!DOCTYPE x [ <!ENTITY xxe SYSTEM "file:///etc/passwd"> ]>"#;
+    for prolog in [laughs, external] {
+        let entity = if prolog == laughs { "lol9" } else { "xxe" };
+        let junit = format!(
+            r#"{prolog}<testsuite name="tfsec" failures="1" tests="1"><testcase classname="main.tf" name="[a-b-c][LOW] - d" time="0"><failure message="d" type="">main.tf:1 &{entity};</failure></testcase></testsuite>"#
+        );
+        let err = import_error(junit.as_bytes(), None);
+        assert!(err.to_string().starts_with("tfsec-junit: "), "{err}");
+        assert!(err.to_string().contains(entity), "{err}");
+        let checkstyle = format!(
+            r#"{prolog}<checkstyle version="5.0"><file name="main.tf"><error source="a-b-c" line="1" column="0" severity="info" message="&{entity};" link="https://x/"></error></file></checkstyle>"#
+        );
+        let err = import_error(checkstyle.as_bytes(), None);
+        assert!(err.to_string().starts_with("tfsec-checkstyle: "), "{err}");
+    }
+}
+
+fn tfsec_xml_deep_nesting_is_an_error() {
+    let mut input =
+        String::from(r#"<testsuite name="tfsec"><testcase classname="a" name="[a][LOW] - d">"#);
+    input.push_str(&"<x>".repeat(100_000));
+    assert!(importers::import_to_vec(input.as_bytes(), None).is_err());
+}
+
+fn tfsec_errors_name_format_and_position() {
+    let input = br#"{"results": [{"rule_id": 5, "rule_description": "d", "location": {}}]}"#;
+    let text = import_error(&input[..], None).to_string();
+    assert!(text.starts_with("tfsec-json: "), "{text}");
+    assert!(text.contains("line 1, column"), "{text}");
+    let csv = "file,start_line,end_line,rule_id,severity,description,link,passed\nmain.tf,x,1,a,LOW,d,,false\n";
+    let text = import_error(csv.as_bytes(), None).to_string();
+    assert!(
+        text.starts_with("tfsec-csv: ") && text.contains("line 2"),
+        "{text}"
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -268,5 +327,33 @@ proptest! {
         let doc = serde_json::json!({"paging": {"total": 1}, "issues": [record]});
         let bytes = serde_json::to_vec(&doc).expect("json");
         let _ = importers::import_to_vec(&bytes[..], Some("sonarqube-api-json"));
+    }
+    #[test]
+    fn arbitrary_bytes_after_tfsec_heads_never_panic(
+        which in 0usize..4,
+        tail in proptest::collection::vec(any::<u8>(), 0..512),
+    ) {
+        let head: &[u8] = match which {
+            0 => br#"{"results": [{"rule_id": "AVD-AWS-0001", "rule_description": "d", "#,
+            1 => b"file,start_line,end_line,rule_id,severity,description,link,passed\n",
+            2 => br#"<checkstyle version="5.0"><file name="main.tf"><error link="x" "#,
+            _ => br#"<testsuite name="tfsec" failures="1" tests="1"><testcase "#,
+        };
+        let mut bytes = head.to_vec();
+        bytes.extend_from_slice(&tail);
+        let _ = importers::import_to_vec(&bytes[..], None);
+    }
+
+    #[test]
+    fn tfsec_text_values_never_panic(value in "\\PC{0,64}") {
+        let escaped = serde_json::to_string(&value).unwrap_or_default();
+        let json = format!(
+            r#"{{"results": [{{"rule_id": {escaped}, "long_id": {escaped}, "rule_description": "d", "description": {escaped}, "resource": {escaped}, "links": [{escaped}], "status": 0, "location": {{"filename": {escaped}}}}}]}}"#
+        );
+        let _ = importers::import_to_vec(json.as_bytes(), None);
+        let junit = format!(
+            r#"<testsuite name="tfsec"><testcase classname="{value}" name="[{value}][{value}] - {value}"><failure message="x">{value}</failure></testcase></testsuite>"#
+        );
+        let _ = importers::import_to_vec(junit.as_bytes(), None);
     }
 }

@@ -7,4 +7,5 @@ mod acunetix;
 mod corpus;
 mod hostile;
 mod sonarqube;
+mod tfsec;
 mod trivy;

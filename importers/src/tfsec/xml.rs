@@ -1,0 +1,214 @@
+//! A thin, strict pull reader over quick-xml for the tfsec XML formats.
+//!
+//! - Entities: only the five predefined ones and character references are resolved. Custom
+//!   entities (declared in a DOCTYPE) are an error, external ones are never fetched, so entity
+//!   expansion attacks (billion laughs) cannot grow anything.
+//! - A document that ends with elements still open is an error (a cut file), as is one with no
+//!   root element.
+
+use crate::error::{ImportError, Position};
+use quick_xml::XmlVersion;
+use quick_xml::events::{BytesRef, BytesStart, Event};
+use quick_xml::reader::Reader;
+
+pub(super) struct XmlReader<'a> {
+    reader: Reader<&'a [u8]>,
+    format: &'static str,
+    /// Names of the open elements.
+    open: Vec<String>,
+    root_seen: bool,
+}
+
+/// What the callers need of an event, owned or borrowed from the input.
+pub(super) enum Item<'a> {
+    /// A start tag, or an empty element (`empty` = true, no matching end will follow).
+    Start {
+        element: BytesStart<'a>,
+        empty: bool,
+    },
+    End,
+    Eof,
+}
+
+/// Deeper than this is not a tfsec report (they nest three levels).
+const MAX_DEPTH: usize = 256;
+
+impl<'a> XmlReader<'a> {
+    pub fn new(text: &'a str, format: &'static str) -> Self {
+        let mut reader = Reader::from_str(text);
+        let config = reader.config_mut();
+        config.check_end_names = true;
+        config.expand_empty_elements = false;
+        XmlReader {
+            reader,
+            format,
+            open: Vec::new(),
+            root_seen: false,
+        }
+    }
+
+    pub fn error(&self, message: impl Into<String>) -> ImportError {
+        ImportError::malformed(
+            self.format,
+            Position::byte(self.reader.buffer_position()),
+            message,
+        )
+    }
+
+    fn raw_event(&mut self) -> Result<Event<'a>, ImportError> {
+        self.reader.read_event().map_err(|e| {
+            ImportError::malformed(
+                self.format,
+                Position::byte(self.reader.error_position()),
+                format!("invalid XML: {e}"),
+            )
+        })
+    }
+
+    /// How many elements are open.
+    pub fn depth(&self) -> usize {
+        self.open.len()
+    }
+
+    /// The next start, empty or end tag (text, comments, declarations and DOCTYPE skipped).
+    pub fn next(&mut self) -> Result<Item<'a>, ImportError> {
+        loop {
+            match self.raw_event()? {
+                Event::Start(element) => {
+                    self.enter(&element)?;
+                    return Ok(Item::Start {
+                        element,
+                        empty: false,
+                    });
+                }
+                Event::Empty(element) => {
+                    self.root_seen = true;
+                    return Ok(Item::Start {
+                        element,
+                        empty: true,
+                    });
+                }
+                Event::End(_) => {
+                    self.open.pop();
+                    return Ok(Item::End);
+                }
+                Event::GeneralRef(r) => {
+                    // Outside text we care about, still refuse unknown entities.
+                    resolve(&r).map_err(|m| self.error(m))?;
+                }
+                Event::Eof => return self.eof(),
+                _ => {}
+            }
+        }
+    }
+
+    fn enter(&mut self, element: &BytesStart<'_>) -> Result<(), ImportError> {
+        if self.open.len() >= MAX_DEPTH {
+            return Err(self.error(format!("elements nested deeper than {MAX_DEPTH}")));
+        }
+        self.root_seen = true;
+        self.open.push(element.name().as_ref().to_string());
+        Ok(())
+    }
+
+    fn eof(&self) -> Result<Item<'a>, ImportError> {
+        if let Some(name) = self.open.last() {
+            return Err(self.error(format!(
+                "unexpected end of input: <{name}> is not closed (truncated file?)"
+            )));
+        }
+        if !self.root_seen {
+            return Err(self.error("no root element"));
+        }
+        Ok(Item::Eof)
+    }
+
+    /// The text content of the element just opened (by a non-empty start tag), up to its end
+    /// tag; nested elements' text is included.
+    pub fn text(&mut self) -> Result<String, ImportError> {
+        let depth = self.open.len();
+        let mut out = String::new();
+        loop {
+            match self.raw_event()? {
+                Event::Text(t) => out.push_str(&t.xml_content(XmlVersion::Implicit1_0)),
+                Event::CData(c) => out.push_str(&c.xml_content(XmlVersion::Implicit1_0)),
+                Event::GeneralRef(r) => {
+                    let s = resolve(&r).map_err(|m| self.error(m))?;
+                    out.push_str(&s);
+                }
+                Event::Start(e) => self.enter(&e)?,
+                Event::End(_) => {
+                    self.open.pop();
+                    if self.open.len() < depth {
+                        return Ok(out);
+                    }
+                }
+                Event::Eof => {
+                    self.eof()?;
+                    return Err(self.error("unexpected end of input"));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Skips the rest of the element just opened.
+    pub fn skip(&mut self) -> Result<(), ImportError> {
+        self.text().map(|_| ())
+    }
+
+    /// Several attributes' values in one pass, in the order of `names`.
+    pub fn attrs<const N: usize>(
+        &self,
+        element: &BytesStart<'_>,
+        names: [&str; N],
+    ) -> Result<[Option<String>; N], ImportError> {
+        let mut out: [Option<String>; N] = std::array::from_fn(|_| None);
+        for attr in element.attributes() {
+            let attr = attr.map_err(|e| self.error(format!("invalid attribute: {e}")))?;
+            let key = attr.key.as_ref();
+            if let Some(i) = names.iter().position(|n| *n == key) {
+                let value = attr
+                    .normalized_value(XmlVersion::Implicit1_0)
+                    .map_err(|e| self.error(format!("attribute {key}: {e}")))?;
+                if let Some(slot) = out.get_mut(i) {
+                    *slot = Some(value.into_owned());
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// An attribute's value, entities resolved (predefined and character references only).
+    pub fn attr(
+        &self,
+        element: &BytesStart<'_>,
+        name: &str,
+    ) -> Result<Option<String>, ImportError> {
+        for attr in element.attributes() {
+            let attr = attr.map_err(|e| self.error(format!("invalid attribute: {e}")))?;
+            if attr.key.as_ref() == name {
+                let value = attr
+                    .normalized_value(XmlVersion::Implicit1_0)
+                    .map_err(|e| self.error(format!("attribute {name}: {e}")))?;
+                return Ok(Some(value.into_owned()));
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// A character reference or one of the five predefined entities; anything else is refused.
+fn resolve(r: &BytesRef<'_>) -> Result<String, String> {
+    match r.resolve_char_ref() {
+        Ok(Some(c)) => return Ok(c.to_string()),
+        Ok(None) => {}
+        Err(e) => return Err(format!("invalid character reference: {e}")),
+    }
+    let name = r.xml_content(XmlVersion::Implicit1_0);
+    quick_xml::escape::resolve_predefined_entity(&name)
+        .map(str::to_string)
+        .ok_or_else(|| {
+            format!("entity &{name}; is not expanded (custom and external entities never are)")
+        })
+}
