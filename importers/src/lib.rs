@@ -13,6 +13,7 @@
 pub mod error;
 pub mod finding;
 pub mod fingerprint;
+pub mod fossa;
 pub mod input;
 pub mod trivy;
 
@@ -43,7 +44,15 @@ pub trait Importer: Sync {
 
 /// Every importer, in detection order: more specific formats before more general ones.
 pub fn all() -> &'static [&'static dyn Importer] {
-    &[&trivy::TrivyJson]
+    &[
+        &trivy::TrivyJson,
+        // FOSSA: the API export before the CLI report (both have `issues`; only the API's
+        // issues have `source`), the inventories last.
+        &fossa::FossaApiIssuesJson,
+        &fossa::FossaTestJson,
+        &fossa::FossaAttributionJson,
+        &fossa::FossaAnalyzeJson,
+    ]
 }
 
 /// The importer for a format name.
