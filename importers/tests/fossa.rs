@@ -497,3 +497,22 @@ fn detection_claims_fossa_files_only() {
         }
     }
 }
+
+#[test]
+fn utf16le_and_utf8_bom_import_like_utf8() {
+    let text = std::fs::read_to_string(corpus::path(
+        "fossa/handmade-fossa-test-json_v3.18_5issues.json",
+    ))
+    .expect("read");
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in text.encode_utf16() {
+        utf16.extend_from_slice(&unit.to_le_bytes());
+    }
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice(text.as_bytes());
+    for bytes in [utf16, bom] {
+        let (imported, findings) = importers::import_to_vec(&bytes[..], None).expect("import");
+        assert_eq!(imported.format, "fossa-test-json");
+        assert_eq!(findings.len(), 5);
+    }
+}
