@@ -14,6 +14,7 @@ pub mod acunetix;
 pub mod error;
 pub mod finding;
 pub mod fingerprint;
+pub mod fossa;
 pub mod input;
 pub mod sonarqube;
 pub mod synthetic;
@@ -59,6 +60,12 @@ pub fn all() -> &'static [&'static dyn Importer] {
         &tfsec::TfsecCsv,
         &tfsec::TfsecCheckstyle,
         &tfsec::TfsecJunit,
+        // FOSSA: the API export before the CLI report (both have `issues`; only the API's
+        // issues have `source`), the inventories last.
+        &fossa::FossaApiIssuesJson,
+        &fossa::FossaTestJson,
+        &fossa::FossaAttributionJson,
+        &fossa::FossaAnalyzeJson,
     ]
 }
 

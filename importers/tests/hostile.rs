@@ -14,6 +14,7 @@ const TRUNCATION_FOLDERS: &[&str] = &[
     "sonarqube-extra",
     "api_sonarqube",
     "api_sonarqube/hotspots",
+    "fossa",
     "tfsec-extra",
     "tfsec",
 ];
@@ -356,4 +357,33 @@ proptest! {
         );
         let _ = importers::import_to_vec(junit.as_bytes(), None);
     }
+    #[test]
+    fn arbitrary_bytes_after_a_fossa_head_never_panic(tail in proptest::collection::vec(any::<u8>(), 0..512)) {
+        for head in [&br#"{"count":1,"issues":[{"revisionId":"#[..], br#"{"issues":[{"source":{"id":"npm+a$1"},"type":"#, br#"{"Count":1,"Issues":["#] {
+            let mut bytes = head.to_vec();
+            bytes.extend_from_slice(&tail);
+            let _ = importers::import_to_vec(&bytes[..], None);
+        }
+    }
+
+    #[test]
+    fn arbitrary_locators_never_panic(locator in "(npm|mvn|deb|apk|rpm-generic|git|go|pod|custom|[a-z]{1,6})?\\+?\\PC{0,30}(\\$\\PC{0,20})?") {
+        if let Some(l) = importers::fossa::locator::Locator::parse(&locator) {
+            let _ = (l.purl(), l.package_key(), l.name(), l.version());
+        }
+        let input = serde_json::json!({"count": 1, "issues": [{"type": "vulnerability", "cve": "CVE-1", "revisionId": locator}], "status": "SCANNED"});
+        let (_, findings) = importers::import_to_vec(input.to_string().as_bytes(), None).expect("valid report");
+        prop_assert_eq!(findings.len(), 1);
+    }
+}
+
+#[test]
+fn fossa_deep_nesting_is_an_error_not_a_stack_overflow() {
+    let mut input =
+        String::from(r#"{"count":1,"issues":[{"revisionId":"npm+a$1","type":"x","extra":"#);
+    input.push_str(&"[".repeat(100_000));
+    assert!(importers::import_to_vec(input.as_bytes(), None).is_err());
+    let mut input = String::from(r#"{"deepDependencies":[],"licenses":"#);
+    input.push_str(&"{\"a\":".repeat(100_000));
+    assert!(importers::import_to_vec(input.as_bytes(), None).is_err());
 }

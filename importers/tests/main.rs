@@ -5,6 +5,7 @@
 
 mod acunetix;
 mod corpus;
+mod fossa;
 mod hostile;
 mod sonarqube;
 mod tfsec;
