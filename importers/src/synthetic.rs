@@ -245,7 +245,7 @@ fn vuln(seed: u64, i: usize, class: &Class) -> Vuln<'static> {
     let name = format!(
         "{}{}",
         pick(&mut rng, class.names),
-        if i % 7 == 0 {
+        if i.is_multiple_of(7) {
             format!("-{}", i % 97)
         } else {
             String::new()
@@ -344,7 +344,7 @@ pub fn write_trivy_report(out: &mut dyn Write, options: &SyntheticOptions) -> io
     ];
     // Which indices this generation reports: later generations fix some and find new ones.
     let generation = options.generation as usize;
-    let kept = |i: usize| generation == 0 || (i * 7 + generation) % 10 != 0;
+    let kept = |i: usize| generation == 0 || !(i * 7 + generation).is_multiple_of(10);
     let extra = if generation == 0 {
         0
     } else {

@@ -207,6 +207,7 @@ fn sonarqube_many_tiny_issues_stream() {
     assert_eq!(count, 200_000);
 }
 
+/// The error of an import that must fail.
 pub fn import_error(bytes: &[u8], format: Option<&str>) -> ImportError {
     match importers::import_to_vec(bytes, format) {
         Ok((imported, findings)) => panic!(
@@ -218,6 +219,8 @@ pub fn import_error(bytes: &[u8], format: Option<&str>) -> ImportError {
     }
 }
 
+/// Entity expansion (billion laughs) and external entities: never expanded, always an error.
+#[test]
 fn xml_entities_are_never_expanded() {
     let laughs = r#"<?xml version="1.0"?>
 <!DOCTYPE lolz [
@@ -244,6 +247,7 @@ fn xml_entities_are_never_expanded() {
     }
 }
 
+#[test]
 fn tfsec_xml_deep_nesting_is_an_error() {
     let mut input =
         String::from(r#"<testsuite name="tfsec"><testcase classname="a" name="[a][LOW] - d">"#);
@@ -251,6 +255,7 @@ fn tfsec_xml_deep_nesting_is_an_error() {
     assert!(importers::import_to_vec(input.as_bytes(), None).is_err());
 }
 
+#[test]
 fn tfsec_errors_name_format_and_position() {
     let input = br#"{"results": [{"rule_id": 5, "rule_description": "d", "location": {}}]}"#;
     let text = import_error(&input[..], None).to_string();

@@ -354,11 +354,7 @@ impl Store {
         let mut conn = self.conn()?;
         let rel = release(&mut conn, project, release_name)?;
         let all = releases_of(&mut conn, rel.project_id)?;
-        Ok(all
-            .into_iter()
-            .filter(|r| r.id < rel.id)
-            .next_back()
-            .map(|r| r.name))
+        Ok(all.into_iter().rfind(|r| r.id < rel.id).map(|r| r.name))
     }
 
     /// What changed from release `from` to release `to`, by fingerprint.

@@ -1,0 +1,4 @@
+//! End-to-end tests: the `scanledger` binary as a server, talked to over real HTTP.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod serve;
