@@ -14,6 +14,7 @@ pub mod error;
 pub mod finding;
 pub mod fingerprint;
 pub mod input;
+pub mod sarif;
 pub mod trivy;
 
 pub use error::{ImportError, Position, SinkError};
@@ -43,7 +44,7 @@ pub trait Importer: Sync {
 
 /// Every importer, in detection order: more specific formats before more general ones.
 pub fn all() -> &'static [&'static dyn Importer] {
-    &[&trivy::TrivyJson]
+    &[&trivy::TrivyJson, &sarif::Sarif]
 }
 
 /// The importer for a format name.

@@ -40,8 +40,8 @@ impl Importer for TrivyJson {
 
     fn detect(&self, head: &str) -> bool {
         let start = head.trim_start();
-        if start.starts_with("null") {
-            return start["null".len()..].trim().is_empty();
+        if let Some(rest) = start.strip_prefix("null") {
+            return rest.trim().is_empty();
         }
         if start.starts_with('{') {
             return (head.contains("\"SchemaVersion\"")
