@@ -16,6 +16,7 @@ pub mod finding;
 pub mod fingerprint;
 pub mod fossa;
 pub mod input;
+pub mod sarif;
 pub mod sonarqube;
 pub mod synthetic;
 pub mod text;
@@ -66,6 +67,8 @@ pub fn all() -> &'static [&'static dyn Importer] {
         &fossa::FossaTestJson,
         &fossa::FossaAttributionJson,
         &fossa::FossaAnalyzeJson,
+        // SARIF last: any tool can write it, and its driver names the tool.
+        &sarif::Sarif,
     ]
 }
 

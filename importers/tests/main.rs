@@ -7,6 +7,7 @@ mod acunetix;
 mod corpus;
 mod fossa;
 mod hostile;
+mod sarif;
 mod sonarqube;
 mod tfsec;
 mod trivy;

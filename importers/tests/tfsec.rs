@@ -396,3 +396,20 @@ fn detection_claims_only_tfsec_files() {
         }
     }
 }
+
+/// The same tfsec scan as SARIF and as CSV (written from it) gives the same fingerprints: the
+/// SARIF importer uses tfsec's identity rule.
+#[test]
+fn tfsec_sarif_and_csv_of_one_scan_share_fingerprints() {
+    let fingerprints = |file: &str| {
+        let (_, findings) = crate::corpus::import(file);
+        findings
+            .into_iter()
+            .map(|f| f.fingerprint)
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    let sarif = fingerprints("tfsec-extra/sarif_v1.28.14_aws_19results.sarif");
+    let csv = fingerprints("tfsec-extra/csv_HANDWRITTEN_from_sarif_v1.28.14_aws_19results.csv");
+    assert!(!sarif.is_empty());
+    assert_eq!(sarif, csv);
+}
