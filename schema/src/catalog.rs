@@ -45,6 +45,8 @@ pub struct ScanSummary {
     pub findings: i64,
     /// A newer scan in the same slot (tool, label) supersedes this one.
     pub superseded: bool,
+    /// The report says it is incomplete (absent findings are not fixed).
+    pub partial: bool,
 }
 
 pub(crate) fn project_id(conn: &mut DbConn, name: &str) -> Result<i64, StoreError> {
@@ -236,6 +238,7 @@ impl Store {
                 uploaded_at: s.uploaded_at,
                 uploaded_by: s.uploaded_by,
                 findings: s.finding_count,
+                partial: s.partial,
             })
             .collect())
     }

@@ -98,6 +98,8 @@ pub struct ImportOutcome {
     pub findings: u64,
     /// Records of the report that repeated a fingerprint already seen in the same report.
     pub duplicates_merged: u64,
+    /// The report says it is incomplete: findings it lacks are not counted as fixed.
+    pub partial: bool,
     pub by_severity: BTreeMap<Severity, u64>,
     pub compared_to: Option<SlotComparison>,
     pub warnings: Vec<String>,
@@ -253,6 +255,7 @@ fn describe_existing(
         tool_version: scan.tool_version,
         findings: scan.finding_count as u64,
         duplicates_merged: scan.duplicates_merged as u64,
+        partial: scan.partial,
         compared_to: None,
         warnings: serde_json::from_str(&scan.warnings).unwrap_or_default(),
     })
@@ -377,6 +380,7 @@ fn import_in_tx(
             scans::finding_count.eq(findings as i64),
             scans::duplicates_merged.eq(writer.duplicates as i64),
             scans::warnings.eq(&warnings),
+            scans::partial.eq(info.partial),
         ))
         .execute(conn)?;
 
@@ -388,6 +392,7 @@ fn import_in_tx(
     }
     let compared_to = compare_with_previous_scan(
         conn,
+        info.partial,
         project_id,
         release.id,
         scan_id,
@@ -416,6 +421,7 @@ fn import_in_tx(
         tool_version: info.tool_version,
         findings,
         duplicates_merged: writer.duplicates,
+        partial: info.partial,
         by_severity: writer.by_severity,
         compared_to,
         warnings: info.warnings,
@@ -701,6 +707,7 @@ fn insert_findings_unnest<'a>(
 /// else the newest of the slot in the nearest earlier release.
 fn compare_with_previous_scan(
     conn: &mut DbConn,
+    partial: bool,
     project_id: i64,
     release_id: i64,
     scan_id: i64,
@@ -735,7 +742,12 @@ fn compare_with_previous_scan(
         previous_release,
         new: now.len() as u64 - unchanged,
         unchanged,
-        fixed: before.len() as u64 - unchanged,
+        // A partial report cannot tell what is gone.
+        fixed: if partial {
+            0
+        } else {
+            before.len() as u64 - unchanged
+        },
     }))
 }
 

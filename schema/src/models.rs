@@ -34,6 +34,7 @@ pub struct ScanRow {
     pub finding_count: i64,
     pub duplicates_merged: i64,
     pub warnings: String,
+    pub partial: bool,
 }
 
 #[derive(Insertable)]

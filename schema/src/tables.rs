@@ -55,6 +55,7 @@ diesel::table! {
         finding_count -> BigInt,
         duplicates_merged -> BigInt,
         warnings -> Text,
+        partial -> Bool,
     }
 }
 

@@ -287,6 +287,7 @@ pub(crate) fn release_view_in(
             uploaded_by: s.uploaded_by.clone(),
             findings: s.finding_count,
             superseded: false,
+            partial: s.partial,
         })
         .collect();
     Ok(ReleaseView {
@@ -308,7 +309,8 @@ pub enum DiffChange {
     StillOpen,
     /// In the earlier release; the slot that reported it was scanned again and no longer does.
     Fixed,
-    /// In the earlier release; its slot has no scan in the later release, so nobody knows.
+    /// In the earlier release; its slot has no complete scan in the later release (none, or a
+    /// partial one), so nobody knows.
     NotRescanned,
 }
 
@@ -366,9 +368,11 @@ impl Store {
                 release_view_in(c, project, to)?,
             ))
         })?;
+        // Slots whose later scan is complete: only those can show a finding as fixed.
         let after_slots: std::collections::HashSet<(String, String)> = after
             .scans
             .iter()
+            .filter(|s| !s.partial)
             .map(|s| (s.tool.clone(), s.label.clone()))
             .collect();
         let slot_of: HashMap<i64, (String, String)> = before

@@ -325,3 +325,103 @@ fn sealed_releases_refuse_scans_and_names_are_checked() {
         assert!(matches!(err, StoreError::Invalid(_)), "{err}");
     });
 }
+
+/// Every corpus file that an importer recognizes imports through the store on every backend,
+/// with one finding per distinct fingerprint; what no importer recognizes is refused and leaves
+/// nothing behind.
+#[test]
+fn every_corpus_file_of_every_format_imports_through_the_store() {
+    let root = corpus("");
+    let mut files = Vec::new();
+    let mut dirs = vec![root.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir)
+            .expect("corpus dir")
+            .map(|e| e.expect("entry").path())
+        {
+            if entry.is_dir() {
+                dirs.push(entry);
+            } else if !entry.extension().is_some_and(|e| e == "md") {
+                files.push(entry);
+            }
+        }
+    }
+    files.sort();
+    assert!(files.len() > 100, "corpus not found at {}", root.display());
+    on_each_backend(|t| {
+        let mut imported = 0;
+        for (i, file) in files.iter().enumerate() {
+            let name = file
+                .strip_prefix(&root)
+                .unwrap_or(file)
+                .display()
+                .to_string();
+            let parsed = importers::import_to_vec(std::fs::File::open(file).expect("open"), None);
+            let release = format!("r{i}");
+            let before = t.store.row_counts().expect("counts");
+            let outcome = t.store.import_scan(&request("all", &release), file);
+            match parsed {
+                Ok((meta, findings)) => {
+                    let outcome = outcome.unwrap_or_else(|e| panic!("{}: {name}: {e}", t.name));
+                    let distinct: std::collections::HashSet<&str> =
+                        findings.iter().map(|f| f.fingerprint.as_str()).collect();
+                    assert_eq!(
+                        outcome.findings,
+                        distinct.len() as u64,
+                        "{}: {name}",
+                        t.name
+                    );
+                    assert_eq!(outcome.format, meta.format, "{name}");
+                    assert_eq!(outcome.partial, meta.info.partial, "{name}");
+                    imported += 1;
+                }
+                Err(_) => {
+                    assert!(
+                        outcome.is_err(),
+                        "{}: {name} imported in the store only",
+                        t.name
+                    );
+                    assert_eq!(
+                        t.store.row_counts().expect("counts"),
+                        before,
+                        "{}: {name} left rows",
+                        t.name
+                    );
+                }
+            }
+        }
+        assert!(imported > 100, "{imported} files imported");
+    });
+}
+
+#[test]
+fn a_partial_report_fixes_nothing() {
+    on_each_backend(|t| {
+        let complete =
+            corpus("sonarqube-extra/api_issues_search_pre10.2_utf8bom_yazoo_225issues.json");
+        let partial = corpus(
+            "sonarqube-extra/api_issues_search_2025_utf16le_page1of4_snailshop_100issues.json",
+        );
+        let label = schema::ImportRequest {
+            label: Some("sonar"),
+            ..request("p", "1")
+        };
+        let first = t.store.import_scan(&label, &complete).expect("complete");
+        assert!(!first.partial);
+        let label = schema::ImportRequest {
+            label: Some("sonar"),
+            ..request("p", "2")
+        };
+        let second = t.store.import_scan(&label, &partial).expect("partial");
+        assert!(second.partial, "page 1 of 4 says it is partial");
+        assert!(
+            second.warnings.iter().any(|w| w.contains("total")),
+            "{:?}",
+            second.warnings
+        );
+        assert_eq!(second.compared_to.as_ref().map(|c| c.fixed), Some(0));
+        let diff = t.store.diff("p", "1", "2").expect("diff");
+        assert_eq!(diff.fixed, 0, "{}", t.name);
+        assert_eq!(diff.not_rescanned, first.findings - diff.still_open);
+    });
+}

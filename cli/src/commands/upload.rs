@@ -115,6 +115,9 @@ fn print_outcome(file: &Path, o: &ImportOutcome) {
         None if !o.duplicate => println!("  first scan of this slot"),
         None => {}
     }
+    if o.partial {
+        println!("  partial report: findings it lacks are not counted as fixed");
+    }
     for w in &o.warnings {
         println!("  warning: {w}");
     }

@@ -47,6 +47,9 @@ CREATE TABLE scans (
     finding_count BIGINT NOT NULL,
     duplicates_merged BIGINT NOT NULL,
     warnings TEXT NOT NULL,
+    -- The report says it is incomplete (e.g. saved API pages short of paging.total): its
+    -- absent findings are not taken as fixed.
+    partial BOOLEAN NOT NULL DEFAULT FALSE,
     -- The same bytes in the same slot are one scan, also when two replicas upload at once.
     UNIQUE (release_id, tool, label, blob_sha256)
 );
