@@ -392,12 +392,14 @@ fn import_in_tx(
     }
     let compared_to = compare_with_previous_scan(
         conn,
-        info.partial,
-        project_id,
-        release.id,
-        scan_id,
-        &info.tool,
-        &label,
+        &NewScanSlot {
+            project_id,
+            release_id: release.id,
+            scan_id,
+            tool: &info.tool,
+            label: &label,
+            partial: info.partial,
+        },
         &writer.finding_ids,
     )?;
     tracing::info!(
@@ -703,18 +705,31 @@ fn insert_findings_unnest<'a>(
     .execute(conn)?)
 }
 
+/// The just-imported scan and its slot.
+struct NewScanSlot<'a> {
+    project_id: i64,
+    release_id: i64,
+    scan_id: i64,
+    tool: &'a str,
+    label: &'a str,
+    partial: bool,
+}
+
 /// Compares the new scan with the previous scan of its slot: the one before it in this release,
 /// else the newest of the slot in the nearest earlier release.
 fn compare_with_previous_scan(
     conn: &mut DbConn,
-    partial: bool,
-    project_id: i64,
-    release_id: i64,
-    scan_id: i64,
-    tool: &str,
-    label: &str,
+    scan: &NewScanSlot<'_>,
     finding_ids: &[i64],
 ) -> Result<Option<SlotComparison>, StoreError> {
+    let NewScanSlot {
+        project_id,
+        release_id,
+        scan_id,
+        tool,
+        label,
+        partial,
+    } = *scan;
     let previous: Option<(i64, String)> = scans::table
         .inner_join(releases::table)
         .filter(releases::project_id.eq(project_id))
