@@ -341,7 +341,7 @@ fn every_corpus_file_of_every_format_imports_through_the_store() {
         {
             if entry.is_dir() {
                 dirs.push(entry);
-            } else if !entry.extension().is_some_and(|e| e == "md") {
+            } else if entry.extension().is_none_or(|e| e != "md") {
                 files.push(entry);
             }
         }
