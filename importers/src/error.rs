@@ -49,9 +49,15 @@ pub enum ImportError {
     Empty,
     /// No importer recognizes the content.
     #[error(
-        "not a recognized scanner report (run `scanledger formats` for the list); it starts with: {start:?}"
+        "not a recognized scanner report; it looks like {syntax} and starts with {start:?}; \
+         the closest formats are {}; force one with --type (see `scanledger formats`)",
+        candidates.join(", ")
     )]
-    Unrecognized { start: String },
+    Unrecognized {
+        start: String,
+        syntax: &'static str,
+        candidates: Vec<&'static str>,
+    },
     /// The format was named explicitly but does not exist.
     #[error("unknown format {0:?} (run `scanledger formats` for the list)")]
     UnknownFormat(String),
@@ -71,6 +77,15 @@ pub enum ImportError {
 }
 
 impl ImportError {
+    /// Nothing recognizes `head`: name the formats of the same syntax.
+    pub fn unrecognized(head: &str) -> Self {
+        ImportError::Unrecognized {
+            start: crate::input::start_of(head),
+            syntax: crate::Syntax::guess(head).name(),
+            candidates: crate::candidates(head),
+        }
+    }
+
     /// A malformed-input error for `format` at `position`.
     pub fn malformed(format: &'static str, position: Position, message: impl Into<String>) -> Self {
         ImportError::Malformed {

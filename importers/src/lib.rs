@@ -40,12 +40,66 @@ pub trait Importer: Sync {
     /// The tool family this format belongs to (`trivy`, `tfsec`, ...). SARIF names the tool
     /// per report, in [`ScanInfo::tool`].
     fn tool(&self) -> &'static str;
-    /// One line for `scanledger formats`.
+    /// One line for `scanledger formats`: what it is, which versions.
     fn description(&self) -> &'static str;
+    /// A command (or the menu path) that produces this format, for `scanledger formats`.
+    fn example(&self) -> &'static str;
+    /// The syntax family of the format, for "closest candidates" when nothing matches.
+    fn syntax(&self) -> Syntax {
+        let name = self.format();
+        if name.ends_with("-csv") {
+            Syntax::Csv
+        } else if name.ends_with("-xml")
+            || name.ends_with("-checkstyle")
+            || name.ends_with("-junit")
+        {
+            Syntax::Xml
+        } else {
+            Syntax::Json
+        }
+    }
     /// Whether the first bytes (decoded, up to [`input::HEAD_LEN`]) look like this format.
     fn detect(&self, head: &str) -> bool;
     /// Parses the decoded input, sending each finding to `sink`.
     fn import(&self, input: &mut dyn Read, sink: &mut Sink<'_>) -> Result<ScanInfo, ImportError>;
+}
+
+/// The syntax a format is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    Json,
+    Xml,
+    Csv,
+}
+
+impl Syntax {
+    /// What the first non-blank character suggests.
+    pub fn guess(head: &str) -> Syntax {
+        match head.trim_start().chars().next() {
+            Some('{' | '[') => Syntax::Json,
+            Some('<') => Syntax::Xml,
+            _ => Syntax::Csv,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Syntax::Json => "JSON",
+            Syntax::Xml => "XML",
+            Syntax::Csv => "CSV or text",
+        }
+    }
+}
+
+/// The formats written in the syntax `head` looks like: the closest candidates when nothing
+/// recognizes a file.
+pub fn candidates(head: &str) -> Vec<&'static str> {
+    let syntax = Syntax::guess(head);
+    all()
+        .iter()
+        .filter(|i| i.syntax() == syntax)
+        .map(|i| i.format())
+        .collect()
 }
 
 /// Every importer, in detection order: more specific formats before more general ones.
@@ -82,6 +136,14 @@ pub fn detect(head: &str) -> Option<&'static dyn Importer> {
     all().iter().copied().find(|i| i.detect(head))
 }
 
+/// The importer for `format` when given, else the one that recognizes `head`.
+pub fn choose(head: &str, format: Option<&str>) -> Result<&'static dyn Importer, ImportError> {
+    match format {
+        Some(name) => by_format(name).ok_or_else(|| ImportError::UnknownFormat(name.to_string())),
+        None => detect(head).ok_or_else(|| ImportError::unrecognized(head)),
+    }
+}
+
 /// The result of [`import`].
 #[derive(Debug, Clone)]
 pub struct Imported {
@@ -97,17 +159,7 @@ pub fn import(
     sink: &mut Sink<'_>,
 ) -> Result<Imported, ImportError> {
     let peeked = input::peek(raw)?;
-    let importer = match format {
-        Some(name) => {
-            by_format(name).ok_or_else(|| ImportError::UnknownFormat(name.to_string()))?
-        }
-        None => {
-            let head = peeked.head_text();
-            detect(&head).ok_or_else(|| ImportError::Unrecognized {
-                start: input::start_of(&head),
-            })?
-        }
-    };
+    let importer = choose(&peeked.head_text(), format)?;
     let mut reader = peeked.into_reader();
     let info = importer.import(&mut reader, sink)?;
     Ok(Imported {

@@ -289,16 +289,7 @@ fn import_in_tx(
 
     // Detect before inserting the scan, so the scan row starts with its format and tool.
     let peeked = importers::input::peek(source.open()?)?;
-    let importer = match req.format {
-        Some(name) => importers::by_format(name)
-            .ok_or_else(|| importers::ImportError::UnknownFormat(name.into()))?,
-        None => {
-            let head = peeked.head_text();
-            importers::detect(&head).ok_or_else(|| importers::ImportError::Unrecognized {
-                start: importers::input::start_of(&head),
-            })?
-        }
-    };
+    let importer = importers::choose(&peeked.head_text(), req.format)?;
     let uploaded_at = now();
     let placeholder_label = format!("(importing) {sha256}");
     let scan_id: i64 = diesel::insert_into(scans::table)

@@ -223,6 +223,7 @@ struct FormatInfo {
     format: &'static str,
     tool: &'static str,
     description: &'static str,
+    example: &'static str,
 }
 
 pub fn formats(args: &ListArgs) -> anyhow::Result<Outcome> {
@@ -232,6 +233,7 @@ pub fn formats(args: &ListArgs) -> anyhow::Result<Outcome> {
             format: i.format(),
             tool: i.tool(),
             description: i.description(),
+            example: i.example(),
         })
         .collect();
     let rows = list
@@ -241,10 +243,16 @@ pub fn formats(args: &ListArgs) -> anyhow::Result<Outcome> {
                 f.format.to_string(),
                 f.tool.to_string(),
                 f.description.to_string(),
+                f.example.to_string(),
             ]
         })
         .collect();
-    emit(args.format, &list, &["format", "tool", "description"], rows)
+    emit(
+        args.format,
+        &list,
+        &["format", "tool", "description", "how to produce it"],
+        rows,
+    )
 }
 
 fn emit<T: serde::Serialize>(

@@ -30,6 +30,10 @@ impl Importer for AcunetixApiJson {
         "Acunetix on-premises API vulnerability list (vulnerabilities[] with vt_id, affects_url; one page or a list of pages)"
     }
 
+    fn example(&self) -> &'static str {
+        "curl -k -H \"X-Auth: $ACUNETIX_KEY\" https://acunetix:3443/api/v1/vulnerabilities > acunetix.json"
+    }
+
     fn detect(&self, head: &str) -> bool {
         let start = head.trim_start();
         (start.starts_with('{') || start.starts_with('['))

@@ -26,6 +26,10 @@ impl Importer for Acunetix360Json {
         "Acunetix 360 / Invicti Enterprise JSON report (Generated, Target, Vulnerabilities[] with LookupId)"
     }
 
+    fn example(&self) -> &'static str {
+        "Acunetix 360 / Invicti: scan report > Export > JSON"
+    }
+
     fn detect(&self, head: &str) -> bool {
         head.trim_start().starts_with('{')
             && head.contains("\"Vulnerabilities\"")

@@ -35,6 +35,10 @@ impl Importer for AcunetixXml {
         "Acunetix XML export (ScanGroup/Scan/ReportItems): WVS 10-13 and the header-less Acunetix Pro/online variant"
     }
 
+    fn example(&self) -> &'static str {
+        "Acunetix WVS: Reports > Export > XML (export.xml)"
+    }
+
     fn detect(&self, head: &str) -> bool {
         let start = head.trim_start();
         start.starts_with('<')

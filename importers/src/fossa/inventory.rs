@@ -59,6 +59,10 @@ impl Importer for FossaAttributionJson {
         "FOSSA `fossa report attribution --format json`: dependency and licence inventory, no findings (0 imported)"
     }
 
+    fn example(&self) -> &'static str {
+        "fossa report attribution --format json > fossa-attribution.json"
+    }
+
     fn detect(&self, head: &str) -> bool {
         head.trim_start().starts_with('{')
             && (has_key(head, "deepDependencies") || has_key(head, "directDependencies"))
@@ -117,6 +121,10 @@ impl Importer for FossaAnalyzeJson {
 
     fn description(&self) -> &'static str {
         "FOSSA `fossa analyze --output` / `--json`: dependency graph or upload summary, no findings (0 imported)"
+    }
+
+    fn example(&self) -> &'static str {
+        "fossa analyze --output > fossa-analyze.json"
     }
 
     fn detect(&self, head: &str) -> bool {

@@ -61,6 +61,10 @@ impl Importer for FossaTestJson {
         "FOSSA `fossa test --format json` (CLI v2/v3; Go CLI v1 `--json`): licence, vulnerability and quality issues"
     }
 
+    fn example(&self) -> &'static str {
+        "fossa test --format json > fossa-test.json"
+    }
+
     fn detect(&self, head: &str) -> bool {
         let start = head.trim_start();
         if !start.starts_with('{') {
@@ -99,6 +103,10 @@ impl Importer for FossaApiIssuesJson {
 
     fn description(&self) -> &'static str {
         "FOSSA REST API v2 issues (`GET /api/v2/issues`), plain, as a list, or per category with `fossa analyze --json`"
+    }
+
+    fn example(&self) -> &'static str {
+        "curl -H \"Authorization: Bearer $FOSSA_API_KEY\" \"https://app.fossa.com/api/v2/issues?category=vulnerability\" > fossa-issues.json"
     }
 
     fn detect(&self, head: &str) -> bool {

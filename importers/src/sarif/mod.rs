@@ -47,6 +47,10 @@ impl Importer for Sarif {
         "SARIF 2.1.0 from any tool (CodeQL, Semgrep, Trivy, tfsec, Gitleaks, Grype, SpotBugs, ...): the driver name is the tool"
     }
 
+    fn example(&self) -> &'static str {
+        "trivy image --format sarif --output trivy.sarif IMAGE; codeql database analyze DB --format=sarif-latest --output=codeql.sarif"
+    }
+
     /// A JSON object with a `$schema` naming SARIF, or `"version": "2.1.0"` with `runs`, or a
     /// `runs` key with a tool `driver` (producers that write `$schema` and `version` last).
     fn detect(&self, head: &str) -> bool {

@@ -44,6 +44,10 @@ impl Importer for SonarReportJson {
         "sonar-report (soprasteria) JSON export of SonarQube issues and hotspots: `sonar-report --save-report-json`"
     }
 
+    fn example(&self) -> &'static str {
+        "sonar-report --sonarurl \"$SONAR_URL\" --sonarcomponent shop --save-report-json sonar-report.json"
+    }
+
     fn detect(&self, head: &str) -> bool {
         head.trim_start().starts_with('{')
             && head.contains("\"sonarComponent\"")
@@ -129,6 +133,10 @@ impl Importer for SonarQubeApiJson {
 
     fn description(&self) -> &'static str {
         "SonarQube Web API JSON, 8.x to 2025.x: api/issues/search and api/hotspots/search responses (one page, pages concatenated, or bare lists)"
+    }
+
+    fn example(&self) -> &'static str {
+        "curl -u \"$SONAR_TOKEN:\" \"$SONAR_URL/api/issues/search?componentKeys=shop&ps=500&p=1\" > sonar-issues.json"
     }
 
     fn detect(&self, head: &str) -> bool {

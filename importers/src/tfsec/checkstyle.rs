@@ -29,6 +29,10 @@ impl Importer for TfsecCheckstyle {
         "tfsec checkstyle XML (`tfsec --format checkstyle`)"
     }
 
+    fn example(&self) -> &'static str {
+        "tfsec . --format checkstyle --out tfsec-checkstyle.xml"
+    }
+
     fn detect(&self, head: &str) -> bool {
         // `link` is not a checkstyle attribute: tfsec adds it. An empty checkstyle file could
         // come from any linter, so it is not claimed (use `--type tfsec-checkstyle`).

@@ -42,6 +42,10 @@ impl Importer for TfsecCsv {
         "tfsec CSV (`tfsec --format csv`)"
     }
 
+    fn example(&self) -> &'static str {
+        "tfsec . --format csv --out tfsec.csv"
+    }
+
     fn detect(&self, head: &str) -> bool {
         let first = head.trim_start().lines().next().unwrap_or_default();
         first.trim_end() == HEADER.join(",")

@@ -35,6 +35,10 @@ impl Importer for TfsecJson {
         "tfsec JSON (`tfsec --format json`): v1.x, late 0.x (status strings) and early 0.x (link/passed)"
     }
 
+    fn example(&self) -> &'static str {
+        "tfsec . --format json --out tfsec.json"
+    }
+
     fn detect(&self, head: &str) -> bool {
         let start = head.trim_start();
         if !start.starts_with('{') || !head.contains("\"results\"") {

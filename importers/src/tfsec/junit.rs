@@ -29,6 +29,10 @@ impl Importer for TfsecJunit {
         "tfsec JUnit XML (`tfsec --format junit`)"
     }
 
+    fn example(&self) -> &'static str {
+        "tfsec . --format junit --out tfsec-junit.xml"
+    }
+
     fn detect(&self, head: &str) -> bool {
         if !head.trim_start().starts_with('<') {
             return false;

@@ -38,6 +38,10 @@ impl Importer for TrivyJson {
         "Trivy JSON: image/fs/rootfs/repo/config/sbom (SchemaVersion 2), k8s cluster report, legacy list, null"
     }
 
+    fn example(&self) -> &'static str {
+        "trivy image --format json --output trivy.json registry.example.com/shop/api:4.2.0"
+    }
+
     fn detect(&self, head: &str) -> bool {
         let start = head.trim_start();
         if let Some(rest) = start.strip_prefix("null") {
