@@ -18,6 +18,7 @@ pub mod fossa;
 pub mod input;
 pub mod sarif;
 pub mod sonarqube;
+mod stream;
 pub mod synthetic;
 pub mod text;
 pub mod tfsec;

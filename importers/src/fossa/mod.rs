@@ -21,6 +21,7 @@ pub use normalize::normalized_type;
 
 use crate::error::{ImportError, Position, SinkError};
 use crate::finding::ScanInfo;
+use crate::stream::EachElement;
 use crate::{Importer, Sink};
 use normalize::IssueContext;
 use raw::RawIssue;
@@ -272,11 +273,7 @@ impl<'de> Visitor<'de> for ReportSeed<'_, '_, '_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
         self.walker.lists += 1;
-        IssuesSeed {
-            walker: self.walker,
-            ctx: IssueContext::default(),
-        }
-        .visit_seq(seq)
+        issues(self.walker, IssueContext::default()).visit_seq(seq)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
@@ -315,53 +312,20 @@ impl<'de> Visitor<'de> for ReportSeed<'_, '_, '_> {
                 }
             };
             walker.lists += 1;
-            map.next_value_seed(IssuesSeed {
-                walker: &mut *walker,
-                ctx: IssueContext { category },
-            })?;
+            map.next_value_seed(issues(&mut *walker, IssueContext { category }))?;
         }
         Ok(())
     }
 }
 
-/// A list of issues (or null: the Go CLI's push-only output).
-struct IssuesSeed<'w, 'a, 'b> {
-    walker: &'w mut Walker<'a, 'b>,
+/// A list of FOSSA issues, each converted and emitted as soon as it is read.
+fn issues<'w>(
+    walker: &'w mut Walker<'_, '_>,
     ctx: IssueContext,
-}
-
-impl<'de> DeserializeSeed<'de> for IssuesSeed<'_, '_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_option(self)
-    }
-}
-
-impl<'de> Visitor<'de> for IssuesSeed<'_, '_, '_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a list of FOSSA issues")
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(issue) = seq.next_element::<RawIssue>()? {
-            self.walker.emit(issue, self.ctx)?;
-        }
-        Ok(())
-    }
+) -> EachElement<RawIssue, impl FnMut(RawIssue) -> Result<(), serde_json::Error> + 'w> {
+    EachElement::new("a list of FOSSA issues", move |issue| {
+        walker.emit(issue, ctx)
+    })
 }
 
 #[cfg(test)]

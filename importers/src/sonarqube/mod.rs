@@ -14,6 +14,7 @@ mod raw;
 
 use crate::error::{ImportError, Position, SinkError};
 use crate::finding::{Finding, ScanInfo};
+use crate::stream::EachElement;
 use crate::{Importer, Sink};
 use normalize::{Extras, Identities};
 use raw::*;
@@ -284,12 +285,7 @@ impl<'de> Visitor<'de> for DocumentSeed<'_, '_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
-        RecordsSeed {
-            walker: self.walker,
-            container: Container::Bare,
-            count: &mut 0,
-        }
-        .visit_seq(seq)
+        records(self.walker, Container::Bare, &mut 0).visit_seq(seq)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
@@ -301,20 +297,12 @@ impl<'de> Visitor<'de> for DocumentSeed<'_, '_, '_> {
             match key.as_str() {
                 "issues" => {
                     let mut count = 0;
-                    map.next_value_seed(RecordsSeed {
-                        walker: &mut *walker,
-                        container: Container::Issues,
-                        count: &mut count,
-                    })?;
+                    map.next_value_seed(records(&mut *walker, Container::Issues, &mut count))?;
                     *issues.get_or_insert(0) += count;
                 }
                 "hotspots" => {
                     let mut count = 0;
-                    map.next_value_seed(RecordsSeed {
-                        walker: &mut *walker,
-                        container: Container::Hotspots,
-                        count: &mut count,
-                    })?;
+                    map.next_value_seed(records(&mut *walker, Container::Hotspots, &mut count))?;
                     *hotspots.get_or_insert(0) += count;
                 }
                 "paging" => {
@@ -356,49 +344,22 @@ enum Container {
     Bare,
 }
 
-/// A list of issues or hotspots, converted and emitted one by one.
-struct RecordsSeed<'w, 'c, 'a, 'b> {
-    walker: &'w mut Walker<'a, 'b>,
+/// A list of issues or hotspots, converted and emitted one by one; `count` counts them.
+fn records<'w>(
+    walker: &'w mut Walker<'_, '_>,
     container: Container,
-    count: &'c mut u64,
-}
-
-impl<'de> DeserializeSeed<'de> for RecordsSeed<'_, '_, '_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_option(self)
-    }
-}
-
-impl<'de> Visitor<'de> for RecordsSeed<'_, '_, '_, '_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a list of SonarQube issues or hotspots")
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(record) = seq.next_element::<RawRecord>()? {
-            *self.count += 1;
-            let hotspot = match self.container {
+    count: &'w mut u64,
+) -> EachElement<RawRecord, impl FnMut(RawRecord) -> Result<(), serde_json::Error> + 'w> {
+    EachElement::new(
+        "a list of SonarQube issues or hotspots",
+        move |record: RawRecord| {
+            *count += 1;
+            let hotspot = match container {
                 Container::Issues => false,
                 Container::Hotspots => true,
                 Container::Bare => record.looks_like_hotspot(),
             };
-            self.walker.emit(record, hotspot)?;
-        }
-        Ok(())
-    }
+            walker.emit(record, hotspot)
+        },
+    )
 }

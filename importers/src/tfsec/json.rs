@@ -12,9 +12,10 @@
 use super::{Record, version_from_link};
 use crate::error::{ImportError, SinkError};
 use crate::finding::ScanInfo;
+use crate::stream::EachElement;
 use crate::{Importer, Sink};
 use serde::Deserialize;
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use std::fmt;
 use std::io::Read;
 
@@ -255,9 +256,10 @@ impl<'de> Visitor<'de> for ReportSeed<'_, '_, '_> {
         while let Some(key) = map.next_key::<String>()? {
             if key == "results" {
                 seen = true;
-                map.next_value_seed(ResultsSeed {
-                    walker: &mut *self.walker,
-                })?;
+                let walker = &mut *self.walker;
+                map.next_value_seed(EachElement::new("a list of tfsec results", |raw| {
+                    walker.take(raw)
+                }))?;
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
@@ -267,44 +269,6 @@ impl<'de> Visitor<'de> for ReportSeed<'_, '_, '_> {
         } else {
             Err(de::Error::missing_field("results"))
         }
-    }
-}
-
-struct ResultsSeed<'w, 'a, 'b> {
-    walker: &'w mut Walker<'a, 'b>,
-}
-
-impl<'de> DeserializeSeed<'de> for ResultsSeed<'_, '_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_option(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ResultsSeed<'_, '_, '_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a list of tfsec results or null")
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(raw) = seq.next_element::<RawResult>()? {
-            self.walker.take(raw)?;
-        }
-        Ok(())
     }
 }
 

@@ -12,6 +12,7 @@ mod raw;
 
 use crate::error::{ImportError, SinkError};
 use crate::finding::{Finding, ScanInfo};
+use crate::stream::EachElement;
 use crate::{Importer, Sink};
 use normalize::ResultContext;
 use raw::*;
@@ -346,30 +347,30 @@ impl<'de> Visitor<'de> for ResultSeed<'_, '_, '_, '_> {
                 "Target" => ctx.target = map.next_value()?,
                 "Class" => ctx.class = map.next_value()?,
                 "Type" => ctx.result_type = map.next_value()?,
-                "Vulnerabilities" => map.next_value_seed(RecordsSeed {
-                    walker: &mut *walker,
-                    ctx: &ctx,
-                    pending: (!ready).then_some(&mut pending.vulnerabilities),
-                    convert: normalize::vulnerability,
-                })?,
-                "Misconfigurations" => map.next_value_seed(RecordsSeed {
-                    walker: &mut *walker,
-                    ctx: &ctx,
-                    pending: (!ready).then_some(&mut pending.misconfigurations),
-                    convert: normalize::misconfiguration,
-                })?,
-                "Secrets" => map.next_value_seed(RecordsSeed {
-                    walker: &mut *walker,
-                    ctx: &ctx,
-                    pending: (!ready).then_some(&mut pending.secrets),
-                    convert: normalize::secret,
-                })?,
-                "Licenses" => map.next_value_seed(RecordsSeed {
-                    walker: &mut *walker,
-                    ctx: &ctx,
-                    pending: (!ready).then_some(&mut pending.licenses),
-                    convert: normalize::license,
-                })?,
+                "Vulnerabilities" => map.next_value_seed(records(
+                    &mut *walker,
+                    &ctx,
+                    (!ready).then_some(&mut pending.vulnerabilities),
+                    normalize::vulnerability,
+                ))?,
+                "Misconfigurations" => map.next_value_seed(records(
+                    &mut *walker,
+                    &ctx,
+                    (!ready).then_some(&mut pending.misconfigurations),
+                    normalize::misconfiguration,
+                ))?,
+                "Secrets" => map.next_value_seed(records(
+                    &mut *walker,
+                    &ctx,
+                    (!ready).then_some(&mut pending.secrets),
+                    normalize::secret,
+                ))?,
+                "Licenses" => map.next_value_seed(records(
+                    &mut *walker,
+                    &ctx,
+                    (!ready).then_some(&mut pending.licenses),
+                    normalize::license,
+                ))?,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -391,64 +392,23 @@ impl<'de> Visitor<'de> for ResultSeed<'_, '_, '_, '_> {
     }
 }
 
-/// A list of records of one type: converted and emitted one by one, or kept in `pending` when
-/// the result's target is not known yet.
-struct RecordsSeed<'w, 'c, 'p, 'a, 'b, T, F> {
-    walker: &'w mut Walker<'a, 'b>,
-    ctx: &'c ResultContext,
-    pending: Option<&'p mut Vec<T>>,
-    convert: F,
-}
-
 type Converted = Result<Option<Finding>, &'static str>;
 
-impl<'de, T, F> DeserializeSeed<'de> for RecordsSeed<'_, '_, '_, '_, '_, T, F>
-where
-    T: serde::Deserialize<'de>,
-    F: Fn(T, &ResultContext) -> Converted,
-{
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_option(self)
-    }
-}
-
-impl<'de, T, F> Visitor<'de> for RecordsSeed<'_, '_, '_, '_, '_, T, F>
-where
-    T: serde::Deserialize<'de>,
-    F: Fn(T, &ResultContext) -> Converted,
-{
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a list of Trivy records")
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let RecordsSeed {
-            walker,
-            ctx,
-            mut pending,
-            convert,
-        } = self;
-        while let Some(record) = seq.next_element::<T>()? {
-            match pending.as_mut() {
-                Some(list) => list.push(record),
-                None => walker.emit(convert(record, ctx))?,
+/// A list of records of one type: converted and emitted one by one, or kept in `pending` when
+/// the result's target is not known yet.
+fn records<'s, T>(
+    walker: &'s mut Walker<'_, '_>,
+    ctx: &'s ResultContext,
+    mut pending: Option<&'s mut Vec<T>>,
+    convert: fn(T, &ResultContext) -> Converted,
+) -> EachElement<T, impl FnMut(T) -> Result<(), serde_json::Error> + 's> {
+    EachElement::new("a list of Trivy records", move |record| {
+        match pending.as_mut() {
+            Some(list) => {
+                list.push(record);
+                Ok(())
             }
+            None => walker.emit(convert(record, ctx)),
         }
-        Ok(())
-    }
+    })
 }
