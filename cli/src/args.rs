@@ -172,6 +172,9 @@ pub struct FindingsArgs {
     /// Only these kinds (vulnerability, misconfiguration, code, web, secret, license).
     #[arg(long, value_delimiter = ',', value_parser = parse_kind)]
     pub kind: Vec<importers::Kind>,
+    /// Only these categories within a kind (e.g. SonarQube code_smell, bug, vulnerability, security_hotspot).
+    #[arg(long, value_delimiter = ',')]
+    pub category: Vec<String>,
     /// Only these tools.
     #[arg(long, value_delimiter = ',')]
     pub tool: Vec<String>,

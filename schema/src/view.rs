@@ -57,6 +57,8 @@ pub struct FindingFilter {
     pub severities: Vec<Severity>,
     pub min_severity: Option<Severity>,
     pub kinds: Vec<Kind>,
+    /// The tool's finer class within a kind (SonarQube `code_smell`, `bug`, ...).
+    pub categories: Vec<String>,
     pub tools: Vec<String>,
     pub statuses: Vec<String>,
     /// Case-insensitive text in title, rule id, component or file.
@@ -68,6 +70,11 @@ impl FindingFilter {
         (self.severities.is_empty() || self.severities.contains(&f.severity))
             && self.min_severity.is_none_or(|min| f.severity >= min)
             && (self.kinds.is_empty() || self.kinds.iter().any(|k| k.as_str() == f.kind))
+            && (self.categories.is_empty()
+                || self
+                    .categories
+                    .iter()
+                    .any(|c| Some(c.as_str()) == f.category.as_deref()))
             && (self.tools.is_empty() || self.tools.iter().any(|t| t.eq_ignore_ascii_case(&f.tool)))
             && (self.statuses.is_empty() || self.statuses.iter().any(|s| s == &f.status))
             && self.text.as_deref().is_none_or(|needle| {

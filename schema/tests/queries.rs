@@ -258,3 +258,36 @@ fn unknown_urls_are_refused_rather_than_guessed() {
     let err = schema::Store::open("sqlite:///nonexistent-dir/x/y.db").expect_err("missing folder");
     assert!(matches!(err, schema::StoreError::BadUrl(_)));
 }
+
+#[test]
+fn categories_keep_code_smells_apart() {
+    on_each_backend(|t| {
+        let file = corpus("sonarqube-extra/api_issues_search_2025_dvpwa_74issues.json");
+        let (_, parsed) = importers::import_to_vec(std::fs::File::open(&file).expect("open"), None)
+            .expect("parse");
+        let smells = parsed
+            .iter()
+            .filter(|f| f.category.as_deref() == Some("code_smell"))
+            .count();
+        assert!(smells > 0 && smells < parsed.len());
+        t.store
+            .import_scan(&request("p", "1"), &file)
+            .expect("import");
+        let filter = FindingFilter {
+            categories: vec!["code_smell".into()],
+            ..Default::default()
+        };
+        let view = t.store.release_view("p", "1", &filter).expect("view");
+        assert!(
+            view.findings
+                .iter()
+                .all(|f| f.category.as_deref() == Some("code_smell"))
+        );
+        let distinct: std::collections::HashSet<&str> = parsed
+            .iter()
+            .filter(|f| f.category.as_deref() == Some("code_smell"))
+            .map(|f| f.fingerprint.as_str())
+            .collect();
+        assert_eq!(view.findings.len(), distinct.len(), "{}", t.name);
+    });
+}

@@ -128,6 +128,7 @@ pub fn findings(store: &Store, args: &FindingsArgs) -> anyhow::Result<Outcome> {
         severities: args.severity.clone(),
         min_severity: args.min_severity,
         kinds: args.kind.clone(),
+        categories: args.category.clone(),
         tools: args.tool.clone(),
         statuses: args.status.clone(),
         text: args.text.clone(),
