@@ -107,7 +107,7 @@ impl CustomizeConnection<DbConn, diesel::r2d2::Error> for SqlitePragmas {
             // suit chunked raw reports. A 64 MiB page cache keeps a large import from spilling
             // pages to the WAL mid-transaction; statement journals stay in memory.
             c.batch_execute(
-                "PRAGMA page_size = 16384; PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                "PRAGMA page_size = 16384; PRAGMA busy_timeout = 60000; PRAGMA journal_mode = WAL; \
                  PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
                  PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
             )
@@ -144,7 +144,7 @@ pub fn connect(url: &str) -> Result<(DbPool, Backend), StoreError> {
             Backend::Postgres => 8,
         })
         .min_idle(Some(1))
-        .connection_timeout(Duration::from_secs(30))
+        .connection_timeout(Duration::from_secs(60))
         .connection_customizer(Box::new(SqlitePragmas))
         .build(manager)
         .map_err(|e| StoreError::Connect(e.to_string()))?;
