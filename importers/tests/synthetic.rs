@@ -49,6 +49,17 @@ fn the_same_seed_gives_the_same_bytes_and_another_seed_other_bytes() {
 }
 
 #[test]
+fn a_large_dependency_graph_is_detected_by_its_first_keys() {
+    // 20,000 dependencies: the graph's `assocs` fill the first 64 KiB, `deps` come after.
+    let bytes = generate("fossa-analyze-json", 20_000, 1);
+    let head = String::from_utf8_lossy(&bytes[..64 * 1024]);
+    assert!(!head.contains("\"deps\""));
+    let (imported, findings) = importers::import_to_vec(&bytes[..], None).unwrap();
+    assert_eq!(imported.format, "fossa-analyze-json");
+    assert!(findings.is_empty());
+}
+
+#[test]
 fn an_unknown_format_is_an_error() {
     assert!(report("nessus-xml", &SyntheticOptions::new(1, 1)).is_err());
 }
