@@ -9,5 +9,6 @@ mod fossa;
 mod hostile;
 mod sarif;
 mod sonarqube;
+mod synthetic;
 mod tfsec;
 mod trivy;

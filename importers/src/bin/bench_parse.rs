@@ -12,7 +12,7 @@ fn main() {
         std::process::exit(2);
     }
     println!(
-        "{:<60} {:>14} {:>10} {:>10} {:>9}",
+        "{:<60} {:>22} {:>10} {:>10} {:>9}",
         "file", "format", "MB", "findings", "MB/s"
     );
     for file in files {
@@ -45,7 +45,7 @@ fn main() {
         }
         if let Some((format, count)) = summary {
             println!(
-                "{:<60} {:>14} {:>10.1} {:>10} {:>9.0}",
+                "{:<60} {:>22} {:>10.1} {:>10} {:>9.0}",
                 file,
                 format,
                 mb,

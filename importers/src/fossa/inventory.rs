@@ -131,11 +131,9 @@ impl Importer for FossaAnalyzeJson {
         if !head.trim_start().starts_with('{') {
             return false;
         }
+        // `assocs` comes first in each graph: in a large graph, `deps` is past the head.
         let output = has_key(head, "sourceUnits")
-            || (has_key(head, "projects")
-                && has_key(head, "graph")
-                && has_key(head, "assocs")
-                && has_key(head, "deps"));
+            || (has_key(head, "projects") && has_key(head, "graph") && has_key(head, "assocs"));
         let summary = has_key(head, "projectId")
             && has_key(head, "revision")
             && has_key(head, "url")

@@ -1,4 +1,4 @@
-//! Deterministic synthetic Trivy reports, for benchmarks and the demo.
+//! Synthetic Trivy JSON (`trivy-json`).
 //!
 //! Reports look like `trivy image` output of a Debian-based service image with Python and Node
 //! dependencies: every vulnerability carries the fields real ones do (CVSS, CWE, references, a
@@ -10,17 +10,7 @@ use rand::{RngExt, SeedableRng};
 use serde::Serialize;
 use std::io::{self, Write};
 
-/// What to generate.
-#[derive(Debug, Clone)]
-pub struct SyntheticOptions {
-    pub findings: usize,
-    pub seed: u64,
-    /// The image name, with its tag.
-    pub artifact: String,
-    /// 0 for a base report. A later generation of the same seed drops about a tenth of the
-    /// findings (fixed) and adds a twentieth (new), like the next release of the same image.
-    pub generation: u32,
-}
+use super::SyntheticOptions;
 
 const DEBIAN: &[&str] = &[
     "openssl",
