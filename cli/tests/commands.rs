@@ -203,7 +203,7 @@ fn findings_diff_and_gate_work_on_the_demo() {
     ]);
     assert_eq!(code, 0);
     let mut reader = csv::Reader::from_reader(out.as_bytes());
-    assert_eq!(reader.records().count(), 114);
+    assert_eq!(reader.records().count(), 114 + 12 + 25 + 8);
 
     let (code, out, _) = env.run(&[
         "diff",

@@ -1,45 +1,64 @@
-//! `scanledger demo`: a project with two releases of realistic reports, so a newcomer sees
-//! imports, a diff and a gate on the first run.
+//! `scanledger demo`: a project with two releases of realistic reports from four scanners, so a
+//! newcomer sees imports, slots, a diff and a gate on the first run.
 
 use crate::Outcome;
 use crate::args::{DiffArgs, GateArgs, GateOptionArgs, OutputFormat, TextOrJson};
-use importers::synthetic::{SyntheticOptions, trivy_report};
+use importers::synthetic::{SyntheticOptions, report};
 use schema::{ImportRequest, Store};
 
 pub const PROJECT: &str = "demo-shop";
 const RELEASES: [&str; 2] = ["1.0.0", "1.1.0"];
 
+/// (format, findings, seed, file name) of the reports each release gets besides Trivy's.
+/// Same seeds in both releases: these scanners found the same things twice.
+const OTHER_SCANS: [(&str, usize, u64, &str); 3] = [
+    ("tfsec-json", 12, 7, "tfsec.json"),
+    ("sonarqube-api-json", 25, 11, "sonar-issues.json"),
+    ("acunetix-xml", 8, 13, "acunetix.xml"),
+];
+
 pub fn run(store: &Store) -> anyhow::Result<Outcome> {
     for (generation, release) in RELEASES.iter().enumerate() {
-        let report = trivy_report(&SyntheticOptions {
+        // The image scan changes between releases: some findings fixed, some new.
+        let trivy = SyntheticOptions {
             findings: 120,
             seed: 42,
             artifact: format!("registry.example.com/demo-shop/api:{release}"),
             generation: generation as u32,
-        });
-        let outcome = store.import_scan(
-            &ImportRequest {
-                project: PROJECT,
-                release,
-                label: None,
-                format: None,
-                file_name: Some("trivy-image.json"),
-                uploaded_by: "demo",
-                progress: None,
-            },
-            &report,
-        )?;
-        println!(
-            "{PROJECT} {release}: scan {} {} ({} findings: {})",
-            outcome.scan_id,
-            if outcome.duplicate {
-                "already loaded"
-            } else {
-                "imported"
-            },
-            outcome.findings,
-            crate::output::severity_counts(&outcome.by_severity)
-        );
+        };
+        let mut reports = vec![("trivy-image.json", report("trivy-json", &trivy)?)];
+        for (format, findings, seed, file) in OTHER_SCANS {
+            reports.push((
+                file,
+                report(format, &SyntheticOptions::new(findings, seed))?,
+            ));
+        }
+        for (file_name, bytes) in &reports {
+            let outcome = store.import_scan(
+                &ImportRequest {
+                    project: PROJECT,
+                    release,
+                    label: None,
+                    format: None,
+                    file_name: Some(file_name),
+                    uploaded_by: "demo",
+                    progress: None,
+                },
+                bytes,
+            )?;
+            println!(
+                "{PROJECT} {release}: {file_name:<18} scan {:>2} {} ({} {} findings: {})",
+                outcome.scan_id,
+                if outcome.duplicate {
+                    "already loaded"
+                } else {
+                    "imported"
+                },
+                outcome.findings,
+                outcome.tool,
+                crate::output::severity_counts(&outcome.by_severity)
+            );
+        }
     }
     println!();
     super::query::diff(
@@ -60,7 +79,7 @@ pub fn run(store: &Store) -> anyhow::Result<Outcome> {
             release: RELEASES[1].into(),
             options: GateOptionArgs {
                 fail_on: importers::Severity::Critical,
-                require: vec!["trivy".into()],
+                require: vec!["trivy".into(), "tfsec".into(), "fossa".into()],
             },
             format: TextOrJson::Text,
         },
