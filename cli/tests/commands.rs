@@ -222,7 +222,7 @@ fn findings_diff_and_gate_work_on_the_demo() {
     assert!(diff["fixed"].as_u64() > Some(0));
     assert_eq!(
         diff["still_open"].as_u64().unwrap() + diff["new"].as_u64().unwrap(),
-        114
+        114 + 12 + 25 + 8
     );
 
     let (code, out, _) = env.run(&["gate", "-p", "demo-shop", "-r", "1.1.0", "--format", "json"]);
