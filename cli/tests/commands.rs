@@ -240,10 +240,10 @@ fn findings_diff_and_gate_work_on_the_demo() {
         "--fail-on",
         "critical",
         "--require",
-        "tfsec",
+        "fossa",
     ]);
     assert_eq!(code, 1);
-    assert!(out.contains("missing scan: no tfsec scan"), "{out}");
+    assert!(out.contains("missing scan: no fossa scan"), "{out}");
 
     let (code, _, err) = env.run(&["gate", "-p", "demo-shop", "-r", "9.9.9"]);
     assert_eq!(code, 2);
