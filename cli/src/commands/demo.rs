@@ -2,7 +2,7 @@
 //! imports, a diff and a gate on the first run.
 
 use crate::Outcome;
-use crate::args::{DiffArgs, GateArgs, GateOptionArgs, OutputFormat, TextOrJson};
+use crate::args::{DiffArgs, GateArgs, GateFormat, GateOptionArgs, OutputFormat};
 use importers::synthetic::{SyntheticOptions, trivy_report};
 use schema::{ImportRequest, Store};
 
@@ -25,6 +25,7 @@ pub fn run(store: &Store) -> anyhow::Result<Outcome> {
                 format: None,
                 file_name: Some("trivy-image.json"),
                 uploaded_by: "demo",
+                request_id: None,
                 progress: None,
             },
             &report,
@@ -59,10 +60,11 @@ pub fn run(store: &Store) -> anyhow::Result<Outcome> {
             project: PROJECT.into(),
             release: RELEASES[1].into(),
             options: GateOptionArgs {
-                fail_on: importers::Severity::Critical,
+                fail_on: Some(importers::Severity::Critical),
                 require: vec!["trivy".into()],
             },
-            format: TextOrJson::Text,
+            format: GateFormat::Text,
+            actor: "demo".into(),
         },
     )?;
     println!(
