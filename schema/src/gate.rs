@@ -162,7 +162,7 @@ impl GateReason {
                 short(fingerprint)
             ),
             GateReason::MissingScan { tool } => {
-                format!("required scan missing: no {tool} scan in this release")
+                format!("missing scan: no {tool} scan in this release")
             }
             GateReason::StaleScan {
                 scan_id,
