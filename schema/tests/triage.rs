@@ -886,3 +886,18 @@ fn sla_view_counts_breaches_and_time_to_remediate() {
         assert_eq!(now_report.breaches, 0);
     });
 }
+
+#[test]
+fn the_documented_example_policy_is_valid() {
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/TRIAGE.md")).unwrap();
+    let start = doc.find("```toml\n").expect("a toml example") + "```toml\n".len();
+    let end = start + doc[start..].find("```").unwrap();
+    let policy = schema::Policy::parse(&doc[start..end]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        policy.gate.required_tools,
+        vec!["trivy", "sonarqube", "tfsec"]
+    );
+    assert_eq!(policy.ignore.len(), 2);
+    assert_eq!(policy.sla.critical, 7);
+}
