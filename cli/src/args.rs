@@ -79,6 +79,30 @@ pub enum Command {
     /// Run the HTTP server.
     #[command(after_help = "Example:\n  scanledger serve --bind 127.0.0.1:8080")]
     Serve(ServeArgs),
+    /// Decide on findings (one by fingerprint, or many by --filter); the decision follows the
+    /// finding into later releases.
+    #[command(
+        after_help = "States: open, confirmed, false_positive, accepted (needs --justification, --approver, --expires).\n\n\
+                      Examples:\n  scanledger triage --project shop 3fa2c1d09b7e --status false_positive --justification \"test fixture\"\n  \
+                      scanledger triage --project shop 3fa2c1d09b7e --status accepted --justification \"behind WAF\" --approver ciso --expires 2027-03-01\n  \
+                      scanledger triage --project shop --filter kind=code --filter rule=java:S1481 --filter 'path=vendor/**' --status false_positive --justification \"vendored\" --dry-run\n  \
+                      scanledger triage --project shop 3fa2c1d09b7e --history"
+    )]
+    Triage(TriageArgs),
+    /// Release policies: versioned TOML per project.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// The hash-chained audit log: list events, verify the chain.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// VEX: export a release's decisions as OpenVEX, import OpenVEX statements as decisions.
+    #[command(subcommand)]
+    Vex(VexCommand),
+    /// SLA view of a project: open findings by age, breaches, mean time to remediate.
+    #[command(
+        after_help = "Examples:\n  scanledger sla --project shop\n  scanledger sla --project shop --release 4.2.0 --releases 5 --format json"
+    )]
+    Sla(SlaArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -149,10 +173,11 @@ pub struct UploadArgs {
 
 #[derive(Debug, Args)]
 pub struct GateOptionArgs {
-    /// Open findings at or above this severity block the release.
-    #[arg(long, default_value = "high", value_parser = parse_severity)]
-    pub fail_on: importers::Severity,
-    /// A tool that must have a scan in the release (repeatable).
+    /// Open findings at or above this severity block the release (overrides the policy's
+    /// `fail_on`; default high).
+    #[arg(long, value_parser = parse_severity)]
+    pub fail_on: Option<importers::Severity>,
+    /// A tool that must have a scan in the release, besides the policy's (repeatable).
     #[arg(long = "require", value_name = "TOOL")]
     pub require: Vec<String>,
 }
@@ -213,8 +238,20 @@ pub struct GateArgs {
     pub release: String,
     #[command(flatten)]
     pub options: GateOptionArgs,
-    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
-    pub format: TextOrJson,
+    /// text for people, json for machines, junit (one test case per gate rule) or sarif for CI.
+    #[arg(long, value_enum, default_value_t = GateFormat::Text)]
+    pub format: GateFormat,
+    /// Who asks (recorded with the evaluation).
+    #[arg(long, env = "SCANLEDGER_USER", default_value = "cli")]
+    pub actor: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GateFormat {
+    Text,
+    Json,
+    Junit,
+    Sarif,
 }
 
 #[derive(Debug, Args)]
@@ -246,4 +283,209 @@ fn parse_kind(s: &str) -> Result<importers::Kind, String> {
             "unknown kind {s:?}: use vulnerability, misconfiguration, code, web, secret or license"
         )
     })
+}
+
+#[derive(Debug, Args)]
+pub struct TriageArgs {
+    #[arg(long, short)]
+    pub project: String,
+    /// The finding's fingerprint (or a unique prefix of at least 8 characters).
+    #[arg(required_unless_present = "filter", conflicts_with = "filter")]
+    pub fingerprint: Option<String>,
+    /// The new state: open, confirmed, false_positive or accepted.
+    #[arg(long, required_unless_present = "history")]
+    pub status: Option<String>,
+    /// Why (required for accepted and false_positive).
+    #[arg(long)]
+    pub justification: Option<String>,
+    /// Who approved the risk (accepted only).
+    #[arg(long)]
+    pub approver: Option<String>,
+    /// Until when the acceptance holds (accepted only): YYYY-MM-DD, in the future.
+    #[arg(long, value_parser = parse_date)]
+    pub expires: Option<chrono::NaiveDate>,
+    /// Bulk: KEY=VALUE criteria, all must match (repeatable). Keys: kind, rule, path (glob),
+    /// tool, severity, min-severity, status, tool-status, text; lists are comma-separated.
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub filter: Vec<String>,
+    /// Bulk: the release whose current view is filtered (default: the latest).
+    #[arg(long, short, requires = "filter")]
+    pub release: Option<String>,
+    /// Bulk: show what would change, store nothing.
+    #[arg(long, requires = "filter")]
+    pub dry_run: bool,
+    /// Show the finding's decision history instead of deciding.
+    #[arg(long, conflicts_with_all = ["status", "filter"])]
+    pub history: bool,
+    /// Who decides (recorded in the audit log).
+    #[arg(long, env = "SCANLEDGER_USER", default_value = "cli")]
+    pub actor: String,
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Validate a policy file and store it as the project's next version.
+    #[command(after_help = "Example:\n  scanledger policy set --project shop policy.toml")]
+    Set(PolicySetArgs),
+    /// Print the active policy (or a given version) as written.
+    #[command(
+        after_help = "Examples:\n  scanledger policy show --project shop\n  scanledger policy show --project shop --version 2 --format json"
+    )]
+    Show(PolicyShowArgs),
+    /// List a project's policy versions.
+    #[command(after_help = "Example:\n  scanledger policy versions --project shop")]
+    Versions(ReleasesArgs),
+    /// Validate a policy file without storing it (no database needed).
+    #[command(after_help = "Example:\n  scanledger policy check policy.toml")]
+    Check(PolicyCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PolicySetArgs {
+    #[arg(long, short)]
+    pub project: String,
+    /// The TOML file (see docs/TRIAGE.md).
+    pub file: PathBuf,
+    #[arg(long, env = "SCANLEDGER_USER", default_value = "cli")]
+    pub actor: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PolicyFormat {
+    Toml,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyShowArgs {
+    #[arg(long, short)]
+    pub project: String,
+    /// A version number; the active one by default.
+    #[arg(long)]
+    pub version: Option<i64>,
+    #[arg(long, value_enum, default_value_t = PolicyFormat::Toml)]
+    pub format: PolicyFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyCheckArgs {
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// List audit events, oldest first.
+    #[command(
+        after_help = "Examples:\n  scanledger audit list --project shop --since 2026-11-01\n  scanledger audit list --action triage.set --format json"
+    )]
+    List(AuditListArgs),
+    /// Recompute the hash chain; exit 1 and name the first broken event when it does not hold.
+    #[command(after_help = "Example:\n  scanledger audit verify")]
+    Verify(AuditVerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AuditListArgs {
+    #[arg(long, short)]
+    pub project: Option<String>,
+    /// Only events at or after this UTC date or time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS).
+    #[arg(long, value_parser = parse_datetime)]
+    pub since: Option<chrono::NaiveDateTime>,
+    /// Only this action (scan.upload, triage.set, policy.set).
+    #[arg(long)]
+    pub action: Option<String>,
+    /// Only the newest N events.
+    #[arg(long)]
+    pub limit: Option<i64>,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditVerifyArgs {
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VexCommand {
+    /// Write the release's decisions on its vulnerabilities as an OpenVEX document.
+    #[command(
+        after_help = "Example:\n  scanledger vex export --project shop --release 4.2.0 -o shop-4.2.0.openvex.json"
+    )]
+    Export(VexExportArgs),
+    /// Apply an OpenVEX document's statements as triage decisions (see docs/TRIAGE.md).
+    #[command(
+        after_help = "Example:\n  scanledger vex import --project shop --expires 2027-03-01 vendor.openvex.json"
+    )]
+    Import(VexImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct VexExportArgs {
+    #[arg(long, short)]
+    pub project: String,
+    #[arg(long, short)]
+    pub release: String,
+    /// The document's author (default: the actor).
+    #[arg(long)]
+    pub author: Option<String>,
+    /// Output file; standard output when omitted.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    #[arg(long, env = "SCANLEDGER_USER", default_value = "cli")]
+    pub actor: String,
+}
+
+#[derive(Debug, Args)]
+pub struct VexImportArgs {
+    #[arg(long, short)]
+    pub project: String,
+    /// The OpenVEX JSON document.
+    pub file: PathBuf,
+    /// Expiry of the acceptances the document makes (required when it makes any).
+    #[arg(long, value_parser = parse_date)]
+    pub expires: Option<chrono::NaiveDate>,
+    /// Approver of those acceptances (default: the document's author).
+    #[arg(long)]
+    pub approver: Option<String>,
+    /// Show what would be decided, store nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long, env = "SCANLEDGER_USER", default_value = "cli")]
+    pub actor: String,
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
+}
+
+#[derive(Debug, Args)]
+pub struct SlaArgs {
+    #[arg(long, short)]
+    pub project: String,
+    /// The release (default: the latest).
+    #[arg(long, short)]
+    pub release: Option<String>,
+    /// How many release changes the mean time to remediate covers.
+    #[arg(long, default_value_t = 10)]
+    pub releases: usize,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+}
+
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("{s:?} is not a date: use YYYY-MM-DD"))
+}
+
+fn parse_datetime(s: &str) -> Result<chrono::NaiveDateTime, String> {
+    let s = s.trim().trim_end_matches('Z');
+    chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S"))
+        .ok()
+        .or_else(|| parse_date(s).ok().and_then(|d| d.and_hms_opt(0, 0, 0)))
+        .ok_or_else(|| {
+            format!("{s:?} is not a date or time: use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS")
+        })
 }

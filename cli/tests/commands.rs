@@ -3,26 +3,26 @@
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
-fn corpus(relative: &str) -> PathBuf {
+pub fn corpus(relative: &str) -> PathBuf {
     std::env::var_os("SCANLEDGER_CORPUS")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"))
         .join(relative)
 }
 
-struct Env {
-    dir: tempfile::TempDir,
-    url: String,
+pub struct Env {
+    pub dir: tempfile::TempDir,
+    pub url: String,
 }
 
 impl Env {
-    fn new() -> Env {
+    pub fn new() -> Env {
         let dir = tempfile::tempdir().expect("tempdir");
         let url = format!("sqlite://{}", dir.path().join("ledger.db").display());
         Env { dir, url }
     }
 
-    fn cmd(&self) -> Command {
+    pub fn cmd(&self) -> Command {
         let mut cmd = Command::cargo_bin("scanledger").expect("binary");
         cmd.env("DATABASE_URL", &self.url)
             .env_remove("SCANLEDGER_USER")
@@ -30,7 +30,7 @@ impl Env {
         cmd
     }
 
-    fn run(&self, args: &[&str]) -> (i32, String, String) {
+    pub fn run(&self, args: &[&str]) -> (i32, String, String) {
         let out = self.cmd().args(args).output().expect("run");
         (
             out.status.code().unwrap_or(-1),
@@ -39,7 +39,7 @@ impl Env {
         )
     }
 
-    fn write(&self, name: &str, bytes: &[u8]) -> String {
+    pub fn write(&self, name: &str, bytes: &[u8]) -> String {
         let path = self.dir.path().join(name);
         std::fs::write(&path, bytes).expect("write");
         path.display().to_string()
@@ -331,11 +331,28 @@ fn every_verb_has_help_with_examples() {
     let env = Env::new();
     for verb in [
         "upload", "projects", "releases", "scans", "findings", "diff", "gate", "raw", "formats",
-        "demo", "serve",
+        "demo", "serve", "triage", "sla",
     ] {
         let (code, out, _) = env.run(&[verb, "--help"]);
         assert_eq!(code, 0, "{verb}");
         assert!(out.contains("Example"), "{verb} --help has no example");
+    }
+    for (group, verb) in [
+        ("policy", "set"),
+        ("policy", "show"),
+        ("policy", "versions"),
+        ("policy", "check"),
+        ("audit", "list"),
+        ("audit", "verify"),
+        ("vex", "export"),
+        ("vex", "import"),
+    ] {
+        let (code, out, _) = env.run(&[group, verb, "--help"]);
+        assert_eq!(code, 0, "{group} {verb}");
+        assert!(
+            out.contains("Example"),
+            "{group} {verb} --help has no example"
+        );
     }
 }
 

@@ -21,6 +21,9 @@ pub enum StoreError {
     Import(#[from] importers::ImportError),
     #[error("reading the report: {0}")]
     Io(#[from] std::io::Error),
+    /// A policy file that cannot be used; the active policy is unchanged.
+    #[error(transparent)]
+    Policy(crate::policy::PolicyError),
 }
 
 impl StoreError {

@@ -65,6 +65,8 @@ pub struct ImportRequest<'a> {
     pub format: Option<&'a str>,
     pub file_name: Option<&'a str>,
     pub uploaded_by: &'a str,
+    /// The request that uploads (recorded in the audit event).
+    pub request_id: Option<&'a str>,
     /// Called with (bytes parsed, total bytes) while the report streams through its importer.
     pub progress: Option<&'a (dyn Fn(u64, u64) + Sync)>,
 }
@@ -392,6 +394,21 @@ fn import_in_tx(
             partial: info.partial,
         },
         &writer.finding_ids,
+    )?;
+    crate::audit::append(
+        conn,
+        &[crate::audit::NewAuditEvent {
+            actor: req.uploaded_by,
+            action: "scan.upload",
+            project: Some(req.project),
+            subject: format!("{}/{} scan {scan_id}", req.project, req.release),
+            before: None,
+            after: Some(serde_json::json!({
+                "scan_id": scan_id, "tool": info.tool, "format": importer.format(),
+                "label": label, "sha256": sha256, "size": size, "findings": findings,
+            })),
+            request_id: req.request_id,
+        }],
     )?;
     tracing::info!(
         scan_id,

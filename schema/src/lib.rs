@@ -18,13 +18,29 @@ mod models;
 mod tables;
 mod tx;
 mod view;
+// The triage, policy and audit issue.
+mod audit;
+mod policy;
+mod sla;
+mod triage;
+mod vex;
 
+pub use audit::{AuditEvent, AuditQuery, AuditVerification, BrokenEvent, GENESIS_HASH};
 pub use catalog::{ProjectSummary, ReleaseSummary, ScanSummary};
 pub use db::Backend;
 pub use error::StoreError;
-pub use gate::{GateOptions, GateReason, GateResult};
+pub use gate::{GateOptions, GateReason, GateResult, IgnoredFinding};
 pub use import::{ImportOutcome, ImportRequest, ReportSource, SlotComparison};
-pub use view::{Diff, DiffChange, DiffEntry, FindingFilter, ReleaseView, ViewFinding};
+pub use policy::{
+    GatePolicy, IgnoreRule, LicensePolicy, LicenseVerdict, Policy, PolicyError, PolicyVersion,
+    SlaPolicy, SpdxId, Threshold,
+};
+pub use sla::{Acceptance, MttrEntry, SlaItem, SlaReport, SlaSummary};
+pub use triage::{
+    TriageChange, TriageDecision, TriageFilter, TriageHistoryEntry, TriageOutcome, TriageStatus,
+};
+pub use vex::{VexImportOptions, VexImportOutcome, VexStatementOutcome};
+pub use view::{Decision, Diff, DiffChange, DiffEntry, FindingFilter, ReleaseView, ViewFinding};
 
 use db::DbPool;
 

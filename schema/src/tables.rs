@@ -128,12 +128,79 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    triage_events (id) {
+        id -> BigInt,
+        finding_id -> BigInt,
+        previous_status -> Nullable<Text>,
+        status -> Text,
+        justification -> Nullable<Text>,
+        approver -> Nullable<Text>,
+        expires_at -> Nullable<Timestamp>,
+        decided_by -> Text,
+        decided_at -> Timestamp,
+        source -> Text,
+        request_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    policies (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        version -> BigInt,
+        source -> Text,
+        sha256 -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    gate_evaluations (id) {
+        id -> BigInt,
+        release_id -> BigInt,
+        policy_version -> Nullable<BigInt>,
+        passed -> Bool,
+        reasons -> Text,
+        evaluated_by -> Text,
+        evaluated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_events (seq) {
+        seq -> BigInt,
+        at -> Timestamp,
+        actor -> Text,
+        action -> Text,
+        project -> Nullable<Text>,
+        subject -> Text,
+        before -> Nullable<Text>,
+        after -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    audit_head (id) {
+        id -> Integer,
+        seq -> BigInt,
+        hash -> Text,
+    }
+}
+
 diesel::joinable!(releases -> projects (project_id));
 diesel::joinable!(scans -> releases (release_id));
 diesel::joinable!(occurrences -> scans (scan_id));
 diesel::joinable!(occurrences -> findings (finding_id));
 diesel::joinable!(findings -> projects (project_id));
 diesel::joinable!(triage -> findings (finding_id));
+diesel::joinable!(triage_events -> findings (finding_id));
+diesel::joinable!(policies -> projects (project_id));
+diesel::joinable!(gate_evaluations -> releases (release_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     projects,
@@ -145,4 +212,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     components,
     occurrences,
     triage,
+    triage_events,
+    policies,
+    gate_evaluations,
+    audit_events,
+    audit_head,
 );

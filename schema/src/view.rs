@@ -47,8 +47,22 @@ pub struct ViewFinding {
     pub scan_id: i64,
     pub scan_label: String,
     pub first_seen_at: NaiveDateTime,
+    /// Who decided `status`, when, and why; `None` while nobody has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Decision>,
     #[serde(skip)]
     pub finding_id: i64,
+}
+
+/// The details of our triage decision on a finding (its status is [`ViewFinding::status`]).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Decision {
+    pub justification: Option<String>,
+    pub approver: Option<String>,
+    /// Acceptances only: the decision stops counting at the start of this day (UTC).
+    pub expires_at: Option<NaiveDateTime>,
+    pub decided_by: String,
+    pub decided_at: NaiveDateTime,
 }
 
 /// Which findings to show. Empty lists mean "all".
@@ -66,7 +80,7 @@ pub struct FindingFilter {
 }
 
 impl FindingFilter {
-    fn keeps(&self, f: &ViewFinding) -> bool {
+    pub(crate) fn keeps(&self, f: &ViewFinding) -> bool {
         (self.severities.is_empty() || self.severities.contains(&f.severity))
             && self.min_severity.is_none_or(|min| f.severity >= min)
             && (self.kinds.is_empty() || self.kinds.iter().any(|k| k.as_str() == f.kind))
@@ -148,7 +162,16 @@ type Row = (
         Option<String>,
         NaiveDateTime,
     ),
+    Option<TriageCols>,
+);
+
+type TriageCols = (
+    String,
     Option<String>,
+    Option<String>,
+    Option<NaiveDateTime>,
+    String,
+    NaiveDateTime,
 );
 
 /// Every finding of the given scans, with triage state.
@@ -196,10 +219,18 @@ pub(crate) fn findings_of_scans(
                     findings::component_purl,
                     findings::first_seen_at,
                 ),
-                triage::status.nullable(),
+                (
+                    triage::status,
+                    triage::justification,
+                    triage::approver,
+                    triage::expires_at,
+                    triage::decided_by,
+                    triage::decided_at,
+                )
+                    .nullable(),
             ))
             .load(conn)?;
-        for (o1, o2, f, status) in rows {
+        for (o1, o2, f, decided) in rows {
             let (
                 finding_id,
                 severity,
@@ -233,7 +264,9 @@ pub(crate) fn findings_of_scans(
                 rule_id,
                 title,
                 tool,
-                status: status.unwrap_or_else(|| STATUS_OPEN.to_string()),
+                status: decided
+                    .as_ref()
+                    .map_or_else(|| STATUS_OPEN.to_string(), |d| d.0.clone()),
                 tool_status,
                 component,
                 component_version,
@@ -251,6 +284,15 @@ pub(crate) fn findings_of_scans(
                 scan_label: labels.get(&scan_id).cloned().unwrap_or_default(),
                 scan_id,
                 first_seen_at,
+                decision: decided.map(
+                    |(_, justification, approver, expires_at, decided_by, decided_at)| Decision {
+                        justification,
+                        approver,
+                        expires_at,
+                        decided_by,
+                        decided_at,
+                    },
+                ),
                 finding_id,
             });
         }

@@ -10,6 +10,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 pub struct TestStore {
     pub name: &'static str,
     pub store: Store,
+    /// The database URL, for a second store on the same database or for raw SQL.
+    pub url: String,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -22,6 +24,7 @@ pub fn sqlite() -> TestStore {
     TestStore {
         name: "sqlite",
         store: Store::open(&url).expect("open sqlite"),
+        url,
         _dir: Some(dir),
     }
 }
@@ -54,6 +57,7 @@ pub fn postgres() -> Option<TestStore> {
     Some(TestStore {
         name: "postgres",
         store: Store::open(&url).expect("open postgres"),
+        url,
         _dir: None,
     })
 }
@@ -73,6 +77,23 @@ pub fn on_each_backend(test: impl Fn(&TestStore)) {
     }
 }
 
+impl TestStore {
+    /// Runs SQL directly on the database, around the store: what someone with database access
+    /// could do.
+    pub fn raw_sql(&self, sql: &str) -> Result<(), diesel::result::Error> {
+        if self.name == "postgres" {
+            diesel::PgConnection::establish(&self.url)
+                .expect("connect")
+                .batch_execute(sql)
+        } else {
+            let path = self.url.trim_start_matches("sqlite://");
+            diesel::SqliteConnection::establish(path)
+                .expect("connect")
+                .batch_execute(sql)
+        }
+    }
+}
+
 pub fn corpus(relative: &str) -> PathBuf {
     let dir = std::env::var_os("SCANLEDGER_CORPUS")
         .map(PathBuf::from)
@@ -88,6 +109,7 @@ pub fn request<'a>(project: &'a str, release: &'a str) -> schema::ImportRequest<
         format: None,
         file_name: None,
         uploaded_by: "test",
+        request_id: None,
         progress: None,
     }
 }

@@ -6,3 +6,4 @@
 mod harness;
 mod import;
 mod queries;
+mod triage;

@@ -191,8 +191,9 @@ fn gate_blocks_on_threshold_and_missing_tools() {
                 "p",
                 "1",
                 &GateOptions {
-                    fail_on: Severity::Critical,
+                    fail_on: Some(Severity::Critical),
                     required_tools: vec!["trivy".into()],
+                    ..GateOptions::default()
                 },
             )
             .expect("gate");
@@ -214,8 +215,9 @@ fn gate_blocks_on_threshold_and_missing_tools() {
                 "p",
                 "1",
                 &GateOptions {
-                    fail_on: Severity::Critical,
+                    fail_on: Some(Severity::Critical),
                     required_tools: vec!["tfsec".into()],
+                    ..GateOptions::default()
                 },
             )
             .expect("gate");

@@ -2,7 +2,7 @@
 //! newcomer sees imports, slots, a diff and a gate on the first run.
 
 use crate::Outcome;
-use crate::args::{DiffArgs, GateArgs, GateOptionArgs, OutputFormat, TextOrJson};
+use crate::args::{DiffArgs, GateArgs, GateFormat, GateOptionArgs, OutputFormat};
 use importers::synthetic::{SyntheticOptions, report};
 use schema::{ImportRequest, Store};
 
@@ -42,6 +42,7 @@ pub fn run(store: &Store) -> anyhow::Result<Outcome> {
                     format: None,
                     file_name: Some(file_name),
                     uploaded_by: "demo",
+                    request_id: None,
                     progress: None,
                 },
                 bytes,
@@ -78,10 +79,11 @@ pub fn run(store: &Store) -> anyhow::Result<Outcome> {
             project: PROJECT.into(),
             release: RELEASES[1].into(),
             options: GateOptionArgs {
-                fail_on: importers::Severity::Critical,
+                fail_on: Some(importers::Severity::Critical),
                 require: vec!["trivy".into(), "tfsec".into(), "fossa".into()],
             },
-            format: TextOrJson::Text,
+            format: GateFormat::Text,
+            actor: "demo".into(),
         },
     )?;
     println!(

@@ -4,14 +4,21 @@ mod demo;
 mod gate;
 mod query;
 mod upload;
+// The triage, policy and audit issue.
+mod audit;
+mod policy;
+mod sla;
+mod triage;
+mod vex;
 
 use crate::Outcome;
-use crate::args::{Cli, Command};
+use crate::args::{AuditCommand, Cli, Command, PolicyCommand, VexCommand};
 use anyhow::Context;
 
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Formats(args) => query::formats(&args),
+        Command::Policy(PolicyCommand::Check(args)) => policy::check(&args),
         Command::Serve(args) => {
             let store = open(&cli.database_url)?;
             server::run(store, &args.bind).context("server failed")?;
@@ -29,7 +36,18 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 Command::Gate(args) => gate::run(&store, &args),
                 Command::Raw(args) => query::raw(&store, &args),
                 Command::Demo => demo::run(&store),
-                Command::Formats(_) | Command::Serve(_) => unreachable_command(),
+                Command::Triage(args) => triage::run(&store, &args),
+                Command::Policy(PolicyCommand::Set(args)) => policy::set(&store, &args),
+                Command::Policy(PolicyCommand::Show(args)) => policy::show(&store, &args),
+                Command::Policy(PolicyCommand::Versions(args)) => policy::versions(&store, &args),
+                Command::Audit(AuditCommand::List(args)) => audit::list(&store, &args),
+                Command::Audit(AuditCommand::Verify(args)) => audit::verify(&store, &args),
+                Command::Vex(VexCommand::Export(args)) => vex::export(&store, &args),
+                Command::Vex(VexCommand::Import(args)) => vex::import(&store, &args),
+                Command::Sla(args) => sla::run(&store, &args),
+                Command::Formats(_)
+                | Command::Serve(_)
+                | Command::Policy(PolicyCommand::Check(_)) => unreachable_command(),
             }
         }
     }

@@ -39,7 +39,11 @@ pub fn run(store: &Store, args: &UploadArgs) -> anyhow::Result<Outcome> {
                 fail_on: args.gate_options.fail_on,
                 require: args.gate_options.require.clone(),
             },
-            format: args.format,
+            format: match args.format {
+                crate::args::TextOrJson::Text => crate::args::GateFormat::Text,
+                crate::args::TextOrJson::Json => crate::args::GateFormat::Json,
+            },
+            actor: args.uploaded_by.clone(),
         };
         return super::gate::run(store, &gate_args);
     }
@@ -70,6 +74,7 @@ fn upload_one(store: &Store, args: &UploadArgs, file: &Path) -> anyhow::Result<I
         format: args.report_type.as_deref(),
         file_name: file_name.as_deref(),
         uploaded_by: &args.uploaded_by,
+        request_id: None,
         progress: Some(&progress),
     };
     let outcome = store.import_scan(&request, &file);

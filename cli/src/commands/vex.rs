@@ -1,0 +1,78 @@
+//! `scanledger vex`: export a release's decisions as OpenVEX; import OpenVEX as decisions.
+
+use crate::Outcome;
+use crate::args::{TextOrJson, VexExportArgs, VexImportArgs};
+use crate::output;
+use anyhow::Context;
+use schema::{Store, VexImportOptions};
+use std::io::Write;
+
+pub fn export(store: &Store, args: &VexExportArgs) -> anyhow::Result<Outcome> {
+    let author = args.author.as_deref().unwrap_or(&args.actor);
+    let doc = store.vex_export(&args.project, &args.release, author, None)?;
+    let mut bytes = serde_json::to_vec_pretty(&doc)?;
+    bytes.push(b'\n');
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &bytes).with_context(|| format!("writing {}", path.display()))?;
+            eprintln!(
+                "wrote {} statement(s) to {}",
+                doc["statements"].as_array().map_or(0, Vec::len),
+                path.display()
+            );
+        }
+        None => std::io::stdout().lock().write_all(&bytes)?,
+    }
+    Ok(Outcome::Ok)
+}
+
+pub fn import(store: &Store, args: &VexImportArgs) -> anyhow::Result<Outcome> {
+    let bytes =
+        std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+    let outcome = store
+        .vex_import(
+            &args.project,
+            &bytes,
+            &VexImportOptions {
+                approver: args.approver.clone(),
+                expires: args.expires,
+                dry_run: args.dry_run,
+            },
+            &args.actor,
+            None,
+        )
+        .with_context(|| format!("{}: nothing was decided", args.file.display()))?;
+    match args.format {
+        TextOrJson::Json => output::json(&outcome)?,
+        TextOrJson::Text => {
+            println!(
+                "{} {} finding(s) of {} from {}",
+                if outcome.dry_run {
+                    "would decide"
+                } else {
+                    "decided"
+                },
+                outcome.decided,
+                outcome.project,
+                outcome
+                    .document_id
+                    .as_deref()
+                    .unwrap_or("(document without @id)")
+            );
+            for s in &outcome.statements {
+                println!(
+                    "  {:<20} {:<20} -> {:<15} {} finding(s){}",
+                    s.vulnerability,
+                    s.vex_status,
+                    s.status.as_deref().unwrap_or("-"),
+                    s.findings.len(),
+                    s.note
+                        .as_deref()
+                        .map(|n| format!("  ({n})"))
+                        .unwrap_or_default()
+                );
+            }
+        }
+    }
+    Ok(Outcome::Ok)
+}

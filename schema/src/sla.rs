@@ -1,0 +1,282 @@
+//! The SLA view of a project: open findings by age against the policy's days per severity
+//! (counted from when the project first saw the finding), breaches, and the mean time to
+//! remediate per severity over the last releases. Also the release's acceptances with their
+//! approvers, for the evidence bundle.
+
+use crate::catalog::{project_id, release, releases_of};
+use crate::db::DbConn;
+use crate::error::StoreError;
+use crate::policy::{Policy, SlaPolicy, active_policy};
+use crate::tx::read_tx;
+use crate::view::{ReleaseView, release_view_in};
+use crate::{Store, now};
+use chrono::{NaiveDateTime, TimeDelta};
+use importers::Severity;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// One open finding against its SLA.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SlaItem {
+    pub fingerprint: String,
+    pub rule_id: String,
+    pub title: String,
+    pub tool: String,
+    pub severity: Severity,
+    /// `open`, `confirmed`, or `accepted` when the acceptance expired.
+    pub status: String,
+    pub first_seen_at: NaiveDateTime,
+    pub age_days: i64,
+    /// `None`: the severity has no SLA.
+    pub sla_days: Option<u32>,
+    pub due_at: Option<NaiveDateTime>,
+    /// Negative when breached.
+    pub days_left: Option<i64>,
+    pub breached: bool,
+}
+
+/// Open findings and breaches of one severity.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SlaSummary {
+    pub severity: Severity,
+    pub sla_days: Option<u32>,
+    pub open: u64,
+    pub breached: u64,
+}
+
+/// Mean time to remediate one severity: from first seen to the scan that no longer reported it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct MttrEntry {
+    pub severity: Severity,
+    pub fixed: u64,
+    pub mean_days: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SlaReport {
+    pub project: String,
+    pub release: String,
+    pub policy_version: Option<i64>,
+    pub at: NaiveDateTime,
+    pub sla: SlaPolicy,
+    pub summary: Vec<SlaSummary>,
+    pub breaches: u64,
+    /// Open findings, breached first, then by due date.
+    pub items: Vec<SlaItem>,
+    /// The releases the mean time to remediate covers, oldest first.
+    pub mttr_releases: Vec<String>,
+    pub mttr: Vec<MttrEntry>,
+}
+
+/// A risk acceptance in a release's current view.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Acceptance {
+    pub fingerprint: String,
+    pub rule_id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub justification: Option<String>,
+    pub approver: Option<String>,
+    pub expires_at: Option<NaiveDateTime>,
+    pub decided_by: String,
+    pub decided_at: NaiveDateTime,
+    pub expired: bool,
+}
+
+fn items(view: &ReleaseView, policy: &Policy, at: NaiveDateTime) -> Vec<SlaItem> {
+    let mut out = Vec::new();
+    for f in &view.findings {
+        let path = f.file.as_deref().or(f.resource.as_deref());
+        if policy.ignored_by(&f.tool, &f.rule_id, path).is_some() {
+            continue;
+        }
+        let counts = match f.status.as_str() {
+            "open" | "confirmed" => true,
+            "accepted" => f
+                .decision
+                .as_ref()
+                .and_then(|d| d.expires_at)
+                .is_some_and(|e| e <= at),
+            _ => false,
+        };
+        if !counts {
+            continue;
+        }
+        let sla_days = policy.sla.days(f.severity);
+        let due_at = sla_days.map(|d| f.first_seen_at + TimeDelta::days(i64::from(d)));
+        out.push(SlaItem {
+            fingerprint: f.fingerprint.clone(),
+            rule_id: f.rule_id.clone(),
+            title: f.title.clone(),
+            tool: f.tool.clone(),
+            severity: f.severity,
+            status: f.status.clone(),
+            first_seen_at: f.first_seen_at,
+            age_days: (at - f.first_seen_at).num_days(),
+            sla_days,
+            due_at,
+            days_left: due_at.map(|d| (d - at).num_days()),
+            breached: due_at.is_some_and(|d| at > d),
+        });
+    }
+    out.sort_by(|a, b| {
+        b.breached
+            .cmp(&a.breached)
+            .then_with(|| a.due_at.cmp(&b.due_at))
+            .then_with(|| b.severity.cmp(&a.severity))
+    });
+    out
+}
+
+/// Fixed findings between consecutive releases: (severity, days from first seen to fixed).
+fn remediations(views: &[ReleaseView]) -> Vec<(Severity, f64)> {
+    let mut out = Vec::new();
+    for pair in views.windows(2) {
+        let (before, after) = (&pair[0], &pair[1]);
+        let after_ids: HashSet<i64> = after.findings.iter().map(|f| f.finding_id).collect();
+        let after_slots: HashMap<(&str, &str), NaiveDateTime> = after
+            .scans
+            .iter()
+            .map(|s| ((s.tool.as_str(), s.label.as_str()), s.uploaded_at))
+            .collect();
+        let slot_of: HashMap<i64, (&str, &str)> = before
+            .scans
+            .iter()
+            .map(|s| (s.id, (s.tool.as_str(), s.label.as_str())))
+            .collect();
+        for f in &before.findings {
+            if after_ids.contains(&f.finding_id) {
+                continue;
+            }
+            let fixed_at = slot_of.get(&f.scan_id).and_then(|s| after_slots.get(s));
+            if let Some(fixed_at) = fixed_at {
+                let days = (*fixed_at - f.first_seen_at).num_seconds() as f64 / 86_400.0;
+                out.push((f.severity, days.max(0.0)));
+            }
+        }
+    }
+    out
+}
+
+fn sla_in(
+    conn: &mut DbConn,
+    project: &str,
+    release_name: Option<&str>,
+    last_releases: usize,
+    at: NaiveDateTime,
+) -> Result<SlaReport, StoreError> {
+    let pid = project_id(conn, project)?;
+    let all = releases_of(conn, pid)?;
+    let current = match release_name {
+        Some(name) => release(conn, project, name)?,
+        None => all
+            .last()
+            .cloned()
+            .ok_or_else(|| StoreError::not_found("release", format!("{project}/(latest)")))?,
+    };
+    let (policy_version, policy) = match active_policy(conn, pid)? {
+        Some((v, p)) => (Some(v), p),
+        None => (None, Policy::default()),
+    };
+    let upto: Vec<_> = all.iter().filter(|r| r.id <= current.id).collect();
+    let from = upto.len().saturating_sub(last_releases.max(1) + 1);
+    let mut views = Vec::new();
+    for r in &upto[from..] {
+        views.push(release_view_in(conn, project, &r.name)?);
+    }
+    let Some(view) = views.last() else {
+        return Err(StoreError::not_found("release", &current.name));
+    };
+    let items = items(view, &policy, at);
+    let summary = Severity::DESCENDING
+        .iter()
+        .map(|&severity| SlaSummary {
+            severity,
+            sla_days: policy.sla.days(severity),
+            open: items.iter().filter(|i| i.severity == severity).count() as u64,
+            breached: items
+                .iter()
+                .filter(|i| i.severity == severity && i.breached)
+                .count() as u64,
+        })
+        .collect();
+    let mut by_severity: BTreeMap<Severity, Vec<f64>> = BTreeMap::new();
+    for (severity, days) in remediations(&views) {
+        by_severity.entry(severity).or_default().push(days);
+    }
+    let mttr = Severity::DESCENDING
+        .iter()
+        .map(|&severity| {
+            let days = by_severity.get(&severity);
+            MttrEntry {
+                severity,
+                fixed: days.map_or(0, |d| d.len() as u64),
+                mean_days: days
+                    .filter(|d| !d.is_empty())
+                    .map(|d| d.iter().sum::<f64>() / d.len() as f64),
+            }
+        })
+        .collect();
+    Ok(SlaReport {
+        project: project.to_string(),
+        release: current.name.clone(),
+        policy_version,
+        at,
+        sla: policy.sla.clone(),
+        breaches: items.iter().filter(|i| i.breached).count() as u64,
+        items,
+        mttr_releases: views.iter().map(|v| v.release.clone()).collect(),
+        summary,
+        mttr,
+    })
+}
+
+impl Store {
+    /// The SLA view of a project at a release (the latest when `None`), as of `at` (now when
+    /// `None`); the mean time to remediate covers the last `last_releases` release changes.
+    pub fn sla(
+        &self,
+        project: &str,
+        release: Option<&str>,
+        last_releases: usize,
+        at: Option<NaiveDateTime>,
+    ) -> Result<SlaReport, StoreError> {
+        let mut conn = self.conn()?;
+        let at = at.unwrap_or_else(now);
+        read_tx(&mut conn, |c| {
+            sla_in(c, project, release, last_releases, at)
+        })
+    }
+
+    /// The risk acceptances in a release's current view, with approvers and expiry.
+    pub fn acceptances(
+        &self,
+        project: &str,
+        release: &str,
+        at: Option<NaiveDateTime>,
+    ) -> Result<Vec<Acceptance>, StoreError> {
+        let at = at.unwrap_or_else(now);
+        let mut conn = self.conn()?;
+        let view = read_tx(&mut conn, |c| release_view_in(c, project, release))?;
+        Ok(view
+            .findings
+            .iter()
+            .filter(|f| f.status == "accepted")
+            .filter_map(|f| {
+                let d = f.decision.as_ref()?;
+                Some(Acceptance {
+                    fingerprint: f.fingerprint.clone(),
+                    rule_id: f.rule_id.clone(),
+                    title: f.title.clone(),
+                    severity: f.severity,
+                    justification: d.justification.clone(),
+                    approver: d.approver.clone(),
+                    expires_at: d.expires_at,
+                    decided_by: d.decided_by.clone(),
+                    decided_at: d.decided_at,
+                    expired: d.expires_at.is_some_and(|e| e <= at),
+                })
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,587 @@
+//! Triage: our decisions on findings, which follow a finding (project + fingerprint) into every
+//! later release where it appears.
+//!
+//! States: `open`, `confirmed`, `false_positive`, `accepted` (justification, approver and
+//! expiry date required). `fixed` is never stored: a finding is fixed when the slot that
+//! reported it was scanned again and no longer does (see [`crate::Diff`]). Re-opening is a
+//! decision like any other. The tool's own state (Trivy `will_not_fix`, SonarQube resolution,
+//! FOSSA ignored) stays in the occurrence's `tool_status` and is never turned into ours.
+//!
+//! Every decision writes the current state (`triage`), a history row (`triage_events`) and an
+//! audit event, in one transaction; a bulk decision by filter is one transaction too.
+
+use crate::audit::{self, NewAuditEvent};
+use crate::catalog::{project_id, releases_of};
+use crate::db::{DbConn, per_backend};
+use crate::error::StoreError;
+use crate::tables::*;
+use crate::tx::{read_tx, write_tx};
+use crate::view::{FindingFilter, ViewFinding, release_view_in};
+use crate::{Store, now};
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use diesel::upsert::excluded;
+use serde::Serialize;
+
+/// Rows per multi-row statement.
+const CHUNK: usize = 1000;
+
+/// Our triage states (`fixed` is derived, never set).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TriageStatus {
+    Open,
+    Confirmed,
+    FalsePositive,
+    Accepted,
+}
+
+impl TriageStatus {
+    pub const ALL: [TriageStatus; 4] = [
+        TriageStatus::Open,
+        TriageStatus::Confirmed,
+        TriageStatus::FalsePositive,
+        TriageStatus::Accepted,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TriageStatus::Open => "open",
+            TriageStatus::Confirmed => "confirmed",
+            TriageStatus::FalsePositive => "false_positive",
+            TriageStatus::Accepted => "accepted",
+        }
+    }
+
+    /// Our names; `false-positive` is accepted too. `fixed` is refused: it is derived.
+    pub fn parse(s: &str) -> Result<TriageStatus, StoreError> {
+        let norm = s.trim().to_ascii_lowercase().replace('-', "_");
+        if norm == "fixed" {
+            return Err(StoreError::Invalid(
+                "`fixed` cannot be set: a finding is fixed when the scan slot that reported it \
+                 no longer does"
+                    .into(),
+            ));
+        }
+        TriageStatus::ALL
+            .into_iter()
+            .find(|t| t.as_str() == norm)
+            .ok_or_else(|| {
+                StoreError::Invalid(format!(
+                    "unknown triage status {s:?}: use open, confirmed, false_positive or accepted"
+                ))
+            })
+    }
+}
+
+impl std::fmt::Display for TriageStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A decision to apply.
+#[derive(Debug, Clone)]
+pub struct TriageDecision {
+    pub status: TriageStatus,
+    /// Required for `accepted` and `false_positive`.
+    pub justification: Option<String>,
+    /// Required for `accepted`: who approved the risk.
+    pub approver: Option<String>,
+    /// Required for `accepted`, in the future: the acceptance stops counting at the start of
+    /// this day (UTC).
+    pub expires: Option<NaiveDate>,
+}
+
+impl TriageDecision {
+    pub fn new(status: TriageStatus) -> TriageDecision {
+        TriageDecision {
+            status,
+            justification: None,
+            approver: None,
+            expires: None,
+        }
+    }
+
+    /// Checks the fields a status requires, against today's date (UTC).
+    pub fn validate(&self, today: NaiveDate) -> Result<(), StoreError> {
+        let present = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
+        let bad = |m: &str| Err(StoreError::Invalid(m.to_string()));
+        match self.status {
+            TriageStatus::Accepted => {
+                if !present(&self.justification) {
+                    return bad("accepting a risk needs a justification");
+                }
+                if !present(&self.approver) {
+                    return bad("accepting a risk needs an approver");
+                }
+                match self.expires {
+                    None => return bad("accepting a risk needs an expiry date"),
+                    Some(d) if d <= today => {
+                        return Err(StoreError::Invalid(format!(
+                            "the expiry date {d} is not in the future"
+                        )));
+                    }
+                    Some(_) => {}
+                }
+            }
+            TriageStatus::FalsePositive => {
+                if !present(&self.justification) {
+                    return bad("marking a false positive needs a justification");
+                }
+            }
+            TriageStatus::Open | TriageStatus::Confirmed => {}
+        }
+        if self.status != TriageStatus::Accepted
+            && (self.expires.is_some() || present(&self.approver))
+        {
+            return bad("an approver and an expiry date belong to `accepted` only");
+        }
+        Ok(())
+    }
+
+    fn expires_at(&self) -> Option<NaiveDateTime> {
+        self.expires.and_then(|d| d.and_hms_opt(0, 0, 0))
+    }
+}
+
+/// Which findings a bulk decision covers, in a release's current view. At least one criterion
+/// is required.
+#[derive(Debug, Clone, Default)]
+pub struct TriageFilter {
+    /// The release whose current view is filtered; the project's latest when `None`.
+    pub release: Option<String>,
+    /// Kinds, tools, severities, our statuses, text.
+    pub findings: FindingFilter,
+    /// Rule ids (exact).
+    pub rules: Vec<String>,
+    /// A glob on the file (or resource, when there is no file): `vendor/**`.
+    pub path: Option<String>,
+    /// The tool's own states (`will_not_fix`).
+    pub tool_statuses: Vec<String>,
+}
+
+impl TriageFilter {
+    fn is_empty(&self) -> bool {
+        let f = &self.findings;
+        f.severities.is_empty()
+            && f.min_severity.is_none()
+            && f.kinds.is_empty()
+            && f.tools.is_empty()
+            && f.statuses.is_empty()
+            && f.text.is_none()
+            && self.rules.is_empty()
+            && self.path.is_none()
+            && self.tool_statuses.is_empty()
+    }
+
+    fn matcher(&self) -> Result<Option<globset::GlobMatcher>, StoreError> {
+        self.path
+            .as_deref()
+            .map(|glob| {
+                globset::GlobBuilder::new(glob)
+                    .literal_separator(true)
+                    .build()
+                    .map(|g| g.compile_matcher())
+                    .map_err(|e| StoreError::Invalid(format!("bad path glob {glob:?}: {e}")))
+            })
+            .transpose()
+    }
+}
+
+/// One finding whose state a decision set.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TriageChange {
+    pub fingerprint: String,
+    pub rule_id: String,
+    pub title: String,
+    pub previous_status: String,
+    pub status: String,
+}
+
+/// What a decision did.
+#[derive(Debug, Clone, Serialize)]
+pub struct TriageOutcome {
+    pub project: String,
+    pub status: String,
+    /// Findings the decision applied to (also those already in that state: their decision is
+    /// recorded again, with the new justification and decider).
+    pub changes: Vec<TriageChange>,
+    /// Nothing was stored (`--dry-run`).
+    pub dry_run: bool,
+}
+
+/// One entry of a finding's decision history.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TriageHistoryEntry {
+    pub previous_status: Option<String>,
+    pub status: String,
+    pub justification: Option<String>,
+    pub approver: Option<String>,
+    pub expires_at: Option<NaiveDateTime>,
+    pub decided_by: String,
+    pub decided_at: NaiveDateTime,
+    pub source: String,
+    pub request_id: Option<String>,
+}
+
+/// A finding to decide on, as the store knows it.
+pub(crate) struct Target {
+    pub finding_id: i64,
+    pub fingerprint: String,
+    pub rule_id: String,
+    pub title: String,
+}
+
+impl From<&ViewFinding> for Target {
+    fn from(f: &ViewFinding) -> Target {
+        Target {
+            finding_id: f.finding_id,
+            fingerprint: f.fingerprint.clone(),
+            rule_id: f.rule_id.clone(),
+            title: f.title.clone(),
+        }
+    }
+}
+
+/// A finding of the project by full fingerprint or by a unique prefix of at least 8 characters.
+pub(crate) fn resolve(
+    conn: &mut DbConn,
+    project_id: i64,
+    project: &str,
+    fingerprint: &str,
+) -> Result<Target, StoreError> {
+    let fingerprint = fingerprint.trim();
+    let row = |r: (i64, String, String, String)| Target {
+        finding_id: r.0,
+        fingerprint: r.1,
+        rule_id: r.2,
+        title: r.3,
+    };
+    let select = (
+        findings::id,
+        findings::fingerprint,
+        findings::rule_id,
+        findings::title,
+    );
+    let exact: Option<(i64, String, String, String)> = findings::table
+        .filter(findings::project_id.eq(project_id))
+        .filter(findings::fingerprint.eq(fingerprint))
+        .select(select)
+        .first(conn)
+        .optional()?;
+    if let Some(found) = exact {
+        return Ok(row(found));
+    }
+    let not_found = || StoreError::not_found("finding", format!("{project}/{fingerprint}"));
+    if fingerprint.len() < 8 || !fingerprint.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(not_found());
+    }
+    let mut candidates: Vec<(i64, String, String, String)> = findings::table
+        .filter(findings::project_id.eq(project_id))
+        .filter(findings::fingerprint.like(format!("{fingerprint}%")))
+        .select(select)
+        .limit(2)
+        .load(conn)?;
+    match candidates.len() {
+        0 => Err(not_found()),
+        1 => Ok(row(candidates.remove(0))),
+        _ => Err(StoreError::Invalid(format!(
+            "fingerprint prefix {fingerprint:?} matches more than one finding; give more of it"
+        ))),
+    }
+}
+
+/// Sets the decision on the targets: current state, history and audit, in the caller's
+/// transaction. Returns one change per target.
+pub(crate) fn apply(
+    conn: &mut DbConn,
+    project: &str,
+    targets: &[Target],
+    decision: &TriageDecision,
+    actor: &str,
+    source: &str,
+    request_id: Option<&str>,
+) -> Result<Vec<TriageChange>, StoreError> {
+    let decided_at = now();
+    let expires_at = decision.expires_at();
+    let status = decision.status.as_str();
+    let mut changes = Vec::with_capacity(targets.len());
+    let mut events = Vec::with_capacity(targets.len());
+    for chunk in targets.chunks(CHUNK) {
+        let ids: Vec<i64> = chunk.iter().map(|t| t.finding_id).collect();
+        type Current = (
+            i64,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<NaiveDateTime>,
+            String,
+        );
+        let before: std::collections::HashMap<i64, Current> = triage::table
+            .filter(triage::finding_id.eq_any(&ids))
+            .select((
+                triage::finding_id,
+                triage::status,
+                triage::justification,
+                triage::approver,
+                triage::expires_at,
+                triage::decided_by,
+            ))
+            .load::<Current>(conn)?
+            .into_iter()
+            .map(|row| (row.0, row))
+            .collect();
+        let rows: Vec<_> = ids
+            .iter()
+            .map(|id| {
+                (
+                    triage::finding_id.eq(*id),
+                    triage::status.eq(status),
+                    triage::justification.eq(decision.justification.as_deref()),
+                    triage::approver.eq(decision.approver.as_deref()),
+                    triage::expires_at.eq(expires_at),
+                    triage::decided_by.eq(actor),
+                    triage::decided_at.eq(decided_at),
+                )
+            })
+            .collect();
+        per_backend!(conn, |c| diesel::insert_into(triage::table)
+            .values(&rows)
+            .on_conflict(triage::finding_id)
+            .do_update()
+            .set((
+                triage::status.eq(excluded(triage::status)),
+                triage::justification.eq(excluded(triage::justification)),
+                triage::approver.eq(excluded(triage::approver)),
+                triage::expires_at.eq(excluded(triage::expires_at)),
+                triage::decided_by.eq(excluded(triage::decided_by)),
+                triage::decided_at.eq(excluded(triage::decided_at)),
+            ))
+            .execute(c))?;
+        let history: Vec<_> = chunk
+            .iter()
+            .map(|t| {
+                (
+                    triage_events::finding_id.eq(t.finding_id),
+                    triage_events::previous_status
+                        .eq(before.get(&t.finding_id).map(|b| b.1.clone())),
+                    triage_events::status.eq(status),
+                    triage_events::justification.eq(decision.justification.as_deref()),
+                    triage_events::approver.eq(decision.approver.as_deref()),
+                    triage_events::expires_at.eq(expires_at),
+                    triage_events::decided_by.eq(actor),
+                    triage_events::decided_at.eq(decided_at),
+                    triage_events::source.eq(source),
+                    triage_events::request_id.eq(request_id),
+                )
+            })
+            .collect();
+        per_backend!(conn, |c| diesel::insert_into(triage_events::table)
+            .values(&history)
+            .execute(c))?;
+        for t in chunk {
+            let previous = before.get(&t.finding_id);
+            let previous_status = previous.map_or("open", |b| b.1.as_str()).to_string();
+            events.push(NewAuditEvent {
+                actor,
+                action: "triage.set",
+                project: Some(project),
+                subject: format!("{project} finding {}", t.fingerprint),
+                before: Some(match previous {
+                    Some((_, st, just, appr, exp, by)) => serde_json::json!({
+                        "status": st, "justification": just, "approver": appr,
+                        "expires_at": exp, "decided_by": by,
+                    }),
+                    None => serde_json::json!({ "status": "open" }),
+                }),
+                after: Some(serde_json::json!({
+                    "status": status,
+                    "justification": decision.justification,
+                    "approver": decision.approver,
+                    "expires_at": expires_at,
+                    "source": source,
+                })),
+                request_id,
+            });
+            changes.push(TriageChange {
+                fingerprint: t.fingerprint.clone(),
+                rule_id: t.rule_id.clone(),
+                title: t.title.clone(),
+                previous_status,
+                status: status.to_string(),
+            });
+        }
+    }
+    audit::append(conn, &events)?;
+    Ok(changes)
+}
+
+/// The project's latest release, for bulk decisions without `--release`.
+fn latest_release(conn: &mut DbConn, project: &str) -> Result<String, StoreError> {
+    let pid = project_id(conn, project)?;
+    releases_of(conn, pid)?
+        .pop()
+        .map(|r| r.name)
+        .ok_or_else(|| StoreError::not_found("release", format!("{project}/(latest)")))
+}
+
+/// Whether a view finding passes a bulk filter.
+fn keeps(filter: &TriageFilter, glob: Option<&globset::GlobMatcher>, f: &ViewFinding) -> bool {
+    filter.findings.keeps(f)
+        && (filter.rules.is_empty() || filter.rules.iter().any(|r| r == &f.rule_id))
+        && (filter.tool_statuses.is_empty()
+            || f.tool_status.as_deref().is_some_and(|ts| {
+                filter
+                    .tool_statuses
+                    .iter()
+                    .any(|want| want.eq_ignore_ascii_case(ts))
+            }))
+        && glob.is_none_or(|m| {
+            f.file
+                .as_deref()
+                .or(f.resource.as_deref())
+                .is_some_and(|p| m.is_match(p.trim_start_matches("./")))
+        })
+}
+
+impl Store {
+    /// Decides on one finding of a project (by fingerprint or a unique prefix of at least 8
+    /// characters). The decision applies in every release where the finding appears.
+    pub fn triage(
+        &self,
+        project: &str,
+        fingerprint: &str,
+        decision: &TriageDecision,
+        actor: &str,
+        request_id: Option<&str>,
+    ) -> Result<TriageOutcome, StoreError> {
+        decision.validate(now().date())?;
+        let mut conn = self.conn()?;
+        let changes = write_tx(&mut conn, |c| {
+            let pid = project_id(c, project)?;
+            let target = resolve(c, pid, project, fingerprint)?;
+            apply(c, project, &[target], decision, actor, "single", request_id)
+        })?;
+        Ok(TriageOutcome {
+            project: project.to_string(),
+            status: decision.status.as_str().to_string(),
+            changes,
+            dry_run: false,
+        })
+    }
+
+    /// Decides on every finding of a release's current view (`filter.release`, else the
+    /// latest release) that passes the filter, in one transaction. With `dry_run`, says what it would change
+    /// and stores nothing.
+    pub fn triage_bulk(
+        &self,
+        project: &str,
+        filter: &TriageFilter,
+        decision: &TriageDecision,
+        actor: &str,
+        request_id: Option<&str>,
+        dry_run: bool,
+    ) -> Result<TriageOutcome, StoreError> {
+        decision.validate(now().date())?;
+        if filter.is_empty() {
+            return Err(StoreError::Invalid(
+                "a bulk decision needs at least one filter (kind, rule, path, tool, severity, \
+                 status, tool status or text)"
+                    .into(),
+            ));
+        }
+        let glob = filter.matcher()?;
+        let mut conn = self.conn()?;
+        let run = |c: &mut DbConn| {
+            let release = match &filter.release {
+                Some(r) => r.clone(),
+                None => latest_release(c, project)?,
+            };
+            let view = release_view_in(c, project, &release)?;
+            let matching: Vec<&ViewFinding> = view
+                .findings
+                .iter()
+                .filter(|f| keeps(filter, glob.as_ref(), f))
+                .collect();
+            if dry_run {
+                return Ok(matching
+                    .iter()
+                    .map(|f| TriageChange {
+                        fingerprint: f.fingerprint.clone(),
+                        rule_id: f.rule_id.clone(),
+                        title: f.title.clone(),
+                        previous_status: f.status.clone(),
+                        status: decision.status.as_str().to_string(),
+                    })
+                    .collect());
+            }
+            let targets: Vec<Target> = matching.into_iter().map(Target::from).collect();
+            apply(c, project, &targets, decision, actor, "bulk", request_id)
+        };
+        let changes = if dry_run {
+            read_tx(&mut conn, run)?
+        } else {
+            write_tx(&mut conn, run)?
+        };
+        Ok(TriageOutcome {
+            project: project.to_string(),
+            status: decision.status.as_str().to_string(),
+            changes,
+            dry_run,
+        })
+    }
+
+    /// Every decision on a finding, oldest first.
+    pub fn triage_history(
+        &self,
+        project: &str,
+        fingerprint: &str,
+    ) -> Result<Vec<TriageHistoryEntry>, StoreError> {
+        let mut conn = self.conn()?;
+        read_tx(&mut conn, |c| {
+            let pid = project_id(c, project)?;
+            let target = resolve(c, pid, project, fingerprint)?;
+            type Row = (
+                Option<String>,
+                String,
+                Option<String>,
+                Option<String>,
+                Option<NaiveDateTime>,
+                String,
+                NaiveDateTime,
+                String,
+                Option<String>,
+            );
+            let rows: Vec<Row> = triage_events::table
+                .filter(triage_events::finding_id.eq(target.finding_id))
+                .order(triage_events::id.asc())
+                .select((
+                    triage_events::previous_status,
+                    triage_events::status,
+                    triage_events::justification,
+                    triage_events::approver,
+                    triage_events::expires_at,
+                    triage_events::decided_by,
+                    triage_events::decided_at,
+                    triage_events::source,
+                    triage_events::request_id,
+                ))
+                .load(c)?;
+            Ok(rows
+                .into_iter()
+                .map(|r| TriageHistoryEntry {
+                    previous_status: r.0,
+                    status: r.1,
+                    justification: r.2,
+                    approver: r.3,
+                    expires_at: r.4,
+                    decided_by: r.5,
+                    decided_at: r.6,
+                    source: r.7,
+                    request_id: r.8,
+                })
+                .collect())
+        })
+    }
+}
