@@ -9,21 +9,25 @@
 //!
 //! Not here: parsing reports (`importers`), rendering anything (`reports`), HTTP (`server`).
 
+mod auth;
 mod catalog;
 mod db;
 mod error;
 mod gate;
 mod import;
 mod models;
+mod page;
 mod tables;
 mod tx;
 mod view;
 
+pub use auth::{Grant, NewToken, Permission, Principal, PrincipalKind, Role, TokenInfo, UserInfo};
 pub use catalog::{ProjectSummary, ReleaseSummary, ScanSummary};
 pub use db::Backend;
 pub use error::StoreError;
 pub use gate::{GateOptions, GateReason, GateResult};
 pub use import::{ImportOutcome, ImportRequest, ReportSource, SlotComparison};
+pub use page::{FindingSort, FindingsPage, MAX_PAGE, PageRequest};
 pub use view::{Diff, DiffChange, DiffEntry, FindingFilter, ReleaseView, ViewFinding};
 
 use db::DbPool;
