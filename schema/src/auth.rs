@@ -21,7 +21,9 @@ use sha2::{Digest, Sha256};
 
 /// What a principal may do. Every role may read within its scope, except that only `admin`
 /// manages users and tokens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, PartialOrd, Ord,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Everything, including users and tokens.
@@ -68,7 +70,7 @@ impl std::fmt::Display for Role {
 }
 
 /// What a route requires.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Permission {
     /// No credentials needed (probes, the OpenAPI document).
@@ -85,7 +87,7 @@ pub enum Permission {
     Admin,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PrincipalKind {
     User,
@@ -93,7 +95,7 @@ pub enum PrincipalKind {
 }
 
 /// Who is calling: a user or a token, with role and scope. Never holds a secret.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Principal {
     pub kind: PrincipalKind,
     pub id: i64,
@@ -136,7 +138,7 @@ impl Principal {
 }
 
 /// A token as listed: never its secret.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct TokenInfo {
     pub id: i64,
     pub name: String,
@@ -152,14 +154,14 @@ pub struct TokenInfo {
 }
 
 /// A freshly created token: the only time its secret exists outside the caller's hands.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct NewToken {
     #[serde(flatten)]
     pub info: TokenInfo,
     pub token: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct UserInfo {
     pub id: i64,
     pub name: String,

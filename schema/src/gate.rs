@@ -32,7 +32,7 @@ impl Default for GateOptions {
 }
 
 /// Why a release is blocked.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum GateReason {
     BlockingFinding {
@@ -49,7 +49,7 @@ pub enum GateReason {
     },
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct GateResult {
     pub project: String,
     pub release: String,

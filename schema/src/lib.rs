@@ -32,6 +32,14 @@ pub use view::{Diff, DiffChange, DiffEntry, FindingFilter, ReleaseView, ViewFind
 
 use db::DbPool;
 
+/// The connection pool's state.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolState {
+    pub connections: u32,
+    pub idle: u32,
+    pub max: u32,
+}
+
 /// A handle on the store: a connection pool with the schema migrated. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
@@ -60,6 +68,16 @@ impl Store {
 
     fn conn(&self) -> Result<db::PooledConn, StoreError> {
         Ok(self.pool.get()?)
+    }
+
+    /// Connections open and idle in the pool (for metrics).
+    pub fn pool_state(&self) -> PoolState {
+        let state = self.pool.state();
+        PoolState {
+            connections: state.connections,
+            idle: state.idle_connections,
+            max: self.pool.max_size(),
+        }
     }
 
     /// Whether the database answers and every migration is applied.

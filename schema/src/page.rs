@@ -67,7 +67,7 @@ pub struct PageRequest {
     pub limit: u32,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct FindingsPage {
     pub project: String,
     pub release: String,

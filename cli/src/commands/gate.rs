@@ -11,8 +11,13 @@ pub fn run(store: &Store, args: &GateArgs) -> anyhow::Result<Outcome> {
         required_tools: args.options.require.clone(),
     };
     let result = store.gate(&args.project, &args.release, &options)?;
-    match args.format {
-        TextOrJson::Json => output::json(&result)?,
+    show(&result, args.format)
+}
+
+/// Prints a gate result; the outcome carries its exit code.
+pub fn show(result: &schema::GateResult, format: TextOrJson) -> anyhow::Result<Outcome> {
+    match format {
+        TextOrJson::Json => output::json(result)?,
         TextOrJson::Text => {
             let verdict = if result.passed { "PASS" } else { "BLOCKED" };
             println!(

@@ -1,21 +1,62 @@
 //! One module per verb.
 
+mod auth;
 mod demo;
 mod gate;
 mod query;
+mod remote;
+pub mod serve;
 mod upload;
 
 use crate::Outcome;
-use crate::args::{Cli, Command};
+use crate::args::{AdminCommand, Cli, Command, TokenCommand};
 use anyhow::Context;
 
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let remote = match &cli.server {
+        Some(url) => Some(crate::remote::Remote::new(url, cli.token.clone())?),
+        None => None,
+    };
+    if let Some(remote) = &remote {
+        return match &cli.command {
+            Command::Upload(args) => remote::upload(remote, args),
+            Command::Projects(args) => remote::projects(remote, args),
+            Command::Releases(args) => remote::releases(remote, args),
+            Command::Findings(args) => remote::findings(remote, args),
+            Command::Diff(args) => remote::diff(remote, args),
+            Command::Gate(args) => remote::gate(remote, args),
+            Command::Admin(AdminCommand::CreateUser(args)) => {
+                auth::create_user(None, Some(remote), args)
+            }
+            Command::Token(TokenCommand::Create(args)) => {
+                auth::create_token(None, Some(remote), args)
+            }
+            Command::Token(TokenCommand::List(args)) => auth::list_tokens(None, Some(remote), args),
+            Command::Token(TokenCommand::Revoke(args)) => {
+                auth::revoke_token(None, Some(remote), args)
+            }
+            Command::Formats(args) => query::formats(args),
+            _ => anyhow::bail!(
+                "this command works on the database only; unset SCANLEDGER_URL / --server"
+            ),
+        };
+    }
     match cli.command {
         Command::Formats(args) => query::formats(&args),
         Command::Serve(args) => {
+            let file = serve::file_config(&args)?;
+            serve::run(&cli.database_url, &args, file)
+        }
+        Command::Admin(AdminCommand::CreateUser(args)) => {
+            auth::create_user(Some(&open(&cli.database_url)?), None, &args)
+        }
+        Command::Token(command) => {
             let store = open(&cli.database_url)?;
-            server::run(store, &args.bind).context("server failed")?;
-            Ok(Outcome::Ok)
+            match command {
+                TokenCommand::Create(args) => auth::create_token(Some(&store), None, &args),
+                TokenCommand::List(args) => auth::list_tokens(Some(&store), None, &args),
+                TokenCommand::Revoke(args) => auth::revoke_token(Some(&store), None, &args),
+            }
         }
         command => {
             let store = open(&cli.database_url)?;
@@ -29,7 +70,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 Command::Gate(args) => gate::run(&store, &args),
                 Command::Raw(args) => query::raw(&store, &args),
                 Command::Demo => demo::run(&store),
-                Command::Formats(_) | Command::Serve(_) => unreachable_command(),
+                Command::Formats(_) | Command::Serve(_) | Command::Admin(_) | Command::Token(_) => {
+                    unreachable_command()
+                }
             }
         }
     }
