@@ -52,6 +52,10 @@ impl Metrics {
             "Database connections open in the pool",
         )?;
         let pool_idle = IntGauge::new("db_pool_idle_connections", "Idle database connections")?;
+        // Known outcomes start at zero, so the series exist before the first upload.
+        for outcome in ["imported", "duplicate", "rejected"] {
+            uploads.with_label_values(&[outcome]);
+        }
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(uploads.clone()))?;

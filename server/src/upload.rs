@@ -83,7 +83,10 @@ fn content_type(req: &HttpRequest) -> String {
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "Not a report we can read; nothing stored")),
     security(("token" = []), ("basic" = [])))]
-#[allow(clippy::too_many_arguments, reason = "actix extractors, one per argument")]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "actix extractors, one per argument"
+)]
 pub async fn upload(
     req: HttpRequest,
     store: web::Data<Store>,
