@@ -185,33 +185,41 @@ async fn authenticate(req: &ServiceRequest) -> Result<Principal, ApiError> {
     principal.ok_or_else(ApiError::unauthorized)
 }
 
-/// Checks what the route needs; `Ok(None)` for public routes.
+/// Checks what the route needs; `Ok(None)` for public routes. Also names the caller, when
+/// known, for the log (a refused caller too).
 async fn admit(
     req: &ServiceRequest,
     spec: &RouteSpec,
     project: Option<&str>,
-) -> Result<Option<Principal>, ApiError> {
+) -> (String, Result<Option<Principal>, ApiError>) {
     if spec.permission == Permission::Public {
-        return Ok(None);
+        return (String::new(), Ok(None));
     }
-    let principal = authenticate(req).await?;
+    let principal = match authenticate(req).await {
+        Ok(p) => p,
+        Err(e) => return (String::new(), Err(e)),
+    };
+    let label = principal.label();
     if !principal.may(spec.permission, project) {
-        return Err(ApiError::forbidden(match project {
-            Some(p) => format!(
-                "{} may not do this in project {p:?} (role {}, scope {})",
-                principal.label(),
-                principal.role,
-                principal.project.as_deref().unwrap_or("all projects")
-            ),
-            None => format!(
-                "{} may not do this (role {}, scope {})",
-                principal.label(),
-                principal.role,
-                principal.project.as_deref().unwrap_or("all projects")
-            ),
-        }));
+        return (
+            label,
+            Err(ApiError::forbidden(match project {
+                Some(p) => format!(
+                    "{} may not do this in project {p:?} (role {}, scope {})",
+                    principal.label(),
+                    principal.role,
+                    principal.project.as_deref().unwrap_or("all projects")
+                ),
+                None => format!(
+                    "{} may not do this (role {}, scope {})",
+                    principal.label(),
+                    principal.role,
+                    principal.project.as_deref().unwrap_or("all projects")
+                ),
+            })),
+        );
     }
-    Ok(Some(principal))
+    (label, Ok(Some(principal)))
 }
 
 /// The middleware: route lookup, authentication, authorization, metrics, request log.
@@ -222,24 +230,26 @@ pub async fn gatekeeper(
     let started = Instant::now();
     let method = req.method().clone();
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
-    let (route, outcome) = match find(&req) {
+    let (route, (caller, outcome)) = match find(&req) {
         Found::Nothing => (
             "unmatched",
-            Err(ApiError::not_found(format!("no route {}", req.path()))),
+            (
+                String::new(),
+                Err(ApiError::not_found(format!("no route {}", req.path()))),
+            ),
         ),
         Found::WrongMethod => (
             "unmatched",
-            Err(ApiError::new(
-                actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
-                "method_not_allowed",
-                format!("{} is not allowed on {}", req.method(), req.path()),
-            )),
+            (
+                String::new(),
+                Err(ApiError::new(
+                    actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+                    "method_not_allowed",
+                    format!("{} is not allowed on {}", req.method(), req.path()),
+                )),
+            ),
         ),
         Found::Route(spec, project) => (spec.path, admit(&req, spec, project.as_deref()).await),
-    };
-    let caller = match &outcome {
-        Ok(Some(p)) => p.label(),
-        _ => String::new(),
     };
     let response = match outcome {
         Ok(principal) => {
