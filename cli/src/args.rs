@@ -24,6 +24,20 @@ pub struct Cli {
     )]
     pub database_url: String,
 
+    /// Talk to a ScanLedger server instead of the database (upload, findings, diff, gate,
+    /// releases, projects, token).
+    #[arg(
+        long = "server",
+        global = true,
+        env = "SCANLEDGER_URL",
+        value_name = "URL"
+    )]
+    pub server: Option<String>,
+
+    /// API token for --server (`scanledger token create` makes one).
+    #[arg(long, global = true, env = "SCANLEDGER_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -77,7 +91,8 @@ pub enum Command {
     )]
     Demo,
     /// Run the HTTP server.
-    #[command(after_help = "Example:\n  scanledger serve --bind 127.0.0.1:8080")]
+    #[command(after_help = "Examples:\n  scanledger serve --bind 127.0.0.1:8080\n  \
+                            scanledger serve --config /etc/scanledger.toml --database-url postgres://scanledger@db/scanledger")]
     Serve(ServeArgs),
     /// Decide on findings (one by fingerprint, or many by --filter); the decision follows the
     /// finding into later releases.
@@ -103,6 +118,77 @@ pub enum Command {
         after_help = "Examples:\n  scanledger sla --project shop\n  scanledger sla --project shop --release 4.2.0 --releases 5 --format json"
     )]
     Sla(SlaArgs),
+    /// Administration: users.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// API tokens: create, list, revoke (locally, or on --server with an admin token).
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create a user who logs in with a password (the first admin is made this way).
+    #[command(
+        after_help = "Examples:\n  SCANLEDGER_PASSWORD=... scanledger admin create-user --name alice --role admin\n  \
+                            scanledger admin create-user --name bob --role auditor --project shop --password-stdin < pw.txt"
+    )]
+    CreateUser(CreateUserArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CreateUserArgs {
+    #[arg(long)]
+    pub name: String,
+    /// admin, uploader, triager or auditor.
+    #[arg(long, value_parser = parse_role)]
+    pub role: schema::Role,
+    /// The one project the user may act in; every project when omitted.
+    #[arg(long, short)]
+    pub project: Option<String>,
+    /// Read the password from standard input (one line) instead of SCANLEDGER_PASSWORD.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token; the secret is printed once.
+    #[command(
+        after_help = "Examples:\n  scanledger token create --name ci-shop --project shop --role uploader\n  \
+                            scanledger token create --name audit-2026 --role auditor --expires-in-days 30 --format json"
+    )]
+    Create(TokenCreateArgs),
+    /// List tokens (never their secrets).
+    #[command(after_help = "Example:\n  scanledger token list --format json")]
+    List(ListArgs),
+    /// Revoke a token by id or prefix.
+    #[command(after_help = "Example:\n  scanledger token revoke slt_1a2b3c4d")]
+    Revoke(TokenRevokeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TokenCreateArgs {
+    /// What the token is for.
+    #[arg(long)]
+    pub name: String,
+    /// admin, uploader, triager or auditor.
+    #[arg(long, value_parser = parse_role)]
+    pub role: schema::Role,
+    /// The one project the token may act in; every project when omitted.
+    #[arg(long, short)]
+    pub project: Option<String>,
+    /// Days until the token expires; never when omitted.
+    #[arg(long)]
+    pub expires_in_days: Option<u32>,
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenRevokeArgs {
+    /// Token id or prefix (see `scanledger token list`).
+    pub token: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -264,11 +350,31 @@ pub struct RawArgs {
     pub output: Option<PathBuf>,
 }
 
+/// Server settings: a flag wins over its environment variable, which wins over the TOML file
+/// (`--config`), which wins over the default. See docs/SERVER.md.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on.
-    #[arg(long, env = "SCANLEDGER_BIND", default_value = "127.0.0.1:8080")]
-    pub bind: String,
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "SCANLEDGER_BIND")]
+    pub bind: Option<String>,
+    /// Optional TOML file with the same settings (bind, database_url, max_upload_bytes, ...).
+    #[arg(long, env = "SCANLEDGER_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Largest report accepted, in bytes [default: 536870912 = 512 MiB].
+    #[arg(long, env = "SCANLEDGER_MAX_UPLOAD_BYTES")]
+    pub max_upload_bytes: Option<u64>,
+    /// HTTP worker threads [default: one per CPU].
+    #[arg(long, env = "SCANLEDGER_WORKERS")]
+    pub workers: Option<usize>,
+    /// Seconds to let in-flight requests finish after SIGTERM [default: 60].
+    #[arg(long, env = "SCANLEDGER_SHUTDOWN_TIMEOUT")]
+    pub shutdown_timeout: Option<u64>,
+    /// Log format on stderr: json (one object per line) or text [default: json].
+    #[arg(long, env = "SCANLEDGER_LOG_FORMAT", value_parser = ["json", "text"])]
+    pub log_format: Option<String>,
+    /// Folder where uploads are spooled before import [default: the system temp folder].
+    #[arg(long, env = "SCANLEDGER_UPLOAD_DIR")]
+    pub upload_dir: Option<PathBuf>,
 }
 
 fn parse_severity(s: &str) -> Result<importers::Severity, String> {
@@ -488,4 +594,9 @@ fn parse_datetime(s: &str) -> Result<chrono::NaiveDateTime, String> {
         .ok_or_else(|| {
             format!("{s:?} is not a date or time: use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS")
         })
+}
+
+fn parse_role(s: &str) -> Result<schema::Role, String> {
+    schema::Role::parse(s)
+        .ok_or_else(|| format!("unknown role {s:?}: use admin, uploader, triager or auditor"))
 }

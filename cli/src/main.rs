@@ -7,6 +7,7 @@
 mod args;
 mod commands;
 mod output;
+mod remote;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -22,13 +23,7 @@ pub enum Outcome {
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("SCANLEDGER_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    init_logs(&cli);
     match commands::run(cli) {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
         Ok(Outcome::GateBlocked | Outcome::CheckFailed) => ExitCode::from(1),
@@ -48,4 +43,32 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
             .downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+/// Logs on stderr, filtered by `SCANLEDGER_LOG`. The server logs JSON lines at `info` (one per
+/// request); other verbs log text warnings only.
+fn init_logs(cli: &args::Cli) {
+    let filter = |default: &str| {
+        tracing_subscriber::EnvFilter::try_from_env("SCANLEDGER_LOG")
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default))
+    };
+    let serve_json = match &cli.command {
+        args::Command::Serve(serve) => Some(
+            commands::serve::file_config(serve)
+                .map(|file| commands::serve::json_logs(serve, &file))
+                .unwrap_or(true),
+        ),
+        _ => None,
+    };
+    let builder = tracing_subscriber::fmt().with_writer(std::io::stderr);
+    match serve_json {
+        Some(true) => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_env_filter(filter("info"))
+            .init(),
+        Some(false) => builder.with_env_filter(filter("info")).init(),
+        None => builder.with_env_filter(filter("warn")).init(),
+    }
 }

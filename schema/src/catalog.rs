@@ -9,7 +9,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ProjectSummary {
     pub name: String,
     pub created_at: NaiveDateTime,
@@ -17,7 +17,7 @@ pub struct ProjectSummary {
     pub latest_release: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ReleaseSummary {
     pub name: String,
     pub created_at: NaiveDateTime,
@@ -28,7 +28,7 @@ pub struct ReleaseSummary {
 }
 
 /// A scan as listed: its slot, its evidence and whether a newer scan replaced it in the view.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ScanSummary {
     pub id: i64,
     pub tool: String,

@@ -41,7 +41,7 @@ pub struct GateOptions {
 }
 
 /// Why a release is blocked.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum GateReason {
     BlockingFinding {
@@ -227,14 +227,14 @@ impl GateReason {
 }
 
 /// A finding an ignore rule of the policy left out.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct IgnoredFinding {
     pub fingerprint: String,
     pub rule_id: String,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct GateResult {
     pub project: String,
     pub release: String,

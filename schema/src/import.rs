@@ -72,7 +72,7 @@ pub struct ImportRequest<'a> {
 }
 
 /// New, unchanged and fixed findings against the previous scan of the same slot.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct SlotComparison {
     pub previous_scan_id: i64,
     pub previous_release: String,
@@ -83,7 +83,7 @@ pub struct SlotComparison {
 
 /// The result of an import. `duplicate` says the same bytes were already in this slot and
 /// nothing new was stored; the other fields then describe the existing scan.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ImportOutcome {
     pub scan_id: i64,
     pub duplicate: bool,

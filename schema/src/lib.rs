@@ -9,12 +9,14 @@
 //!
 //! Not here: parsing reports (`importers`), rendering anything (`reports`), HTTP (`server`).
 
+mod auth;
 mod catalog;
 mod db;
 mod error;
 mod gate;
 mod import;
 mod models;
+mod page;
 mod tables;
 mod tx;
 mod view;
@@ -26,11 +28,13 @@ mod triage;
 mod vex;
 
 pub use audit::{AuditEvent, AuditQuery, AuditVerification, BrokenEvent, GENESIS_HASH};
+pub use auth::{Grant, NewToken, Permission, Principal, PrincipalKind, Role, TokenInfo, UserInfo};
 pub use catalog::{ProjectSummary, ReleaseSummary, ScanSummary};
 pub use db::Backend;
 pub use error::StoreError;
 pub use gate::{GateOptions, GateReason, GateResult, IgnoredFinding};
 pub use import::{ImportOutcome, ImportRequest, ReportSource, SlotComparison};
+pub use page::{FindingSort, FindingsPage, MAX_PAGE, PageRequest};
 pub use policy::{
     GatePolicy, IgnoreRule, LicensePolicy, LicenseVerdict, Policy, PolicyError, PolicyVersion,
     SlaPolicy, SpdxId, Threshold,
@@ -43,6 +47,14 @@ pub use vex::{VexImportOptions, VexImportOutcome, VexStatementOutcome};
 pub use view::{Decision, Diff, DiffChange, DiffEntry, FindingFilter, ReleaseView, ViewFinding};
 
 use db::DbPool;
+
+/// The connection pool's state.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolState {
+    pub connections: u32,
+    pub idle: u32,
+    pub max: u32,
+}
 
 /// A handle on the store: a connection pool with the schema migrated. Cheap to clone.
 #[derive(Clone)]
@@ -72,6 +84,16 @@ impl Store {
 
     fn conn(&self) -> Result<db::PooledConn, StoreError> {
         Ok(self.pool.get()?)
+    }
+
+    /// Connections open and idle in the pool (for metrics).
+    pub fn pool_state(&self) -> PoolState {
+        let state = self.pool.state();
+        PoolState {
+            connections: state.connections,
+            idle: state.idle_connections,
+            max: self.pool.max_size(),
+        }
     }
 
     /// Whether the database answers and every migration is applied.

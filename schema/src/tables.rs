@@ -217,4 +217,35 @@ diesel::allow_tables_to_appear_in_same_query!(
     gate_evaluations,
     audit_events,
     audit_head,
+    users,
+    api_tokens,
 );
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        name -> Text,
+        password_hash -> Text,
+        role -> Text,
+        project_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        created_by -> Text,
+        disabled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        name -> Text,
+        prefix -> Text,
+        secret_sha256 -> Text,
+        role -> Text,
+        project_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        created_by -> Text,
+        expires_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}

@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, HashMap};
 pub const STATUS_OPEN: &str = "open";
 
 /// One finding as it stands in a release's current view.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct ViewFinding {
     pub fingerprint: String,
     pub severity: Severity,
@@ -55,7 +55,7 @@ pub struct ViewFinding {
 }
 
 /// The details of our triage decision on a finding (its status is [`ViewFinding::status`]).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct Decision {
     pub justification: Option<String>,
     pub approver: Option<String>,
@@ -108,7 +108,7 @@ impl FindingFilter {
 }
 
 /// A release's current view.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ReleaseView {
     pub project: String,
     pub release: String,
@@ -349,7 +349,7 @@ pub(crate) fn release_view_in(
 }
 
 /// How a finding changed between two releases.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, Serialize, serde::Deserialize, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum DiffChange {
     /// In the later release, not in the earlier one.
@@ -363,14 +363,14 @@ pub enum DiffChange {
     NotRescanned,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct DiffEntry {
     pub change: DiffChange,
     #[serde(flatten)]
     pub finding: ViewFinding,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Diff {
     pub project: String,
     pub from: String,

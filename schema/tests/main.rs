@@ -3,7 +3,9 @@
 //! when `TEST_DATABASE_URL` names a database (`.ci/run` sets it up); each PostgreSQL test gets
 //! a schema of its own in that database.
 
+mod auth;
 mod harness;
 mod import;
+mod page;
 mod queries;
 mod triage;

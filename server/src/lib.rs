@@ -1,135 +1,172 @@
 //! # server
 //!
-//! ScanLedger's HTTP face: the JSON API under `/api/v1` and (later) the auditor web UI. The only
+//! ScanLedger's HTTP face: the JSON API under `/api/v1`, the probes and the metrics. The only
 //! crate that speaks HTTP. Every handler calls one `schema` operation on a blocking thread;
 //! nothing here writes SQL or parses reports.
 //!
-//! Today it serves the health and readiness probes and read-only listings; uploads, tokens and
-//! roles come with the server issue.
+//! - [`access`]: the route table and the gatekeeper that authenticates and authorizes every
+//!   request (one mechanism for every route).
+//! - [`routes`], [`upload`]: the handlers.
+//! - [`error`]: the one JSON error shape.
+//! - [`metrics`]: Prometheus metrics.
+//! - [`config`]: the server's settings.
+//!
+//! The OpenAPI 3 document at `/api/v1/openapi.json` is generated from the handlers' annotations
+//! ([`ApiDoc`]).
 
-use actix_web::{App, HttpResponse, HttpServer, ResponseError, http::StatusCode, web};
-use schema::{Store, StoreError};
-use serde::Serialize;
+pub mod access;
+pub mod config;
+pub mod error;
+pub mod metrics;
+pub mod routes;
+pub mod upload;
 
-/// The one JSON error shape of the API: `{"error": {"code": "...", "message": "..."}}`.
-#[derive(Debug, thiserror::Error)]
-#[error("{message}")]
-pub struct ApiError {
-    status: StatusCode,
-    code: &'static str,
-    message: String,
-}
+use actix_web::middleware::{ErrorHandlers, from_fn};
+use actix_web::{App, HttpResponse, HttpServer, web};
+pub use config::{FileConfig, ServerConfig};
+use schema::Store;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 
-#[derive(Serialize)]
-struct ErrorBody<'a> {
-    error: ErrorDetail<'a>,
-}
+/// The OpenAPI document, generated from the handlers.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "ScanLedger API", description = "Upload scanner reports, query findings, gate releases."),
+    paths(
+        routes::healthz, routes::readyz, routes::metrics, routes::whoami, routes::projects,
+        routes::releases, routes::scans, upload::upload, routes::raw, routes::findings,
+        routes::gate, routes::diff, routes::tokens, routes::create_token, routes::revoke_token,
+        routes::users, routes::create_user,
+    ),
+    components(schemas(error::ErrorBody, error::ErrorDetail, routes::CreateToken, routes::CreateUser)),
+    modifiers(&Security),
+)]
+pub struct ApiDoc;
 
-#[derive(Serialize)]
-struct ErrorDetail<'a> {
-    code: &'a str,
-    message: &'a str,
-}
+struct Security;
 
-impl ResponseError for ApiError {
-    fn status_code(&self) -> StatusCode {
-        self.status
+impl utoipa::Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+        components.add_security_scheme(
+            "basic",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Basic)),
+        );
     }
+}
 
-    fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status).json(ErrorBody {
-            error: ErrorDetail {
-                code: self.code,
-                message: &self.message,
-            },
+async fn openapi() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}
+
+/// The routes, for the server and for tests. Access rules live in [`access::ROUTES`].
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/healthz", web::get().to(routes::healthz))
+        .route("/readyz", web::get().to(routes::readyz))
+        .route("/metrics", web::get().to(routes::metrics))
+        .service(
+            web::scope("/api/v1")
+                .route("/openapi.json", web::get().to(openapi))
+                .route("/whoami", web::get().to(routes::whoami))
+                .route("/projects", web::get().to(routes::projects))
+                .route(
+                    "/projects/{project}/releases",
+                    web::get().to(routes::releases),
+                )
+                .route(
+                    "/projects/{project}/releases/{release}/scans",
+                    web::get().to(routes::scans),
+                )
+                .route(
+                    "/projects/{project}/releases/{release}/scans",
+                    web::post().to(upload::upload),
+                )
+                .route(
+                    "/projects/{project}/scans/{scan}/raw",
+                    web::get().to(routes::raw),
+                )
+                .route(
+                    "/projects/{project}/releases/{release}/findings",
+                    web::get().to(routes::findings),
+                )
+                .route(
+                    "/projects/{project}/releases/{release}/gate",
+                    web::get().to(routes::gate),
+                )
+                .route("/projects/{project}/diff", web::get().to(routes::diff))
+                .route("/tokens", web::get().to(routes::tokens))
+                .route("/tokens", web::post().to(routes::create_token))
+                .route("/tokens/{token}", web::delete().to(routes::revoke_token))
+                .route("/users", web::get().to(routes::users))
+                .route("/users", web::post().to(routes::create_user)),
+        );
+}
+
+/// Shared state for the app: store, settings, metrics.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: web::Data<Store>,
+    pub config: web::Data<ServerConfig>,
+    pub metrics: web::Data<metrics::Metrics>,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: ServerConfig) -> std::io::Result<AppState> {
+        let metrics = metrics::Metrics::new().map_err(std::io::Error::other)?;
+        Ok(AppState {
+            store: web::Data::new(store),
+            config: web::Data::new(config),
+            metrics: web::Data::new(metrics),
         })
     }
 }
 
-impl From<StoreError> for ApiError {
-    fn from(err: StoreError) -> Self {
-        let (status, code) = match &err {
-            StoreError::NotFound { .. } => (StatusCode::NOT_FOUND, "not_found"),
-            StoreError::Sealed { .. } => (StatusCode::CONFLICT, "sealed"),
-            StoreError::Invalid(_) => (StatusCode::BAD_REQUEST, "invalid"),
-            StoreError::Import(_) => (StatusCode::UNPROCESSABLE_ENTITY, "bad_report"),
-            _ => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
-        };
-        if status.is_server_error() {
-            tracing::error!(error = %err, "request failed");
-        }
-        let message = if status.is_server_error() {
-            "internal error".to_string()
-        } else {
-            err.to_string()
-        };
-        ApiError {
-            status,
-            code,
-            message,
-        }
-    }
+/// The whole application: state, extractor error handlers, the gatekeeper, the JSON error
+/// shape for anything else, and the routes.
+pub fn app(
+    state: AppState,
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .app_data(state.store)
+        .app_data(state.config)
+        .app_data(state.metrics)
+        .app_data(web::JsonConfig::default().error_handler(error::json_error))
+        .app_data(web::QueryConfig::default().error_handler(error::query_error))
+        .app_data(web::PathConfig::default().error_handler(error::path_error))
+        .configure(configure)
+        .wrap(ErrorHandlers::new().default_handler(error::json_error_shape))
+        .wrap(from_fn(access::gatekeeper))
 }
 
-impl From<actix_web::error::BlockingError> for ApiError {
-    fn from(_: actix_web::error::BlockingError) -> Self {
-        ApiError {
-            status: StatusCode::SERVICE_UNAVAILABLE,
-            code: "overloaded",
-            message: "server is shutting down".into(),
-        }
-    }
-}
-
-async fn healthz() -> HttpResponse {
-    HttpResponse::Ok().json(serde_json::json!({"status": "ok"}))
-}
-
-async fn readyz(store: web::Data<Store>) -> Result<HttpResponse, ApiError> {
-    let store = store.clone();
-    let ready = web::block(move || store.ready()).await??;
-    Ok(if ready {
-        HttpResponse::Ok().json(serde_json::json!({"status": "ready"}))
-    } else {
-        HttpResponse::ServiceUnavailable().json(serde_json::json!({"status": "migrations pending"}))
-    })
-}
-
-async fn projects(store: web::Data<Store>) -> Result<HttpResponse, ApiError> {
-    let store = store.clone();
-    let projects = web::block(move || store.projects()).await??;
-    Ok(HttpResponse::Ok().json(projects))
-}
-
-async fn not_found() -> Result<HttpResponse, ApiError> {
-    Err(ApiError {
-        status: StatusCode::NOT_FOUND,
-        code: "not_found",
-        message: "no such route".into(),
-    })
-}
-
-/// The routes, for the server and for tests.
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(healthz))
-        .route("/readyz", web::get().to(readyz))
-        .route("/api/v1/projects", web::get().to(projects));
-}
-
-/// Serves until interrupted.
-pub fn run(store: Store, bind: &str) -> std::io::Result<()> {
-    let data = web::Data::new(store);
+/// Serves until SIGTERM or SIGINT; then stops accepting, lets in-flight requests (uploads
+/// included) finish for up to the shutdown timeout, and exits. An upload cut off by the
+/// timeout rolls back: its transaction never committed.
+pub fn run(store: Store, config: ServerConfig) -> std::io::Result<()> {
+    let state = AppState::new(store, config.clone())?;
     actix_web::rt::System::new().block_on(async move {
+        let bind = config.bind.clone();
+        let mut server = HttpServer::new(move || app(state.clone()))
+            .shutdown_timeout(config.shutdown_timeout_secs)
+            .bind(&bind)?;
+        if config.workers > 0 {
+            server = server.workers(config.workers);
+        }
         tracing::info!(bind, "listening");
         eprintln!("scanledger serving on http://{bind}");
-        HttpServer::new(move || {
-            App::new()
-                .app_data(data.clone())
-                .configure(configure)
-                .default_service(web::to(not_found))
-        })
-        .bind(bind)?
-        .run()
-        .await
+        server.run().await?;
+        tracing::info!("stopped");
+        Ok(())
     })
 }

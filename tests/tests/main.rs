@@ -1,4 +1,5 @@
 //! End-to-end tests: the `scanledger` binary as a server, talked to over real HTTP.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod replicas;
 mod serve;

@@ -6,7 +6,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The `scanledger` binary of this workspace (built by `cargo test --workspace`).
-fn scanledger() -> Command {
+pub fn scanledger() -> Command {
     let path = std::env::var_os("CARGO_BIN_EXE_scanledger")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| {
@@ -23,7 +23,8 @@ fn scanledger() -> Command {
 struct Server {
     child: Child,
     addr: String,
-    _dir: tempfile::TempDir,
+    db: String,
+    dir: tempfile::TempDir,
 }
 
 impl Drop for Server {
@@ -33,7 +34,7 @@ impl Drop for Server {
     }
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .expect("bind")
         .local_addr()
@@ -44,14 +45,14 @@ fn free_port() -> u16 {
 fn start() -> Server {
     let dir = tempfile::tempdir().expect("tempdir");
     let addr = format!("127.0.0.1:{}", free_port());
+    let db = format!("sqlite://{}", dir.path().join("s.db").display());
+    let log = std::fs::File::create(dir.path().join("server.log")).expect("log file");
     let child = scanledger()
         .args(["serve", "--bind", &addr])
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}", dir.path().join("s.db").display()),
-        )
+        .env("DATABASE_URL", &db)
+        .env("SCANLEDGER_SHUTDOWN_TIMEOUT", "60")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(log)
         .spawn()
         .expect("start server");
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -62,7 +63,8 @@ fn start() -> Server {
     Server {
         child,
         addr,
-        _dir: dir,
+        db,
+        dir,
     }
 }
 
@@ -101,6 +103,212 @@ fn probes_answer_and_unknown_routes_are_json_404s() {
     assert_eq!(status, 404);
     assert!(body.contains("\"error\""), "{body}");
     let (status, body) = get(&server.addr, "/api/v1/projects");
-    assert_eq!(status, 200);
-    assert!(body.contains('['), "{body}");
+    assert_eq!(status, 401);
+    assert!(body.contains("\"unauthorized\""), "{body}");
+}
+
+/// `scanledger token create` on the server's database; the secret.
+fn make_token(server: &Server, role: &str, project: Option<&str>) -> String {
+    let mut cmd = scanledger();
+    cmd.args(["token", "create", "--name", role, "--role", role])
+        .env("DATABASE_URL", &server.db);
+    if let Some(p) = project {
+        cmd.args(["--project", p]);
+    }
+    let out = cmd.output().expect("token create");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .expect("utf8")
+        .trim()
+        .to_string()
+}
+
+/// The CLI in remote mode, as a CI job runs it.
+fn remote(server: &Server, token: &str) -> Command {
+    let mut cmd = scanledger();
+    cmd.env("SCANLEDGER_URL", format!("http://{}", server.addr))
+        .env("SCANLEDGER_TOKEN", token)
+        .env("DATABASE_URL", "sqlite:///nonexistent/never-opened.db");
+    cmd
+}
+
+fn corpus(relative: &str) -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/corpus")
+        .join(relative)
+}
+
+#[test]
+fn a_ci_pipeline_uploads_with_a_token_and_gates_on_the_result() {
+    let server = start();
+    let uploader = make_token(&server, "uploader", Some("shop"));
+    let auditor = make_token(&server, "auditor", Some("shop"));
+    let report = corpus("trivy/all_statuses.json");
+    // Only low findings: the gate at high passes, at low it blocks (exit 1).
+    let out = remote(&server, &uploader)
+        .args(["upload", "--project", "shop", "--release", "1.0", "--gate"])
+        .arg(&report)
+        .output()
+        .expect("upload");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("imported") && stdout.contains("gate PASS"),
+        "{stdout}"
+    );
+    let out = remote(&server, &uploader)
+        .args([
+            "upload",
+            "-p",
+            "shop",
+            "-r",
+            "1.0",
+            "--gate",
+            "--fail-on",
+            "low",
+        ])
+        .arg(&report)
+        .output()
+        .expect("upload again");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("already uploaded") && stdout.contains("gate BLOCKED"),
+        "{stdout}"
+    );
+    // The same JSON as a local upload.
+    let out = remote(&server, &uploader)
+        .args(["upload", "-p", "shop", "-r", "1.0", "--format", "json"])
+        .arg(&report)
+        .output()
+        .expect("json");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json line");
+    assert_eq!(json["duplicate"], true);
+    assert_eq!(json["findings"], 8);
+    // An auditor reads but cannot upload (exit 2, the server's reason).
+    let out = remote(&server, &auditor)
+        .args(["upload", "-p", "shop", "-r", "1.1"])
+        .arg(corpus("trivy/cvss_severity_source.json"))
+        .output()
+        .expect("auditor upload");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("403"));
+    for args in [
+        vec!["findings", "-p", "shop", "-r", "1.0", "--format", "json"],
+        vec!["gate", "-p", "shop", "-r", "1.0"],
+        vec!["releases", "-p", "shop"],
+        vec!["projects"],
+        vec!["diff", "-p", "shop", "--from", "1.0", "--to", "1.0"],
+    ] {
+        let out = remote(&server, &auditor)
+            .args(&args)
+            .output()
+            .expect("read");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = remote(&server, &auditor)
+        .args(["findings", "-p", "shop", "-r", "1.0", "--format", "json"])
+        .output()
+        .expect("findings");
+    let remote_findings: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let out = scanledger()
+        .args(["findings", "-p", "shop", "-r", "1.0", "--format", "json"])
+        .env("DATABASE_URL", &server.db)
+        .output()
+        .expect("local findings");
+    let local_findings: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        remote_findings, local_findings,
+        "remote and local output agree"
+    );
+    // The log: one JSON line per request naming the caller by id, and no secret anywhere.
+    let log = std::fs::read_to_string(server.dir.path().join("server.log")).expect("log");
+    assert!(!log.contains(&uploader) && !log.contains(&auditor));
+    assert!(
+        !log.contains(&uploader[4..20]),
+        "no part of a secret in the log"
+    );
+    let requests: Vec<serde_json::Value> = log
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["message"] == "request")
+        .collect();
+    assert!(requests.len() >= 8, "{log}");
+    assert!(requests.iter().any(|r| {
+        r["status"] == 403
+            && r["caller"]
+                .as_str()
+                .is_some_and(|c| c.starts_with("token:"))
+    }));
+    assert!(
+        requests
+            .iter()
+            .all(|r| r["route"].is_string() && r["latency_ms"].is_number())
+    );
+}
+
+#[test]
+fn sigterm_lets_an_upload_in_flight_finish() {
+    let mut server = start();
+    let uploader = make_token(&server, "uploader", Some("shop"));
+    let big = server.dir.path().join("big.json");
+    let mut file = std::fs::File::create(&big).expect("create");
+    importers::synthetic::write_trivy_report(
+        &mut file,
+        &importers::synthetic::SyntheticOptions {
+            findings: 40_000,
+            seed: 3,
+            artifact: "shop:big".into(),
+            generation: 0,
+        },
+    )
+    .expect("write");
+    drop(file);
+    let upload = remote(&server, &uploader)
+        .args(["upload", "-p", "shop", "-r", "1.0", "--format", "json"])
+        .arg(&big)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("upload");
+    // Wait until the import is under way (the server logs nothing until it answers), then stop.
+    std::thread::sleep(Duration::from_millis(700));
+    let pid = server.child.id().to_string();
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let out = upload.wait_with_output().expect("upload result");
+    let status = server.child.wait().expect("server exit");
+    assert!(status.success() || status.code().is_some(), "{status:?}");
+    // Either the upload finished before the server stopped (all findings stored), or it never
+    // started (nothing stored): never half.
+    let out_json: Option<serde_json::Value> = serde_json::from_slice(&out.stdout).ok();
+    let check = scanledger()
+        .args(["scans", "-p", "shop", "-r", "1.0", "--format", "json"])
+        .env("DATABASE_URL", &server.db)
+        .output()
+        .expect("scans");
+    let scans: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap_or_default();
+    match out_json {
+        Some(json) => {
+            assert_eq!(json["findings"], 40_000);
+            assert_eq!(scans[0]["findings"], 40_000, "{scans}");
+        }
+        None => assert!(scans.as_array().is_none_or(|s| s.is_empty()), "{scans}"),
+    }
 }

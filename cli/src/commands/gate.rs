@@ -16,11 +16,16 @@ pub fn run(store: &Store, args: &GateArgs) -> anyhow::Result<Outcome> {
         evaluated_by: Some(args.actor.clone()),
     };
     let result = store.gate(&args.project, &args.release, &options)?;
-    match args.format {
-        GateFormat::Json => output::json(&result)?,
-        GateFormat::Junit => print!("{}", junit(&result)),
-        GateFormat::Sarif => output::json(&sarif(&result))?,
-        GateFormat::Text => text(&result),
+    show(&result, args.format)
+}
+
+/// Prints a gate result (local or from a server); the outcome carries its exit code.
+pub fn show(result: &GateResult, format: GateFormat) -> anyhow::Result<Outcome> {
+    match format {
+        GateFormat::Json => output::json(result)?,
+        GateFormat::Junit => print!("{}", junit(result)),
+        GateFormat::Sarif => output::json(&sarif(result))?,
+        GateFormat::Text => text(result),
     }
     Ok(if result.passed {
         Outcome::Ok

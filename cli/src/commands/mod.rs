@@ -1,8 +1,11 @@
 //! One module per verb.
 
+mod auth;
 mod demo;
 mod gate;
 mod query;
+mod remote;
+pub mod serve;
 mod upload;
 // The triage, policy and audit issue.
 mod audit;
@@ -12,17 +15,57 @@ mod triage;
 mod vex;
 
 use crate::Outcome;
-use crate::args::{AuditCommand, Cli, Command, PolicyCommand, VexCommand};
+use crate::args::{
+    AdminCommand, AuditCommand, Cli, Command, PolicyCommand, TokenCommand, VexCommand,
+};
 use anyhow::Context;
 
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let remote = match &cli.server {
+        Some(url) => Some(crate::remote::Remote::new(url, cli.token.clone())?),
+        None => None,
+    };
+    if let Some(remote) = &remote {
+        return match &cli.command {
+            Command::Upload(args) => remote::upload(remote, args),
+            Command::Projects(args) => remote::projects(remote, args),
+            Command::Releases(args) => remote::releases(remote, args),
+            Command::Findings(args) => remote::findings(remote, args),
+            Command::Diff(args) => remote::diff(remote, args),
+            Command::Gate(args) => remote::gate(remote, args),
+            Command::Admin(AdminCommand::CreateUser(args)) => {
+                auth::create_user(None, Some(remote), args)
+            }
+            Command::Token(TokenCommand::Create(args)) => {
+                auth::create_token(None, Some(remote), args)
+            }
+            Command::Token(TokenCommand::List(args)) => auth::list_tokens(None, Some(remote), args),
+            Command::Token(TokenCommand::Revoke(args)) => {
+                auth::revoke_token(None, Some(remote), args)
+            }
+            Command::Formats(args) => query::formats(args),
+            _ => anyhow::bail!(
+                "this command works on the database only; unset SCANLEDGER_URL / --server"
+            ),
+        };
+    }
     match cli.command {
         Command::Formats(args) => query::formats(&args),
         Command::Policy(PolicyCommand::Check(args)) => policy::check(&args),
         Command::Serve(args) => {
+            let file = serve::file_config(&args)?;
+            serve::run(&cli.database_url, &args, file)
+        }
+        Command::Admin(AdminCommand::CreateUser(args)) => {
+            auth::create_user(Some(&open(&cli.database_url)?), None, &args)
+        }
+        Command::Token(command) => {
             let store = open(&cli.database_url)?;
-            server::run(store, &args.bind).context("server failed")?;
-            Ok(Outcome::Ok)
+            match command {
+                TokenCommand::Create(args) => auth::create_token(Some(&store), None, &args),
+                TokenCommand::List(args) => auth::list_tokens(Some(&store), None, &args),
+                TokenCommand::Revoke(args) => auth::revoke_token(Some(&store), None, &args),
+            }
         }
         command => {
             let store = open(&cli.database_url)?;
@@ -47,6 +90,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 Command::Sla(args) => sla::run(&store, &args),
                 Command::Formats(_)
                 | Command::Serve(_)
+                | Command::Admin(_)
+                | Command::Token(_)
                 | Command::Policy(PolicyCommand::Check(_)) => unreachable_command(),
             }
         }

@@ -9,7 +9,13 @@ use anyhow::Context;
 use schema::{FindingFilter, Store, ViewFinding};
 
 pub fn projects(store: &Store, args: &ListArgs) -> anyhow::Result<Outcome> {
-    let projects = store.projects()?;
+    show_projects(&store.projects()?, args.format)
+}
+
+pub fn show_projects(
+    projects: &[schema::ProjectSummary],
+    format: OutputFormat,
+) -> anyhow::Result<Outcome> {
     let headers = ["project", "releases", "latest release", "created"];
     let rows = projects
         .iter()
@@ -22,11 +28,17 @@ pub fn projects(store: &Store, args: &ListArgs) -> anyhow::Result<Outcome> {
             ]
         })
         .collect();
-    emit(args.format, &projects, &headers, rows)
+    emit(format, &projects, &headers, rows)
 }
 
 pub fn releases(store: &Store, args: &ReleasesArgs) -> anyhow::Result<Outcome> {
-    let releases = store.releases(&args.project)?;
+    show_releases(&store.releases(&args.project)?, args.format)
+}
+
+pub fn show_releases(
+    releases: &[schema::ReleaseSummary],
+    format: OutputFormat,
+) -> anyhow::Result<Outcome> {
     let headers = ["release", "scans", "sealed", "created"];
     let rows = releases
         .iter()
@@ -39,7 +51,7 @@ pub fn releases(store: &Store, args: &ReleasesArgs) -> anyhow::Result<Outcome> {
             ]
         })
         .collect();
-    emit(args.format, &releases, &headers, rows)
+    emit(format, &releases, &headers, rows)
 }
 
 pub fn scans(store: &Store, args: &ReleaseArgs) -> anyhow::Result<Outcome> {
@@ -123,8 +135,8 @@ fn finding_row(f: &ViewFinding, short: bool) -> Vec<String> {
     ]
 }
 
-pub fn findings(store: &Store, args: &FindingsArgs) -> anyhow::Result<Outcome> {
-    let filter = FindingFilter {
+pub fn finding_filter(args: &FindingsArgs) -> FindingFilter {
+    FindingFilter {
         severities: args.severity.clone(),
         min_severity: args.min_severity,
         kinds: args.kind.clone(),
@@ -132,26 +144,34 @@ pub fn findings(store: &Store, args: &FindingsArgs) -> anyhow::Result<Outcome> {
         tools: args.tool.clone(),
         statuses: args.status.clone(),
         text: args.text.clone(),
-    };
-    let view = store.release_view(&args.project, &args.release, &filter)?;
-    match args.format {
-        OutputFormat::Json => output::json(&view.findings)?,
+    }
+}
+
+pub fn findings(store: &Store, args: &FindingsArgs) -> anyhow::Result<Outcome> {
+    let view = store.release_view(&args.project, &args.release, &finding_filter(args))?;
+    show_findings(&view.findings, args.format)
+}
+
+pub fn show_findings(findings: &[ViewFinding], format: OutputFormat) -> anyhow::Result<Outcome> {
+    match format {
+        OutputFormat::Json => output::json(findings)?,
         OutputFormat::Csv => output::csv(
             &FINDING_HEADERS,
-            view.findings
-                .iter()
-                .map(|f| finding_row(f, false))
-                .collect(),
+            findings.iter().map(|f| finding_row(f, false)).collect(),
         )?,
         OutputFormat::Table => {
             output::table(
                 &FINDING_HEADERS,
-                view.findings.iter().map(|f| finding_row(f, true)).collect(),
+                findings.iter().map(|f| finding_row(f, true)).collect(),
             )?;
+            let mut counts = std::collections::BTreeMap::new();
+            for f in findings {
+                *counts.entry(f.severity).or_default() += 1;
+            }
             println!(
                 "{} findings: {}",
-                view.findings.len(),
-                output::severity_counts(&view.counts_by_severity())
+                findings.len(),
+                output::severity_counts(&counts)
             );
         }
     }
@@ -159,7 +179,10 @@ pub fn findings(store: &Store, args: &FindingsArgs) -> anyhow::Result<Outcome> {
 }
 
 pub fn diff(store: &Store, args: &DiffArgs) -> anyhow::Result<Outcome> {
-    let mut diff = store.diff(&args.project, &args.from, &args.to)?;
+    show_diff(store.diff(&args.project, &args.from, &args.to)?, args)
+}
+
+pub fn show_diff(mut diff: schema::Diff, args: &DiffArgs) -> anyhow::Result<Outcome> {
     if !args.only.is_empty() {
         diff.entries.retain(|e| {
             args.only

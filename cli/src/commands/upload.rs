@@ -32,22 +32,26 @@ pub fn run(store: &Store, args: &UploadArgs) -> anyhow::Result<Outcome> {
         );
     }
     if args.gate {
-        let gate_args = crate::args::GateArgs {
-            project: args.project.clone(),
-            release: args.release.clone(),
-            options: crate::args::GateOptionArgs {
-                fail_on: args.gate_options.fail_on,
-                require: args.gate_options.require.clone(),
-            },
-            format: match args.format {
-                crate::args::TextOrJson::Text => crate::args::GateFormat::Text,
-                crate::args::TextOrJson::Json => crate::args::GateFormat::Json,
-            },
-            actor: args.uploaded_by.clone(),
-        };
-        return super::gate::run(store, &gate_args);
+        return super::gate::run(store, &gate_args(args));
     }
     Ok(Outcome::Ok)
+}
+
+/// The gate that `upload --gate` evaluates.
+pub fn gate_args(args: &UploadArgs) -> crate::args::GateArgs {
+    crate::args::GateArgs {
+        project: args.project.clone(),
+        release: args.release.clone(),
+        options: crate::args::GateOptionArgs {
+            fail_on: args.gate_options.fail_on,
+            require: args.gate_options.require.clone(),
+        },
+        format: match args.format {
+            crate::args::TextOrJson::Text => crate::args::GateFormat::Text,
+            crate::args::TextOrJson::Json => crate::args::GateFormat::Json,
+        },
+        actor: args.uploaded_by.clone(),
+    }
 }
 
 fn upload_one(store: &Store, args: &UploadArgs, file: &Path) -> anyhow::Result<ImportOutcome> {
@@ -84,7 +88,7 @@ fn upload_one(store: &Store, args: &UploadArgs, file: &Path) -> anyhow::Result<I
     Ok(outcome?)
 }
 
-fn print_outcome(file: &Path, o: &ImportOutcome) {
+pub fn print_outcome(file: &Path, o: &ImportOutcome) {
     let state = if o.duplicate {
         "already uploaded, nothing stored"
     } else {

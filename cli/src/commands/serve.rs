@@ -1,0 +1,55 @@
+//! `scanledger serve`: resolve the settings (flag > environment > TOML file > default), open
+//! the store, serve.
+
+use crate::Outcome;
+use crate::args::ServeArgs;
+use anyhow::Context;
+use server::{FileConfig, ServerConfig};
+
+/// The database URL the CLI uses when nothing else is given.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://scanledger.db";
+
+pub fn file_config(args: &ServeArgs) -> anyhow::Result<FileConfig> {
+    match &args.config {
+        Some(path) => FileConfig::load(path).map_err(|e| anyhow::anyhow!(e)),
+        None => Ok(FileConfig::default()),
+    }
+}
+
+/// Whether logs are JSON lines (the default) or text.
+pub fn json_logs(args: &ServeArgs, file: &FileConfig) -> bool {
+    args.log_format
+        .as_deref()
+        .or(file.log_format.as_deref())
+        .is_none_or(|f| f != "text")
+}
+
+pub fn run(database_url: &str, args: &ServeArgs, file: FileConfig) -> anyhow::Result<Outcome> {
+    let defaults = ServerConfig::default();
+    // The global --database-url / DATABASE_URL wins unless it is the built-in default.
+    let database_url = match (&file.database_url, database_url) {
+        (Some(from_file), DEFAULT_DATABASE_URL) => from_file.clone(),
+        _ => database_url.to_string(),
+    };
+    let config = ServerConfig {
+        bind: args.bind.clone().or(file.bind).unwrap_or(defaults.bind),
+        max_upload_bytes: args
+            .max_upload_bytes
+            .or(file.max_upload_bytes)
+            .unwrap_or(defaults.max_upload_bytes),
+        workers: args.workers.or(file.workers).unwrap_or(defaults.workers),
+        shutdown_timeout_secs: args
+            .shutdown_timeout
+            .or(file.shutdown_timeout_secs)
+            .unwrap_or(defaults.shutdown_timeout_secs),
+        upload_dir: args.upload_dir.clone().or(file.upload_dir.map(Into::into)),
+    };
+    let store = super::open(&database_url)?;
+    if !store.has_credentials()? {
+        tracing::warn!(
+            "no users or tokens yet: create the first admin with `scanledger admin create-user --role admin`"
+        );
+    }
+    server::run(store, config).context("server failed")?;
+    Ok(Outcome::Ok)
+}

@@ -1,0 +1,270 @@
+//! Remote mode: with `--server URL` (or `SCANLEDGER_URL`) the verbs talk to a ScanLedger server
+//! over its JSON API instead of opening the database, with the same flags, output and exit
+//! codes. The token comes from `--token` or `SCANLEDGER_TOKEN` and is never printed.
+//!
+//! Network errors and 502/503/504 answers are retried with exponential backoff. Every call is
+//! safe to repeat: reads are reads, and the store answers a repeated upload of the same bytes to
+//! the same slot with the existing scan (`duplicate: true`).
+
+use anyhow::{Context, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::de::DeserializeOwned;
+use std::io::{IsTerminal, Read};
+use std::path::Path;
+use std::time::Duration;
+use ureq::Agent;
+
+/// How many times a call is tried in all.
+const ATTEMPTS: u32 = 5;
+/// Largest JSON answer read (a diff of a large release).
+const MAX_ANSWER: u64 = 1 << 30;
+
+pub struct Remote {
+    base: String,
+    token: Option<String>,
+    agent: Agent,
+}
+
+/// Percent-encodes one path segment or query value.
+fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A retryable failure, or a final one.
+enum Failure {
+    Retry(anyhow::Error),
+    Final(anyhow::Error),
+}
+
+/// Reads the error shape of a failed answer into a message.
+fn api_error(status: u16, body: &str) -> anyhow::Error {
+    let parsed: Option<(String, String)> = serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| {
+            let e = v.get("error")?;
+            Some((
+                e.get("code")?.as_str()?.to_string(),
+                e.get("message")?.as_str()?.to_string(),
+            ))
+        });
+    match parsed {
+        Some((code, message)) => anyhow::anyhow!("server answered {status} ({code}): {message}"),
+        None => anyhow::anyhow!(
+            "server answered {status}: {}",
+            body.chars().take(200).collect::<String>()
+        ),
+    }
+}
+
+impl Remote {
+    pub fn new(base: &str, token: Option<String>) -> anyhow::Result<Remote> {
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            bail!("server URL {base:?} must start with http:// or https://");
+        }
+        let agent: Agent = Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_connect(Some(Duration::from_secs(10)))
+            .build()
+            .into();
+        Ok(Remote {
+            base: base.trim_end_matches('/').to_string(),
+            token,
+            agent,
+        })
+    }
+
+    /// `/api/v1/projects/{p}/releases/{r}/...` with each segment encoded.
+    pub fn path(segments: &[&str]) -> String {
+        let mut out = String::from("/api/v1");
+        for s in segments {
+            out.push('/');
+            out.push_str(&encode(s));
+        }
+        out
+    }
+
+    fn url(&self, path: &str, query: &[(&str, String)]) -> String {
+        let mut url = format!("{}{path}", self.base);
+        for (i, (k, v)) in query.iter().enumerate() {
+            url.push(if i == 0 { '?' } else { '&' });
+            url.push_str(&encode(k));
+            url.push('=');
+            url.push_str(&encode(v));
+        }
+        url
+    }
+
+    fn auth(&self) -> Option<String> {
+        self.token.as_ref().map(|t| format!("Bearer {t}"))
+    }
+
+    /// Runs `attempt` until it succeeds, fails for good, or runs out of attempts.
+    fn with_retries<T>(
+        &self,
+        mut attempt: impl FnMut() -> Result<T, Failure>,
+    ) -> anyhow::Result<T> {
+        let mut delay = Duration::from_millis(500);
+        for n in 1..=ATTEMPTS {
+            match attempt() {
+                Ok(v) => return Ok(v),
+                Err(Failure::Final(e)) => return Err(e),
+                Err(Failure::Retry(e)) if n == ATTEMPTS => return Err(e),
+                Err(Failure::Retry(e)) => {
+                    tracing::warn!(attempt = n, error = %e, "retrying");
+                    eprintln!("warning: {e:#}; retrying in {:.1} s", delay.as_secs_f64());
+                    std::thread::sleep(delay);
+                    delay = (delay * 2).min(Duration::from_secs(8));
+                }
+            }
+        }
+        bail!("no attempts made")
+    }
+
+    fn answer<T: DeserializeOwned>(
+        &self,
+        result: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+    ) -> Result<(u16, T), Failure> {
+        let mut response = match result {
+            Ok(r) => r,
+            Err(e) => {
+                return Err(Failure::Retry(
+                    anyhow::Error::new(e).context(format!("cannot reach {}", self.base)),
+                ));
+            }
+        };
+        let status = response.status().as_u16();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_ANSWER)
+            .read_to_string()
+            .map_err(|e| Failure::Retry(anyhow::Error::new(e).context("reading the answer")))?;
+        if (200..300).contains(&status) {
+            let value = serde_json::from_str(&body)
+                .context("the server's answer is not what this client expects")
+                .map_err(Failure::Final)?;
+            return Ok((status, value));
+        }
+        let err = api_error(status, &body);
+        if matches!(status, 502..=504) {
+            Err(Failure::Retry(err))
+        } else {
+            Err(Failure::Final(err))
+        }
+    }
+
+    /// GET a JSON answer.
+    pub fn get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> anyhow::Result<T> {
+        let url = self.url(path, query);
+        self.with_retries(|| {
+            let mut req = self.agent.get(&url);
+            if let Some(auth) = self.auth() {
+                req = req.header("Authorization", auth);
+            }
+            self.answer(req.call()).map(|(_, v)| v)
+        })
+    }
+
+    /// POST a JSON body (not retried: creating twice is not harmless for tokens).
+    pub fn post_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> anyhow::Result<T> {
+        let url = self.url(path, &[]);
+        let mut req = self.agent.post(&url);
+        if let Some(auth) = self.auth() {
+            req = req.header("Authorization", auth);
+        }
+        match self.answer(req.send_json(body)) {
+            Ok((_, v)) => Ok(v),
+            Err(Failure::Retry(e) | Failure::Final(e)) => Err(e),
+        }
+    }
+
+    /// DELETE (revoking twice is harmless, so retried).
+    pub fn delete<T: DeserializeOwned>(&self, path: &str) -> anyhow::Result<T> {
+        let url = self.url(path, &[]);
+        self.with_retries(|| {
+            let mut req = self.agent.delete(&url);
+            if let Some(auth) = self.auth() {
+                req = req.header("Authorization", auth);
+            }
+            self.answer(req.call()).map(|(_, v)| v)
+        })
+    }
+
+    /// Streams a report file as the request body, with a progress bar on a terminal.
+    pub fn upload<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        file: &Path,
+    ) -> anyhow::Result<T> {
+        let url = self.url(path, query);
+        let size = std::fs::metadata(file)
+            .with_context(|| format!("reading {}", file.display()))?
+            .len();
+        self.with_retries(|| {
+            let reader = std::fs::File::open(file)
+                .with_context(|| format!("opening {}", file.display()))
+                .map_err(Failure::Final)?;
+            let bar = std::io::stderr().is_terminal().then(|| {
+                let bar = ProgressBar::new(size);
+                bar.set_style(
+                    ProgressStyle::with_template(
+                        "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}",
+                    )
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                );
+                bar.set_message(format!("uploading {}", file.display()));
+                bar
+            });
+            let mut body = Progress {
+                inner: reader,
+                bar: bar.clone(),
+            };
+            let mut req = self
+                .agent
+                .post(&url)
+                .header("Content-Type", "application/octet-stream")
+                .header("Content-Length", size.to_string());
+            if let Some(auth) = self.auth() {
+                req = req.header("Authorization", auth);
+            }
+            let result = req.send(ureq::SendBody::from_reader(&mut body));
+            if let Some(bar) = bar {
+                bar.finish_and_clear();
+            }
+            self.answer(result).map(|(_, v)| v)
+        })
+    }
+}
+
+/// A reader that moves a progress bar.
+struct Progress<R> {
+    inner: R,
+    bar: Option<ProgressBar>,
+}
+
+impl<R: Read> Read for Progress<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(bar) = &self.bar {
+            bar.inc(n as u64);
+        }
+        Ok(n)
+    }
+}

@@ -1,0 +1,3 @@
+DROP INDEX occurrences_scan_severity;
+DROP TABLE api_tokens;
+DROP TABLE users;

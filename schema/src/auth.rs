@@ -1,0 +1,531 @@
+//! Users, API tokens and roles: who may do what, in which projects.
+//!
+//! - **Users** log in with a password; only its argon2 PHC hash is stored.
+//! - **API tokens** are 256 random bits (`slt_` + 64 hex digits), shown once at creation. The
+//!   store keeps their SHA-256 (a fast hash is right for a random secret: there is nothing to
+//!   guess) and a 12-character prefix to recognize them by in listings.
+//! - Both carry a [`Role`] and a project scope (one project, or every project when `None`).
+//!
+//! The server asks [`Principal::may`] on every route; nothing else decides access.
+
+use crate::catalog::ensure_project;
+use crate::db::DbConn;
+use crate::error::StoreError;
+use crate::tables::*;
+use crate::tx::{read_tx, write_tx};
+use crate::{Store, now};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+/// What a principal may do. Every role may read within its scope, except that only `admin`
+/// manages users and tokens.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, PartialOrd, Ord,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Everything, including users and tokens.
+    Admin,
+    /// Upload scans (and read, so CI can gate on the result).
+    Uploader,
+    /// Change triage (and read).
+    Triager,
+    /// Read everything, change nothing.
+    Auditor,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Admin, Role::Uploader, Role::Triager, Role::Auditor];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Uploader => "uploader",
+            Role::Triager => "triager",
+            Role::Auditor => "auditor",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s.trim())
+    }
+
+    /// Whether this role grants `permission` (the project scope is checked separately).
+    pub fn allows(self, permission: Permission) -> bool {
+        match permission {
+            Permission::Public | Permission::Authenticated | Permission::Read => true,
+            Permission::Upload => matches!(self, Role::Admin | Role::Uploader),
+            Permission::Triage => matches!(self, Role::Admin | Role::Triager),
+            Permission::Admin => self == Role::Admin,
+        }
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a route requires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    /// No credentials needed (probes, the OpenAPI document).
+    Public,
+    /// Any valid credentials (who am I).
+    Authenticated,
+    /// Read a project's data.
+    Read,
+    /// Upload scans to a project.
+    Upload,
+    /// Change triage in a project.
+    Triage,
+    /// Manage users and tokens (admins of every project only).
+    Admin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PrincipalKind {
+    User,
+    Token,
+}
+
+/// Who is calling: a user or a token, with role and scope. Never holds a secret.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct Principal {
+    pub kind: PrincipalKind,
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+    /// The one project this principal may act in; `None`: every project.
+    pub project: Option<String>,
+}
+
+impl Principal {
+    /// `token:12` or `user:alice`: how logs and `uploaded_by` name the caller.
+    pub fn label(&self) -> String {
+        match self.kind {
+            PrincipalKind::User => format!("user:{}", self.name),
+            PrincipalKind::Token => format!("token:{}:{}", self.id, self.name),
+        }
+    }
+
+    /// Whether the principal may do `permission` in `project` (`None`: not about one project,
+    /// e.g. listing projects or managing tokens, which then needs an unscoped principal when it
+    /// is an admin action).
+    pub fn may(&self, permission: Permission, project: Option<&str>) -> bool {
+        if !self.role.allows(permission) {
+            return false;
+        }
+        match (permission, project, &self.project) {
+            (Permission::Public | Permission::Authenticated, _, _) => true,
+            (_, _, None) => true,
+            (Permission::Admin, _, Some(_)) => false,
+            (_, Some(wanted), Some(own)) => wanted == own,
+            // Listings across projects are filtered by the handler.
+            (_, None, Some(_)) => true,
+        }
+    }
+
+    /// Whether the principal sees `project` in listings.
+    pub fn sees(&self, project: &str) -> bool {
+        self.project.as_deref().is_none_or(|own| own == project)
+    }
+}
+
+/// A token as listed: never its secret.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub name: String,
+    /// The first characters of the token, to recognize it.
+    pub prefix: String,
+    pub role: Role,
+    pub project: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub created_by: String,
+    pub expires_at: Option<NaiveDateTime>,
+    pub revoked_at: Option<NaiveDateTime>,
+    pub last_used_at: Option<NaiveDateTime>,
+}
+
+/// A freshly created token: the only time its secret exists outside the caller's hands.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct NewToken {
+    #[serde(flatten)]
+    pub info: TokenInfo,
+    pub token: String,
+}
+
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct UserInfo {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+    pub project: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub created_by: String,
+}
+
+/// What to create: a user or a token.
+#[derive(Debug, Clone)]
+pub struct Grant<'a> {
+    pub name: &'a str,
+    pub role: Role,
+    /// `None`: every project. The project is created when missing, so a CI token can be made
+    /// before the first upload.
+    pub project: Option<&'a str>,
+    pub created_by: &'a str,
+}
+
+const TOKEN_PREFIX: &str = "slt_";
+const SHOWN_PREFIX_LEN: usize = 12;
+/// `last_used_at` is written at most this often per token, so reads stay reads.
+const LAST_USED_GRANULARITY_SECS: i64 = 60;
+
+fn sha256_hex(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+fn check_user_name(name: &str) -> Result<(), StoreError> {
+    if name.trim().is_empty() || name.len() > 200 || name.chars().any(char::is_control) {
+        return Err(StoreError::Invalid(format!(
+            "name {name:?} must be 1 to 200 printable characters"
+        )));
+    }
+    Ok(())
+}
+
+fn project_name(conn: &mut DbConn, id: Option<i64>) -> Result<Option<String>, StoreError> {
+    match id {
+        None => Ok(None),
+        Some(id) => Ok(Some(
+            projects::table
+                .find(id)
+                .select(projects::name)
+                .first(conn)?,
+        )),
+    }
+}
+
+fn scope_id(conn: &mut DbConn, project: Option<&str>) -> Result<Option<i64>, StoreError> {
+    project.map(|p| ensure_project(conn, p)).transpose()
+}
+
+fn parse_role(s: &str) -> Result<Role, StoreError> {
+    Role::parse(s).ok_or_else(|| StoreError::Invalid(format!("stored role {s:?} is unknown")))
+}
+
+type TokenRow = (
+    i64,
+    String,
+    String,
+    String,
+    Option<i64>,
+    NaiveDateTime,
+    String,
+    Option<NaiveDateTime>,
+    Option<NaiveDateTime>,
+    Option<NaiveDateTime>,
+);
+
+fn token_info(conn: &mut DbConn, row: TokenRow) -> Result<TokenInfo, StoreError> {
+    let (id, name, prefix, role, project_id, created_at, created_by, expires, revoked, used) = row;
+    Ok(TokenInfo {
+        id,
+        name,
+        prefix,
+        role: parse_role(&role)?,
+        project: project_name(conn, project_id)?,
+        created_at,
+        created_by,
+        expires_at: expires,
+        revoked_at: revoked,
+        last_used_at: used,
+    })
+}
+
+macro_rules! token_columns {
+    () => {
+        (
+            api_tokens::id,
+            api_tokens::name,
+            api_tokens::prefix,
+            api_tokens::role,
+            api_tokens::project_id,
+            api_tokens::created_at,
+            api_tokens::created_by,
+            api_tokens::expires_at,
+            api_tokens::revoked_at,
+            api_tokens::last_used_at,
+        )
+    };
+}
+
+fn new_secret() -> Result<String, StoreError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| StoreError::Invalid(format!("no randomness available: {e}")))?;
+    Ok(format!("{TOKEN_PREFIX}{}", hex::encode(bytes)))
+}
+
+impl Store {
+    /// Creates a user with an argon2-hashed password.
+    pub fn create_user(&self, grant: &Grant<'_>, password: &str) -> Result<UserInfo, StoreError> {
+        use argon2::password_hash::PasswordHasher;
+        check_user_name(grant.name)?;
+        if password.chars().count() < 12 {
+            return Err(StoreError::Invalid(
+                "password must have at least 12 characters".into(),
+            ));
+        }
+        let hash = argon2::Argon2::default()
+            .hash_password(password.as_bytes())
+            .map_err(|e| StoreError::Invalid(format!("cannot hash the password: {e}")))?
+            .to_string();
+        let mut conn = self.conn()?;
+        write_tx(&mut conn, |c| {
+            let taken: i64 = users::table
+                .filter(users::name.eq(grant.name))
+                .count()
+                .get_result(c)?;
+            if taken > 0 {
+                return Err(StoreError::Invalid(format!(
+                    "user {:?} already exists",
+                    grant.name
+                )));
+            }
+            let project_id = scope_id(c, grant.project)?;
+            let created_at = now();
+            let id: i64 = diesel::insert_into(users::table)
+                .values((
+                    users::name.eq(grant.name),
+                    users::password_hash.eq(&hash),
+                    users::role.eq(grant.role.as_str()),
+                    users::project_id.eq(project_id),
+                    users::created_at.eq(created_at),
+                    users::created_by.eq(grant.created_by),
+                ))
+                .returning(users::id)
+                .get_result(c)?;
+            // AUDIT: user created (id, name, role, project, created_by).
+            Ok(UserInfo {
+                id,
+                name: grant.name.to_string(),
+                role: grant.role,
+                project: grant.project.map(str::to_string),
+                created_at,
+                created_by: grant.created_by.to_string(),
+            })
+        })
+    }
+
+    /// Every user, by name.
+    pub fn users(&self) -> Result<Vec<UserInfo>, StoreError> {
+        let mut conn = self.conn()?;
+        read_tx(&mut conn, |c| {
+            let rows: Vec<(i64, String, String, Option<i64>, NaiveDateTime, String)> = users::table
+                .order(users::name.asc())
+                .select((
+                    users::id,
+                    users::name,
+                    users::role,
+                    users::project_id,
+                    users::created_at,
+                    users::created_by,
+                ))
+                .load(c)?;
+            rows.into_iter()
+                .map(|(id, name, role, project_id, created_at, created_by)| {
+                    Ok(UserInfo {
+                        id,
+                        name,
+                        role: parse_role(&role)?,
+                        project: project_name(c, project_id)?,
+                        created_at,
+                        created_by,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// The user, when the password is right; `None` for a wrong password, an unknown or a
+    /// disabled user (indistinguishable on purpose).
+    pub fn authenticate_password(
+        &self,
+        name: &str,
+        password: &str,
+    ) -> Result<Option<Principal>, StoreError> {
+        use argon2::password_hash::PasswordVerifier;
+        let mut conn = self.conn()?;
+        let row: Option<(i64, String, String, Option<i64>)> = users::table
+            .filter(users::name.eq(name))
+            .filter(users::disabled_at.is_null())
+            .select((
+                users::id,
+                users::password_hash,
+                users::role,
+                users::project_id,
+            ))
+            .first(&mut conn)
+            .optional()?;
+        let Some((id, hash, role, project_id)) = row else {
+            return Ok(None);
+        };
+        if argon2::Argon2::default()
+            .verify_password(password.as_bytes(), hash.as_str())
+            .is_err()
+        {
+            return Ok(None);
+        }
+        Ok(Some(Principal {
+            kind: PrincipalKind::User,
+            id,
+            name: name.to_string(),
+            role: parse_role(&role)?,
+            project: project_name(&mut conn, project_id)?,
+        }))
+    }
+
+    /// Creates an API token; the returned secret is shown once and never stored.
+    pub fn create_token(
+        &self,
+        grant: &Grant<'_>,
+        expires_at: Option<NaiveDateTime>,
+    ) -> Result<NewToken, StoreError> {
+        check_user_name(grant.name)?;
+        let secret = new_secret()?;
+        let prefix: String = secret.chars().take(SHOWN_PREFIX_LEN).collect();
+        let digest = sha256_hex(&secret);
+        let mut conn = self.conn()?;
+        let info = write_tx(&mut conn, |c| {
+            let project_id = scope_id(c, grant.project)?;
+            let created_at = now();
+            let id: i64 = diesel::insert_into(api_tokens::table)
+                .values((
+                    api_tokens::name.eq(grant.name),
+                    api_tokens::prefix.eq(&prefix),
+                    api_tokens::secret_sha256.eq(&digest),
+                    api_tokens::role.eq(grant.role.as_str()),
+                    api_tokens::project_id.eq(project_id),
+                    api_tokens::created_at.eq(created_at),
+                    api_tokens::created_by.eq(grant.created_by),
+                    api_tokens::expires_at.eq(expires_at),
+                ))
+                .returning(api_tokens::id)
+                .get_result(c)?;
+            // AUDIT: token created (id, name, prefix, role, project, expires_at, created_by).
+            Ok(TokenInfo {
+                id,
+                name: grant.name.to_string(),
+                prefix: prefix.clone(),
+                role: grant.role,
+                project: grant.project.map(str::to_string),
+                created_at,
+                created_by: grant.created_by.to_string(),
+                expires_at,
+                revoked_at: None,
+                last_used_at: None,
+            })
+        })?;
+        Ok(NewToken {
+            info,
+            token: secret,
+        })
+    }
+
+    /// Every token, newest first (revoked and expired ones included, marked).
+    pub fn tokens(&self) -> Result<Vec<TokenInfo>, StoreError> {
+        let mut conn = self.conn()?;
+        read_tx(&mut conn, |c| {
+            let rows: Vec<TokenRow> = api_tokens::table
+                .order(api_tokens::id.desc())
+                .select(token_columns!())
+                .load(c)?;
+            rows.into_iter().map(|r| token_info(c, r)).collect()
+        })
+    }
+
+    /// Revokes a token by id or by its shown prefix. Revoking twice is harmless.
+    pub fn revoke_token(&self, id_or_prefix: &str, by: &str) -> Result<TokenInfo, StoreError> {
+        let mut conn = self.conn()?;
+        write_tx(&mut conn, |c| {
+            let mut query = api_tokens::table.select(token_columns!()).into_boxed();
+            query = match id_or_prefix.parse::<i64>() {
+                Ok(id) => query.filter(api_tokens::id.eq(id)),
+                Err(_) => query.filter(api_tokens::prefix.eq(id_or_prefix)),
+            };
+            let rows: Vec<TokenRow> = query.load(c)?;
+            let row = match rows.len() {
+                0 => return Err(StoreError::not_found("token", id_or_prefix)),
+                1 => rows.into_iter().next(),
+                _ => {
+                    return Err(StoreError::Invalid(format!(
+                        "prefix {id_or_prefix:?} names several tokens; use the id"
+                    )));
+                }
+            };
+            let Some(row) = row else {
+                return Err(StoreError::not_found("token", id_or_prefix));
+            };
+            let mut info = token_info(c, row)?;
+            if info.revoked_at.is_none() {
+                let at = now();
+                diesel::update(api_tokens::table.find(info.id))
+                    .set(api_tokens::revoked_at.eq(at))
+                    .execute(c)?;
+                info.revoked_at = Some(at);
+                // AUDIT: token revoked (id, prefix, by).
+                tracing::info!(token_id = info.id, by, "token revoked");
+            }
+            Ok(info)
+        })
+    }
+
+    /// The token's principal, when it exists, is not revoked and has not expired. Records when
+    /// it was last used (at most once a minute).
+    pub fn authenticate_token(&self, secret: &str) -> Result<Option<Principal>, StoreError> {
+        if !secret.starts_with(TOKEN_PREFIX) {
+            return Ok(None);
+        }
+        let digest = sha256_hex(secret);
+        let mut conn = self.conn()?;
+        let row: Option<TokenRow> = api_tokens::table
+            .filter(api_tokens::secret_sha256.eq(&digest))
+            .select(token_columns!())
+            .first(&mut conn)
+            .optional()?;
+        let Some(row) = row else { return Ok(None) };
+        let at = now();
+        let (id, name, _, role, project_id, _, _, expires_at, revoked_at, last_used_at) = row;
+        if revoked_at.is_some() || expires_at.is_some_and(|e| e <= at) {
+            return Ok(None);
+        }
+        if last_used_at.is_none_or(|u| (at - u).num_seconds() >= LAST_USED_GRANULARITY_SECS) {
+            // One statement, atomic on its own; a lost race only loses a timestamp.
+            diesel::update(api_tokens::table.find(id))
+                .set(api_tokens::last_used_at.eq(at))
+                .execute(&mut conn)?;
+        }
+        Ok(Some(Principal {
+            kind: PrincipalKind::Token,
+            id,
+            name,
+            role: parse_role(&role)?,
+            project: project_name(&mut conn, project_id)?,
+        }))
+    }
+
+    /// Whether any user or token exists (a fresh store has no way in until an admin is made).
+    pub fn has_credentials(&self) -> Result<bool, StoreError> {
+        let mut conn = self.conn()?;
+        let users: i64 = users::table.count().get_result(&mut conn)?;
+        let tokens: i64 = api_tokens::table.count().get_result(&mut conn)?;
+        Ok(users + tokens > 0)
+    }
+}

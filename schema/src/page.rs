@@ -1,0 +1,504 @@
+//! One page of a release's findings, filtered, sorted and paginated in SQL (keyset cursor), for
+//! the API: the release view ([`Store::release_view`]) loads every finding and filters in Rust,
+//! which is right for the CLI and too slow for a server answering many clients.
+//!
+//! The page covers the release's current scans (the newest of each slot). A finding reported by
+//! two slots shows once, at its most severe occurrence, as in the release view. With one current
+//! scan the query walks the `occurrences_scan_severity` index and stops after one page.
+
+use crate::Store;
+use crate::catalog::{current_scans, release, scans_of};
+use crate::db::DbConn;
+use crate::error::StoreError;
+use crate::tables::*;
+use crate::tx::read_tx;
+use crate::view::{Decision, FindingFilter, STATUS_OPEN, ViewFinding};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Double, Nullable, SmallInt, Text, Timestamp};
+use importers::Severity;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// The order of a findings page. Each order ends with the finding id, so it is total and a
+/// cursor names one position.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingSort {
+    /// Most severe first (the default).
+    #[default]
+    Severity,
+    /// By rule id, A to Z.
+    RuleId,
+    /// Most recently first seen first.
+    FirstSeen,
+}
+
+impl FindingSort {
+    pub fn parse(s: &str) -> Option<FindingSort> {
+        match s {
+            "severity" => Some(FindingSort::Severity),
+            "rule_id" => Some(FindingSort::RuleId),
+            "first_seen" => Some(FindingSort::FirstSeen),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            FindingSort::Severity => "severity",
+            FindingSort::RuleId => "rule_id",
+            FindingSort::FirstSeen => "first_seen",
+        }
+    }
+}
+
+/// Largest page.
+pub const MAX_PAGE: u32 = 1000;
+
+/// What page to read.
+#[derive(Debug, Clone, Default)]
+pub struct PageRequest {
+    pub filter: FindingFilter,
+    pub sort: FindingSort,
+    /// From a previous page's `next_cursor`; `None` for the first page.
+    pub cursor: Option<String>,
+    /// 1 to [`MAX_PAGE`].
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct FindingsPage {
+    pub project: String,
+    pub release: String,
+    pub sort: FindingSort,
+    pub findings: Vec<ViewFinding>,
+    /// Pass as `cursor` to read the next page; `None` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// A position in an order: the sort key of the last row and its finding id.
+#[derive(Debug, Serialize, Deserialize)]
+struct Cursor {
+    sort: FindingSort,
+    key: CursorKey,
+    id: i64,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+enum CursorKey {
+    Rank(i16),
+    Text(String),
+    Time(NaiveDateTime),
+}
+
+impl Cursor {
+    fn encode(&self) -> String {
+        hex::encode(serde_json::to_vec(self).unwrap_or_default())
+    }
+
+    fn decode(s: &str, sort: FindingSort) -> Result<Cursor, StoreError> {
+        let bad = || StoreError::Invalid(format!("cursor {s:?} is not one this server gave out"));
+        let bytes = hex::decode(s).map_err(|_| bad())?;
+        let cursor: Cursor = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+        if cursor.sort != sort {
+            return Err(StoreError::Invalid(format!(
+                "cursor belongs to sort {:?}, not {:?}",
+                cursor.sort.name(),
+                sort.name()
+            )));
+        }
+        Ok(cursor)
+    }
+}
+
+#[derive(Debug, QueryableByName)]
+struct PageRow {
+    #[diesel(sql_type = BigInt)]
+    finding_id: i64,
+    #[diesel(sql_type = SmallInt)]
+    severity: i16,
+    #[diesel(sql_type = Nullable<Text>)]
+    severity_original: Option<String>,
+    #[diesel(sql_type = Nullable<Double>)]
+    cvss_score: Option<f64>,
+    #[diesel(sql_type = Nullable<Text>)]
+    component_version: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    fixed_version: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    target: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    file: Option<String>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    line_start: Option<i64>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    line_end: Option<i64>,
+    #[diesel(sql_type = Nullable<Text>)]
+    resource: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    url: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    parameter: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    tool_status: Option<String>,
+    #[diesel(sql_type = BigInt)]
+    scan_id: i64,
+    #[diesel(sql_type = Text)]
+    fingerprint: String,
+    #[diesel(sql_type = Text)]
+    kind: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    category: Option<String>,
+    #[diesel(sql_type = Text)]
+    rule_id: String,
+    #[diesel(sql_type = Text)]
+    title: String,
+    #[diesel(sql_type = Text)]
+    tool: String,
+    #[diesel(sql_type = Text)]
+    cwe: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    component_name: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    component_purl: Option<String>,
+    #[diesel(sql_type = Timestamp)]
+    first_seen_at: NaiveDateTime,
+    #[diesel(sql_type = Text)]
+    status: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    justification: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    approver: Option<String>,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    expires_at: Option<NaiveDateTime>,
+    #[diesel(sql_type = Nullable<Text>)]
+    decided_by: Option<String>,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    decided_at: Option<NaiveDateTime>,
+}
+
+/// A value bound to a placeholder.
+enum Bind {
+    Text(String),
+    Int(i64),
+    Time(NaiveDateTime),
+}
+
+/// SQL text with placeholders in the backend's syntax, and their values in order.
+struct Sql {
+    postgres: bool,
+    text: String,
+    binds: Vec<Bind>,
+}
+
+impl Sql {
+    fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+    }
+
+    fn bind(&mut self, value: Bind) {
+        self.binds.push(value);
+        if self.postgres {
+            self.text.push_str(&format!("${}", self.binds.len()));
+        } else {
+            self.text.push('?');
+        }
+    }
+
+    fn bind_list(&mut self, values: impl IntoIterator<Item = String>) {
+        self.push("(");
+        for (i, v) in values.into_iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.bind(Bind::Text(v));
+        }
+        self.push(")");
+    }
+
+    fn load(self, conn: &mut DbConn) -> Result<Vec<PageRow>, StoreError> {
+        macro_rules! run {
+            ($c:expr, $backend:ty) => {{
+                let mut query = diesel::sql_query(self.text).into_boxed::<$backend>();
+                for b in self.binds {
+                    query = match b {
+                        Bind::Text(v) => query.bind::<Text, _>(v),
+                        Bind::Int(v) => query.bind::<BigInt, _>(v),
+                        Bind::Time(v) => query.bind::<Timestamp, _>(v),
+                    };
+                }
+                query.load::<PageRow>($c)?
+            }};
+        }
+        Ok(match conn {
+            DbConn::Postgres(c) => run!(c, diesel::pg::Pg),
+            DbConn::Sqlite(c) => run!(c, diesel::sqlite::Sqlite),
+        })
+    }
+}
+
+/// `%needle%` for LIKE, with the wildcards in the needle escaped.
+fn like_pattern(needle: &str) -> String {
+    let mut out = String::from("%");
+    for ch in needle.to_lowercase().chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out.push('%');
+    out
+}
+
+const COLUMNS: &str = "o.finding_id, o.severity, o.severity_original, o.cvss_score, \
+    o.component_version, o.fixed_version, o.target, o.file, o.line_start, o.line_end, \
+    o.resource, o.url, o.parameter, o.tool_status, o.scan_id, f.fingerprint, f.kind, \
+    f.category, f.rule_id, f.title, f.tool, f.cwe, f.component_name, f.component_purl, \
+    f.first_seen_at, COALESCE(t.status, 'open') AS status, t.justification, t.approver, \
+    t.expires_at, t.decided_by, t.decided_at";
+
+fn build(
+    postgres: bool,
+    scan_ids: &[i64],
+    req: &PageRequest,
+    cursor: Option<&Cursor>,
+) -> Result<Sql, StoreError> {
+    let mut sql = Sql {
+        postgres,
+        text: String::new(),
+        binds: Vec::new(),
+    };
+    let ids = scan_ids
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    sql.push("SELECT ");
+    sql.push(COLUMNS);
+    if let [only] = scan_ids {
+        sql.push(" FROM occurrences o");
+        sql.push(" JOIN findings f ON f.id = o.finding_id");
+        sql.push(" LEFT JOIN triage t ON t.finding_id = o.finding_id");
+        sql.push(&format!(" WHERE o.scan_id = {only}"));
+    } else {
+        sql.push(&format!(
+            " FROM (SELECT x.*, ROW_NUMBER() OVER (PARTITION BY x.finding_id \
+             ORDER BY x.severity DESC, x.scan_id) AS best FROM occurrences x \
+             WHERE x.scan_id IN ({ids})) o"
+        ));
+        sql.push(" JOIN findings f ON f.id = o.finding_id");
+        sql.push(" LEFT JOIN triage t ON t.finding_id = o.finding_id");
+        sql.push(" WHERE o.best = 1");
+    }
+    let filter = &req.filter;
+    if !filter.severities.is_empty() {
+        let ranks = filter
+            .severities
+            .iter()
+            .map(|s| s.rank().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        sql.push(&format!(" AND o.severity IN ({ranks})"));
+    }
+    if let Some(min) = filter.min_severity {
+        sql.push(&format!(" AND o.severity >= {}", min.rank()));
+    }
+    if !filter.kinds.is_empty() {
+        sql.push(" AND f.kind IN ");
+        sql.bind_list(filter.kinds.iter().map(|k| k.as_str().to_string()));
+    }
+    if !filter.categories.is_empty() {
+        sql.push(" AND f.category IN ");
+        sql.bind_list(filter.categories.iter().cloned());
+    }
+    if !filter.tools.is_empty() {
+        sql.push(" AND LOWER(f.tool) IN ");
+        sql.bind_list(filter.tools.iter().map(|t| t.to_lowercase()));
+    }
+    if !filter.statuses.is_empty() {
+        sql.push(" AND COALESCE(t.status, 'open') IN ");
+        sql.bind_list(filter.statuses.iter().cloned());
+    }
+    if let Some(text) = filter.text.as_deref().filter(|t| !t.is_empty()) {
+        let pattern = like_pattern(text);
+        sql.push(" AND (");
+        for (i, column) in [
+            "f.title",
+            "f.rule_id",
+            "f.component_name",
+            "o.file",
+            "o.url",
+        ]
+        .iter()
+        .enumerate()
+        {
+            if i > 0 {
+                sql.push(" OR ");
+            }
+            sql.push(&format!("LOWER(COALESCE({column}, '')) LIKE "));
+            sql.bind(Bind::Text(pattern.clone()));
+            sql.push(" ESCAPE '\\'");
+        }
+        sql.push(")");
+    }
+    if let Some(c) = cursor {
+        match (req.sort, &c.key) {
+            (FindingSort::Severity, CursorKey::Rank(rank)) => {
+                sql.push(&format!(
+                    " AND (o.severity < {rank} OR (o.severity = {rank} AND o.finding_id < "
+                ));
+                sql.bind(Bind::Int(c.id));
+                sql.push("))");
+            }
+            (FindingSort::RuleId, CursorKey::Text(rule)) => {
+                sql.push(" AND (f.rule_id > ");
+                sql.bind(Bind::Text(rule.clone()));
+                sql.push(" OR (f.rule_id = ");
+                sql.bind(Bind::Text(rule.clone()));
+                sql.push(" AND o.finding_id > ");
+                sql.bind(Bind::Int(c.id));
+                sql.push("))");
+            }
+            (FindingSort::FirstSeen, CursorKey::Time(at)) => {
+                sql.push(" AND (f.first_seen_at < ");
+                sql.bind(Bind::Time(*at));
+                sql.push(" OR (f.first_seen_at = ");
+                sql.bind(Bind::Time(*at));
+                sql.push(" AND o.finding_id < ");
+                sql.bind(Bind::Int(c.id));
+                sql.push("))");
+            }
+            _ => {
+                return Err(StoreError::Invalid("cursor does not match the sort".into()));
+            }
+        }
+    }
+    sql.push(match req.sort {
+        // Both descending: the index on (scan_id, severity, finding_id) read backwards.
+        FindingSort::Severity => " ORDER BY o.severity DESC, o.finding_id DESC",
+        FindingSort::RuleId => " ORDER BY f.rule_id ASC, o.finding_id ASC",
+        FindingSort::FirstSeen => " ORDER BY f.first_seen_at DESC, o.finding_id DESC",
+    });
+    sql.push(&format!(" LIMIT {}", req.limit.clamp(1, MAX_PAGE) + 1));
+    Ok(sql)
+}
+
+fn page_in(
+    conn: &mut DbConn,
+    project: &str,
+    release_name: &str,
+    req: &PageRequest,
+) -> Result<FindingsPage, StoreError> {
+    let cursor = req
+        .cursor
+        .as_deref()
+        .map(|c| Cursor::decode(c, req.sort))
+        .transpose()?;
+    let rel = release(conn, project, release_name)?;
+    let all = scans_of(conn, rel.id)?;
+    let current = current_scans(&all);
+    let labels: HashMap<i64, String> = current.iter().map(|s| (s.id, s.label.clone())).collect();
+    let ids: Vec<i64> = current.iter().map(|s| s.id).collect();
+    let mut findings = Vec::new();
+    if !ids.is_empty() {
+        let postgres = matches!(conn, DbConn::Postgres(_));
+        let rows = build(postgres, &ids, req, cursor.as_ref())?.load(conn)?;
+        findings = rows
+            .into_iter()
+            .map(|r| ViewFinding {
+                fingerprint: r.fingerprint,
+                severity: Severity::from_rank(r.severity),
+                severity_original: r.severity_original,
+                kind: r.kind,
+                category: r.category,
+                rule_id: r.rule_id,
+                title: r.title,
+                tool: r.tool,
+                status: if r.status.is_empty() {
+                    STATUS_OPEN.to_string()
+                } else {
+                    r.status
+                },
+                tool_status: r.tool_status,
+                component: r.component_name,
+                component_version: r.component_version,
+                purl: r.component_purl,
+                fixed_version: r.fixed_version,
+                cvss_score: r.cvss_score,
+                cwe: serde_json::from_str(&r.cwe).unwrap_or_default(),
+                target: r.target,
+                file: r.file,
+                line_start: r.line_start,
+                line_end: r.line_end,
+                resource: r.resource,
+                url: r.url,
+                parameter: r.parameter,
+                scan_label: labels.get(&r.scan_id).cloned().unwrap_or_default(),
+                scan_id: r.scan_id,
+                first_seen_at: r.first_seen_at,
+                finding_id: r.finding_id,
+                decision: r
+                    .decided_by
+                    .zip(r.decided_at)
+                    .map(|(decided_by, decided_at)| Decision {
+                        justification: r.justification,
+                        approver: r.approver,
+                        expires_at: r.expires_at,
+                        decided_by,
+                        decided_at,
+                    }),
+            })
+            .collect();
+    }
+    let limit = req.limit.clamp(1, MAX_PAGE) as usize;
+    let next_cursor = if findings.len() > limit {
+        findings.truncate(limit);
+        findings.last().map(|last| {
+            Cursor {
+                sort: req.sort,
+                key: match req.sort {
+                    FindingSort::Severity => CursorKey::Rank(last.severity.rank()),
+                    FindingSort::RuleId => CursorKey::Text(last.rule_id.clone()),
+                    FindingSort::FirstSeen => CursorKey::Time(last.first_seen_at),
+                },
+                id: last.finding_id,
+            }
+            .encode()
+        })
+    } else {
+        None
+    };
+    Ok(FindingsPage {
+        project: project.to_string(),
+        release: release_name.to_string(),
+        sort: req.sort,
+        findings,
+        next_cursor,
+    })
+}
+
+impl Store {
+    /// One page of a release's current findings, filtered and sorted in the database.
+    pub fn findings_page(
+        &self,
+        project: &str,
+        release: &str,
+        req: &PageRequest,
+    ) -> Result<FindingsPage, StoreError> {
+        let mut conn = self.conn()?;
+        read_tx(&mut conn, |c| page_in(c, project, release, req))
+    }
+
+    /// The project a scan belongs to (to check access before handing out its report).
+    pub fn scan_project(&self, scan_id: i64) -> Result<String, StoreError> {
+        let mut conn = self.conn()?;
+        scans::table
+            .inner_join(releases::table.inner_join(projects::table))
+            .filter(scans::id.eq(scan_id))
+            .select(projects::name)
+            .first(&mut conn)
+            .optional()?
+            .ok_or_else(|| StoreError::not_found("scan", scan_id.to_string()))
+    }
+}

@@ -1,0 +1,134 @@
+//! Users, tokens, roles and scopes.
+
+use crate::harness::on_each_backend;
+use schema::{Grant, Permission, Role};
+
+fn grant<'a>(name: &'a str, role: Role, project: Option<&'a str>) -> Grant<'a> {
+    Grant {
+        name,
+        role,
+        project,
+        created_by: "test",
+    }
+}
+
+#[test]
+fn tokens_authenticate_until_revoked_and_are_stored_hashed() {
+    on_each_backend(|t| {
+        let created = t
+            .store
+            .create_token(&grant("ci", Role::Uploader, Some("shop")), None)
+            .expect("create");
+        assert!(created.token.starts_with("slt_") && created.token.len() == 68);
+        assert!(created.token.starts_with(&created.info.prefix));
+        let who = t
+            .store
+            .authenticate_token(&created.token)
+            .expect("auth")
+            .expect("valid token");
+        assert_eq!(who.role, Role::Uploader);
+        assert_eq!(who.project.as_deref(), Some("shop"));
+        assert!(who.may(Permission::Upload, Some("shop")));
+        assert!(!who.may(Permission::Upload, Some("other")));
+        assert!(!who.may(Permission::Admin, None));
+        // A near miss is no token.
+        let mut wrong = created.token.clone();
+        wrong.pop();
+        wrong.push('x');
+        assert!(t.store.authenticate_token(&wrong).expect("auth").is_none());
+        let listed = t.store.tokens().expect("list");
+        assert_eq!(listed.len(), 1);
+        assert!(listed[0].last_used_at.is_some(), "{}", t.name);
+        // Revoke by prefix; twice is harmless.
+        let revoked = t
+            .store
+            .revoke_token(&created.info.prefix, "test")
+            .expect("revoke");
+        assert!(revoked.revoked_at.is_some());
+        t.store
+            .revoke_token(&created.info.id.to_string(), "test")
+            .expect("revoke again");
+        assert!(
+            t.store
+                .authenticate_token(&created.token)
+                .expect("auth")
+                .is_none()
+        );
+        assert!(matches!(
+            t.store.revoke_token("slt_nonexist", "test"),
+            Err(schema::StoreError::NotFound { .. })
+        ));
+    });
+}
+
+#[test]
+fn expired_tokens_do_not_authenticate() {
+    on_each_backend(|t| {
+        let past = chrono::Utc::now().naive_utc() - chrono::Duration::hours(1);
+        let created = t
+            .store
+            .create_token(&grant("old", Role::Auditor, None), Some(past))
+            .expect("create");
+        assert!(
+            t.store
+                .authenticate_token(&created.token)
+                .expect("auth")
+                .is_none()
+        );
+    });
+}
+
+#[test]
+fn users_log_in_with_their_password_only() {
+    on_each_backend(|t| {
+        let user = t
+            .store
+            .create_user(&grant("alice", Role::Admin, None), "correct horse battery")
+            .expect("create");
+        assert_eq!(user.role, Role::Admin);
+        let who = t
+            .store
+            .authenticate_password("alice", "correct horse battery")
+            .expect("auth")
+            .expect("valid");
+        assert!(who.may(Permission::Admin, None));
+        assert!(
+            t.store
+                .authenticate_password("alice", "wrong horse battery")
+                .expect("auth")
+                .is_none()
+        );
+        assert!(
+            t.store
+                .authenticate_password("bob", "correct horse battery")
+                .expect("auth")
+                .is_none()
+        );
+        assert!(
+            t.store
+                .create_user(&grant("alice", Role::Auditor, None), "another long one")
+                .is_err()
+        );
+        assert!(
+            t.store
+                .create_user(&grant("short", Role::Auditor, None), "short")
+                .is_err()
+        );
+        assert_eq!(t.store.users().expect("users").len(), 1);
+    });
+}
+
+#[test]
+fn roles_grant_what_the_issue_says() {
+    use Permission::*;
+    let allowed = |role: Role| {
+        [Read, Upload, Triage, Admin]
+            .into_iter()
+            .filter(|p| role.allows(*p))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(allowed(Role::Admin), vec![Read, Upload, Triage, Admin]);
+    assert_eq!(allowed(Role::Uploader), vec![Read, Upload]);
+    assert_eq!(allowed(Role::Triager), vec![Read, Triage]);
+    assert_eq!(allowed(Role::Auditor), vec![Read]);
+}

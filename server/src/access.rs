@@ -1,0 +1,278 @@
+//! Access control, in one place: the route table says what each route needs, and the
+//! gatekeeper middleware checks it on every request before any handler runs.
+//!
+//! For each request the gatekeeper
+//! 1. finds the route in [`ROUTES`] (unknown path: 404, known path with another method: 405),
+//! 2. authenticates the caller unless the route is public (`Authorization: Bearer slt_...` for
+//!    tokens, HTTP Basic for users; neither: 401),
+//! 3. asks [`Principal::may`] for the route's permission in the `{project}` of the path
+//!    (no: 403),
+//! 4. hands the [`Principal`] to the handler (the [`Caller`] extractor), and
+//! 5. records the request's metrics and writes one log line (route, status, latency, caller
+//!    id; never a secret).
+//!
+//! A route that is registered with actix but missing from the table is unreachable (404), so
+//! forgetting an entry fails closed.
+
+use crate::error::ApiError;
+use crate::metrics::Metrics;
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Path, ResourceDef, ServiceRequest, ServiceResponse, Url};
+use actix_web::http::{Method, header};
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, ResponseError, web};
+use base64::Engine;
+use schema::{Permission, Principal, Store};
+use std::sync::LazyLock;
+use std::time::Instant;
+
+/// One route: method, path pattern (actix syntax), and what it needs.
+#[derive(Debug, Clone)]
+pub struct RouteSpec {
+    pub method: Method,
+    pub path: &'static str,
+    pub permission: Permission,
+}
+
+const fn route(method: Method, path: &'static str, permission: Permission) -> RouteSpec {
+    RouteSpec {
+        method,
+        path,
+        permission,
+    }
+}
+
+/// Every route of the server. Routes with `{project}` are checked against the caller's scope.
+pub static ROUTES: &[RouteSpec] = &[
+    route(Method::GET, "/healthz", Permission::Public),
+    route(Method::GET, "/readyz", Permission::Public),
+    route(Method::GET, "/metrics", Permission::Public),
+    route(Method::GET, "/api/v1/openapi.json", Permission::Public),
+    route(Method::GET, "/api/v1/whoami", Permission::Authenticated),
+    route(Method::GET, "/api/v1/projects", Permission::Read),
+    route(
+        Method::GET,
+        "/api/v1/projects/{project}/releases",
+        Permission::Read,
+    ),
+    route(
+        Method::GET,
+        "/api/v1/projects/{project}/releases/{release}/scans",
+        Permission::Read,
+    ),
+    route(
+        Method::POST,
+        "/api/v1/projects/{project}/releases/{release}/scans",
+        Permission::Upload,
+    ),
+    route(
+        Method::GET,
+        "/api/v1/projects/{project}/scans/{scan}/raw",
+        Permission::Read,
+    ),
+    route(
+        Method::GET,
+        "/api/v1/projects/{project}/releases/{release}/findings",
+        Permission::Read,
+    ),
+    route(
+        Method::GET,
+        "/api/v1/projects/{project}/releases/{release}/gate",
+        Permission::Read,
+    ),
+    route(
+        Method::GET,
+        "/api/v1/projects/{project}/diff",
+        Permission::Read,
+    ),
+    route(Method::GET, "/api/v1/tokens", Permission::Admin),
+    route(Method::POST, "/api/v1/tokens", Permission::Admin),
+    route(Method::DELETE, "/api/v1/tokens/{token}", Permission::Admin),
+    route(Method::GET, "/api/v1/users", Permission::Admin),
+    route(Method::POST, "/api/v1/users", Permission::Admin),
+];
+
+static MATCHERS: LazyLock<Vec<(ResourceDef, &'static RouteSpec)>> = LazyLock::new(|| {
+    ROUTES
+        .iter()
+        .map(|spec| (ResourceDef::new(spec.path), spec))
+        .collect()
+});
+
+/// The route a request is for, and the `{project}` it names.
+enum Found {
+    Route(&'static RouteSpec, Option<String>),
+    WrongMethod,
+    Nothing,
+}
+
+fn find(req: &ServiceRequest) -> Found {
+    let mut path_matched = false;
+    for (def, spec) in MATCHERS.iter() {
+        let mut path = Path::new(Url::new(req.uri().clone()));
+        if !def.capture_match_info(&mut path) {
+            continue;
+        }
+        if spec.method != req.method() {
+            path_matched = true;
+            continue;
+        }
+        let project = path.get("project").map(str::to_string);
+        return Found::Route(spec, project);
+    }
+    if path_matched {
+        Found::WrongMethod
+    } else {
+        Found::Nothing
+    }
+}
+
+/// The caller, as the gatekeeper authenticated it. Only on non-public routes.
+#[derive(Debug, Clone)]
+pub struct Caller(pub Principal);
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Caller, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let caller = req.extensions().get::<Caller>().cloned();
+        std::future::ready(caller.ok_or_else(|| {
+            // A handler that wants a caller on a route the table calls public: a bug.
+            tracing::error!(path = req.path(), "route has no authenticated caller");
+            ApiError::internal()
+        }))
+    }
+}
+
+/// Credentials from the `Authorization` header (never logged).
+enum Credentials {
+    Token(String),
+    Password { user: String, password: String },
+}
+
+fn credentials(req: &ServiceRequest) -> Option<Credentials> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, rest) = value.trim().split_once(' ')?;
+    if scheme.eq_ignore_ascii_case("bearer") {
+        return Some(Credentials::Token(rest.trim().to_string()));
+    }
+    if scheme.eq_ignore_ascii_case("basic") {
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(rest.trim())
+            .ok()?;
+        let decoded = String::from_utf8(decoded).ok()?;
+        let (user, password) = decoded.split_once(':')?;
+        return Some(Credentials::Password {
+            user: user.to_string(),
+            password: password.to_string(),
+        });
+    }
+    None
+}
+
+async fn authenticate(req: &ServiceRequest) -> Result<Principal, ApiError> {
+    let store = req
+        .app_data::<web::Data<Store>>()
+        .ok_or_else(ApiError::internal)?
+        .clone();
+    let creds = credentials(req).ok_or_else(ApiError::unauthorized)?;
+    let principal = web::block(move || match creds {
+        Credentials::Token(secret) => store.authenticate_token(&secret),
+        Credentials::Password { user, password } => store.authenticate_password(&user, &password),
+    })
+    .await??;
+    principal.ok_or_else(ApiError::unauthorized)
+}
+
+/// Checks what the route needs; `Ok(None)` for public routes. Also names the caller, when
+/// known, for the log (a refused caller too).
+async fn admit(
+    req: &ServiceRequest,
+    spec: &RouteSpec,
+    project: Option<&str>,
+) -> (String, Result<Option<Principal>, ApiError>) {
+    if spec.permission == Permission::Public {
+        return (String::new(), Ok(None));
+    }
+    let principal = match authenticate(req).await {
+        Ok(p) => p,
+        Err(e) => return (String::new(), Err(e)),
+    };
+    let label = principal.label();
+    if !principal.may(spec.permission, project) {
+        return (
+            label,
+            Err(ApiError::forbidden(match project {
+                Some(p) => format!(
+                    "{} may not do this in project {p:?} (role {}, scope {})",
+                    principal.label(),
+                    principal.role,
+                    principal.project.as_deref().unwrap_or("all projects")
+                ),
+                None => format!(
+                    "{} may not do this (role {}, scope {})",
+                    principal.label(),
+                    principal.role,
+                    principal.project.as_deref().unwrap_or("all projects")
+                ),
+            })),
+        );
+    }
+    (label, Ok(Some(principal)))
+}
+
+/// The middleware: route lookup, authentication, authorization, metrics, request log.
+pub async fn gatekeeper(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let metrics = req.app_data::<web::Data<Metrics>>().cloned();
+    let (route, (caller, outcome)) = match find(&req) {
+        Found::Nothing => (
+            "unmatched",
+            (
+                String::new(),
+                Err(ApiError::not_found(format!("no route {}", req.path()))),
+            ),
+        ),
+        Found::WrongMethod => (
+            "unmatched",
+            (
+                String::new(),
+                Err(ApiError::new(
+                    actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+                    "method_not_allowed",
+                    format!("{} is not allowed on {}", req.method(), req.path()),
+                )),
+            ),
+        ),
+        Found::Route(spec, project) => (spec.path, admit(&req, spec, project.as_deref()).await),
+    };
+    let response = match outcome {
+        Ok(principal) => {
+            if let Some(p) = principal {
+                req.extensions_mut().insert(Caller(p));
+            }
+            next.call(req).await?.map_into_boxed_body()
+        }
+        Err(err) => req.into_response(err.error_response()),
+    };
+    let status = response.status().as_u16();
+    let elapsed = started.elapsed();
+    if let Some(m) = metrics {
+        m.observe_request(route, method.as_str(), status, elapsed.as_secs_f64());
+    }
+    tracing::info!(
+        target: "scanledger::request",
+        method = %method,
+        route,
+        status,
+        latency_ms = elapsed.as_secs_f64() * 1000.0,
+        caller = caller.as_str(),
+        "request"
+    );
+    Ok(response)
+}

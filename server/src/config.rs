@@ -1,0 +1,57 @@
+//! Server configuration: flags, then environment, then an optional TOML file, then defaults
+//! (the table is in `docs/SERVER.md`). The CLI resolves flags and environment; this module
+//! reads the file and fills what is left.
+
+use serde::Deserialize;
+use std::path::Path;
+
+/// Default upload size limit: 512 MiB.
+pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 512 * 1024 * 1024;
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+pub const DEFAULT_SHUTDOWN_TIMEOUT_SECS: u64 = 60;
+
+/// The optional TOML file. Every key is optional; unknown keys are an error.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub bind: Option<String>,
+    pub database_url: Option<String>,
+    pub max_upload_bytes: Option<u64>,
+    pub workers: Option<usize>,
+    pub shutdown_timeout_secs: Option<u64>,
+    /// `json` (default) or `text`.
+    pub log_format: Option<String>,
+    /// Where uploads are spooled before import (default: the system temp folder).
+    pub upload_dir: Option<String>,
+}
+
+impl FileConfig {
+    pub fn load(path: &Path) -> Result<FileConfig, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("reading {}: {e}", path.display()))?;
+        toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+}
+
+/// The resolved configuration the server runs with.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub bind: String,
+    pub max_upload_bytes: u64,
+    /// HTTP worker threads; 0: one per CPU.
+    pub workers: usize,
+    pub shutdown_timeout_secs: u64,
+    pub upload_dir: Option<std::path::PathBuf>,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            bind: DEFAULT_BIND.to_string(),
+            max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
+            workers: 0,
+            shutdown_timeout_secs: DEFAULT_SHUTDOWN_TIMEOUT_SECS,
+            upload_dir: None,
+        }
+    }
+}

@@ -1,0 +1,465 @@
+//! The handlers of `/api/v1`. Each calls one `schema` operation on a blocking thread. Access
+//! was checked by the gatekeeper ([`crate::access`]) before any of them runs; handlers that
+//! list across projects filter by the caller's scope.
+
+use crate::access::Caller;
+use crate::error::{ApiError, ErrorBody};
+use crate::metrics::Metrics;
+use actix_web::{HttpResponse, http::StatusCode, web};
+use importers::{Kind, Severity};
+use schema::{FindingFilter, FindingSort, GateOptions, Grant, PageRequest, Role, Store};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+fn split(list: &Option<String>) -> Vec<String> {
+    list.as_deref()
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn severity(s: &str) -> Result<Severity, ApiError> {
+    Severity::parse(s).ok_or_else(|| {
+        ApiError::bad_request(format!(
+            "unknown severity {s:?}: use critical, high, medium, low, info or unknown"
+        ))
+    })
+}
+
+#[utoipa::path(get, path = "/healthz", tag = "operations",
+    responses((status = 200, description = "The process is up")))]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({"status": "ok"}))
+}
+
+#[utoipa::path(get, path = "/readyz", tag = "operations",
+    responses(
+        (status = 200, description = "Database reachable, migrations applied"),
+        (status = 503, description = "Not ready", body = ErrorBody)))]
+pub async fn readyz(store: web::Data<Store>) -> Result<HttpResponse, ApiError> {
+    let store = store.clone();
+    let ready = web::block(move || store.ready()).await??;
+    if ready {
+        Ok(HttpResponse::Ok().json(serde_json::json!({"status": "ready"})))
+    } else {
+        Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "migrations pending",
+        ))
+    }
+}
+
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
+pub async fn metrics(
+    store: web::Data<Store>,
+    metrics: web::Data<Metrics>,
+) -> Result<HttpResponse, ApiError> {
+    let text = metrics.render(store.pool_state()).map_err(|e| {
+        tracing::error!(error = %e, "rendering metrics");
+        ApiError::internal()
+    })?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(text))
+}
+
+#[utoipa::path(get, path = "/api/v1/whoami", tag = "auth",
+    responses((status = 200, description = "The caller: kind, id, name, role, project scope"),
+        (status = 401, body = ErrorBody)),
+    security(("token" = []), ("basic" = [])))]
+pub async fn whoami(caller: Caller) -> HttpResponse {
+    HttpResponse::Ok().json(caller.0)
+}
+
+#[utoipa::path(get, path = "/api/v1/projects", tag = "catalog",
+    responses((status = 200, description = "Projects the caller may see"),
+        (status = 401, body = ErrorBody)),
+    security(("token" = []), ("basic" = [])))]
+pub async fn projects(store: web::Data<Store>, caller: Caller) -> Result<HttpResponse, ApiError> {
+    let store = store.clone();
+    let mut projects = web::block(move || store.projects()).await??;
+    projects.retain(|p| caller.0.sees(&p.name));
+    Ok(HttpResponse::Ok().json(projects))
+}
+
+#[utoipa::path(get, path = "/api/v1/projects/{project}/releases", tag = "catalog",
+    params(("project" = String, Path)),
+    responses((status = 200, description = "Releases, oldest first"),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("token" = []), ("basic" = [])))]
+pub async fn releases(
+    store: web::Data<Store>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let store = store.clone();
+    let project = path.into_inner();
+    let releases = web::block(move || store.releases(&project)).await??;
+    Ok(HttpResponse::Ok().json(releases))
+}
+
+#[utoipa::path(get, path = "/api/v1/projects/{project}/releases/{release}/scans", tag = "scans",
+    params(("project" = String, Path), ("release" = String, Path)),
+    responses((status = 200, description = "Scans, oldest first, superseded ones marked"),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("token" = []), ("basic" = [])))]
+pub async fn scans(
+    store: web::Data<Store>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let store = store.clone();
+    let (project, release) = path.into_inner();
+    let scans = web::block(move || store.scans(&project, &release)).await??;
+    Ok(HttpResponse::Ok().json(scans))
+}
+
+/// Where a scan's raw report is spooled before it is sent.
+struct Spooled {
+    file: tempfile::NamedTempFile,
+    sha256: String,
+    size: u64,
+}
+
+#[utoipa::path(get, path = "/api/v1/projects/{project}/scans/{scan}/raw", tag = "scans",
+    params(("project" = String, Path), ("scan" = i64, Path)),
+    responses((status = 200, description = "The raw report, byte-exact; its SHA-256 in `X-Content-SHA256`",
+            content_type = "application/octet-stream"),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("token" = []), ("basic" = [])))]
+pub async fn raw(
+    store: web::Data<Store>,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, ApiError> {
+    let store = store.clone();
+    let (project, scan) = path.into_inner();
+    let spooled = web::block(move || -> Result<Spooled, ApiError> {
+        // The scan must belong to the project the caller was admitted to.
+        if store.scan_project(scan)? != project {
+            return Err(ApiError::not_found(format!(
+                "scan {scan} not found in project {project:?}"
+            )));
+        }
+        let mut file = tempfile::NamedTempFile::new().map_err(|e| {
+            tracing::error!(error = %e, "spooling a raw report");
+            ApiError::internal()
+        })?;
+        let sha256 = store.raw_report(scan, file.as_file_mut())?;
+        let size = file.as_file().metadata().map(|m| m.len()).unwrap_or(0);
+        Ok(Spooled { file, sha256, size })
+    })
+    .await??;
+    let reader = spooled.file.reopen().map_err(|_| ApiError::internal())?;
+    // The temp file is deleted when `spooled.file` drops; the reopened handle keeps it readable.
+    let stream =
+        futures_util::stream::unfold((reader, spooled.file), |(mut reader, keep)| async move {
+            use std::io::Read;
+            let mut buf = vec![0u8; 256 * 1024];
+            match reader.read(&mut buf) {
+                Ok(0) => None,
+                Ok(n) => {
+                    buf.truncate(n);
+                    Some((
+                        Ok::<_, std::io::Error>(web::Bytes::from(buf)),
+                        (reader, keep),
+                    ))
+                }
+                Err(e) => Some((Err(e), (reader, keep))),
+            }
+        });
+    Ok(HttpResponse::Ok()
+        .content_type("application/octet-stream")
+        .insert_header(("X-Content-SHA256", spooled.sha256.clone()))
+        .insert_header(("ETag", format!("\"{}\"", spooled.sha256)))
+        .insert_header(("Content-Length", spooled.size.to_string()))
+        .streaming(stream))
+}
+
+/// Filters, order and page of the findings list. Lists are comma-separated.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FindingsQuery {
+    /// Only these severities: critical,high,medium,low,info,unknown.
+    pub severity: Option<String>,
+    /// Only findings at or above this severity.
+    pub min_severity: Option<String>,
+    /// Only these kinds: vulnerability,misconfiguration,code,web,secret,license.
+    pub kind: Option<String>,
+    /// Only these categories within a kind (SonarQube code_smell, bug, vulnerability, security_hotspot).
+    pub category: Option<String>,
+    /// Only these tools.
+    pub tool: Option<String>,
+    /// Only these triage states: open,confirmed,false_positive,accepted.
+    pub status: Option<String>,
+    /// Text in title, rule id, component, file or URL (case-insensitive).
+    pub text: Option<String>,
+    /// `severity` (default), `rule_id` or `first_seen`.
+    pub sort: Option<String>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Page size, 1 to 1000 (default 100).
+    pub limit: Option<u32>,
+}
+
+impl FindingsQuery {
+    fn filter(&self) -> Result<FindingFilter, ApiError> {
+        Ok(FindingFilter {
+            categories: split(&self.category),
+            severities: split(&self.severity)
+                .iter()
+                .map(|s| severity(s))
+                .collect::<Result<_, _>>()?,
+            min_severity: self.min_severity.as_deref().map(severity).transpose()?,
+            kinds: split(&self.kind)
+                .iter()
+                .map(|k| {
+                    Kind::parse(k).ok_or_else(|| {
+                        ApiError::bad_request(format!("unknown kind {k:?}: use vulnerability, misconfiguration, code, web, secret or license"))
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+            tools: split(&self.tool),
+            statuses: split(&self.status),
+            text: self.text.clone().filter(|t| !t.is_empty()),
+        })
+    }
+
+    fn page(&self) -> Result<PageRequest, ApiError> {
+        let sort = match self.sort.as_deref() {
+            None | Some("") => FindingSort::default(),
+            Some(s) => FindingSort::parse(s).ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "unknown sort {s:?}: use severity, rule_id or first_seen"
+                ))
+            })?,
+        };
+        let limit = self.limit.unwrap_or(100);
+        if limit == 0 || limit > schema::MAX_PAGE {
+            return Err(ApiError::bad_request(format!(
+                "limit must be 1 to {}",
+                schema::MAX_PAGE
+            )));
+        }
+        Ok(PageRequest {
+            filter: self.filter()?,
+            sort,
+            cursor: self.cursor.clone().filter(|c| !c.is_empty()),
+            limit,
+        })
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/projects/{project}/releases/{release}/findings", tag = "findings",
+    params(("project" = String, Path), ("release" = String, Path), FindingsQuery),
+    responses((status = 200, description = "One page: `findings` and `next_cursor`"),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)),
+    security(("token" = []), ("basic" = [])))]
+pub async fn findings(
+    store: web::Data<Store>,
+    path: web::Path<(String, String)>,
+    query: web::Query<FindingsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let store = store.clone();
+    let (project, release) = path.into_inner();
+    let page = query.page()?;
+    let page = web::block(move || store.findings_page(&project, &release, &page)).await??;
+    Ok(HttpResponse::Ok().json(page))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct GateQuery {
+    /// Open findings at or above this severity block (default high).
+    pub fail_on: Option<String>,
+    /// Tools that must have a scan, comma-separated.
+    pub require: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/projects/{project}/releases/{release}/gate", tag = "findings",
+    params(("project" = String, Path), ("release" = String, Path), GateQuery),
+    responses((status = 200, description = "The gate result; `passed` says whether the release may ship"),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("token" = []), ("basic" = [])))]
+pub async fn gate(
+    store: web::Data<Store>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    query: web::Query<GateQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let store = store.clone();
+    let (project, release) = path.into_inner();
+    let options = GateOptions {
+        fail_on: match query.fail_on.as_deref() {
+            Some(s) if !s.is_empty() => Some(severity(s)?),
+            _ => None,
+        },
+        required_tools: split(&query.require),
+        at: None,
+        evaluated_by: Some(caller.0.label()),
+    };
+    let result = web::block(move || store.gate(&project, &release, &options)).await??;
+    Ok(HttpResponse::Ok().json(result))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DiffQuery {
+    /// The earlier release.
+    pub from: String,
+    /// The later release.
+    pub to: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/projects/{project}/diff", tag = "findings",
+    params(("project" = String, Path), DiffQuery),
+    responses((status = 200, description = "New, still open, fixed and not rescanned findings"),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)),
+    security(("token" = []), ("basic" = [])))]
+pub async fn diff(
+    store: web::Data<Store>,
+    path: web::Path<String>,
+    query: web::Query<DiffQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let store = store.clone();
+    let project = path.into_inner();
+    let DiffQuery { from, to } = query.into_inner();
+    let diff = web::block(move || store.diff(&project, &from, &to)).await??;
+    Ok(HttpResponse::Ok().json(diff))
+}
+
+/// A token to create.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateToken {
+    /// What the token is for (`ci-shop`).
+    pub name: String,
+    /// admin, uploader, triager or auditor.
+    pub role: String,
+    /// The one project it may act in; omitted: every project.
+    pub project: Option<String>,
+    /// Days until it expires; omitted: never.
+    pub expires_in_days: Option<u32>,
+}
+
+fn role(s: &str) -> Result<Role, ApiError> {
+    Role::parse(s).ok_or_else(|| {
+        ApiError::bad_request(format!(
+            "unknown role {s:?}: use admin, uploader, triager or auditor"
+        ))
+    })
+}
+
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "auth", request_body = CreateToken,
+    responses((status = 201, description = "The token; its secret (`token`) is shown this once"),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 415, body = ErrorBody)),
+    security(("token" = []), ("basic" = [])))]
+pub async fn create_token(
+    store: web::Data<Store>,
+    caller: Caller,
+    body: web::Json<CreateToken>,
+) -> Result<HttpResponse, ApiError> {
+    let store = store.clone();
+    let body = body.into_inner();
+    let role = role(&body.role)?;
+    let expires = body
+        .expires_in_days
+        .map(|d| chrono::Utc::now().naive_utc() + chrono::Duration::days(i64::from(d)));
+    let by = caller.0.label();
+    let created = web::block(move || {
+        store.create_token(
+            &Grant {
+                name: &body.name,
+                role,
+                project: body.project.as_deref(),
+                created_by: &by,
+            },
+            expires,
+        )
+    })
+    .await??;
+    Ok(HttpResponse::Created().json(created))
+}
+
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "auth",
+    responses((status = 200, description = "Every token, newest first; never a secret"),
+        (status = 403, body = ErrorBody)),
+    security(("token" = []), ("basic" = [])))]
+pub async fn tokens(store: web::Data<Store>) -> Result<HttpResponse, ApiError> {
+    let store = store.clone();
+    let tokens = web::block(move || store.tokens()).await??;
+    Ok(HttpResponse::Ok().json(tokens))
+}
+
+#[utoipa::path(delete, path = "/api/v1/tokens/{token}", tag = "auth",
+    params(("token" = String, Path, description = "Token id or prefix")),
+    responses((status = 200, description = "The revoked token"),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("token" = []), ("basic" = [])))]
+pub async fn revoke_token(
+    store: web::Data<Store>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let store = store.clone();
+    let token = path.into_inner();
+    let by = caller.0.label();
+    let revoked = web::block(move || store.revoke_token(&token, &by)).await??;
+    Ok(HttpResponse::Ok().json(revoked))
+}
+
+/// A user to create.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUser {
+    pub name: String,
+    /// At least 12 characters; stored as an argon2 hash.
+    pub password: String,
+    /// admin, uploader, triager or auditor.
+    pub role: String,
+    /// The one project the user may act in; omitted: every project.
+    pub project: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/users", tag = "auth", request_body = CreateUser,
+    responses((status = 201, description = "The user"),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("token" = []), ("basic" = [])))]
+pub async fn create_user(
+    store: web::Data<Store>,
+    caller: Caller,
+    body: web::Json<CreateUser>,
+) -> Result<HttpResponse, ApiError> {
+    let store = store.clone();
+    let body = body.into_inner();
+    let role = role(&body.role)?;
+    let by = caller.0.label();
+    let user = web::block(move || {
+        store.create_user(
+            &Grant {
+                name: &body.name,
+                role,
+                project: body.project.as_deref(),
+                created_by: &by,
+            },
+            &body.password,
+        )
+    })
+    .await??;
+    Ok(HttpResponse::Created().json(user))
+}
+
+#[utoipa::path(get, path = "/api/v1/users", tag = "auth",
+    responses((status = 200, description = "Every user (never a password hash)"),
+        (status = 403, body = ErrorBody)),
+    security(("token" = []), ("basic" = [])))]
+pub async fn users(store: web::Data<Store>) -> Result<HttpResponse, ApiError> {
+    let store = store.clone();
+    let users = web::block(move || store.users()).await??;
+    Ok(HttpResponse::Ok().json(users))
+}

@@ -1,0 +1,196 @@
+//! Uploads: the report arrives as the raw request body (CI, the CLI) or as the `file` field of a
+//! `multipart/form-data` form (browsers). It is streamed to a temporary file with a size cap,
+//! then imported in one store transaction on a blocking thread: a report is stored whole or
+//! not at all, also when the server shuts down mid-upload.
+
+use crate::access::Caller;
+use crate::config::ServerConfig;
+use crate::error::{ApiError, ErrorBody};
+use crate::metrics::Metrics;
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use futures_util::StreamExt;
+use schema::{ImportRequest, Store};
+use serde::Deserialize;
+use std::io::Write;
+use utoipa::IntoParams;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UploadQuery {
+    /// Slot label; default: the tool and the scanned target without tag.
+    pub label: Option<String>,
+    /// Force a report format instead of detecting it.
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub report_type: Option<String>,
+    /// The report's file name, recorded with the scan.
+    pub file_name: Option<String>,
+}
+
+/// Appends chunks to the spool file, failing once the cap is passed.
+struct Spool {
+    file: tempfile::NamedTempFile,
+    written: u64,
+    limit: u64,
+}
+
+impl Spool {
+    fn new(config: &ServerConfig) -> Result<Spool, ApiError> {
+        let file = match &config.upload_dir {
+            Some(dir) => tempfile::NamedTempFile::new_in(dir),
+            None => tempfile::NamedTempFile::new(),
+        }
+        .map_err(|e| {
+            tracing::error!(error = %e, "creating the upload spool file");
+            ApiError::internal()
+        })?;
+        Ok(Spool {
+            file,
+            written: 0,
+            limit: config.max_upload_bytes,
+        })
+    }
+
+    fn write(&mut self, chunk: &[u8]) -> Result<(), ApiError> {
+        self.written += chunk.len() as u64;
+        if self.written > self.limit {
+            return Err(ApiError::too_large(self.limit));
+        }
+        self.file.write_all(chunk).map_err(|e| {
+            tracing::error!(error = %e, "writing the upload spool file");
+            ApiError::internal()
+        })
+    }
+}
+
+fn content_type(req: &HttpRequest) -> String {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+#[utoipa::path(post, path = "/api/v1/projects/{project}/releases/{release}/scans", tag = "scans",
+    params(("project" = String, Path), ("release" = String, Path), UploadQuery),
+    request_body(content = Vec<u8>, description = "The report: the raw body (any content type but forms), or multipart/form-data with a `file` field",
+        content_type = "application/octet-stream"),
+    responses(
+        (status = 201, description = "Imported; same fields as `scanledger upload --format json`"),
+        (status = 200, description = "The same bytes were already in this slot: nothing stored (`duplicate: true`)"),
+        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody, description = "Release sealed"),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "Not a report we can read; nothing stored")),
+    security(("token" = []), ("basic" = [])))]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "actix extractors, one per argument"
+)]
+pub async fn upload(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    config: web::Data<ServerConfig>,
+    metrics: web::Data<Metrics>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    query: web::Query<UploadQuery>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let limit = config.max_upload_bytes;
+    if let Some(length) = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        && length > limit
+    {
+        return Err(ApiError::too_large(limit));
+    }
+    let kind = content_type(&req);
+    if kind.starts_with("application/x-www-form-urlencoded") {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the report as the raw body or as multipart/form-data with a `file` field",
+        ));
+    }
+    let mut spool = Spool::new(&config)?;
+    let mut file_name = query.file_name.clone();
+    if kind.starts_with("multipart/form-data") {
+        let mut form = actix_multipart::Multipart::new(req.headers(), payload);
+        let mut found = false;
+        while let Some(field) = form.next().await {
+            let mut field =
+                field.map_err(|e| ApiError::bad_request(format!("bad multipart body: {e}")))?;
+            let is_file = field.name() == Some("file");
+            if !is_file || found {
+                // Drain fields we do not use.
+                while let Some(chunk) = field.next().await {
+                    chunk.map_err(|e| ApiError::bad_request(format!("bad multipart body: {e}")))?;
+                }
+                continue;
+            }
+            found = true;
+            if file_name.is_none() {
+                file_name = field
+                    .content_disposition()
+                    .and_then(|cd| cd.get_filename())
+                    .map(str::to_string);
+            }
+            while let Some(chunk) = field.next().await {
+                let chunk =
+                    chunk.map_err(|e| ApiError::bad_request(format!("bad multipart body: {e}")))?;
+                spool.write(&chunk)?;
+            }
+        }
+        if !found {
+            return Err(ApiError::bad_request("multipart body has no `file` field"));
+        }
+    } else {
+        let mut payload = payload;
+        while let Some(chunk) = payload.next().await {
+            let chunk =
+                chunk.map_err(|e| ApiError::bad_request(format!("reading the body: {e}")))?;
+            spool.write(&chunk)?;
+        }
+    }
+    spool.file.flush().map_err(|_| ApiError::internal())?;
+    let (project, release) = path.into_inner();
+    let query = query.into_inner();
+    let uploaded_by = caller.0.label();
+    let store = store.clone();
+    let spooled = spool.file;
+    let result = web::block(move || {
+        let request = ImportRequest {
+            project: &project,
+            release: &release,
+            label: query.label.as_deref(),
+            format: query.report_type.as_deref(),
+            file_name: file_name.as_deref(),
+            uploaded_by: &uploaded_by,
+            request_id: None,
+            progress: None,
+        };
+        let path = spooled.path().to_path_buf();
+        let outcome = store.import_scan(&request, &path);
+        drop(spooled);
+        outcome
+    })
+    .await?;
+    match result {
+        Ok(outcome) => {
+            if outcome.duplicate {
+                metrics.upload("duplicate", 0);
+                Ok(HttpResponse::Ok().json(outcome))
+            } else {
+                metrics.upload("imported", outcome.findings);
+                Ok(HttpResponse::Created().json(outcome))
+            }
+        }
+        Err(err) => {
+            metrics.upload("rejected", 0);
+            Err(err.into())
+        }
+    }
+}

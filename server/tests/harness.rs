@@ -1,0 +1,98 @@
+//! Test stores on both backends, an app around each, and requests.
+
+use diesel::Connection;
+use diesel::connection::SimpleConnection;
+use schema::{Grant, Role, Store};
+use server::{AppState, ServerConfig};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+pub struct TestStore {
+    pub name: &'static str,
+    pub store: Store,
+    _dir: Option<tempfile::TempDir>,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn sqlite() -> TestStore {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    TestStore {
+        name: "sqlite",
+        store: Store::open(&url).expect("open sqlite"),
+        _dir: Some(dir),
+    }
+}
+
+fn postgres() -> Option<TestStore> {
+    let base = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())?;
+    let schema_name = format!(
+        "srv_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0)
+    );
+    let mut admin = diesel::PgConnection::establish(&base).expect("connect to TEST_DATABASE_URL");
+    admin
+        .batch_execute(&format!("CREATE SCHEMA {schema_name}"))
+        .expect("create schema");
+    let separator = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{separator}options=-csearch_path%3D{schema_name}");
+    Some(TestStore {
+        name: "postgres",
+        store: Store::open(&url).expect("open postgres"),
+        _dir: None,
+    })
+}
+
+/// SQLite always, PostgreSQL when configured.
+pub fn backends() -> Vec<TestStore> {
+    let mut stores = vec![sqlite()];
+    stores.extend(postgres());
+    stores
+}
+
+pub fn state(store: &Store, config: ServerConfig) -> AppState {
+    AppState::new(store.clone(), config).expect("state")
+}
+
+pub fn token(store: &Store, role: Role, project: Option<&str>) -> String {
+    store
+        .create_token(
+            &Grant {
+                name: &format!("{role}-{}", project.unwrap_or("all")),
+                role,
+                project,
+                created_by: "test",
+            },
+            None,
+        )
+        .expect("token")
+        .token
+}
+
+pub fn bearer(token: &str) -> (&'static str, String) {
+    ("Authorization", format!("Bearer {token}"))
+}
+
+pub fn corpus_dir() -> PathBuf {
+    std::env::var_os("SCANLEDGER_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"))
+}
+
+/// A small Trivy report, different for every `seed`.
+pub fn report(seed: u64) -> Vec<u8> {
+    importers::synthetic::trivy_report(&importers::synthetic::SyntheticOptions {
+        findings: 5,
+        seed,
+        artifact: format!("shop:{seed}"),
+        generation: 0,
+    })
+}

@@ -1,0 +1,8 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! The server's integration tests, through the real actix app (`server::app`) on SQLite, and
+//! on PostgreSQL too when `TEST_DATABASE_URL` is set (each store in a schema of its own).
+
+mod corpus;
+mod errors;
+mod harness;
+mod matrix;

@@ -1,0 +1,239 @@
+//! The role matrix: every route x every principal x own and foreign project, with the expected
+//! status written out, and proof that refused requests changed nothing.
+
+use crate::harness::{backends, bearer, report, state, token};
+use actix_web::http::Method;
+use actix_web::test;
+use schema::{Grant, Role, Store};
+use server::ServerConfig;
+use server::access::ROUTES;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Who {
+    Anonymous,
+    Revoked,
+    GlobalAdmin,
+    Admin,
+    Uploader,
+    Triager,
+    Auditor,
+}
+
+const EVERYONE: [Who; 7] = [
+    Who::Anonymous,
+    Who::Revoked,
+    Who::GlobalAdmin,
+    Who::Admin,
+    Who::Uploader,
+    Who::Triager,
+    Who::Auditor,
+];
+
+/// What each route answers, written out (not derived from the server's own table).
+fn expected(method: &Method, path: &str, who: Who, foreign: bool) -> u16 {
+    use Who::*;
+    let public = ["/healthz", "/readyz", "/metrics", "/api/v1/openapi.json"];
+    if public.contains(&path) {
+        return 200;
+    }
+    if matches!(who, Anonymous | Revoked) {
+        return 401;
+    }
+    if path == "/api/v1/whoami" || path == "/api/v1/projects" {
+        return 200;
+    }
+    if path.starts_with("/api/v1/tokens") || path.starts_with("/api/v1/users") {
+        return match (who, method.as_str()) {
+            (GlobalAdmin, "POST") => 201,
+            (GlobalAdmin, _) => 200,
+            _ => 403,
+        };
+    }
+    // Project routes: scoped principals stay in their project.
+    if foreign && who != GlobalAdmin {
+        return 403;
+    }
+    if *method == Method::POST {
+        // Upload.
+        return match who {
+            GlobalAdmin | Admin | Uploader => 201,
+            _ => 403,
+        };
+    }
+    200
+}
+
+struct Fixture {
+    tokens: Vec<(Who, String)>,
+    scan_of: std::collections::HashMap<&'static str, i64>,
+}
+
+fn fixture(store: &Store) -> Fixture {
+    let mut scan_of = std::collections::HashMap::new();
+    for (i, project) in ["own", "foreign"].into_iter().enumerate() {
+        for release in ["1.0", "1.1"] {
+            let outcome = store
+                .import_scan(
+                    &schema::ImportRequest {
+                        project,
+                        release,
+                        label: None,
+                        format: None,
+                        file_name: None,
+                        uploaded_by: "fixture",
+                        request_id: None,
+                        progress: None,
+                    },
+                    &report(1000 + i as u64),
+                )
+                .expect("fixture upload");
+            scan_of.insert(project, outcome.scan_id);
+        }
+    }
+    let revoked = token(store, Role::Admin, None);
+    store.revoke_token(&revoked[..12], "test").expect("revoke");
+    let tokens = vec![
+        (Who::Anonymous, String::new()),
+        (Who::Revoked, revoked),
+        (Who::GlobalAdmin, token(store, Role::Admin, None)),
+        (Who::Admin, token(store, Role::Admin, Some("own"))),
+        (Who::Uploader, token(store, Role::Uploader, Some("own"))),
+        (Who::Triager, token(store, Role::Triager, Some("own"))),
+        (Who::Auditor, token(store, Role::Auditor, Some("own"))),
+    ];
+    Fixture { tokens, scan_of }
+}
+
+#[actix_web::test]
+async fn every_route_every_role_own_and_foreign_project() {
+    for t in backends() {
+        let fx = fixture(&t.store);
+        let app = test::init_service(server::app(state(&t.store, ServerConfig::default()))).await;
+        let mut seed = 0u64;
+        let mut checked = 0;
+        for route in ROUTES {
+            let projects: &[&str] = if route.path.contains("{project}") {
+                &["own", "foreign"]
+            } else {
+                &["own"]
+            };
+            for project in projects {
+                for who in EVERYONE {
+                    seed += 1;
+                    let foreign = *project == "foreign";
+                    let victim = t
+                        .store
+                        .create_token(
+                            &Grant {
+                                name: "victim",
+                                role: Role::Auditor,
+                                project: None,
+                                created_by: "test",
+                            },
+                            None,
+                        )
+                        .expect("victim");
+                    let path = route
+                        .path
+                        .replace("{project}", project)
+                        .replace("{release}", "1.1")
+                        .replace("{scan}", &fx.scan_of[project].to_string())
+                        .replace("{token}", &victim.info.id.to_string());
+                    let uri = if route.path.ends_with("/diff") {
+                        format!("{path}?from=1.0&to=1.1")
+                    } else {
+                        path.clone()
+                    };
+                    let mut req = test::TestRequest::default()
+                        .method(route.method.clone())
+                        .uri(&uri);
+                    let (_, secret) = fx.tokens.iter().find(|(w, _)| *w == who).expect("who");
+                    if !secret.is_empty() {
+                        req = req.insert_header(bearer(secret));
+                    }
+                    req = match (route.method.as_str(), route.path) {
+                        ("POST", "/api/v1/tokens") => req.set_json(serde_json::json!({
+                            "name": format!("made-{seed}"), "role": "auditor"
+                        })),
+                        ("POST", "/api/v1/users") => req.set_json(serde_json::json!({
+                            "name": format!("user-{seed}"), "password": "a long enough password",
+                            "role": "auditor"
+                        })),
+                        ("POST", _) => req
+                            .insert_header(("Content-Type", "application/octet-stream"))
+                            .set_payload(report(seed)),
+                        _ => req,
+                    };
+                    let before = t.store.row_counts().expect("counts");
+                    let tokens_before = t.store.tokens().expect("tokens").len();
+                    let response = test::call_service(&app, req.to_request()).await;
+                    let status = response.status().as_u16();
+                    let want = expected(&route.method, route.path, who, foreign);
+                    let body = test::read_body(response).await;
+                    assert_eq!(
+                        status,
+                        want,
+                        "{} {} {} as {who:?} in {project}: {}",
+                        t.name,
+                        route.method,
+                        route.path,
+                        String::from_utf8_lossy(&body)
+                    );
+                    if status >= 400 {
+                        let json: serde_json::Value =
+                            serde_json::from_slice(&body).expect("error body is JSON");
+                        assert!(json["error"]["code"].is_string(), "{json}");
+                        // A refused request changed nothing.
+                        assert_eq!(t.store.row_counts().expect("counts"), before);
+                        assert_eq!(t.store.tokens().expect("tokens").len(), tokens_before);
+                        assert!(
+                            t.store
+                                .tokens()
+                                .expect("tokens")
+                                .iter()
+                                .find(|tk| tk.id == victim.info.id)
+                                .is_some_and(|tk| tk.revoked_at.is_none())
+                        );
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        eprintln!("{}: {checked} route x principal x project cases", t.name);
+        assert!(checked >= ROUTES.len() * EVERYONE.len());
+    }
+}
+
+#[actix_web::test]
+async fn an_auditor_can_read_everything_in_its_project_and_change_nothing() {
+    for t in backends() {
+        let fx = fixture(&t.store);
+        let auditor = &fx.tokens[6].1;
+        let app = test::init_service(server::app(state(&t.store, ServerConfig::default()))).await;
+        let before = t.store.row_counts().expect("counts");
+        for route in ROUTES.iter().filter(|r| r.method != Method::GET) {
+            let path = route
+                .path
+                .replace("{project}", "own")
+                .replace("{release}", "1.1")
+                .replace("{token}", "1");
+            let req = test::TestRequest::default()
+                .method(route.method.clone())
+                .uri(&path)
+                .insert_header(bearer(auditor))
+                .set_payload(report(77));
+            let response = test::call_service(&app, req.to_request()).await;
+            assert_eq!(response.status().as_u16(), 403, "{} {}", route.method, path);
+        }
+        assert_eq!(t.store.row_counts().expect("counts"), before, "{}", t.name);
+        assert!(
+            t.store
+                .tokens()
+                .expect("tokens")
+                .iter()
+                .filter(|t| t.revoked_at.is_some())
+                .count()
+                == 1
+        );
+    }
+}
