@@ -12,6 +12,7 @@
 mod catalog;
 mod db;
 mod error;
+mod evidence;
 mod gate;
 mod import;
 mod models;
@@ -22,6 +23,7 @@ mod view;
 pub use catalog::{ProjectSummary, ReleaseSummary, ScanSummary};
 pub use db::Backend;
 pub use error::StoreError;
+pub use evidence::{BundleRecord, SealRequest};
 pub use gate::{GateOptions, GateReason, GateResult};
 pub use import::{ImportOutcome, ImportRequest, ReportSource, SlotComparison};
 pub use view::{Diff, DiffChange, DiffEntry, FindingFilter, ReleaseView, ViewFinding};

@@ -145,4 +145,24 @@ diesel::allow_tables_to_appear_in_same_query!(
     components,
     occurrences,
     triage,
+    bundles,
 );
+
+diesel::table! {
+    bundles (release_id) {
+        release_id -> BigInt,
+        sha256 -> Text,
+        size -> BigInt,
+        sha256sums_sha256 -> Text,
+        previous_sha256 -> Nullable<Text>,
+        manifest -> Text,
+        key_fingerprint -> Text,
+        key_id -> Text,
+        gate_passed -> Bool,
+        gate -> Text,
+        allow_blocked_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(bundles -> releases (release_id));

@@ -3,6 +3,7 @@
 //! when `TEST_DATABASE_URL` names a database (`.ci/run` sets it up); each PostgreSQL test gets
 //! a schema of its own in that database.
 
+mod evidence;
 mod harness;
 mod import;
 mod queries;
