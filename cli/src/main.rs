@@ -16,6 +16,8 @@ use std::process::ExitCode;
 pub enum Outcome {
     Ok,
     GateBlocked,
+    /// `verify`: the bundle does not check out.
+    Invalid,
 }
 
 fn main() -> ExitCode {
@@ -29,7 +31,7 @@ fn main() -> ExitCode {
         .init();
     match commands::run(cli) {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
-        Ok(Outcome::GateBlocked) => ExitCode::from(1),
+        Ok(Outcome::GateBlocked | Outcome::Invalid) => ExitCode::from(1),
         Err(err) => {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;

@@ -1,7 +1,9 @@
 //! One module per verb.
 
 mod demo;
+mod evidence;
 mod gate;
+mod key;
 mod query;
 mod upload;
 
@@ -12,6 +14,8 @@ use anyhow::Context;
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Formats(args) => query::formats(&args),
+        Command::Verify(args) => evidence::verify(&args),
+        Command::Key(command) => key::run(&command),
         Command::Serve(args) => {
             let store = open(&cli.database_url)?;
             server::run(store, &args.bind).context("server failed")?;
@@ -29,7 +33,12 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 Command::Gate(args) => gate::run(&store, &args),
                 Command::Raw(args) => query::raw(&store, &args),
                 Command::Demo => demo::run(&store),
-                Command::Formats(_) | Command::Serve(_) => unreachable_command(),
+                Command::Seal(args) => evidence::seal(&store, &args),
+                Command::Bundle(args) => evidence::bundle(&store, &args),
+                Command::Report(args) => evidence::report(&store, &args),
+                Command::Formats(_) | Command::Serve(_) | Command::Verify(_) | Command::Key(_) => {
+                    unreachable_command()
+                }
             }
         }
     }
