@@ -196,19 +196,133 @@ fn artifact_uri(f: &FindingSnapshot) -> String {
     }
 }
 
+#[derive(serde::Serialize)]
+struct SarifText<'a> {
+    text: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct SarifRegion {
+    #[serde(rename = "startLine")]
+    start_line: i64,
+    #[serde(rename = "endLine", skip_serializing_if = "Option::is_none")]
+    end_line: Option<i64>,
+}
+
+#[derive(serde::Serialize)]
+struct SarifArtifact {
+    uri: String,
+}
+
+#[derive(serde::Serialize)]
+struct SarifPhysical {
+    #[serde(rename = "artifactLocation")]
+    artifact_location: SarifArtifact,
+    region: SarifRegion,
+}
+
+#[derive(serde::Serialize)]
+struct SarifLocation {
+    #[serde(rename = "physicalLocation")]
+    physical_location: SarifPhysical,
+}
+
+#[derive(serde::Serialize)]
+struct SarifFingerprints<'a> {
+    #[serde(rename = "scanledger/v1")]
+    scanledger: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct SarifResultProperties<'a> {
+    severity: &'a str,
+    status: &'a str,
+    scan: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct SarifSuppression<'a> {
+    kind: &'static str,
+    status: &'static str,
+    justification: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct SarifResult<'a> {
+    #[serde(rename = "ruleId")]
+    rule_id: &'a str,
+    level: &'static str,
+    message: SarifText<'a>,
+    locations: [SarifLocation; 1],
+    #[serde(rename = "partialFingerprints")]
+    partial_fingerprints: SarifFingerprints<'a>,
+    properties: SarifResultProperties<'a>,
+    suppressions: Vec<SarifSuppression<'a>>,
+}
+
+fn sarif_result(f: &FindingSnapshot) -> SarifResult<'_> {
+    let region = if f.file.is_some() {
+        let start = f.line_start.filter(|l| *l >= 1).unwrap_or(1);
+        let end = f.line_end.filter(|l| *l >= start).unwrap_or(start);
+        SarifRegion {
+            start_line: start,
+            end_line: Some(end),
+        }
+    } else {
+        SarifRegion {
+            start_line: 1,
+            end_line: None,
+        }
+    };
+    let suppressions = if matches!(f.status.as_str(), "accepted" | "false_positive") {
+        vec![SarifSuppression {
+            kind: "external",
+            status: "accepted",
+            justification: f.justification.as_deref().unwrap_or(&f.status),
+        }]
+    } else {
+        Vec::new()
+    };
+    SarifResult {
+        rule_id: &f.rule_id,
+        level: sarif_level(&f.severity),
+        message: SarifText { text: &f.title },
+        locations: [SarifLocation {
+            physical_location: SarifPhysical {
+                artifact_location: SarifArtifact {
+                    uri: artifact_uri(f),
+                },
+                region,
+            },
+        }],
+        partial_fingerprints: SarifFingerprints {
+            scanledger: &f.fingerprint,
+        },
+        properties: SarifResultProperties {
+            severity: &f.severity,
+            status: &f.status,
+            scan: &f.scan_label,
+        },
+        suppressions,
+    }
+}
+
 /// `findings.sarif`: SARIF 2.1.0, one run per tool (each with its own `automationDetails.id`,
 /// the category GitHub keeps apart), rules with `security-severity`, results with a location
-/// and a `partialFingerprints` entry carrying our fingerprint.
+/// and a `partialFingerprints` entry carrying our fingerprint. Results are serialized one by
+/// one, straight into the output.
 pub fn findings_sarif(snap: &ReleaseSnapshot) -> Result<Vec<u8>, ReportError> {
     let mut by_tool: BTreeMap<&str, Vec<&FindingSnapshot>> = BTreeMap::new();
     for f in &snap.findings {
         by_tool.entry(&f.tool).or_default().push(f);
     }
-    let mut runs = Vec::new();
-    for (tool, findings) in by_tool {
+    let mut out = Vec::with_capacity(snap.findings.len() * 600 + 1024);
+    out.extend_from_slice(
+        b"{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[",
+    );
+    for (run_index, (tool, findings)) in by_tool.into_iter().enumerate() {
         let mut rules: BTreeMap<&str, serde_json::Value> = BTreeMap::new();
-        let mut results = Vec::with_capacity(findings.len());
-        for f in findings {
+        for f in &findings {
             rules.entry(&f.rule_id).or_insert_with(|| {
                 json!({
                     "id": f.rule_id,
@@ -220,42 +334,6 @@ pub fn findings_sarif(snap: &ReleaseSnapshot) -> Result<Vec<u8>, ReportError> {
                     },
                 })
             });
-            let mut physical = json!({"artifactLocation": {"uri": artifact_uri(f)}});
-            if f.file.is_some() {
-                let start = f.line_start.filter(|l| *l >= 1).unwrap_or(1);
-                let end = f.line_end.filter(|l| *l >= start).unwrap_or(start);
-                physical["region"] = json!({"startLine": start, "endLine": end});
-            } else {
-                physical["region"] = json!({"startLine": 1});
-            }
-            let mut message = f.title.clone();
-            let location = f.location();
-            if !location.is_empty() {
-                message.push_str(" (");
-                message.push_str(&location);
-                message.push(')');
-            }
-            results.push(json!({
-                "ruleId": f.rule_id,
-                "level": sarif_level(&f.severity),
-                "message": {"text": message},
-                "locations": [{"physicalLocation": physical}],
-                "partialFingerprints": {"scanledger/v1": f.fingerprint},
-                "properties": {
-                    "severity": f.severity,
-                    "status": f.status,
-                    "scan": f.scan_label,
-                },
-                "suppressions": if matches!(f.status.as_str(), "accepted" | "false_positive") {
-                    json!([{
-                        "kind": "external",
-                        "status": "accepted",
-                        "justification": f.justification.clone().unwrap_or_else(|| f.status.clone()),
-                    }])
-                } else {
-                    json!([])
-                },
-            }));
         }
         let version = snap
             .scans
@@ -270,18 +348,23 @@ pub fn findings_sarif(snap: &ReleaseSnapshot) -> Result<Vec<u8>, ReportError> {
         if let Some(v) = version {
             driver["version"] = json!(v);
         }
-        runs.push(json!({
-            "tool": {"driver": driver},
-            "automationDetails": {"id": format!("scanledger/{}/{}/", snap.project, tool)},
-            "results": results,
-        }));
+        if run_index > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"\n{\"tool\":{\"driver\":");
+        serde_json::to_writer(&mut out, &driver)?;
+        out.extend_from_slice(b"},\"automationDetails\":");
+        serde_json::to_writer(
+            &mut out,
+            &json!({"id": format!("scanledger/{}/{}/", snap.project, tool)}),
+        )?;
+        out.extend_from_slice(b",\"results\":[");
+        for (i, f) in findings.iter().enumerate() {
+            out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+            serde_json::to_writer(&mut out, &sarif_result(f))?;
+        }
+        out.extend_from_slice(b"\n]}");
     }
-    let doc = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": runs,
-    });
-    let mut bytes = serde_json::to_vec(&doc)?;
-    bytes.push(b'\n');
-    Ok(bytes)
+    out.extend_from_slice(b"\n]}\n");
+    Ok(out)
 }

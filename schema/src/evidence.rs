@@ -9,7 +9,7 @@
 //! `bundle` writes the stored zip again, byte-identical, whatever changed since (triage,
 //! renderers, crate versions).
 
-use crate::catalog::release;
+use crate::catalog::{current_scans, release, scans_of};
 use crate::db::DbConn;
 use crate::error::StoreError;
 use crate::import::{ReportSource, store_blob};
@@ -418,6 +418,7 @@ impl Store {
                 "sealing a blocked release needs a reason".into(),
             ));
         }
+        let started = std::time::Instant::now();
         let sealed_at = now();
         let seal = Seal {
             sealed_at,
@@ -448,6 +449,10 @@ impl Store {
             }
         }
 
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "snapshot taken"
+        );
         // Render and sign outside the write lock.
         let file = tempfile_in_temp_dir()?;
         let outcome = {
@@ -461,6 +466,11 @@ impl Store {
                 .map_err(|e| StoreError::Invalid(format!("writing the bundle: {e}")))?
         };
         let source = TempBundle(file);
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            size = outcome.size,
+            "bundle rendered and signed"
+        );
 
         let mut conn = self.conn()?;
         write_tx(&mut conn, |c| {
@@ -471,8 +481,8 @@ impl Store {
                     req.release
                 )));
             }
-            let current = release_view_in(c, req.project, req.release)?;
-            let now_ids: Vec<i64> = current.scans.iter().map(|s| s.id).collect();
+            let all = scans_of(c, rel.id)?;
+            let now_ids: Vec<i64> = current_scans(&all).iter().map(|s| s.id).collect();
             let snap_ids: Vec<i64> = snapshot.scans.iter().map(|s| s.id).collect();
             if now_ids != snap_ids {
                 return Err(StoreError::Invalid(
@@ -524,6 +534,7 @@ impl Store {
             Ok(())
         })?;
         tracing::info!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
             project = req.project,
             release = req.release,
             sha256 = %outcome.sha256,
