@@ -118,6 +118,35 @@ pub enum Command {
         after_help = "Examples:\n  scanledger sla --project shop\n  scanledger sla --project shop --release 4.2.0 --releases 5 --format json"
     )]
     Sla(SlaArgs),
+    /// Seal a release: freeze it, sign its evidence bundle, chain it to the previous one.
+    #[command(
+        after_help = "Exit codes: 0 sealed, 1 refused because the gate blocks, 2 error.\n\nExamples:\n  \
+                            scanledger key generate\n  \
+                            scanledger seal --project shop --release 4.2.0\n  \
+                            scanledger seal --project shop --release 4.2.0 --allow-blocked --reason \"SEC-42: accepted by the CISO\" -o shop-4.2.0.zip"
+    )]
+    Seal(SealArgs),
+    /// Write a sealed release's evidence bundle again, byte-identical to the first.
+    #[command(
+        after_help = "Example:\n  scanledger bundle --project shop --release 4.2.0 -o shop-4.2.0-evidence.zip"
+    )]
+    Bundle(BundleArgs),
+    /// One report of a release: pdf, html, forum-post, csv, json or sarif (a draft if open).
+    #[command(
+        after_help = "Examples:\n  scanledger report --project shop --release 4.2.0 --format forum-post\n  \
+                            scanledger report --project shop --release 4.2.0 --format pdf -o shop-4.2.0.pdf"
+    )]
+    Report(ReportArgs),
+    /// Verify an evidence bundle offline: hashes, signatures, manifest, chain link.
+    #[command(
+        after_help = "Exit codes: 0 valid, 1 invalid, 2 error.\n\nExamples:\n  \
+                            scanledger verify shop-4.2.0-evidence.zip --key scanledger-keys/evidence-key.pub\n  \
+                            scanledger verify shop-4.2.0-evidence.zip --previous shop-4.1.0-evidence.zip --format json"
+    )]
+    Verify(VerifyArgs),
+    /// Manage the Ed25519 evidence signing key (generate, show, rotate).
+    #[command(subcommand)]
+    Key(KeyCommand),
     /// Administration: users.
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -599,4 +628,101 @@ fn parse_datetime(s: &str) -> Result<chrono::NaiveDateTime, String> {
 fn parse_role(s: &str) -> Result<schema::Role, String> {
     schema::Role::parse(s)
         .ok_or_else(|| format!("unknown role {s:?}: use admin, uploader, triager or auditor"))
+}
+
+#[derive(Debug, Args)]
+pub struct KeyDirArgs {
+    /// Folder of the signing key (private key file mode 0600; retired public keys kept).
+    #[arg(long, env = "SCANLEDGER_KEY_DIR", default_value = "scanledger-keys")]
+    pub key_dir: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Create the signing key (refuses to overwrite one).
+    #[command(after_help = "Example:\n  scanledger key generate --key-dir /etc/scanledger/keys")]
+    Generate(KeyDirArgs),
+    /// Show the signing key's fingerprints and public key, and the retired keys.
+    #[command(after_help = "Example:\n  scanledger key show")]
+    Show(KeyDirArgs),
+    /// Replace the signing key; the old public key is kept so old bundles still verify.
+    #[command(after_help = "Example:\n  scanledger key rotate")]
+    Rotate(KeyDirArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SealArgs {
+    #[arg(long, short)]
+    pub project: String,
+    #[arg(long, short)]
+    pub release: String,
+    /// Where to write the bundle; default PROJECT-RELEASE-evidence.zip here.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Seal even though the gate blocks (needs --reason).
+    #[arg(long, requires = "reason")]
+    pub allow_blocked: bool,
+    /// Why a blocked release is sealed anyway (recorded in the bundle).
+    #[arg(long, requires = "allow_blocked")]
+    pub reason: Option<String>,
+    /// Who seals (recorded).
+    #[arg(long, env = "SCANLEDGER_USER", default_value = "cli")]
+    pub sealed_by: String,
+    #[command(flatten)]
+    pub gate_options: GateOptionArgs,
+    #[command(flatten)]
+    pub keys: KeyDirArgs,
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
+}
+
+#[derive(Debug, Args)]
+pub struct BundleArgs {
+    #[arg(long, short)]
+    pub project: String,
+    #[arg(long, short)]
+    pub release: String,
+    /// Where to write the bundle; default PROJECT-RELEASE-evidence.zip here.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Pdf,
+    Html,
+    ForumPost,
+    Csv,
+    Json,
+    Sarif,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[arg(long, short)]
+    pub project: String,
+    #[arg(long, short)]
+    pub release: String,
+    #[arg(long, value_enum)]
+    pub format: ReportFormat,
+    /// Output file; standard output when omitted (not for pdf on a terminal).
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// For an open release: the gate to show (a sealed release shows its gate at sealing).
+    #[command(flatten)]
+    pub gate_options: GateOptionArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The bundle (.zip).
+    pub bundle: PathBuf,
+    /// The public key it must be signed with (PEM, OpenSSH or allowed_signers; repeatable).
+    #[arg(long, value_name = "PUB")]
+    pub key: Vec<PathBuf>,
+    /// The project's previous bundle: the chain link must point at it.
+    #[arg(long, value_name = "BUNDLE")]
+    pub previous: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
 }

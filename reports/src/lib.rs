@@ -1,8 +1,65 @@
 //! # reports
 //!
-//! Evidence bundles, signatures, PDF, Markdown, HTML, CSV and SARIF renderings of a release.
-//! Everything here is a pure function of a release snapshot and a signing key: the same input
-//! gives the same bytes, so a bundle rebuilt years later hashes identically.
+//! Evidence bundles, signatures, and the PDF, Markdown, HTML, CSV, JSON and SARIF renderings of
+//! a release. Everything here is a pure function of a [`ReleaseSnapshot`] (and a signing key for
+//! bundles): the same input gives the same bytes, so a bundle built twice hashes identically.
+//!
+//! - [`snapshot`]: the plain data (filled by `schema`, or by hand in tests);
+//! - [`findings`]: `findings.json`, `findings.csv`, `findings.sarif`, `triage.json`;
+//! - [`markdown`]: the Discourse forum post; [`html`]: one self-contained page;
+//! - [`pdf`]: the auditor's report (printpdf, embedded Unicode fonts);
+//! - [`keys`]: the Ed25519 key, its encodings and the three signatures;
+//! - [`bundle`]: the deterministic, signed zip; [`verify`]: checking one offline.
 //!
 //! Not here: reading the database (`schema` produces the snapshot) or HTTP (`server`).
-//! The renderers arrive with the evidence issue; this crate holds the place in the workspace.
+
+pub mod bundle;
+pub mod findings;
+pub mod html;
+pub mod keys;
+pub mod markdown;
+pub mod pdf;
+pub mod sample;
+pub mod snapshot;
+pub mod verify;
+
+pub use bundle::{BundleOutcome, RawScans, write_bundle};
+pub use verify::{PreviousBundleInput, VerifyOptions, VerifyReport, verify_bundle};
+
+pub use keys::{EvidenceKey, PublicKey};
+pub use snapshot::*;
+
+/// What can go wrong rendering, signing or verifying.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("key: {0}")]
+    Key(String),
+    /// The bundle or a signature does not check out.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("zip: {0}")]
+    Zip(#[from] zip::result::ZipError),
+    #[error("json: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("csv: {0}")]
+    Csv(#[from] csv::Error),
+    #[error("pdf: {0}")]
+    Pdf(String),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// Canonical JSON: object keys sorted, two-space indentation, a final newline. The same value
+/// always gives the same bytes.
+pub fn canonical_json(value: &impl serde::Serialize) -> Result<Vec<u8>, ReportError> {
+    // serde_json's `Value` keeps object keys in a BTreeMap (no `preserve_order`): sorted.
+    let value = serde_json::to_value(value)?;
+    let mut bytes = serde_json::to_vec_pretty(&value)?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// `2026-11-23 10:15:00 UTC`: how reports print times.
+pub fn format_time(t: &chrono::NaiveDateTime) -> String {
+    t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}

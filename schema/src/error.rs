@@ -16,6 +16,15 @@ pub enum StoreError {
     Sealed { project: String, release: String },
     #[error("{0}")]
     Invalid(String),
+    /// Sealing refused: the gate blocks and no reason to seal anyway was given.
+    #[error(
+        "release {release:?} of project {project:?} is blocked by the gate ({reasons} reasons): fix it, or seal with --allow-blocked --reason \"...\""
+    )]
+    Blocked {
+        project: String,
+        release: String,
+        reasons: usize,
+    },
     /// The report could not be imported; nothing was stored.
     #[error(transparent)]
     Import(#[from] importers::ImportError),

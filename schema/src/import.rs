@@ -439,7 +439,7 @@ fn import_in_tx(
 }
 
 /// Stores the raw bytes in 1 MiB chunks, unless the same content is already stored.
-fn store_blob(
+pub(crate) fn store_blob(
     conn: &mut DbConn,
     source: &dyn ReportSource,
     sha256: &str,

@@ -13,6 +13,7 @@ mod auth;
 mod catalog;
 mod db;
 mod error;
+mod evidence;
 mod gate;
 mod import;
 mod models;
@@ -32,6 +33,7 @@ pub use auth::{Grant, NewToken, Permission, Principal, PrincipalKind, Role, Toke
 pub use catalog::{ProjectSummary, ReleaseSummary, ScanSummary};
 pub use db::Backend;
 pub use error::StoreError;
+pub use evidence::{BundleRecord, SealRequest};
 pub use gate::{GateOptions, GateReason, GateResult, IgnoredFinding};
 pub use import::{ImportOutcome, ImportRequest, ReportSource, SlotComparison};
 pub use page::{FindingSort, FindingsPage, MAX_PAGE, PageRequest};

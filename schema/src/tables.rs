@@ -219,6 +219,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_head,
     users,
     api_tokens,
+    bundles,
 );
 
 diesel::table! {
@@ -249,3 +250,22 @@ diesel::table! {
         last_used_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    bundles (release_id) {
+        release_id -> BigInt,
+        sha256 -> Text,
+        size -> BigInt,
+        sha256sums_sha256 -> Text,
+        previous_sha256 -> Nullable<Text>,
+        manifest -> Text,
+        key_fingerprint -> Text,
+        key_id -> Text,
+        gate_passed -> Bool,
+        gate -> Text,
+        allow_blocked_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(bundles -> releases (release_id));

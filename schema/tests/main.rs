@@ -4,6 +4,7 @@
 //! a schema of its own in that database.
 
 mod auth;
+mod evidence;
 mod harness;
 mod import;
 mod page;

@@ -2,7 +2,9 @@
 
 mod auth;
 mod demo;
+mod evidence;
 mod gate;
+mod key;
 mod query;
 mod remote;
 pub mod serve;
@@ -52,6 +54,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Formats(args) => query::formats(&args),
         Command::Policy(PolicyCommand::Check(args)) => policy::check(&args),
+        Command::Verify(args) => evidence::verify(&args),
+        Command::Key(command) => key::run(&command),
         Command::Serve(args) => {
             let file = serve::file_config(&args)?;
             serve::run(&cli.database_url, &args, file)
@@ -88,10 +92,15 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 Command::Vex(VexCommand::Export(args)) => vex::export(&store, &args),
                 Command::Vex(VexCommand::Import(args)) => vex::import(&store, &args),
                 Command::Sla(args) => sla::run(&store, &args),
+                Command::Seal(args) => evidence::seal(&store, &args),
+                Command::Bundle(args) => evidence::bundle(&store, &args),
+                Command::Report(args) => evidence::report(&store, &args),
                 Command::Formats(_)
                 | Command::Serve(_)
                 | Command::Admin(_)
                 | Command::Token(_)
+                | Command::Verify(_)
+                | Command::Key(_)
                 | Command::Policy(PolicyCommand::Check(_)) => unreachable_command(),
             }
         }

@@ -1,0 +1,193 @@
+//! `scanledger key`: the Ed25519 evidence signing key, kept outside the database.
+//!
+//! Layout of the key folder (`--key-dir`, `SCANLEDGER_KEY_DIR`, default `./scanledger-keys`):
+//! - `evidence-key.pem`: the private key, PKCS#8 v1 PEM, mode 0600;
+//! - `evidence-key.pub`, `evidence-key.pub.pem`: its public key (OpenSSH, SPKI PEM);
+//! - `allowed_signers`: every key ever used, for `ssh-keygen -Y verify` on old bundles;
+//! - `retired/<date>-<key id>.pub` and `.pub.pem`: public keys rotated out, and
+//!   `retired/<date>-<key id>.rotation.sshsig`: the new public key signed by the old one
+//!   (namespace `scanledger-key-rotation`).
+//!
+//! `SCANLEDGER_SIGNING_KEY` (the private key PEM itself) overrides the folder, for CI secrets.
+
+use crate::Outcome;
+use crate::args::KeyCommand;
+use anyhow::{Context, bail};
+use reports::{EvidenceKey, keys::ROTATION_NAMESPACE};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub const PRIVATE: &str = "evidence-key.pem";
+const PUBLIC_SSH: &str = "evidence-key.pub";
+const PUBLIC_PEM: &str = "evidence-key.pub.pem";
+const ALLOWED: &str = "allowed_signers";
+pub const KEY_ENV: &str = "SCANLEDGER_SIGNING_KEY";
+
+pub fn run(command: &KeyCommand) -> anyhow::Result<Outcome> {
+    match command {
+        KeyCommand::Generate(args) => generate(&args.key_dir),
+        KeyCommand::Show(args) => show(&args.key_dir),
+        KeyCommand::Rotate(args) => rotate(&args.key_dir),
+    }
+}
+
+/// The signing key: from `SCANLEDGER_SIGNING_KEY`, else from the key folder.
+pub fn load(dir: &Path) -> anyhow::Result<EvidenceKey> {
+    if let Ok(pem) = std::env::var(KEY_ENV)
+        && !pem.trim().is_empty()
+    {
+        return EvidenceKey::from_pkcs8_pem(&pem).with_context(|| format!("reading {KEY_ENV}"));
+    }
+    let path = dir.join(PRIVATE);
+    let pem = std::fs::read_to_string(&path).with_context(|| {
+        format!(
+            "no signing key at {} (create one with `scanledger key generate`, or set {KEY_ENV})",
+            path.display()
+        )
+    })?;
+    EvidenceKey::from_pkcs8_pem(&pem).with_context(|| format!("reading {}", path.display()))
+}
+
+/// Writes a file readable by its owner only, created fresh (never over an existing one).
+fn write_private(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    file.write_all(contents)?;
+    file.sync_all()?;
+    Ok(())
+}
+
+fn write_public(dir: &Path, key: &EvidenceKey) -> anyhow::Result<()> {
+    let public = key.public();
+    std::fs::write(dir.join(PUBLIC_SSH), format!("{}\n", public.to_openssh()))?;
+    std::fs::write(dir.join(PUBLIC_PEM), public.to_pem())?;
+    let allowed = dir.join(ALLOWED);
+    let mut lines = std::fs::read_to_string(&allowed).unwrap_or_default();
+    let line = public.allowed_signers_line();
+    if !lines.lines().any(|l| l == line) {
+        lines.push_str(&line);
+        lines.push('\n');
+        std::fs::write(&allowed, lines)?;
+    }
+    Ok(())
+}
+
+fn generate(dir: &Path) -> anyhow::Result<Outcome> {
+    let path = dir.join(PRIVATE);
+    if path.exists() {
+        bail!(
+            "a signing key already exists at {} (use `scanledger key rotate` to replace it)",
+            path.display()
+        );
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let key = EvidenceKey::generate()?;
+    write_private(&path, key.to_pkcs8_pem()?.as_bytes())?;
+    write_public(dir, &key)?;
+    println!("created signing key {}", path.display());
+    print_key(&key);
+    println!(
+        "\nPublish the fingerprint where auditors can find it (security page, README): it is how they know a bundle is yours."
+    );
+    Ok(Outcome::Ok)
+}
+
+fn print_key(key: &EvidenceKey) {
+    let public = key.public();
+    println!("fingerprint: {}", public.fingerprint());
+    println!(
+        "key id:      {} (SHA-256 of the SPKI public key)",
+        public.key_id()
+    );
+    println!("public key:  {}", public.to_openssh());
+}
+
+fn show(dir: &Path) -> anyhow::Result<Outcome> {
+    let key = load(dir)?;
+    print_key(&key);
+    let retired = retired_keys(dir);
+    if !retired.is_empty() {
+        println!("\nretired keys (old bundles still verify with them):");
+        for (path, public) in retired {
+            println!("  {}  {}", public.fingerprint(), path.display());
+        }
+    }
+    Ok(Outcome::Ok)
+}
+
+fn retired_keys(dir: &Path) -> Vec<(PathBuf, reports::PublicKey)> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir.join("retired")) {
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "pub"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            if let Some(public) = std::fs::read_to_string(&path)
+                .ok()
+                .and_then(|t| reports::PublicKey::parse(&t).ok())
+            {
+                out.push((path, public));
+            }
+        }
+    }
+    out
+}
+
+fn rotate(dir: &Path) -> anyhow::Result<Outcome> {
+    let old = load(dir)?;
+    let new = EvidenceKey::generate()?;
+    let retired = dir.join("retired");
+    std::fs::create_dir_all(&retired)?;
+    let stem = format!(
+        "{}-{}",
+        chrono::Utc::now().format("%Y%m%d"),
+        &old.public().key_id()[..16]
+    );
+    std::fs::write(
+        retired.join(format!("{stem}.pub")),
+        format!("{}\n", old.public().to_openssh()),
+    )?;
+    std::fs::write(
+        retired.join(format!("{stem}.pub.pem")),
+        old.public().to_pem(),
+    )?;
+    // The old key vouches for the new one.
+    let new_line = format!("{}\n", new.public().to_openssh());
+    std::fs::write(
+        retired.join(format!("{stem}.rotation.sshsig")),
+        old.sshsig(ROTATION_NAMESPACE, new_line.as_bytes()),
+    )?;
+    std::fs::write(
+        retired.join(format!("{stem}.rotation.new-key.pub")),
+        &new_line,
+    )?;
+    // Swap the private key: write the new one beside, then rename over the old one.
+    let staged = dir.join(format!("{PRIVATE}.new"));
+    let _ = std::fs::remove_file(&staged);
+    write_private(&staged, new.to_pkcs8_pem()?.as_bytes())?;
+    std::fs::rename(&staged, dir.join(PRIVATE))?;
+    write_public(dir, &new)?;
+    println!(
+        "retired {} (public key kept in {})",
+        old.public().fingerprint(),
+        retired.display()
+    );
+    println!("new signing key:");
+    print_key(&new);
+    println!(
+        "\nThe old key signed the new public key: {}/{stem}.rotation.sshsig (ssh-keygen -Y verify -n {ROTATION_NAMESPACE}).",
+        retired.display()
+    );
+    Ok(Outcome::Ok)
+}

@@ -1,0 +1,322 @@
+//! `seal`, `bundle`, `report`, `verify` and `key`, end to end on a fresh SQLite file.
+
+use assert_cmd::Command;
+use std::io::{Read, Write};
+use std::path::Path;
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        let env = Env {
+            dir: tempfile::tempdir().expect("tempdir"),
+        };
+        assert_eq!(env.run(&["demo"]).0, 0);
+        env
+    }
+
+    fn run(&self, args: &[&str]) -> (i32, String, String) {
+        let out = Command::cargo_bin("scanledger")
+            .expect("binary")
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}", self.dir.path().join("ledger.db").display()),
+            )
+            .env_remove("SCANLEDGER_USER")
+            .env_remove("SCANLEDGER_KEY_DIR")
+            .env_remove("SCANLEDGER_SIGNING_KEY")
+            .current_dir(self.dir.path())
+            .args(args)
+            .output()
+            .expect("run");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    fn path(&self, name: &str) -> std::path::PathBuf {
+        self.dir.path().join(name)
+    }
+}
+
+const SEAL_10: [&str; 9] = [
+    "seal",
+    "--project",
+    "demo-shop",
+    "--release",
+    "1.0.0",
+    "--allow-blocked",
+    "--reason",
+    "demo risk accepted",
+    "--sealed-by=alice",
+];
+
+fn rezip_with(src: &Path, dst: &Path, change: impl Fn(&str, &mut Vec<u8>)) {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(src).unwrap()).unwrap();
+    let mut out = zip::ZipWriter::new(std::fs::File::create(dst).unwrap());
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).unwrap();
+        change(&name, &mut bytes);
+        out.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    out.finish().unwrap();
+}
+
+#[test]
+fn seal_bundle_verify_and_tampering() {
+    let env = Env::new();
+    // No key yet: an error (2), and the release stays open.
+    let (code, _, err) = env.run(&SEAL_10);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("scanledger key generate"), "{err}");
+    let (code, out, err) = env.run(&["key", "generate"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("fingerprint: SHA256:"), "{out}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(env.path("scanledger-keys/evidence-key.pem"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    // Blocked without a reason: exit 1, nothing sealed.
+    let (code, _, err) = env.run(&["seal", "--project", "demo-shop", "--release", "1.0.0"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("--allow-blocked"), "{err}");
+    let (code, out, err) = env.run(&SEAL_10);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("sealed demo-shop 1.0.0") && out.contains("by alice"),
+        "{out}"
+    );
+    let bundle = env.path("demo-shop-1.0.0-evidence.zip");
+    assert!(bundle.exists());
+    // Sealed twice: refused.
+    assert_eq!(env.run(&SEAL_10).0, 2);
+
+    // `bundle` writes the same bytes, twice.
+    for name in ["again.zip", "again2.zip"] {
+        let (code, _, err) = env.run(&[
+            "bundle",
+            "--project",
+            "demo-shop",
+            "--release",
+            "1.0.0",
+            "-o",
+            name,
+        ]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(
+            std::fs::read(env.path(name)).unwrap(),
+            std::fs::read(&bundle).unwrap()
+        );
+    }
+
+    let (code, out, _) = env.run(&[
+        "verify",
+        "demo-shop-1.0.0-evidence.zip",
+        "--key",
+        "scanledger-keys/evidence-key.pub",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("VALID") && out.contains("ok    sshsig"),
+        "{out}"
+    );
+    let (code, out, _) = env.run(&["verify", "demo-shop-1.0.0-evidence.zip", "--format", "json"]);
+    assert_eq!(code, 0);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["valid"], true);
+    assert_eq!(json["project"], "demo-shop");
+
+    // Tampering: a flipped byte in a raw report, a removed member, an added one.
+    let tampered = env.path("tampered.zip");
+    rezip_with(&bundle, &tampered, |name, bytes| {
+        if name.starts_with("scans/") {
+            bytes[5] ^= 1;
+        }
+    });
+    let (code, out, _) = env.run(&["verify", "tampered.zip"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("INVALID") && out.contains("FAIL  hashes"),
+        "{out}"
+    );
+    // The wrong pinned key.
+    let other = env.path("other.pub");
+    std::fs::write(
+        &other,
+        reports::EvidenceKey::from_seed(&[9; 32])
+            .public()
+            .to_openssh(),
+    )
+    .unwrap();
+    assert_eq!(
+        env.run(&[
+            "verify",
+            "demo-shop-1.0.0-evidence.zip",
+            "--key",
+            "other.pub"
+        ])
+        .0,
+        1
+    );
+    // Not a bundle at all: invalid; no file: error.
+    std::fs::write(env.path("junk.zip"), b"junk").unwrap();
+    assert_eq!(env.run(&["verify", "junk.zip"]).0, 1);
+    assert_eq!(env.run(&["verify", "missing.zip"]).0, 2);
+
+    // Uploading into a sealed release is refused.
+    std::fs::write(env.path("r.json"), reports::sample::sample_raw(1)).unwrap();
+    assert_eq!(
+        env.run(&[
+            "upload",
+            "--project",
+            "demo-shop",
+            "--release",
+            "1.0.0",
+            "r.json"
+        ])
+        .0,
+        2
+    );
+
+    // The next release chains to this one; rotation keeps old bundles verifiable.
+    let (code, _, err) = env.run(&["key", "rotate"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = env.run(&[
+        "seal",
+        "--project",
+        "demo-shop",
+        "--release",
+        "1.1.0",
+        "--allow-blocked",
+        "--reason",
+        "demo",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("previous: "), "{out}");
+    let (code, out, _) = env.run(&[
+        "verify",
+        "demo-shop-1.1.0-evidence.zip",
+        "--previous",
+        "demo-shop-1.0.0-evidence.zip",
+        "--key",
+        "scanledger-keys/allowed_signers",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("ok    chain"), "{out}");
+    // The old bundle still verifies against the cumulative allowed_signers.
+    let (code, out, _) = env.run(&[
+        "verify",
+        "demo-shop-1.0.0-evidence.zip",
+        "--key",
+        "scanledger-keys/allowed_signers",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out, _) = env.run(&["key", "show"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("retired keys"), "{out}");
+}
+
+#[test]
+fn reports_of_open_and_sealed_releases() {
+    let env = Env::new();
+    let (code, post, err) = env.run(&[
+        "report",
+        "--project",
+        "demo-shop",
+        "--release",
+        "1.1.0",
+        "--format",
+        "forum-post",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        post.contains("**Draft**") && post.contains("### Since 1.0.0"),
+        "{post}"
+    );
+    for format in ["csv", "json", "sarif", "html"] {
+        let (code, out, err) = env.run(&[
+            "report",
+            "--project",
+            "demo-shop",
+            "--release",
+            "1.1.0",
+            "--format",
+            format,
+        ]);
+        assert_eq!(code, 0, "{format}: {err}");
+        assert!(!out.is_empty());
+    }
+    let (code, _, err) = env.run(&[
+        "report",
+        "--project",
+        "demo-shop",
+        "--release",
+        "1.1.0",
+        "--format",
+        "pdf",
+        "-o",
+        "draft.pdf",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        std::fs::read(env.path("draft.pdf"))
+            .unwrap()
+            .starts_with(b"%PDF-")
+    );
+
+    assert_eq!(env.run(&["key", "generate"]).0, 0);
+    assert_eq!(env.run(&SEAL_10).0, 0);
+    // A sealed release's report is the bundle's member, byte for byte.
+    let (code, _, err) = env.run(&[
+        "report",
+        "--project",
+        "demo-shop",
+        "--release",
+        "1.0.0",
+        "--format",
+        "pdf",
+        "-o",
+        "sealed.pdf",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let mut archive = zip::ZipArchive::new(
+        std::fs::File::open(env.path("demo-shop-1.0.0-evidence.zip")).unwrap(),
+    )
+    .unwrap();
+    let mut member = Vec::new();
+    archive
+        .by_name("report.pdf")
+        .unwrap()
+        .read_to_end(&mut member)
+        .unwrap();
+    assert_eq!(std::fs::read(env.path("sealed.pdf")).unwrap(), member);
+    let (code, post, _) = env.run(&[
+        "report",
+        "--project",
+        "demo-shop",
+        "--release",
+        "1.0.0",
+        "--format",
+        "forum-post",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        !post.contains("**Draft**") && post.contains("sealed") && post.contains("by alice"),
+        "{post}"
+    );
+}

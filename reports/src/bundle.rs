@@ -1,0 +1,485 @@
+//! The evidence bundle: a deterministic, signed zip of a release.
+//!
+//! Layout (every path at the root of the zip, sorted):
+//!
+//! | member | what |
+//! |---|---|
+//! | `SHA256SUMS` | `sha256sum -c` list of every member but itself and the signature files |
+//! | `SHA256SUMS.sig` | raw 64-byte Ed25519 signature of `SHA256SUMS` (`openssl pkeyutl -verify -rawin`) |
+//! | `SHA256SUMS.sshsig` | SSH signature of `SHA256SUMS`, namespace `scanledger-evidence` (`ssh-keygen -Y verify`) |
+//! | `attestation.dsse.json` | DSSE envelope of an in-toto Statement v1 whose subjects are the files |
+//! | `VERIFY.md` | the exact commands, with this key's fingerprints |
+//! | `allowed_signers`, `signing-key.pem`, `signing-key.pub` | the public key for ssh-keygen and openssl |
+//! | `manifest.json` | release, seal, gate, policy, tools, scans, files with SHA-256 and size, previous bundle, key |
+//! | `findings.json`, `findings.csv`, `findings.sarif`, `triage.json`, `audit-events.json` | the view |
+//! | `report.pdf`, `report.html`, `forum-post.md` | for people |
+//! | `scans/…` | every raw report of the view, byte-exact |
+//!
+//! Determinism: members sorted by name, every timestamp the seal time, mode 0644, no extra
+//! fields, canonical JSON, fixed compression settings. The signatures are over `SHA256SUMS`
+//! (content hashes), so they survive a change of compressor; the zip's own SHA-256 is what
+//! the next bundle chains to.
+
+use crate::keys::{DSSE_PAYLOAD_TYPE, EvidenceKey, PRINCIPAL, SSH_NAMESPACE};
+use crate::snapshot::{ReleaseSnapshot, ScanSnapshot};
+use crate::{ReportError, canonical_json, findings, html, markdown, pdf};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use std::io::{Read, Seek, SeekFrom, Write};
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipWriter};
+
+pub const SUMS: &str = "SHA256SUMS";
+pub const SUMS_SIG: &str = "SHA256SUMS.sig";
+pub const SUMS_SSHSIG: &str = "SHA256SUMS.sshsig";
+pub const DSSE: &str = "attestation.dsse.json";
+pub const MANIFEST: &str = "manifest.json";
+/// Members that `SHA256SUMS` does not list: itself and the signatures over it.
+pub const UNSUMMED: [&str; 4] = [SUMS, SUMS_SIG, SUMS_SSHSIG, DSSE];
+/// The manifest's `format`.
+pub const FORMAT: &str = "scanledger-evidence-bundle/1";
+/// The in-toto predicate type.
+pub const PREDICATE_TYPE: &str = "https://scanledger.dev/attestations/evidence-bundle/v1";
+
+/// Writes each scan's raw report, byte-exact, when the bundle needs it.
+pub trait RawScans {
+    fn write_raw(&mut self, scan: &ScanSnapshot, out: &mut dyn Write) -> std::io::Result<()>;
+}
+
+impl<F: FnMut(&ScanSnapshot, &mut dyn Write) -> std::io::Result<()>> RawScans for F {
+    fn write_raw(&mut self, scan: &ScanSnapshot, out: &mut dyn Write) -> std::io::Result<()> {
+        self(scan, out)
+    }
+}
+
+/// What a written bundle is.
+#[derive(Debug, Clone)]
+pub struct BundleOutcome {
+    /// SHA-256 of the zip, as `sha256sum` prints it.
+    pub sha256: String,
+    pub size: u64,
+    /// SHA-256 of the bundle's `SHA256SUMS`.
+    pub sha256sums_sha256: String,
+    /// `manifest.json`, as in the bundle.
+    pub manifest: Vec<u8>,
+    pub key_fingerprint: String,
+    pub key_id: String,
+    pub members: usize,
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// SHA-256 (hex) and length of everything `reader` yields.
+pub fn sha256_of_reader(reader: &mut dyn Read) -> std::io::Result<(String, u64)> {
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut size = 0u64;
+    loop {
+        let n = reader.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        size += n as u64;
+    }
+    Ok((hex::encode(hasher.finalize()), size))
+}
+
+/// Counts and hashes what goes through it.
+struct HashingWriter<'a> {
+    inner: &'a mut dyn Write,
+    hasher: Sha256,
+    size: u64,
+}
+
+impl Write for HashingWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.size += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+fn zip_time(snap: &ReleaseSnapshot) -> DateTime {
+    use chrono::{Datelike, Timelike};
+    let t = snap.reference_time();
+    let year = t.year().clamp(1980, 2107) as u16;
+    DateTime::from_date_and_time(
+        year,
+        t.month() as u8,
+        t.day() as u8,
+        t.hour() as u8,
+        t.minute() as u8,
+        t.second() as u8,
+    )
+    .unwrap_or_default()
+}
+
+/// The generated members (everything but the raw scans and the signature files), in memory.
+fn generated_members(
+    snap: &ReleaseSnapshot,
+    key: &EvidenceKey,
+) -> Result<Vec<(String, Vec<u8>)>, ReportError> {
+    let public = key.public();
+    let fp = public.fingerprint();
+    // The PDF takes longest: draw it on a second core meanwhile.
+    let (pdf, json, csv, sarif) = std::thread::scope(|scope| {
+        let pdf = scope.spawn(|| pdf::report_pdf(snap, Some(&fp)));
+        let json = findings::findings_json(snap);
+        let csv = findings::findings_csv(snap);
+        let sarif = findings::findings_sarif(snap);
+        let pdf = pdf
+            .join()
+            .unwrap_or_else(|_| Err(ReportError::Pdf("the PDF renderer panicked".into())));
+        (pdf, json, csv, sarif)
+    });
+    Ok(vec![
+        ("findings.json".into(), json?),
+        ("findings.csv".into(), csv?),
+        ("findings.sarif".into(), sarif?),
+        ("triage.json".into(), findings::triage_json(snap)?),
+        (
+            "audit-events.json".into(),
+            findings::audit_events_json(snap)?,
+        ),
+        ("report.pdf".into(), pdf?),
+        (
+            "report.html".into(),
+            html::report_html(snap, Some(&fp)).into_bytes(),
+        ),
+        (
+            "forum-post.md".into(),
+            markdown::forum_post(snap, Some(&fp)).into_bytes(),
+        ),
+        ("signing-key.pem".into(), public.to_pem().into_bytes()),
+        (
+            "signing-key.pub".into(),
+            format!("{}\n", public.to_openssh()).into_bytes(),
+        ),
+        (
+            "allowed_signers".into(),
+            format!("{}\n", public.allowed_signers_line()).into_bytes(),
+        ),
+        ("VERIFY.md".into(), verify_md(snap, key).into_bytes()),
+    ])
+}
+
+/// The manifest: what the bundle is, and every file in it with SHA-256 and size.
+fn manifest(
+    snap: &ReleaseSnapshot,
+    key: &EvidenceKey,
+    files: &[(String, String, u64)],
+) -> Result<Vec<u8>, ReportError> {
+    let public = key.public();
+    let mut tools: Vec<serde_json::Value> = snap
+        .scans
+        .iter()
+        .map(|s| json!({"tool": s.tool, "version": s.tool_version, "format": s.format}))
+        .collect();
+    tools.sort_by_key(|v| v.to_string());
+    tools.dedup();
+    let scans: Vec<serde_json::Value> = snap
+        .scans
+        .iter()
+        .map(|s| {
+            json!({
+                "id": s.id, "tool": s.tool, "format": s.format, "label": s.label,
+                "target": s.target, "tool_version": s.tool_version, "scanned_at": s.scanned_at,
+                "uploaded_at": s.uploaded_at, "uploaded_by": s.uploaded_by, "sha256": s.sha256,
+                "size": s.size, "file_name": s.file_name, "partial": s.partial,
+                "findings": s.by_severity, "path": s.bundle_path(),
+            })
+        })
+        .collect();
+    let files: Vec<serde_json::Value> = files
+        .iter()
+        .map(|(path, sha, size)| json!({"path": path, "sha256": sha, "size": size}))
+        .collect();
+    canonical_json(&json!({
+        "format": FORMAT,
+        "generator": snap.generator,
+        "project": snap.project,
+        "release": snap.release,
+        "release_created_at": snap.release_created_at,
+        "draft": snap.seal.is_none(),
+        "sealed_at": snap.seal.as_ref().map(|s| s.sealed_at),
+        "sealed_by": snap.seal.as_ref().map(|s| &s.sealed_by),
+        "allow_blocked_reason": snap.seal.as_ref().and_then(|s| s.allow_blocked_reason.as_ref()),
+        "gate": snap.gate,
+        "policy": snap.policy,
+        "tools": tools,
+        "scans": scans,
+        "counts": snap.counts_by_severity(),
+        "findings": snap.findings.len(),
+        "files": files,
+        "previous_bundle": snap.previous_bundle,
+        "signing_key": {
+            "algorithm": "ed25519",
+            "fingerprint": public.fingerprint(),
+            "key_id": public.key_id(),
+        },
+    }))
+}
+
+/// Renders and signs the bundle of `snap` into `out` (a new file or a cursor), streaming the
+/// raw reports from `raw`. Fails if a raw report's bytes do not hash to its recorded SHA-256.
+pub fn write_bundle<W: Read + Write + Seek>(
+    snap: &ReleaseSnapshot,
+    key: &EvidenceKey,
+    raw: &mut dyn RawScans,
+    mut out: W,
+) -> Result<BundleOutcome, ReportError> {
+    let public = key.public();
+    let generated = generated_members(snap, key)?;
+
+    // (path, sha256, size) of every summed member but the manifest.
+    let mut files: Vec<(String, String, u64)> = generated
+        .iter()
+        .map(|(p, b)| (p.clone(), sha256_hex(b), b.len() as u64))
+        .collect();
+    for s in &snap.scans {
+        files.push((s.bundle_path(), s.sha256.clone(), s.size));
+    }
+    files.sort();
+    if files.windows(2).any(|w| w[0].0 == w[1].0) {
+        return Err(ReportError::Invalid(
+            "two bundle members share a name".into(),
+        ));
+    }
+    let manifest = manifest(snap, key, &files)?;
+    files.push((
+        MANIFEST.into(),
+        sha256_hex(&manifest),
+        manifest.len() as u64,
+    ));
+    files.sort();
+
+    let mut sums = String::new();
+    for (path, sha, _) in &files {
+        sums.push_str(&format!("{sha}  {path}\n"));
+    }
+    let sums = sums.into_bytes();
+    let sums_sha = sha256_hex(&sums);
+    let sig = key.sign_raw(&sums).to_vec();
+    let sshsig = key.sshsig(SSH_NAMESPACE, &sums).into_bytes();
+    let mut subjects: Vec<serde_json::Value> = files
+        .iter()
+        .map(|(path, sha, _)| json!({"name": path, "digest": {"sha256": sha}}))
+        .collect();
+    subjects.push(json!({"name": SUMS, "digest": {"sha256": sums_sha}}));
+    let statement = serde_json::to_vec(&json!({
+        "_type": "https://in-toto.io/Statement/v1",
+        "subject": subjects,
+        "predicateType": PREDICATE_TYPE,
+        "predicate": {
+            "release": {
+                "project": snap.project,
+                "version": snap.release,
+                "sealedAt": snap.seal.as_ref().map(|s| s.sealed_at),
+                "sealedBy": snap.seal.as_ref().map(|s| &s.sealed_by),
+            },
+            "gate": {"passed": snap.gate.passed, "failOn": snap.gate.fail_on},
+            "previousBundle": snap.previous_bundle.as_ref().map(|p| json!({
+                "release": p.release,
+                "digest": {"sha256": p.sha256},
+                "sha256sums": {"sha256": p.sha256sums_sha256},
+            })),
+            "generator": snap.generator,
+        },
+    }))?;
+    let dsse = key.dsse_envelope(DSSE_PAYLOAD_TYPE, &statement);
+
+    // Every in-memory member, then the raw scans, in one sorted stream.
+    enum Member<'a> {
+        Bytes(&'a [u8]),
+        Raw(&'a ScanSnapshot),
+    }
+    let mut members: Vec<(String, Member<'_>)> = generated
+        .iter()
+        .map(|(p, b)| (p.clone(), Member::Bytes(b)))
+        .collect();
+    members.push((MANIFEST.into(), Member::Bytes(&manifest)));
+    members.push((SUMS.into(), Member::Bytes(&sums)));
+    members.push((SUMS_SIG.into(), Member::Bytes(&sig)));
+    members.push((SUMS_SSHSIG.into(), Member::Bytes(&sshsig)));
+    members.push((DSSE.into(), Member::Bytes(&dsse)));
+    for s in &snap.scans {
+        members.push((s.bundle_path(), Member::Raw(s)));
+    }
+    members.sort_by(|a, b| a.0.cmp(&b.0));
+
+    let time = zip_time(snap);
+    let options = |path: &str, size: u64| {
+        let already_compressed = path.ends_with(".pdf") || path.ends_with(".sig");
+        let base = SimpleFileOptions::default()
+            .last_modified_time(time)
+            .unix_permissions(0o644)
+            .large_file(size >= u32::MAX as u64);
+        if already_compressed {
+            base.compression_method(CompressionMethod::Stored)
+        } else {
+            base.compression_method(CompressionMethod::Deflated)
+                .compression_level(Some(COMPRESSION_LEVEL))
+        }
+    };
+    let member_count = members.len();
+    {
+        let mut zip = ZipWriter::new(&mut out);
+        for (path, member) in members {
+            match member {
+                Member::Bytes(bytes) => {
+                    zip.start_file(path.as_str(), options(&path, bytes.len() as u64))?;
+                    zip.write_all(bytes)?;
+                }
+                Member::Raw(scan) => {
+                    zip.start_file(path.as_str(), options(&path, scan.size))?;
+                    let mut hashing = HashingWriter {
+                        inner: &mut zip,
+                        hasher: Sha256::new(),
+                        size: 0,
+                    };
+                    raw.write_raw(scan, &mut hashing)?;
+                    let got = hex::encode(hashing.hasher.finalize());
+                    if got != scan.sha256 || hashing.size != scan.size {
+                        return Err(ReportError::Invalid(format!(
+                            "raw report of scan {} does not match its recorded SHA-256 {} (got {got}, {} bytes)",
+                            scan.id, scan.sha256, hashing.size
+                        )));
+                    }
+                }
+            }
+        }
+        zip.finish()?;
+    }
+    out.flush()?;
+    out.seek(SeekFrom::Start(0))?;
+    let (sha256, size) = sha256_of_reader(&mut out)?;
+    Ok(BundleOutcome {
+        sha256,
+        size,
+        sha256sums_sha256: sums_sha,
+        manifest,
+        key_fingerprint: public.fingerprint(),
+        key_id: public.key_id(),
+        members: member_count,
+    })
+}
+
+/// Deflate level: fast, and fixed (a different level gives different bytes).
+pub const COMPRESSION_LEVEL: i64 = 1;
+
+/// `VERIFY.md`: how to check this bundle with standard tools, fingerprints filled in.
+pub fn verify_md(snap: &ReleaseSnapshot, key: &EvidenceKey) -> String {
+    let public = key.public();
+    let bundle = snap.bundle_file_name();
+    format!(
+        r#"# Verifying this ScanLedger evidence bundle
+
+Project **{project}**, release **{release}**{sealed}.
+
+You need none of ScanLedger's software: `sha256sum`, and `ssh-keygen` (OpenSSH 8.1 or later)
+or `openssl` (3.0 or later). Unzip the bundle into a folder of its own and work there:
+
+```sh
+unzip -d evidence {bundle} && cd evidence
+```
+
+## 0. Check the signing key (first)
+
+The key files in the bundle only help you verify: anyone who could change the bundle could
+change them too. Compare the fingerprint with the one published out of band (the project's
+security page, the previous bundle's manifest, the release announcement):
+
+```sh
+ssh-keygen -lf signing-key.pub
+# 256 {fingerprint} {principal} (ED25519)
+openssl pkey -pubin -in signing-key.pem -outform DER | sha256sum
+# {key_id}  -
+```
+
+## 1. Check every file against SHA256SUMS
+
+```sh
+sha256sum -c SHA256SUMS          # every line must say OK (macOS: shasum -a 256 -c SHA256SUMS)
+```
+
+`SHA256SUMS` lists every member of the bundle except itself and the three signature files
+(`SHA256SUMS.sig`, `SHA256SUMS.sshsig`, `attestation.dsse.json`). A member that is not listed
+was added after signing: `unzip -Z1 {bundle}` shows what the zip holds.
+
+## 2. Check the signature on SHA256SUMS (any one is enough)
+
+OpenSSH:
+
+```sh
+ssh-keygen -Y verify -f allowed_signers -I {principal} -n {namespace} -s SHA256SUMS.sshsig < SHA256SUMS
+# Good "{namespace}" signature for {principal} with ED25519 key {fingerprint}
+```
+
+OpenSSL 3 (`-rawin` is required: Ed25519 signs the message itself):
+
+```sh
+openssl pkeyutl -verify -pubin -inkey signing-key.pem -rawin -in SHA256SUMS -sigfile SHA256SUMS.sig
+# Signature Verified Successfully
+```
+
+Python (`pip install cryptography`):
+
+```sh
+python3 -c 'from cryptography.hazmat.primitives.serialization import load_pem_public_key as k; k(open("signing-key.pem","rb").read()).verify(open("SHA256SUMS.sig","rb").read(), open("SHA256SUMS","rb").read()); print("OK")'
+```
+
+## 3. (Optional) the in-toto attestation
+
+`attestation.dsse.json` is a DSSE envelope (keyid = the SHA-256 above) of an in-toto
+Statement v1 whose subjects are the files of `SHA256SUMS` and `SHA256SUMS` itself:
+
+```sh
+T=$(jq -r .payloadType attestation.dsse.json)
+jq -r .payload attestation.dsse.json | base64 -d > /tmp/statement.json
+jq -r '.signatures[0].sig' attestation.dsse.json | base64 -d > /tmp/dsse.sig
+{{ printf 'DSSEv1 %d %s %d ' "${{#T}}" "$T" "$(wc -c < /tmp/statement.json)"; cat /tmp/statement.json; }} > /tmp/pae.bin
+openssl pkeyutl -verify -pubin -inkey signing-key.pem -rawin -in /tmp/pae.bin -sigfile /tmp/dsse.sig
+jq -r '.subject[] | "\(.digest.sha256)  \(.name)"' /tmp/statement.json | sha256sum -c
+```
+
+## 4. (Optional) the chain to the previous release
+
+`manifest.json` names the previous sealed bundle of the project and its SHA-256. With that
+bundle at hand:
+
+```sh
+jq -r .previous_bundle.sha256 manifest.json
+sha256sum ../PREVIOUS-evidence.zip          # must print the same hash
+```
+
+A release missing from the chain shows as a link that does not match.
+
+## With ScanLedger
+
+```sh
+scanledger verify {bundle} --key signing-key.pub --previous PREVIOUS-evidence.zip
+```
+"#,
+        project = snap.project,
+        release = snap.release,
+        sealed = match &snap.seal {
+            Some(s) => format!(
+                ", sealed {} by {}",
+                crate::format_time(&s.sealed_at),
+                s.sealed_by
+            ),
+            None => " (DRAFT: the release is open)".into(),
+        },
+        fingerprint = public.fingerprint(),
+        key_id = public.key_id(),
+        principal = PRINCIPAL,
+        namespace = SSH_NAMESPACE,
+    )
+}

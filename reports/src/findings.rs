@@ -1,0 +1,370 @@
+//! Machine-readable renderings of the current view: `findings.json`, `findings.csv`,
+//! `findings.sarif` (SARIF 2.1.0 as GitHub code scanning takes it) and `triage.json`.
+
+use crate::snapshot::{FindingSnapshot, ReleaseSnapshot};
+use crate::{ReportError, canonical_json};
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::io::Write;
+
+/// `findings.json`: release header and every finding, one per line (valid JSON, diffable).
+pub fn findings_json(snap: &ReleaseSnapshot) -> Result<Vec<u8>, ReportError> {
+    let mut out = Vec::with_capacity(snap.findings.len() * 700 + 256);
+    write!(
+        out,
+        "{{\"project\":{},\"release\":{},\"draft\":{},\"count\":{},\"findings\":[",
+        serde_json::to_string(&snap.project)?,
+        serde_json::to_string(&snap.release)?,
+        snap.seal.is_none(),
+        snap.findings.len()
+    )?;
+    for (i, f) in snap.findings.iter().enumerate() {
+        out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+        serde_json::to_writer(&mut out, f)?;
+    }
+    out.extend_from_slice(b"\n]}\n");
+    Ok(out)
+}
+
+pub const CSV_COLUMNS: [&str; 26] = [
+    "severity",
+    "status",
+    "tool",
+    "kind",
+    "rule_id",
+    "title",
+    "location",
+    "component",
+    "component_version",
+    "fixed_version",
+    "cvss_score",
+    "cwe",
+    "target",
+    "file",
+    "line_start",
+    "url",
+    "parameter",
+    "scan_label",
+    "fingerprint",
+    "first_seen_at",
+    "justification",
+    "approver",
+    "expires_at",
+    "decided_by",
+    "decided_at",
+    "severity_original",
+];
+
+/// A cell that a spreadsheet would take for a formula gets a leading `'`.
+fn cell(value: &str) -> String {
+    match value.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}"),
+        _ => value.to_string(),
+    }
+}
+
+fn opt(value: &Option<String>) -> String {
+    value.as_deref().map(cell).unwrap_or_default()
+}
+
+fn time(value: &Option<chrono::NaiveDateTime>) -> String {
+    value.map(|t| t.to_string()).unwrap_or_default()
+}
+
+/// `findings.csv`: one row per finding, the columns of [`CSV_COLUMNS`].
+pub fn findings_csv(snap: &ReleaseSnapshot) -> Result<Vec<u8>, ReportError> {
+    let mut w = csv::Writer::from_writer(Vec::with_capacity(snap.findings.len() * 400));
+    w.write_record(CSV_COLUMNS)?;
+    for f in &snap.findings {
+        w.write_record([
+            f.severity.clone(),
+            f.status.clone(),
+            cell(&f.tool),
+            f.kind.clone(),
+            cell(&f.rule_id),
+            cell(&f.title),
+            cell(&f.location()),
+            opt(&f.component),
+            opt(&f.component_version),
+            opt(&f.fixed_version),
+            f.cvss_score.map(|s| s.to_string()).unwrap_or_default(),
+            f.cwe.join(" "),
+            opt(&f.target),
+            opt(&f.file),
+            f.line_start.map(|l| l.to_string()).unwrap_or_default(),
+            opt(&f.url),
+            opt(&f.parameter),
+            cell(&f.scan_label),
+            f.fingerprint.clone(),
+            f.first_seen_at.to_string(),
+            opt(&f.justification),
+            opt(&f.approver),
+            time(&f.expires_at),
+            opt(&f.decided_by),
+            time(&f.decided_at),
+            opt(&f.severity_original),
+        ])?;
+    }
+    w.flush()?;
+    w.into_inner()
+        .map_err(|e| ReportError::Io(std::io::Error::other(e.to_string())))
+}
+
+/// `triage.json`: every finding someone decided on, with the decision.
+pub fn triage_json(snap: &ReleaseSnapshot) -> Result<Vec<u8>, ReportError> {
+    let decisions: Vec<serde_json::Value> = snap
+        .findings
+        .iter()
+        .filter(|f| f.has_decision())
+        .map(|f| {
+            json!({
+                "fingerprint": f.fingerprint,
+                "severity": f.severity,
+                "tool": f.tool,
+                "rule_id": f.rule_id,
+                "title": f.title,
+                "status": f.status,
+                "justification": f.justification,
+                "approver": f.approver,
+                "expires_at": f.expires_at,
+                "decided_by": f.decided_by,
+                "decided_at": f.decided_at,
+            })
+        })
+        .collect();
+    canonical_json(&json!({
+        "project": snap.project,
+        "release": snap.release,
+        "decisions": decisions,
+    }))
+}
+
+/// `audit-events.json`: the release's audit events as the audit log keeps them.
+pub fn audit_events_json(snap: &ReleaseSnapshot) -> Result<Vec<u8>, ReportError> {
+    canonical_json(&json!({
+        "project": snap.project,
+        "release": snap.release,
+        "events": snap.audit_events,
+    }))
+}
+
+fn sarif_level(severity: &str) -> &'static str {
+    match severity {
+        "critical" | "high" => "error",
+        "medium" => "warning",
+        _ => "note",
+    }
+}
+
+/// GitHub's `security-severity`: the CVSS score when there is one, else a score in the band.
+fn security_severity(f: &FindingSnapshot) -> String {
+    let score = f.cvss_score.unwrap_or(match f.severity.as_str() {
+        "critical" => 9.5,
+        "high" => 8.0,
+        "medium" => 5.5,
+        "low" => 3.0,
+        _ => 0.0,
+    });
+    format!("{score:.1}")
+}
+
+/// A relative URI for the finding's place; GitHub wants every result located.
+fn artifact_uri(f: &FindingSnapshot) -> String {
+    let raw = f
+        .file
+        .clone()
+        .or_else(|| f.url.clone())
+        .or_else(|| f.resource.clone())
+        .or_else(|| f.target.clone())
+        .or_else(|| f.component.clone())
+        .unwrap_or_else(|| f.scan_label.clone());
+    let trimmed = raw.trim_start_matches('/');
+    let mut uri = String::with_capacity(trimmed.len());
+    for c in trimmed.chars() {
+        match c {
+            ' ' => uri.push_str("%20"),
+            '#' => uri.push_str("%23"),
+            '?' => uri.push_str("%3F"),
+            c if c.is_control() => {}
+            c => uri.push(c),
+        }
+    }
+    if uri.is_empty() {
+        "unknown".into()
+    } else {
+        uri
+    }
+}
+
+#[derive(serde::Serialize)]
+struct SarifText<'a> {
+    text: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct SarifRegion {
+    #[serde(rename = "startLine")]
+    start_line: i64,
+    #[serde(rename = "endLine", skip_serializing_if = "Option::is_none")]
+    end_line: Option<i64>,
+}
+
+#[derive(serde::Serialize)]
+struct SarifArtifact {
+    uri: String,
+}
+
+#[derive(serde::Serialize)]
+struct SarifPhysical {
+    #[serde(rename = "artifactLocation")]
+    artifact_location: SarifArtifact,
+    region: SarifRegion,
+}
+
+#[derive(serde::Serialize)]
+struct SarifLocation {
+    #[serde(rename = "physicalLocation")]
+    physical_location: SarifPhysical,
+}
+
+#[derive(serde::Serialize)]
+struct SarifFingerprints<'a> {
+    #[serde(rename = "scanledger/v1")]
+    scanledger: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct SarifResultProperties<'a> {
+    severity: &'a str,
+    status: &'a str,
+    scan: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct SarifSuppression<'a> {
+    kind: &'static str,
+    status: &'static str,
+    justification: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct SarifResult<'a> {
+    #[serde(rename = "ruleId")]
+    rule_id: &'a str,
+    level: &'static str,
+    message: SarifText<'a>,
+    locations: [SarifLocation; 1],
+    #[serde(rename = "partialFingerprints")]
+    partial_fingerprints: SarifFingerprints<'a>,
+    properties: SarifResultProperties<'a>,
+    suppressions: Vec<SarifSuppression<'a>>,
+}
+
+fn sarif_result(f: &FindingSnapshot) -> SarifResult<'_> {
+    let region = if f.file.is_some() {
+        let start = f.line_start.filter(|l| *l >= 1).unwrap_or(1);
+        let end = f.line_end.filter(|l| *l >= start).unwrap_or(start);
+        SarifRegion {
+            start_line: start,
+            end_line: Some(end),
+        }
+    } else {
+        SarifRegion {
+            start_line: 1,
+            end_line: None,
+        }
+    };
+    let suppressions = if matches!(f.status.as_str(), "accepted" | "false_positive") {
+        vec![SarifSuppression {
+            kind: "external",
+            status: "accepted",
+            justification: f.justification.as_deref().unwrap_or(&f.status),
+        }]
+    } else {
+        Vec::new()
+    };
+    SarifResult {
+        rule_id: &f.rule_id,
+        level: sarif_level(&f.severity),
+        message: SarifText { text: &f.title },
+        locations: [SarifLocation {
+            physical_location: SarifPhysical {
+                artifact_location: SarifArtifact {
+                    uri: artifact_uri(f),
+                },
+                region,
+            },
+        }],
+        partial_fingerprints: SarifFingerprints {
+            scanledger: &f.fingerprint,
+        },
+        properties: SarifResultProperties {
+            severity: &f.severity,
+            status: &f.status,
+            scan: &f.scan_label,
+        },
+        suppressions,
+    }
+}
+
+/// `findings.sarif`: SARIF 2.1.0, one run per tool (each with its own `automationDetails.id`,
+/// the category GitHub keeps apart), rules with `security-severity`, results with a location
+/// and a `partialFingerprints` entry carrying our fingerprint. Results are serialized one by
+/// one, straight into the output.
+pub fn findings_sarif(snap: &ReleaseSnapshot) -> Result<Vec<u8>, ReportError> {
+    let mut by_tool: BTreeMap<&str, Vec<&FindingSnapshot>> = BTreeMap::new();
+    for f in &snap.findings {
+        by_tool.entry(&f.tool).or_default().push(f);
+    }
+    let mut out = Vec::with_capacity(snap.findings.len() * 600 + 1024);
+    out.extend_from_slice(
+        b"{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[",
+    );
+    for (run_index, (tool, findings)) in by_tool.into_iter().enumerate() {
+        let mut rules: BTreeMap<&str, serde_json::Value> = BTreeMap::new();
+        for f in &findings {
+            rules.entry(&f.rule_id).or_insert_with(|| {
+                json!({
+                    "id": f.rule_id,
+                    "name": f.rule_id,
+                    "shortDescription": {"text": f.title},
+                    "properties": {
+                        "security-severity": security_severity(f),
+                        "tags": ["security", f.kind],
+                    },
+                })
+            });
+        }
+        let version = snap
+            .scans
+            .iter()
+            .find(|s| s.tool == tool)
+            .and_then(|s| s.tool_version.clone());
+        let mut driver = json!({
+            "name": tool,
+            "informationUri": "https://scanledger.dev/",
+            "rules": rules.into_values().collect::<Vec<_>>(),
+        });
+        if let Some(v) = version {
+            driver["version"] = json!(v);
+        }
+        if run_index > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"\n{\"tool\":{\"driver\":");
+        serde_json::to_writer(&mut out, &driver)?;
+        out.extend_from_slice(b"},\"automationDetails\":");
+        serde_json::to_writer(
+            &mut out,
+            &json!({"id": format!("scanledger/{}/{}/", snap.project, tool)}),
+        )?;
+        out.extend_from_slice(b",\"results\":[");
+        for (i, f) in findings.iter().enumerate() {
+            out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+            serde_json::to_writer(&mut out, &sarif_result(f))?;
+        }
+        out.extend_from_slice(b"\n]}");
+    }
+    out.extend_from_slice(b"\n]}\n");
+    Ok(out)
+}

@@ -1,0 +1,305 @@
+//! `forum-post.md`: the Markdown a tester pastes into the Discourse release post.
+//!
+//! A summary line, the scans table, the gate, what changed since the previous release, accepted
+//! risks, a collapsed `[details]` block with the high and critical findings, and how to get and
+//! verify the bundle. Discourse caps a post at 32,000 characters by default, so long lists stop
+//! at [`MAX_DETAIL_ROWS`] rows and point to `findings.csv` in the bundle.
+
+use crate::format_time;
+use crate::snapshot::{DiffLine, ReleaseSnapshot, SEVERITIES, severity_rank};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// Rows of the high/critical `[details]` table before it points to the CSV.
+pub const MAX_DETAIL_ROWS: usize = 150;
+/// Rows of each new/fixed list.
+pub const MAX_DIFF_ROWS: usize = 15;
+
+/// Escapes text for a Markdown table cell: no pipes, no line breaks, no HTML, no emphasis.
+pub fn cell(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '\n' | '\r' | '\t' => out.push(' '),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '*' | '_' | '`' | '[' | ']' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    let trimmed: String = out.trim().chars().take(160).collect();
+    trimmed
+}
+
+/// `critical 2 · high 5` (zeros left out) or `none`.
+pub fn severity_line(counts: &BTreeMap<impl AsRef<str> + Ord, u64>) -> String {
+    let parts: Vec<String> = SEVERITIES
+        .iter()
+        .filter_map(|s| {
+            counts
+                .iter()
+                .find(|(k, _)| k.as_ref() == *s)
+                .filter(|(_, n)| **n > 0)
+                .map(|(_, n)| format!("{s} {n}"))
+        })
+        .collect();
+    if parts.is_empty() {
+        "none".into()
+    } else {
+        parts.join(" · ")
+    }
+}
+
+fn count(counts: &BTreeMap<String, u64>, severity: &str) -> u64 {
+    counts.get(severity).copied().unwrap_or(0)
+}
+
+/// The forum post. `key_fingerprint` names the signing key when the post goes into a bundle.
+pub fn forum_post(snap: &ReleaseSnapshot, key_fingerprint: Option<&str>) -> String {
+    let mut md = String::new();
+    let verdict = if snap.gate.passed {
+        "✅ PASSED"
+    } else {
+        "❌ BLOCKED"
+    };
+    let _ = writeln!(
+        md,
+        "## Security scans: {} {}\n",
+        cell(&snap.project),
+        cell(&snap.release)
+    );
+    if snap.seal.is_none() {
+        let _ = writeln!(
+            md,
+            "> **Draft**: release {} is still open; scans and decisions may change before it is sealed.\n",
+            cell(&snap.release)
+        );
+    }
+    let totals = snap.counts_by_severity();
+    let _ = writeln!(
+        md,
+        "**Gate {verdict}** · {} scans · {} findings ({}){}\n",
+        snap.scans.len(),
+        snap.findings.len(),
+        severity_line(&totals),
+        match &snap.seal {
+            Some(seal) => format!(
+                " · sealed {} by {}",
+                format_time(&seal.sealed_at),
+                cell(&seal.sealed_by)
+            ),
+            None => String::new(),
+        }
+    );
+
+    md.push_str("### Scans\n\n| Tool | Target | Scanned | Critical | High | Medium | Low | Info |\n|---|---|---|--:|--:|--:|--:|--:|\n");
+    for s in &snap.scans {
+        let when = s
+            .scanned_at
+            .clone()
+            .unwrap_or_else(|| format_time(&s.uploaded_at));
+        let _ = writeln!(
+            md,
+            "| {}{} | {} | {} | {} | {} | {} | {} | {} |",
+            cell(&s.tool),
+            s.tool_version
+                .as_deref()
+                .map(|v| format!(" {}", cell(v)))
+                .unwrap_or_default(),
+            cell(s.target.as_deref().unwrap_or(&s.label)),
+            cell(&when),
+            count(&s.by_severity, "critical"),
+            count(&s.by_severity, "high"),
+            count(&s.by_severity, "medium"),
+            count(&s.by_severity, "low"),
+            count(&s.by_severity, "info") + count(&s.by_severity, "unknown"),
+        );
+    }
+    if snap.scans.is_empty() {
+        md.push_str("| (no scans) | | | | | | | |\n");
+    }
+
+    let _ = writeln!(md, "\n### Gate: {verdict}\n");
+    let _ = writeln!(
+        md,
+        "Blocking: open findings at **{}** or above{}.",
+        snap.gate.fail_on,
+        if snap.gate.required_tools.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; required scans: {}",
+                cell(&snap.gate.required_tools.join(", "))
+            )
+        }
+    );
+    if let Some(policy) = &snap.policy {
+        let _ = writeln!(md, "Policy version {}.", cell(&policy.version));
+    }
+    if !snap.gate.reasons.is_empty() {
+        md.push('\n');
+        for r in snap.gate.reasons.iter().take(MAX_DIFF_ROWS) {
+            let _ = writeln!(md, "- {}", cell(&r.message));
+        }
+        if snap.gate.reasons.len() > MAX_DIFF_ROWS {
+            let _ = writeln!(
+                md,
+                "- … and {} more (see the high and critical list below)",
+                snap.gate.reasons.len() - MAX_DIFF_ROWS
+            );
+        }
+    }
+    if let Some(reason) = snap
+        .seal
+        .as_ref()
+        .and_then(|s| s.allow_blocked_reason.as_ref())
+    {
+        let _ = writeln!(
+            md,
+            "\n**Sealed although blocked.** Reason: {}",
+            cell(reason)
+        );
+    }
+
+    if let Some(diff) = &snap.diff {
+        let _ = writeln!(
+            md,
+            "\n### Since {}\n\n{} new · {} fixed · {} still open · {} not rescanned\n",
+            cell(&diff.previous_release),
+            diff.new,
+            diff.fixed,
+            diff.still_open,
+            diff.not_rescanned
+        );
+        diff_list(&mut md, "New", &diff.new_findings, diff.new);
+        diff_list(&mut md, "Fixed", &diff.fixed_findings, diff.fixed);
+    }
+
+    let accepted: Vec<_> = snap
+        .findings
+        .iter()
+        .filter(|f| f.status == "accepted")
+        .collect();
+    let _ = writeln!(md, "\n### Accepted risks ({})\n", accepted.len());
+    if accepted.is_empty() {
+        md.push_str("None.\n");
+    } else {
+        md.push_str(
+            "| Severity | Finding | Approver | Expires | Justification |\n|---|---|---|---|---|\n",
+        );
+        for f in accepted.iter().take(MAX_DETAIL_ROWS) {
+            let _ = writeln!(
+                md,
+                "| {} | {} {} | {} | {} | {} |",
+                f.severity,
+                cell(&f.rule_id),
+                cell(&f.title),
+                cell(
+                    f.approver
+                        .as_deref()
+                        .or(f.decided_by.as_deref())
+                        .unwrap_or("")
+                ),
+                f.expires_at
+                    .map(|t| t.date().to_string())
+                    .unwrap_or_else(|| "never".into()),
+                cell(f.justification.as_deref().unwrap_or("")),
+            );
+        }
+    }
+
+    let severe: Vec<_> = snap
+        .findings
+        .iter()
+        .filter(|f| severity_rank(&f.severity) <= 1)
+        .collect();
+    let _ = writeln!(
+        md,
+        "\n[details=\"High and critical findings ({})\"]\n",
+        severe.len()
+    );
+    if severe.is_empty() {
+        md.push_str("None.\n");
+    } else {
+        md.push_str(
+            "| Severity | Tool | Rule | Title | Location | Status |\n|---|---|---|---|---|---|\n",
+        );
+        for f in severe.iter().take(MAX_DETAIL_ROWS) {
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {} | {} | {} |",
+                f.severity,
+                cell(&f.tool),
+                cell(&f.rule_id),
+                cell(&f.title),
+                cell(&f.location()),
+                f.status
+            );
+        }
+        if severe.len() > MAX_DETAIL_ROWS {
+            let _ = writeln!(
+                md,
+                "\n… and {} more: every finding is in `findings.csv` in the evidence bundle.",
+                severe.len() - MAX_DETAIL_ROWS
+            );
+        }
+    }
+    md.push_str("\n[/details]\n");
+
+    let bundle = snap.bundle_file_name();
+    let _ = writeln!(md, "\n### Evidence\n");
+    let _ = writeln!(
+        md,
+        "The signed evidence bundle is `{bundle}` (attached); it holds every raw report, the findings as JSON, CSV and SARIF, the PDF report and `VERIFY.md`."
+    );
+    if let Some(fp) = key_fingerprint {
+        let _ = writeln!(md, "Signing key: `{fp}`.");
+    }
+    let _ = writeln!(
+        md,
+        "\nGet it with `scanledger bundle --project {p} --release {r} -o {bundle}` and verify it with `scanledger verify {bundle}`, or without ScanLedger:\n\n```sh\nunzip -d evidence {bundle} && cd evidence\nsha256sum -c SHA256SUMS\nssh-keygen -Y verify -f allowed_signers -I evidence@scanledger -n scanledger-evidence -s SHA256SUMS.sshsig < SHA256SUMS\n```",
+        p = shell_word(&snap.project),
+        r = shell_word(&snap.release),
+    );
+    md
+}
+
+fn shell_word(s: &str) -> String {
+    if s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | ':'))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+fn diff_list(md: &mut String, title: &str, lines: &[DiffLine], total: u64) {
+    if lines.is_empty() {
+        return;
+    }
+    let _ = writeln!(md, "**{title}** ({total}):\n");
+    for l in lines.iter().take(MAX_DIFF_ROWS) {
+        let _ = writeln!(
+            md,
+            "- {} `{}` {} ({}{})",
+            l.severity,
+            l.rule_id.replace('`', "'"),
+            cell(&l.title),
+            cell(&l.tool),
+            if l.location.is_empty() {
+                String::new()
+            } else {
+                format!(", {}", cell(&l.location))
+            }
+        );
+    }
+    if total as usize > MAX_DIFF_ROWS {
+        let _ = writeln!(md, "- … and {} more", total as usize - MAX_DIFF_ROWS);
+    }
+    md.push('\n');
+}

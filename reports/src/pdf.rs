@@ -1,0 +1,907 @@
+//! `report.pdf`: the auditor's report, drawn with printpdf 0.12.
+//!
+//! Cover (project, release, dates, gate result, signing key), counts by severity and tool, the
+//! diff against the previous release, every blocking, accepted or false-positive finding with
+//! its decision and approver, the other findings summarized, the scan list with SHA-256, and
+//! "page n of N" on every page.
+//!
+//! Text is set in DejaVu Sans (embedded, subset), falling back per character to Droid Sans
+//! Fallback for scripts DejaVu lacks (Japanese, Chinese, Korean), so any finding title renders.
+//! Both fonts ship in `reports/fonts/` with their licenses. printpdf names fonts and the
+//! document `/ID` randomly; fonts get fixed ids here and the `/ID` is rewritten from the
+//! content, so the same snapshot gives the same bytes. All printpdf code stays in this module:
+//! the crate changes its API often.
+
+use crate::ReportError;
+use crate::format_time;
+use crate::markdown::severity_line;
+use crate::snapshot::{FindingSnapshot, ReleaseSnapshot, SEVERITIES, severity_rank};
+use printpdf::{
+    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
+    PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem,
+};
+use sha2::{Digest, Sha256};
+use std::sync::OnceLock;
+
+const REGULAR_TTF: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
+const BOLD_TTF: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
+const FALLBACK_TTF: &[u8] = include_bytes!("../fonts/DroidSansFallback.ttf");
+
+/// Rows of the new/fixed lists on the cover section.
+const MAX_DIFF_ROWS: usize = 25;
+
+const PAGE_W: f32 = 210.0;
+const PAGE_H: f32 = 297.0;
+const MARGIN: f32 = 15.0;
+const TOP: f32 = 20.0;
+const BOTTOM: f32 = 18.0;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Face {
+    Regular,
+    Bold,
+    Fallback,
+}
+
+impl Face {
+    fn id(self) -> &'static str {
+        // Six capitals: printpdf uses the first six characters as the subset tag.
+        match self {
+            Face::Regular => "SLREGU",
+            Face::Bold => "SLBOLD",
+            Face::Fallback => "SLFALL",
+        }
+    }
+}
+
+struct Fonts {
+    regular: ParsedFont,
+    bold: ParsedFont,
+    fallback: ParsedFont,
+}
+
+fn fonts() -> Result<&'static Fonts, ReportError> {
+    static FONTS: OnceLock<Option<Fonts>> = OnceLock::new();
+    FONTS
+        .get_or_init(|| {
+            let mut warnings = Vec::new();
+            Some(Fonts {
+                regular: ParsedFont::from_bytes(REGULAR_TTF, 0, &mut warnings)?,
+                bold: ParsedFont::from_bytes(BOLD_TTF, 0, &mut warnings)?,
+                fallback: ParsedFont::from_bytes(FALLBACK_TTF, 0, &mut warnings)?,
+            })
+        })
+        .as_ref()
+        .ok_or_else(|| ReportError::Pdf("the embedded fonts did not parse".into()))
+}
+
+impl Fonts {
+    fn font(&self, face: Face) -> &ParsedFont {
+        match face {
+            Face::Regular => &self.regular,
+            Face::Bold => &self.bold,
+            Face::Fallback => &self.fallback,
+        }
+    }
+
+    /// The face that draws `c`: the wanted one when it has the glyph, else the fallback.
+    fn face_for(&self, wanted: Face, c: char) -> Face {
+        if self.font(wanted).lookup_glyph_index(c as u32).is_some() {
+            wanted
+        } else if self.fallback.lookup_glyph_index(c as u32).is_some() {
+            Face::Fallback
+        } else {
+            wanted
+        }
+    }
+
+    /// Width of `c` in points at `size`.
+    fn char_width(&self, face: Face, c: char, size: f32) -> f32 {
+        let font = self.font(face);
+        let units = font
+            .lookup_glyph_index(c as u32)
+            .and_then(|g| font.get_glyph_width(g))
+            .unwrap_or(font.units_per_em / 2);
+        f32::from(units) * size / f32::from(font.units_per_em.max(1))
+    }
+
+    fn text_width(&self, wanted: Face, text: &str, size: f32) -> f32 {
+        text.chars()
+            .map(|c| self.char_width(self.face_for(wanted, c), c, size))
+            .sum()
+    }
+
+    /// `text` cut to `max_mm` with an ellipsis.
+    fn fit(&self, wanted: Face, text: &str, size: f32, max_mm: f32) -> String {
+        let max = Mm(max_mm).into_pt().0;
+        if self.text_width(wanted, text, size) <= max {
+            return text.to_string();
+        }
+        let ellipsis = self.text_width(wanted, "…", size);
+        let mut width = 0.0;
+        let mut out = String::new();
+        for c in text.chars() {
+            let w = self.char_width(self.face_for(wanted, c), c, size);
+            if width + w + ellipsis > max {
+                break;
+            }
+            width += w;
+            out.push(c);
+        }
+        out.push('…');
+        out
+    }
+
+    /// Greedy word wrap to `max_mm`, at most `max_lines` lines.
+    fn wrap(
+        &self,
+        wanted: Face,
+        text: &str,
+        size: f32,
+        max_mm: f32,
+        max_lines: usize,
+    ) -> Vec<String> {
+        let max = Mm(max_mm).into_pt().0;
+        let mut lines: Vec<String> = Vec::new();
+        let mut current = String::new();
+        for word in text.split_whitespace() {
+            let candidate = if current.is_empty() {
+                word.to_string()
+            } else {
+                format!("{current} {word}")
+            };
+            if self.text_width(wanted, &candidate, size) <= max || current.is_empty() {
+                current = candidate;
+            } else {
+                lines.push(std::mem::take(&mut current));
+                current = word.to_string();
+            }
+        }
+        if !current.is_empty() {
+            lines.push(current);
+        }
+        if lines.len() > max_lines {
+            lines.truncate(max_lines);
+            if let Some(last) = lines.last_mut() {
+                *last = self.fit(wanted, &format!("{last} …"), size, max_mm);
+            }
+        }
+        lines
+            .into_iter()
+            .map(|l| self.fit(wanted, &l, size, max_mm))
+            .collect()
+    }
+}
+
+fn rgb(r: f32, g: f32, b: f32) -> Color {
+    Color::Rgb(Rgb::new(r, g, b, None))
+}
+
+fn severity_color(severity: &str) -> Color {
+    match severity {
+        "critical" => rgb(0.55, 0.0, 0.0),
+        "high" => rgb(0.85, 0.2, 0.2),
+        "medium" => rgb(0.85, 0.55, 0.0),
+        "low" => rgb(0.2, 0.4, 0.8),
+        _ => rgb(0.4, 0.4, 0.4),
+    }
+}
+
+/// Pages being drawn; `y` is millimetres from the top of the current page.
+struct Layout<'f> {
+    fonts: &'f Fonts,
+    pages: Vec<Vec<Op>>,
+    ops: Vec<Op>,
+    y: f32,
+    used: [std::collections::BTreeSet<char>; 3],
+    header: String,
+}
+
+impl<'f> Layout<'f> {
+    fn new(fonts: &'f Fonts, header: String) -> Self {
+        Layout {
+            fonts,
+            pages: Vec::new(),
+            ops: Vec::new(),
+            y: TOP,
+            used: Default::default(),
+            header,
+        }
+    }
+
+    fn new_page(&mut self) {
+        let ops = std::mem::take(&mut self.ops);
+        self.pages.push(ops);
+        self.y = TOP;
+        self.running_header();
+    }
+
+    fn running_header(&mut self) {
+        let header = self.header.clone();
+        self.text_colored(
+            MARGIN,
+            10.0,
+            &header,
+            7.5,
+            Face::Regular,
+            rgb(0.45, 0.45, 0.45),
+        );
+        self.rule(12.0, 0.2);
+    }
+
+    /// Starts a new page unless `mm` more fit on this one.
+    fn need(&mut self, mm: f32) {
+        if self.y + mm > PAGE_H - BOTTOM {
+            self.new_page();
+        }
+    }
+
+    fn text(&mut self, x: f32, y: f32, text: &str, size: f32, face: Face) {
+        self.text_colored(x, y, text, size, face, rgb(0.1, 0.1, 0.12));
+    }
+
+    /// Draws `text` with its baseline `y` mm from the top, splitting it into runs by face.
+    fn text_colored(&mut self, x: f32, y: f32, text: &str, size: f32, face: Face, color: Color) {
+        if text.is_empty() {
+            return;
+        }
+        self.ops.push(Op::StartTextSection);
+        self.ops.push(Op::SetFillColor { col: color });
+        self.ops.push(Op::SetTextCursor {
+            pos: Point {
+                x: Mm(x).into_pt(),
+                y: Mm(PAGE_H - y).into_pt(),
+            },
+        });
+        let mut run = String::new();
+        let mut run_face: Option<Face> = None;
+        for c in text.chars() {
+            let c = if c.is_control() { ' ' } else { c };
+            let f = self.fonts.face_for(face, c);
+            if run_face.is_some_and(|rf| rf != f) {
+                self.push_run(&mut run, run_face, size);
+            }
+            run_face = Some(f);
+            run.push(c);
+        }
+        self.push_run(&mut run, run_face, size);
+        self.ops.push(Op::EndTextSection);
+    }
+
+    fn push_run(&mut self, run: &mut String, face: Option<Face>, size: f32) {
+        let Some(face) = face else { return };
+        if run.is_empty() {
+            return;
+        }
+        self.used[face as usize].extend(run.chars());
+        self.ops.push(Op::SetFont {
+            font: PdfFontHandle::External(FontId(face.id().to_string())),
+            size: Pt(size),
+        });
+        self.ops.push(Op::ShowText {
+            items: vec![TextItem::Text(std::mem::take(run))],
+        });
+    }
+
+    fn rule(&mut self, y: f32, thickness: f32) {
+        self.ops.push(Op::SetOutlineColor {
+            col: rgb(0.75, 0.75, 0.78),
+        });
+        self.ops.push(Op::SetOutlineThickness { pt: Pt(thickness) });
+        let point = |x: f32| LinePoint {
+            p: Point {
+                x: Mm(x).into_pt(),
+                y: Mm(PAGE_H - y).into_pt(),
+            },
+            bezier: false,
+        };
+        self.ops.push(Op::DrawLine {
+            line: Line {
+                points: vec![point(MARGIN), point(PAGE_W - MARGIN)],
+                is_closed: false,
+            },
+        });
+    }
+
+    fn fill_rect(&mut self, x: f32, y_top: f32, w: f32, h: f32, color: Color) {
+        self.ops.push(Op::SetFillColor { col: color });
+        self.ops.push(Op::DrawRectangle {
+            rectangle: Rect {
+                x: Mm(x).into_pt(),
+                y: Mm(PAGE_H - y_top - h).into_pt(),
+                width: Mm(w).into_pt(),
+                height: Mm(h).into_pt(),
+                mode: Some(PaintMode::Fill),
+                winding_order: None,
+            },
+        });
+    }
+
+    fn heading(&mut self, title: &str) {
+        self.need(16.0);
+        self.y += 6.0;
+        self.text(MARGIN, self.y, title, 13.0, Face::Bold);
+        self.y += 2.0;
+        self.rule(self.y, 0.5);
+        self.y += 5.0;
+    }
+
+    fn paragraph(&mut self, text: &str, size: f32, face: Face) {
+        let lines = self.fonts.wrap(face, text, size, PAGE_W - 2.0 * MARGIN, 12);
+        for line in lines {
+            self.need(size * 0.5);
+            self.text(MARGIN, self.y, &line, size, face);
+            self.y += size * 0.45;
+        }
+    }
+
+    fn key_value(&mut self, key: &str, value: &str) {
+        self.need(5.0);
+        self.text(MARGIN, self.y, key, 9.0, Face::Bold);
+        let v = self
+            .fonts
+            .fit(Face::Regular, value, 9.0, PAGE_W - 2.0 * MARGIN - 45.0);
+        self.text(MARGIN + 45.0, self.y, &v, 9.0, Face::Regular);
+        self.y += 5.0;
+    }
+
+    /// One table row: cells at the given x offsets (mm from the margin) and widths.
+    fn row(&mut self, cells: &[(f32, f32, &str)], size: f32, face: Face) {
+        let y = self.y;
+        for (x, w, text) in cells {
+            let t = self.fonts.fit(face, text, size, *w - 1.5);
+            self.text(MARGIN + x, y, &t, size, face);
+        }
+    }
+
+    /// Page footers, then the pages.
+    fn finish(mut self) -> (Vec<PdfPage>, [std::collections::BTreeSet<char>; 3]) {
+        let ops = std::mem::take(&mut self.ops);
+        self.pages.push(ops);
+        let total = self.pages.len();
+        let mut pages = Vec::with_capacity(total);
+        let mut all = std::mem::take(&mut self.pages);
+        for (i, page_ops) in all.iter_mut().enumerate() {
+            self.ops = std::mem::take(page_ops);
+            let footer = format!("Page {} of {}", i + 1, total);
+            let width = Pt(self.fonts.text_width(Face::Regular, &footer, 8.0))
+                .into_mm()
+                .0;
+            self.text_colored(
+                PAGE_W - MARGIN - width,
+                PAGE_H - 8.0,
+                &footer,
+                8.0,
+                Face::Regular,
+                rgb(0.45, 0.45, 0.45),
+            );
+            pages.push(PdfPage::new(
+                Mm(PAGE_W),
+                Mm(PAGE_H),
+                std::mem::take(&mut self.ops),
+            ));
+        }
+        (pages, self.used)
+    }
+}
+
+trait IntoMm {
+    fn into_mm(self) -> Mm;
+}
+
+impl IntoMm for Pt {
+    fn into_mm(self) -> Mm {
+        Mm(self.0 * 25.4 / 72.0)
+    }
+}
+
+/// The PDF report. `key_fingerprint` names the signing key when the report goes into a bundle.
+pub fn report_pdf(
+    snap: &ReleaseSnapshot,
+    key_fingerprint: Option<&str>,
+) -> Result<Vec<u8>, ReportError> {
+    let fonts = fonts()?;
+    let draft = snap.seal.is_none();
+    let mut l = Layout::new(
+        fonts,
+        format!(
+            "{} {} · security evidence report{}",
+            snap.project,
+            snap.release,
+            if draft { " · DRAFT" } else { "" }
+        ),
+    );
+    l.running_header();
+    cover(&mut l, snap, key_fingerprint);
+    counts(&mut l, snap);
+    diff(&mut l, snap);
+    decisions(&mut l, snap);
+    scans(&mut l, snap);
+
+    let (pages, used) = l.finish();
+    let mut doc = PdfDocument::new(&format!(
+        "{} {} security evidence",
+        snap.project, snap.release
+    ));
+    doc.metadata.info.creator = snap.generator.clone();
+    doc.metadata.info.producer = snap.generator.clone();
+    for face in [Face::Regular, Face::Bold, Face::Fallback] {
+        let chars = &used[face as usize];
+        if chars.is_empty() {
+            continue;
+        }
+        let font = subset(face, fonts.font(face), chars)?;
+        doc.resources
+            .fonts
+            .map
+            .insert(FontId(face.id().to_string()), printpdf::PdfFont::new(font));
+    }
+    doc.with_pages(pages);
+    let mut warnings = Vec::new();
+    let bytes = doc.save(&PdfSaveOptions::default(), &mut warnings);
+    Ok(fix_document_id(bytes))
+}
+
+/// The face cut down to the glyphs of `chars` (and `.notdef`), with a Unicode cmap, so the
+/// PDF embeds kilobytes instead of the whole font (printpdf subsets only with its
+/// `text_layout` feature, which pulls in a layout engine we do not need).
+fn subset(
+    face: Face,
+    font: &ParsedFont,
+    chars: &std::collections::BTreeSet<char>,
+) -> Result<ParsedFont, ReportError> {
+    use allsorts::binary::read::ReadScope;
+    use allsorts::font_data::FontData;
+    use allsorts::subset::{CmapTarget, SubsetProfile};
+    let source = match face {
+        Face::Regular => REGULAR_TTF,
+        Face::Bold => BOLD_TTF,
+        Face::Fallback => FALLBACK_TTF,
+    };
+    let mut ids: Vec<u16> = chars
+        .iter()
+        .filter_map(|c| font.lookup_glyph_index(*c as u32))
+        .filter(|g| *g != 0)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.insert(0, 0);
+    let error = |e: String| ReportError::Pdf(format!("subsetting {}: {e}", face.id()));
+    let scope = ReadScope::new(source);
+    let data = scope
+        .read::<FontData<'_>>()
+        .map_err(|e| error(e.to_string()))?;
+    let provider = data.table_provider(0).map_err(|e| error(e.to_string()))?;
+    let bytes = allsorts::subset::subset(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode)
+        .map_err(|e| error(e.to_string()))?;
+    let mut warnings = Vec::new();
+    ParsedFont::from_bytes(&bytes, 0, &mut warnings)
+        .ok_or_else(|| error("the subset does not parse".into()))
+}
+
+/// printpdf writes a random `/ID [(a) (b)]` trailer entry; make both ids a hash of everything
+/// before the trailer, so the same content gives the same file. Same length, so offsets hold.
+fn fix_document_id(mut bytes: Vec<u8>) -> Vec<u8> {
+    let needle = b"/ID";
+    let Some(pos) = bytes.windows(needle.len()).rposition(|w| w == needle) else {
+        return bytes;
+    };
+    let digest = hex::encode(Sha256::digest(&bytes[..pos]));
+    let mut replacement = digest.as_bytes().iter().cycle();
+    let mut i = pos + needle.len();
+    let mut depth_in_string = false;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'(' if !depth_in_string => depth_in_string = true,
+            b')' if depth_in_string => depth_in_string = false,
+            b']' if !depth_in_string => break,
+            _ if depth_in_string => {
+                if let Some(c) = replacement.next() {
+                    bytes[i] = *c;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    bytes
+}
+
+fn cover(l: &mut Layout<'_>, snap: &ReleaseSnapshot, key_fingerprint: Option<&str>) {
+    l.y = 30.0;
+    l.text(MARGIN, l.y, "Security evidence report", 20.0, Face::Bold);
+    l.y += 11.0;
+    let name = l.fonts.fit(
+        Face::Bold,
+        &format!("{} {}", snap.project, snap.release),
+        16.0,
+        PAGE_W - 2.0 * MARGIN,
+    );
+    l.text(MARGIN, l.y, &name, 16.0, Face::Bold);
+    l.y += 10.0;
+    if snap.seal.is_none() {
+        l.fill_rect(
+            MARGIN,
+            l.y - 5.0,
+            PAGE_W - 2.0 * MARGIN,
+            8.0,
+            rgb(1.0, 0.95, 0.7),
+        );
+        l.text(
+            MARGIN + 2.0,
+            l.y,
+            "DRAFT: this release is open; scans and decisions may still change.",
+            10.0,
+            Face::Bold,
+        );
+        l.y += 10.0;
+    }
+    l.key_value("Project", &snap.project);
+    l.key_value("Release", &snap.release);
+    l.key_value("Release created", &format_time(&snap.release_created_at));
+    match &snap.seal {
+        Some(seal) => {
+            l.key_value("Sealed", &format_time(&seal.sealed_at));
+            l.key_value("Sealed by", &seal.sealed_by);
+        }
+        None => l.key_value("Sealed", "no (draft)"),
+    }
+    l.key_value("Scans", &snap.scans.len().to_string());
+    l.key_value(
+        "Findings",
+        &format!(
+            "{} ({})",
+            snap.findings.len(),
+            severity_line(&snap.counts_by_severity())
+        ),
+    );
+    if let Some(policy) = &snap.policy {
+        l.key_value("Policy version", &policy.version);
+    }
+    if let Some(fp) = key_fingerprint {
+        l.key_value("Signing key", fp);
+    }
+    if let Some(prev) = &snap.previous_bundle {
+        l.key_value(
+            "Previous bundle",
+            &format!("{} {}", prev.release, prev.sha256),
+        );
+    }
+    l.key_value("Generated by", &snap.generator);
+
+    l.y += 6.0;
+    let (verdict, color) = if snap.gate.passed {
+        ("Gate: PASSED", rgb(0.1, 0.5, 0.2))
+    } else {
+        ("Gate: BLOCKED", rgb(0.8, 0.1, 0.1))
+    };
+    l.fill_rect(
+        MARGIN,
+        l.y - 7.0,
+        PAGE_W - 2.0 * MARGIN,
+        11.0,
+        rgb(0.96, 0.96, 0.97),
+    );
+    l.text_colored(MARGIN + 3.0, l.y, verdict, 16.0, Face::Bold, color);
+    l.y += 10.0;
+    let mut rule = format!("Blocking: open findings at {} or above", snap.gate.fail_on);
+    if !snap.gate.required_tools.is_empty() {
+        rule.push_str(&format!(
+            "; required scans: {}",
+            snap.gate.required_tools.join(", ")
+        ));
+    }
+    l.paragraph(&rule, 9.0, Face::Regular);
+    if let Some(reason) = snap
+        .seal
+        .as_ref()
+        .and_then(|s| s.allow_blocked_reason.as_ref())
+    {
+        l.paragraph(
+            &format!("Sealed although blocked. Reason: {reason}"),
+            9.0,
+            Face::Bold,
+        );
+    }
+    let reasons = snap.gate.reasons.len();
+    for r in snap.gate.reasons.iter().take(12) {
+        l.need(5.0);
+        let line = l.fonts.fit(
+            Face::Regular,
+            &format!("• {}", r.message),
+            8.5,
+            PAGE_W - 2.0 * MARGIN,
+        );
+        l.text(MARGIN + 2.0, l.y, &line, 8.5, Face::Regular);
+        l.y += 4.3;
+    }
+    if reasons > 12 {
+        l.paragraph(
+            &format!(
+                "… and {} more reasons: every blocking finding is listed below.",
+                reasons - 12
+            ),
+            8.5,
+            Face::Regular,
+        );
+    }
+}
+
+fn counts(l: &mut Layout<'_>, snap: &ReleaseSnapshot) {
+    l.heading("Findings by severity and tool");
+    let col = |i: usize| 50.0 + i as f32 * 19.0;
+    let mut header: Vec<(f32, f32, &str)> = vec![(0.0, 50.0, "Tool")];
+    for (i, s) in SEVERITIES.iter().enumerate() {
+        header.push((col(i), 19.0, s));
+    }
+    header.push((col(SEVERITIES.len()), 19.0, "total"));
+    l.row(&header, 9.0, Face::Bold);
+    l.y += 2.0;
+    l.rule(l.y, 0.3);
+    l.y += 4.5;
+    let mut rows: Vec<(String, Vec<u64>)> = snap
+        .counts_by_tool()
+        .into_iter()
+        .map(|(tool, c)| {
+            (
+                tool,
+                SEVERITIES
+                    .iter()
+                    .map(|s| c.get(*s).copied().unwrap_or(0))
+                    .collect(),
+            )
+        })
+        .collect();
+    let all: Vec<u64> = SEVERITIES
+        .iter()
+        .map(|s| snap.counts_by_severity().get(s).copied().unwrap_or(0))
+        .collect();
+    rows.push(("all tools".into(), all));
+    let last = rows.len() - 1;
+    for (i, (tool, values)) in rows.iter().enumerate() {
+        l.need(5.0);
+        let texts: Vec<String> = values.iter().map(u64::to_string).collect();
+        let total = values.iter().sum::<u64>().to_string();
+        let mut cells: Vec<(f32, f32, &str)> = vec![(0.0, 50.0, tool.as_str())];
+        for (j, t) in texts.iter().enumerate() {
+            cells.push((col(j), 19.0, t.as_str()));
+        }
+        cells.push((col(SEVERITIES.len()), 19.0, total.as_str()));
+        l.row(
+            &cells,
+            9.0,
+            if i == last { Face::Bold } else { Face::Regular },
+        );
+        l.y += 4.8;
+    }
+}
+
+fn diff(l: &mut Layout<'_>, snap: &ReleaseSnapshot) {
+    let Some(diff) = &snap.diff else {
+        l.heading("Changes since the previous release");
+        l.paragraph(
+            "This is the project's first release: nothing to compare with.",
+            9.0,
+            Face::Regular,
+        );
+        return;
+    };
+    l.heading(&format!("Changes since {}", diff.previous_release));
+    l.paragraph(
+        &format!(
+            "{} new · {} fixed · {} still open · {} not rescanned (their scan was not repeated, so nobody knows)",
+            diff.new, diff.fixed, diff.still_open, diff.not_rescanned
+        ),
+        9.0,
+        Face::Regular,
+    );
+    for (title, lines, total) in [
+        ("New", &diff.new_findings, diff.new),
+        ("Fixed", &diff.fixed_findings, diff.fixed),
+    ] {
+        if lines.is_empty() {
+            continue;
+        }
+        l.y += 2.0;
+        l.need(10.0);
+        l.text(MARGIN, l.y, &format!("{title} ({total})"), 10.0, Face::Bold);
+        l.y += 5.0;
+        for d in lines.iter().take(MAX_DIFF_ROWS) {
+            l.need(5.0);
+            l.text_colored(
+                MARGIN,
+                l.y,
+                &d.severity,
+                8.0,
+                Face::Bold,
+                severity_color(&d.severity),
+            );
+            l.row(
+                &[
+                    (16.0, 40.0, d.rule_id.as_str()),
+                    (56.0, 80.0, d.title.as_str()),
+                    (136.0, 44.0, d.location.as_str()),
+                ],
+                8.0,
+                Face::Regular,
+            );
+            l.y += 4.2;
+        }
+        if total as usize > MAX_DIFF_ROWS {
+            l.paragraph(
+                &format!(
+                    "… and {} more (findings.json has the full view).",
+                    total as usize - MAX_DIFF_ROWS
+                ),
+                8.0,
+                Face::Regular,
+            );
+        }
+    }
+}
+
+fn decision_text(f: &FindingSnapshot) -> String {
+    let mut parts = Vec::new();
+    if let Some(j) = &f.justification {
+        parts.push(j.clone());
+    }
+    if let Some(a) = &f.approver {
+        parts.push(format!("approved by {a}"));
+    }
+    if let Some(d) = &f.decided_by {
+        parts.push(match f.decided_at {
+            Some(t) => format!("decided by {d} on {}", t.date()),
+            None => format!("decided by {d}"),
+        });
+    }
+    if let Some(e) = f.expires_at {
+        parts.push(format!("expires {}", e.date()));
+    }
+    if parts.is_empty() {
+        "no decision recorded".into()
+    } else {
+        parts.join(" · ")
+    }
+}
+
+fn decisions(l: &mut Layout<'_>, snap: &ReleaseSnapshot) {
+    let mut listed: Vec<&FindingSnapshot> = snap.decided_or_blocking().collect();
+    listed.sort_by(|a, b| {
+        severity_rank(&a.severity)
+            .cmp(&severity_rank(&b.severity))
+            .then_with(|| a.status.cmp(&b.status))
+            .then_with(|| a.rule_id.cmp(&b.rule_id))
+            .then_with(|| a.fingerprint.cmp(&b.fingerprint))
+    });
+    l.heading(&format!(
+        "Blocking, accepted and false-positive findings ({})",
+        listed.len()
+    ));
+    if listed.is_empty() {
+        l.paragraph(
+            "None: no finding blocks the gate and none was accepted or marked false positive.",
+            9.0,
+            Face::Regular,
+        );
+    }
+    let header = |l: &mut Layout<'_>| {
+        l.row(
+            &[
+                (0.0, 16.0, "Severity"),
+                (16.0, 22.0, "Status"),
+                (38.0, 38.0, "Rule"),
+                (76.0, 62.0, "Title"),
+                (138.0, 42.0, "Location"),
+            ],
+            8.0,
+            Face::Bold,
+        );
+        l.y += 1.5;
+        l.rule(l.y, 0.3);
+        l.y += 4.0;
+    };
+    if !listed.is_empty() {
+        l.need(12.0);
+        header(l);
+    }
+    for f in listed {
+        if l.y + 9.0 > PAGE_H - BOTTOM {
+            l.new_page();
+            header(l);
+        }
+        l.text_colored(
+            MARGIN,
+            l.y,
+            &f.severity,
+            8.0,
+            Face::Bold,
+            severity_color(&f.severity),
+        );
+        let location = f.location();
+        l.row(
+            &[
+                (16.0, 22.0, f.status.as_str()),
+                (38.0, 38.0, f.rule_id.as_str()),
+                (76.0, 62.0, f.title.as_str()),
+                (138.0, 42.0, location.as_str()),
+            ],
+            8.0,
+            Face::Regular,
+        );
+        l.y += 3.8;
+        let decision = l.fonts.fit(
+            Face::Regular,
+            &format!(
+                "{} · {} · {}",
+                f.tool,
+                f.fingerprint.get(..16).unwrap_or(&f.fingerprint),
+                decision_text(f)
+            ),
+            7.0,
+            PAGE_W - 2.0 * MARGIN - 16.0,
+        );
+        l.text_colored(
+            MARGIN + 16.0,
+            l.y,
+            &decision,
+            7.0,
+            Face::Regular,
+            rgb(0.35, 0.35, 0.4),
+        );
+        l.y += 4.6;
+    }
+    let others = snap.findings.len() - snap.decided_or_blocking().count();
+    l.y += 3.0;
+    l.paragraph(
+        &format!(
+            "The other {others} findings are summarized in the counts above; findings.csv, findings.json and findings.sarif in the evidence bundle list every finding."
+        ),
+        8.5,
+        Face::Regular,
+    );
+}
+
+fn scans(l: &mut Layout<'_>, snap: &ReleaseSnapshot) {
+    l.heading(&format!("Scans ({})", snap.scans.len()));
+    for s in &snap.scans {
+        l.need(18.0);
+        let title = format!(
+            "{}{} · {}",
+            s.tool,
+            s.tool_version
+                .as_deref()
+                .map(|v| format!(" {v}"))
+                .unwrap_or_default(),
+            s.label
+        );
+        let title = l.fonts.fit(Face::Bold, &title, 9.0, PAGE_W - 2.0 * MARGIN);
+        l.text(MARGIN, l.y, &title, 9.0, Face::Bold);
+        l.y += 4.3;
+        let line = format!(
+            "{} findings ({}) · scanned {} · uploaded {} by {} · {} bytes{}",
+            s.total_findings(),
+            severity_line(&s.by_severity),
+            s.scanned_at.as_deref().unwrap_or("?"),
+            format_time(&s.uploaded_at),
+            s.uploaded_by,
+            s.size,
+            if s.partial { " · partial report" } else { "" }
+        );
+        let line = l
+            .fonts
+            .fit(Face::Regular, &line, 8.0, PAGE_W - 2.0 * MARGIN);
+        l.text(MARGIN, l.y, &line, 8.0, Face::Regular);
+        l.y += 4.0;
+        for line in [
+            format!("SHA-256 {}", s.sha256),
+            format!("in the bundle: {}", s.bundle_path()),
+        ] {
+            let line = l
+                .fonts
+                .fit(Face::Regular, &line, 7.0, PAGE_W - 2.0 * MARGIN);
+            l.text_colored(MARGIN, l.y, &line, 7.0, Face::Regular, rgb(0.35, 0.35, 0.4));
+            l.y += 3.4;
+        }
+        l.y += 2.6;
+    }
+}

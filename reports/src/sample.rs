@@ -1,0 +1,285 @@
+//! A small, fixed release snapshot: for tests, documentation screenshots and trying renderers.
+//! It has a blocked gate, an accepted risk, a false positive, a diff, and finding titles in
+//! Slovene and Japanese.
+
+use crate::snapshot::*;
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
+fn at(day: u32, hour: u32) -> chrono::NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 11, day)
+        .and_then(|d| d.and_hms_opt(hour, 0, 0))
+        .unwrap_or_default()
+}
+
+/// The raw report bytes of the sample's scans, by scan id.
+pub fn sample_raw(scan_id: i64) -> Vec<u8> {
+    match scan_id {
+        1 => br#"{"SchemaVersion":2,"ArtifactName":"registry.example.com/shop/api:4.2.0","Results":[]}"#.to_vec(),
+        _ => b"<?xml version=\"1.0\"?><checkstyle version=\"4.3\"></checkstyle>\n".to_vec(),
+    }
+}
+
+fn sha(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn finding(
+    n: u32,
+    severity: &str,
+    tool: &str,
+    rule: &str,
+    title: &str,
+    status: &str,
+    component: Option<&str>,
+    file: Option<&str>,
+) -> FindingSnapshot {
+    FindingSnapshot {
+        fingerprint: format!("{n:02x}{}", "5e".repeat(31)),
+        severity: severity.into(),
+        severity_original: Some(severity.to_uppercase()),
+        kind: if file.is_some() {
+            "misconfiguration"
+        } else {
+            "vulnerability"
+        }
+        .into(),
+        category: None,
+        rule_id: rule.into(),
+        title: title.into(),
+        tool: tool.into(),
+        status: status.into(),
+        tool_status: None,
+        component: component.map(str::to_string),
+        component_version: component.map(|_| "3.0.2-1".to_string()),
+        purl: None,
+        fixed_version: component.map(|_| "3.0.15-1".to_string()),
+        cvss_score: if severity == "critical" {
+            Some(9.8)
+        } else {
+            None
+        },
+        cwe: vec!["CWE-79".into()],
+        target: Some("registry.example.com/shop/api:4.2.0".into()),
+        file: file.map(str::to_string),
+        line_start: file.map(|_| 12),
+        line_end: None,
+        resource: None,
+        url: None,
+        parameter: None,
+        scan_id: if tool == "trivy" { 1 } else { 2 },
+        scan_label: if tool == "trivy" {
+            "trivy:registry.example.com/shop/api"
+        } else {
+            "tfsec:infra"
+        }
+        .into(),
+        first_seen_at: at(20, 9),
+        justification: None,
+        approver: None,
+        expires_at: None,
+        decided_by: None,
+        decided_at: None,
+    }
+}
+
+/// The sample: project `shop`, release `4.2.0`, sealed (pass `false` for an open release).
+pub fn sample_snapshot(sealed: bool) -> ReleaseSnapshot {
+    let raw1 = sample_raw(1);
+    let raw2 = sample_raw(2);
+    let mut accepted = finding(
+        3,
+        "high",
+        "trivy",
+        "CVE-2024-5535",
+        "openssl: SSL_select_next_proto buffer overread",
+        "accepted",
+        Some("libssl3"),
+        None,
+    );
+    accepted.justification =
+        Some("NPN is not used by any service; fix ships with the next base image".into());
+    accepted.approver = Some("ciso@example.com".into());
+    accepted.decided_by = Some("alice".into());
+    accepted.decided_at = Some(at(22, 14));
+    accepted.expires_at = Some(at(30, 0));
+    let mut false_positive = finding(
+        4,
+        "medium",
+        "tfsec",
+        "aws-s3-enable-versioning",
+        "S3 bucket has versioning disabled",
+        "false_positive",
+        None,
+        Some("infra/logs.tf"),
+    );
+    false_positive.justification = Some("Log bucket: objects are write-once by policy".into());
+    false_positive.decided_by = Some("bob".into());
+    false_positive.decided_at = Some(at(22, 15));
+    let findings = vec![
+        finding(
+            1,
+            "critical",
+            "trivy",
+            "CVE-2024-3094",
+            "xz-utils: malicious code in the upstream tarballs",
+            "open",
+            Some("liblzma5"),
+            None,
+        ),
+        finding(
+            2,
+            "high",
+            "tfsec",
+            "aws-ec2-no-public-ip",
+            "Varnostna skupina dovoljuje dostop z vseh naslovov (čšž ČŠŽ)",
+            "open",
+            None,
+            Some("infra/main.tf"),
+        ),
+        accepted,
+        finding(
+            5,
+            "high",
+            "trivy",
+            "CVE-2025-0001",
+            "入力検証の不備によるクロスサイトスクリプティング",
+            "open",
+            Some("libxml2"),
+            None,
+        ),
+        false_positive,
+        finding(
+            6,
+            "low",
+            "trivy",
+            "CVE-2023-4641",
+            "shadow-utils: possible password leak during passwd(1) change",
+            "open",
+            Some("login"),
+            None,
+        ),
+        finding(
+            7,
+            "info",
+            "tfsec",
+            "general-secrets-sensitive-in-local",
+            "A local value may contain a secret | \"quoted\" <tag>",
+            "open",
+            None,
+            Some("infra/vars.tf"),
+        ),
+    ];
+    let mut by1 = BTreeMap::new();
+    by1.insert("critical".to_string(), 1);
+    by1.insert("high".to_string(), 2);
+    by1.insert("low".to_string(), 1);
+    let mut by2 = BTreeMap::new();
+    by2.insert("high".to_string(), 1);
+    by2.insert("medium".to_string(), 1);
+    by2.insert("info".to_string(), 1);
+    let line = |f: &FindingSnapshot| DiffLine {
+        fingerprint: f.fingerprint.clone(),
+        severity: f.severity.clone(),
+        rule_id: f.rule_id.clone(),
+        title: f.title.clone(),
+        tool: f.tool.clone(),
+        location: f.location(),
+    };
+    let fixed = finding(
+        9,
+        "high",
+        "trivy",
+        "CVE-2023-38545",
+        "curl: SOCKS5 heap buffer overflow",
+        "open",
+        Some("curl"),
+        None,
+    );
+    ReleaseSnapshot {
+        generator: "scanledger 0.1.0".into(),
+        project: "shop".into(),
+        release: "4.2.0".into(),
+        release_created_at: at(20, 8),
+        seal: sealed.then(|| Seal {
+            sealed_at: at(23, 10),
+            sealed_by: "alice".into(),
+            allow_blocked_reason: Some(
+                "Emergency fix for CVE-2024-3094 detection; tracked in SEC-42".into(),
+            ),
+        }),
+        gate: GateSummary {
+            passed: false,
+            fail_on: "high".into(),
+            required_tools: vec!["trivy".into(), "tfsec".into()],
+            reasons: [&findings[0], &findings[1], &findings[3]]
+                .iter()
+                .map(|f| GateReasonLine {
+                    reason: "blocking_finding".into(),
+                    message: format!(
+                        "{} {} {} ({}, {})",
+                        f.severity,
+                        f.rule_id,
+                        f.title,
+                        f.tool,
+                        f.location()
+                    ),
+                    fingerprint: Some(f.fingerprint.clone()),
+                })
+                .collect(),
+        },
+        policy: None,
+        scans: vec![
+            ScanSnapshot {
+                id: 1,
+                tool: "trivy".into(),
+                format: "trivy-json".into(),
+                label: "trivy:registry.example.com/shop/api".into(),
+                target: Some("registry.example.com/shop/api:4.2.0".into()),
+                tool_version: Some("0.58.1".into()),
+                scanned_at: Some("2026-11-20T08:55:00Z".into()),
+                uploaded_at: at(20, 9),
+                uploaded_by: "ci".into(),
+                sha256: sha(&raw1),
+                size: raw1.len() as u64,
+                file_name: Some("trivy-image.json".into()),
+                partial: false,
+                by_severity: by1,
+            },
+            ScanSnapshot {
+                id: 2,
+                tool: "tfsec".into(),
+                format: "tfsec-checkstyle".into(),
+                label: "tfsec:infra".into(),
+                target: Some("infra".into()),
+                tool_version: None,
+                scanned_at: None,
+                uploaded_at: at(20, 9),
+                uploaded_by: "ci".into(),
+                sha256: sha(&raw2),
+                size: raw2.len() as u64,
+                file_name: Some("tfsec.xml".into()),
+                partial: false,
+                by_severity: by2,
+            },
+        ],
+        diff: Some(DiffSnapshot {
+            previous_release: "4.1.0".into(),
+            new: 2,
+            still_open: 5,
+            fixed: 1,
+            not_rescanned: 0,
+            new_findings: vec![line(&findings[0]), line(&findings[3])],
+            fixed_findings: vec![line(&fixed)],
+        }),
+        previous_bundle: Some(PreviousBundle {
+            release: "4.1.0".into(),
+            sha256: "ab".repeat(32),
+            sha256sums_sha256: "cd".repeat(32),
+        }),
+        audit_events: vec![],
+        findings,
+    }
+}

@@ -1,0 +1,317 @@
+//! The plain data a bundle and every report are rendered from.
+//!
+//! `schema` fills a [`ReleaseSnapshot`] from the store; everything in this crate is a pure
+//! function of it (plus a signing key for bundles). Nothing here knows about the database, so
+//! the renderers can be tested with hand-made snapshots.
+
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Severities, most severe first (the order of every summary column).
+pub const SEVERITIES: [&str; 6] = ["critical", "high", "medium", "low", "info", "unknown"];
+
+/// Sort rank of a severity name: 0 for critical, larger for less severe.
+pub fn severity_rank(severity: &str) -> usize {
+    SEVERITIES
+        .iter()
+        .position(|s| *s == severity)
+        .unwrap_or(SEVERITIES.len())
+}
+
+/// Everything about one release that reports and bundles show.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ReleaseSnapshot {
+    /// What produced the snapshot (`scanledger 0.1.0`).
+    pub generator: String,
+    pub project: String,
+    pub release: String,
+    pub release_created_at: NaiveDateTime,
+    /// `None` for an open release: reports are then marked as drafts.
+    pub seal: Option<Seal>,
+    pub gate: GateSummary,
+    pub policy: Option<PolicySnapshot>,
+    /// The scans of the release's current view, oldest first.
+    pub scans: Vec<ScanSnapshot>,
+    /// The current view, most severe first.
+    pub findings: Vec<FindingSnapshot>,
+    /// Against the release before this one, when there is one.
+    pub diff: Option<DiffSnapshot>,
+    /// The previous sealed bundle of the project: the hash chain.
+    pub previous_bundle: Option<PreviousBundle>,
+    /// The release's audit events, as the audit log stores them.
+    pub audit_events: Vec<serde_json::Value>,
+}
+
+impl ReleaseSnapshot {
+    /// Findings per severity name (every severity present, zero included).
+    pub fn counts_by_severity(&self) -> BTreeMap<&'static str, u64> {
+        let mut counts: BTreeMap<&'static str, u64> = SEVERITIES.iter().map(|s| (*s, 0)).collect();
+        for f in &self.findings {
+            if let Some(slot) = SEVERITIES.iter().find(|s| **s == f.severity) {
+                *counts.entry(slot).or_default() += 1;
+            }
+        }
+        counts
+    }
+
+    /// Findings per tool, then severity.
+    pub fn counts_by_tool(&self) -> BTreeMap<String, BTreeMap<String, u64>> {
+        let mut counts: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+        for f in &self.findings {
+            *counts
+                .entry(f.tool.clone())
+                .or_default()
+                .entry(f.severity.clone())
+                .or_default() += 1;
+        }
+        counts
+    }
+
+    /// Findings that need an auditor's eye: blocking the gate, accepted, or false positive.
+    pub fn decided_or_blocking(&self) -> impl Iterator<Item = &FindingSnapshot> {
+        let blocking: std::collections::HashSet<&str> = self
+            .gate
+            .reasons
+            .iter()
+            .filter_map(|r| r.fingerprint.as_deref())
+            .collect();
+        self.findings.iter().filter(move |f| {
+            blocking.contains(f.fingerprint.as_str())
+                || matches!(f.status.as_str(), "accepted" | "false_positive")
+        })
+    }
+
+    /// When the evidence was frozen, or when the release was created for a draft: the time
+    /// written into every member of the zip.
+    pub fn reference_time(&self) -> NaiveDateTime {
+        self.seal
+            .as_ref()
+            .map_or(self.release_created_at, |s| s.sealed_at)
+    }
+
+    /// The bundle file name: `PROJECT-RELEASE-evidence.zip`, made file-system safe.
+    pub fn bundle_file_name(&self) -> String {
+        format!(
+            "{}-{}-evidence.zip",
+            safe_name(&self.project),
+            safe_name(&self.release)
+        )
+    }
+}
+
+/// Letters, digits, `.`, `_` and `-`; anything else becomes `_`.
+pub fn safe_name(s: &str) -> String {
+    let cleaned: String = s
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let trimmed = cleaned.trim_matches('.');
+    if trimmed.is_empty() {
+        "_".to_string()
+    } else {
+        trimmed.chars().take(80).collect()
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Seal {
+    pub sealed_at: NaiveDateTime,
+    pub sealed_by: String,
+    /// Set when a blocked release was sealed anyway (`--allow-blocked --reason`).
+    pub allow_blocked_reason: Option<String>,
+}
+
+/// The gate result at the moment of the snapshot (of sealing, for a sealed release).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct GateSummary {
+    pub passed: bool,
+    pub fail_on: String,
+    pub required_tools: Vec<String>,
+    pub reasons: Vec<GateReasonLine>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct GateReasonLine {
+    /// `blocking_finding`, `missing_scan`, ...
+    pub reason: String,
+    /// One line for people.
+    pub message: String,
+    /// The finding concerned, if any.
+    pub fingerprint: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PolicySnapshot {
+    pub version: String,
+    /// The policy as written (TOML).
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ScanSnapshot {
+    pub id: i64,
+    pub tool: String,
+    pub format: String,
+    pub label: String,
+    pub target: Option<String>,
+    pub tool_version: Option<String>,
+    /// When the tool says it scanned, as it wrote it.
+    pub scanned_at: Option<String>,
+    pub uploaded_at: NaiveDateTime,
+    pub uploaded_by: String,
+    pub sha256: String,
+    pub size: u64,
+    pub file_name: Option<String>,
+    pub partial: bool,
+    /// Distinct findings in this scan, by severity name.
+    pub by_severity: BTreeMap<String, u64>,
+}
+
+impl ScanSnapshot {
+    /// Where the raw report sits in a bundle: `scans/<id>-<tool>-<label>-<sha12>.<ext>`.
+    pub fn bundle_path(&self) -> String {
+        let ext = self
+            .file_name
+            .as_deref()
+            .and_then(|n| n.rsplit_once('.'))
+            .map(|(_, e)| safe_name(e))
+            .filter(|e| !e.is_empty() && e.len() <= 10)
+            .unwrap_or_else(|| guess_extension(&self.format).to_string());
+        format!(
+            "scans/{:04}-{}-{}-{}.{}",
+            self.id,
+            safe_name(&self.tool),
+            safe_name(&self.label),
+            &self.sha256[..12.min(self.sha256.len())],
+            ext
+        )
+    }
+
+    pub fn total_findings(&self) -> u64 {
+        self.by_severity.values().sum()
+    }
+}
+
+fn guess_extension(format: &str) -> &'static str {
+    let f = format.to_ascii_lowercase();
+    if f.contains("xml") || f.contains("checkstyle") || f.contains("junit") {
+        "xml"
+    } else if f.contains("csv") {
+        "csv"
+    } else if f.contains("sarif") {
+        "sarif"
+    } else {
+        "json"
+    }
+}
+
+/// One finding of the current view with its triage decision.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FindingSnapshot {
+    pub fingerprint: String,
+    pub severity: String,
+    pub severity_original: Option<String>,
+    pub kind: String,
+    pub category: Option<String>,
+    pub rule_id: String,
+    pub title: String,
+    pub tool: String,
+    /// Our triage state: `open`, `confirmed`, `accepted`, `false_positive`.
+    pub status: String,
+    pub tool_status: Option<String>,
+    pub component: Option<String>,
+    pub component_version: Option<String>,
+    pub purl: Option<String>,
+    pub fixed_version: Option<String>,
+    pub cvss_score: Option<f64>,
+    pub cwe: Vec<String>,
+    pub target: Option<String>,
+    pub file: Option<String>,
+    pub line_start: Option<i64>,
+    pub line_end: Option<i64>,
+    pub resource: Option<String>,
+    pub url: Option<String>,
+    pub parameter: Option<String>,
+    pub scan_id: i64,
+    pub scan_label: String,
+    pub first_seen_at: NaiveDateTime,
+    // Triage decision (empty until someone decides).
+    pub justification: Option<String>,
+    pub approver: Option<String>,
+    pub expires_at: Option<NaiveDateTime>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<NaiveDateTime>,
+}
+
+impl FindingSnapshot {
+    /// The most specific place the finding is at: file:line, resource, URL, component, target.
+    pub fn location(&self) -> String {
+        if let Some(file) = &self.file {
+            return match self.line_start {
+                Some(line) => format!("{file}:{line}"),
+                None => file.clone(),
+            };
+        }
+        if let Some(url) = &self.url {
+            return match &self.parameter {
+                Some(p) => format!("{url} ({p})"),
+                None => url.clone(),
+            };
+        }
+        if let Some(component) = &self.component {
+            return match &self.component_version {
+                Some(v) => format!("{component} {v}"),
+                None => component.clone(),
+            };
+        }
+        self.resource
+            .clone()
+            .or_else(|| self.target.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn has_decision(&self) -> bool {
+        self.decided_by.is_some() || self.status != "open"
+    }
+}
+
+/// What changed since the previous release.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DiffSnapshot {
+    pub previous_release: String,
+    pub new: u64,
+    pub still_open: u64,
+    pub fixed: u64,
+    pub not_rescanned: u64,
+    /// New findings, most severe first.
+    pub new_findings: Vec<DiffLine>,
+    /// Fixed findings, most severe first.
+    pub fixed_findings: Vec<DiffLine>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DiffLine {
+    pub fingerprint: String,
+    pub severity: String,
+    pub rule_id: String,
+    pub title: String,
+    pub tool: String,
+    pub location: String,
+}
+
+/// The previous sealed bundle of the same project.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PreviousBundle {
+    pub release: String,
+    /// SHA-256 of the previous bundle zip, as `sha256sum` prints it.
+    pub sha256: String,
+    /// SHA-256 of its SHA256SUMS (stable even if a zip were ever rebuilt).
+    pub sha256sums_sha256: String,
+}

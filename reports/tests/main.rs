@@ -1,0 +1,7 @@
+//! The reports crate's single integration-test binary: bundles (determinism, signatures,
+//! tampering, the standard tools) and the renderings.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod bundle;
+mod render;
+mod support;

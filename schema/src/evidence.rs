@@ -1,0 +1,615 @@
+//! Evidence: the snapshot of a release that reports are rendered from, sealing a release
+//! into a signed bundle, and reading a sealed bundle back.
+//!
+//! Sealing renders the bundle (`reports`) from a snapshot taken just before, outside any lock,
+//! and then, in one write transaction: checks that the release is still open, that its scans
+//! are still the snapshot's and that no other bundle joined the project's chain meanwhile;
+//! stores the zip byte-exact in the blob store; marks the release sealed; and records the
+//! bundle with the gate result at that moment. Any failure leaves the release open. Later,
+//! `bundle` writes the stored zip again, byte-identical, whatever changed since (triage,
+//! renderers, crate versions).
+
+use crate::catalog::{current_scans, release, scans_of};
+use crate::db::DbConn;
+use crate::error::StoreError;
+use crate::import::{ReportSource, store_blob};
+use crate::tables::*;
+use crate::tx::{read_tx, write_tx};
+use crate::view::{DiffChange, ViewFinding, release_view_in};
+use crate::{GateOptions, GateReason, Store, now};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use importers::Severity;
+use reports::{
+    DiffLine, DiffSnapshot, EvidenceKey, FindingSnapshot, GateReasonLine, GateSummary,
+    PreviousBundle, ReleaseSnapshot, ScanSnapshot, Seal,
+};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::io::{Read, Seek, SeekFrom, Write};
+
+/// Who seals what, and under which gate.
+#[derive(Debug, Clone)]
+pub struct SealRequest<'a> {
+    pub project: &'a str,
+    pub release: &'a str,
+    pub sealed_by: &'a str,
+    pub gate: GateOptions,
+    /// Seal although the gate blocks; the reason is recorded in the bundle and the store.
+    pub allow_blocked_reason: Option<&'a str>,
+    /// `scanledger 0.1.0`: written into the bundle.
+    pub generator: &'a str,
+}
+
+/// A sealed release's bundle as recorded.
+#[derive(Debug, Clone, Serialize)]
+pub struct BundleRecord {
+    pub project: String,
+    pub release: String,
+    pub sealed_at: NaiveDateTime,
+    pub sealed_by: String,
+    pub sha256: String,
+    pub size: u64,
+    pub sha256sums_sha256: String,
+    pub previous_sha256: Option<String>,
+    pub key_fingerprint: String,
+    pub key_id: String,
+    pub gate_passed: bool,
+    pub allow_blocked_reason: Option<String>,
+    pub file_name: String,
+}
+
+/// Severity counts of one scan's occurrences.
+fn scan_severities(conn: &mut DbConn, scan_id: i64) -> Result<BTreeMap<String, u64>, StoreError> {
+    let rows: Vec<(i16, i64)> = occurrences::table
+        .filter(occurrences::scan_id.eq(scan_id))
+        .group_by(occurrences::severity)
+        .select((occurrences::severity, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(s, n)| (Severity::from_rank(s).as_str().to_string(), n as u64))
+        .collect())
+}
+
+type Decision = (
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<NaiveDateTime>,
+    String,
+    NaiveDateTime,
+);
+
+/// The triage decisions of these findings, by finding id.
+fn decisions(conn: &mut DbConn, ids: &[i64]) -> Result<HashMap<i64, Decision>, StoreError> {
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(5000) {
+        let rows: Vec<Decision> = triage::table
+            .filter(triage::finding_id.eq_any(chunk))
+            .select((
+                triage::finding_id,
+                triage::justification,
+                triage::approver,
+                triage::expires_at,
+                triage::decided_by,
+                triage::decided_at,
+            ))
+            .load(conn)?;
+        out.extend(rows.into_iter().map(|d| (d.0, d)));
+    }
+    Ok(out)
+}
+
+fn finding_snapshot(f: ViewFinding, decision: Option<&Decision>) -> FindingSnapshot {
+    FindingSnapshot {
+        fingerprint: f.fingerprint,
+        severity: f.severity.as_str().to_string(),
+        severity_original: f.severity_original,
+        kind: f.kind,
+        category: f.category,
+        rule_id: f.rule_id,
+        title: f.title,
+        tool: f.tool,
+        status: f.status,
+        tool_status: f.tool_status,
+        component: f.component,
+        component_version: f.component_version,
+        purl: f.purl,
+        fixed_version: f.fixed_version,
+        cvss_score: f.cvss_score,
+        cwe: f.cwe,
+        target: f.target,
+        file: f.file,
+        line_start: f.line_start,
+        line_end: f.line_end,
+        resource: f.resource,
+        url: f.url,
+        parameter: f.parameter,
+        scan_id: f.scan_id,
+        scan_label: f.scan_label,
+        first_seen_at: f.first_seen_at,
+        justification: decision.and_then(|d| d.1.clone()),
+        approver: decision.and_then(|d| d.2.clone()),
+        expires_at: decision.and_then(|d| d.3),
+        decided_by: decision.map(|d| d.4.clone()),
+        decided_at: decision.map(|d| d.5),
+    }
+}
+
+fn diff_line(f: &ViewFinding) -> DiffLine {
+    let location = [
+        f.file.as_deref(),
+        f.url.as_deref(),
+        f.component.as_deref(),
+        f.resource.as_deref(),
+        f.target.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .next()
+    .unwrap_or_default()
+    .to_string();
+    DiffLine {
+        fingerprint: f.fingerprint.clone(),
+        severity: f.severity.as_str().to_string(),
+        rule_id: f.rule_id.clone(),
+        title: f.title.clone(),
+        tool: f.tool.clone(),
+        location,
+    }
+}
+
+fn gate_line(reason: &GateReason) -> GateReasonLine {
+    // The reason's kind as the gate's JSON names it (`blocking_finding`, `missing_scan`, ...).
+    let kind = serde_json::to_value(reason)
+        .ok()
+        .and_then(|v| v.get("reason").and_then(|r| r.as_str()).map(str::to_string))
+        .unwrap_or_else(|| reason.rule().to_string());
+    GateReasonLine {
+        reason: kind,
+        message: reason.message(),
+        fingerprint: reason.fingerprint().map(str::to_string),
+    }
+}
+
+/// The project's most recently sealed bundle: (release name, zip sha256, SHA256SUMS sha256).
+fn latest_bundle(
+    conn: &mut DbConn,
+    project_id: i64,
+) -> Result<Option<(String, String, String)>, StoreError> {
+    Ok(bundles::table
+        .inner_join(releases::table)
+        .filter(releases::project_id.eq(project_id))
+        .order((bundles::created_at.desc(), bundles::release_id.desc()))
+        .select((releases::name, bundles::sha256, bundles::sha256sums_sha256))
+        .first(conn)
+        .optional()?)
+}
+
+/// Streams a blob's chunks, one at a time, into `out`.
+fn write_blob(conn: &mut DbConn, sha256: &str, out: &mut dyn Write) -> Result<u64, StoreError> {
+    let count: i64 = blob_chunks::table
+        .filter(blob_chunks::sha256.eq(sha256))
+        .count()
+        .get_result(conn)?;
+    let mut written = 0u64;
+    for seq in 0..count {
+        let data: Vec<u8> = blob_chunks::table
+            .filter(blob_chunks::sha256.eq(sha256))
+            .filter(blob_chunks::seq.eq(seq as i32))
+            .select(blob_chunks::data)
+            .first(conn)?;
+        out.write_all(&data)?;
+        written += data.len() as u64;
+    }
+    Ok(written)
+}
+
+/// A rendered bundle in a temporary file, as a source for the blob store.
+struct TempBundle(std::fs::File);
+
+impl ReportSource for TempBundle {
+    fn open(&self) -> std::io::Result<Box<dyn Read + '_>> {
+        let mut file = self.0.try_clone()?;
+        file.seek(SeekFrom::Start(0))?;
+        Ok(Box::new(file))
+    }
+}
+
+impl Store {
+    /// The plain data every report and bundle is rendered from: the release's current view
+    /// with triage decisions, its scans, the gate under `gate`, and the diff against the
+    /// release before it. For a sealed release the seal is filled in from the store.
+    pub fn release_snapshot(
+        &self,
+        project: &str,
+        release_name: &str,
+        gate: &GateOptions,
+        generator: &str,
+    ) -> Result<ReleaseSnapshot, StoreError> {
+        let sealed = {
+            let mut conn = self.conn()?;
+            let rel = release(&mut conn, project, release_name)?;
+            match (rel.sealed_at, rel.sealed_by) {
+                (Some(at), Some(by)) => {
+                    let reason: Option<String> = bundles::table
+                        .find(rel.id)
+                        .select(bundles::allow_blocked_reason)
+                        .first::<Option<String>>(&mut conn)
+                        .optional()?
+                        .flatten();
+                    Some(Seal {
+                        sealed_at: at,
+                        sealed_by: by,
+                        allow_blocked_reason: reason,
+                    })
+                }
+                _ => None,
+            }
+        };
+        self.snapshot(project, release_name, gate, generator, sealed)
+    }
+
+    fn snapshot(
+        &self,
+        project: &str,
+        release_name: &str,
+        gate: &GateOptions,
+        generator: &str,
+        seal: Option<Seal>,
+    ) -> Result<ReleaseSnapshot, StoreError> {
+        let mut conn = self.conn()?;
+        let (rel, view, scans, decided, previous, sealed_gate) = read_tx(&mut conn, |c| {
+            let rel = release(c, project, release_name)?;
+            let view = release_view_in(c, project, release_name)?;
+            let mut scans = Vec::with_capacity(view.scans.len());
+            for s in &view.scans {
+                let size: i64 = blobs::table.find(&s.sha256).select(blobs::size).first(c)?;
+                scans.push(ScanSnapshot {
+                    id: s.id,
+                    tool: s.tool.clone(),
+                    format: s.format.clone(),
+                    label: s.label.clone(),
+                    target: s.target.clone(),
+                    tool_version: s.tool_version.clone(),
+                    scanned_at: s.scanned_at.clone(),
+                    uploaded_at: s.uploaded_at,
+                    uploaded_by: s.uploaded_by.clone(),
+                    sha256: s.sha256.clone(),
+                    size: size as u64,
+                    file_name: s.file_name.clone(),
+                    partial: s.partial,
+                    by_severity: scan_severities(c, s.id)?,
+                });
+            }
+            let ids: Vec<i64> = view.findings.iter().map(|f| f.finding_id).collect();
+            // TRIAGE-MERGE: read each finding's decision as of the seal (triage history) and
+            // the release's audit events and policy, once the triage branch is merged.
+            let decided = decisions(c, &ids)?;
+            // A sealed release keeps the link it was sealed with; an open one would chain to
+            // the project's latest bundle.
+            let own: Option<Option<String>> = bundles::table
+                .find(rel.id)
+                .select(bundles::previous_sha256)
+                .first(c)
+                .optional()?;
+            let previous = match own {
+                None => latest_bundle(c, rel.project_id)?,
+                Some(None) => None,
+                Some(Some(sha)) => bundles::table
+                    .inner_join(releases::table)
+                    .filter(bundles::sha256.eq(&sha))
+                    .select((releases::name, bundles::sha256, bundles::sha256sums_sha256))
+                    .first(c)
+                    .optional()?,
+            };
+            let sealed_gate: Option<String> = bundles::table
+                .find(rel.id)
+                .select(bundles::gate)
+                .first(c)
+                .optional()?;
+            Ok((rel, view, scans, decided, previous, sealed_gate))
+        })?;
+        drop(conn);
+        let gate_result = self.gate(project, release_name, gate)?;
+        let diff = match self.previous_release(project, release_name)? {
+            None => None,
+            Some(prev) => {
+                let d = self.diff(project, &prev, release_name)?;
+                let lines = |change: DiffChange| {
+                    d.entries
+                        .iter()
+                        .filter(|e| e.change == change)
+                        .map(|e| diff_line(&e.finding))
+                        .collect::<Vec<_>>()
+                };
+                Some(DiffSnapshot {
+                    previous_release: prev,
+                    new: d.new,
+                    still_open: d.still_open,
+                    fixed: d.fixed,
+                    not_rescanned: d.not_rescanned,
+                    new_findings: lines(DiffChange::New),
+                    fixed_findings: lines(DiffChange::Fixed),
+                })
+            }
+        };
+        let findings = view
+            .findings
+            .into_iter()
+            .map(|f| {
+                let decision = decided.get(&f.finding_id);
+                finding_snapshot(f, decision)
+            })
+            .collect();
+        Ok(ReleaseSnapshot {
+            generator: generator.to_string(),
+            project: project.to_string(),
+            release: release_name.to_string(),
+            release_created_at: rel.created_at,
+            seal,
+            // A sealed release shows the gate as it was at sealing.
+            gate: match sealed_gate.and_then(|g| serde_json::from_str(&g).ok()) {
+                Some(sealed) => sealed,
+                None => GateSummary {
+                    passed: gate_result.passed,
+                    fail_on: gate_result.fail_on.as_str().to_string(),
+                    required_tools: gate_result.required_tools.clone(),
+                    reasons: gate_result.reasons.iter().map(gate_line).collect(),
+                },
+            },
+            // TRIAGE-MERGE: the policy (TOML text and version) in force for this release.
+            policy: None,
+            scans,
+            findings,
+            diff,
+            previous_bundle: previous.map(|(release, sha256, sums)| PreviousBundle {
+                release,
+                sha256,
+                sha256sums_sha256: sums,
+            }),
+            // TRIAGE-MERGE: the release's events from the hash-chained audit log.
+            audit_events: Vec::new(),
+        })
+    }
+
+    /// Seals a release: freezes it, signs its bundle with `key`, stores the bundle and chains
+    /// it to the project's previous one. Refuses a sealed release, and a blocked one unless
+    /// `allow_blocked_reason` says why.
+    pub fn seal(
+        &self,
+        req: &SealRequest<'_>,
+        key: &EvidenceKey,
+    ) -> Result<BundleRecord, StoreError> {
+        {
+            let mut conn = self.conn()?;
+            let rel = release(&mut conn, req.project, req.release)?;
+            if let (Some(at), by) = (rel.sealed_at, rel.sealed_by) {
+                return Err(StoreError::Invalid(format!(
+                    "release {:?} of project {:?} was sealed at {at} by {}",
+                    req.release,
+                    req.project,
+                    by.unwrap_or_default()
+                )));
+            }
+        }
+        if req
+            .allow_blocked_reason
+            .is_some_and(|r| r.trim().is_empty())
+        {
+            return Err(StoreError::Invalid(
+                "sealing a blocked release needs a reason".into(),
+            ));
+        }
+        let started = std::time::Instant::now();
+        let sealed_at = now();
+        let seal = Seal {
+            sealed_at,
+            sealed_by: req.sealed_by.to_string(),
+            allow_blocked_reason: None,
+        };
+        let mut snapshot = self.snapshot(
+            req.project,
+            req.release,
+            &req.gate,
+            req.generator,
+            Some(seal),
+        )?;
+        if !snapshot.gate.passed {
+            match req.allow_blocked_reason {
+                None => {
+                    return Err(StoreError::Blocked {
+                        project: req.project.into(),
+                        release: req.release.into(),
+                        reasons: snapshot.gate.reasons.len(),
+                    });
+                }
+                Some(reason) => {
+                    if let Some(seal) = snapshot.seal.as_mut() {
+                        seal.allow_blocked_reason = Some(reason.trim().to_string());
+                    }
+                }
+            }
+        }
+
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "snapshot taken"
+        );
+        // Render and sign outside the write lock.
+        let file = tempfile_in_temp_dir()?;
+        let outcome = {
+            let mut conn = self.conn()?;
+            let mut raw = |scan: &ScanSnapshot, out: &mut dyn Write| {
+                write_blob(&mut conn, &scan.sha256, out)
+                    .map(|_| ())
+                    .map_err(std::io::Error::other)
+            };
+            reports::write_bundle(&snapshot, key, &mut raw, &file)
+                .map_err(|e| StoreError::Invalid(format!("writing the bundle: {e}")))?
+        };
+        let source = TempBundle(file);
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            size = outcome.size,
+            "bundle rendered and signed"
+        );
+
+        let mut conn = self.conn()?;
+        write_tx(&mut conn, |c| {
+            let rel = release(c, req.project, req.release)?;
+            if rel.sealed_at.is_some() {
+                return Err(StoreError::Invalid(format!(
+                    "release {:?} was sealed by someone else meanwhile",
+                    req.release
+                )));
+            }
+            let all = scans_of(c, rel.id)?;
+            let now_ids: Vec<i64> = current_scans(&all).iter().map(|s| s.id).collect();
+            let snap_ids: Vec<i64> = snapshot.scans.iter().map(|s| s.id).collect();
+            if now_ids != snap_ids {
+                return Err(StoreError::Invalid(
+                    "a scan arrived while sealing; seal again".into(),
+                ));
+            }
+            let latest = latest_bundle(c, rel.project_id)?.map(|(_, sha, _)| sha);
+            if latest != snapshot.previous_bundle.as_ref().map(|p| p.sha256.clone()) {
+                return Err(StoreError::Invalid(
+                    "another release of the project was sealed meanwhile; seal again".into(),
+                ));
+            }
+            store_blob(c, &source, &outcome.sha256, outcome.size)?;
+            let updated = diesel::update(
+                releases::table
+                    .filter(releases::id.eq(rel.id))
+                    .filter(releases::sealed_at.is_null()),
+            )
+            .set((
+                releases::sealed_at.eq(sealed_at),
+                releases::sealed_by.eq(req.sealed_by),
+            ))
+            .execute(c)?;
+            if updated != 1 {
+                return Err(StoreError::Invalid(
+                    "the release could not be sealed".into(),
+                ));
+            }
+            let gate_json = serde_json::to_string(&snapshot.gate).unwrap_or_else(|_| "{}".into());
+            diesel::insert_into(bundles::table)
+                .values((
+                    bundles::release_id.eq(rel.id),
+                    bundles::sha256.eq(&outcome.sha256),
+                    bundles::size.eq(outcome.size as i64),
+                    bundles::sha256sums_sha256.eq(&outcome.sha256sums_sha256),
+                    bundles::previous_sha256.eq(latest.as_deref()),
+                    bundles::manifest.eq(String::from_utf8_lossy(&outcome.manifest).as_ref()),
+                    bundles::key_fingerprint.eq(&outcome.key_fingerprint),
+                    bundles::key_id.eq(&outcome.key_id),
+                    bundles::gate_passed.eq(snapshot.gate.passed),
+                    bundles::gate.eq(&gate_json),
+                    bundles::allow_blocked_reason.eq(snapshot
+                        .seal
+                        .as_ref()
+                        .and_then(|s| s.allow_blocked_reason.as_deref())),
+                    bundles::created_at.eq(sealed_at),
+                ))
+                .execute(c)?;
+            Ok(())
+        })?;
+        tracing::info!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            project = req.project,
+            release = req.release,
+            sha256 = %outcome.sha256,
+            "sealed release"
+        );
+        self.bundle_record(req.project, req.release)?
+            .ok_or_else(|| StoreError::Invalid("the bundle vanished after sealing".into()))
+    }
+
+    /// The bundle of a sealed release, if it is sealed.
+    pub fn bundle_record(
+        &self,
+        project: &str,
+        release_name: &str,
+    ) -> Result<Option<BundleRecord>, StoreError> {
+        let mut conn = self.conn()?;
+        let rel = release(&mut conn, project, release_name)?;
+        type Row = (
+            String,
+            i64,
+            String,
+            Option<String>,
+            String,
+            String,
+            bool,
+            Option<String>,
+        );
+        let row: Option<Row> = bundles::table
+            .find(rel.id)
+            .select((
+                bundles::sha256,
+                bundles::size,
+                bundles::sha256sums_sha256,
+                bundles::previous_sha256,
+                bundles::key_fingerprint,
+                bundles::key_id,
+                bundles::gate_passed,
+                bundles::allow_blocked_reason,
+            ))
+            .first(&mut conn)
+            .optional()?;
+        let Some((sha256, size, sums, previous, fingerprint, key_id, passed, reason)) = row else {
+            return Ok(None);
+        };
+        let file_name = format!(
+            "{}-{}-evidence.zip",
+            reports::safe_name(project),
+            reports::safe_name(release_name)
+        );
+        Ok(Some(BundleRecord {
+            project: project.to_string(),
+            release: release_name.to_string(),
+            sealed_at: rel.sealed_at.unwrap_or_default(),
+            sealed_by: rel.sealed_by.unwrap_or_default(),
+            sha256,
+            size: size as u64,
+            sha256sums_sha256: sums,
+            previous_sha256: previous,
+            key_fingerprint: fingerprint,
+            key_id,
+            gate_passed: passed,
+            allow_blocked_reason: reason,
+            file_name,
+        }))
+    }
+
+    /// Writes a sealed release's bundle, byte-identical to the one made at sealing.
+    pub fn write_bundle(
+        &self,
+        project: &str,
+        release_name: &str,
+        out: &mut dyn Write,
+    ) -> Result<BundleRecord, StoreError> {
+        let record = self.bundle_record(project, release_name)?.ok_or_else(|| {
+            StoreError::Invalid(format!(
+                "release {release_name:?} of project {project:?} is not sealed: seal it first (scanledger seal)"
+            ))
+        })?;
+        let mut conn = self.conn()?;
+        let written = write_blob(&mut conn, &record.sha256, out)?;
+        if written != record.size {
+            return Err(StoreError::Invalid(format!(
+                "the stored bundle has {written} bytes, {} were recorded",
+                record.size
+            )));
+        }
+        Ok(record)
+    }
+}
+
+/// An anonymous temporary file (removed when dropped).
+fn tempfile_in_temp_dir() -> Result<std::fs::File, StoreError> {
+    Ok(tempfile::tempfile()?)
+}
