@@ -8,6 +8,7 @@
 //!
 //! The server asks [`Principal::may`] on every route; nothing else decides access.
 
+use crate::audit::{self, NewAuditEvent};
 use crate::catalog::ensure_project;
 use crate::db::DbConn;
 use crate::error::StoreError;
@@ -312,15 +313,27 @@ impl Store {
                 ))
                 .returning(users::id)
                 .get_result(c)?;
-            // AUDIT: user created (id, name, role, project, created_by).
-            Ok(UserInfo {
+            let user = UserInfo {
                 id,
                 name: grant.name.to_string(),
                 role: grant.role,
                 project: grant.project.map(str::to_string),
                 created_at,
                 created_by: grant.created_by.to_string(),
-            })
+            };
+            audit::append(
+                c,
+                &[NewAuditEvent {
+                    actor: grant.created_by,
+                    action: "user.create",
+                    project: grant.project,
+                    subject: format!("user {} ({})", user.name, user.id),
+                    before: None,
+                    after: serde_json::to_value(&user).ok(),
+                    request_id: None,
+                }],
+            )?;
+            Ok(user)
         })
     }
 
@@ -419,8 +432,7 @@ impl Store {
                 ))
                 .returning(api_tokens::id)
                 .get_result(c)?;
-            // AUDIT: token created (id, name, prefix, role, project, expires_at, created_by).
-            Ok(TokenInfo {
+            let token = TokenInfo {
                 id,
                 name: grant.name.to_string(),
                 prefix: prefix.clone(),
@@ -431,7 +443,21 @@ impl Store {
                 expires_at,
                 revoked_at: None,
                 last_used_at: None,
-            })
+            };
+            // The event names the token by id and prefix; the secret exists only in the reply.
+            audit::append(
+                c,
+                &[NewAuditEvent {
+                    actor: grant.created_by,
+                    action: "token.create",
+                    project: grant.project,
+                    subject: format!("token {} ({})", token.prefix, token.id),
+                    before: None,
+                    after: serde_json::to_value(&token).ok(),
+                    request_id: None,
+                }],
+            )?;
+            Ok(token)
         })?;
         Ok(NewToken {
             info,
@@ -475,12 +501,24 @@ impl Store {
             };
             let mut info = token_info(c, row)?;
             if info.revoked_at.is_none() {
+                let before = serde_json::to_value(&info).ok();
                 let at = now();
                 diesel::update(api_tokens::table.find(info.id))
                     .set(api_tokens::revoked_at.eq(at))
                     .execute(c)?;
                 info.revoked_at = Some(at);
-                // AUDIT: token revoked (id, prefix, by).
+                audit::append(
+                    c,
+                    &[NewAuditEvent {
+                        actor: by,
+                        action: "token.revoke",
+                        project: info.project.as_deref(),
+                        subject: format!("token {} ({})", info.prefix, info.id),
+                        before,
+                        after: serde_json::to_value(&info).ok(),
+                        request_id: None,
+                    }],
+                )?;
                 tracing::info!(token_id = info.id, by, "token revoked");
             }
             Ok(info)

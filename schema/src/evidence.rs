@@ -22,7 +22,7 @@ use diesel::prelude::*;
 use importers::Severity;
 use reports::{
     DiffLine, DiffSnapshot, EvidenceKey, FindingSnapshot, GateReasonLine, GateSummary,
-    PreviousBundle, ReleaseSnapshot, ScanSnapshot, Seal,
+    PolicySnapshot, PreviousBundle, ReleaseSnapshot, ScanSnapshot, Seal,
 };
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -284,8 +284,8 @@ impl Store {
                 });
             }
             let ids: Vec<i64> = view.findings.iter().map(|f| f.finding_id).collect();
-            // TRIAGE-MERGE: read each finding's decision as of the seal (triage history) and
-            // the release's audit events and policy, once the triage branch is merged.
+            // Each finding's decision as it stands now: a snapshot is taken when a release is
+            // sealed, and the sealed bundle is kept as bytes, so later decisions never alter it.
             let decided = decisions(c, &ids)?;
             // A sealed release keeps the link it was sealed with; an open one would chain to
             // the project's latest bundle.
@@ -335,6 +335,13 @@ impl Store {
                 })
             }
         };
+        let audit_events = self.release_audit_events(
+            project,
+            release_name,
+            &view.findings,
+            gate_result.policy_version,
+            rel.sealed_at,
+        )?;
         let findings = view
             .findings
             .into_iter()
@@ -359,8 +366,16 @@ impl Store {
                     reasons: gate_result.reasons.iter().map(gate_line).collect(),
                 },
             },
-            // TRIAGE-MERGE: the policy (TOML text and version) in force for this release.
-            policy: None,
+            // The policy version the gate used, as written.
+            policy: match gate_result.policy_version {
+                Some(version) => self
+                    .policy(project, Some(version))?
+                    .map(|p| PolicySnapshot {
+                        version: p.version.to_string(),
+                        text: Some(p.source),
+                    }),
+                None => None,
+            },
             scans,
             findings,
             diff,
@@ -369,9 +384,41 @@ impl Store {
                 sha256,
                 sha256sums_sha256: sums,
             }),
-            // TRIAGE-MERGE: the release's events from the hash-chained audit log.
-            audit_events: Vec::new(),
+            audit_events,
         })
+    }
+
+    /// The audit events that concern a release: its uploads, the decisions on its findings and
+    /// the policy version its gate used, oldest first, as JSON. For a sealed release, only the
+    /// events before the seal: what came after does not belong in its evidence.
+    fn release_audit_events(
+        &self,
+        project: &str,
+        release: &str,
+        findings: &[ViewFinding],
+        policy_version: Option<i64>,
+        sealed_at: Option<NaiveDateTime>,
+    ) -> Result<Vec<serde_json::Value>, StoreError> {
+        let scan_prefix = format!("{project}/{release} ");
+        let finding_subjects: std::collections::HashSet<String> = findings
+            .iter()
+            .map(|f| format!("{project} finding {}", f.fingerprint))
+            .collect();
+        let policy_subject = policy_version.map(|v| format!("{project} policy v{v}"));
+        let events = self.audit_list(&crate::AuditQuery {
+            project: Some(project.to_string()),
+            ..Default::default()
+        })?;
+        Ok(events
+            .into_iter()
+            .filter(|e| sealed_at.is_none_or(|sealed| e.at < sealed) && e.action != "release.seal")
+            .filter(|e| {
+                e.subject.starts_with(&scan_prefix)
+                    || finding_subjects.contains(&e.subject)
+                    || policy_subject.as_deref() == Some(e.subject.as_str())
+            })
+            .filter_map(|e| serde_json::to_value(e).ok())
+            .collect())
     }
 
     /// Seals a release: freezes it, signs its bundle with `key`, stores the bundle and chains
@@ -515,6 +562,24 @@ impl Store {
                     bundles::created_at.eq(sealed_at),
                 ))
                 .execute(c)?;
+            crate::audit::append(
+                c,
+                &[crate::audit::NewAuditEvent {
+                    actor: req.sealed_by,
+                    action: "release.seal",
+                    project: Some(req.project),
+                    subject: format!("{}/{} bundle", req.project, req.release),
+                    before: None,
+                    after: Some(serde_json::json!({
+                        "bundle_sha256": outcome.sha256,
+                        "previous_sha256": latest,
+                        "key_fingerprint": outcome.key_fingerprint,
+                        "gate_passed": snapshot.gate.passed,
+                        "allow_blocked_reason": snapshot.seal.as_ref().and_then(|s| s.allow_blocked_reason.clone()),
+                    })),
+                    request_id: None,
+                }],
+            )?;
             Ok(())
         })?;
         tracing::info!(

@@ -132,3 +132,47 @@ fn roles_grant_what_the_issue_says() {
     assert_eq!(allowed(Role::Triager), vec![Read, Triage]);
     assert_eq!(allowed(Role::Auditor), vec![Read]);
 }
+
+/// Admin actions are in the audit log, never with a secret, and the chain still verifies.
+#[test]
+fn user_and_token_administration_is_audited() {
+    on_each_backend(|t| {
+        t.store
+            .create_user(
+                &grant("alice", Role::Admin, None),
+                "correct horse battery staple",
+            )
+            .expect("user");
+        let created = t
+            .store
+            .create_token(&grant("ci", Role::Uploader, Some("shop")), None)
+            .expect("create");
+        t.store
+            .revoke_token(&created.info.prefix, "alice")
+            .expect("revoke");
+        let events = t
+            .store
+            .audit_list(&schema::AuditQuery::default())
+            .expect("audit");
+        let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(
+            actions,
+            vec!["user.create", "token.create", "token.revoke"],
+            "{}",
+            t.name
+        );
+        assert_eq!(events[2].actor, "alice");
+        for e in &events {
+            let text = format!("{e:?}");
+            assert!(
+                !text.contains(&created.token),
+                "a secret reached the audit log"
+            );
+            assert!(
+                !text.contains("correct horse"),
+                "a password reached the audit log"
+            );
+        }
+        assert!(t.store.audit_verify().expect("verify").ok);
+    });
+}

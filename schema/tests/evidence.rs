@@ -155,6 +155,31 @@ fn each_bundle_chains_to_the_previous_one() {
             second.previous_sha256.as_deref(),
             Some(first.sha256.as_str())
         );
+        // Sealing is audited, and a snapshot carries its release's events (uploads here).
+        let seals: Vec<_> = t
+            .store
+            .audit_list(&schema::AuditQuery {
+                action: Some("release.seal".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(seals.len(), 2, "{}", t.name);
+        assert_eq!(seals[0].subject, "shop/1.0 bundle");
+        let snap = t
+            .store
+            .release_snapshot("shop", "1.1", &seal_request("1.1", None).gate, "test")
+            .unwrap();
+        assert!(snap.audit_events.iter().any(|e| {
+            e["action"] == "scan.upload"
+                && e["subject"]
+                    .as_str()
+                    .is_some_and(|s| s.starts_with("shop/1.1 "))
+        }));
+        assert!(snap.audit_events.iter().all(|e| {
+            e["subject"]
+                .as_str()
+                .is_some_and(|s| !s.starts_with("shop/1.0 "))
+        }));
         let previous = PreviousBundleInput::read(Cursor::new(bundle_bytes(t, "1.0"))).unwrap();
         assert_eq!(previous.sha256, first.sha256);
         let report = verify_bundle(
