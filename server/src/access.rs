@@ -85,6 +85,32 @@ pub static ROUTES: &[RouteSpec] = &[
         "/api/v1/projects/{project}/diff",
         Permission::Read,
     ),
+    // Triage (server/src/triage.rs).
+    route(
+        Method::POST,
+        "/api/v1/projects/{project}/findings/{fingerprint}/triage",
+        Permission::Triage,
+    ),
+    route(
+        Method::GET,
+        "/api/v1/projects/{project}/findings/{fingerprint}/history",
+        Permission::Read,
+    ),
+    route(
+        Method::GET,
+        "/api/v1/projects/{project}/sla",
+        Permission::Read,
+    ),
+    route(
+        Method::GET,
+        "/api/v1/projects/{project}/audit",
+        Permission::Read,
+    ),
+    route(
+        Method::GET,
+        "/api/v1/projects/{project}/releases/{release}/vex",
+        Permission::Read,
+    ),
     route(Method::GET, "/api/v1/tokens", Permission::Admin),
     route(Method::POST, "/api/v1/tokens", Permission::Admin),
     route(Method::DELETE, "/api/v1/tokens/{token}", Permission::Admin),

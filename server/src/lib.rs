@@ -19,6 +19,7 @@ pub mod config;
 pub mod error;
 pub mod metrics;
 pub mod routes;
+pub mod triage;
 pub mod upload;
 
 use actix_web::middleware::{ErrorHandlers, from_fn};
@@ -36,9 +37,11 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
         routes::healthz, routes::readyz, routes::metrics, routes::whoami, routes::projects,
         routes::releases, routes::scans, upload::upload, routes::raw, routes::findings,
         routes::gate, routes::diff, routes::tokens, routes::create_token, routes::revoke_token,
-        routes::users, routes::create_user,
+        routes::users, routes::create_user, triage::triage, triage::history, triage::sla,
+        triage::audit, triage::vex,
     ),
-    components(schemas(error::ErrorBody, error::ErrorDetail, routes::CreateToken, routes::CreateUser)),
+    components(schemas(error::ErrorBody, error::ErrorDetail, routes::CreateToken, routes::CreateUser,
+        triage::TriageBody)),
     modifiers(&Security),
 )]
 pub struct ApiDoc;
@@ -98,6 +101,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     web::get().to(routes::gate),
                 )
                 .route("/projects/{project}/diff", web::get().to(routes::diff))
+                .route(
+                    "/projects/{project}/findings/{fingerprint}/triage",
+                    web::post().to(triage::triage),
+                )
+                .route(
+                    "/projects/{project}/findings/{fingerprint}/history",
+                    web::get().to(triage::history),
+                )
+                .route("/projects/{project}/sla", web::get().to(triage::sla))
+                .route("/projects/{project}/audit", web::get().to(triage::audit))
+                .route(
+                    "/projects/{project}/releases/{release}/vex",
+                    web::get().to(triage::vex),
+                )
                 .route("/tokens", web::get().to(routes::tokens))
                 .route("/tokens", web::post().to(routes::create_token))
                 .route("/tokens/{token}", web::delete().to(routes::revoke_token))

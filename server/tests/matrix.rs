@@ -53,6 +53,12 @@ fn expected(method: &Method, path: &str, who: Who, foreign: bool) -> u16 {
     if foreign && who != GlobalAdmin {
         return 403;
     }
+    if *method == Method::POST && path.ends_with("/triage") {
+        return match who {
+            GlobalAdmin | Admin | Triager => 200,
+            _ => 403,
+        };
+    }
     if *method == Method::POST {
         // Upload.
         return match who {
@@ -66,6 +72,7 @@ fn expected(method: &Method, path: &str, who: Who, foreign: bool) -> u16 {
 struct Fixture {
     tokens: Vec<(Who, String)>,
     scan_of: std::collections::HashMap<&'static str, i64>,
+    fingerprint_of: std::collections::HashMap<&'static str, String>,
 }
 
 fn fixture(store: &Store) -> Fixture {
@@ -101,7 +108,20 @@ fn fixture(store: &Store) -> Fixture {
         (Who::Triager, token(store, Role::Triager, Some("own"))),
         (Who::Auditor, token(store, Role::Auditor, Some("own"))),
     ];
-    Fixture { tokens, scan_of }
+    let fingerprint_of = ["own", "foreign"]
+        .into_iter()
+        .map(|project| {
+            let view = store
+                .release_view(project, "1.1", &schema::FindingFilter::default())
+                .expect("view");
+            (project, view.findings[0].fingerprint.clone())
+        })
+        .collect();
+    Fixture {
+        tokens,
+        scan_of,
+        fingerprint_of,
+    }
 }
 
 #[actix_web::test]
@@ -138,7 +158,8 @@ async fn every_route_every_role_own_and_foreign_project() {
                         .replace("{project}", project)
                         .replace("{release}", "1.1")
                         .replace("{scan}", &fx.scan_of[project].to_string())
-                        .replace("{token}", &victim.info.id.to_string());
+                        .replace("{token}", &victim.info.id.to_string())
+                        .replace("{fingerprint}", &fx.fingerprint_of[project]);
                     let uri = if route.path.ends_with("/diff") {
                         format!("{path}?from=1.0&to=1.1")
                     } else {
@@ -159,6 +180,9 @@ async fn every_route_every_role_own_and_foreign_project() {
                             "name": format!("user-{seed}"), "password": "a long enough password",
                             "role": "auditor"
                         })),
+                        ("POST", p) if p.ends_with("/triage") => {
+                            req.set_json(serde_json::json!({"status": "confirmed"}))
+                        }
                         ("POST", _) => req
                             .insert_header(("Content-Type", "application/octet-stream"))
                             .set_payload(report(seed)),
@@ -234,6 +258,85 @@ async fn an_auditor_can_read_everything_in_its_project_and_change_nothing() {
                 .filter(|t| t.revoked_at.is_some())
                 .count()
                 == 1
+        );
+    }
+}
+
+/// A triager's decision through the API reaches the release view, the finding's history and
+/// the audit log, with the token as the actor; a bad decision is a 400 that stores nothing.
+#[actix_web::test]
+async fn a_triager_decides_through_the_api() {
+    for t in backends() {
+        let fx = fixture(&t.store);
+        let app = test::init_service(server::app(state(&t.store, ServerConfig::default()))).await;
+        let (_, triager) = fx
+            .tokens
+            .iter()
+            .find(|(w, _)| *w == Who::Triager)
+            .expect("triager");
+        let fingerprint = &fx.fingerprint_of["own"];
+        let uri = format!("/api/v1/projects/own/findings/{fingerprint}/triage");
+        let bad = test::TestRequest::post()
+            .uri(&uri)
+            .insert_header(bearer(triager))
+            .set_json(serde_json::json!({"status": "accepted"}))
+            .to_request();
+        let response = test::call_service(&app, bad).await;
+        assert_eq!(
+            response.status().as_u16(),
+            400,
+            "{}: acceptance without justification",
+            t.name
+        );
+        let good = test::TestRequest::post()
+            .uri(&uri)
+            .insert_header(bearer(triager))
+            .set_json(serde_json::json!({
+                "status": "accepted", "justification": "behind the WAF", "approver": "ciso",
+                "expires": "2099-01-01"
+            }))
+            .to_request();
+        let response = test::call_service(&app, good).await;
+        assert_eq!(response.status().as_u16(), 200, "{}", t.name);
+        let view = t
+            .store
+            .release_view("own", "1.1", &schema::FindingFilter::default())
+            .expect("view");
+        let finding = view
+            .findings
+            .iter()
+            .find(|f| &f.fingerprint == fingerprint)
+            .expect("finding");
+        assert_eq!(finding.status, "accepted");
+        let history = test::TestRequest::get()
+            .uri(&format!(
+                "/api/v1/projects/own/findings/{fingerprint}/history"
+            ))
+            .insert_header(bearer(triager))
+            .to_request();
+        let history: serde_json::Value = test::call_and_read_body_json(&app, history).await;
+        assert_eq!(history.as_array().map(Vec::len), Some(1));
+        let audit = test::TestRequest::get()
+            .uri("/api/v1/projects/own/audit")
+            .insert_header(bearer(triager))
+            .to_request();
+        let audit: serde_json::Value = test::call_and_read_body_json(&app, audit).await;
+        let triage_events: Vec<&serde_json::Value> = audit
+            .as_array()
+            .expect("list")
+            .iter()
+            .filter(|e| {
+                e["action"]
+                    .as_str()
+                    .is_some_and(|a| a.starts_with("triage"))
+            })
+            .collect();
+        assert_eq!(triage_events.len(), 1, "{audit}");
+        assert!(
+            triage_events[0]["actor"]
+                .as_str()
+                .is_some_and(|a| a.contains("token")),
+            "{audit}"
         );
     }
 }
