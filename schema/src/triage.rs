@@ -167,6 +167,7 @@ impl TriageFilter {
         f.severities.is_empty()
             && f.min_severity.is_none()
             && f.kinds.is_empty()
+            && f.categories.is_empty()
             && f.tools.is_empty()
             && f.statuses.is_empty()
             && f.text.is_none()

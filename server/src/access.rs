@@ -88,6 +88,11 @@ pub static ROUTES: &[RouteSpec] = &[
     // Triage (server/src/triage.rs).
     route(
         Method::POST,
+        "/api/v1/projects/{project}/triage",
+        Permission::Triage,
+    ),
+    route(
+        Method::POST,
         "/api/v1/projects/{project}/findings/{fingerprint}/triage",
         Permission::Triage,
     ),

@@ -37,11 +37,11 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
         routes::healthz, routes::readyz, routes::metrics, routes::whoami, routes::projects,
         routes::releases, routes::scans, upload::upload, routes::raw, routes::findings,
         routes::gate, routes::diff, routes::tokens, routes::create_token, routes::revoke_token,
-        routes::users, routes::create_user, triage::triage, triage::history, triage::sla,
+        routes::users, routes::create_user, triage::triage, triage::bulk, triage::history, triage::sla,
         triage::audit, triage::vex,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, routes::CreateToken, routes::CreateUser,
-        triage::TriageBody)),
+        triage::TriageBody, triage::BulkTriageBody)),
     modifiers(&Security),
 )]
 pub struct ApiDoc;
@@ -109,6 +109,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     "/projects/{project}/findings/{fingerprint}/history",
                     web::get().to(triage::history),
                 )
+                .route("/projects/{project}/triage", web::post().to(triage::bulk))
                 .route("/projects/{project}/sla", web::get().to(triage::sla))
                 .route("/projects/{project}/audit", web::get().to(triage::audit))
                 .route(

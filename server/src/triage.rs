@@ -5,7 +5,8 @@
 use crate::access::Caller;
 use crate::error::{ApiError, ErrorBody};
 use actix_web::{HttpResponse, web};
-use schema::{AuditQuery, Store, TriageDecision, TriageStatus};
+use importers::{Kind, Severity};
+use schema::{AuditQuery, FindingFilter, Store, TriageDecision, TriageFilter, TriageStatus};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -60,6 +61,100 @@ pub async fn triage(
     let actor = caller.0.label();
     let outcome =
         web::block(move || store.triage(&project, &fingerprint, &decision, &actor, None)).await??;
+    Ok(HttpResponse::Ok().json(outcome))
+}
+
+/// A decision on every finding of a release's current view that matches the filter (at least
+/// one criterion), in one transaction.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct BulkTriageBody {
+    /// The release whose view is filtered; the project's latest when omitted.
+    pub release: Option<String>,
+    #[serde(default)]
+    pub kind: Vec<String>,
+    #[serde(default)]
+    pub category: Vec<String>,
+    #[serde(default)]
+    pub tool: Vec<String>,
+    #[serde(default)]
+    pub severity: Vec<String>,
+    pub min_severity: Option<String>,
+    /// Only findings now in these triage states of ours (`status` is the new decision).
+    #[serde(default)]
+    pub current_status: Vec<String>,
+    /// The tool's own states (`will_not_fix`).
+    #[serde(default)]
+    pub tool_status: Vec<String>,
+    /// Rule ids, exact.
+    #[serde(default)]
+    pub rule: Vec<String>,
+    /// A glob on the file (or resource): `vendor/**`.
+    pub path: Option<String>,
+    pub text: Option<String>,
+    /// Report what would change, store nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+    /// The decision.
+    #[serde(flatten)]
+    pub decision: TriageBody,
+}
+
+fn severity(s: &str) -> Result<Severity, ApiError> {
+    Severity::parse(s).ok_or_else(|| ApiError::bad_request(format!("unknown severity {s:?}")))
+}
+
+impl BulkTriageBody {
+    fn filter(&self) -> Result<TriageFilter, ApiError> {
+        Ok(TriageFilter {
+            release: self.release.clone(),
+            findings: FindingFilter {
+                severities: self
+                    .severity
+                    .iter()
+                    .map(|s| severity(s))
+                    .collect::<Result<_, _>>()?,
+                min_severity: self.min_severity.as_deref().map(severity).transpose()?,
+                kinds: self
+                    .kind
+                    .iter()
+                    .map(|k| {
+                        Kind::parse(k)
+                            .ok_or_else(|| ApiError::bad_request(format!("unknown kind {k:?}")))
+                    })
+                    .collect::<Result<_, _>>()?,
+                categories: self.category.clone(),
+                tools: self.tool.clone(),
+                statuses: self.current_status.clone(),
+                text: self.text.clone(),
+            },
+            rules: self.rule.clone(),
+            path: self.path.clone(),
+            tool_statuses: self.tool_status.clone(),
+        })
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/projects/{project}/triage", tag = "triage",
+    params(("project" = String, Path)),
+    request_body = BulkTriageBody,
+    responses((status = 200, description = "The findings the decision applied to (or would, with dry_run)"),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("token" = []), ("basic" = [])))]
+pub async fn bulk(
+    store: web::Data<Store>,
+    caller: Caller,
+    path: web::Path<String>,
+    body: web::Json<BulkTriageBody>,
+) -> Result<HttpResponse, ApiError> {
+    let store = store.clone();
+    let project = path.into_inner();
+    let decision = body.decision.decision()?;
+    let filter = body.filter()?;
+    let dry_run = body.dry_run;
+    let actor = caller.0.label();
+    let outcome =
+        web::block(move || store.triage_bulk(&project, &filter, &decision, &actor, None, dry_run))
+            .await??;
     Ok(HttpResponse::Ok().json(outcome))
 }
 

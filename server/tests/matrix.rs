@@ -180,6 +180,9 @@ async fn every_route_every_role_own_and_foreign_project() {
                             "name": format!("user-{seed}"), "password": "a long enough password",
                             "role": "auditor"
                         })),
+                        ("POST", "/api/v1/projects/{project}/triage") => req.set_json(
+                            serde_json::json!({"severity": ["critical"], "status": "confirmed"}),
+                        ),
                         ("POST", p) if p.ends_with("/triage") => {
                             req.set_json(serde_json::json!({"status": "confirmed"}))
                         }
@@ -332,6 +335,44 @@ async fn a_triager_decides_through_the_api() {
             })
             .collect();
         assert_eq!(triage_events.len(), 1, "{audit}");
+        // Bulk: a dry run reports, a real run decides, both by the same filter.
+        let bulk = |dry_run: bool| {
+            test::TestRequest::post()
+                .uri("/api/v1/projects/own/triage")
+                .insert_header(bearer(triager))
+                .set_json(serde_json::json!({
+                    "release": "1.1", "min_severity": "high", "status": "confirmed", "dry_run": dry_run
+                }))
+                .to_request()
+        };
+        let dry: serde_json::Value = test::call_and_read_body_json(&app, bulk(true)).await;
+        let would = dry["changes"].as_array().map(Vec::len).unwrap_or(0);
+        assert!(would > 0, "{dry}");
+        let highs = t
+            .store
+            .release_view("own", "1.1", &schema::FindingFilter::default())
+            .expect("view")
+            .findings
+            .iter()
+            .filter(|f| f.severity >= importers::Severity::High)
+            .count();
+        assert_eq!(would, highs);
+        let done: serde_json::Value = test::call_and_read_body_json(&app, bulk(false)).await;
+        assert_eq!(done["changes"].as_array().map(Vec::len), Some(highs));
+        let confirmed = t
+            .store
+            .release_view(
+                "own",
+                "1.1",
+                &schema::FindingFilter {
+                    statuses: vec!["confirmed".into()],
+                    ..Default::default()
+                },
+            )
+            .expect("view")
+            .findings
+            .len();
+        assert_eq!(confirmed, highs, "{}", t.name);
         assert!(
             triage_events[0]["actor"]
                 .as_str()
