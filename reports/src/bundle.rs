@@ -11,7 +11,7 @@
 //! | `VERIFY.md` | the exact commands, with this key's fingerprints |
 //! | `allowed_signers`, `signing-key.pem`, `signing-key.pub` | the public key for ssh-keygen and openssl |
 //! | `manifest.json` | release, seal, gate, policy, tools, scans, files with SHA-256 and size, previous bundle, key |
-//! | `findings.json`, `findings.csv`, `findings.sarif`, `triage.json`, `audit-events.json` | the view |
+//! | `findings.json`, `findings.csv`, `findings.sarif`, `triage.json`, `audit-events.json`, `sla.json` | the view |
 //! | `report.pdf`, `report.html`, `forum-post.md` | for people |
 //! | `scans/…` | every raw report of the view, byte-exact |
 //!
@@ -139,7 +139,8 @@ fn generated_members(
             .unwrap_or_else(|_| Err(ReportError::Pdf("the PDF renderer panicked".into())));
         (pdf, json, csv, sarif)
     });
-    Ok(vec![
+    let sla = findings::sla_json(snap)?;
+    let mut generated = vec![
         ("findings.json".into(), json?),
         ("findings.csv".into(), csv?),
         ("findings.sarif".into(), sarif?),
@@ -167,7 +168,11 @@ fn generated_members(
             format!("{}\n", public.allowed_signers_line()).into_bytes(),
         ),
         ("VERIFY.md".into(), verify_md(snap, key).into_bytes()),
-    ])
+    ];
+    if let Some(sla) = sla {
+        generated.push(("sla.json".into(), sla));
+    }
+    Ok(generated)
 }
 
 /// The manifest: what the bundle is, and every file in it with SHA-256 and size.

@@ -148,6 +148,20 @@ pub fn audit_events_json(snap: &ReleaseSnapshot) -> Result<Vec<u8>, ReportError>
     }))
 }
 
+/// `sla.json`: the release's SLA status, when the snapshot has one.
+pub fn sla_json(snap: &ReleaseSnapshot) -> Result<Option<Vec<u8>>, ReportError> {
+    snap.sla
+        .as_ref()
+        .map(|sla| {
+            canonical_json(&json!({
+                "project": snap.project,
+                "release": snap.release,
+                "sla": sla,
+            }))
+        })
+        .transpose()
+}
+
 fn sarif_level(severity: &str) -> &'static str {
     match severity {
         "critical" | "high" => "error",

@@ -280,6 +280,7 @@ pub fn sample_snapshot(sealed: bool) -> ReleaseSnapshot {
             sha256sums_sha256: "cd".repeat(32),
         }),
         audit_events: vec![],
+        sla: None,
         findings,
     }
 }

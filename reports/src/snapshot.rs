@@ -41,6 +41,10 @@ pub struct ReleaseSnapshot {
     pub previous_bundle: Option<PreviousBundle>,
     /// The release's audit events, as the audit log stores them.
     pub audit_events: Vec<serde_json::Value>,
+    /// The release's SLA status (open findings against the policy's days, breaches, mean time
+    /// to remediate), as the store computes it; `sla.json` in the bundle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sla: Option<serde_json::Value>,
 }
 
 impl ReleaseSnapshot {

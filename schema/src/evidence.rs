@@ -385,7 +385,45 @@ impl Store {
                 sha256sums_sha256: sums,
             }),
             audit_events,
+            sla: Some(self.release_sla(project, release_name, rel.sealed_at)?),
         })
+    }
+
+    /// The release's SLA status for its bundle: the policy's days, counts per severity, the
+    /// breached findings with their due dates, and the mean time to remediate. As of the seal
+    /// for a sealed release.
+    fn release_sla(
+        &self,
+        project: &str,
+        release: &str,
+        sealed_at: Option<NaiveDateTime>,
+    ) -> Result<serde_json::Value, StoreError> {
+        let sla = self.sla(project, Some(release), 10, sealed_at)?;
+        let breached: Vec<serde_json::Value> = sla
+            .items
+            .iter()
+            .filter(|i| i.days_left.is_some_and(|d| d < 0))
+            .map(|i| {
+                serde_json::json!({
+                    "fingerprint": i.fingerprint,
+                    "rule_id": i.rule_id,
+                    "title": i.title,
+                    "severity": i.severity,
+                    "status": i.status,
+                    "first_seen_at": i.first_seen_at,
+                    "due_at": i.due_at,
+                })
+            })
+            .collect();
+        Ok(serde_json::json!({
+            "policy_version": sla.policy_version,
+            "sla_days": sla.sla,
+            "summary": sla.summary,
+            "breaches": sla.breaches,
+            "breached": breached,
+            "mttr_releases": sla.mttr_releases,
+            "mttr": sla.mttr,
+        }))
     }
 
     /// The audit events that concern a release: its uploads, the decisions on its findings and

@@ -180,6 +180,14 @@ fn each_bundle_chains_to_the_previous_one() {
                 .as_str()
                 .is_some_and(|s| !s.starts_with("shop/1.0 "))
         }));
+        let sla = snap
+            .sla
+            .as_ref()
+            .expect("the snapshot carries the SLA status");
+        assert!(
+            sla["summary"].is_array() && sla["breaches"].is_u64(),
+            "{sla}"
+        );
         let previous = PreviousBundleInput::read(Cursor::new(bundle_bytes(t, "1.0"))).unwrap();
         assert_eq!(previous.sha256, first.sha256);
         let report = verify_bundle(
