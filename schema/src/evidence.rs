@@ -210,7 +210,7 @@ fn write_blob(conn: &mut DbConn, sha256: &str, out: &mut dyn Write) -> Result<u6
 struct TempBundle(std::fs::File);
 
 impl ReportSource for TempBundle {
-    fn open(&self) -> std::io::Result<Box<dyn Read + '_>> {
+    fn open(&self) -> std::io::Result<Box<dyn Read + Send + '_>> {
         let mut file = self.0.try_clone()?;
         file.seek(SeekFrom::Start(0))?;
         Ok(Box::new(file))

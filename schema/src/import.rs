@@ -28,29 +28,29 @@ const BATCH: usize = 1500;
 
 /// Where the raw report comes from. It is opened several times (hash, store, parse).
 pub trait ReportSource {
-    fn open(&self) -> std::io::Result<Box<dyn Read + '_>>;
+    fn open(&self) -> std::io::Result<Box<dyn Read + Send + '_>>;
 }
 
 impl ReportSource for &std::path::Path {
-    fn open(&self) -> std::io::Result<Box<dyn Read + '_>> {
+    fn open(&self) -> std::io::Result<Box<dyn Read + Send + '_>> {
         Ok(Box::new(std::fs::File::open(self)?))
     }
 }
 
 impl ReportSource for std::path::PathBuf {
-    fn open(&self) -> std::io::Result<Box<dyn Read + '_>> {
+    fn open(&self) -> std::io::Result<Box<dyn Read + Send + '_>> {
         Ok(Box::new(std::fs::File::open(self)?))
     }
 }
 
 impl ReportSource for &[u8] {
-    fn open(&self) -> std::io::Result<Box<dyn Read + '_>> {
+    fn open(&self) -> std::io::Result<Box<dyn Read + Send + '_>> {
         Ok(Box::new(*self))
     }
 }
 
 impl ReportSource for Vec<u8> {
-    fn open(&self) -> std::io::Result<Box<dyn Read + '_>> {
+    fn open(&self) -> std::io::Result<Box<dyn Read + Send + '_>> {
         Ok(Box::new(self.as_slice()))
     }
 }
@@ -332,24 +332,35 @@ fn import_in_tx(
         reported: 0,
         progress: req.progress,
     };
-    let info = {
-        let mut sink = |finding: Finding| -> Result<(), importers::SinkError> {
-            writer
-                .push(conn, finding)
-                .map_err(|e| Box::new(e) as importers::SinkError)
-        };
-        importer.import(&mut reader, &mut sink)
-    };
-    let info = match info {
-        Ok(info) => info,
-        Err(importers::ImportError::Sink(err)) => {
-            return Err(match err.downcast::<StoreError>() {
-                Ok(store_err) => *store_err,
-                Err(other) => StoreError::Invalid(other.to_string()),
-            });
+    // The importer parses on a second thread while this one writes batches: on two cores the
+    // parse and the inserts overlap. A bounded channel keeps memory to a few batches.
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Finding>(BATCH * 2);
+    let (parsed, written) = std::thread::scope(|scope| {
+        let parser = scope.spawn(move || {
+            let mut sink = |finding: Finding| -> Result<(), importers::SinkError> {
+                sender
+                    .send(finding)
+                    .map_err(|_| "the store stopped the import".into())
+            };
+            importer.import(&mut reader, &mut sink)
+        });
+        let mut written = Ok(());
+        for finding in receiver.iter() {
+            if let Err(err) = writer.push(conn, finding) {
+                written = Err(err);
+                break;
+            }
         }
-        Err(other) => return Err(other.into()),
-    };
+        // Dropping the receiver stops a parser that is still sending.
+        drop(receiver);
+        let parsed = parser
+            .join()
+            .unwrap_or_else(|_| Err(importers::ImportError::Sink("the importer panicked".into())));
+        (parsed, written)
+    });
+    // A write error is the cause when both failed (the parser only saw the closed channel).
+    written?;
+    let info = parsed?;
     writer.flush(conn)?;
     tracing::debug!(
         elapsed_ms = started.elapsed().as_millis() as u64,
