@@ -127,6 +127,11 @@ pub static ROUTES: &[RouteSpec] = &[
     ),
     route(
         Method::GET,
+        "/ui/projects/{project}/releases/{release}/report/{format}",
+        Permission::Read,
+    ),
+    route(
+        Method::GET,
         "/ui/projects/{project}/scans/{scan}/raw",
         Permission::Read,
     ),

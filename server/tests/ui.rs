@@ -470,6 +470,25 @@ async fn every_page_renders_for_an_admin_with_headers_and_no_inline_code() {
                 );
             }
         }
+        for (format, want) in [("pdf", "%PDF"), ("forum-post", "shop"), ("html", "<!")] {
+            let r = get(
+                &app,
+                &mut b,
+                &format!("/ui/projects/shop/releases/1.1/report/{format}"),
+            )
+            .await;
+            assert_eq!(r.status, 200, "{format}: {}", r.body);
+            assert!(
+                r.body.starts_with(want) || r.body.contains(want),
+                "{format}"
+            );
+        }
+        assert_eq!(
+            get(&app, &mut b, "/ui/projects/shop/releases/1.1/report/exe")
+                .await
+                .status,
+            404
+        );
         let r = get(&app, &mut b, "/ui/static/style.css").await;
         assert_eq!(r.status, 200);
         assert!(

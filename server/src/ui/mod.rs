@@ -67,6 +67,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::get().to(pages::bundle),
         )
         .route(
+            "/ui/projects/{project}/releases/{release}/report/{format}",
+            web::get().to(pages::report),
+        )
+        .route(
             "/ui/projects/{project}/scans/{scan}/raw",
             web::get().to(crate::routes::raw),
         )
