@@ -898,3 +898,39 @@ async fn admins_manage_users_and_tokens_and_download_bundles() {
         assert_eq!(r.status, 403);
     }
 }
+
+#[actix_web::test]
+async fn behind_tls_the_session_cookie_is_secure() {
+    let t = backends().remove(0);
+    user(&t.store, "alice", Role::Auditor, None);
+    let app = test::init_service(server::app(state(&t.store, ServerConfig::default()))).await;
+    let mut b = Browser::new();
+    let token = get(&app, &mut b, "/ui/login").await.csrf();
+    let res = test::call_service(
+        &app,
+        test::TestRequest::post()
+            .uri("/ui/login")
+            .insert_header(("Cookie", b.header()))
+            .insert_header(("X-Forwarded-Proto", "https"))
+            .insert_header(("Content-Type", "application/x-www-form-urlencoded"))
+            .set_payload(
+                serde_urlencoded::to_string([
+                    ("user", "alice"),
+                    ("password", PASSWORD),
+                    ("csrf", token.as_str()),
+                ])
+                .expect("form"),
+            )
+            .to_request(),
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 303);
+    let session = res
+        .headers()
+        .get_all("set-cookie")
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("sl_session="))
+        .expect("session cookie")
+        .to_string();
+    assert!(session.contains("Secure"), "{session}");
+}
