@@ -212,6 +212,25 @@ async fn shot(client: &Client, name: &str) {
     std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
 }
 
+/// Waits (up to 15 s) until the browser's URL satisfies `ok`: a click that submits a form or
+/// follows a link returns before the next page has loaded.
+async fn wait_url(client: &Client, what: &str, ok: impl Fn(&str, &str) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let url = client.current_url().await.expect("url");
+        if ok(url.path(), url.query().unwrap_or_default()) {
+            // And the page itself is there.
+            let _ = client.find(Locator::Css("main")).await;
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "waiting for {what}: still at {url}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 async fn sign_in(client: &Client, base: &str, user: &str) {
     client.goto(&format!("{base}/ui")).await.expect("open");
     let url = client.current_url().await.expect("url");
@@ -237,8 +256,7 @@ async fn sign_in(client: &Client, base: &str, user: &str) {
         .click()
         .await
         .expect("sign in");
-    let url = client.current_url().await.expect("url");
-    assert_eq!(url.path(), "/ui", "signed in: the dashboard");
+    wait_url(client, "the dashboard", |p, _| p == "/ui").await;
 }
 
 /// The number of bytes the signed-in browser gets for `path` (fetch with its cookies).
@@ -322,6 +340,7 @@ async fn triager_and_auditor_journeys_in_headless_chromium() {
         .click()
         .await
         .expect("open project");
+    wait_url(&client, "the project page", |p, _| p == "/ui/projects/shop").await;
     assert!(
         client
             .source()
@@ -339,6 +358,10 @@ async fn triager_and_auditor_journeys_in_headless_chromium() {
         .click()
         .await
         .expect("open release");
+    wait_url(&client, "the release page", |p, _| {
+        p.ends_with("/releases/1.1")
+    })
+    .await;
     axe(&client, "release").await;
     shot(&client, "release").await;
 
@@ -357,13 +380,10 @@ async fn triager_and_auditor_journeys_in_headless_chromium() {
         .click()
         .await
         .expect("filter");
-    let url = client.current_url().await.expect("url");
-    assert!(
-        url.query()
-            .unwrap_or_default()
-            .contains("severity=critical"),
-        "{url}"
-    );
+    wait_url(&client, "the filtered page", |_, q| {
+        q.contains("severity=critical")
+    })
+    .await;
     let severities = client
         .find_all(Locator::Css("table.findings tbody tr td:first-child"))
         .await
@@ -381,6 +401,7 @@ async fn triager_and_auditor_journeys_in_headless_chromium() {
         .click()
         .await
         .expect("open finding");
+    wait_url(&client, "the finding page", |p, _| p.contains("/findings/")).await;
     axe(&client, "finding").await;
     shot(&client, "finding").await;
     client
@@ -404,6 +425,10 @@ async fn triager_and_auditor_journeys_in_headless_chromium() {
         .click()
         .await
         .expect("submit");
+    wait_url(&client, "the recorded decision", |_, q| {
+        q.contains("done=1")
+    })
+    .await;
     let page = client.source().await.expect("source");
     assert!(page.contains("Decision recorded"), "{page}");
     assert!(page.contains("Only reachable from test code."));
@@ -429,7 +454,7 @@ async fn triager_and_auditor_journeys_in_headless_chromium() {
         .click()
         .await
         .expect("sign out");
-    assert_eq!(client.current_url().await.expect("url").path(), "/ui/login");
+    wait_url(&client, "the sign-in page", |p, _| p == "/ui/login").await;
     client.goto(&format!("{base}/ui")).await.expect("open");
     assert_eq!(client.current_url().await.expect("url").path(), "/ui/login");
     client.close().await.expect("close");
@@ -448,6 +473,7 @@ async fn triager_and_auditor_journeys_in_headless_chromium() {
         .click()
         .await
         .expect("open finding");
+    wait_url(&client, "the finding page", |p, _| p.contains("/findings/")).await;
     let page = client.source().await.expect("source");
     assert!(page.contains("Triage history"));
     assert!(
