@@ -201,7 +201,10 @@ fn check_user_name(name: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn project_name(conn: &mut DbConn, id: Option<i64>) -> Result<Option<String>, StoreError> {
+pub(crate) fn project_name(
+    conn: &mut DbConn,
+    id: Option<i64>,
+) -> Result<Option<String>, StoreError> {
     match id {
         None => Ok(None),
         Some(id) => Ok(Some(
@@ -217,7 +220,7 @@ fn scope_id(conn: &mut DbConn, project: Option<&str>) -> Result<Option<i64>, Sto
     project.map(|p| ensure_project(conn, p)).transpose()
 }
 
-fn parse_role(s: &str) -> Result<Role, StoreError> {
+pub(crate) fn parse_role(s: &str) -> Result<Role, StoreError> {
     Role::parse(s).ok_or_else(|| StoreError::Invalid(format!("stored role {s:?} is unknown")))
 }
 

@@ -27,6 +27,8 @@ mod policy;
 mod sla;
 mod triage;
 mod vex;
+// The web UI issue.
+mod session;
 
 pub use audit::{AuditEvent, AuditQuery, AuditVerification, BrokenEvent, GENESIS_HASH};
 pub use auth::{Grant, NewToken, Permission, Principal, PrincipalKind, Role, TokenInfo, UserInfo};
@@ -40,6 +42,9 @@ pub use page::{FindingSort, FindingsPage, MAX_PAGE, PageRequest};
 pub use policy::{
     GatePolicy, IgnoreRule, LicensePolicy, LicenseVerdict, Policy, PolicyError, PolicyVersion,
     SlaPolicy, SpdxId, Threshold,
+};
+pub use session::{
+    LOCKOUT_MINUTES, LoginOutcome, MAX_FAILURES, NewSession, SESSION_HOURS, SessionInfo,
 };
 pub use sla::{Acceptance, MttrEntry, SlaItem, SlaReport, SlaSummary};
 pub use triage::{

@@ -220,6 +220,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     api_tokens,
     bundles,
+    sessions,
+    login_failures,
 );
 
 diesel::table! {
@@ -269,3 +271,26 @@ diesel::table! {
 }
 
 diesel::joinable!(bundles -> releases (release_id));
+
+// The web UI issue: sign-in sessions and login lockout.
+diesel::table! {
+    sessions (id_sha256) {
+        id_sha256 -> Text,
+        user_id -> BigInt,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        last_seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_failures (name) {
+        name -> Text,
+        failures -> BigInt,
+        last_failure_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));

@@ -9,4 +9,5 @@ mod harness;
 mod import;
 mod page;
 mod queries;
+mod session;
 mod triage;

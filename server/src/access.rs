@@ -34,6 +34,13 @@ pub struct RouteSpec {
     pub permission: Permission,
 }
 
+impl RouteSpec {
+    /// A web UI route (HTML, session cookie), as opposed to the JSON API and the probes.
+    pub fn is_ui(&self) -> bool {
+        self.path == "/" || crate::ui::is_ui(self.path)
+    }
+}
+
 const fn route(method: Method, path: &'static str, permission: Permission) -> RouteSpec {
     RouteSpec {
         method,
@@ -121,6 +128,50 @@ pub static ROUTES: &[RouteSpec] = &[
     route(Method::DELETE, "/api/v1/tokens/{token}", Permission::Admin),
     route(Method::GET, "/api/v1/users", Permission::Admin),
     route(Method::POST, "/api/v1/users", Permission::Admin),
+    // ---- Web UI (crate::ui): the same table, the session cookie as a third credential. ----
+    route(Method::GET, "/", Permission::Public),
+    route(Method::GET, "/ui/static/{file}", Permission::Public),
+    route(Method::GET, "/ui/login", Permission::Public),
+    route(Method::POST, "/ui/login", Permission::Public),
+    route(Method::POST, "/ui/logout", Permission::Authenticated),
+    route(Method::GET, "/ui", Permission::Read),
+    route(Method::GET, "/ui/projects/{project}", Permission::Read),
+    route(
+        Method::GET,
+        "/ui/projects/{project}/releases/{release}",
+        Permission::Read,
+    ),
+    route(
+        Method::GET,
+        "/ui/projects/{project}/releases/{release}/findings/{fingerprint}",
+        Permission::Read,
+    ),
+    route(
+        Method::POST,
+        "/ui/projects/{project}/findings/{fingerprint}/triage",
+        Permission::Triage,
+    ),
+    route(
+        Method::GET,
+        "/ui/projects/{project}/releases/{release}/bundle",
+        Permission::Read,
+    ),
+    route(
+        Method::GET,
+        "/ui/projects/{project}/releases/{release}/report/{format}",
+        Permission::Read,
+    ),
+    route(
+        Method::GET,
+        "/ui/projects/{project}/scans/{scan}/raw",
+        Permission::Read,
+    ),
+    route(Method::GET, "/ui/audit", Permission::Read),
+    route(Method::GET, "/ui/admin/users", Permission::Admin),
+    route(Method::POST, "/ui/admin/users", Permission::Admin),
+    route(Method::GET, "/ui/admin/tokens", Permission::Admin),
+    route(Method::POST, "/ui/admin/tokens", Permission::Admin),
+    // ---- end of the web UI block ----
 ];
 
 static MATCHERS: LazyLock<Vec<(ResourceDef, &'static RouteSpec)>> = LazyLock::new(|| {
@@ -179,11 +230,19 @@ impl FromRequest for Caller {
 /// Credentials from the `Authorization` header (never logged).
 enum Credentials {
     Token(String),
-    Password { user: String, password: String },
+    Password {
+        user: String,
+        password: String,
+    },
+    /// The web UI's session cookie; only on `/ui` routes.
+    Session(String),
 }
 
 fn credentials(req: &ServiceRequest) -> Option<Credentials> {
-    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+        return crate::ui::session::cookie(req).map(Credentials::Session);
+    };
+    let value = value.to_str().ok()?;
     let (scheme, rest) = value.trim().split_once(' ')?;
     if scheme.eq_ignore_ascii_case("bearer") {
         return Some(Credentials::Token(rest.trim().to_string()));
@@ -209,11 +268,21 @@ async fn authenticate(req: &ServiceRequest) -> Result<Principal, ApiError> {
         .clone();
     let creds = credentials(req).ok_or_else(ApiError::unauthorized)?;
     let principal = web::block(move || match creds {
-        Credentials::Token(secret) => store.authenticate_token(&secret),
-        Credentials::Password { user, password } => store.authenticate_password(&user, &password),
+        Credentials::Token(secret) => store.authenticate_token(&secret).map(|p| (p, None)),
+        Credentials::Password { user, password } => store
+            .authenticate_password(&user, &password)
+            .map(|p| (p, None)),
+        Credentials::Session(id) => store.session(&id).map(|s| match s {
+            Some(s) => (Some(s.principal.clone()), Some(s)),
+            None => (None, None),
+        }),
     })
     .await??;
-    principal.ok_or_else(ApiError::unauthorized)
+    if let (_, Some(session)) = &principal {
+        req.extensions_mut()
+            .insert(crate::ui::session::UiSession(session.csrf_token.clone()));
+    }
+    principal.0.ok_or_else(ApiError::unauthorized)
 }
 
 /// Checks what the route needs; `Ok(None)` for public routes. Also names the caller, when
@@ -288,6 +357,10 @@ pub async fn gatekeeper(
                 req.extensions_mut().insert(Caller(p));
             }
             next.call(req).await?.map_into_boxed_body()
+        }
+        Err(err) if crate::ui::is_ui(req.path()) => {
+            let response = crate::ui::refusal(req.request(), &err);
+            req.into_response(response)
         }
         Err(err) => req.into_response(err.error_response()),
     };

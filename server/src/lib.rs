@@ -10,6 +10,7 @@
 //! - [`error`]: the one JSON error shape.
 //! - [`metrics`]: Prometheus metrics.
 //! - [`config`]: the server's settings.
+//! - [`ui`]: the web UI (server-rendered HTML) for auditors and security engineers.
 //!
 //! The OpenAPI 3 document at `/api/v1/openapi.json` is generated from the handlers' annotations
 //! ([`ApiDoc`]).
@@ -20,6 +21,7 @@ pub mod error;
 pub mod metrics;
 pub mod routes;
 pub mod triage;
+pub mod ui;
 pub mod upload;
 
 use actix_web::middleware::{ErrorHandlers, from_fn};
@@ -164,8 +166,10 @@ pub fn app(
         .app_data(web::QueryConfig::default().error_handler(error::query_error))
         .app_data(web::PathConfig::default().error_handler(error::path_error))
         .configure(configure)
+        .configure(ui::configure)
         .wrap(ErrorHandlers::new().default_handler(error::json_error_shape))
         .wrap(from_fn(access::gatekeeper))
+        .wrap(ui::security_headers())
 }
 
 /// Serves until SIGTERM or SIGINT; then stops accepting, lets in-flight requests (uploads

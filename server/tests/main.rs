@@ -6,3 +6,4 @@ mod corpus;
 mod errors;
 mod harness;
 mod matrix;
+mod ui;

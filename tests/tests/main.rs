@@ -1,5 +1,6 @@
 //! End-to-end tests: the `scanledger` binary as a server, talked to over real HTTP.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod browser;
 mod replicas;
 mod serve;

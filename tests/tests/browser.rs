@@ -1,0 +1,491 @@
+//! The web UI in a real browser: headless Chromium driven over WebDriver (chromedriver) by
+//! fantoccini, against the real `scanledger serve`. A triager signs in, browses to a release,
+//! filters findings, triages one, downloads a bundle and signs out; an auditor sees no triage
+//! form. axe-core (vendored in `tests/axe.min.js`, MPL-2.0) checks the main pages and the test
+//! fails on serious or critical violations.
+//!
+//! Needs Debian's `chromium` and `chromium-driver` (scripts/test installs them). Without them
+//! the test fails: it never skips silently. Set `SCANLEDGER_SCREENSHOTS=docs/screenshots` to
+//! save screenshots of the main pages.
+
+use crate::serve::{free_port, scanledger};
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const PASSWORD: &str = "a browser password";
+const AXE: &str = include_str!("../axe.min.js");
+
+struct Kill(Child);
+
+impl Drop for Kill {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn wait_for(addr: &str, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while TcpStream::connect(addr).is_err() {
+        assert!(Instant::now() < deadline, "{what} did not start on {addr}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn run(db: &str, dir: &Path, args: &[&str]) {
+    let out = scanledger()
+        .args(args)
+        .env("DATABASE_URL", db)
+        .env("SCANLEDGER_PASSWORD", PASSWORD)
+        .env("SCANLEDGER_KEY_DIR", dir.join("keys"))
+        .current_dir(dir)
+        .output()
+        .expect("run scanledger");
+    assert!(
+        out.status.success() || out.status.code() == Some(1),
+        "scanledger {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Two releases of project `shop` (the first sealed), a triager and an auditor.
+fn fixture(db: &str, dir: &Path) {
+    for (i, release) in ["1.0", "1.1"].into_iter().enumerate() {
+        let report = importers::synthetic::trivy_report(&importers::synthetic::SyntheticOptions {
+            findings: 120,
+            seed: 7,
+            artifact: "registry/shop:web".into(),
+            generation: i as u32,
+        });
+        let file = dir.join(format!("r{i}.json"));
+        std::fs::write(&file, report).expect("report");
+        run(
+            db,
+            dir,
+            &[
+                "upload",
+                "-p",
+                "shop",
+                "-r",
+                release,
+                file.to_str().expect("path"),
+            ],
+        );
+    }
+    run(db, dir, &["key", "generate"]);
+    run(
+        db,
+        dir,
+        &[
+            "seal",
+            "-p",
+            "shop",
+            "-r",
+            "1.0",
+            "--allow-blocked",
+            "--reason",
+            "browser test",
+        ],
+    );
+    run(
+        db,
+        dir,
+        &[
+            "admin",
+            "create-user",
+            "--name",
+            "tri",
+            "--role",
+            "triager",
+            "--project",
+            "shop",
+        ],
+    );
+    run(
+        db,
+        dir,
+        &[
+            "admin",
+            "create-user",
+            "--name",
+            "aud",
+            "--role",
+            "auditor",
+            "--project",
+            "shop",
+        ],
+    );
+}
+
+fn chromedriver() -> Kill {
+    let bin = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+        .unwrap_or_else(|| {
+            panic!(
+                "chromedriver not found: install Debian's chromium and chromium-driver \
+                 (scripts/test does); the browser test does not skip"
+            )
+        });
+    assert!(
+        Path::new("/usr/bin/chromium").exists(),
+        "chromium not found: install Debian's chromium (scripts/test does)"
+    );
+    Kill(
+        Command::new(bin)
+            .arg(format!("--port={}", free_port_for_driver()))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver"),
+    )
+}
+
+static DRIVER_PORT: std::sync::OnceLock<u16> = std::sync::OnceLock::new();
+
+fn free_port_for_driver() -> u16 {
+    *DRIVER_PORT.get_or_init(free_port)
+}
+
+async fn browser(profile: &Path) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--window-size=1280,900",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+        }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", free_port_for_driver()))
+        .await
+        .expect("WebDriver session with headless Chromium")
+}
+
+/// Runs axe-core on the current page; panics on serious or critical violations.
+async fn axe(client: &Client, page: &str) {
+    client.execute(AXE, vec![]).await.expect("inject axe-core");
+    let result = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { resultTypes: ['violations'] })
+               .then(r => done(JSON.stringify(r.violations.map(v => ({
+                 id: v.id, impact: v.impact, help: v.help,
+                 nodes: v.nodes.map(n => n.html).slice(0, 3) })))))
+               .catch(e => done('error: ' + e));",
+            vec![],
+        )
+        .await
+        .expect("run axe-core");
+    let text = result.as_str().expect("axe result").to_string();
+    let violations: Vec<serde_json::Value> =
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("axe on {page}: {text}"));
+    let serious: Vec<&serde_json::Value> = violations
+        .iter()
+        .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+        .collect();
+    assert!(
+        serious.is_empty(),
+        "axe-core found serious accessibility violations on {page}: {serious:#?}"
+    );
+    if !violations.is_empty() {
+        eprintln!("axe on {page}: minor: {violations:?}");
+    }
+}
+
+async fn shot(client: &Client, name: &str) {
+    let Some(dir) = std::env::var_os("SCANLEDGER_SCREENSHOTS") else {
+        return;
+    };
+    let dir = PathBuf::from(dir);
+    std::fs::create_dir_all(&dir).expect("screenshot dir");
+    let png = client.screenshot().await.expect("screenshot");
+    std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
+}
+
+/// Waits (up to 15 s) until the browser's URL satisfies `ok`: a click that submits a form or
+/// follows a link returns before the next page has loaded.
+async fn wait_url(client: &Client, what: &str, ok: impl Fn(&str, &str) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let url = client.current_url().await.expect("url");
+        if ok(url.path(), url.query().unwrap_or_default()) {
+            // And the page itself is there.
+            let _ = client.find(Locator::Css("main")).await;
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "waiting for {what}: still at {url}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn sign_in(client: &Client, base: &str, user: &str) {
+    client.goto(&format!("{base}/ui")).await.expect("open");
+    let url = client.current_url().await.expect("url");
+    assert_eq!(url.path(), "/ui/login", "not signed in: the sign-in page");
+    client
+        .find(Locator::Id("user"))
+        .await
+        .expect("user field")
+        .send_keys(user)
+        .await
+        .expect("type");
+    client
+        .find(Locator::Id("password"))
+        .await
+        .expect("password field")
+        .send_keys(PASSWORD)
+        .await
+        .expect("type");
+    client
+        .find(Locator::Css("main form button[type=submit]"))
+        .await
+        .expect("sign-in button")
+        .click()
+        .await
+        .expect("sign in");
+    wait_url(client, "the dashboard", |p, _| p == "/ui").await;
+}
+
+/// The number of bytes the signed-in browser gets for `path` (fetch with its cookies).
+async fn fetch_len(client: &Client, path: &str) -> (u16, u64) {
+    let v = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             fetch(arguments[0], { credentials: 'same-origin' })
+               .then(r => r.arrayBuffer().then(b => done([r.status, b.byteLength])))
+               .catch(e => done([0, 0]));",
+            vec![serde_json::Value::String(path.into())],
+        )
+        .await
+        .expect("fetch");
+    (
+        v[0].as_u64().unwrap_or(0) as u16,
+        v[1].as_u64().unwrap_or(0),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn triager_and_auditor_journeys_in_headless_chromium() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = format!("sqlite://{}", dir.path().join("ui.db").display());
+    fixture(&db, dir.path());
+    let addr = format!("127.0.0.1:{}", free_port());
+    let _server = Kill(
+        scanledger()
+            .args(["serve", "--bind", &addr])
+            .env("DATABASE_URL", &db)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start server"),
+    );
+    let _driver = chromedriver();
+    wait_for(&addr, "scanledger serve");
+    wait_for(
+        &format!("127.0.0.1:{}", free_port_for_driver()),
+        "chromedriver",
+    );
+    let base = format!("http://{addr}");
+
+    // ---- The triager's journey.
+    let client = browser(&dir.path().join("profile-tri")).await;
+    client
+        .goto(&format!("{base}/ui/login"))
+        .await
+        .expect("login page");
+    axe(&client, "sign-in").await;
+    shot(&client, "login").await;
+    sign_in(&client, &base, "tri").await;
+    // Keyboard: the first Tab lands on the skip link.
+    client
+        .execute("document.activeElement.blur();", vec![])
+        .await
+        .expect("blur");
+    client
+        .find(Locator::Css("body"))
+        .await
+        .expect("body")
+        .send_keys("\u{E004}")
+        .await
+        .expect("tab");
+    let focused = client
+        .execute("return document.activeElement.className;", vec![])
+        .await
+        .expect("focus");
+    assert_eq!(
+        focused.as_str(),
+        Some("skip"),
+        "Tab reaches the skip link first"
+    );
+    axe(&client, "dashboard").await;
+    shot(&client, "dashboard").await;
+
+    client
+        .find(Locator::LinkText("shop"))
+        .await
+        .expect("project link")
+        .click()
+        .await
+        .expect("open project");
+    wait_url(&client, "the project page", |p, _| p == "/ui/projects/shop").await;
+    assert!(
+        client
+            .source()
+            .await
+            .expect("source")
+            .contains("Policy in force")
+    );
+    axe(&client, "project").await;
+    shot(&client, "project").await;
+
+    client
+        .find(Locator::LinkText("1.1"))
+        .await
+        .expect("release link")
+        .click()
+        .await
+        .expect("open release");
+    wait_url(&client, "the release page", |p, _| {
+        p.ends_with("/releases/1.1")
+    })
+    .await;
+    axe(&client, "release").await;
+    shot(&client, "release").await;
+
+    // Filter: critical findings only.
+    client
+        .find(Locator::Id("f-severity"))
+        .await
+        .expect("severity filter")
+        .select_by_value("critical")
+        .await
+        .expect("select");
+    client
+        .find(Locator::Css("form.filters button[type=submit]"))
+        .await
+        .expect("filter button")
+        .click()
+        .await
+        .expect("filter");
+    wait_url(&client, "the filtered page", |_, q| {
+        q.contains("severity=critical")
+    })
+    .await;
+    let severities = client
+        .find_all(Locator::Css("table.findings tbody tr td:first-child"))
+        .await
+        .expect("rows");
+    assert!(!severities.is_empty(), "some critical findings");
+    for cell in &severities {
+        assert_eq!(cell.text().await.expect("text"), "critical");
+    }
+
+    // Triage the first one.
+    client
+        .find(Locator::Css("table.findings tbody tr td a"))
+        .await
+        .expect("finding link")
+        .click()
+        .await
+        .expect("open finding");
+    wait_url(&client, "the finding page", |p, _| p.contains("/findings/")).await;
+    axe(&client, "finding").await;
+    shot(&client, "finding").await;
+    client
+        .find(Locator::Id("t-status"))
+        .await
+        .expect("triage form")
+        .select_by_value("false_positive")
+        .await
+        .expect("select");
+    client
+        .find(Locator::Id("t-justification"))
+        .await
+        .expect("justification")
+        .send_keys("Only reachable from test code.")
+        .await
+        .expect("type");
+    client
+        .find(Locator::Css("#triage button[type=submit]"))
+        .await
+        .expect("record")
+        .click()
+        .await
+        .expect("submit");
+    wait_url(&client, "the recorded decision", |_, q| {
+        q.contains("done=1")
+    })
+    .await;
+    let page = client.source().await.expect("source");
+    assert!(page.contains("Decision recorded"), "{page}");
+    assert!(page.contains("Only reachable from test code."));
+    assert!(page.contains("user:tri"));
+
+    client
+        .goto(&format!("{base}/ui/audit"))
+        .await
+        .expect("audit");
+    assert!(client.source().await.expect("source").contains("user:tri"));
+    axe(&client, "audit log").await;
+    shot(&client, "audit").await;
+
+    // The sealed release's bundle downloads with the browser's session.
+    let (status, len) = fetch_len(&client, "/ui/projects/shop/releases/1.0/bundle").await;
+    assert_eq!(status, 200);
+    assert!(len > 1000, "bundle of {len} bytes");
+
+    client
+        .find(Locator::Css(".who button[type=submit]"))
+        .await
+        .expect("sign-out button")
+        .click()
+        .await
+        .expect("sign out");
+    wait_url(&client, "the sign-in page", |p, _| p == "/ui/login").await;
+    client.goto(&format!("{base}/ui")).await.expect("open");
+    assert_eq!(client.current_url().await.expect("url").path(), "/ui/login");
+    client.close().await.expect("close");
+
+    // ---- The auditor's journey: everything readable, nothing to change.
+    let client = browser(&dir.path().join("profile-aud")).await;
+    sign_in(&client, &base, "aud").await;
+    client
+        .goto(&format!("{base}/ui/projects/shop/releases/1.1"))
+        .await
+        .expect("release");
+    client
+        .find(Locator::Css("table.findings tbody tr td a"))
+        .await
+        .expect("finding link")
+        .click()
+        .await
+        .expect("open finding");
+    wait_url(&client, "the finding page", |p, _| p.contains("/findings/")).await;
+    let page = client.source().await.expect("source");
+    assert!(page.contains("Triage history"));
+    assert!(
+        client.find(Locator::Id("triage")).await.is_err(),
+        "an auditor sees no triage form"
+    );
+    let forms = client
+        .find_all(Locator::Css("form[method=post]"))
+        .await
+        .expect("forms");
+    assert_eq!(forms.len(), 1, "only the sign-out form");
+    let (status, _) = fetch_len(&client, "/ui/projects/shop/releases/1.0/bundle").await;
+    assert_eq!(status, 200, "auditors download evidence");
+    client.close().await.expect("close");
+}
