@@ -143,7 +143,9 @@ pub fn connect(url: &str) -> Result<(DbPool, Backend), StoreError> {
             Backend::Sqlite => 4,
             Backend::Postgres => 8,
         })
-        .min_idle(Some(1))
+        // No idle connections kept warm: a background thread of the pool opening one while the
+        // process exits crashes libpq (a segfault at exit, seen with short CLI runs).
+        .min_idle(Some(0))
         .connection_timeout(Duration::from_secs(60))
         .connection_customizer(Box::new(SqlitePragmas))
         .build(manager)

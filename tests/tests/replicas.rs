@@ -132,7 +132,11 @@ fn two_replicas_share_one_postgres_database() {
         .env("DATABASE_URL", &url)
         .output()
         .expect("token");
-    assert!(output.status.success());
+    assert!(
+        output.status.success(),
+        "token create: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let token = String::from_utf8(output.stdout)
         .expect("utf8")
         .trim()
