@@ -214,6 +214,42 @@ async fn shot(client: &Client, name: &str) {
 
 /// Waits (up to 15 s) until the browser's URL satisfies `ok`: a click that submits a form or
 /// follows a link returns before the next page has loaded.
+/// Clicks the element `locator` finds; `what` names it in a failure.
+async fn click(client: &Client, locator: Locator<'_>, what: &str) {
+    let element = client
+        .find(locator)
+        .await
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
+    element
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {what}: {e}"));
+}
+
+/// Chooses `value` in the select element `locator` finds.
+async fn select(client: &Client, locator: Locator<'_>, what: &str, value: &str) {
+    let element = client
+        .find(locator)
+        .await
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
+    element
+        .select_by_value(value)
+        .await
+        .unwrap_or_else(|e| panic!("select {value} in {what}: {e}"));
+}
+
+/// Types `text` into the field `locator` finds.
+async fn type_into(client: &Client, locator: Locator<'_>, what: &str, text: &str) {
+    let element = client
+        .find(locator)
+        .await
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
+    element
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("type into {what}: {e}"));
+}
+
 async fn wait_url(client: &Client, what: &str, ok: impl Fn(&str, &str) -> bool) {
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
@@ -235,27 +271,14 @@ async fn sign_in(client: &Client, base: &str, user: &str) {
     client.goto(&format!("{base}/ui")).await.expect("open");
     let url = client.current_url().await.expect("url");
     assert_eq!(url.path(), "/ui/login", "not signed in: the sign-in page");
-    client
-        .find(Locator::Id("user"))
-        .await
-        .expect("user field")
-        .send_keys(user)
-        .await
-        .expect("type");
-    client
-        .find(Locator::Id("password"))
-        .await
-        .expect("password field")
-        .send_keys(PASSWORD)
-        .await
-        .expect("type");
-    client
-        .find(Locator::Css("main form button[type=submit]"))
-        .await
-        .expect("sign-in button")
-        .click()
-        .await
-        .expect("sign in");
+    type_into(client, Locator::Id("user"), "user field", user).await;
+    type_into(client, Locator::Id("password"), "password field", PASSWORD).await;
+    click(
+        client,
+        Locator::Css("main form button[type=submit]"),
+        "sign-in button",
+    )
+    .await;
     wait_url(client, "the dashboard", |p, _| p == "/ui").await;
 }
 
@@ -314,13 +337,7 @@ async fn triager_and_auditor_journeys_in_headless_chromium() {
         .execute("document.activeElement.blur();", vec![])
         .await
         .expect("blur");
-    client
-        .find(Locator::Css("body"))
-        .await
-        .expect("body")
-        .send_keys("\u{E004}")
-        .await
-        .expect("tab");
+    type_into(&client, Locator::Css("body"), "body", "\u{E004}").await;
     let focused = client
         .execute("return document.activeElement.className;", vec![])
         .await
@@ -333,13 +350,7 @@ async fn triager_and_auditor_journeys_in_headless_chromium() {
     axe(&client, "dashboard").await;
     shot(&client, "dashboard").await;
 
-    client
-        .find(Locator::LinkText("shop"))
-        .await
-        .expect("project link")
-        .click()
-        .await
-        .expect("open project");
+    click(&client, Locator::LinkText("shop"), "project link").await;
     wait_url(&client, "the project page", |p, _| p == "/ui/projects/shop").await;
     assert!(
         client
@@ -351,13 +362,7 @@ async fn triager_and_auditor_journeys_in_headless_chromium() {
     axe(&client, "project").await;
     shot(&client, "project").await;
 
-    client
-        .find(Locator::LinkText("1.1"))
-        .await
-        .expect("release link")
-        .click()
-        .await
-        .expect("open release");
+    click(&client, Locator::LinkText("1.1"), "release link").await;
     wait_url(&client, "the release page", |p, _| {
         p.ends_with("/releases/1.1")
     })
@@ -366,20 +371,19 @@ async fn triager_and_auditor_journeys_in_headless_chromium() {
     shot(&client, "release").await;
 
     // Filter: critical findings only.
-    client
-        .find(Locator::Id("f-severity"))
-        .await
-        .expect("severity filter")
-        .select_by_value("critical")
-        .await
-        .expect("select");
-    client
-        .find(Locator::Css("form.filters button[type=submit]"))
-        .await
-        .expect("filter button")
-        .click()
-        .await
-        .expect("filter");
+    select(
+        &client,
+        Locator::Id("f-severity"),
+        "severity filter",
+        "critical",
+    )
+    .await;
+    click(
+        &client,
+        Locator::Css("form.filters button[type=submit]"),
+        "filter button",
+    )
+    .await;
     wait_url(&client, "the filtered page", |_, q| {
         q.contains("severity=critical")
     })
@@ -394,37 +398,35 @@ async fn triager_and_auditor_journeys_in_headless_chromium() {
     }
 
     // Triage the first one.
-    client
-        .find(Locator::Css("table.findings tbody tr td a"))
-        .await
-        .expect("finding link")
-        .click()
-        .await
-        .expect("open finding");
+    click(
+        &client,
+        Locator::Css("table.findings tbody tr td a"),
+        "finding link",
+    )
+    .await;
     wait_url(&client, "the finding page", |p, _| p.contains("/findings/")).await;
     axe(&client, "finding").await;
     shot(&client, "finding").await;
-    client
-        .find(Locator::Id("t-status"))
-        .await
-        .expect("triage form")
-        .select_by_value("false_positive")
-        .await
-        .expect("select");
-    client
-        .find(Locator::Id("t-justification"))
-        .await
-        .expect("justification")
-        .send_keys("Only reachable from test code.")
-        .await
-        .expect("type");
-    client
-        .find(Locator::Css("#triage button[type=submit]"))
-        .await
-        .expect("record")
-        .click()
-        .await
-        .expect("submit");
+    select(
+        &client,
+        Locator::Id("t-status"),
+        "triage form",
+        "false_positive",
+    )
+    .await;
+    type_into(
+        &client,
+        Locator::Id("t-justification"),
+        "justification",
+        "Only reachable from test code.",
+    )
+    .await;
+    click(
+        &client,
+        Locator::Css("#triage button[type=submit]"),
+        "record",
+    )
+    .await;
     wait_url(&client, "the recorded decision", |_, q| {
         q.contains("done=1")
     })
@@ -447,13 +449,12 @@ async fn triager_and_auditor_journeys_in_headless_chromium() {
     assert_eq!(status, 200);
     assert!(len > 1000, "bundle of {len} bytes");
 
-    client
-        .find(Locator::Css(".who button[type=submit]"))
-        .await
-        .expect("sign-out button")
-        .click()
-        .await
-        .expect("sign out");
+    click(
+        &client,
+        Locator::Css(".who button[type=submit]"),
+        "sign-out button",
+    )
+    .await;
     wait_url(&client, "the sign-in page", |p, _| p == "/ui/login").await;
     client.goto(&format!("{base}/ui")).await.expect("open");
     assert_eq!(client.current_url().await.expect("url").path(), "/ui/login");
@@ -466,13 +467,12 @@ async fn triager_and_auditor_journeys_in_headless_chromium() {
         .goto(&format!("{base}/ui/projects/shop/releases/1.1"))
         .await
         .expect("release");
-    client
-        .find(Locator::Css("table.findings tbody tr td a"))
-        .await
-        .expect("finding link")
-        .click()
-        .await
-        .expect("open finding");
+    click(
+        &client,
+        Locator::Css("table.findings tbody tr td a"),
+        "finding link",
+    )
+    .await;
     wait_url(&client, "the finding page", |p, _| p.contains("/findings/")).await;
     let page = client.source().await.expect("source");
     assert!(page.contains("Triage history"));
