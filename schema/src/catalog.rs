@@ -256,19 +256,7 @@ impl Store {
             .first(&mut conn)
             .optional()?
             .ok_or_else(|| StoreError::not_found("scan", scan_id.to_string()))?;
-        let count: i64 = blob_chunks::table
-            .filter(blob_chunks::sha256.eq(&sha))
-            .count()
-            .get_result(&mut conn)?;
-        // One chunk at a time, so a large report never sits in memory whole.
-        for seq in 0..count {
-            let data: Vec<u8> = blob_chunks::table
-                .filter(blob_chunks::sha256.eq(&sha))
-                .filter(blob_chunks::seq.eq(seq as i32))
-                .select(blob_chunks::data)
-                .first(&mut conn)?;
-            out.write_all(&data)?;
-        }
+        crate::blob::write_blob(&mut conn, &sha, out)?;
         Ok(sha)
     }
 }

@@ -15,6 +15,12 @@ pub enum DbConn {
     Sqlite(diesel::SqliteConnection),
 }
 
+impl DbConn {
+    pub(crate) fn is_postgres(&self) -> bool {
+        matches!(self, DbConn::Postgres(_))
+    }
+}
+
 /// Runs `$body` with `$c` bound to the concrete connection: for what the multi-backend enum
 /// cannot express (multi-row inserts, `ON CONFLICT`).
 macro_rules! per_backend {

@@ -16,6 +16,9 @@ pub enum StoreError {
     Sealed { project: String, release: String },
     #[error("{0}")]
     Invalid(String),
+    /// Stored evidence does not match its SHA-256 (or cannot be decoded): never served.
+    #[error("corrupt evidence: {0}")]
+    Corrupt(String),
     /// Sealing refused: the gate blocks and no reason to seal anyway was given.
     #[error(
         "release {release:?} of project {project:?} is blocked by the gate ({reasons} reasons): fix it, or seal with --allow-blocked --reason \"...\""

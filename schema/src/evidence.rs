@@ -9,10 +9,11 @@
 //! `bundle` writes the stored zip again, byte-identical, whatever changed since (triage,
 //! renderers, crate versions).
 
+use crate::blob::{store_blob, write_blob};
 use crate::catalog::{current_scans, release, scans_of};
 use crate::db::DbConn;
 use crate::error::StoreError;
-use crate::import::{ReportSource, store_blob};
+use crate::import::ReportSource;
 use crate::tables::*;
 use crate::tx::{read_tx, write_tx};
 use crate::view::{DiffChange, ViewFinding, release_view_in};
@@ -185,25 +186,6 @@ fn latest_bundle(
         .select((releases::name, bundles::sha256, bundles::sha256sums_sha256))
         .first(conn)
         .optional()?)
-}
-
-/// Streams a blob's chunks, one at a time, into `out`.
-fn write_blob(conn: &mut DbConn, sha256: &str, out: &mut dyn Write) -> Result<u64, StoreError> {
-    let count: i64 = blob_chunks::table
-        .filter(blob_chunks::sha256.eq(sha256))
-        .count()
-        .get_result(conn)?;
-    let mut written = 0u64;
-    for seq in 0..count {
-        let data: Vec<u8> = blob_chunks::table
-            .filter(blob_chunks::sha256.eq(sha256))
-            .filter(blob_chunks::seq.eq(seq as i32))
-            .select(blob_chunks::data)
-            .first(conn)?;
-        out.write_all(&data)?;
-        written += data.len() as u64;
-    }
-    Ok(written)
 }
 
 /// A rendered bundle in a temporary file, as a source for the blob store.
@@ -564,7 +546,7 @@ impl Store {
                     "another release of the project was sealed meanwhile; seal again".into(),
                 ));
             }
-            store_blob(c, &source, &outcome.sha256, outcome.size)?;
+            store_blob(c, source.open()?, &outcome.sha256, outcome.size)?;
             let updated = diesel::update(
                 releases::table
                     .filter(releases::id.eq(rel.id))

@@ -6,6 +6,7 @@
 //! and once to stream it through the importer. Findings are written in batches as they arrive,
 //! so memory stays bounded by the batch, not the report.
 
+use crate::blob;
 use crate::catalog::{ensure_project, ensure_release};
 use crate::db::{DbConn, per_backend};
 use crate::error::StoreError;
@@ -20,8 +21,6 @@ use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
 
-/// Raw report chunk size in the database.
-const CHUNK: usize = 1024 * 1024;
 /// Findings per insert statement: within SQLite's 32766 and PostgreSQL's 65535 bind parameters
 /// for the widest table (occurrences, 18 columns).
 const BATCH: usize = 1500;
@@ -271,6 +270,7 @@ fn import_in_tx(
     size: u64,
 ) -> Result<ImportOutcome, StoreError> {
     let project_id = ensure_project(conn, req.project)?;
+    lock_project_imports(conn, project_id)?;
     let release = ensure_release(conn, project_id, req.release)?;
     if release.sealed_at.is_some() {
         return Err(StoreError::Sealed {
@@ -281,12 +281,12 @@ fn import_in_tx(
     if let Some(existing) = find_duplicate(conn, release.id, sha256, req.label)? {
         return describe_existing(conn, req, existing, size);
     }
-    let started = std::time::Instant::now();
-    store_blob(conn, source, sha256, size)?;
-    tracing::debug!(
-        elapsed_ms = started.elapsed().as_millis() as u64,
-        "stored raw report"
-    );
+    // The blob's row first: the scan row refers to it. Its chunks are written below, while the
+    // report is parsed.
+    let blob_is_new = !blob::blob_exists(conn, sha256)?;
+    if blob_is_new {
+        blob::insert_blob_row(conn, sha256, size)?;
+    }
     let started = std::time::Instant::now();
 
     // Detect before inserting the scan, so the scan row starts with its format and tool.
@@ -324,6 +324,7 @@ fn import_in_tx(
         duplicates: 0,
         by_severity: BTreeMap::new(),
         finding_ids: Vec::new(),
+        timings: WriteTimings::default(),
     };
     let mut reader = CountingReader {
         inner: peeked.into_reader(),
@@ -332,10 +333,23 @@ fn import_in_tx(
         reported: 0,
         progress: req.progress,
     };
-    // The importer parses on a second thread while this one writes batches: on two cores the
-    // parse and the inserts overlap. A bounded channel keeps memory to a few batches.
+    let raw_reader = blob_is_new.then(|| source.open()).transpose()?;
+    // Three threads: the importer parses, another reads, hashes and compresses the raw chunks,
+    // and this one, the only one with the connection, writes whatever is ready. On two cores
+    // the parse and the compression hide behind the inserts. Bounded channels keep memory to a
+    // few batches of findings and a few chunks.
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Finding>(BATCH * 2);
-    let (parsed, written) = std::thread::scope(|scope| {
+    let (chunk_sender, chunks) = std::sync::mpsc::sync_channel::<blob::EncodedChunk>(4);
+    let (parsed, encoded, written) = std::thread::scope(|scope| {
+        let encoder = raw_reader.map(|raw| {
+            scope.spawn(move || {
+                blob::encode_chunks(raw, sha256, |chunk| {
+                    chunk_sender
+                        .send(chunk)
+                        .map_err(|_| StoreError::Invalid("the import stopped".into()))
+                })
+            })
+        });
         let parser = scope.spawn(move || {
             let mut sink = |finding: Finding| -> Result<(), importers::SinkError> {
                 sender
@@ -346,7 +360,12 @@ fn import_in_tx(
         });
         let mut written = Ok(());
         for finding in receiver.iter() {
-            if let Err(err) = writer.push(conn, finding) {
+            let step = writer.push(conn, finding).and_then(|()| {
+                chunks
+                    .try_iter()
+                    .try_for_each(|chunk| blob::insert_chunk(conn, sha256, &chunk))
+            });
+            if let Err(err) = step {
                 written = Err(err);
                 break;
             }
@@ -356,15 +375,31 @@ fn import_in_tx(
         let parsed = parser
             .join()
             .unwrap_or_else(|_| Err(importers::ImportError::Sink("the importer panicked".into())));
-        (parsed, written)
+        // The rest of the chunks, unless the import failed already.
+        if written.is_ok() && parsed.is_ok() {
+            written = chunks
+                .iter()
+                .try_for_each(|chunk| blob::insert_chunk(conn, sha256, &chunk));
+        }
+        drop(chunks);
+        let encoded = match encoder {
+            Some(handle) => handle
+                .join()
+                .unwrap_or_else(|_| Err(StoreError::Invalid("the chunk encoder panicked".into()))),
+            None => Ok(()),
+        };
+        (parsed, encoded, written)
     });
-    // A write error is the cause when both failed (the parser only saw the closed channel).
+    // A write error is the cause when several failed (the others only saw a closed channel);
+    // then a bad report; then a report that changed under us.
     written?;
     let info = parsed?;
+    encoded?;
     writer.flush(conn)?;
     tracing::debug!(
         elapsed_ms = started.elapsed().as_millis() as u64,
         findings = writer.seen.len(),
+        timings = ?writer.timings,
         "parsed and stored findings"
     );
 
@@ -449,69 +484,6 @@ fn import_in_tx(
     })
 }
 
-/// Stores the raw bytes in 1 MiB chunks, unless the same content is already stored.
-pub(crate) fn store_blob(
-    conn: &mut DbConn,
-    source: &dyn ReportSource,
-    sha256: &str,
-    size: u64,
-) -> Result<(), StoreError> {
-    let exists = blobs::table
-        .find(sha256)
-        .select(blobs::sha256)
-        .first::<String>(conn)
-        .optional()?
-        .is_some();
-    if exists {
-        return Ok(());
-    }
-    diesel::insert_into(blobs::table)
-        .values((
-            blobs::sha256.eq(sha256),
-            blobs::size.eq(size as i64),
-            blobs::created_at.eq(now()),
-        ))
-        .execute(conn)?;
-    let mut reader = source.open()?;
-    let mut hasher = Sha256::new();
-    let mut seq = 0i32;
-    let mut buf = vec![0u8; CHUNK];
-    loop {
-        let filled = fill(&mut reader, &mut buf)?;
-        if filled == 0 {
-            break;
-        }
-        hasher.update(&buf[..filled]);
-        diesel::insert_into(blob_chunks::table)
-            .values((
-                blob_chunks::sha256.eq(sha256),
-                blob_chunks::seq.eq(seq),
-                blob_chunks::data.eq(&buf[..filled]),
-            ))
-            .execute(conn)?;
-        seq += 1;
-    }
-    // The file must not have changed between hashing and storing.
-    if hex::encode(hasher.finalize()) != sha256 {
-        return Err(StoreError::Invalid(
-            "the report changed while it was being read".into(),
-        ));
-    }
-    Ok(())
-}
-
-/// Reads until `buf` is full or the input ends.
-fn fill(reader: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match reader.read(&mut buf[filled..])? {
-            0 => break,
-            n => filled += n,
-        }
-    }
-    Ok(filled)
-}
-
 /// Collects findings into batches and writes each batch with a few multi-row statements.
 struct FindingWriter {
     project_id: i64,
@@ -525,6 +497,15 @@ struct FindingWriter {
     duplicates: u64,
     by_severity: BTreeMap<Severity, u64>,
     finding_ids: Vec<i64>,
+    timings: WriteTimings,
+}
+
+/// Where the writer's time goes (logged at debug level, for profiling imports).
+#[derive(Default, Debug)]
+struct WriteTimings {
+    findings: std::time::Duration,
+    components: std::time::Duration,
+    occurrences: std::time::Duration,
 }
 
 impl FindingWriter {
@@ -547,10 +528,12 @@ impl FindingWriter {
             return Ok(());
         }
         let batch = std::mem::take(&mut self.batch);
+        let started = std::time::Instant::now();
         let json = |list: &[String]| serde_json::to_string(list).unwrap_or_else(|_| "[]".into());
         let new_findings: Vec<NewFinding<'_>> = batch
             .iter()
             .map(|f| NewFinding {
+                id: 0,
                 project_id: self.project_id,
                 fingerprint: &f.fingerprint,
                 fingerprint_version: importers::FINGERPRINT_VERSION,
@@ -570,26 +553,16 @@ impl FindingWriter {
                 first_seen_at: self.uploaded_at,
             })
             .collect();
-        match conn {
-            DbConn::Postgres(c) => insert_findings_unnest(c, &new_findings)?,
-            DbConn::Sqlite(c) => diesel::insert_into(findings::table)
-                .values(&new_findings)
-                .on_conflict((findings::project_id, findings::fingerprint))
-                .do_nothing()
-                .execute(c)?,
-        };
-        drop(new_findings);
-        let fingerprints: Vec<&str> = batch.iter().map(|f| f.fingerprint.as_str()).collect();
-        // On the concrete connection, PostgreSQL gets `= ANY($2)` with one array parameter.
-        let ids: HashMap<String, i64> = per_backend!(conn, |c| findings::table
-            .filter(findings::project_id.eq(self.project_id))
-            .filter(findings::fingerprint.eq_any(&fingerprints))
-            .select((findings::fingerprint, findings::id))
-            .load::<(String, i64)>(c))?
-        .into_iter()
-        .collect();
+        // Ids of the batch's findings: the known ones looked up, the new ones inserted.
+        let ids: HashMap<String, i64> = insert_new_findings(conn, new_findings)?
+            .into_iter()
+            .collect();
 
+        let components_started = std::time::Instant::now();
+        self.timings.findings += components_started - started;
         let component_ids = self.components(conn, &batch)?;
+        let occurrences_started = std::time::Instant::now();
+        self.timings.components += occurrences_started - components_started;
         let mut new_occurrences = Vec::with_capacity(batch.len());
         for f in &batch {
             let Some(&finding_id) = ids.get(&f.fingerprint) else {
@@ -635,6 +608,7 @@ impl FindingWriter {
                 .values(&new_occurrences)
                 .execute(c)?,
         };
+        self.timings.occurrences += occurrences_started.elapsed();
         Ok(())
     }
 
@@ -656,23 +630,14 @@ impl FindingWriter {
         let rows: Vec<NewComponent<'_>> = unique
             .iter()
             .map(|(purl, f)| NewComponent {
+                id: 0,
                 project_id: self.project_id,
                 purl,
                 name: f.component.name.as_deref(),
                 version: f.component.version.as_deref(),
             })
             .collect();
-        per_backend!(conn, |c| diesel::insert_into(components::table)
-            .values(&rows)
-            .on_conflict((components::project_id, components::purl))
-            .do_nothing()
-            .execute(c))?;
-        let purls: Vec<&str> = unique.keys().copied().collect();
-        let found: Vec<(String, i64)> = per_backend!(conn, |c| components::table
-            .filter(components::project_id.eq(self.project_id))
-            .filter(components::purl.eq_any(&purls))
-            .select((components::purl, components::id))
-            .load(c))?;
+        let found = insert_new_components(conn, rows)?;
         Ok(found
             .into_iter()
             .filter_map(|(purl, id)| unique.get_key_value(purl.as_str()).map(|(k, _)| (*k, id)))
@@ -680,49 +645,195 @@ impl FindingWriter {
     }
 }
 
-/// PostgreSQL: the batch as one array per column, unnested server-side, with `ON CONFLICT DO
-/// NOTHING` (another import may add the same fingerprint at the same moment). Several times
-/// faster than a multi-row `VALUES` list with tens of thousands of bind parameters.
-fn insert_findings_unnest<'a>(
-    conn: &mut diesel::PgConnection,
-    rows: &'a [NewFinding<'a>],
-) -> Result<usize, StoreError> {
-    use diesel::sql_types::{Array, BigInt, Nullable, SmallInt, Text, Timestamp};
-    let Some(first) = rows.first() else {
-        return Ok(0);
+/// The ids of a batch's findings (fingerprint → id), inserting the ones new to the project.
+/// The import draws the new ids itself ([`next_ids`]) so that PostgreSQL can take the rows by
+/// binary `COPY`, which writes whole pages at a time but returns nothing and cannot skip a
+/// conflict: the known findings are looked up first, and nobody adds findings to the project
+/// meanwhile (the import holds [`lock_project_imports`]). SQLite, where that lookup would be a
+/// second index probe per row, inserts with `ON CONFLICT DO NOTHING RETURNING` and looks up only
+/// the rows that were skipped.
+fn insert_new_findings(
+    conn: &mut DbConn,
+    mut rows: Vec<NewFinding<'_>>,
+) -> Result<Vec<(String, i64)>, StoreError> {
+    let Some(project_id) = rows.first().map(|r| r.project_id) else {
+        return Ok(Vec::new());
     };
-    let column =
-        |get: fn(&'a NewFinding<'a>) -> &'a str| rows.iter().map(get).collect::<Vec<&str>>();
-    let nullable = |get: fn(&'a NewFinding<'a>) -> Option<&'a str>| {
-        rows.iter().map(get).collect::<Vec<Option<&str>>>()
-    };
-    Ok(diesel::sql_query(
-        "INSERT INTO findings (project_id, fingerprint_version, tool, first_seen_scan_id, first_seen_at, \
-         fingerprint, kind, rule_id, title, cwe, aliases, refs, \
-         category, description, remediation, component_name, component_purl) \
-         SELECT $1, $2, $3, $4, $5, u.* FROM unnest($6::text[], $7::text[], $8::text[], $9::text[], \
-         $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[]) AS u \
-         ON CONFLICT (project_id, fingerprint) DO NOTHING",
-    )
-    .bind::<BigInt, _>(first.project_id)
-    .bind::<SmallInt, _>(first.fingerprint_version)
-    .bind::<Text, _>(first.tool)
-    .bind::<BigInt, _>(first.first_seen_scan_id)
-    .bind::<Timestamp, _>(first.first_seen_at)
-    .bind::<Array<Text>, _>(column(|r| r.fingerprint))
-    .bind::<Array<Text>, _>(column(|r| r.kind))
-    .bind::<Array<Text>, _>(column(|r| r.rule_id))
-    .bind::<Array<Text>, _>(column(|r| r.title))
-    .bind::<Array<Text>, _>(column(|r| &r.cwe))
-    .bind::<Array<Text>, _>(column(|r| &r.aliases))
-    .bind::<Array<Text>, _>(column(|r| &r.refs))
-    .bind::<Array<Nullable<Text>>, _>(nullable(|r| r.category))
-    .bind::<Array<Nullable<Text>>, _>(nullable(|r| r.description))
-    .bind::<Array<Nullable<Text>>, _>(nullable(|r| r.remediation))
-    .bind::<Array<Nullable<Text>>, _>(nullable(|r| r.component_name))
-    .bind::<Array<Nullable<Text>>, _>(nullable(|r| r.component_purl))
-    .execute(conn)?)
+    let known =
+        |conn: &mut DbConn, fingerprints: &[&str]| -> Result<Vec<(String, i64)>, StoreError> {
+            // On the concrete connection, PostgreSQL gets `= ANY($2)` with one array parameter.
+            Ok(per_backend!(conn, |c| findings::table
+                .filter(findings::project_id.eq(project_id))
+                .filter(findings::fingerprint.eq_any(fingerprints))
+                .select((findings::fingerprint, findings::id))
+                .load(c))?)
+        };
+    let mut ids = Vec::with_capacity(rows.len());
+    if conn.is_postgres() {
+        let fingerprints: Vec<&str> = rows.iter().map(|r| r.fingerprint).collect();
+        ids = known(conn, &fingerprints)?;
+        let seen: HashSet<String> = ids.iter().map(|(fp, _)| fp.clone()).collect();
+        rows.retain(|r| !seen.contains(r.fingerprint));
+    }
+    if rows.is_empty() {
+        return Ok(ids);
+    }
+    let fresh = next_ids(conn, IdSequence::Findings, rows.len())?;
+    rows.iter_mut().zip(fresh).for_each(|(row, id)| row.id = id);
+    match conn {
+        DbConn::Postgres(c) => {
+            diesel::copy_from(findings::table)
+                .from_insertable(&rows)
+                .execute(c)?;
+            ids.extend(rows.iter().map(|r| (r.fingerprint.to_string(), r.id)));
+        }
+        DbConn::Sqlite(c) => {
+            ids = diesel::insert_into(findings::table)
+                .values(&rows)
+                .on_conflict((findings::project_id, findings::fingerprint))
+                .do_nothing()
+                .returning((findings::fingerprint, findings::id))
+                .load(c)?;
+            if ids.len() < rows.len() {
+                let inserted: HashSet<&str> = ids.iter().map(|(fp, _)| fp.as_str()).collect();
+                let skipped: Vec<&str> = rows
+                    .iter()
+                    .map(|r| r.fingerprint)
+                    .filter(|fp| !inserted.contains(fp))
+                    .collect();
+                let more = known(conn, &skipped)?;
+                ids.extend(more);
+            }
+        }
+    }
+    Ok(ids)
 }
+
+/// The ids of a batch's components (purl → id), as [`insert_new_findings`] does findings.
+fn insert_new_components(
+    conn: &mut DbConn,
+    mut rows: Vec<NewComponent<'_>>,
+) -> Result<Vec<(String, i64)>, StoreError> {
+    let Some(project_id) = rows.first().map(|r| r.project_id) else {
+        return Ok(Vec::new());
+    };
+    let known = |conn: &mut DbConn, purls: &[&str]| -> Result<Vec<(String, i64)>, StoreError> {
+        Ok(per_backend!(conn, |c| components::table
+            .filter(components::project_id.eq(project_id))
+            .filter(components::purl.eq_any(purls))
+            .select((components::purl, components::id))
+            .load(c))?)
+    };
+    let mut ids = Vec::with_capacity(rows.len());
+    if conn.is_postgres() {
+        let purls: Vec<&str> = rows.iter().map(|r| r.purl).collect();
+        ids = known(conn, &purls)?;
+        let seen: HashSet<String> = ids.iter().map(|(purl, _)| purl.clone()).collect();
+        rows.retain(|r| !seen.contains(r.purl));
+    }
+    if rows.is_empty() {
+        return Ok(ids);
+    }
+    let fresh = next_ids(conn, IdSequence::Components, rows.len())?;
+    rows.iter_mut().zip(fresh).for_each(|(row, id)| row.id = id);
+    match conn {
+        DbConn::Postgres(c) => {
+            diesel::copy_from(components::table)
+                .from_insertable(&rows)
+                .execute(c)?;
+            ids.extend(rows.iter().map(|r| (r.purl.to_string(), r.id)));
+        }
+        DbConn::Sqlite(c) => {
+            ids = diesel::insert_into(components::table)
+                .values(&rows)
+                .on_conflict((components::project_id, components::purl))
+                .do_nothing()
+                .returning((components::purl, components::id))
+                .load(c)?;
+            if ids.len() < rows.len() {
+                let inserted: HashSet<&str> = ids.iter().map(|(purl, _)| purl.as_str()).collect();
+                let skipped: Vec<&str> = rows
+                    .iter()
+                    .map(|r| r.purl)
+                    .filter(|purl| !inserted.contains(purl))
+                    .collect();
+                let more = known(conn, &skipped)?;
+                ids.extend(more);
+            }
+        }
+    }
+    Ok(ids)
+}
+
+/// A table whose ids the import draws itself.
+#[derive(Clone, Copy)]
+enum IdSequence {
+    Findings,
+    Components,
+}
+
+/// `count` new ids for a table, in one round trip: from its sequence on PostgreSQL; on SQLite
+/// the ones after both the largest id and the `AUTOINCREMENT` high-water mark (the write
+/// transaction is exclusive, so nobody else draws meanwhile).
+fn next_ids(conn: &mut DbConn, table: IdSequence, count: usize) -> Result<Vec<i64>, StoreError> {
+    use diesel::sql_types::{BigInt, Text};
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+    }
+    let name = match table {
+        IdSequence::Findings => "findings",
+        IdSequence::Components => "components",
+    };
+    match conn {
+        DbConn::Postgres(c) => Ok(diesel::sql_query(
+            "SELECT nextval(pg_get_serial_sequence($1, 'id')) AS id FROM generate_series(1, $2)",
+        )
+        .bind::<Text, _>(name)
+        .bind::<BigInt, _>(count as i64)
+        .load::<Id>(c)?
+        .into_iter()
+        .map(|row| row.id)
+        .collect()),
+        DbConn::Sqlite(c) => {
+            let largest = match table {
+                IdSequence::Findings => findings::table
+                    .select(diesel::dsl::max(findings::id))
+                    .first::<Option<i64>>(c)?,
+                IdSequence::Components => components::table
+                    .select(diesel::dsl::max(components::id))
+                    .first::<Option<i64>>(c)?,
+            };
+            let high_water = diesel::sql_query(
+                "SELECT COALESCE(MAX(seq), 0) AS id FROM sqlite_sequence WHERE name = ?",
+            )
+            .bind::<Text, _>(name)
+            .get_result::<Id>(c)?
+            .id;
+            let first = largest.unwrap_or(0).max(high_water) + 1;
+            Ok((first..first + count as i64).collect())
+        }
+    }
+}
+
+/// PostgreSQL: one import at a time per project, across replicas, until the transaction ends.
+/// Imports of a project add findings and components that the next one must see (the bulk
+/// `COPY` cannot skip a row another import added meanwhile); other projects go on in parallel.
+/// SQLite's write transaction is exclusive already.
+fn lock_project_imports(conn: &mut DbConn, project_id: i64) -> Result<(), StoreError> {
+    if let DbConn::Postgres(c) = conn {
+        // The two-key form lives in its own key space: no clash with the one-key locks.
+        diesel::sql_query("SELECT pg_advisory_xact_lock($1, $2)")
+            .bind::<diesel::sql_types::Integer, _>(IMPORT_LOCK_CLASS)
+            .bind::<diesel::sql_types::Integer, _>(project_id as i32)
+            .execute(c)?;
+    }
+    Ok(())
+}
+
+/// First key of the per-project import lock.
+const IMPORT_LOCK_CLASS: i32 = 0x5CA7_1390;
 
 /// The just-imported scan and its slot.
 struct NewScanSlot<'a> {

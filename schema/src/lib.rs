@@ -10,6 +10,7 @@
 //! Not here: parsing reports (`importers`), rendering anything (`reports`), HTTP (`server`).
 
 mod auth;
+mod blob;
 mod catalog;
 mod db;
 mod error;

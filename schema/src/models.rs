@@ -60,6 +60,9 @@ pub struct NewScan<'a> {
 #[diesel(table_name = findings)]
 #[diesel(treat_none_as_default_value = false)]
 pub struct NewFinding<'a> {
+    /// Drawn beforehand ([`crate::import`] numbers its rows itself, under its lock), so that
+    /// PostgreSQL can take the rows by `COPY`, which returns nothing.
+    pub id: i64,
     pub project_id: i64,
     pub fingerprint: &'a str,
     pub fingerprint_version: i16,
@@ -83,6 +86,8 @@ pub struct NewFinding<'a> {
 #[diesel(table_name = components)]
 #[diesel(treat_none_as_default_value = false)]
 pub struct NewComponent<'a> {
+    /// As [`NewFinding::id`].
+    pub id: i64,
     pub project_id: i64,
     pub purl: &'a str,
     pub name: Option<&'a str>,

@@ -35,6 +35,7 @@ diesel::table! {
         sha256 -> Text,
         seq -> Integer,
         data -> Binary,
+        encoding -> Text,
     }
 }
 

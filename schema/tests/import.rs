@@ -251,6 +251,82 @@ fn raw_reports_come_back_byte_exact() {
         assert!(back == bytes, "{}: raw report differs", t.name);
         use sha2::Digest;
         assert_eq!(hex::encode(sha2::Sha256::digest(&back)), outcome.sha256);
+
+        // The chunks are stored compressed; whoever alters one (here: makes the compressed
+        // bytes pass for raw ones) gets an error, never wrong evidence.
+        t.raw_sql("UPDATE blob_chunks SET encoding = 'identity' WHERE seq = 1")
+            .expect("tamper");
+        let mut altered = Vec::new();
+        let err = t
+            .store
+            .raw_report(outcome.scan_id, &mut altered)
+            .expect_err("altered evidence must not be served");
+        assert!(matches!(err, StoreError::Corrupt(_)), "{}: {err}", t.name);
+    });
+}
+
+#[test]
+fn evidence_rows_are_never_deleted_and_references_are_checked() {
+    on_each_backend(|t| {
+        let report = trivy_report(&SyntheticOptions {
+            findings: 20,
+            seed: 5,
+            artifact: "r:1".into(),
+            generation: 0,
+        });
+        t.store
+            .import_scan(&request("p", "1"), &report)
+            .expect("import");
+        for table in ["projects", "scans", "findings", "components"] {
+            assert!(
+                t.raw_sql(&format!("DELETE FROM {table}")).is_err(),
+                "{}: DELETE FROM {table} went through",
+                t.name
+            );
+        }
+        // Foreign keys on SQLite, per-statement checks on PostgreSQL: same refusal.
+        for sql in [
+            "INSERT INTO occurrences (scan_id, finding_id, severity) \
+             SELECT 987654, MIN(id), 1 FROM findings",
+            "INSERT INTO occurrences (scan_id, finding_id, severity) \
+             SELECT MIN(id), 987654, 1 FROM scans",
+            "INSERT INTO occurrences (scan_id, finding_id, component_id, severity) \
+             SELECT (SELECT MIN(id) FROM scans), MAX(id), 987654, 1 FROM findings",
+            "UPDATE occurrences SET finding_id = 987654",
+            "INSERT INTO components (project_id, purl) VALUES (987654, 'pkg:x/y@1')",
+            "UPDATE findings SET project_id = 987654",
+        ] {
+            assert!(t.raw_sql(sql).is_err(), "{}: {sql} went through", t.name);
+        }
+        assert_eq!(t.store.row_counts().expect("counts")["occurrences"], 20);
+    });
+}
+
+#[test]
+fn concurrent_uploads_into_one_project_share_its_findings() {
+    on_each_backend(|t| {
+        // The same findings in four slots at once: one finding row each, four occurrences.
+        let report = trivy_report(&SyntheticOptions {
+            findings: 300,
+            seed: 21,
+            artifact: "s:1".into(),
+            generation: 0,
+        });
+        let labels = ["a", "b", "c", "d"];
+        std::thread::scope(|s| {
+            for label in labels {
+                let report = &report;
+                s.spawn(move || {
+                    let mut req = request("p", "1");
+                    req.label = Some(label);
+                    t.store.import_scan(&req, report).expect("import")
+                });
+            }
+        });
+        let counts = t.store.row_counts().expect("counts");
+        assert_eq!(counts["scans"], 4, "{}", t.name);
+        assert_eq!(counts["findings"], 300, "{}", t.name);
+        assert_eq!(counts["occurrences"], 1200, "{}", t.name);
     });
 }
 
