@@ -121,56 +121,98 @@ fn zip_time(snap: &ReleaseSnapshot) -> DateTime {
     .unwrap_or_default()
 }
 
-/// The generated members (everything but the raw scans and the signature files), in memory.
+/// A generated member: small ones in memory; the ones that grow with the number of findings
+/// spooled to an unnamed temporary file as they are rendered (hashed on the way), so that a
+/// bundle of any size needs memory for the snapshot only.
+enum Rendered {
+    Bytes(Vec<u8>),
+    Spooled {
+        file: std::fs::File,
+        sha256: String,
+        size: u64,
+    },
+}
+
+impl Rendered {
+    fn sha256_and_size(&self) -> (String, u64) {
+        match self {
+            Rendered::Bytes(b) => (sha256_hex(b), b.len() as u64),
+            Rendered::Spooled { sha256, size, .. } => (sha256.clone(), *size),
+        }
+    }
+}
+
+/// Renders a member straight into a temporary file.
+fn spool(
+    render: impl FnOnce(&mut dyn Write) -> Result<(), ReportError>,
+) -> Result<Rendered, ReportError> {
+    let mut file = std::io::BufWriter::with_capacity(256 * 1024, tempfile::tempfile()?);
+    let mut hashing = HashingWriter {
+        inner: &mut file,
+        hasher: Sha256::new(),
+        size: 0,
+    };
+    render(&mut hashing)?;
+    let (sha256, size) = (hex::encode(hashing.hasher.finalize()), hashing.size);
+    let mut file = file.into_inner().map_err(|e| e.into_error())?;
+    file.seek(SeekFrom::Start(0))?;
+    Ok(Rendered::Spooled { file, sha256, size })
+}
+
+/// The generated members (everything but the raw scans and the signature files).
 fn generated_members(
     snap: &ReleaseSnapshot,
     key: &EvidenceKey,
-) -> Result<Vec<(String, Vec<u8>)>, ReportError> {
+) -> Result<Vec<(String, Rendered)>, ReportError> {
     let public = key.public();
     let fp = public.fingerprint();
     // The PDF takes longest: draw it on a second core meanwhile.
     let (pdf, json, csv, sarif) = std::thread::scope(|scope| {
         let pdf = scope.spawn(|| pdf::report_pdf(snap, Some(&fp)));
-        let json = findings::findings_json(snap);
-        let csv = findings::findings_csv(snap);
-        let sarif = findings::findings_sarif(snap);
+        let json = spool(|out| findings::write_findings_json(snap, out));
+        let csv = spool(|out| findings::write_findings_csv(snap, out));
+        let sarif = spool(|out| findings::write_findings_sarif(snap, out));
         let pdf = pdf
             .join()
             .unwrap_or_else(|_| Err(ReportError::Pdf("the PDF renderer panicked".into())));
         (pdf, json, csv, sarif)
     });
     let sla = findings::sla_json(snap)?;
+    let bytes = |b: Vec<u8>| Rendered::Bytes(b);
     let mut generated = vec![
         ("findings.json".into(), json?),
         ("findings.csv".into(), csv?),
         ("findings.sarif".into(), sarif?),
-        ("triage.json".into(), findings::triage_json(snap)?),
+        ("triage.json".into(), bytes(findings::triage_json(snap)?)),
         (
             "audit-events.json".into(),
-            findings::audit_events_json(snap)?,
+            bytes(findings::audit_events_json(snap)?),
         ),
-        ("report.pdf".into(), pdf?),
+        ("report.pdf".into(), bytes(pdf?)),
         (
             "report.html".into(),
-            html::report_html(snap, Some(&fp)).into_bytes(),
+            bytes(html::report_html(snap, Some(&fp)).into_bytes()),
         ),
         (
             "forum-post.md".into(),
-            markdown::forum_post(snap, Some(&fp)).into_bytes(),
+            bytes(markdown::forum_post(snap, Some(&fp)).into_bytes()),
         ),
-        ("signing-key.pem".into(), public.to_pem().into_bytes()),
+        (
+            "signing-key.pem".into(),
+            bytes(public.to_pem().into_bytes()),
+        ),
         (
             "signing-key.pub".into(),
-            format!("{}\n", public.to_openssh()).into_bytes(),
+            bytes(format!("{}\n", public.to_openssh()).into_bytes()),
         ),
         (
             "allowed_signers".into(),
-            format!("{}\n", public.allowed_signers_line()).into_bytes(),
+            bytes(format!("{}\n", public.allowed_signers_line()).into_bytes()),
         ),
-        ("VERIFY.md".into(), verify_md(snap, key).into_bytes()),
+        ("VERIFY.md".into(), bytes(verify_md(snap, key).into_bytes())),
     ];
     if let Some(sla) = sla {
-        generated.push(("sla.json".into(), sla));
+        generated.push(("sla.json".into(), bytes(sla)));
     }
     Ok(generated)
 }
@@ -246,7 +288,10 @@ pub fn write_bundle<W: Read + Write + Seek>(
     // (path, sha256, size) of every summed member but the manifest.
     let mut files: Vec<(String, String, u64)> = generated
         .iter()
-        .map(|(p, b)| (p.clone(), sha256_hex(b), b.len() as u64))
+        .map(|(p, r)| {
+            let (sha, size) = r.sha256_and_size();
+            (p.clone(), sha, size)
+        })
         .collect();
     for s in &snap.scans {
         files.push((s.bundle_path(), s.sha256.clone(), s.size));
@@ -300,15 +345,22 @@ pub fn write_bundle<W: Read + Write + Seek>(
     }))?;
     let dsse = key.dsse_envelope(DSSE_PAYLOAD_TYPE, &statement);
 
-    // Every in-memory member, then the raw scans, in one sorted stream.
+    // Every generated member, then the raw scans, in one sorted stream.
     enum Member<'a> {
         Bytes(&'a [u8]),
+        Spooled(std::fs::File, u64),
         Raw(&'a ScanSnapshot),
     }
     let mut members: Vec<(String, Member<'_>)> = generated
         .iter()
-        .map(|(p, b)| (p.clone(), Member::Bytes(b)))
-        .collect();
+        .map(|(p, r)| {
+            let member = match r {
+                Rendered::Bytes(b) => Member::Bytes(b),
+                Rendered::Spooled { file, size, .. } => Member::Spooled(file.try_clone()?, *size),
+            };
+            Ok((p.clone(), member))
+        })
+        .collect::<Result<_, std::io::Error>>()?;
     members.push((MANIFEST.into(), Member::Bytes(&manifest)));
     members.push((SUMS.into(), Member::Bytes(&sums)));
     members.push((SUMS_SIG.into(), Member::Bytes(&sig)));
@@ -341,6 +393,10 @@ pub fn write_bundle<W: Read + Write + Seek>(
                 Member::Bytes(bytes) => {
                     zip.start_file(path.as_str(), options(&path, bytes.len() as u64))?;
                     zip.write_all(bytes)?;
+                }
+                Member::Spooled(mut file, size) => {
+                    zip.start_file(path.as_str(), options(&path, size))?;
+                    std::io::copy(&mut file, &mut zip)?;
                 }
                 Member::Raw(scan) => {
                     zip.start_file(path.as_str(), options(&path, scan.size))?;

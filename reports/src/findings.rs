@@ -10,6 +10,12 @@ use std::io::Write;
 /// `findings.json`: release header and every finding, one per line (valid JSON, diffable).
 pub fn findings_json(snap: &ReleaseSnapshot) -> Result<Vec<u8>, ReportError> {
     let mut out = Vec::with_capacity(snap.findings.len() * 700 + 256);
+    write_findings_json(snap, &mut out)?;
+    Ok(out)
+}
+
+/// [`findings_json`] into a writer, one finding at a time.
+pub fn write_findings_json(snap: &ReleaseSnapshot, out: &mut dyn Write) -> Result<(), ReportError> {
     write!(
         out,
         "{{\"project\":{},\"release\":{},\"draft\":{},\"count\":{},\"findings\":[",
@@ -19,11 +25,11 @@ pub fn findings_json(snap: &ReleaseSnapshot) -> Result<Vec<u8>, ReportError> {
         snap.findings.len()
     )?;
     for (i, f) in snap.findings.iter().enumerate() {
-        out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-        serde_json::to_writer(&mut out, f)?;
+        out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+        serde_json::to_writer(&mut *out, f)?;
     }
-    out.extend_from_slice(b"\n]}\n");
-    Ok(out)
+    out.write_all(b"\n]}\n")?;
+    Ok(())
 }
 
 pub const CSV_COLUMNS: [&str; 26] = [
@@ -73,7 +79,14 @@ fn time(value: &Option<chrono::NaiveDateTime>) -> String {
 
 /// `findings.csv`: one row per finding, the columns of [`CSV_COLUMNS`].
 pub fn findings_csv(snap: &ReleaseSnapshot) -> Result<Vec<u8>, ReportError> {
-    let mut w = csv::Writer::from_writer(Vec::with_capacity(snap.findings.len() * 400));
+    let mut out = Vec::with_capacity(snap.findings.len() * 400);
+    write_findings_csv(snap, &mut out)?;
+    Ok(out)
+}
+
+/// [`findings_csv`] into a writer, one row at a time.
+pub fn write_findings_csv(snap: &ReleaseSnapshot, out: &mut dyn Write) -> Result<(), ReportError> {
+    let mut w = csv::Writer::from_writer(out);
     w.write_record(CSV_COLUMNS)?;
     for f in &snap.findings {
         w.write_record([
@@ -106,8 +119,7 @@ pub fn findings_csv(snap: &ReleaseSnapshot) -> Result<Vec<u8>, ReportError> {
         ])?;
     }
     w.flush()?;
-    w.into_inner()
-        .map_err(|e| ReportError::Io(std::io::Error::other(e.to_string())))
+    Ok(())
 }
 
 /// `triage.json`: every finding someone decided on, with the decision.
@@ -326,14 +338,23 @@ fn sarif_result(f: &FindingSnapshot) -> SarifResult<'_> {
 /// and a `partialFingerprints` entry carrying our fingerprint. Results are serialized one by
 /// one, straight into the output.
 pub fn findings_sarif(snap: &ReleaseSnapshot) -> Result<Vec<u8>, ReportError> {
+    let mut out = Vec::with_capacity(snap.findings.len() * 600 + 1024);
+    write_findings_sarif(snap, &mut out)?;
+    Ok(out)
+}
+
+/// [`findings_sarif`] into a writer, one result at a time.
+pub fn write_findings_sarif(
+    snap: &ReleaseSnapshot,
+    out: &mut dyn Write,
+) -> Result<(), ReportError> {
     let mut by_tool: BTreeMap<&str, Vec<&FindingSnapshot>> = BTreeMap::new();
     for f in &snap.findings {
         by_tool.entry(&f.tool).or_default().push(f);
     }
-    let mut out = Vec::with_capacity(snap.findings.len() * 600 + 1024);
-    out.extend_from_slice(
+    out.write_all(
         b"{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[",
-    );
+    )?;
     for (run_index, (tool, findings)) in by_tool.into_iter().enumerate() {
         let mut rules: BTreeMap<&str, serde_json::Value> = BTreeMap::new();
         for f in &findings {
@@ -363,22 +384,22 @@ pub fn findings_sarif(snap: &ReleaseSnapshot) -> Result<Vec<u8>, ReportError> {
             driver["version"] = json!(v);
         }
         if run_index > 0 {
-            out.push(b',');
+            out.write_all(b",")?;
         }
-        out.extend_from_slice(b"\n{\"tool\":{\"driver\":");
-        serde_json::to_writer(&mut out, &driver)?;
-        out.extend_from_slice(b"},\"automationDetails\":");
+        out.write_all(b"\n{\"tool\":{\"driver\":")?;
+        serde_json::to_writer(&mut *out, &driver)?;
+        out.write_all(b"},\"automationDetails\":")?;
         serde_json::to_writer(
-            &mut out,
+            &mut *out,
             &json!({"id": format!("scanledger/{}/{}/", snap.project, tool)}),
         )?;
-        out.extend_from_slice(b",\"results\":[");
+        out.write_all(b",\"results\":[")?;
         for (i, f) in findings.iter().enumerate() {
-            out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-            serde_json::to_writer(&mut out, &sarif_result(f))?;
+            out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+            serde_json::to_writer(&mut *out, &sarif_result(f))?;
         }
-        out.extend_from_slice(b"\n]}");
+        out.write_all(b"\n]}")?;
     }
-    out.extend_from_slice(b"\n]}\n");
-    Ok(out)
+    out.write_all(b"\n]}\n")?;
+    Ok(())
 }

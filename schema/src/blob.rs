@@ -23,6 +23,15 @@ const ZSTD_LEVEL: i32 = 1;
 const IDENTITY: &str = "identity";
 const ZSTD: &str = "zstd";
 
+/// Whether to try compressing a blob's chunks.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Compression {
+    /// zstd when that makes a chunk smaller (reports: text).
+    IfSmaller,
+    /// As it comes (a zip bundle: compressed already, trying would only cost time).
+    Never,
+}
+
 /// One chunk ready for the database.
 pub(crate) struct EncodedChunk {
     pub seq: i32,
@@ -78,6 +87,7 @@ pub(crate) fn insert_chunk(
 pub(crate) fn encode_chunks(
     mut reader: impl Read,
     expected_sha256: &str,
+    compression: Compression,
     mut each: impl FnMut(EncodedChunk) -> Result<(), StoreError>,
 ) -> Result<(), StoreError> {
     let mut hasher = Sha256::new();
@@ -91,12 +101,15 @@ pub(crate) fn encode_chunks(
         }
         let raw = &buf[..filled];
         hasher.update(raw);
-        let compressed = compressor.compress(raw)?;
-        let chunk = if compressed.len() < raw.len() {
+        let compressed = match compression {
+            Compression::IfSmaller => Some(compressor.compress(raw)?),
+            Compression::Never => None,
+        };
+        let chunk = if let Some(data) = compressed.filter(|c| c.len() < raw.len()) {
             EncodedChunk {
                 seq,
                 encoding: ZSTD,
-                data: compressed,
+                data,
             }
         } else {
             EncodedChunk {
@@ -122,12 +135,15 @@ pub(crate) fn store_blob(
     reader: impl Read,
     sha256: &str,
     size: u64,
+    compression: Compression,
 ) -> Result<(), StoreError> {
     if blob_exists(conn, sha256)? {
         return Ok(());
     }
     insert_blob_row(conn, sha256, size)?;
-    encode_chunks(reader, sha256, |chunk| insert_chunk(conn, sha256, &chunk))
+    encode_chunks(reader, sha256, compression, |chunk| {
+        insert_chunk(conn, sha256, &chunk)
+    })
 }
 
 /// Streams a blob's original bytes into `out`, one chunk at a time (a large report never sits
@@ -213,7 +229,7 @@ mod tests {
     fn encode(bytes: &[u8]) -> Vec<EncodedChunk> {
         let sha = hex::encode(Sha256::digest(bytes));
         let mut chunks = Vec::new();
-        encode_chunks(bytes, &sha, |c| {
+        encode_chunks(bytes, &sha, Compression::IfSmaller, |c| {
             chunks.push(c);
             Ok(())
         })
@@ -245,8 +261,8 @@ mod tests {
 
     #[test]
     fn a_changed_file_is_refused() {
-        let err =
-            encode_chunks(&b"abc"[..], &"0".repeat(64), |_| Ok(())).expect_err("a changed file");
+        let err = encode_chunks(&b"abc"[..], &"0".repeat(64), Compression::Never, |_| Ok(()))
+            .expect_err("a changed file");
         assert!(err.to_string().contains("changed"), "{err}");
     }
 }

@@ -9,7 +9,7 @@
 //! `bundle` writes the stored zip again, byte-identical, whatever changed since (triage,
 //! renderers, crate versions).
 
-use crate::blob::{store_blob, write_blob};
+use crate::blob::{Compression, store_blob, write_blob};
 use crate::catalog::{current_scans, release, scans_of};
 use crate::db::DbConn;
 use crate::error::StoreError;
@@ -546,7 +546,13 @@ impl Store {
                     "another release of the project was sealed meanwhile; seal again".into(),
                 ));
             }
-            store_blob(c, source.open()?, &outcome.sha256, outcome.size)?;
+            store_blob(
+                c,
+                source.open()?,
+                &outcome.sha256,
+                outcome.size,
+                Compression::Never,
+            )?;
             let updated = diesel::update(
                 releases::table
                     .filter(releases::id.eq(rel.id))

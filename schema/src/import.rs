@@ -343,7 +343,7 @@ fn import_in_tx(
     let (parsed, encoded, written) = std::thread::scope(|scope| {
         let encoder = raw_reader.map(|raw| {
             scope.spawn(move || {
-                blob::encode_chunks(raw, sha256, |chunk| {
+                blob::encode_chunks(raw, sha256, blob::Compression::IfSmaller, |chunk| {
                     chunk_sender
                         .send(chunk)
                         .map_err(|_| StoreError::Invalid("the import stopped".into()))
