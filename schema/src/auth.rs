@@ -188,6 +188,61 @@ const SHOWN_PREFIX_LEN: usize = 12;
 /// `last_used_at` is written at most this often per token, so reads stay reads.
 const LAST_USED_GRANULARITY_SECS: i64 = 60;
 
+/// How long a token found valid is taken as valid without asking the database again.
+pub const TOKEN_CACHE_SECS: u64 = 10;
+/// Tokens remembered at most (a busy server sees a handful: one per pipeline or person).
+const TOKEN_CACHE_ENTRIES: usize = 1024;
+
+/// Tokens recently found valid, by SHA-256 of the secret (the secret itself is never kept).
+/// A hit skips two queries and a connection on every API call; the price is that a token
+/// revoked on another replica (or expiring) keeps working there for up to
+/// [`TOKEN_CACHE_SECS`]. Revoking through this store forgets it at once.
+#[derive(Default)]
+pub(crate) struct TokenCache {
+    entries: std::sync::Mutex<std::collections::HashMap<String, CachedToken>>,
+}
+
+struct CachedToken {
+    principal: Principal,
+    valid_until: std::time::Instant,
+}
+
+impl TokenCache {
+    fn get(&self, digest: &str) -> Option<Principal> {
+        let entries = self.entries.lock().ok()?;
+        entries
+            .get(digest)
+            .filter(|t| t.valid_until > std::time::Instant::now())
+            .map(|t| t.principal.clone())
+    }
+
+    fn put(&self, digest: String, principal: &Principal, expires_at: Option<NaiveDateTime>) {
+        let mut ttl = std::time::Duration::from_secs(TOKEN_CACHE_SECS);
+        // Never past the token's own expiry.
+        if let Some(left) = expires_at.and_then(|e| (e - now()).to_std().ok()) {
+            ttl = ttl.min(left);
+        }
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= TOKEN_CACHE_ENTRIES {
+                entries.clear();
+            }
+            entries.insert(
+                digest,
+                CachedToken {
+                    principal: principal.clone(),
+                    valid_until: std::time::Instant::now() + ttl,
+                },
+            );
+        }
+    }
+
+    fn forget(&self, token_id: i64) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.retain(|_, t| t.principal.id != token_id);
+        }
+    }
+}
+
 fn sha256_hex(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
@@ -483,7 +538,7 @@ impl Store {
     /// Revokes a token by id or by its shown prefix. Revoking twice is harmless.
     pub fn revoke_token(&self, id_or_prefix: &str, by: &str) -> Result<TokenInfo, StoreError> {
         let mut conn = self.conn()?;
-        write_tx(&mut conn, |c| {
+        let revoked = write_tx(&mut conn, |c| {
             let mut query = api_tokens::table.select(token_columns!()).into_boxed();
             query = match id_or_prefix.parse::<i64>() {
                 Ok(id) => query.filter(api_tokens::id.eq(id)),
@@ -525,7 +580,9 @@ impl Store {
                 tracing::info!(token_id = info.id, by, "token revoked");
             }
             Ok(info)
-        })
+        })?;
+        self.tokens.forget(revoked.id);
+        Ok(revoked)
     }
 
     /// The token's principal, when it exists, is not revoked and has not expired. Records when
@@ -535,6 +592,9 @@ impl Store {
             return Ok(None);
         }
         let digest = sha256_hex(secret);
+        if let Some(principal) = self.tokens.get(&digest) {
+            return Ok(Some(principal));
+        }
         let mut conn = self.conn()?;
         let row: Option<TokenRow> = api_tokens::table
             .filter(api_tokens::secret_sha256.eq(&digest))
@@ -553,13 +613,24 @@ impl Store {
                 .set(api_tokens::last_used_at.eq(at))
                 .execute(&mut conn)?;
         }
-        Ok(Some(Principal {
+        let principal = Principal {
             kind: PrincipalKind::Token,
             id,
             name,
             role: parse_role(&role)?,
             project: project_name(&mut conn, project_id)?,
-        }))
+        };
+        self.tokens.put(digest, &principal, expires_at);
+        Ok(Some(principal))
+    }
+
+    /// The token's principal when it was found valid within the last [`TOKEN_CACHE_SECS`]:
+    /// no database, no blocking, so a server can answer it on its event loop.
+    pub fn cached_token(&self, secret: &str) -> Option<Principal> {
+        secret
+            .starts_with(TOKEN_PREFIX)
+            .then(|| self.tokens.get(&sha256_hex(secret)))
+            .flatten()
     }
 
     /// Whether any user or token exists (a fresh store has no way in until an admin is made).

@@ -32,7 +32,10 @@ mod vex;
 mod session;
 
 pub use audit::{AuditEvent, AuditQuery, AuditVerification, BrokenEvent, GENESIS_HASH};
-pub use auth::{Grant, NewToken, Permission, Principal, PrincipalKind, Role, TokenInfo, UserInfo};
+pub use auth::{
+    Grant, NewToken, Permission, Principal, PrincipalKind, Role, TOKEN_CACHE_SECS, TokenInfo,
+    UserInfo,
+};
 pub use catalog::{ProjectSummary, ReleaseSummary, ScanSummary};
 pub use db::Backend;
 pub use error::StoreError;
@@ -69,6 +72,8 @@ pub struct PoolState {
 pub struct Store {
     pool: DbPool,
     backend: Backend,
+    /// Tokens recently found valid (see [`auth::TokenCache`]), shared by the clones.
+    tokens: std::sync::Arc<auth::TokenCache>,
 }
 
 impl std::fmt::Debug for Store {
@@ -83,7 +88,11 @@ impl Store {
     /// Connects to `url` and applies pending migrations.
     pub fn open(url: &str) -> Result<Store, StoreError> {
         let (pool, backend) = db::connect(url)?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            tokens: Default::default(),
+        })
     }
 
     pub fn backend(&self) -> Backend {

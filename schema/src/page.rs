@@ -7,11 +7,10 @@
 //! scan the query walks the `occurrences_scan_severity` index and stops after one page.
 
 use crate::Store;
-use crate::catalog::{current_scans, release, scans_of};
-use crate::db::DbConn;
+use crate::catalog::{current_scans, scans_of_named};
+use crate::db::{DbConn, per_backend};
 use crate::error::StoreError;
 use crate::tables::*;
-use crate::tx::read_tx;
 use crate::view::{Decision, FindingFilter, STATUS_OPEN, ViewFinding};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -185,56 +184,83 @@ enum Bind {
     Time(NaiveDateTime),
 }
 
-/// SQL text with placeholders in the backend's syntax, and their values in order.
+/// A piece of a query: SQL text, or a value the backend binds to a placeholder of its syntax.
+enum Part {
+    Sql(String),
+    Bind(Bind),
+}
+
+/// A query assembled at run time from SQL text and bound values. Unlike `diesel::sql_query`,
+/// diesel keeps it as a prepared statement per connection, keyed by its text: a page request
+/// in a shape seen before is neither parsed nor planned again (on PostgreSQL, planning was
+/// the larger part of the database's work per request). Values are therefore always bound,
+/// never written into the text, so the number of shapes stays small.
 struct Sql {
-    postgres: bool,
-    text: String,
-    binds: Vec<Bind>,
+    parts: Vec<Part>,
 }
 
 impl Sql {
     fn push(&mut self, s: &str) {
-        self.text.push_str(s);
-    }
-
-    fn bind(&mut self, value: Bind) {
-        self.binds.push(value);
-        if self.postgres {
-            self.text.push_str(&format!("${}", self.binds.len()));
-        } else {
-            self.text.push('?');
+        match self.parts.last_mut() {
+            Some(Part::Sql(text)) => text.push_str(s),
+            _ => self.parts.push(Part::Sql(s.to_string())),
         }
     }
 
-    fn bind_list(&mut self, values: impl IntoIterator<Item = String>) {
+    fn bind(&mut self, value: Bind) {
+        self.parts.push(Part::Bind(value));
+    }
+
+    fn bind_list(&mut self, values: impl IntoIterator<Item = Bind>) {
         self.push("(");
         for (i, v) in values.into_iter().enumerate() {
             if i > 0 {
                 self.push(", ");
             }
-            self.bind(Bind::Text(v));
+            self.bind(v);
         }
         self.push(")");
     }
 
     fn load(self, conn: &mut DbConn) -> Result<Vec<PageRow>, StoreError> {
-        macro_rules! run {
-            ($c:expr, $backend:ty) => {{
-                let mut query = diesel::sql_query(self.text).into_boxed::<$backend>();
-                for b in self.binds {
-                    query = match b {
-                        Bind::Text(v) => query.bind::<Text, _>(v),
-                        Bind::Int(v) => query.bind::<BigInt, _>(v),
-                        Bind::Time(v) => query.bind::<Timestamp, _>(v),
-                    };
-                }
-                query.load::<PageRow>($c)?
-            }};
+        Ok(per_backend!(conn, |c| RunQueryDsl::load::<PageRow>(
+            self, c
+        ))?)
+    }
+}
+
+impl diesel::query_builder::QueryId for Sql {
+    type QueryId = ();
+    // No static id: diesel caches the statement by its SQL text instead.
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl diesel::query_builder::Query for Sql {
+    type SqlType = diesel::sql_types::Untyped;
+}
+
+impl<C> RunQueryDsl<C> for Sql {}
+
+impl<DB> diesel::query_builder::QueryFragment<DB> for Sql
+where
+    DB: diesel::backend::Backend,
+    String: diesel::serialize::ToSql<Text, DB>,
+    i64: diesel::serialize::ToSql<BigInt, DB>,
+    NaiveDateTime: diesel::serialize::ToSql<Timestamp, DB>,
+{
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
+    ) -> diesel::QueryResult<()> {
+        for part in &self.parts {
+            match part {
+                Part::Sql(text) => out.push_sql(text),
+                Part::Bind(Bind::Text(v)) => out.push_bind_param::<Text, _>(v)?,
+                Part::Bind(Bind::Int(v)) => out.push_bind_param::<BigInt, _>(v)?,
+                Part::Bind(Bind::Time(v)) => out.push_bind_param::<Timestamp, _>(v)?,
+            }
         }
-        Ok(match conn {
-            DbConn::Postgres(c) => run!(c, diesel::pg::Pg),
-            DbConn::Sqlite(c) => run!(c, diesel::sqlite::Sqlite),
-        })
+        Ok(())
     }
 }
 
@@ -258,35 +284,24 @@ const COLUMNS: &str = "o.finding_id, o.severity, o.severity_original, o.cvss_sco
     f.first_seen_at, COALESCE(t.status, 'open') AS status, t.justification, t.approver, \
     t.expires_at, t.decided_by, t.decided_at";
 
-fn build(
-    postgres: bool,
-    scan_ids: &[i64],
-    req: &PageRequest,
-    cursor: Option<&Cursor>,
-) -> Result<Sql, StoreError> {
-    let mut sql = Sql {
-        postgres,
-        text: String::new(),
-        binds: Vec::new(),
-    };
-    let ids = scan_ids
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(", ");
+fn build(scan_ids: &[i64], req: &PageRequest, cursor: Option<&Cursor>) -> Result<Sql, StoreError> {
+    let mut sql = Sql { parts: Vec::new() };
     sql.push("SELECT ");
     sql.push(COLUMNS);
     if let [only] = scan_ids {
         sql.push(" FROM occurrences o");
         sql.push(" JOIN findings f ON f.id = o.finding_id");
         sql.push(" LEFT JOIN triage t ON t.finding_id = o.finding_id");
-        sql.push(&format!(" WHERE o.scan_id = {only}"));
+        sql.push(" WHERE o.scan_id = ");
+        sql.bind(Bind::Int(*only));
     } else {
-        sql.push(&format!(
+        sql.push(
             " FROM (SELECT x.*, ROW_NUMBER() OVER (PARTITION BY x.finding_id \
              ORDER BY x.severity DESC, x.scan_id) AS best FROM occurrences x \
-             WHERE x.scan_id IN ({ids})) o"
-        ));
+             WHERE x.scan_id IN ",
+        );
+        sql.bind_list(scan_ids.iter().map(|&id| Bind::Int(id)));
+        sql.push(") o");
         sql.push(" JOIN findings f ON f.id = o.finding_id");
         sql.push(" LEFT JOIN triage t ON t.finding_id = o.finding_id");
         sql.push(" WHERE o.best = 1");
@@ -306,19 +321,24 @@ fn build(
     }
     if !filter.kinds.is_empty() {
         sql.push(" AND f.kind IN ");
-        sql.bind_list(filter.kinds.iter().map(|k| k.as_str().to_string()));
+        sql.bind_list(
+            filter
+                .kinds
+                .iter()
+                .map(|k| Bind::Text(k.as_str().to_string())),
+        );
     }
     if !filter.categories.is_empty() {
         sql.push(" AND f.category IN ");
-        sql.bind_list(filter.categories.iter().cloned());
+        sql.bind_list(filter.categories.iter().cloned().map(Bind::Text));
     }
     if !filter.tools.is_empty() {
         sql.push(" AND LOWER(f.tool) IN ");
-        sql.bind_list(filter.tools.iter().map(|t| t.to_lowercase()));
+        sql.bind_list(filter.tools.iter().map(|t| Bind::Text(t.to_lowercase())));
     }
     if !filter.statuses.is_empty() {
         sql.push(" AND COALESCE(t.status, 'open') IN ");
-        sql.bind_list(filter.statuses.iter().cloned());
+        sql.bind_list(filter.statuses.iter().cloned().map(Bind::Text));
     }
     if let Some(text) = filter.text.as_deref().filter(|t| !t.is_empty()) {
         let pattern = like_pattern(text);
@@ -380,7 +400,8 @@ fn build(
         FindingSort::RuleId => " ORDER BY f.rule_id ASC, o.finding_id ASC",
         FindingSort::FirstSeen => " ORDER BY f.first_seen_at DESC, o.finding_id DESC",
     });
-    sql.push(&format!(" LIMIT {}", req.limit.clamp(1, MAX_PAGE) + 1));
+    sql.push(" LIMIT ");
+    sql.bind(Bind::Int(i64::from(req.limit.clamp(1, MAX_PAGE)) + 1));
     Ok(sql)
 }
 
@@ -395,15 +416,15 @@ fn page_in(
         .as_deref()
         .map(|c| Cursor::decode(c, req.sort))
         .transpose()?;
-    let rel = release(conn, project, release_name)?;
-    let all = scans_of(conn, rel.id)?;
+    // Two queries, no transaction: scans and their occurrences are append-only, so the page is
+    // the view as of the scan list whatever lands meanwhile.
+    let all = scans_of_named(conn, project, release_name)?;
     let current = current_scans(&all);
     let labels: HashMap<i64, String> = current.iter().map(|s| (s.id, s.label.clone())).collect();
     let ids: Vec<i64> = current.iter().map(|s| s.id).collect();
     let mut findings = Vec::new();
     if !ids.is_empty() {
-        let postgres = matches!(conn, DbConn::Postgres(_));
-        let rows = build(postgres, &ids, req, cursor.as_ref())?.load(conn)?;
+        let rows = build(&ids, req, cursor.as_ref())?.load(conn)?;
         findings = rows
             .into_iter()
             .map(|r| ViewFinding {
@@ -487,7 +508,7 @@ impl Store {
         req: &PageRequest,
     ) -> Result<FindingsPage, StoreError> {
         let mut conn = self.conn()?;
-        read_tx(&mut conn, |c| page_in(c, project, release, req))
+        page_in(&mut conn, project, release, req)
     }
 
     /// The project a scan belongs to (to check access before handing out its report).

@@ -39,7 +39,13 @@ fn tokens_authenticate_until_revoked_and_are_stored_hashed() {
         let listed = t.store.tokens().expect("list");
         assert_eq!(listed.len(), 1);
         assert!(listed[0].last_used_at.is_some(), "{}", t.name);
-        // Revoke by prefix; twice is harmless.
+        // Found valid moments ago: answered from memory (the server's event loop asks this).
+        assert_eq!(
+            t.store.cached_token(&created.token).map(|p| p.id),
+            Some(created.info.id)
+        );
+        assert!(t.store.cached_token(&wrong).is_none());
+        // Revoke by prefix (this store forgets its cached copy at once); twice is harmless.
         let revoked = t
             .store
             .revoke_token(&created.info.prefix, "test")
@@ -48,6 +54,7 @@ fn tokens_authenticate_until_revoked_and_are_stored_hashed() {
         t.store
             .revoke_token(&created.info.id.to_string(), "test")
             .expect("revoke again");
+        assert!(t.store.cached_token(&created.token).is_none());
         assert!(
             t.store
                 .authenticate_token(&created.token)

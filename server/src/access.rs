@@ -267,6 +267,13 @@ async fn authenticate(req: &ServiceRequest) -> Result<Principal, ApiError> {
         .ok_or_else(ApiError::internal)?
         .clone();
     let creds = credentials(req).ok_or_else(ApiError::unauthorized)?;
+    // A token seen valid moments ago is answered here, on the event loop: no thread hop, no
+    // database (schema::TOKEN_CACHE_SECS says how long).
+    if let Credentials::Token(secret) = &creds
+        && let Some(principal) = store.cached_token(secret)
+    {
+        return Ok(principal);
+    }
     let principal = web::block(move || match creds {
         Credentials::Token(secret) => store.authenticate_token(&secret).map(|p| (p, None)),
         Credentials::Password { user, password } => store
