@@ -8,7 +8,7 @@
 //!   HTML error page.
 //! - Every change of state calls the same store operation as the CLI and the API, with the
 //!   signed-in user as the actor (so it lands in the audit log).
-//! - [`session`]: cookies and CSRF tokens; [`pages`]: the handlers.
+//! - [`session`]: cookies and CSRF tokens; [`pages`]: the handlers, one module per page.
 //! - Every response carries a strict Content-Security-Policy (`default-src 'self'`, no inline
 //!   script or style), `X-Frame-Options: DENY`, `Referrer-Policy`, `X-Content-Type-Options`.
 
