@@ -305,7 +305,10 @@ pub(crate) fn findings_of_scans(
             .then_with(|| a.fingerprint.cmp(&b.fingerprint))
             .then_with(|| a.scan_id.cmp(&b.scan_id))
     });
-    out.dedup_by(|later, earlier| later.finding_id == earlier.finding_id);
+    // The first of each finding is its most severe occurrence (lowest scan id among equals);
+    // the others may sit anywhere after it, at their own severities.
+    let mut seen = std::collections::HashSet::with_capacity(out.len());
+    out.retain(|f| seen.insert(f.finding_id));
     Ok(out)
 }
 

@@ -293,3 +293,60 @@ fn categories_keep_code_smells_apart() {
         assert_eq!(view.findings.len(), distinct.len(), "{}", t.name);
     });
 }
+
+#[test]
+fn a_finding_in_two_slots_shows_once_at_its_most_severe() {
+    on_each_backend(|t| {
+        let report = |severities: [&str; 3]| {
+            let vulns: Vec<serde_json::Value> = ["CVE-2026-1", "CVE-2026-2", "CVE-2026-3"]
+                .iter()
+                .zip(severities)
+                .map(|(id, severity)| {
+                    serde_json::json!({
+                        "VulnerabilityID": id, "PkgName": "openssl", "InstalledVersion": "3.0",
+                        "Severity": severity, "Title": id,
+                    })
+                })
+                .collect();
+            serde_json::to_vec(&serde_json::json!({
+                "SchemaVersion": 2, "ArtifactName": "shop:1", "ArtifactType": "container_image",
+                "Results": [{ "Target": "shop:1 (debian 12)", "Class": "os-pkgs",
+                              "Type": "debian", "Vulnerabilities": vulns }],
+            }))
+            .expect("json")
+        };
+        for (label, severities) in [
+            ("a", ["LOW", "CRITICAL", "MEDIUM"]),
+            ("b", ["HIGH", "LOW", "MEDIUM"]),
+        ] {
+            t.store
+                .import_scan(
+                    &schema::ImportRequest {
+                        label: Some(label),
+                        ..request("p", "1")
+                    },
+                    &report(severities),
+                )
+                .expect("import");
+        }
+        let view = t
+            .store
+            .release_view("p", "1", &FindingFilter::default())
+            .expect("view");
+        let got: Vec<(&str, Severity, &str)> = view
+            .findings
+            .iter()
+            .map(|f| (f.rule_id.as_str(), f.severity, f.scan_label.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("CVE-2026-2", Severity::Critical, "a"),
+                ("CVE-2026-1", Severity::High, "b"),
+                ("CVE-2026-3", Severity::Medium, "a"),
+            ],
+            "{}",
+            t.name
+        );
+    });
+}
