@@ -28,6 +28,7 @@ mod sla;
 mod triage;
 mod vex;
 // The web UI issue.
+mod lookup;
 mod session;
 
 pub use audit::{AuditEvent, AuditQuery, AuditVerification, BrokenEvent, GENESIS_HASH};
@@ -38,6 +39,7 @@ pub use error::StoreError;
 pub use evidence::{BundleRecord, SealRequest};
 pub use gate::{GateOptions, GateReason, GateResult, IgnoredFinding};
 pub use import::{ImportOutcome, ImportRequest, ReportSource, SlotComparison};
+pub use lookup::{FindingOccurrence, OpenCounts};
 pub use page::{FindingSort, FindingsPage, MAX_PAGE, PageRequest};
 pub use policy::{
     GatePolicy, IgnoreRule, LicensePolicy, LicenseVerdict, Policy, PolicyError, PolicyVersion,

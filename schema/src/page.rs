@@ -112,8 +112,9 @@ impl Cursor {
     }
 }
 
+/// One row of the current view as [`current_findings_sql`] selects it.
 #[derive(Debug, QueryableByName)]
-struct PageRow {
+pub(crate) struct PageRow {
     #[diesel(sql_type = BigInt)]
     finding_id: i64,
     #[diesel(sql_type = SmallInt)]
@@ -179,25 +180,33 @@ struct PageRow {
 }
 
 /// A value bound to a placeholder.
-enum Bind {
+pub(crate) enum Bind {
     Text(String),
     Int(i64),
     Time(NaiveDateTime),
 }
 
 /// SQL text with placeholders in the backend's syntax, and their values in order.
-struct Sql {
+pub(crate) struct Sql {
     postgres: bool,
     text: String,
     binds: Vec<Bind>,
 }
 
 impl Sql {
-    fn push(&mut self, s: &str) {
+    pub(crate) fn new(conn: &DbConn) -> Sql {
+        Sql {
+            postgres: matches!(conn, DbConn::Postgres(_)),
+            text: String::new(),
+            binds: Vec::new(),
+        }
+    }
+
+    pub(crate) fn push(&mut self, s: &str) {
         self.text.push_str(s);
     }
 
-    fn bind(&mut self, value: Bind) {
+    pub(crate) fn bind(&mut self, value: Bind) {
         self.binds.push(value);
         if self.postgres {
             self.text.push_str(&format!("${}", self.binds.len()));
@@ -206,7 +215,7 @@ impl Sql {
         }
     }
 
-    fn bind_list(&mut self, values: impl IntoIterator<Item = String>) {
+    pub(crate) fn bind_list(&mut self, values: impl IntoIterator<Item = String>) {
         self.push("(");
         for (i, v) in values.into_iter().enumerate() {
             if i > 0 {
@@ -217,7 +226,11 @@ impl Sql {
         self.push(")");
     }
 
-    fn load(self, conn: &mut DbConn) -> Result<Vec<PageRow>, StoreError> {
+    /// Runs the query and reads every row as `T`.
+    pub(crate) fn load<T>(self, conn: &mut DbConn) -> Result<Vec<T>, StoreError>
+    where
+        T: QueryableByName<diesel::pg::Pg> + QueryableByName<diesel::sqlite::Sqlite> + 'static,
+    {
         macro_rules! run {
             ($c:expr, $backend:ty) => {{
                 let mut query = diesel::sql_query(self.text).into_boxed::<$backend>();
@@ -228,7 +241,7 @@ impl Sql {
                         Bind::Time(v) => query.bind::<Timestamp, _>(v),
                     };
                 }
-                query.load::<PageRow>($c)?
+                query.load::<T>($c)?
             }};
         }
         Ok(match conn {
@@ -239,7 +252,7 @@ impl Sql {
 }
 
 /// `%needle%` for LIKE, with the wildcards in the needle escaped.
-fn like_pattern(needle: &str) -> String {
+pub(crate) fn like_pattern(needle: &str) -> String {
     let mut out = String::from("%");
     for ch in needle.to_lowercase().chars() {
         if matches!(ch, '%' | '_' | '\\') {
@@ -251,46 +264,111 @@ fn like_pattern(needle: &str) -> String {
     out
 }
 
-const COLUMNS: &str = "o.finding_id, o.severity, o.severity_original, o.cvss_score, \
+/// The columns of a [`PageRow`].
+pub(crate) const COLUMNS: &str = "o.finding_id, o.severity, o.severity_original, o.cvss_score, \
     o.component_version, o.fixed_version, o.target, o.file, o.line_start, o.line_end, \
     o.resource, o.url, o.parameter, o.tool_status, o.scan_id, f.fingerprint, f.kind, \
     f.category, f.rule_id, f.title, f.tool, f.cwe, f.component_name, f.component_purl, \
     f.first_seen_at, COALESCE(t.status, 'open') AS status, t.justification, t.approver, \
     t.expires_at, t.decided_by, t.decided_at";
 
-fn build(
-    postgres: bool,
+/// `SELECT columns` of the current view's findings of `scan_ids` (a release's current scans, not
+/// empty), one row per finding at its most severe occurrence (lowest scan id among equals), as
+/// the release view dedups; `only_finding` narrows it to one finding. Callers append
+/// ` AND ...` conditions on `o` (the occurrence), `f` (the finding) and `t` (its triage, may
+/// be NULL), then an order and a limit.
+pub(crate) fn current_findings_sql(
+    conn: &DbConn,
+    columns: &str,
     scan_ids: &[i64],
-    req: &PageRequest,
-    cursor: Option<&Cursor>,
-) -> Result<Sql, StoreError> {
-    let mut sql = Sql {
-        postgres,
-        text: String::new(),
-        binds: Vec::new(),
-    };
+    only_finding: Option<i64>,
+) -> Sql {
+    let mut sql = Sql::new(conn);
     let ids = scan_ids
         .iter()
         .map(i64::to_string)
         .collect::<Vec<_>>()
         .join(", ");
     sql.push("SELECT ");
-    sql.push(COLUMNS);
+    sql.push(columns);
     if let [only] = scan_ids {
         sql.push(" FROM occurrences o");
         sql.push(" JOIN findings f ON f.id = o.finding_id");
         sql.push(" LEFT JOIN triage t ON t.finding_id = o.finding_id");
         sql.push(&format!(" WHERE o.scan_id = {only}"));
+        if let Some(id) = only_finding {
+            sql.push(&format!(" AND o.finding_id = {id}"));
+        }
     } else {
+        let one = only_finding
+            .map(|id| format!(" AND x.finding_id = {id}"))
+            .unwrap_or_default();
         sql.push(&format!(
             " FROM (SELECT x.*, ROW_NUMBER() OVER (PARTITION BY x.finding_id \
              ORDER BY x.severity DESC, x.scan_id) AS best FROM occurrences x \
-             WHERE x.scan_id IN ({ids})) o"
+             WHERE x.scan_id IN ({ids}){one}) o"
         ));
         sql.push(" JOIN findings f ON f.id = o.finding_id");
         sql.push(" LEFT JOIN triage t ON t.finding_id = o.finding_id");
         sql.push(" WHERE o.best = 1");
     }
+    sql
+}
+
+/// A row of [`current_findings_sql`] as a view finding.
+pub(crate) fn view_finding(r: PageRow, labels: &HashMap<i64, String>) -> ViewFinding {
+    ViewFinding {
+        fingerprint: r.fingerprint,
+        severity: Severity::from_rank(r.severity),
+        severity_original: r.severity_original,
+        kind: r.kind,
+        category: r.category,
+        rule_id: r.rule_id,
+        title: r.title,
+        tool: r.tool,
+        status: if r.status.is_empty() {
+            STATUS_OPEN.to_string()
+        } else {
+            r.status
+        },
+        tool_status: r.tool_status,
+        component: r.component_name,
+        component_version: r.component_version,
+        purl: r.component_purl,
+        fixed_version: r.fixed_version,
+        cvss_score: r.cvss_score,
+        cwe: serde_json::from_str(&r.cwe).unwrap_or_default(),
+        target: r.target,
+        file: r.file,
+        line_start: r.line_start,
+        line_end: r.line_end,
+        resource: r.resource,
+        url: r.url,
+        parameter: r.parameter,
+        scan_label: labels.get(&r.scan_id).cloned().unwrap_or_default(),
+        scan_id: r.scan_id,
+        first_seen_at: r.first_seen_at,
+        finding_id: r.finding_id,
+        decision: r
+            .decided_by
+            .zip(r.decided_at)
+            .map(|(decided_by, decided_at)| Decision {
+                justification: r.justification,
+                approver: r.approver,
+                expires_at: r.expires_at,
+                decided_by,
+                decided_at,
+            }),
+    }
+}
+
+fn build(
+    conn: &DbConn,
+    scan_ids: &[i64],
+    req: &PageRequest,
+    cursor: Option<&Cursor>,
+) -> Result<Sql, StoreError> {
+    let mut sql = current_findings_sql(conn, COLUMNS, scan_ids, None);
     let filter = &req.filter;
     if !filter.severities.is_empty() {
         let ranks = filter
@@ -402,54 +480,8 @@ fn page_in(
     let ids: Vec<i64> = current.iter().map(|s| s.id).collect();
     let mut findings = Vec::new();
     if !ids.is_empty() {
-        let postgres = matches!(conn, DbConn::Postgres(_));
-        let rows = build(postgres, &ids, req, cursor.as_ref())?.load(conn)?;
-        findings = rows
-            .into_iter()
-            .map(|r| ViewFinding {
-                fingerprint: r.fingerprint,
-                severity: Severity::from_rank(r.severity),
-                severity_original: r.severity_original,
-                kind: r.kind,
-                category: r.category,
-                rule_id: r.rule_id,
-                title: r.title,
-                tool: r.tool,
-                status: if r.status.is_empty() {
-                    STATUS_OPEN.to_string()
-                } else {
-                    r.status
-                },
-                tool_status: r.tool_status,
-                component: r.component_name,
-                component_version: r.component_version,
-                purl: r.component_purl,
-                fixed_version: r.fixed_version,
-                cvss_score: r.cvss_score,
-                cwe: serde_json::from_str(&r.cwe).unwrap_or_default(),
-                target: r.target,
-                file: r.file,
-                line_start: r.line_start,
-                line_end: r.line_end,
-                resource: r.resource,
-                url: r.url,
-                parameter: r.parameter,
-                scan_label: labels.get(&r.scan_id).cloned().unwrap_or_default(),
-                scan_id: r.scan_id,
-                first_seen_at: r.first_seen_at,
-                finding_id: r.finding_id,
-                decision: r
-                    .decided_by
-                    .zip(r.decided_at)
-                    .map(|(decided_by, decided_at)| Decision {
-                        justification: r.justification,
-                        approver: r.approver,
-                        expires_at: r.expires_at,
-                        decided_by,
-                        decided_at,
-                    }),
-            })
-            .collect();
+        let rows: Vec<PageRow> = build(conn, &ids, req, cursor.as_ref())?.load(conn)?;
+        findings = rows.into_iter().map(|r| view_finding(r, &labels)).collect();
     }
     let limit = req.limit.clamp(1, MAX_PAGE) as usize;
     let next_cursor = if findings.len() > limit {

@@ -7,6 +7,7 @@ mod auth;
 mod evidence;
 mod harness;
 mod import;
+mod lookup;
 mod page;
 mod queries;
 mod session;
