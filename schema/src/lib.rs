@@ -37,7 +37,7 @@ pub use catalog::{ProjectSummary, ReleaseSummary, ScanSummary};
 pub use db::Backend;
 pub use error::StoreError;
 pub use evidence::{BundleRecord, SealRequest};
-pub use gate::{GateOptions, GateReason, GateResult, IgnoredFinding};
+pub use gate::{GateOptions, GatePreview, GateReason, GateResult, IgnoredFinding};
 pub use import::{ImportOutcome, ImportRequest, ReportSource, SlotComparison};
 pub use lookup::{FindingOccurrence, OpenCounts};
 pub use page::{FindingSort, FindingsPage, MAX_PAGE, PageRequest};

@@ -5,6 +5,7 @@ use crate::Store;
 use crate::catalog::{current_scans, release, releases_of, scans_of};
 use crate::db::DbConn;
 use crate::error::StoreError;
+use crate::models::ScanRow;
 use crate::tables::*;
 use crate::tx::read_tx;
 use chrono::NaiveDateTime;
@@ -312,19 +313,10 @@ pub(crate) fn findings_of_scans(
     Ok(out)
 }
 
-pub(crate) fn release_view_in(
-    conn: &mut DbConn,
-    project: &str,
-    release_name: &str,
-) -> Result<ReleaseView, StoreError> {
-    let rel = release(conn, project, release_name)?;
-    let all = scans_of(conn, rel.id)?;
-    let current = current_scans(&all);
-    let ids: Vec<i64> = current.iter().map(|s| s.id).collect();
-    let labels: HashMap<i64, String> = current.iter().map(|s| (s.id, s.label.clone())).collect();
-    let findings = findings_of_scans(conn, &ids, &labels)?;
-    let scans = current
-        .into_iter()
+/// The current scans (from [`current_scans`]) as a view lists them.
+pub(crate) fn current_summaries(current: &[&ScanRow]) -> Vec<crate::ScanSummary> {
+    current
+        .iter()
         .map(|s| crate::ScanSummary {
             id: s.id,
             tool: s.tool.clone(),
@@ -341,7 +333,21 @@ pub(crate) fn release_view_in(
             superseded: false,
             partial: s.partial,
         })
-        .collect();
+        .collect()
+}
+
+pub(crate) fn release_view_in(
+    conn: &mut DbConn,
+    project: &str,
+    release_name: &str,
+) -> Result<ReleaseView, StoreError> {
+    let rel = release(conn, project, release_name)?;
+    let all = scans_of(conn, rel.id)?;
+    let current = current_scans(&all);
+    let ids: Vec<i64> = current.iter().map(|s| s.id).collect();
+    let labels: HashMap<i64, String> = current.iter().map(|s| (s.id, s.label.clone())).collect();
+    let findings = findings_of_scans(conn, &ids, &labels)?;
+    let scans = current_summaries(&current);
     Ok(ReleaseView {
         project: project.to_string(),
         release: release_name.to_string(),

@@ -5,6 +5,7 @@
 
 mod auth;
 mod evidence;
+mod gate_sql;
 mod harness;
 mod import;
 mod lookup;

@@ -11,7 +11,7 @@ use schema::{
 
 /// A Trivy image report: (CVE, package, version, severity, Trivy status) per vulnerability,
 /// and (license, package, severity) per license.
-fn trivy(
+pub(crate) fn trivy(
     artifact: &str,
     vulns: &[(&str, &str, &str, &str, &str)],
     licenses: &[(&str, &str)],
@@ -52,7 +52,7 @@ fn trivy(
 }
 
 /// A SonarQube Web API issues page: (rule, file, line, severity) per code smell.
-fn sonar(issues: &[(&str, &str, i64, &str)]) -> Vec<u8> {
+pub(crate) fn sonar(issues: &[(&str, &str, i64, &str)]) -> Vec<u8> {
     let issues: Vec<serde_json::Value> = issues
         .iter()
         .enumerate()
