@@ -934,3 +934,87 @@ async fn behind_tls_the_session_cookie_is_secure() {
         .to_string();
     assert!(session.contains("Secure"), "{session}");
 }
+
+#[actix_web::test]
+async fn browsing_records_no_gate_evaluation_and_the_api_does() {
+    for t in backends() {
+        user(&t.store, "alice", Role::Auditor, None);
+        upload(&t.store, "shop", "1.0", &trivy(40, 11));
+        upload(&t.store, "shop", "1.1", &trivy(40, 12));
+        let app = test::init_service(server::app(state(&t.store, ServerConfig::default()))).await;
+        let (mut b, _) = sign_in(&app, "alice").await;
+        let evaluations = |release: &str| {
+            t.store
+                .gate_evaluation_count("shop", release)
+                .expect("count")
+        };
+        let before = (evaluations("1.0"), evaluations("1.1"));
+        for uri in [
+            "/ui",
+            "/ui/projects/shop",
+            "/ui/projects/shop/releases/1.1?view=gate",
+            "/ui/projects/shop/releases/1.0?view=gate",
+        ] {
+            let r = get(&app, &mut b, uri).await;
+            assert_eq!(r.status, 200, "{uri}");
+        }
+        assert_eq!(
+            (evaluations("1.0"), evaluations("1.1")),
+            before,
+            "{}",
+            t.name
+        );
+        // The gate view shows what the recorded gate decides.
+        let gate = t
+            .store
+            .gate("shop", "1.1", &schema::GateOptions::default())
+            .expect("gate");
+        assert_eq!(evaluations("1.1"), before.1 + 1);
+        let r = get(&app, &mut b, "/ui/projects/shop/releases/1.1?view=gate").await;
+        let state = if gate.passed { "passed" } else { "blocked" };
+        assert!(
+            r.body
+                .contains(&format!("<span class=\"gate {state}\">{state}</span>")),
+            "{}",
+            r.body
+        );
+        assert!(
+            r.body.contains(&format!("{} reasons", gate.reasons.len())),
+            "{}: {}",
+            t.name,
+            r.body
+        );
+        assert!(r.body.contains("Every reason the gate blocks"));
+        // And the API's gate records, as before.
+        let token = crate::harness::token(&t.store, Role::Auditor, None);
+        let res = test::call_service(
+            &app,
+            test::TestRequest::get()
+                .uri("/api/v1/projects/shop/releases/1.1/gate")
+                .insert_header(crate::harness::bearer(&token))
+                .to_request(),
+        )
+        .await;
+        assert_eq!(res.status().as_u16(), 200);
+        assert_eq!(evaluations("1.1"), before.1 + 2, "{}", t.name);
+
+        // Many reasons: the page lists the 500 most severe and says there are more.
+        upload(&t.store, "big", "1.0", &trivy(1000, 13));
+        t.store
+            .set_policy("big", "[gate]\nfail_on = \"low\"\n", "test", None)
+            .expect("policy");
+        let all = t
+            .store
+            .gate("big", "1.0", &schema::GateOptions::default())
+            .expect("gate");
+        assert!(all.reasons.len() > 500, "{}", all.reasons.len());
+        let r = get(&app, &mut b, "/ui/projects/big/releases/1.0?view=gate").await;
+        assert_eq!(r.status, 200);
+        assert!(r.body.contains("At least"), "{}", r.body);
+        assert!(
+            r.body
+                .contains("The first 500 reasons the gate blocks, most severe first")
+        );
+        assert_eq!(r.body.matches("<td>severity-threshold</td>").count(), 500);
+    }
+}

@@ -7,9 +7,7 @@ use crate::ui::session;
 use crate::ui::{Layout, UiError, html};
 use actix_web::{HttpRequest, web};
 use askama::Template;
-use schema::{
-    FindingFilter, Permission, Store, TriageDecision, TriageHistoryEntry, TriageStatus, ViewFinding,
-};
+use schema::{Permission, Store, TriageDecision, TriageHistoryEntry, TriageStatus, ViewFinding};
 use serde::Deserialize;
 
 pub struct Field {
@@ -174,39 +172,25 @@ pub async fn finding(
     let store = store.clone();
     let (p, r, fp) = (project.clone(), release.clone(), fingerprint.clone());
     let (finding, occurrences, history) = web::block(move || -> Result<_, UiError> {
-        let view = store.release_view(&p, &r, &FindingFilter::default())?;
-        let finding = view
-            .findings
-            .into_iter()
-            .find(|f| f.fingerprint == fp)
-            .ok_or_else(|| {
-                ApiError::not_found(format!("finding {fp:?} is not in release {r:?} of {p:?}"))
-            })?;
+        // Looked up in SQL: neither the release's view nor the other releases' are built.
+        let finding = store.release_finding(&p, &r, &fp)?;
         let history = store.triage_history(&p, &fp)?;
-        let releases = store.releases(&p)?;
-        let start = releases.len().saturating_sub(OCCURRENCE_RELEASES);
-        let by_rule = FindingFilter {
-            text: Some(finding.rule_id.clone()),
-            ..FindingFilter::default()
-        };
-        let mut occurrences = Vec::new();
-        for rel in releases[start..].iter().rev() {
-            let v = store.release_view(&p, &rel.name, &by_rule)?;
-            for f in v.findings.iter().filter(|f| f.fingerprint == fp) {
-                occurrences.push(Occurrence {
-                    href: format!(
-                        "/ui/projects/{}/releases/{}/findings/{}",
-                        enc(&p),
-                        enc(&rel.name),
-                        enc(&fp)
-                    ),
-                    release: rel.name.clone(),
-                    scan: format!("#{} {} ({})", f.scan_id, f.scan_label, f.tool),
-                    status: f.status.clone(),
-                    tool_status: opt(&f.tool_status),
-                });
-            }
-        }
+        let occurrences = store
+            .finding_occurrences(&p, &fp, OCCURRENCE_RELEASES)?
+            .into_iter()
+            .map(|o| Occurrence {
+                href: format!(
+                    "/ui/projects/{}/releases/{}/findings/{}",
+                    enc(&p),
+                    enc(&o.release),
+                    enc(&fp)
+                ),
+                scan: format!("#{} {} ({})", o.scan_id, o.scan_label, o.tool),
+                release: o.release,
+                status: o.status,
+                tool_status: opt(&o.tool_status),
+            })
+            .collect::<Vec<_>>();
         Ok((finding, occurrences, history))
     })
     .await??;

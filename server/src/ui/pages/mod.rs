@@ -33,14 +33,12 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use chrono::NaiveDateTime;
 use importers::Severity;
-use schema::{FindingFilter, GateOptions, Principal, ReleaseSummary, Store};
+use schema::{GateOptions, OpenCounts, Principal, Store};
 
 /// Rows per page of the findings table.
 pub const PAGE_SIZE: u32 = 50;
 /// Releases drawn in a trend chart.
 const TREND_RELEASES: usize = 8;
-/// Statuses that count as open.
-const OPEN: [&str; 2] = ["open", "confirmed"];
 
 const STYLE: &str = include_str!("../../../static/style.css");
 
@@ -145,13 +143,6 @@ fn chart(points: &[(String, u64)]) -> Chart {
     }
 }
 
-fn open_filter() -> FindingFilter {
-    FindingFilter {
-        statuses: OPEN.iter().map(|s| s.to_string()).collect(),
-        ..FindingFilter::default()
-    }
-}
-
 /// Open findings by severity, most severe first.
 #[derive(Debug, Clone)]
 pub struct Count {
@@ -159,26 +150,26 @@ pub struct Count {
     pub count: u64,
 }
 
-fn counts(store: &Store, project: &str, release: &str) -> Result<Vec<Count>, UiError> {
-    let view = store.release_view(project, release, &open_filter())?;
-    let by = view.counts_by_severity();
-    Ok(Severity::DESCENDING
+/// Every severity with its count of open findings (zero when absent), most severe first.
+fn counts(open: &OpenCounts) -> Vec<Count> {
+    Severity::DESCENDING
         .iter()
         .map(|s| Count {
             severity: s.as_str(),
-            count: by.get(s).copied().unwrap_or(0),
+            count: open.by_severity.get(s).copied().unwrap_or(0),
         })
-        .collect())
+        .collect()
 }
 
-fn trend(store: &Store, project: &str, releases: &[ReleaseSummary]) -> Result<Chart, UiError> {
-    let start = releases.len().saturating_sub(TREND_RELEASES);
-    let mut points = Vec::new();
-    for r in &releases[start..] {
-        let view = store.release_view(project, &r.name, &open_filter())?;
-        points.push((r.name.clone(), view.findings.len() as u64));
-    }
-    Ok(chart(&points))
+/// The trend chart of a project's newest releases (open findings per release, counted in
+/// SQL), and the open counts of the newest one.
+fn trend(store: &Store, project: &str) -> Result<(Chart, Option<OpenCounts>), UiError> {
+    let per_release = store.open_counts_per_release(project, TREND_RELEASES)?;
+    let points: Vec<(String, u64)> = per_release
+        .iter()
+        .map(|c| (c.release.clone(), c.total()))
+        .collect();
+    Ok((chart(&points), per_release.into_iter().last()))
 }
 
 fn gate_options(caller: &Principal) -> GateOptions {

@@ -57,14 +57,14 @@ pub async fn project(
     let name = project.clone();
     let page = web::block(move || -> Result<ProjectPage, UiError> {
         let releases = store.releases(&name)?;
-        let chart = trend(&store, &name, &releases)?;
+        let (chart, _) = trend(&store, &name)?;
         let gated_from = releases.len().saturating_sub(GATED_RELEASES);
         let mut rows = Vec::new();
         for (i, r) in releases.iter().enumerate().rev() {
             let href = format!("/ui/projects/{}/releases/{}", enc(&name), enc(&r.name));
             let gate = if i >= gated_from {
-                let g = store.gate(&name, &r.name, &gate_options(&principal))?;
-                if g.passed { "passed" } else { "blocked" }.to_string()
+                let g = store.gate_preview(&name, &r.name, &gate_options(&principal), 1)?;
+                if g.result.passed { "passed" } else { "blocked" }.to_string()
             } else {
                 "not evaluated".to_string()
             };

@@ -8,7 +8,8 @@ use actix_web::{HttpRequest, web};
 use askama::Template;
 use importers::{Kind, Severity};
 use schema::{
-    Diff, FindingFilter, FindingSort, GateResult, PageRequest, ScanSummary, Store, ViewFinding,
+    Diff, FindingFilter, FindingSort, GateReason, GateResult, PageRequest, ScanSummary, Store,
+    ViewFinding,
 };
 use serde::Deserialize;
 use std::collections::BTreeSet;
@@ -90,6 +91,11 @@ struct ReleasePage {
     gate_state: String,
     gate_meta: String,
     reasons: Vec<ReasonRow>,
+    /// How many reasons the gate gave (the page lists the first [`MAX_REASONS`]).
+    reasons_total: usize,
+    /// Whether the preview judged every finding (else there may be more reasons).
+    reasons_complete: bool,
+    reasons_by_rule: String,
     diff_title: String,
     diff_summary: String,
     diff: Vec<DiffRow>,
@@ -197,6 +203,9 @@ fn query_string(q: &ReleaseQuery, cursor: Option<&str>) -> String {
     serde_urlencoded::to_string(pairs).unwrap_or_default()
 }
 
+/// Reasons listed on the gate view (the most severe); the API and the CLI give every one.
+const MAX_REASONS: usize = 500;
+
 fn reasons(g: &GateResult) -> Vec<ReasonRow> {
     g.reasons
         .iter()
@@ -267,13 +276,19 @@ pub async fn release(
             gate_state: String::new(),
             gate_meta: String::new(),
             reasons: Vec::new(),
+            reasons_total: 0,
+            reasons_complete: true,
+            reasons_by_rule: String::new(),
             diff_title: String::new(),
             diff_summary: String::new(),
             diff: Vec::new(),
         };
         match v.as_str() {
             "gate" => {
-                let g = store.gate(&p, &r, &gate_options(&principal))?;
+                // A preview: viewing the gate records no evaluation (the API and CLI do),
+                // and it judges only as many findings as the page lists.
+                let preview = store.gate_preview(&p, &r, &gate_options(&principal), MAX_REASONS)?;
+                let g = &preview.result;
                 page.gate_state = if g.passed { "passed" } else { "blocked" }.into();
                 page.gate_meta = format!(
                     "fail on {} and above; policy {}; {} scans, {} findings; evaluated {}{}",
@@ -290,7 +305,18 @@ pub async fn release(
                         format!("; required tools: {}", g.required_tools.join(", "))
                     }
                 );
-                page.reasons = reasons(&g);
+                page.reasons_complete = preview.complete;
+                page.reasons = reasons(g);
+                page.reasons_total = page.reasons.len();
+                page.reasons_by_rule = GateReason::RULES
+                    .iter()
+                    .filter_map(|rule| {
+                        let n = g.reasons.iter().filter(|r| r.rule() == *rule).count();
+                        (n > 0).then(|| format!("{n} {rule}"))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                page.reasons.truncate(MAX_REASONS);
             }
             "diff" => match store.previous_release(&p, &r)? {
                 Some(prev) => {
