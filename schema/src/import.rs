@@ -192,7 +192,7 @@ impl Store {
                 diesel::result::DatabaseErrorKind::UniqueViolation,
                 _,
             ))) => write_tx(&mut conn, |c| {
-                let project_id = ensure_project(c, req.project)?;
+                let project_id = ensure_project(c, req.project, req.actor())?;
                 let release = ensure_release(c, project_id, req.release)?;
                 match find_duplicate(c, release.id, &sha256, req.label)? {
                     Some(existing) => describe_existing(c, req, existing, size),
@@ -270,7 +270,7 @@ fn import_in_tx(
     sha256: &str,
     size: u64,
 ) -> Result<ImportOutcome, StoreError> {
-    let project_id = ensure_project(conn, req.project)?;
+    let project_id = ensure_project(conn, req.project, req.actor())?;
     let release = ensure_release(conn, project_id, req.release)?;
     if release.sealed_at.is_some() {
         return Err(StoreError::Sealed {

@@ -33,7 +33,7 @@ mod session;
 
 pub use audit::{AuditEvent, AuditQuery, AuditVerification, BrokenEvent, GENESIS_HASH};
 pub use auth::{Grant, NewToken, Permission, Principal, PrincipalKind, Role, TokenInfo, UserInfo};
-pub use catalog::{ProjectSummary, ReleaseSummary, ScanSummary};
+pub use catalog::{ProjectOverview, ProjectSummary, ReleaseSummary, ScanSummary};
 pub use db::Backend;
 pub use error::StoreError;
 pub use evidence::{BundleRecord, SealRequest};
