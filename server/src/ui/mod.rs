@@ -78,7 +78,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/ui/admin/users", web::get().to(pages::users))
         .route("/ui/admin/users", web::post().to(pages::create_user))
         .route("/ui/admin/tokens", web::get().to(pages::tokens))
-        .route("/ui/admin/tokens", web::post().to(pages::create_token));
+        .route("/ui/admin/tokens", web::post().to(pages::create_token))
+        .route("/ui/admin/projects", web::get().to(pages::projects))
+        .route("/ui/admin/projects", web::post().to(pages::create_project));
 }
 
 /// What every page's frame shows: the title, who is signed in, and the CSRF token for the

@@ -1,13 +1,13 @@
-//! Admin pages: users and API tokens (the secret shown once).
+//! Admin pages: users, API tokens (the secret shown once) and projects.
 
-use super::{Choice, Page, choices, forbidden_csrf, non_empty};
+use super::{Choice, Page, choices, enc, fmt_time, forbidden_csrf, non_empty};
 use crate::access::Caller;
 use crate::error::ApiError;
 use crate::ui::session;
 use crate::ui::{Layout, UiError, html};
 use actix_web::{HttpRequest, web};
 use askama::Template;
-use schema::{Grant, Role, Store, TokenInfo, UserInfo};
+use schema::{Grant, Principal, ProjectOverview, Role, Store, TokenInfo, UserInfo};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -160,5 +160,102 @@ pub async fn create_token(
         roles: role_choices(),
         secret: created.token,
         secret_name: created.info.name,
+    })
+}
+
+/// One project in the admin page's table.
+pub struct ProjectRow {
+    pub name: String,
+    pub href: String,
+    pub created_at: String,
+    pub releases: i64,
+    pub latest: String,
+    pub latest_href: String,
+    pub sealed: String,
+    pub open_findings: String,
+}
+
+#[derive(Template)]
+#[template(path = "projects.html")]
+struct ProjectsPage {
+    layout: Layout,
+    projects: Vec<ProjectRow>,
+    created: String,
+}
+
+/// The projects the caller sees, as the table shows them.
+fn project_rows(store: &Store, caller: &Principal) -> Result<Vec<ProjectRow>, UiError> {
+    Ok(store
+        .project_overview()?
+        .into_iter()
+        .filter(|p| caller.sees(&p.name))
+        .map(|p: ProjectOverview| {
+            let href = format!("/ui/projects/{}", enc(&p.name));
+            ProjectRow {
+                latest_href: p
+                    .latest_release
+                    .as_deref()
+                    .map(|r| format!("{href}/releases/{}", enc(r)))
+                    .unwrap_or_default(),
+                latest: p.latest_release.clone().unwrap_or_default(),
+                sealed: match (&p.latest_release, &p.latest_sealed_at, &p.latest_sealed_by) {
+                    (None, _, _) => String::new(),
+                    (Some(_), Some(at), Some(by)) => format!("sealed {} by {by}", fmt_time(at)),
+                    (Some(_), Some(at), None) => format!("sealed {}", fmt_time(at)),
+                    (Some(_), None, _) => "open".into(),
+                },
+                open_findings: p.open_findings.map(|n| n.to_string()).unwrap_or_default(),
+                created_at: fmt_time(&p.created_at),
+                releases: p.releases,
+                name: p.name,
+                href,
+            }
+        })
+        .collect())
+}
+
+/// Every project (a scoped user: its own), and for admins the form to create one.
+pub async fn projects(req: HttpRequest, store: web::Data<Store>, caller: Caller) -> Page {
+    let store = store.clone();
+    let principal = caller.0.clone();
+    let projects = web::block(move || project_rows(&store, &principal)).await??;
+    html(&ProjectsPage {
+        layout: Layout::new(&req, Some(&caller.0), "Projects"),
+        projects,
+        created: String::new(),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ProjectForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+}
+
+/// Creates a project through the same store operation as every other entry point, which
+/// checks the name and logs `project.create` with the signed-in user as actor.
+pub async fn create_project(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    caller: Caller,
+    form: web::Form<ProjectForm>,
+) -> Page {
+    let form = form.into_inner();
+    if !session::csrf_ok(&req, &form.csrf) {
+        return Err(forbidden_csrf());
+    }
+    let actor = caller.0.label();
+    let name = form.name.trim().to_string();
+    let s = store.clone();
+    let created = web::block(move || s.create_project(&name, &actor, None)).await??;
+    let s = store.clone();
+    let principal = caller.0.clone();
+    let projects = web::block(move || project_rows(&s, &principal)).await??;
+    html(&ProjectsPage {
+        layout: Layout::new(&req, Some(&caller.0), "Projects"),
+        projects,
+        created: created.name,
     })
 }

@@ -6,7 +6,7 @@
 //! This module holds what several pages share: small formatting helpers, the select options of
 //! filters and forms, the trend chart and the open counts. [`login`] signs in and out,
 //! [`dashboard`], [`project`], [`release`] and [`finding`] (with the triage form) are the
-//! browsing pages, [`audit`] the audit log, [`admin`] users and tokens, [`downloads`] the
+//! browsing pages, [`audit`] the audit log, [`admin`] users, tokens and projects, [`downloads`] the
 //! bundle and the reports.
 
 mod admin;
@@ -18,7 +18,7 @@ mod login;
 mod project;
 mod release;
 
-pub use admin::{create_token, create_user, tokens, users};
+pub use admin::{create_project, create_token, create_user, projects, tokens, users};
 pub use audit::audit;
 pub use dashboard::dashboard;
 pub use downloads::{bundle, report};
