@@ -506,7 +506,6 @@ async fn triager_auditor_and_admin_journeys_in_headless_chromium() {
     let page = client.source().await.expect("source");
     assert!(page.contains("/ui/projects/shop"), "{page}");
     axe(&client, "admin projects").await;
-    shot(&client, "admin-projects").await;
     type_into(&client, Locator::Id("p-name"), "project name", "mobile-app").await;
     click(
         &client,
