@@ -952,3 +952,57 @@ impl Store {
             .get_result(&mut conn)?)
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::expect_used, clippy::unwrap_used)]
+mod tests {
+    use super::glob_needle;
+
+    /// Every path a glob matches contains its needle (the candidate query relies on it).
+    #[test]
+    fn a_glob_needle_is_in_every_path_the_glob_matches() {
+        let paths = [
+            "test/a.js",
+            "lib/test/a.js",
+            "lib/test/deep/a.js",
+            "src/app.js",
+            "src/deep/b.js",
+            "vendor/x.js",
+            "third_party/y/z.py",
+            "lib/x.c",
+            "ib/x",
+            "a*b",
+            "a]b/c",
+            "x]b/c",
+            "x]y",
+            "Dockerfile",
+            "infra/main.tf",
+        ];
+        for (glob, needle) in [
+            ("**/test/**", "test"),
+            ("src/*.js", "src"),
+            ("{vendor,third_party}/**", ""),
+            ("[!x]ib/**", "ib"),
+            ("a\\*b", "a"),
+            ("[]x]]b/**", "]b"),
+            ("**/Dockerfile", "Dockerfile"),
+            ("infra/**/*.tf", "infra"),
+            ("*", ""),
+        ] {
+            assert_eq!(glob_needle(glob), needle, "{glob}");
+            let matcher = globset::GlobBuilder::new(glob)
+                .literal_separator(true)
+                .build()
+                .expect("glob")
+                .compile_matcher();
+            for path in paths {
+                if matcher.is_match(path) {
+                    assert!(
+                        path.contains(needle),
+                        "{glob} matches {path} without {needle:?}"
+                    );
+                }
+            }
+        }
+    }
+}
