@@ -130,11 +130,11 @@ fn triage_single_and_bulk_with_history_and_audit() {
         .iter()
         .map(|e| e["action"].as_str().unwrap())
         .collect();
-    assert_eq!(actions[0], "scan.upload");
+    assert_eq!(actions[..2], ["project.create", "scan.upload"]);
     assert_eq!(
         actions.len(),
-        2 + will_not_fix,
-        "upload, one decision, the bulk decisions"
+        3 + will_not_fix,
+        "the project made by the first upload, the upload, one decision, the bulk decisions"
     );
     let (code, out, _) = env.run(&["audit", "list", "--since", "2000-01-01", "--limit", "1"]);
     assert_eq!(code, 0);

@@ -9,7 +9,7 @@
 //! The server asks [`Principal::may`] on every route; nothing else decides access.
 
 use crate::audit::{self, NewAuditEvent};
-use crate::catalog::ensure_project;
+use crate::catalog::{Actor, ensure_project};
 use crate::db::DbConn;
 use crate::error::StoreError;
 use crate::tables::*;
@@ -271,8 +271,17 @@ pub(crate) fn project_name(
     }
 }
 
-fn scope_id(conn: &mut DbConn, project: Option<&str>) -> Result<Option<i64>, StoreError> {
-    project.map(|p| ensure_project(conn, p)).transpose()
+/// The scope's project id; a grant for a project that does not exist yet creates it, as
+/// `created_by`.
+fn scope_id(conn: &mut DbConn, grant: &Grant<'_>) -> Result<Option<i64>, StoreError> {
+    let actor = Actor {
+        name: grant.created_by,
+        request_id: None,
+    };
+    grant
+        .project
+        .map(|p| ensure_project(conn, p, actor))
+        .transpose()
 }
 
 pub(crate) fn parse_role(s: &str) -> Result<Role, StoreError> {
@@ -358,7 +367,7 @@ impl Store {
                     grant.name
                 )));
             }
-            let project_id = scope_id(c, grant.project)?;
+            let project_id = scope_id(c, grant)?;
             let created_at = now();
             let id: i64 = diesel::insert_into(users::table)
                 .values((
@@ -475,7 +484,7 @@ impl Store {
         let digest = sha256_hex(&secret);
         let mut conn = self.conn()?;
         let info = write_tx(&mut conn, |c| {
-            let project_id = scope_id(c, grant.project)?;
+            let project_id = scope_id(c, grant)?;
             let created_at = now();
             let id: i64 = diesel::insert_into(api_tokens::table)
                 .values((

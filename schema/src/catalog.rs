@@ -1,9 +1,11 @@
-//! Projects, releases and scans: lookups, creation on first use, listings.
+//! Projects, releases and scans: lookups, creation (on first use, or by an admin; both
+//! audited as `project.create`), listings.
 
 use crate::db::{DbConn, per_backend};
 use crate::error::StoreError;
 use crate::models::{ReleaseRow, ScanRow};
 use crate::tables::*;
+use crate::tx::{read_tx, write_tx};
 use crate::{Store, now};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -15,6 +17,20 @@ pub struct ProjectSummary {
     pub created_at: NaiveDateTime,
     pub releases: i64,
     pub latest_release: Option<String>,
+}
+
+/// A project as the admin page lists it.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct ProjectOverview {
+    pub name: String,
+    pub created_at: NaiveDateTime,
+    pub releases: i64,
+    pub latest_release: Option<String>,
+    /// When and by whom the latest release was sealed (`None`: open).
+    pub latest_sealed_at: Option<NaiveDateTime>,
+    pub latest_sealed_by: Option<String>,
+    /// Open and confirmed findings in the latest release (`None`: no release yet).
+    pub open_findings: Option<u64>,
 }
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
@@ -82,15 +98,62 @@ fn check_name(what: &str, name: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// The project's id, creating it when missing (safe against concurrent creation).
-pub(crate) fn ensure_project(conn: &mut DbConn, name: &str) -> Result<i64, StoreError> {
+/// Who changes something, for the audit log.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Actor<'a> {
+    pub name: &'a str,
+    pub request_id: Option<&'a str>,
+}
+
+impl<'a> crate::ImportRequest<'a> {
+    /// The uploader, as the actor of what the upload creates.
+    pub(crate) fn actor(&self) -> Actor<'a> {
+        Actor {
+            name: self.uploaded_by,
+            request_id: self.request_id,
+        }
+    }
+}
+
+/// The project's id, creating it when missing (safe against concurrent creation: only the
+/// transaction that inserts it logs `project.create`, as `actor`). Every way a project comes
+/// into being goes through here: an upload, a policy, a scoped user or token, the admin page.
+pub(crate) fn ensure_project(
+    conn: &mut DbConn,
+    name: &str,
+    actor: Actor<'_>,
+) -> Result<i64, StoreError> {
+    Ok(create_project_in(conn, name, actor)?.0)
+}
+
+/// Like [`ensure_project`]; also says whether this call created it.
+fn create_project_in(
+    conn: &mut DbConn,
+    name: &str,
+    actor: Actor<'_>,
+) -> Result<(i64, bool), StoreError> {
     check_name("project", name)?;
-    let created = now();
-    per_backend!(conn, |c| diesel::insert_into(projects::table)
-        .values((projects::name.eq(name), projects::created_at.eq(created)))
+    let created_at = now();
+    let inserted = per_backend!(conn, |c| diesel::insert_into(projects::table)
+        .values((projects::name.eq(name), projects::created_at.eq(created_at)))
         .on_conflict_do_nothing()
         .execute(c))?;
-    project_id(conn, name)
+    let id = project_id(conn, name)?;
+    if inserted > 0 {
+        crate::audit::append(
+            conn,
+            &[crate::audit::NewAuditEvent {
+                actor: actor.name,
+                action: "project.create",
+                project: Some(name),
+                subject: format!("project {name}"),
+                before: None,
+                after: Some(serde_json::json!({ "name": name, "created_at": created_at })),
+                request_id: actor.request_id,
+            }],
+        )?;
+    }
+    Ok((id, inserted > 0))
 }
 
 /// The release, creating it when missing.
@@ -212,6 +275,83 @@ impl Store {
             });
         }
         Ok(out)
+    }
+
+    /// Creates a project (an admin's explicit act; uploads, policies and scoped grants create
+    /// theirs on first use). Logged as `project.create`. Refused when the name is taken or not
+    /// 1 to 200 printable characters.
+    pub fn create_project(
+        &self,
+        name: &str,
+        actor: &str,
+        request_id: Option<&str>,
+    ) -> Result<ProjectSummary, StoreError> {
+        let mut conn = self.conn()?;
+        write_tx(&mut conn, |c| {
+            let actor = Actor {
+                name: actor,
+                request_id,
+            };
+            let (id, created) = create_project_in(c, name, actor)?;
+            if !created {
+                return Err(StoreError::Invalid(format!(
+                    "project {name:?} already exists"
+                )));
+            }
+            let created_at = projects::table
+                .find(id)
+                .select(projects::created_at)
+                .first(c)?;
+            Ok(ProjectSummary {
+                name: name.to_string(),
+                created_at,
+                releases: 0,
+                latest_release: None,
+            })
+        })
+    }
+
+    /// Every project with its latest release's seal state and open findings (counted in SQL),
+    /// by name: the admin page's table.
+    pub fn project_overview(&self) -> Result<Vec<ProjectOverview>, StoreError> {
+        let mut conn = self.conn()?;
+        read_tx(&mut conn, |c| {
+            let rows: Vec<(i64, String, NaiveDateTime)> = projects::table
+                .order(projects::name.asc())
+                .select((projects::id, projects::name, projects::created_at))
+                .load(c)?;
+            let mut out = Vec::with_capacity(rows.len());
+            for (id, name, created_at) in rows {
+                let releases: i64 = releases::table
+                    .filter(releases::project_id.eq(id))
+                    .count()
+                    .get_result(c)?;
+                let latest: Option<ReleaseRow> = releases::table
+                    .filter(releases::project_id.eq(id))
+                    .order(releases::id.desc())
+                    .select(ReleaseRow::as_select())
+                    .first(c)
+                    .optional()?;
+                let open_findings = match &latest {
+                    Some(rel) => {
+                        let all = scans_of(c, rel.id)?;
+                        let ids: Vec<i64> = current_scans(&all).iter().map(|s| s.id).collect();
+                        Some(crate::lookup::open_counts_of_scans(c, &ids)?.values().sum())
+                    }
+                    None => None,
+                };
+                out.push(ProjectOverview {
+                    name,
+                    created_at,
+                    releases,
+                    latest_release: latest.as_ref().map(|r| r.name.clone()),
+                    latest_sealed_at: latest.as_ref().and_then(|r| r.sealed_at),
+                    latest_sealed_by: latest.and_then(|r| r.sealed_by),
+                    open_findings,
+                });
+            }
+            Ok(out)
+        })
     }
 
     /// The releases of a project, oldest first.

@@ -13,18 +13,31 @@
 //! - `sla_breach`: an open or confirmed finding past its SLA (when the policy says so).
 //!
 //! [`GateOptions`] can override the threshold and add required tools (the CLI's `--fail-on`
-//! and `--require`). Every evaluation is recorded with the policy version it used.
+//! and `--require`). Every evaluation through [`Store::gate`] (API, CLI, sealing) is recorded
+//! with the policy version it used; [`Store::gate_preview`] evaluates the same way for pages
+//! that only show the gate, and records nothing.
+//!
+//! There is one judgement ([`judge`]: the scans, then each finding in the view's order). It
+//! is fed from SQL ([`candidates`]): the current scans, a count of the view's findings, and
+//! only the findings that may give a reason or be ignored (open ones at or above the lowest
+//! threshold, expired acceptances, licenses, SLA candidates, ignore-rule matches), each as
+//! its record in the release view, so nothing else of a large release is read. The preview
+//! reads those candidates most severe first in batches and may stop early. `gate_from_view`
+//! feeds the same judgement from the whole release view: the definition the tests compare
+//! the SQL feed with.
 
-use crate::Store;
-use crate::catalog::release;
+use crate::catalog::{current_scans, release, scans_of};
 use crate::db::DbConn;
 use crate::error::StoreError;
+use crate::page::{Bind, current_findings_sql};
 use crate::policy::{LicenseVerdict, Policy, Threshold, active_policy};
 use crate::tables::*;
-use crate::tx::write_tx;
-use crate::view::{ViewFinding, release_view_in};
+use crate::tx::{read_tx, write_tx};
+use crate::view::{ViewFinding, current_summaries, release_view_in};
+use crate::{ScanSummary, Store};
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Nullable, SmallInt, Text, Timestamp};
 use importers::Severity;
 use serde::Serialize;
 
@@ -252,7 +265,7 @@ pub struct GateResult {
     pub ignored: Vec<IgnoredFinding>,
 }
 
-fn location(f: &ViewFinding) -> Option<String> {
+fn location(f: &GateFinding) -> Option<String> {
     [
         f.file.as_deref(),
         f.resource.as_deref(),
@@ -284,19 +297,115 @@ fn scanned_at(tool_says: Option<&str>, uploaded_at: NaiveDateTime) -> NaiveDateT
         .unwrap_or(uploaded_at)
 }
 
-/// Evaluates the gate inside a transaction; does not record it.
-pub(crate) fn evaluate(
+/// A finding as the gate reads it: what its rules look at and what its reasons name, from
+/// the finding's record in the release view (its most severe current occurrence).
+#[derive(Debug, Clone, PartialEq, QueryableByName)]
+pub(crate) struct GateFinding {
+    #[diesel(sql_type = BigInt)]
+    finding_id: i64,
+    #[diesel(sql_type = Text)]
+    fingerprint: String,
+    /// The severity's rank ([`Severity::rank`]).
+    #[diesel(sql_type = SmallInt)]
+    severity: i16,
+    #[diesel(sql_type = Text)]
+    kind: String,
+    #[diesel(sql_type = Text)]
+    rule_id: String,
+    #[diesel(sql_type = Text)]
+    title: String,
+    #[diesel(sql_type = Text)]
+    tool: String,
+    /// Our triage state (`open` while undecided).
+    #[diesel(sql_type = Text)]
+    status: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    tool_status: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    component: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    target: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    file: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    resource: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    url: Option<String>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    line_start: Option<i64>,
+    #[diesel(sql_type = Timestamp)]
+    first_seen_at: NaiveDateTime,
+    /// The triage decision's approver, author and expiry (`None` while undecided).
+    #[diesel(sql_type = Nullable<Text>)]
+    approver: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    decided_by: Option<String>,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    expires_at: Option<NaiveDateTime>,
+}
+
+/// The columns of a [`GateFinding`], for [`current_findings_sql`].
+const GATE_COLUMNS: &str = "o.finding_id, f.fingerprint, o.severity, f.kind, f.rule_id, \
+    f.title, f.tool, COALESCE(t.status, 'open') AS status, o.tool_status, \
+    f.component_name AS component, o.target, o.file, o.resource, o.url, o.line_start, \
+    f.first_seen_at, t.approver, t.decided_by, t.expires_at";
+
+impl From<ViewFinding> for GateFinding {
+    fn from(f: ViewFinding) -> GateFinding {
+        let decision = f.decision;
+        GateFinding {
+            finding_id: f.finding_id,
+            fingerprint: f.fingerprint,
+            severity: f.severity.rank(),
+            kind: f.kind,
+            rule_id: f.rule_id,
+            title: f.title,
+            tool: f.tool,
+            status: f.status,
+            tool_status: f.tool_status,
+            component: f.component,
+            target: f.target,
+            file: f.file,
+            resource: f.resource,
+            url: f.url,
+            line_start: f.line_start,
+            first_seen_at: f.first_seen_at,
+            approver: decision.as_ref().and_then(|d| d.approver.clone()),
+            decided_by: decision.as_ref().map(|d| d.decided_by.clone()),
+            expires_at: decision.and_then(|d| d.expires_at),
+        }
+    }
+}
+
+/// The release view's order: most severe first, then by rule id and fingerprint.
+fn view_order(a: &GateFinding, b: &GateFinding) -> std::cmp::Ordering {
+    b.severity
+        .cmp(&a.severity)
+        .then_with(|| a.rule_id.cmp(&b.rule_id))
+        .then_with(|| a.fingerprint.cmp(&b.fingerprint))
+}
+
+/// The release's gate settings: the policy in force and the options applied to it.
+struct Settings {
+    release_id: i64,
+    policy_version: Option<i64>,
+    policy: Policy,
+    at: NaiveDateTime,
+    fail_on: Severity,
+    required_tools: Vec<String>,
+}
+
+fn settings(
     conn: &mut DbConn,
     project: &str,
     release_name: &str,
     options: &GateOptions,
-) -> Result<(GateResult, i64), StoreError> {
+) -> Result<Settings, StoreError> {
     let rel = release(conn, project, release_name)?;
     let (policy_version, policy) = match active_policy(conn, rel.project_id)? {
         Some((v, p)) => (Some(v), p),
         None => (None, Policy::default()),
     };
-    let at = options.at.unwrap_or_else(crate::now);
     let fail_on = options.fail_on.unwrap_or(policy.gate.fail_on);
     let mut required_tools = policy.gate.required_tools.clone();
     for tool in &options.required_tools {
@@ -304,25 +413,40 @@ pub(crate) fn evaluate(
             required_tools.push(tool.clone());
         }
     }
-    let view = release_view_in(conn, project, release_name)?;
-    let mut reasons = Vec::new();
+    Ok(Settings {
+        release_id: rel.id,
+        policy_version,
+        policy,
+        at: options.at.unwrap_or_else(crate::now),
+        fail_on,
+        required_tools,
+    })
+}
 
-    for tool in &required_tools {
-        if !view.scans.iter().any(|s| s.tool.eq_ignore_ascii_case(tool)) {
+// ---------------------------------------------------------------- the judgement
+
+/// The reasons a release's current scans give: required tools missing, scans too old.
+fn judge_scans(s: &Settings, scans: &[ScanSummary]) -> Vec<GateReason> {
+    let mut reasons = Vec::new();
+    for tool in &s.required_tools {
+        if !scans
+            .iter()
+            .any(|scan| scan.tool.eq_ignore_ascii_case(tool))
+        {
             reasons.push(GateReason::MissingScan { tool: tool.clone() });
         }
     }
-    if let Some(max) = policy.gate.max_scan_age_days {
-        for scan in &view.scans {
-            let required = required_tools.is_empty()
-                || required_tools
+    if let Some(max) = s.policy.gate.max_scan_age_days {
+        for scan in scans {
+            let required = s.required_tools.is_empty()
+                || s.required_tools
                     .iter()
                     .any(|t| t.eq_ignore_ascii_case(&scan.tool));
             if !required {
                 continue;
             }
             let when = scanned_at(scan.scanned_at.as_deref(), scan.uploaded_at);
-            let age_days = (at - when).num_days();
+            let age_days = (s.at - when).num_days();
             if age_days > i64::from(max) {
                 reasons.push(GateReason::StaleScan {
                     scan_id: scan.id,
@@ -335,124 +459,426 @@ pub(crate) fn evaluate(
             }
         }
     }
+    reasons
+}
 
-    let mut ignored = Vec::new();
-    for f in &view.findings {
-        let path = f.file.as_deref().or(f.resource.as_deref());
-        if let Some(rule) = policy.ignored_by(&f.tool, &f.rule_id, path) {
-            ignored.push(IgnoredFinding {
-                fingerprint: f.fingerprint.clone(),
-                rule_id: f.rule_id.clone(),
-                reason: rule.reason.clone(),
-            });
-            continue;
-        }
-        let expires_at = f.decision.as_ref().and_then(|d| d.expires_at);
-        let expired = f.status == "accepted" && expires_at.is_some_and(|e| e <= at);
-        match f.status.as_str() {
-            "false_positive" => continue,
-            "accepted" if !expired => continue,
-            "accepted" => {
-                if policy.gate.block_expired_acceptances
-                    && let Some(expired_at) = expires_at
-                {
-                    reasons.push(GateReason::ExpiredAcceptance {
-                        fingerprint: f.fingerprint.clone(),
-                        severity: f.severity,
-                        rule_id: f.rule_id.clone(),
-                        title: f.title.clone(),
-                        approver: f.decision.as_ref().and_then(|d| d.approver.clone()),
-                        decided_by: f.decision.as_ref().map(|d| d.decided_by.clone()),
-                        expired_at,
-                    });
-                }
-                continue;
-            }
-            _ => {}
-        }
-        // Open or confirmed from here on.
-        if f.kind == "license" && policy.licenses.is_set() {
-            if let Some(verdict) = policy.licenses.verdict(&f.rule_id) {
-                reasons.push(GateReason::DeniedLicense {
-                    fingerprint: f.fingerprint.clone(),
-                    license: f.rule_id.clone(),
-                    component: f.component.clone(),
-                    tool: f.tool.clone(),
-                    verdict,
-                });
-            }
-            continue;
-        }
-        let tool_exempt = f.tool_status.as_deref().is_some_and(|ts| {
-            policy
-                .gate
-                .non_blocking_tool_statuses
-                .iter()
-                .any(|s| s.eq_ignore_ascii_case(ts))
+/// The reasons one finding gives, or the ignore rule that leaves it out.
+fn judge_finding(
+    s: &Settings,
+    f: &GateFinding,
+    reasons: &mut Vec<GateReason>,
+    ignored: &mut Vec<IgnoredFinding>,
+) {
+    let policy = &s.policy;
+    let at = s.at;
+    let fail_on = s.fail_on;
+    let severity = Severity::from_rank(f.severity);
+    let path = f.file.as_deref().or(f.resource.as_deref());
+    if let Some(rule) = policy.ignored_by(&f.tool, &f.rule_id, path) {
+        ignored.push(IgnoredFinding {
+            fingerprint: f.fingerprint.clone(),
+            rule_id: f.rule_id.clone(),
+            reason: rule.reason.clone(),
         });
-        if tool_exempt {
-            continue;
-        }
-        // A kind whose threshold is `never` never blocks, by severity or by SLA.
-        let threshold = match policy.kind_threshold(&f.kind) {
-            Some(Threshold::Never) => continue,
-            Some(Threshold::AtLeast(s)) => s,
-            None => fail_on,
-        };
-        if f.severity >= threshold {
-            reasons.push(GateReason::BlockingFinding {
-                fingerprint: f.fingerprint.clone(),
-                severity: f.severity,
-                rule_id: f.rule_id.clone(),
-                title: f.title.clone(),
-                tool: f.tool.clone(),
-                kind: f.kind.clone(),
-                status: f.status.clone(),
-                tool_status: f.tool_status.clone(),
-                location: location(f),
-                line: f.line_start,
-                threshold,
-            });
-        }
-        if policy.gate.block_sla_breaches
-            && let Some(days) = policy.sla.days(f.severity)
-        {
-            let due_at = f.first_seen_at + TimeDelta::days(i64::from(days));
-            if at > due_at {
-                reasons.push(GateReason::SlaBreach {
+        return;
+    }
+    let expires_at = f.expires_at;
+    let expired = f.status == "accepted" && expires_at.is_some_and(|e| e <= at);
+    match f.status.as_str() {
+        "false_positive" => return,
+        "accepted" if !expired => return,
+        "accepted" => {
+            if policy.gate.block_expired_acceptances
+                && let Some(expired_at) = expires_at
+            {
+                reasons.push(GateReason::ExpiredAcceptance {
                     fingerprint: f.fingerprint.clone(),
-                    severity: f.severity,
+                    severity,
                     rule_id: f.rule_id.clone(),
                     title: f.title.clone(),
-                    status: f.status.clone(),
-                    first_seen_at: f.first_seen_at,
-                    due_at,
-                    sla_days: days,
-                    days_over: (at - due_at).num_days(),
+                    approver: f.approver.clone(),
+                    decided_by: f.decided_by.clone(),
+                    expired_at,
                 });
             }
+            return;
+        }
+        _ => {}
+    }
+    // Open or confirmed from here on.
+    if f.kind == "license" && policy.licenses.is_set() {
+        if let Some(verdict) = policy.licenses.verdict(&f.rule_id) {
+            reasons.push(GateReason::DeniedLicense {
+                fingerprint: f.fingerprint.clone(),
+                license: f.rule_id.clone(),
+                component: f.component.clone(),
+                tool: f.tool.clone(),
+                verdict,
+            });
+        }
+        return;
+    }
+    let tool_exempt = f.tool_status.as_deref().is_some_and(|ts| {
+        policy
+            .gate
+            .non_blocking_tool_statuses
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(ts))
+    });
+    if tool_exempt {
+        return;
+    }
+    // A kind whose threshold is `never` never blocks, by severity or by SLA.
+    let threshold = match policy.kind_threshold(&f.kind) {
+        Some(Threshold::Never) => return,
+        Some(Threshold::AtLeast(s)) => s,
+        None => fail_on,
+    };
+    if severity >= threshold {
+        reasons.push(GateReason::BlockingFinding {
+            fingerprint: f.fingerprint.clone(),
+            severity,
+            rule_id: f.rule_id.clone(),
+            title: f.title.clone(),
+            tool: f.tool.clone(),
+            kind: f.kind.clone(),
+            status: f.status.clone(),
+            tool_status: f.tool_status.clone(),
+            location: location(f),
+            line: f.line_start,
+            threshold,
+        });
+    }
+    if policy.gate.block_sla_breaches
+        && let Some(days) = policy.sla.days(severity)
+    {
+        let due_at = f.first_seen_at + TimeDelta::days(i64::from(days));
+        if at > due_at {
+            reasons.push(GateReason::SlaBreach {
+                fingerprint: f.fingerprint.clone(),
+                severity,
+                rule_id: f.rule_id.clone(),
+                title: f.title.clone(),
+                status: f.status.clone(),
+                first_seen_at: f.first_seen_at,
+                due_at,
+                sla_days: days,
+                days_over: (at - due_at).num_days(),
+            });
         }
     }
+}
+
+/// The gate itself: every reason the release is blocked, from its settings, its current
+/// scans, and its findings in the view's order (all of them, or a superset of those that
+/// give a reason or are ignored). The one implementation, whatever fed it.
+fn judge(
+    project: &str,
+    release_name: &str,
+    s: &Settings,
+    scans: &[ScanSummary],
+    findings: usize,
+    candidates: &[GateFinding],
+) -> GateResult {
+    let mut reasons = judge_scans(s, scans);
+    let mut ignored = Vec::new();
+    for f in candidates {
+        judge_finding(s, f, &mut reasons, &mut ignored);
+    }
+    GateResult {
+        project: project.to_string(),
+        release: release_name.to_string(),
+        passed: reasons.is_empty(),
+        policy_version: s.policy_version,
+        fail_on: s.fail_on,
+        required_tools: s.required_tools.clone(),
+        evaluated_at: s.at,
+        scans: scans.len(),
+        findings,
+        reasons,
+        ignored,
+    }
+}
+
+// ---------------------------------------------------------------- feeding it from SQL
+
+/// The longest run of literal characters a path must contain to match `glob` (outside
+/// classes, alternations and escapes; slashes trimmed, because `**/` may match nothing).
+fn glob_needle(glob: &str) -> String {
+    let mut best = String::new();
+    let mut run = String::new();
+    let mut alternation = 0usize;
+    let mut chars = glob.chars().peekable();
+    let flush = |run: &mut String, best: &mut String| {
+        let trimmed = run.trim_matches('/');
+        if trimmed.len() > best.len() {
+            *best = trimmed.to_string();
+        }
+        run.clear();
+    };
+    while let Some(ch) = chars.next() {
+        match ch {
+            '[' => {
+                flush(&mut run, &mut best);
+                // A class: `[!...]` or `[^...]` negate it, a `]` right at its start is a member.
+                chars.next_if(|c| *c == '!' || *c == '^');
+                chars.next_if_eq(&']');
+                for c in chars.by_ref() {
+                    if c == ']' {
+                        break;
+                    }
+                }
+            }
+            '{' => {
+                flush(&mut run, &mut best);
+                alternation += 1;
+            }
+            '}' => {
+                run.clear();
+                alternation = alternation.saturating_sub(1);
+            }
+            '\\' => {
+                flush(&mut run, &mut best);
+                chars.next();
+            }
+            '*' | '?' => flush(&mut run, &mut best),
+            _ if alternation > 0 => {}
+            _ => run.push(ch),
+        }
+    }
+    flush(&mut run, &mut best);
+    best
+}
+
+/// `%needle%` for LIKE, case kept, wildcards escaped.
+fn contains_pattern(needle: &str) -> String {
+    let mut out = String::from("%");
+    for ch in needle.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out.push('%');
+    out
+}
+
+/// The current scans of the release, and how many findings its current view holds.
+fn current_of(
+    conn: &mut DbConn,
+    release_id: i64,
+) -> Result<(Vec<ScanSummary>, Vec<i64>, usize), StoreError> {
+    let all = scans_of(conn, release_id)?;
+    let current = current_scans(&all);
+    let ids: Vec<i64> = current.iter().map(|s| s.id).collect();
+    let findings: i64 = if ids.is_empty() {
+        0
+    } else {
+        occurrences::table
+            .filter(occurrences::scan_id.eq_any(&ids))
+            .select(diesel::dsl::count(occurrences::finding_id).aggregate_distinct())
+            .first(conn)?
+    };
     Ok((
-        GateResult {
-            project: project.to_string(),
-            release: release_name.to_string(),
-            passed: reasons.is_empty(),
-            policy_version,
-            fail_on,
-            required_tools,
-            evaluated_at: at,
-            scans: view.scans.len(),
-            findings: view.findings.len(),
-            reasons,
-            ignored,
-        },
-        rel.id,
+        current_summaries(&current),
+        ids,
+        usize::try_from(findings).unwrap_or(0),
     ))
 }
 
+/// A keyset page of candidates: most severe first, then by finding id, descending.
+struct Batch {
+    /// Continue after this (severity rank, finding id).
+    after: Option<(i16, i64)>,
+    size: usize,
+}
+
+/// The findings of the current view (`scan_ids`, not empty) that may give a reason or be
+/// ignored under these settings: a superset that [`judge_finding`] narrows. Each condition
+/// is on the finding's view record, so each candidate is judged as on the whole view.
+fn candidates(
+    conn: &mut DbConn,
+    scan_ids: &[i64],
+    s: &Settings,
+    batch: Option<&Batch>,
+) -> Result<Vec<GateFinding>, StoreError> {
+    let policy = &s.policy;
+    // Comparisons with the clock get a second of slack: the judgement is exact, the query
+    // only has to miss nothing.
+    let slack = TimeDelta::seconds(1);
+    let mut sql = current_findings_sql(conn, GATE_COLUMNS, scan_ids, None);
+    let undecided = "COALESCE(t.status, 'open') NOT IN ('false_positive', 'accepted')";
+    // Blocking findings: open or confirmed, at or above the lowest threshold of any kind.
+    let lowest = policy
+        .gate
+        .kinds
+        .values()
+        .filter_map(|t| match t {
+            Threshold::AtLeast(severity) => Some(*severity),
+            Threshold::Never => None,
+        })
+        .chain([s.fail_on])
+        .min()
+        .unwrap_or(s.fail_on);
+    sql.push(&format!(
+        " AND (({undecided} AND o.severity >= {})",
+        lowest.rank()
+    ));
+    if policy.gate.block_expired_acceptances {
+        sql.push(" OR (t.status = 'accepted' AND t.expires_at <= ");
+        sql.bind(Bind::Time(s.at + slack));
+        sql.push(")");
+    }
+    if policy.licenses.is_set() {
+        sql.push(&format!(" OR ({undecided} AND f.kind = 'license')"));
+    }
+    if policy.gate.block_sla_breaches {
+        for severity in Severity::DESCENDING {
+            if let Some(days) = policy.sla.days(severity) {
+                sql.push(&format!(
+                    " OR ({undecided} AND o.severity = {} AND f.first_seen_at < ",
+                    severity.rank()
+                ));
+                sql.bind(Bind::Time(s.at - TimeDelta::days(i64::from(days)) + slack));
+                sql.push(")");
+            }
+        }
+    }
+    // Ignored findings, whatever their state: the rule's tool and rule id exactly, its path
+    // glob by a literal part every matching path contains.
+    for rule in &policy.ignore {
+        sql.push(" OR (1 = 1");
+        if let Some(tool) = &rule.tool {
+            sql.push(" AND LOWER(f.tool) = LOWER(");
+            sql.bind(Bind::Text(tool.clone()));
+            sql.push(")");
+        }
+        if let Some(id) = &rule.rule {
+            sql.push(" AND f.rule_id = ");
+            sql.bind(Bind::Text(id.clone()));
+        }
+        if let Some(glob) = &rule.path {
+            let needle = glob_needle(glob);
+            if needle.is_empty() {
+                sql.push(" AND COALESCE(o.file, o.resource) IS NOT NULL");
+            } else {
+                sql.push(" AND COALESCE(o.file, o.resource) LIKE ");
+                sql.bind(Bind::Text(contains_pattern(&needle)));
+                sql.push(" ESCAPE '\\'");
+            }
+        }
+        sql.push(")");
+    }
+    sql.push(")");
+    if let Some(batch) = batch {
+        if let Some((rank, id)) = batch.after {
+            sql.push(&format!(
+                " AND (o.severity < {rank} OR (o.severity = {rank} AND o.finding_id < "
+            ));
+            sql.bind(Bind::Int(id));
+            sql.push("))");
+        }
+        // The index on (scan_id, severity, finding_id), read backwards.
+        sql.push(&format!(
+            " ORDER BY o.severity DESC, o.finding_id DESC LIMIT {}",
+            batch.size
+        ));
+    }
+    sql.load(conn)
+}
+
+/// Evaluates the gate on every candidate, fed from SQL; does not record it.
+fn evaluate(
+    conn: &mut DbConn,
+    project: &str,
+    release_name: &str,
+    options: &GateOptions,
+) -> Result<(GateResult, i64), StoreError> {
+    let s = settings(conn, project, release_name, options)?;
+    let (scans, ids, findings) = current_of(conn, s.release_id)?;
+    let mut all = if ids.is_empty() {
+        Vec::new()
+    } else {
+        candidates(conn, &ids, &s, None)?
+    };
+    all.sort_by(view_order);
+    Ok((
+        judge(project, release_name, &s, &scans, findings, &all),
+        s.release_id,
+    ))
+}
+
+/// The gate judged on the whole release view: the definition [`evaluate`] must match.
+fn evaluate_on_view(
+    conn: &mut DbConn,
+    project: &str,
+    release_name: &str,
+    options: &GateOptions,
+) -> Result<GateResult, StoreError> {
+    let s = settings(conn, project, release_name, options)?;
+    let view = release_view_in(conn, project, release_name)?;
+    let findings = view.findings.len();
+    let all: Vec<GateFinding> = view.findings.into_iter().map(GateFinding::from).collect();
+    Ok(judge(
+        project,
+        release_name,
+        &s,
+        &view.scans,
+        findings,
+        &all,
+    ))
+}
+
+/// A gate evaluation for showing, not recorded; it may stop early (see
+/// [`Store::gate_preview`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct GatePreview {
+    /// `passed` is exact. `reasons` and `ignored` are complete only when `complete` is.
+    pub result: GateResult,
+    /// Every candidate was judged: `result` is what [`Store::gate`] would answer.
+    pub complete: bool,
+}
+
+fn preview(
+    conn: &mut DbConn,
+    project: &str,
+    release_name: &str,
+    options: &GateOptions,
+    max_reasons: usize,
+) -> Result<GatePreview, StoreError> {
+    let s = settings(conn, project, release_name, options)?;
+    let (scans, ids, findings) = current_of(conn, s.release_id)?;
+    let mut found = judge_scans(&s, &scans).len();
+    // Candidates that gave a reason or were ignored, each judged once.
+    let mut kept: Vec<GateFinding> = Vec::new();
+    let mut complete = ids.is_empty();
+    let mut batch = Batch {
+        after: None,
+        size: max_reasons.saturating_add(20).clamp(50, 1000),
+    };
+    while !complete && found < max_reasons.max(1) {
+        let page = candidates(conn, &ids, &s, Some(&batch))?;
+        complete = page.len() < batch.size;
+        for f in page {
+            batch.after = Some((f.severity, f.finding_id));
+            let (mut reasons, mut ignored) = (Vec::new(), Vec::new());
+            judge_finding(&s, &f, &mut reasons, &mut ignored);
+            found += reasons.len();
+            if !reasons.is_empty() || !ignored.is_empty() {
+                kept.push(f);
+            }
+        }
+    }
+    kept.sort_by(view_order);
+    Ok(GatePreview {
+        result: judge(project, release_name, &s, &scans, findings, &kept),
+        complete,
+    })
+}
+
 impl Store {
-    /// Evaluates the gate for a release and records the evaluation (with the policy version).
+    /// Evaluates the gate for a release and records the evaluation (with the policy version):
+    /// for the API, the CLI and sealing, whose answers are decisions.
     pub fn gate(
         &self,
         project: &str,
@@ -476,5 +902,107 @@ impl Store {
                 .execute(c)?;
             Ok(result)
         })
+    }
+
+    /// Evaluates the gate like [`Store::gate`] without recording it, for pages that show
+    /// it (browsing must not grow `gate_evaluations`). It judges the findings most severe
+    /// first and stops once it has `max_reasons` reasons (or somewhat more: it judges whole
+    /// batches), so its cost follows `max_reasons` rather than the size of the release;
+    /// `passed` is exact either way. With `usize::MAX` it judges everything and its result
+    /// is [`Store::gate`]'s.
+    pub fn gate_preview(
+        &self,
+        project: &str,
+        release: &str,
+        options: &GateOptions,
+        max_reasons: usize,
+    ) -> Result<GatePreview, StoreError> {
+        let mut conn = self.conn()?;
+        read_tx(&mut conn, |c| {
+            preview(c, project, release, options, max_reasons)
+        })
+    }
+
+    /// The gate judged on the whole release view, not recorded: the reference that the
+    /// SQL-fed evaluation is tested against. Slow on large releases; not for serving.
+    #[doc(hidden)]
+    pub fn gate_from_view(
+        &self,
+        project: &str,
+        release: &str,
+        options: &GateOptions,
+    ) -> Result<GateResult, StoreError> {
+        let mut conn = self.conn()?;
+        read_tx(&mut conn, |c| {
+            evaluate_on_view(c, project, release, options)
+        })
+    }
+
+    /// How many gate evaluations are recorded for a release.
+    pub fn gate_evaluation_count(
+        &self,
+        project: &str,
+        release_name: &str,
+    ) -> Result<i64, StoreError> {
+        let mut conn = self.conn()?;
+        let rel = release(&mut conn, project, release_name)?;
+        Ok(gate_evaluations::table
+            .filter(gate_evaluations::release_id.eq(rel.id))
+            .count()
+            .get_result(&mut conn)?)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::expect_used, clippy::unwrap_used)]
+mod tests {
+    use super::glob_needle;
+
+    /// Every path a glob matches contains its needle (the candidate query relies on it).
+    #[test]
+    fn a_glob_needle_is_in_every_path_the_glob_matches() {
+        let paths = [
+            "test/a.js",
+            "lib/test/a.js",
+            "lib/test/deep/a.js",
+            "src/app.js",
+            "src/deep/b.js",
+            "vendor/x.js",
+            "third_party/y/z.py",
+            "lib/x.c",
+            "ib/x",
+            "a*b",
+            "a]b/c",
+            "x]b/c",
+            "x]y",
+            "Dockerfile",
+            "infra/main.tf",
+        ];
+        for (glob, needle) in [
+            ("**/test/**", "test"),
+            ("src/*.js", "src"),
+            ("{vendor,third_party}/**", ""),
+            ("[!x]ib/**", "ib"),
+            ("a\\*b", "a"),
+            ("[]x]]b/**", "]b"),
+            ("**/Dockerfile", "Dockerfile"),
+            ("infra/**/*.tf", "infra"),
+            ("*", ""),
+        ] {
+            assert_eq!(glob_needle(glob), needle, "{glob}");
+            let matcher = globset::GlobBuilder::new(glob)
+                .literal_separator(true)
+                .build()
+                .expect("glob")
+                .compile_matcher();
+            for path in paths {
+                if matcher.is_match(path) {
+                    assert!(
+                        path.contains(needle),
+                        "{glob} matches {path} without {needle:?}"
+                    );
+                }
+            }
+        }
     }
 }

@@ -191,7 +191,7 @@ impl Store {
                 diesel::result::DatabaseErrorKind::UniqueViolation,
                 _,
             ))) => write_tx(&mut conn, |c| {
-                let project_id = ensure_project(c, req.project)?;
+                let project_id = ensure_project(c, req.project, req.actor())?;
                 let release = ensure_release(c, project_id, req.release)?;
                 match find_duplicate(c, release.id, &sha256, req.label)? {
                     Some(existing) => describe_existing(c, req, existing, size),
@@ -269,8 +269,10 @@ fn import_in_tx(
     sha256: &str,
     size: u64,
 ) -> Result<ImportOutcome, StoreError> {
-    let project_id = ensure_project(conn, req.project)?;
-    lock_project_imports(conn, project_id)?;
+    // Before the project may be created: creating takes the audit chain's lock, which every
+    // import takes last, so this order (project, then chain) is the same for all.
+    lock_project_imports(conn, req.project)?;
+    let project_id = ensure_project(conn, req.project, req.actor())?;
     let release = ensure_release(conn, project_id, req.release)?;
     if release.sealed_at.is_some() {
         return Err(StoreError::Sealed {
@@ -820,14 +822,18 @@ fn next_ids(conn: &mut DbConn, table: IdSequence, count: usize) -> Result<Vec<i6
 /// PostgreSQL: one import at a time per project, across replicas, until the transaction ends.
 /// Imports of a project add findings and components that the next one must see (the bulk
 /// `COPY` cannot skip a row another import added meanwhile); other projects go on in parallel.
-/// SQLite's write transaction is exclusive already.
-fn lock_project_imports(conn: &mut DbConn, project_id: i64) -> Result<(), StoreError> {
+/// SQLite's write transaction is exclusive already. Keyed by the project's name (it may not
+/// exist yet) and the schema (advisory locks are per database); two names that hash alike
+/// only wait for each other.
+fn lock_project_imports(conn: &mut DbConn, project: &str) -> Result<(), StoreError> {
     if let DbConn::Postgres(c) = conn {
         // The two-key form lives in its own key space: no clash with the one-key locks.
-        diesel::sql_query("SELECT pg_advisory_xact_lock($1, $2)")
-            .bind::<diesel::sql_types::Integer, _>(IMPORT_LOCK_CLASS)
-            .bind::<diesel::sql_types::Integer, _>(project_id as i32)
-            .execute(c)?;
+        diesel::sql_query(
+            "SELECT pg_advisory_xact_lock($1, hashtext(current_schema() || '/' || $2))",
+        )
+        .bind::<diesel::sql_types::Integer, _>(IMPORT_LOCK_CLASS)
+        .bind::<diesel::sql_types::Text, _>(project)
+        .execute(c)?;
     }
     Ok(())
 }

@@ -29,6 +29,7 @@ mod sla;
 mod triage;
 mod vex;
 // The web UI issue.
+mod lookup;
 mod session;
 
 pub use audit::{AuditEvent, AuditQuery, AuditVerification, BrokenEvent, GENESIS_HASH};
@@ -36,12 +37,13 @@ pub use auth::{
     Grant, NewToken, Permission, Principal, PrincipalKind, Role, TOKEN_CACHE_SECS, TokenInfo,
     UserInfo,
 };
-pub use catalog::{ProjectSummary, ReleaseSummary, ScanSummary};
+pub use catalog::{ProjectOverview, ProjectSummary, ReleaseSummary, ScanSummary};
 pub use db::Backend;
 pub use error::StoreError;
 pub use evidence::{BundleRecord, SealRequest};
-pub use gate::{GateOptions, GateReason, GateResult, IgnoredFinding};
+pub use gate::{GateOptions, GatePreview, GateReason, GateResult, IgnoredFinding};
 pub use import::{ImportOutcome, ImportRequest, ReportSource, SlotComparison};
+pub use lookup::{FindingOccurrence, OpenCounts};
 pub use page::{FindingSort, FindingsPage, MAX_PAGE, PageRequest};
 pub use policy::{
     GatePolicy, IgnoreRule, LicensePolicy, LicenseVerdict, Policy, PolicyError, PolicyVersion,

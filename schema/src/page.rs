@@ -111,8 +111,9 @@ impl Cursor {
     }
 }
 
+/// One row of the current view as [`current_findings_sql`] selects it.
 #[derive(Debug, QueryableByName)]
-struct PageRow {
+pub(crate) struct PageRow {
     #[diesel(sql_type = BigInt)]
     finding_id: i64,
     #[diesel(sql_type = SmallInt)]
@@ -178,7 +179,7 @@ struct PageRow {
 }
 
 /// A value bound to a placeholder.
-enum Bind {
+pub(crate) enum Bind {
     Text(String),
     Int(i64),
     Time(NaiveDateTime),
@@ -190,28 +191,49 @@ enum Part {
     Bind(Bind),
 }
 
-/// A query assembled at run time from SQL text and bound values. Unlike `diesel::sql_query`,
-/// diesel keeps it as a prepared statement per connection, keyed by its text: a page request
-/// in a shape seen before is neither parsed nor planned again (on PostgreSQL, planning was
-/// the larger part of the database's work per request). Values are therefore always bound,
-/// never written into the text, so the number of shapes stays small.
-struct Sql {
+/// A query assembled at run time from SQL text and bound values.
+///
+/// A query marked [`Sql::prepared`] is kept by diesel as a prepared statement per connection,
+/// keyed by its text (unlike `diesel::sql_query`, which is parsed and planned every time): a
+/// findings page in a shape seen before is neither parsed nor planned again, which was the
+/// larger part of PostgreSQL's work per request. Only queries whose values are all bound, so
+/// that the number of distinct texts stays small, may be marked.
+pub(crate) struct Sql {
     parts: Vec<Part>,
+    prepared: bool,
 }
 
 impl Sql {
-    fn push(&mut self, s: &str) {
+    pub(crate) fn new(_conn: &DbConn) -> Sql {
+        Sql {
+            parts: Vec::new(),
+            prepared: false,
+        }
+    }
+
+    /// Keep this query prepared (every value in it is bound, none written into the text).
+    pub(crate) fn prepared(mut self) -> Sql {
+        self.prepared = true;
+        self
+    }
+
+    pub(crate) fn push(&mut self, s: &str) {
         match self.parts.last_mut() {
             Some(Part::Sql(text)) => text.push_str(s),
             _ => self.parts.push(Part::Sql(s.to_string())),
         }
     }
 
-    fn bind(&mut self, value: Bind) {
+    pub(crate) fn bind(&mut self, value: Bind) {
         self.parts.push(Part::Bind(value));
     }
 
-    fn bind_list(&mut self, values: impl IntoIterator<Item = Bind>) {
+    /// `(v1, v2, ...)`, each bound.
+    pub(crate) fn bind_list(&mut self, values: impl IntoIterator<Item = String>) {
+        self.bind_values(values.into_iter().map(Bind::Text));
+    }
+
+    pub(crate) fn bind_values(&mut self, values: impl IntoIterator<Item = Bind>) {
         self.push("(");
         for (i, v) in values.into_iter().enumerate() {
             if i > 0 {
@@ -222,16 +244,18 @@ impl Sql {
         self.push(")");
     }
 
-    fn load(self, conn: &mut DbConn) -> Result<Vec<PageRow>, StoreError> {
-        Ok(per_backend!(conn, |c| RunQueryDsl::load::<PageRow>(
-            self, c
-        ))?)
+    /// Runs the query and reads every row as `T`.
+    pub(crate) fn load<T>(self, conn: &mut DbConn) -> Result<Vec<T>, StoreError>
+    where
+        T: QueryableByName<diesel::pg::Pg> + QueryableByName<diesel::sqlite::Sqlite> + 'static,
+    {
+        Ok(per_backend!(conn, |c| RunQueryDsl::load::<T>(self, c))?)
     }
 }
 
 impl diesel::query_builder::QueryId for Sql {
     type QueryId = ();
-    // No static id: diesel caches the statement by its SQL text instead.
+    // No static id: diesel caches a prepared statement by its SQL text instead.
     const HAS_STATIC_QUERY_ID: bool = false;
 }
 
@@ -252,6 +276,9 @@ where
         &'b self,
         mut out: diesel::query_builder::AstPass<'_, 'b, DB>,
     ) -> diesel::QueryResult<()> {
+        if !self.prepared {
+            out.unsafe_to_cache_prepared();
+        }
         for part in &self.parts {
             match part {
                 Part::Sql(text) => out.push_sql(text),
@@ -265,7 +292,7 @@ where
 }
 
 /// `%needle%` for LIKE, with the wildcards in the needle escaped.
-fn like_pattern(needle: &str) -> String {
+pub(crate) fn like_pattern(needle: &str) -> String {
     let mut out = String::from("%");
     for ch in needle.to_lowercase().chars() {
         if matches!(ch, '%' | '_' | '\\') {
@@ -277,35 +304,112 @@ fn like_pattern(needle: &str) -> String {
     out
 }
 
-const COLUMNS: &str = "o.finding_id, o.severity, o.severity_original, o.cvss_score, \
+/// The columns of a [`PageRow`].
+pub(crate) const COLUMNS: &str = "o.finding_id, o.severity, o.severity_original, o.cvss_score, \
     o.component_version, o.fixed_version, o.target, o.file, o.line_start, o.line_end, \
     o.resource, o.url, o.parameter, o.tool_status, o.scan_id, f.fingerprint, f.kind, \
     f.category, f.rule_id, f.title, f.tool, f.cwe, f.component_name, f.component_purl, \
     f.first_seen_at, COALESCE(t.status, 'open') AS status, t.justification, t.approver, \
     t.expires_at, t.decided_by, t.decided_at";
 
-fn build(scan_ids: &[i64], req: &PageRequest, cursor: Option<&Cursor>) -> Result<Sql, StoreError> {
-    let mut sql = Sql { parts: Vec::new() };
+/// `SELECT columns` of the current view's findings of `scan_ids` (a release's current scans, not
+/// empty), one row per finding at its most severe occurrence (lowest scan id among equals), as
+/// the release view dedups; `only_finding` narrows it to one finding. Callers append
+/// ` AND ...` conditions on `o` (the occurrence), `f` (the finding) and `t` (its triage, may
+/// be NULL), then an order and a limit.
+pub(crate) fn current_findings_sql(
+    conn: &DbConn,
+    columns: &str,
+    scan_ids: &[i64],
+    only_finding: Option<i64>,
+) -> Sql {
+    let mut sql = Sql::new(conn);
     sql.push("SELECT ");
-    sql.push(COLUMNS);
+    sql.push(columns);
     if let [only] = scan_ids {
         sql.push(" FROM occurrences o");
         sql.push(" JOIN findings f ON f.id = o.finding_id");
         sql.push(" LEFT JOIN triage t ON t.finding_id = o.finding_id");
         sql.push(" WHERE o.scan_id = ");
         sql.bind(Bind::Int(*only));
+        if let Some(id) = only_finding {
+            sql.push(" AND o.finding_id = ");
+            sql.bind(Bind::Int(id));
+        }
     } else {
         sql.push(
             " FROM (SELECT x.*, ROW_NUMBER() OVER (PARTITION BY x.finding_id \
              ORDER BY x.severity DESC, x.scan_id) AS best FROM occurrences x \
              WHERE x.scan_id IN ",
         );
-        sql.bind_list(scan_ids.iter().map(|&id| Bind::Int(id)));
+        sql.bind_values(scan_ids.iter().map(|&id| Bind::Int(id)));
+        if let Some(id) = only_finding {
+            sql.push(" AND x.finding_id = ");
+            sql.bind(Bind::Int(id));
+        }
         sql.push(") o");
         sql.push(" JOIN findings f ON f.id = o.finding_id");
         sql.push(" LEFT JOIN triage t ON t.finding_id = o.finding_id");
         sql.push(" WHERE o.best = 1");
     }
+    sql
+}
+
+/// A row of [`current_findings_sql`] as a view finding.
+pub(crate) fn view_finding(r: PageRow, labels: &HashMap<i64, String>) -> ViewFinding {
+    ViewFinding {
+        fingerprint: r.fingerprint,
+        severity: Severity::from_rank(r.severity),
+        severity_original: r.severity_original,
+        kind: r.kind,
+        category: r.category,
+        rule_id: r.rule_id,
+        title: r.title,
+        tool: r.tool,
+        status: if r.status.is_empty() {
+            STATUS_OPEN.to_string()
+        } else {
+            r.status
+        },
+        tool_status: r.tool_status,
+        component: r.component_name,
+        component_version: r.component_version,
+        purl: r.component_purl,
+        fixed_version: r.fixed_version,
+        cvss_score: r.cvss_score,
+        cwe: serde_json::from_str(&r.cwe).unwrap_or_default(),
+        target: r.target,
+        file: r.file,
+        line_start: r.line_start,
+        line_end: r.line_end,
+        resource: r.resource,
+        url: r.url,
+        parameter: r.parameter,
+        scan_label: labels.get(&r.scan_id).cloned().unwrap_or_default(),
+        scan_id: r.scan_id,
+        first_seen_at: r.first_seen_at,
+        finding_id: r.finding_id,
+        decision: r
+            .decided_by
+            .zip(r.decided_at)
+            .map(|(decided_by, decided_at)| Decision {
+                justification: r.justification,
+                approver: r.approver,
+                expires_at: r.expires_at,
+                decided_by,
+                decided_at,
+            }),
+    }
+}
+
+fn build(
+    conn: &DbConn,
+    scan_ids: &[i64],
+    req: &PageRequest,
+    cursor: Option<&Cursor>,
+) -> Result<Sql, StoreError> {
+    // Kept prepared: every value is bound but severity ranks (a handful of shapes).
+    let mut sql = current_findings_sql(conn, COLUMNS, scan_ids, None).prepared();
     let filter = &req.filter;
     if !filter.severities.is_empty() {
         let ranks = filter
@@ -321,24 +425,19 @@ fn build(scan_ids: &[i64], req: &PageRequest, cursor: Option<&Cursor>) -> Result
     }
     if !filter.kinds.is_empty() {
         sql.push(" AND f.kind IN ");
-        sql.bind_list(
-            filter
-                .kinds
-                .iter()
-                .map(|k| Bind::Text(k.as_str().to_string())),
-        );
+        sql.bind_list(filter.kinds.iter().map(|k| k.as_str().to_string()));
     }
     if !filter.categories.is_empty() {
         sql.push(" AND f.category IN ");
-        sql.bind_list(filter.categories.iter().cloned().map(Bind::Text));
+        sql.bind_list(filter.categories.iter().cloned());
     }
     if !filter.tools.is_empty() {
         sql.push(" AND LOWER(f.tool) IN ");
-        sql.bind_list(filter.tools.iter().map(|t| Bind::Text(t.to_lowercase())));
+        sql.bind_list(filter.tools.iter().map(|t| t.to_lowercase()));
     }
     if !filter.statuses.is_empty() {
         sql.push(" AND COALESCE(t.status, 'open') IN ");
-        sql.bind_list(filter.statuses.iter().cloned().map(Bind::Text));
+        sql.bind_list(filter.statuses.iter().cloned());
     }
     if let Some(text) = filter.text.as_deref().filter(|t| !t.is_empty()) {
         let pattern = like_pattern(text);
@@ -424,53 +523,8 @@ fn page_in(
     let ids: Vec<i64> = current.iter().map(|s| s.id).collect();
     let mut findings = Vec::new();
     if !ids.is_empty() {
-        let rows = build(&ids, req, cursor.as_ref())?.load(conn)?;
-        findings = rows
-            .into_iter()
-            .map(|r| ViewFinding {
-                fingerprint: r.fingerprint,
-                severity: Severity::from_rank(r.severity),
-                severity_original: r.severity_original,
-                kind: r.kind,
-                category: r.category,
-                rule_id: r.rule_id,
-                title: r.title,
-                tool: r.tool,
-                status: if r.status.is_empty() {
-                    STATUS_OPEN.to_string()
-                } else {
-                    r.status
-                },
-                tool_status: r.tool_status,
-                component: r.component_name,
-                component_version: r.component_version,
-                purl: r.component_purl,
-                fixed_version: r.fixed_version,
-                cvss_score: r.cvss_score,
-                cwe: serde_json::from_str(&r.cwe).unwrap_or_default(),
-                target: r.target,
-                file: r.file,
-                line_start: r.line_start,
-                line_end: r.line_end,
-                resource: r.resource,
-                url: r.url,
-                parameter: r.parameter,
-                scan_label: labels.get(&r.scan_id).cloned().unwrap_or_default(),
-                scan_id: r.scan_id,
-                first_seen_at: r.first_seen_at,
-                finding_id: r.finding_id,
-                decision: r
-                    .decided_by
-                    .zip(r.decided_at)
-                    .map(|(decided_by, decided_at)| Decision {
-                        justification: r.justification,
-                        approver: r.approver,
-                        expires_at: r.expires_at,
-                        decided_by,
-                        decided_at,
-                    }),
-            })
-            .collect();
+        let rows: Vec<PageRow> = build(conn, &ids, req, cursor.as_ref())?.load(conn)?;
+        findings = rows.into_iter().map(|r| view_finding(r, &labels)).collect();
     }
     let limit = req.limit.clamp(1, MAX_PAGE) as usize;
     let next_cursor = if findings.len() > limit {

@@ -8,7 +8,7 @@
 //! The file format, with every option and its default, is documented in `docs/TRIAGE.md`.
 
 use crate::audit::{self, NewAuditEvent};
-use crate::catalog::{ensure_project, project_id};
+use crate::catalog::{Actor, ensure_project, project_id};
 use crate::db::DbConn;
 use crate::error::StoreError;
 use crate::tables::*;
@@ -488,7 +488,14 @@ impl Store {
         let sha256 = hex::encode(Sha256::digest(source.as_bytes()));
         let mut conn = self.conn()?;
         write_tx(&mut conn, |c| {
-            let pid = ensure_project(c, project)?;
+            let pid = ensure_project(
+                c,
+                project,
+                Actor {
+                    name: actor,
+                    request_id,
+                },
+            )?;
             // Versions are numbered in turn, also across replicas.
             audit::lock_chain(c)?;
             let current = policy_row(c, pid, None)?;

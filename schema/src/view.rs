@@ -5,6 +5,7 @@ use crate::Store;
 use crate::catalog::{current_scans, release, releases_of, scans_of};
 use crate::db::DbConn;
 use crate::error::StoreError;
+use crate::models::ScanRow;
 use crate::tables::*;
 use crate::tx::read_tx;
 use chrono::NaiveDateTime;
@@ -305,23 +306,17 @@ pub(crate) fn findings_of_scans(
             .then_with(|| a.fingerprint.cmp(&b.fingerprint))
             .then_with(|| a.scan_id.cmp(&b.scan_id))
     });
-    out.dedup_by(|later, earlier| later.finding_id == earlier.finding_id);
+    // The first of each finding is its most severe occurrence (lowest scan id among equals);
+    // the others may sit anywhere after it, at their own severities.
+    let mut seen = std::collections::HashSet::with_capacity(out.len());
+    out.retain(|f| seen.insert(f.finding_id));
     Ok(out)
 }
 
-pub(crate) fn release_view_in(
-    conn: &mut DbConn,
-    project: &str,
-    release_name: &str,
-) -> Result<ReleaseView, StoreError> {
-    let rel = release(conn, project, release_name)?;
-    let all = scans_of(conn, rel.id)?;
-    let current = current_scans(&all);
-    let ids: Vec<i64> = current.iter().map(|s| s.id).collect();
-    let labels: HashMap<i64, String> = current.iter().map(|s| (s.id, s.label.clone())).collect();
-    let findings = findings_of_scans(conn, &ids, &labels)?;
-    let scans = current
-        .into_iter()
+/// The current scans (from [`current_scans`]) as a view lists them.
+pub(crate) fn current_summaries(current: &[&ScanRow]) -> Vec<crate::ScanSummary> {
+    current
+        .iter()
         .map(|s| crate::ScanSummary {
             id: s.id,
             tool: s.tool.clone(),
@@ -338,7 +333,21 @@ pub(crate) fn release_view_in(
             superseded: false,
             partial: s.partial,
         })
-        .collect();
+        .collect()
+}
+
+pub(crate) fn release_view_in(
+    conn: &mut DbConn,
+    project: &str,
+    release_name: &str,
+) -> Result<ReleaseView, StoreError> {
+    let rel = release(conn, project, release_name)?;
+    let all = scans_of(conn, rel.id)?;
+    let current = current_scans(&all);
+    let ids: Vec<i64> = current.iter().map(|s| s.id).collect();
+    let labels: HashMap<i64, String> = current.iter().map(|s| (s.id, s.label.clone())).collect();
+    let findings = findings_of_scans(conn, &ids, &labels)?;
+    let scans = current_summaries(&current);
     Ok(ReleaseView {
         project: project.to_string(),
         release: release_name.to_string(),

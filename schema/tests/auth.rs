@@ -164,11 +164,16 @@ fn user_and_token_administration_is_audited() {
         let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
         assert_eq!(
             actions,
-            vec!["user.create", "token.create", "token.revoke"],
-            "{}",
+            vec![
+                "user.create",
+                "project.create",
+                "token.create",
+                "token.revoke"
+            ],
+            "{}: the token's scope made the project",
             t.name
         );
-        assert_eq!(events[2].actor, "alice");
+        assert_eq!(events[3].actor, "alice");
         for e in &events {
             let text = format!("{e:?}");
             assert!(

@@ -5,8 +5,10 @@
 
 mod auth;
 mod evidence;
+mod gate_sql;
 mod harness;
 mod import;
+mod lookup;
 mod page;
 mod queries;
 mod session;

@@ -293,3 +293,152 @@ fn categories_keep_code_smells_apart() {
         assert_eq!(view.findings.len(), distinct.len(), "{}", t.name);
     });
 }
+
+#[test]
+fn a_finding_in_two_slots_shows_once_at_its_most_severe() {
+    on_each_backend(|t| {
+        let report = |severities: [&str; 3]| {
+            let vulns: Vec<serde_json::Value> = ["CVE-2026-1", "CVE-2026-2", "CVE-2026-3"]
+                .iter()
+                .zip(severities)
+                .map(|(id, severity)| {
+                    serde_json::json!({
+                        "VulnerabilityID": id, "PkgName": "openssl", "InstalledVersion": "3.0",
+                        "Severity": severity, "Title": id,
+                    })
+                })
+                .collect();
+            serde_json::to_vec(&serde_json::json!({
+                "SchemaVersion": 2, "ArtifactName": "shop:1", "ArtifactType": "container_image",
+                "Results": [{ "Target": "shop:1 (debian 12)", "Class": "os-pkgs",
+                              "Type": "debian", "Vulnerabilities": vulns }],
+            }))
+            .expect("json")
+        };
+        for (label, severities) in [
+            ("a", ["LOW", "CRITICAL", "MEDIUM"]),
+            ("b", ["HIGH", "LOW", "MEDIUM"]),
+        ] {
+            t.store
+                .import_scan(
+                    &schema::ImportRequest {
+                        label: Some(label),
+                        ..request("p", "1")
+                    },
+                    &report(severities),
+                )
+                .expect("import");
+        }
+        let view = t
+            .store
+            .release_view("p", "1", &FindingFilter::default())
+            .expect("view");
+        let got: Vec<(&str, Severity, &str)> = view
+            .findings
+            .iter()
+            .map(|f| (f.rule_id.as_str(), f.severity, f.scan_label.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("CVE-2026-2", Severity::Critical, "a"),
+                ("CVE-2026-1", Severity::High, "b"),
+                ("CVE-2026-3", Severity::Medium, "a"),
+            ],
+            "{}",
+            t.name
+        );
+    });
+}
+
+#[test]
+fn projects_are_created_once_by_any_entry_point_and_audited() {
+    on_each_backend(|t| {
+        // Explicitly, by an admin.
+        let created = t
+            .store
+            .create_project("mobile", "user:alice", Some("req-1"))
+            .expect("create");
+        assert_eq!((created.name.as_str(), created.releases), ("mobile", 0));
+        let err = t
+            .store
+            .create_project("mobile", "user:bob", None)
+            .expect_err("taken");
+        assert!(err.to_string().contains("already exists"), "{err}");
+        for bad in ["", "  ", "a\u{1b}b", &"x".repeat(201)] {
+            assert!(
+                matches!(
+                    t.store.create_project(bad, "user:alice", None),
+                    Err(schema::StoreError::Invalid(_))
+                ),
+                "{bad:?}"
+            );
+        }
+        // On first use: an upload, a policy, a scoped user; and not again for a second use.
+        t.store
+            .import_scan(
+                &request("shop", "1"),
+                &corpus("trivy/scheme_2_many_vulns.json"),
+            )
+            .expect("upload");
+        t.store
+            .import_scan(
+                &request("shop", "2"),
+                &corpus("trivy/scheme_2_many_vulns.json"),
+            )
+            .expect("upload");
+        t.store
+            .set_policy("policed", "", "user:carol", None)
+            .expect("policy");
+        t.store
+            .create_user(
+                &schema::Grant {
+                    name: "dave",
+                    role: schema::Role::Auditor,
+                    project: Some("scoped"),
+                    created_by: "user:erin",
+                },
+                "a long enough password",
+            )
+            .expect("user");
+        let creations: Vec<(Option<String>, String, Option<String>)> = t
+            .store
+            .audit_list(&schema::AuditQuery {
+                action: Some("project.create".into()),
+                ..Default::default()
+            })
+            .expect("audit")
+            .into_iter()
+            .map(|e| (e.project, e.actor, e.request_id))
+            .collect();
+        let some = |s: &str| Some(s.to_string());
+        assert_eq!(
+            creations,
+            vec![
+                (some("mobile"), "user:alice".into(), some("req-1")),
+                (some("shop"), "test".into(), None),
+                (some("policed"), "user:carol".into(), None),
+                (some("scoped"), "user:erin".into(), None),
+            ],
+            "{}",
+            t.name
+        );
+        assert!(t.store.audit_verify().expect("verify").ok);
+
+        // The overview: releases, the latest one's seal state and open findings, by name.
+        let overview = t.store.project_overview().expect("overview");
+        let names: Vec<&str> = overview.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, vec!["mobile", "policed", "scoped", "shop"]);
+        let shop = &overview[3];
+        assert_eq!(
+            (shop.releases, shop.latest_release.as_deref()),
+            (2, Some("2"))
+        );
+        assert_eq!(shop.latest_sealed_at, None);
+        let open = t.store.open_counts("shop", "2").expect("counts").total();
+        assert!(open > 0);
+        assert_eq!(shop.open_findings, Some(open));
+        assert_eq!(overview[0].open_findings, None);
+        assert_eq!(overview[0].latest_release, None);
+    });
+}

@@ -11,7 +11,7 @@ use schema::{
 
 /// A Trivy image report: (CVE, package, version, severity, Trivy status) per vulnerability,
 /// and (license, package, severity) per license.
-fn trivy(
+pub(crate) fn trivy(
     artifact: &str,
     vulns: &[(&str, &str, &str, &str, &str)],
     licenses: &[(&str, &str)],
@@ -52,7 +52,7 @@ fn trivy(
 }
 
 /// A SonarQube Web API issues page: (rule, file, line, severity) per code smell.
-fn sonar(issues: &[(&str, &str, i64, &str)]) -> Vec<u8> {
+pub(crate) fn sonar(issues: &[(&str, &str, i64, &str)]) -> Vec<u8> {
     let issues: Vec<serde_json::Value> = issues
         .iter()
         .enumerate()
@@ -607,15 +607,19 @@ fn audit_verify_catches_a_tampered_row() {
             .triage("shop", &fp, &false_positive("no"), "bob", None)
             .unwrap();
         let ok = t.store.audit_verify().unwrap();
-        assert!(ok.ok && ok.events == 4, "{}: {ok:?}", t.name);
+        assert!(ok.ok && ok.events == 5, "{}: {ok:?}", t.name);
         let events = t.store.audit_list(&AuditQuery::default()).unwrap();
-        assert_eq!(events[0].action, "scan.upload");
-        assert_eq!(events[0].actor, "test");
         assert_eq!(
-            events[1].before.as_deref().map(|b| b.contains("open")),
+            events[0].action, "project.create",
+            "the first upload made it"
+        );
+        assert_eq!(events[1].action, "scan.upload");
+        assert_eq!(events[1].actor, "test");
+        assert_eq!(
+            events[2].before.as_deref().map(|b| b.contains("open")),
             Some(true)
         );
-        assert_eq!(events[1].prev_hash, events[0].hash);
+        assert_eq!(events[2].prev_hash, events[1].hash);
         let shop_only = t
             .store
             .audit_list(&AuditQuery {
@@ -627,10 +631,10 @@ fn audit_verify_catches_a_tampered_row() {
 
         // The database refuses edits and deletes...
         assert!(
-            t.raw_sql("UPDATE audit_events SET actor = 'mallory' WHERE seq = 2")
+            t.raw_sql("UPDATE audit_events SET actor = 'mallory' WHERE seq = 3")
                 .is_err()
         );
-        assert!(t.raw_sql("DELETE FROM audit_events WHERE seq = 2").is_err());
+        assert!(t.raw_sql("DELETE FROM audit_events WHERE seq = 3").is_err());
         // ...and whoever removes that guard is caught by verify.
         t.raw_sql("DROP TRIGGER audit_events_no_update ON audit_events")
             .or_else(|_| t.raw_sql("DROP TRIGGER audit_events_no_update"))
@@ -638,18 +642,18 @@ fn audit_verify_catches_a_tampered_row() {
         t.raw_sql("DROP TRIGGER audit_events_no_delete ON audit_events")
             .or_else(|_| t.raw_sql("DROP TRIGGER audit_events_no_delete"))
             .unwrap();
-        t.raw_sql("UPDATE audit_events SET actor = 'mallory' WHERE seq = 2")
+        t.raw_sql("UPDATE audit_events SET actor = 'mallory' WHERE seq = 3")
             .unwrap();
         let broken = t.store.audit_verify().unwrap();
         assert!(!broken.ok);
         let first = broken.first_broken.unwrap();
-        assert_eq!(first.seq, 2, "{}: {first:?}", t.name);
+        assert_eq!(first.seq, 3, "{}: {first:?}", t.name);
         assert!(
             first.problem.contains("content changed"),
             "{}",
             first.problem
         );
-        t.raw_sql("UPDATE audit_events SET actor = 'alice' WHERE seq = 2")
+        t.raw_sql("UPDATE audit_events SET actor = 'alice' WHERE seq = 3")
             .unwrap();
         assert!(
             t.store.audit_verify().unwrap().ok,
@@ -657,12 +661,12 @@ fn audit_verify_catches_a_tampered_row() {
         );
 
         // A deleted row in the middle, and at the end.
-        t.raw_sql("DELETE FROM audit_events WHERE seq = 4").unwrap();
+        t.raw_sql("DELETE FROM audit_events WHERE seq = 5").unwrap();
         let end = t.store.audit_verify().unwrap().first_broken.unwrap();
-        assert_eq!(end.seq, 4, "{end:?}");
-        t.raw_sql("DELETE FROM audit_events WHERE seq = 2").unwrap();
+        assert_eq!(end.seq, 5, "{end:?}");
+        t.raw_sql("DELETE FROM audit_events WHERE seq = 3").unwrap();
         let middle = t.store.audit_verify().unwrap().first_broken.unwrap();
-        assert_eq!(middle.seq, 2, "{middle:?}");
+        assert_eq!(middle.seq, 3, "{middle:?}");
         assert!(middle.problem.contains("missing"), "{}", middle.problem);
     });
 }
@@ -713,7 +717,8 @@ fn concurrent_writers_never_fork_the_chain() {
         });
         let verified = t.store.audit_verify().unwrap();
         assert!(verified.ok, "{}: {verified:?}", t.name);
-        assert_eq!(verified.events, 1 + 2 * 8 + 2 * 2);
+        // The project the upload made, the upload, the decisions, the policies.
+        assert_eq!(verified.events, 2 + 2 * 8 + 2 * 2);
     });
 }
 

@@ -171,6 +171,9 @@ pub static ROUTES: &[RouteSpec] = &[
     route(Method::POST, "/ui/admin/users", Permission::Admin),
     route(Method::GET, "/ui/admin/tokens", Permission::Admin),
     route(Method::POST, "/ui/admin/tokens", Permission::Admin),
+    // Every project the caller sees (auditors included); only admins create one.
+    route(Method::GET, "/ui/admin/projects", Permission::Read),
+    route(Method::POST, "/ui/admin/projects", Permission::Admin),
     // ---- end of the web UI block ----
 ];
 

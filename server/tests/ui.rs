@@ -453,6 +453,7 @@ async fn every_page_renders_for_an_admin_with_headers_and_no_inline_code() {
             ("/ui/audit?project=shop&action=scan.import", "Audit log"),
             ("/ui/admin/users", "Add a user"),
             ("/ui/admin/tokens", "Create a token"),
+            ("/ui/admin/projects", "Create a project"),
         ] {
             let r = get(&app, &mut b, uri).await;
             assert_eq!(r.status, 200, "{} {uri}: {}", t.name, r.body);
@@ -750,6 +751,7 @@ async fn a_triager_triages_through_the_form_and_an_auditor_cannot() {
             "/ui/projects/shop",
             "/ui/projects/shop/releases/1.0",
             "/ui/audit",
+            "/ui/admin/projects",
         ] {
             let r = get(&app, &mut aud, uri).await;
             assert_eq!(r.status, 200, "{uri}");
@@ -766,7 +768,7 @@ async fn a_triager_triages_through_the_form_and_an_auditor_cannot() {
         )
         .await;
         assert_eq!(r.status, 403);
-        for uri in ["/ui/admin/users", "/ui/admin/tokens"] {
+        for uri in ["/ui/admin/users", "/ui/admin/tokens", "/ui/admin/projects"] {
             let r = post(
                 &app,
                 &mut aud,
@@ -933,4 +935,242 @@ async fn behind_tls_the_session_cookie_is_secure() {
         .expect("session cookie")
         .to_string();
     assert!(session.contains("Secure"), "{session}");
+}
+
+#[actix_web::test]
+async fn browsing_records_no_gate_evaluation_and_the_api_does() {
+    for t in backends() {
+        user(&t.store, "alice", Role::Auditor, None);
+        upload(&t.store, "shop", "1.0", &trivy(40, 11));
+        upload(&t.store, "shop", "1.1", &trivy(40, 12));
+        let app = test::init_service(server::app(state(&t.store, ServerConfig::default()))).await;
+        let (mut b, _) = sign_in(&app, "alice").await;
+        let evaluations = |release: &str| {
+            t.store
+                .gate_evaluation_count("shop", release)
+                .expect("count")
+        };
+        let before = (evaluations("1.0"), evaluations("1.1"));
+        for uri in [
+            "/ui",
+            "/ui/projects/shop",
+            "/ui/projects/shop/releases/1.1?view=gate",
+            "/ui/projects/shop/releases/1.0?view=gate",
+        ] {
+            let r = get(&app, &mut b, uri).await;
+            assert_eq!(r.status, 200, "{uri}");
+        }
+        assert_eq!(
+            (evaluations("1.0"), evaluations("1.1")),
+            before,
+            "{}",
+            t.name
+        );
+        // The gate view shows what the recorded gate decides.
+        let gate = t
+            .store
+            .gate("shop", "1.1", &schema::GateOptions::default())
+            .expect("gate");
+        assert_eq!(evaluations("1.1"), before.1 + 1);
+        let r = get(&app, &mut b, "/ui/projects/shop/releases/1.1?view=gate").await;
+        let state = if gate.passed { "passed" } else { "blocked" };
+        assert!(
+            r.body
+                .contains(&format!("<span class=\"gate {state}\">{state}</span>")),
+            "{}",
+            r.body
+        );
+        assert!(
+            r.body.contains(&format!("{} reasons", gate.reasons.len())),
+            "{}: {}",
+            t.name,
+            r.body
+        );
+        assert!(r.body.contains("Every reason the gate blocks"));
+        // And the API's gate records, as before.
+        let token = crate::harness::token(&t.store, Role::Auditor, None);
+        let res = test::call_service(
+            &app,
+            test::TestRequest::get()
+                .uri("/api/v1/projects/shop/releases/1.1/gate")
+                .insert_header(crate::harness::bearer(&token))
+                .to_request(),
+        )
+        .await;
+        assert_eq!(res.status().as_u16(), 200);
+        assert_eq!(evaluations("1.1"), before.1 + 2, "{}", t.name);
+
+        // Many reasons: the page lists the 500 most severe and says there are more.
+        upload(&t.store, "big", "1.0", &trivy(1000, 13));
+        t.store
+            .set_policy("big", "[gate]\nfail_on = \"low\"\n", "test", None)
+            .expect("policy");
+        let all = t
+            .store
+            .gate("big", "1.0", &schema::GateOptions::default())
+            .expect("gate");
+        assert!(all.reasons.len() > 500, "{}", all.reasons.len());
+        let r = get(&app, &mut b, "/ui/projects/big/releases/1.0?view=gate").await;
+        assert_eq!(r.status, 200);
+        assert!(r.body.contains("At least"), "{}", r.body);
+        assert!(
+            r.body
+                .contains("The first 500 reasons the gate blocks, most severe first")
+        );
+        assert_eq!(r.body.matches("<td>severity-threshold</td>").count(), 500);
+    }
+}
+
+#[actix_web::test]
+async fn admins_create_projects_and_everyone_else_only_lists_them() {
+    for t in backends() {
+        user(&t.store, "alice", Role::Admin, None);
+        user(&t.store, "aud", Role::Auditor, None);
+        user(&t.store, "tri", Role::Triager, Some("shop"));
+        upload(&t.store, "shop", "1.0", &trivy(20, 21));
+        upload(&t.store, "shop", "1.1", &trivy(20, 22));
+        let key = reports::EvidenceKey::generate().expect("key");
+        t.store
+            .seal(
+                &schema::SealRequest {
+                    project: "shop",
+                    release: "1.1",
+                    sealed_by: "alice",
+                    gate: schema::GateOptions::default(),
+                    allow_blocked_reason: Some("test"),
+                    generator: "scanledger test",
+                },
+                &key,
+            )
+            .expect("seal");
+        let app = test::init_service(server::app(state(&t.store, ServerConfig::default()))).await;
+        let (mut admin, csrf) = sign_in(&app, "alice").await;
+
+        // The table: every project, its releases, the latest one sealed, its open findings.
+        let r = get(&app, &mut admin, "/ui/admin/projects").await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_security_headers(&r);
+        assert_no_inline_code(&r.body);
+        assert!(
+            r.body
+                .contains("<a href=\"/ui/admin/projects\">Projects</a>")
+        );
+        assert!(r.body.contains("<a href=\"/ui/projects/shop\">shop</a>"));
+        assert!(
+            r.body
+                .contains("<a href=\"/ui/projects/shop/releases/1.1\">1.1</a>")
+        );
+        assert!(r.body.contains("sealed "), "{}", r.body);
+        assert!(r.body.contains("by alice"), "{}", r.body);
+        let open = t.store.open_counts("shop", "1.1").expect("counts").total();
+        assert!(
+            r.body
+                .contains(&format!("<td class=\"num\">{open}</td></tr>")),
+            "{open}: {}",
+            r.body
+        );
+        assert!(r.body.contains("action=\"/ui/admin/projects\""));
+        assert!(r.body.contains("<label for=\"p-name\">"));
+
+        // Creating one: CSRF first, then the store operation, audited with the user.
+        let before = t.store.row_counts().expect("counts");
+        let stale = "f".repeat(64);
+        for form in [
+            vec![("name", "mobile")],
+            vec![("csrf", stale.as_str()), ("name", "mobile")],
+        ] {
+            let r = post(&app, &mut admin, "/ui/admin/projects", &form).await;
+            assert_eq!(r.status, 403, "{}", r.body);
+        }
+        assert_eq!(t.store.row_counts().expect("counts"), before);
+        let r = post(
+            &app,
+            &mut admin,
+            "/ui/admin/projects",
+            &[("csrf", &csrf), ("name", "  mobile  ")],
+        )
+        .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(r.body.contains("Project mobile created."));
+        assert!(
+            r.body
+                .contains("<a href=\"/ui/projects/mobile\">mobile</a>")
+        );
+        let projects = t.store.projects().expect("projects");
+        assert!(
+            projects
+                .iter()
+                .any(|p| p.name == "mobile" && p.releases == 0)
+        );
+        let events = t
+            .store
+            .audit_list(&schema::AuditQuery {
+                project: Some("mobile".into()),
+                ..Default::default()
+            })
+            .expect("audit");
+        assert_eq!(events.len(), 1, "{events:?}");
+        assert_eq!(
+            (events[0].action.as_str(), events[0].actor.as_str()),
+            ("project.create", "user:alice")
+        );
+        assert!(t.store.audit_verify().expect("verify").ok);
+        // The new project has its page, empty.
+        assert_eq!(
+            get(&app, &mut admin, "/ui/projects/mobile").await.status,
+            200
+        );
+        // Names as the API checks them: taken, blank, too long, control characters.
+        for bad in ["mobile", "   ", &"x".repeat(201), "a\u{7}b"] {
+            let before = t.store.row_counts().expect("counts");
+            let r = post(
+                &app,
+                &mut admin,
+                "/ui/admin/projects",
+                &[("csrf", &csrf), ("name", bad)],
+            )
+            .await;
+            assert_eq!(r.status, 400, "{bad:?}: {}", r.body);
+            assert_eq!(t.store.row_counts().expect("counts"), before);
+        }
+
+        // An auditor lists every project, sees no form and is refused.
+        let (mut aud, aud_csrf) = sign_in(&app, "aud").await;
+        let r = get(&app, &mut aud, "/ui/admin/projects").await;
+        assert_eq!(r.status, 200);
+        assert!(r.body.contains("/ui/projects/mobile"));
+        assert!(!r.body.contains("action=\"/ui/admin/projects\""));
+        assert_eq!(
+            r.body.matches("method=\"post\"").count(),
+            1,
+            "only sign-out"
+        );
+        let before = t.store.row_counts().expect("counts");
+        let events = t.store.audit_verify().expect("verify").events;
+        let r = post(
+            &app,
+            &mut aud,
+            "/ui/admin/projects",
+            &[("csrf", &aud_csrf), ("name", "sneaky")],
+        )
+        .await;
+        assert_eq!(r.status, 403, "{}", r.body);
+        assert_eq!(t.store.row_counts().expect("counts"), before);
+        assert_eq!(t.store.audit_verify().expect("verify").events, events);
+
+        // A scoped user lists its own project only, and may not create any.
+        let (mut tri, tri_csrf) = sign_in(&app, "tri").await;
+        let r = get(&app, &mut tri, "/ui/admin/projects").await;
+        assert_eq!(r.status, 200);
+        assert!(r.body.contains("/ui/projects/shop"));
+        assert!(!r.body.contains("/ui/projects/mobile"));
+        let r = post(
+            &app,
+            &mut tri,
+            "/ui/admin/projects",
+            &[("csrf", &tri_csrf), ("name", "mine")],
+        )
+        .await;
+        assert_eq!(r.status, 403);
+    }
 }

@@ -1,8 +1,9 @@
 //! The web UI in a real browser: headless Chromium driven over WebDriver (chromedriver) by
 //! fantoccini, against the real `scanledger serve`. A triager signs in, browses to a release,
 //! filters findings, triages one, downloads a bundle and signs out; an auditor sees no triage
-//! form. axe-core (vendored in `tests/axe.min.js`, MPL-2.0) checks the main pages and the test
-//! fails on serious or critical violations.
+//! form; an admin creates a project on the projects page. axe-core (vendored in
+//! `tests/axe.min.js`, MPL-2.0) checks the main pages and the test fails on serious or critical
+//! violations.
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (scripts/test installs them). Without them
 //! the test fails: it never skips silently. Set `SCANLEDGER_SCREENSHOTS=docs/screenshots` to
@@ -117,6 +118,11 @@ fn fixture(db: &str, dir: &Path) {
             "--project",
             "shop",
         ],
+    );
+    run(
+        db,
+        dir,
+        &["admin", "create-user", "--name", "adm", "--role", "admin"],
     );
 }
 
@@ -301,7 +307,7 @@ async fn fetch_len(client: &Client, path: &str) -> (u16, u64) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn triager_and_auditor_journeys_in_headless_chromium() {
+async fn triager_auditor_and_admin_journeys_in_headless_chromium() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = format!("sqlite://{}", dir.path().join("ui.db").display());
     fixture(&db, dir.path());
@@ -487,5 +493,48 @@ async fn triager_and_auditor_journeys_in_headless_chromium() {
     assert_eq!(forms.len(), 1, "only the sign-out form");
     let (status, _) = fetch_len(&client, "/ui/projects/shop/releases/1.0/bundle").await;
     assert_eq!(status, 200, "auditors download evidence");
+    client.close().await.expect("close");
+
+    // ---- The admin's journey: the projects page, and a new project through its form.
+    let client = browser(&dir.path().join("profile-adm")).await;
+    sign_in(&client, &base, "adm").await;
+    click(&client, Locator::LinkText("Projects"), "projects link").await;
+    wait_url(&client, "the projects page", |p, _| {
+        p == "/ui/admin/projects"
+    })
+    .await;
+    let page = client.source().await.expect("source");
+    assert!(page.contains("/ui/projects/shop"), "{page}");
+    axe(&client, "admin projects").await;
+    type_into(&client, Locator::Id("p-name"), "project name", "mobile-app").await;
+    click(
+        &client,
+        Locator::Css("main form button[type=submit]"),
+        "create button",
+    )
+    .await;
+    // The form answers with the page itself, listing the new project.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let page = client.source().await.expect("source");
+        if page.contains("Project mobile-app created.") {
+            assert!(page.contains("/ui/projects/mobile-app"), "{page}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "no confirmation: {page}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    axe(&client, "admin projects, after creating one").await;
+    click(&client, Locator::LinkText("mobile-app"), "new project link").await;
+    wait_url(&client, "the new project's page", |p, _| {
+        p == "/ui/projects/mobile-app"
+    })
+    .await;
+    client
+        .goto(&format!("{base}/ui/audit?action=project.create"))
+        .await
+        .expect("audit");
+    let page = client.source().await.expect("source");
+    assert!(page.contains("user:adm"), "{page}");
     client.close().await.expect("close");
 }

@@ -8,7 +8,7 @@
 //!   HTML error page.
 //! - Every change of state calls the same store operation as the CLI and the API, with the
 //!   signed-in user as the actor (so it lands in the audit log).
-//! - [`session`]: cookies and CSRF tokens; [`pages`]: the handlers.
+//! - [`session`]: cookies and CSRF tokens; [`pages`]: the handlers, one module per page.
 //! - Every response carries a strict Content-Security-Policy (`default-src 'self'`, no inline
 //!   script or style), `X-Frame-Options: DENY`, `Referrer-Policy`, `X-Content-Type-Options`.
 
@@ -78,7 +78,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/ui/admin/users", web::get().to(pages::users))
         .route("/ui/admin/users", web::post().to(pages::create_user))
         .route("/ui/admin/tokens", web::get().to(pages::tokens))
-        .route("/ui/admin/tokens", web::post().to(pages::create_token));
+        .route("/ui/admin/tokens", web::post().to(pages::create_token))
+        .route("/ui/admin/projects", web::get().to(pages::projects))
+        .route("/ui/admin/projects", web::post().to(pages::create_project));
 }
 
 /// What every page's frame shows: the title, who is signed in, and the CSRF token for the

@@ -1,0 +1,96 @@
+//! Downloads: the sealed bundle and the reports rendered from the release snapshot.
+
+use super::{Page, gate_options};
+use crate::access::Caller;
+use crate::error::ApiError;
+use crate::ui::UiError;
+use actix_web::http::header;
+use actix_web::{HttpResponse, web};
+use schema::Store;
+
+pub async fn bundle(store: web::Data<Store>, path: web::Path<(String, String)>) -> Page {
+    let (project, release) = path.into_inner();
+    let store = store.clone();
+    let (p, r) = (project.clone(), release.clone());
+    let bytes = web::block(move || -> Result<Vec<u8>, UiError> {
+        let mut out = Vec::new();
+        store.write_bundle(&p, &r, &mut out)?;
+        Ok(out)
+    })
+    .await??;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "application/zip"))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!(
+                "attachment; filename=\"{}-{}-evidence.zip\"",
+                safe_name(&project),
+                safe_name(&release)
+            ),
+        ))
+        .body(bytes))
+}
+
+/// The release's reports, rendered from the same snapshot as the CLI's `scanledger report`:
+/// `pdf` (the auditor's PDF), `forum-post` (Markdown) and `html` (a download: it carries its own
+/// styles, which this UI's Content-Security-Policy would block inline).
+pub async fn report(
+    store: web::Data<Store>,
+    caller: Caller,
+    path: web::Path<(String, String, String)>,
+) -> Page {
+    let (project, release, format) = path.into_inner();
+    let (content_type, ext, attachment) = match format.as_str() {
+        "pdf" => ("application/pdf", "pdf", false),
+        "forum-post" => ("text/plain; charset=utf-8", "md", false),
+        "html" => ("text/html; charset=utf-8", "html", true),
+        other => {
+            return Err(UiError(ApiError::not_found(format!(
+                "no report format {other:?}: use pdf, forum-post or html"
+            ))));
+        }
+    };
+    let store = store.clone();
+    let (p, r) = (project.clone(), release.clone());
+    let options = gate_options(&caller.0);
+    let bytes = web::block(move || -> Result<Vec<u8>, UiError> {
+        let generator = format!("scanledger {}", env!("CARGO_PKG_VERSION"));
+        let snap = store.release_snapshot(&p, &r, &options, &generator)?;
+        Ok(match ext {
+            "pdf" => reports::pdf::report_pdf(&snap, None).map_err(|e| {
+                tracing::error!(error = %e, "rendering a PDF report");
+                ApiError::internal()
+            })?,
+            "md" => reports::markdown::forum_post(&snap, None).into_bytes(),
+            _ => reports::html::report_html(&snap, None).into_bytes(),
+        })
+    })
+    .await??;
+    let name = format!(
+        "{}-{}-report.{ext}",
+        safe_name(&project),
+        safe_name(&release)
+    );
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, content_type))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!(
+                "{}; filename=\"{name}\"",
+                if attachment { "attachment" } else { "inline" }
+            ),
+        ))
+        .body(bytes))
+}
+
+fn safe_name(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
