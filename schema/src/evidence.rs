@@ -294,7 +294,13 @@ impl Store {
             Ok((rel, view, scans, decided, previous, sealed_gate))
         })?;
         drop(conn);
+        let step = std::time::Instant::now();
         let gate_result = self.gate(project, release_name, gate)?;
+        tracing::debug!(
+            elapsed_ms = step.elapsed().as_millis() as u64,
+            "snapshot: gate"
+        );
+        let step = std::time::Instant::now();
         let diff = match self.previous_release(project, release_name)? {
             None => None,
             Some(prev) => {
@@ -317,6 +323,10 @@ impl Store {
                 })
             }
         };
+        tracing::debug!(
+            elapsed_ms = step.elapsed().as_millis() as u64,
+            "snapshot: diff"
+        );
         let audit_events = self.release_audit_events(
             project,
             release_name,
@@ -324,6 +334,12 @@ impl Store {
             gate_result.policy_version,
             rel.sealed_at,
         )?;
+        let step = std::time::Instant::now();
+        let sla = self.release_sla(project, release_name, rel.sealed_at, &view)?;
+        tracing::debug!(
+            elapsed_ms = step.elapsed().as_millis() as u64,
+            "snapshot: sla"
+        );
         let findings = view
             .findings
             .into_iter()
@@ -367,7 +383,7 @@ impl Store {
                 sha256sums_sha256: sums,
             }),
             audit_events,
-            sla: Some(self.release_sla(project, release_name, rel.sealed_at)?),
+            sla: Some(sla),
         })
     }
 
@@ -379,8 +395,13 @@ impl Store {
         project: &str,
         release: &str,
         sealed_at: Option<NaiveDateTime>,
+        view: &crate::view::ReleaseView,
     ) -> Result<serde_json::Value, StoreError> {
-        let sla = self.sla(project, Some(release), 10, sealed_at)?;
+        let mut conn = self.conn()?;
+        let at = sealed_at.unwrap_or_else(now);
+        let sla = read_tx(&mut conn, |c| {
+            crate::sla::sla_in(c, project, Some(release), 10, at, Some(view))
+        })?;
         let breached: Vec<serde_json::Value> = sla
             .items
             .iter()

@@ -129,10 +129,10 @@ fn items(view: &ReleaseView, policy: &Policy, at: NaiveDateTime) -> Vec<SlaItem>
 }
 
 /// Fixed findings between consecutive releases: (severity, days from first seen to fixed).
-fn remediations(views: &[ReleaseView]) -> Vec<(Severity, f64)> {
+fn remediations(views: &[&ReleaseView]) -> Vec<(Severity, f64)> {
     let mut out = Vec::new();
     for pair in views.windows(2) {
-        let (before, after) = (&pair[0], &pair[1]);
+        let (before, after) = (pair[0], pair[1]);
         let after_ids: HashSet<i64> = after.findings.iter().map(|f| f.finding_id).collect();
         let after_slots: HashMap<(&str, &str), NaiveDateTime> = after
             .scans
@@ -158,12 +158,15 @@ fn remediations(views: &[ReleaseView]) -> Vec<(Severity, f64)> {
     out
 }
 
-fn sla_in(
+/// `current_view`: the release's view when the caller has it already (building one is most of
+/// the work at 100,000 findings).
+pub(crate) fn sla_in(
     conn: &mut DbConn,
     project: &str,
     release_name: Option<&str>,
     last_releases: usize,
     at: NaiveDateTime,
+    current_view: Option<&ReleaseView>,
 ) -> Result<SlaReport, StoreError> {
     let pid = project_id(conn, project)?;
     let all = releases_of(conn, pid)?;
@@ -180,11 +183,16 @@ fn sla_in(
     };
     let upto: Vec<_> = all.iter().filter(|r| r.id <= current.id).collect();
     let from = upto.len().saturating_sub(last_releases.max(1) + 1);
-    let mut views = Vec::new();
+    let mut built = Vec::new();
     for r in &upto[from..] {
-        views.push(release_view_in(conn, project, &r.name)?);
+        if r.id == current.id && current_view.is_some() {
+            continue;
+        }
+        built.push(release_view_in(conn, project, &r.name)?);
     }
-    let Some(view) = views.last() else {
+    let mut views: Vec<&ReleaseView> = built.iter().collect();
+    views.extend(current_view);
+    let Some(view) = views.last().copied() else {
         return Err(StoreError::not_found("release", &current.name));
     };
     let items = items(view, &policy, at);
@@ -244,7 +252,7 @@ impl Store {
         let mut conn = self.conn()?;
         let at = at.unwrap_or_else(now);
         read_tx(&mut conn, |c| {
-            sla_in(c, project, release, last_releases, at)
+            sla_in(c, project, release, last_releases, at, None)
         })
     }
 
