@@ -499,8 +499,9 @@ fn build(
         FindingSort::RuleId => " ORDER BY f.rule_id ASC, o.finding_id ASC",
         FindingSort::FirstSeen => " ORDER BY f.first_seen_at DESC, o.finding_id DESC",
     });
-    sql.push(" LIMIT ");
-    sql.bind(Bind::Int(i64::from(req.limit.clamp(1, MAX_PAGE)) + 1));
+    // The limit is written into the text: with it bound, PostgreSQL's generic plan cannot
+    // weigh it and the planner re-plans every request (clients use a handful of limits).
+    sql.push(&format!(" LIMIT {}", req.limit.clamp(1, MAX_PAGE) + 1));
     Ok(sql)
 }
 
