@@ -464,11 +464,11 @@ fn build(
     if let Some(c) = cursor {
         match (req.sort, &c.key) {
             (FindingSort::Severity, CursorKey::Rank(rank)) => {
-                sql.push(&format!(
-                    " AND (o.severity < {rank} OR (o.severity = {rank} AND o.finding_id < "
-                ));
+                // A row comparison, which the index on (scan_id, severity, finding_id) seeks
+                // to directly; the equivalent OR form made later pages scan the earlier ones.
+                sql.push(&format!(" AND (o.severity, o.finding_id) < ({rank}, "));
                 sql.bind(Bind::Int(c.id));
-                sql.push("))");
+                sql.push(")");
             }
             (FindingSort::RuleId, CursorKey::Text(rule)) => {
                 sql.push(" AND (f.rule_id > ");
