@@ -87,11 +87,26 @@ pub fn sha256_of_reader(reader: &mut dyn Read) -> std::io::Result<(String, u64)>
     Ok((hex::encode(hasher.finalize()), size))
 }
 
-/// Counts and hashes what goes through it.
-struct HashingWriter<'a> {
+/// Passes bytes on to `inner` while counting them and hashing them with SHA-256.
+pub struct HashingWriter<'a> {
     inner: &'a mut dyn Write,
     hasher: Sha256,
     size: u64,
+}
+
+impl<'a> HashingWriter<'a> {
+    pub fn new(inner: &'a mut dyn Write) -> Self {
+        HashingWriter {
+            inner,
+            hasher: Sha256::new(),
+            size: 0,
+        }
+    }
+
+    /// SHA-256 (hex) and length of everything written.
+    pub fn finish(self) -> (String, u64) {
+        (hex::encode(self.hasher.finalize()), self.size)
+    }
 }
 
 impl Write for HashingWriter<'_> {
@@ -147,13 +162,9 @@ fn spool(
     render: impl FnOnce(&mut dyn Write) -> Result<(), ReportError>,
 ) -> Result<Rendered, ReportError> {
     let mut file = std::io::BufWriter::with_capacity(256 * 1024, tempfile::tempfile()?);
-    let mut hashing = HashingWriter {
-        inner: &mut file,
-        hasher: Sha256::new(),
-        size: 0,
-    };
+    let mut hashing = HashingWriter::new(&mut file);
     render(&mut hashing)?;
-    let (sha256, size) = (hex::encode(hashing.hasher.finalize()), hashing.size);
+    let (sha256, size) = hashing.finish();
     let mut file = file.into_inner().map_err(|e| e.into_error())?;
     file.seek(SeekFrom::Start(0))?;
     Ok(Rendered::Spooled { file, sha256, size })
@@ -400,17 +411,13 @@ pub fn write_bundle<W: Read + Write + Seek>(
                 }
                 Member::Raw(scan) => {
                     zip.start_file(path.as_str(), options(&path, scan.size))?;
-                    let mut hashing = HashingWriter {
-                        inner: &mut zip,
-                        hasher: Sha256::new(),
-                        size: 0,
-                    };
+                    let mut hashing = HashingWriter::new(&mut zip);
                     raw.write_raw(scan, &mut hashing)?;
-                    let got = hex::encode(hashing.hasher.finalize());
-                    if got != scan.sha256 || hashing.size != scan.size {
+                    let (got, size) = hashing.finish();
+                    if got != scan.sha256 || size != scan.size {
                         return Err(ReportError::Invalid(format!(
-                            "raw report of scan {} does not match its recorded SHA-256 {} (got {got}, {} bytes)",
-                            scan.id, scan.sha256, hashing.size
+                            "raw report of scan {} does not match its recorded SHA-256 {} (got {got}, {size} bytes)",
+                            scan.id, scan.sha256
                         )));
                     }
                 }

@@ -12,6 +12,7 @@ use crate::error::StoreError;
 use crate::now;
 use crate::tables::*;
 use diesel::prelude::*;
+use reports::bundle::HashingWriter;
 use sha2::{Digest, Sha256};
 use std::io::{Read, Write};
 
@@ -158,11 +159,7 @@ pub(crate) fn write_blob(
         .filter(blob_chunks::sha256.eq(sha256))
         .count()
         .get_result(conn)?;
-    let mut hashing = HashingWriter {
-        inner: out,
-        hasher: Sha256::new(),
-        written: 0,
-    };
+    let mut hashing = HashingWriter::new(out);
     for seq in 0..count {
         let (encoding, data): (String, Vec<u8>) = blob_chunks::table
             .filter(blob_chunks::sha256.eq(sha256))
@@ -181,32 +178,13 @@ pub(crate) fn write_blob(
             }
         }
     }
-    if hex::encode(hashing.hasher.finalize()) != sha256 {
+    let (got, written) = hashing.finish();
+    if got != sha256 {
         return Err(StoreError::Corrupt(format!(
             "blob {sha256} does not hash to its SHA-256: the stored evidence was altered"
         )));
     }
-    Ok(hashing.written)
-}
-
-/// Passes bytes on while hashing and counting them.
-struct HashingWriter<'a> {
-    inner: &'a mut dyn Write,
-    hasher: Sha256,
-    written: u64,
-}
-
-impl Write for HashingWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.hasher.update(&buf[..n]);
-        self.written += n as u64;
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
+    Ok(written)
 }
 
 /// Reads until `buf` is full or the input ends.

@@ -647,125 +647,91 @@ impl FindingWriter {
     }
 }
 
-/// The ids of a batch's findings (fingerprint → id), inserting the ones new to the project.
+/// Defines `fn $name(conn, rows) -> Vec<(key, id)>`: the ids of a batch's rows of `$table`
+/// (keyed by the project and `$key`), inserting the ones new to the project.
+///
 /// The import draws the new ids itself ([`next_ids`]) so that PostgreSQL can take the rows by
 /// binary `COPY`, which writes whole pages at a time but returns nothing and cannot skip a
-/// conflict: the known findings are looked up first, and nobody adds findings to the project
-/// meanwhile (the import holds [`lock_project_imports`]). SQLite, where that lookup would be a
-/// second index probe per row, inserts with `ON CONFLICT DO NOTHING RETURNING` and looks up only
-/// the rows that were skipped.
-fn insert_new_findings(
-    conn: &mut DbConn,
-    mut rows: Vec<NewFinding<'_>>,
-) -> Result<Vec<(String, i64)>, StoreError> {
-    let Some(project_id) = rows.first().map(|r| r.project_id) else {
-        return Ok(Vec::new());
-    };
-    let known =
-        |conn: &mut DbConn, fingerprints: &[&str]| -> Result<Vec<(String, i64)>, StoreError> {
-            // On the concrete connection, PostgreSQL gets `= ANY($2)` with one array parameter.
-            Ok(per_backend!(conn, |c| findings::table
-                .filter(findings::project_id.eq(project_id))
-                .filter(findings::fingerprint.eq_any(fingerprints))
-                .select((findings::fingerprint, findings::id))
-                .load(c))?)
-        };
-    let mut ids = Vec::with_capacity(rows.len());
-    if conn.is_postgres() {
-        let fingerprints: Vec<&str> = rows.iter().map(|r| r.fingerprint).collect();
-        ids = known(conn, &fingerprints)?;
-        let seen: HashSet<String> = ids.iter().map(|(fp, _)| fp.clone()).collect();
-        rows.retain(|r| !seen.contains(r.fingerprint));
-    }
-    if rows.is_empty() {
-        return Ok(ids);
-    }
-    let fresh = next_ids(conn, IdSequence::Findings, rows.len())?;
-    rows.iter_mut().zip(fresh).for_each(|(row, id)| row.id = id);
-    match conn {
-        DbConn::Postgres(c) => {
-            diesel::copy_from(findings::table)
-                .from_insertable(&rows)
-                .execute(c)?;
-            ids.extend(rows.iter().map(|r| (r.fingerprint.to_string(), r.id)));
-        }
-        DbConn::Sqlite(c) => {
-            ids = diesel::insert_into(findings::table)
-                .values(&rows)
-                .on_conflict((findings::project_id, findings::fingerprint))
-                .do_nothing()
-                .returning((findings::fingerprint, findings::id))
-                .load(c)?;
-            if ids.len() < rows.len() {
-                let inserted: HashSet<&str> = ids.iter().map(|(fp, _)| fp.as_str()).collect();
-                let skipped: Vec<&str> = rows
-                    .iter()
-                    .map(|r| r.fingerprint)
-                    .filter(|fp| !inserted.contains(fp))
-                    .collect();
-                let more = known(conn, &skipped)?;
-                ids.extend(more);
+/// conflict: the known rows are looked up first, and nobody adds rows to the project meanwhile
+/// (the import holds [`lock_project_imports`]). SQLite, where that lookup would be a second
+/// index probe per row, inserts with `ON CONFLICT DO NOTHING RETURNING` and looks up only the
+/// rows that were skipped. (A macro: diesel's table types make a generic function unwieldy.)
+macro_rules! insert_new_rows {
+    ($name:ident, $row:ident, $table:ident, $key:ident, $sequence:expr) => {
+        fn $name(
+            conn: &mut DbConn,
+            mut rows: Vec<$row<'_>>,
+        ) -> Result<Vec<(String, i64)>, StoreError> {
+            let Some(project_id) = rows.first().map(|r| r.project_id) else {
+                return Ok(Vec::new());
+            };
+            let known =
+                |conn: &mut DbConn, keys: &[&str]| -> Result<Vec<(String, i64)>, StoreError> {
+                    // On the concrete connection, PostgreSQL gets `= ANY($2)` with one array.
+                    Ok(per_backend!(conn, |c| $table::table
+                        .filter($table::project_id.eq(project_id))
+                        .filter($table::$key.eq_any(keys))
+                        .select(($table::$key, $table::id))
+                        .load(c))?)
+                };
+            let mut ids = Vec::with_capacity(rows.len());
+            if conn.is_postgres() {
+                let keys: Vec<&str> = rows.iter().map(|r| r.$key).collect();
+                ids = known(conn, &keys)?;
+                let seen: HashSet<String> = ids.iter().map(|(key, _)| key.clone()).collect();
+                rows.retain(|r| !seen.contains(r.$key));
             }
+            if rows.is_empty() {
+                return Ok(ids);
+            }
+            let fresh = next_ids(conn, $sequence, rows.len())?;
+            rows.iter_mut().zip(fresh).for_each(|(row, id)| row.id = id);
+            match conn {
+                DbConn::Postgres(c) => {
+                    diesel::copy_from($table::table)
+                        .from_insertable(&rows)
+                        .execute(c)?;
+                    ids.extend(rows.iter().map(|r| (r.$key.to_string(), r.id)));
+                }
+                DbConn::Sqlite(c) => {
+                    ids = diesel::insert_into($table::table)
+                        .values(&rows)
+                        .on_conflict(($table::project_id, $table::$key))
+                        .do_nothing()
+                        .returning(($table::$key, $table::id))
+                        .load(c)?;
+                    if ids.len() < rows.len() {
+                        let inserted: HashSet<&str> =
+                            ids.iter().map(|(key, _)| key.as_str()).collect();
+                        let skipped: Vec<&str> = rows
+                            .iter()
+                            .map(|r| r.$key)
+                            .filter(|key| !inserted.contains(key))
+                            .collect();
+                        let more = known(conn, &skipped)?;
+                        ids.extend(more);
+                    }
+                }
+            }
+            Ok(ids)
         }
-    }
-    Ok(ids)
+    };
 }
 
-/// The ids of a batch's components (purl → id), as [`insert_new_findings`] does findings.
-fn insert_new_components(
-    conn: &mut DbConn,
-    mut rows: Vec<NewComponent<'_>>,
-) -> Result<Vec<(String, i64)>, StoreError> {
-    let Some(project_id) = rows.first().map(|r| r.project_id) else {
-        return Ok(Vec::new());
-    };
-    let known = |conn: &mut DbConn, purls: &[&str]| -> Result<Vec<(String, i64)>, StoreError> {
-        Ok(per_backend!(conn, |c| components::table
-            .filter(components::project_id.eq(project_id))
-            .filter(components::purl.eq_any(purls))
-            .select((components::purl, components::id))
-            .load(c))?)
-    };
-    let mut ids = Vec::with_capacity(rows.len());
-    if conn.is_postgres() {
-        let purls: Vec<&str> = rows.iter().map(|r| r.purl).collect();
-        ids = known(conn, &purls)?;
-        let seen: HashSet<String> = ids.iter().map(|(purl, _)| purl.clone()).collect();
-        rows.retain(|r| !seen.contains(r.purl));
-    }
-    if rows.is_empty() {
-        return Ok(ids);
-    }
-    let fresh = next_ids(conn, IdSequence::Components, rows.len())?;
-    rows.iter_mut().zip(fresh).for_each(|(row, id)| row.id = id);
-    match conn {
-        DbConn::Postgres(c) => {
-            diesel::copy_from(components::table)
-                .from_insertable(&rows)
-                .execute(c)?;
-            ids.extend(rows.iter().map(|r| (r.purl.to_string(), r.id)));
-        }
-        DbConn::Sqlite(c) => {
-            ids = diesel::insert_into(components::table)
-                .values(&rows)
-                .on_conflict((components::project_id, components::purl))
-                .do_nothing()
-                .returning((components::purl, components::id))
-                .load(c)?;
-            if ids.len() < rows.len() {
-                let inserted: HashSet<&str> = ids.iter().map(|(purl, _)| purl.as_str()).collect();
-                let skipped: Vec<&str> = rows
-                    .iter()
-                    .map(|r| r.purl)
-                    .filter(|purl| !inserted.contains(purl))
-                    .collect();
-                let more = known(conn, &skipped)?;
-                ids.extend(more);
-            }
-        }
-    }
-    Ok(ids)
-}
+insert_new_rows!(
+    insert_new_findings,
+    NewFinding,
+    findings,
+    fingerprint,
+    IdSequence::Findings
+);
+insert_new_rows!(
+    insert_new_components,
+    NewComponent,
+    components,
+    purl,
+    IdSequence::Components
+);
 
 /// A table whose ids the import draws itself.
 #[derive(Clone, Copy)]
