@@ -230,7 +230,8 @@ impl Store {
                 _ => None,
             }
         };
-        self.snapshot(project, release_name, gate, generator, sealed)
+        // Rendering a report records no gate evaluation; sealing does.
+        self.snapshot(project, release_name, gate, generator, sealed, false)
     }
 
     fn snapshot(
@@ -240,6 +241,7 @@ impl Store {
         gate: &GateOptions,
         generator: &str,
         seal: Option<Seal>,
+        record_gate: bool,
     ) -> Result<ReleaseSnapshot, StoreError> {
         let mut conn = self.conn()?;
         let (rel, view, scans, decided, previous, sealed_gate) = read_tx(&mut conn, |c| {
@@ -295,7 +297,11 @@ impl Store {
         })?;
         drop(conn);
         let step = std::time::Instant::now();
-        let gate_result = self.gate(project, release_name, gate)?;
+        let gate_result = if record_gate {
+            self.gate(project, release_name, gate)?
+        } else {
+            self.gate_unrecorded(project, release_name, gate)?
+        };
         tracing::debug!(
             elapsed_ms = step.elapsed().as_millis() as u64,
             "snapshot: gate"
@@ -503,6 +509,7 @@ impl Store {
             &req.gate,
             req.generator,
             Some(seal),
+            true,
         )?;
         if !snapshot.gate.passed {
             match req.allow_blocked_reason {

@@ -904,6 +904,19 @@ impl Store {
         })
     }
 
+    /// [`Store::gate`]'s result, every reason, without recording it: for draft reports.
+    pub(crate) fn gate_unrecorded(
+        &self,
+        project: &str,
+        release: &str,
+        options: &GateOptions,
+    ) -> Result<GateResult, StoreError> {
+        let mut conn = self.conn()?;
+        read_tx(&mut conn, |c| {
+            evaluate(c, project, release, options).map(|(result, _)| result)
+        })
+    }
+
     /// Evaluates the gate like [`Store::gate`] without recording it, for pages that show
     /// it (browsing must not grow `gate_evaluations`). It judges the findings most severe
     /// first and stops once it has `max_reasons` reasons (or somewhat more: it judges whole

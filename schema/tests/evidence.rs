@@ -226,6 +226,8 @@ fn an_open_release_snapshot_is_a_draft_with_scans_and_counts() {
         assert!(snap.previous_bundle.is_none());
         assert!(!snap.gate.passed);
         assert!(snap.gate.reasons.iter().all(|r| r.fingerprint.is_some()));
+        // Rendering a draft report records no gate evaluation (sealing records one).
+        assert_eq!(t.store.gate_evaluation_count("shop", "2.0").unwrap(), 0);
         assert!(
             t.store
                 .write_bundle("shop", "2.0", &mut Vec::new())
