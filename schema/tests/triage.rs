@@ -906,3 +906,43 @@ fn the_documented_example_policy_is_valid() {
     assert_eq!(policy.ignore.len(), 2);
     assert_eq!(policy.sla.critical, 7);
 }
+
+#[test]
+fn time_to_remediate_counts_what_the_diffs_call_fixed() {
+    on_each_backend(|t| {
+        // One image over four releases: each generation fixes some findings and adds others.
+        for generation in 0..4u32 {
+            let report =
+                importers::synthetic::trivy_report(&importers::synthetic::SyntheticOptions {
+                    findings: 400,
+                    seed: 9,
+                    artifact: format!("registry/app:{generation}.0"),
+                    generation,
+                });
+            upload(t, &format!("{generation}.0"), report);
+        }
+        let report = t.store.sla("shop", None, 5, None).unwrap();
+        assert_eq!(report.mttr_releases, vec!["0.0", "1.0", "2.0", "3.0"]);
+        let fixed_by_mttr: u64 = report.mttr.iter().map(|m| m.fixed).sum();
+        let fixed_by_diffs: u64 = (0..3)
+            .map(|g| {
+                t.store
+                    .diff("shop", &format!("{g}.0"), &format!("{}.0", g + 1))
+                    .unwrap()
+                    .fixed
+            })
+            .sum();
+        assert!(
+            fixed_by_diffs > 0,
+            "{}: the generations fix nothing",
+            t.name
+        );
+        assert_eq!(fixed_by_mttr, fixed_by_diffs, "{}", t.name);
+        // The same answer twice, to the last bit (it goes into sealed bundles).
+        let again = t.store.sla("shop", None, 5, Some(report.at)).unwrap();
+        assert_eq!(
+            serde_json::to_string(&again.mttr).unwrap(),
+            serde_json::to_string(&report.mttr).unwrap()
+        );
+    });
+}
