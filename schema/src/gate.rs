@@ -706,7 +706,7 @@ fn candidates(
     // Comparisons with the clock get a second of slack: the judgement is exact, the query
     // only has to miss nothing.
     let slack = TimeDelta::seconds(1);
-    let mut sql = current_findings_sql(conn, GATE_COLUMNS, scan_ids, None);
+    let mut sql = current_findings_sql(GATE_COLUMNS, scan_ids, None);
     let undecided = "COALESCE(t.status, 'open') NOT IN ('false_positive', 'accepted')";
     // Blocking findings: open or confirmed, at or above the lowest threshold of any kind.
     let lowest = policy

@@ -68,7 +68,7 @@ pub(crate) fn open_counts_of_scans(
     conn: &mut DbConn,
     scan_ids: &[i64],
 ) -> Result<BTreeMap<Severity, u64>, StoreError> {
-    let mut sql = Sql::new(conn);
+    let mut sql = Sql::new();
     let open = "COALESCE(t.status, 'open') IN ('open', 'confirmed')";
     match scan_ids {
         [] => return Ok(BTreeMap::new()),
@@ -142,7 +142,7 @@ impl Store {
             }
             let ids: Vec<i64> = scans.iter().map(|s| s.0).collect();
             let labels: HashMap<i64, String> = scans.into_iter().collect();
-            let rows: Vec<PageRow> = current_findings_sql(c, COLUMNS, &ids, Some(id)).load(c)?;
+            let rows: Vec<PageRow> = current_findings_sql(COLUMNS, &ids, Some(id)).load(c)?;
             rows.into_iter()
                 .next()
                 .map(|r| view_finding(r, &labels))

@@ -204,7 +204,7 @@ pub(crate) struct Sql {
 }
 
 impl Sql {
-    pub(crate) fn new(_conn: &DbConn) -> Sql {
+    pub(crate) fn new() -> Sql {
         Sql {
             parts: Vec::new(),
             prepared: false,
@@ -318,12 +318,11 @@ pub(crate) const COLUMNS: &str = "o.finding_id, o.severity, o.severity_original,
 /// ` AND ...` conditions on `o` (the occurrence), `f` (the finding) and `t` (its triage, may
 /// be NULL), then an order and a limit.
 pub(crate) fn current_findings_sql(
-    conn: &DbConn,
     columns: &str,
     scan_ids: &[i64],
     only_finding: Option<i64>,
 ) -> Sql {
-    let mut sql = Sql::new(conn);
+    let mut sql = Sql::new();
     sql.push("SELECT ");
     sql.push(columns);
     if let [only] = scan_ids {
@@ -402,14 +401,9 @@ pub(crate) fn view_finding(r: PageRow, labels: &HashMap<i64, String>) -> ViewFin
     }
 }
 
-fn build(
-    conn: &DbConn,
-    scan_ids: &[i64],
-    req: &PageRequest,
-    cursor: Option<&Cursor>,
-) -> Result<Sql, StoreError> {
+fn build(scan_ids: &[i64], req: &PageRequest, cursor: Option<&Cursor>) -> Result<Sql, StoreError> {
     // Kept prepared: every value is bound but severity ranks (a handful of shapes).
-    let mut sql = current_findings_sql(conn, COLUMNS, scan_ids, None).prepared();
+    let mut sql = current_findings_sql(COLUMNS, scan_ids, None).prepared();
     let filter = &req.filter;
     if !filter.severities.is_empty() {
         let ranks = filter
@@ -524,7 +518,7 @@ fn page_in(
     let ids: Vec<i64> = current.iter().map(|s| s.id).collect();
     let mut findings = Vec::new();
     if !ids.is_empty() {
-        let rows: Vec<PageRow> = build(conn, &ids, req, cursor.as_ref())?.load(conn)?;
+        let rows: Vec<PageRow> = build(&ids, req, cursor.as_ref())?.load(conn)?;
         findings = rows.into_iter().map(|r| view_finding(r, &labels)).collect();
     }
     let limit = req.limit.clamp(1, MAX_PAGE) as usize;
