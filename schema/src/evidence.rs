@@ -139,18 +139,7 @@ fn finding_snapshot(f: ViewFinding, decision: Option<&Decision>) -> FindingSnaps
 }
 
 fn diff_line(f: &ViewFinding) -> DiffLine {
-    let location = [
-        f.file.as_deref(),
-        f.url.as_deref(),
-        f.component.as_deref(),
-        f.resource.as_deref(),
-        f.target.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .next()
-    .unwrap_or_default()
-    .to_string();
+    let location = f.location();
     DiffLine {
         fingerprint: f.fingerprint.clone(),
         severity: f.severity.as_str().to_string(),

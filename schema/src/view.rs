@@ -120,6 +120,23 @@ pub struct ReleaseView {
     pub findings: Vec<ViewFinding>,
 }
 
+impl ViewFinding {
+    /// Where it is, as people read it (the rule every rendering shares: [`reports::snapshot::Place`]).
+    pub fn location(&self) -> String {
+        reports::snapshot::Place {
+            file: self.file.as_deref(),
+            line_start: self.line_start,
+            url: self.url.as_deref(),
+            parameter: self.parameter.as_deref(),
+            component: self.component.as_deref(),
+            component_version: self.component_version.as_deref(),
+            resource: self.resource.as_deref(),
+            target: self.target.as_deref(),
+        }
+        .render()
+    }
+}
+
 impl ReleaseView {
     pub fn counts_by_severity(&self) -> BTreeMap<Severity, u64> {
         let mut counts = BTreeMap::new();

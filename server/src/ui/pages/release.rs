@@ -101,26 +101,6 @@ struct ReleasePage {
     diff: Vec<DiffRow>,
 }
 
-fn location(f: &ViewFinding) -> String {
-    let place = [
-        f.file.as_deref(),
-        f.resource.as_deref(),
-        f.url.as_deref(),
-        f.component.as_deref(),
-        f.target.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .next()
-    .unwrap_or_default()
-    .to_string();
-    match (f.line_start, &f.component_version) {
-        (Some(l), _) if f.file.is_some() => format!("{place}:{l}"),
-        (_, Some(v)) if f.file.is_none() && f.component.is_some() => format!("{place} {v}"),
-        _ => place,
-    }
-}
-
 fn finding_row(project: &str, release: &str, f: &ViewFinding) -> FindingRow {
     FindingRow {
         href: format!(
@@ -134,7 +114,7 @@ fn finding_row(project: &str, release: &str, f: &ViewFinding) -> FindingRow {
         tool: f.tool.clone(),
         rule_id: f.rule_id.clone(),
         title: f.title.clone(),
-        location: location(f),
+        location: f.location(),
         status: f.status.clone(),
         tool_status: opt(&f.tool_status),
     }
