@@ -199,27 +199,6 @@ pub(crate) fn scans_of(conn: &mut DbConn, release_id: i64) -> Result<Vec<ScanRow
         .load(conn)?)
 }
 
-/// A release's scans by project and release name, in one query (oldest first); an unknown
-/// project or release is `NotFound`.
-pub(crate) fn scans_of_named(
-    conn: &mut DbConn,
-    project: &str,
-    release_name: &str,
-) -> Result<Vec<ScanRow>, StoreError> {
-    let rows: Vec<ScanRow> = scans::table
-        .inner_join(releases::table.inner_join(projects::table))
-        .filter(projects::name.eq(project))
-        .filter(releases::name.eq(release_name))
-        .order(scans::id.asc())
-        .select(ScanRow::as_select())
-        .load(conn)?;
-    if rows.is_empty() {
-        // No scans yet, or no such release: only the second is an error.
-        release(conn, project, release_name)?;
-    }
-    Ok(rows)
-}
-
 /// The newest scan of each slot (tool, label): the scans that make a release's current view.
 pub(crate) fn current_scans(scans: &[ScanRow]) -> Vec<&ScanRow> {
     let mut newest: std::collections::BTreeMap<(&str, &str), &ScanRow> = Default::default();

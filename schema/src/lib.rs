@@ -76,6 +76,8 @@ pub struct Store {
     backend: Backend,
     /// Tokens recently found valid (see [`auth::TokenCache`]), shared by the clones.
     tokens: std::sync::Arc<auth::TokenCache>,
+    /// Releases' scans as findings pages last saw them (see [`page::ScansCache`]).
+    scans: std::sync::Arc<page::ScansCache>,
 }
 
 impl std::fmt::Debug for Store {
@@ -94,6 +96,7 @@ impl Store {
             pool,
             backend,
             tokens: Default::default(),
+            scans: Default::default(),
         })
     }
 

@@ -5,9 +5,13 @@
 //! The page covers the release's current scans (the newest of each slot). A finding reported by
 //! two slots shows once, at its most severe occurrence, as in the release view. With one current
 //! scan the query walks the `occurrences_scan_severity` index and stops after one page.
+//!
+//! A page is one query in the steady state: the release's scans are remembered
+//! ([`KnownScans`]), and the page query counts them again in its own snapshot to show that
+//! they are still the same.
 
 use crate::Store;
-use crate::catalog::{current_scans, scans_of_named};
+use crate::catalog::{current_scans, release, scans_of};
 use crate::db::{DbConn, per_backend};
 use crate::error::StoreError;
 use crate::tables::*;
@@ -18,6 +22,7 @@ use diesel::sql_types::{BigInt, Double, Nullable, SmallInt, Text, Timestamp};
 use importers::Severity;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// The order of a findings page. Each order ends with the finding id, so it is total and a
 /// cursor names one position.
@@ -111,8 +116,11 @@ impl Cursor {
     }
 }
 
-/// One row of the current view as [`current_findings_sql`] selects it.
-#[derive(Debug, QueryableByName)]
+/// One row of the current view as [`current_findings_sql`] selects it ([`COLUMNS`]): by name
+/// (`QueryableByName`), or by position (`Queryable`, [`PageSql`]), which the findings page uses
+/// because it is cheaper: diesel looks each name up among the columns, field by field, row by
+/// row.
+#[derive(Debug, QueryableByName, Queryable)]
 pub(crate) struct PageRow {
     #[diesel(sql_type = BigInt)]
     finding_id: i64,
@@ -177,6 +185,41 @@ pub(crate) struct PageRow {
     #[diesel(sql_type = Nullable<Timestamp>)]
     decided_at: Option<NaiveDateTime>,
 }
+
+/// The SQL types of [`COLUMNS`], in order: what [`PageRow`] reads by position.
+type PageSql = (
+    BigInt,
+    SmallInt,
+    Nullable<Text>,
+    Nullable<Double>,
+    Nullable<Text>,
+    Nullable<Text>,
+    Nullable<Text>,
+    Nullable<Text>,
+    Nullable<BigInt>,
+    Nullable<BigInt>,
+    Nullable<Text>,
+    Nullable<Text>,
+    Nullable<Text>,
+    Nullable<Text>,
+    BigInt,
+    Text,
+    Text,
+    Nullable<Text>,
+    Text,
+    Text,
+    Text,
+    Text,
+    Nullable<Text>,
+    Nullable<Text>,
+    Timestamp,
+    Text,
+    Nullable<Text>,
+    Nullable<Text>,
+    Nullable<Timestamp>,
+    Nullable<Text>,
+    Nullable<Timestamp>,
+);
 
 /// A value bound to a placeholder.
 pub(crate) enum Bind {
@@ -291,6 +334,40 @@ where
     }
 }
 
+/// A [`Sql`] whose rows have the SQL types `ST`, so they are read by position (`Queryable`).
+pub(crate) struct Typed<ST>(Sql, std::marker::PhantomData<ST>);
+
+impl Sql {
+    /// This query's rows have the SQL types `ST`.
+    pub(crate) fn typed<ST>(self) -> Typed<ST> {
+        Typed(self, std::marker::PhantomData)
+    }
+}
+
+impl<ST> diesel::query_builder::QueryId for Typed<ST> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<ST> diesel::query_builder::Query for Typed<ST> {
+    type SqlType = ST;
+}
+
+impl<ST, C> RunQueryDsl<C> for Typed<ST> {}
+
+impl<ST, DB> diesel::query_builder::QueryFragment<DB> for Typed<ST>
+where
+    DB: diesel::backend::Backend,
+    Sql: diesel::query_builder::QueryFragment<DB>,
+{
+    fn walk_ast<'b>(
+        &'b self,
+        out: diesel::query_builder::AstPass<'_, 'b, DB>,
+    ) -> diesel::QueryResult<()> {
+        self.0.walk_ast(out)
+    }
+}
+
 /// `%needle%` for LIKE, with the wildcards in the needle escaped.
 pub(crate) fn like_pattern(needle: &str) -> String {
     let mut out = String::from("%");
@@ -325,6 +402,11 @@ pub(crate) fn current_findings_sql(
     let mut sql = Sql::new();
     sql.push("SELECT ");
     sql.push(columns);
+    current_findings_from(sql, scan_ids, only_finding)
+}
+
+/// Appends the `FROM ... WHERE` of [`current_findings_sql`] to a select list.
+fn current_findings_from(mut sql: Sql, scan_ids: &[i64], only_finding: Option<i64>) -> Sql {
     if let [only] = scan_ids {
         sql.push(" FROM occurrences o");
         sql.push(" JOIN findings f ON f.id = o.finding_id");
@@ -401,9 +483,19 @@ pub(crate) fn view_finding(r: PageRow, labels: &HashMap<i64, String>) -> ViewFin
     }
 }
 
-fn build(scan_ids: &[i64], req: &PageRequest, cursor: Option<&Cursor>) -> Result<Sql, StoreError> {
+fn build(
+    known: &KnownScans,
+    req: &PageRequest,
+    cursor: Option<&Cursor>,
+) -> Result<Sql, StoreError> {
+    let mut head = Sql::new();
+    // An uncorrelated subquery: evaluated once per query, by an index on scans(release_id).
+    head.push("SELECT (SELECT COUNT(*) FROM scans WHERE release_id = ");
+    head.bind(Bind::Int(known.release_id));
+    head.push(") AS release_scans, ");
+    head.push(COLUMNS);
     // Kept prepared: every value is bound but severity ranks (a handful of shapes).
-    let mut sql = current_findings_sql(COLUMNS, scan_ids, None).prepared();
+    let mut sql = current_findings_from(head, &known.current_ids, None).prepared();
     let filter = &req.filter;
     if !filter.severities.is_empty() {
         let ranks = filter
@@ -499,8 +591,78 @@ fn build(scan_ids: &[i64], req: &PageRequest, cursor: Option<&Cursor>) -> Result
     Ok(sql)
 }
 
+/// What a page needs to know of its release: the scans, counted, and the current ones.
+pub(crate) struct KnownScans {
+    release_id: i64,
+    /// How many scans the release had. Scans are append-only, so a later count that is equal
+    /// means the very same scans.
+    scan_count: i64,
+    current_ids: Vec<i64>,
+    labels: HashMap<i64, String>,
+}
+
+impl KnownScans {
+    fn load(conn: &mut DbConn, project: &str, release_name: &str) -> Result<Self, StoreError> {
+        let rel = release(conn, project, release_name)?;
+        let all = scans_of(conn, rel.id)?;
+        let current = current_scans(&all);
+        Ok(KnownScans {
+            release_id: rel.id,
+            scan_count: all.len() as i64,
+            current_ids: current.iter().map(|s| s.id).collect(),
+            labels: current.iter().map(|s| (s.id, s.label.clone())).collect(),
+        })
+    }
+}
+
+/// The [`KnownScans`] of releases paged lately, shared by a store's clones. Never stale in
+/// effect: a page checks its entry (see [`page_in`]) and reloads it when the count moved.
+#[derive(Default)]
+pub(crate) struct ScansCache(Mutex<HashMap<(String, String), Arc<KnownScans>>>);
+
+impl ScansCache {
+    /// Entries kept; past this the cache starts over (releases paged at once are few).
+    const CAPACITY: usize = 4096;
+
+    fn get(&self, project: &str, release: &str) -> Option<Arc<KnownScans>> {
+        let map = self.0.lock().ok()?;
+        map.get(&(project.to_string(), release.to_string()))
+            .cloned()
+    }
+
+    fn put(&self, project: &str, release: &str, known: Arc<KnownScans>) {
+        if let Ok(mut map) = self.0.lock() {
+            if map.len() >= Self::CAPACITY {
+                map.clear();
+            }
+            map.insert((project.to_string(), release.to_string()), known);
+        }
+    }
+}
+
+/// The page's rows for `known`'s current scans, and whether the query's snapshot held the
+/// same scans as `known` (not known when the page is empty: then it says no).
+fn page_rows(
+    conn: &mut DbConn,
+    known: &KnownScans,
+    req: &PageRequest,
+    cursor: Option<&Cursor>,
+) -> Result<(Vec<PageRow>, bool), StoreError> {
+    if known.current_ids.is_empty() {
+        return Ok((Vec::new(), false));
+    }
+    // Each row comes with the number of the release's scans (the same in every row).
+    let query = build(known, req, cursor)?.typed::<(BigInt, PageSql)>();
+    let rows: Vec<(i64, PageRow)> = per_backend!(conn, |c| RunQueryDsl::load(query, c))?;
+    let same = rows
+        .first()
+        .is_some_and(|(release_scans, _)| *release_scans == known.scan_count);
+    Ok((rows.into_iter().map(|(_, row)| row).collect(), same))
+}
+
 fn page_in(
     conn: &mut DbConn,
+    cache: &ScansCache,
     project: &str,
     release_name: &str,
     req: &PageRequest,
@@ -510,17 +672,36 @@ fn page_in(
         .as_deref()
         .map(|c| Cursor::decode(c, req.sort))
         .transpose()?;
-    // Two queries, no transaction: scans and their occurrences are append-only, so the page is
-    // the view as of the scan list whatever lands meanwhile.
-    let all = scans_of_named(conn, project, release_name)?;
-    let current = current_scans(&all);
-    let labels: HashMap<i64, String> = current.iter().map(|s| (s.id, s.label.clone())).collect();
-    let ids: Vec<i64> = current.iter().map(|s| s.id).collect();
-    let mut findings = Vec::new();
-    if !ids.is_empty() {
-        let rows: Vec<PageRow> = build(&ids, req, cursor.as_ref())?.load(conn)?;
-        findings = rows.into_iter().map(|r| view_finding(r, &labels)).collect();
+    // One query when the release's scans are known and unchanged.
+    if let Some(known) = cache.get(project, release_name) {
+        let (rows, same) = page_rows(conn, &known, req, cursor.as_ref())?;
+        if same {
+            return Ok(finish_page(project, release_name, req, rows, &known));
+        }
     }
+    // Otherwise the scans are read afresh and the page follows without a transaction: scans
+    // and their occurrences are append-only, so the page is the view as of that scan list
+    // whatever lands meanwhile.
+    let known = Arc::new(KnownScans::load(conn, project, release_name)?);
+    if !known.current_ids.is_empty() {
+        cache.put(project, release_name, known.clone());
+    }
+    let (rows, _) = page_rows(conn, &known, req, cursor.as_ref())?;
+    Ok(finish_page(project, release_name, req, rows, &known))
+}
+
+/// Rows (one more than the limit, when there is a next page) as a page with its cursor.
+fn finish_page(
+    project: &str,
+    release_name: &str,
+    req: &PageRequest,
+    rows: Vec<PageRow>,
+    known: &KnownScans,
+) -> FindingsPage {
+    let mut findings: Vec<ViewFinding> = rows
+        .into_iter()
+        .map(|r| view_finding(r, &known.labels))
+        .collect();
     let limit = req.limit.clamp(1, MAX_PAGE) as usize;
     let next_cursor = if findings.len() > limit {
         findings.truncate(limit);
@@ -539,13 +720,13 @@ fn page_in(
     } else {
         None
     };
-    Ok(FindingsPage {
+    FindingsPage {
         project: project.to_string(),
         release: release_name.to_string(),
         sort: req.sort,
         findings,
         next_cursor,
-    })
+    }
 }
 
 impl Store {
@@ -557,7 +738,7 @@ impl Store {
         req: &PageRequest,
     ) -> Result<FindingsPage, StoreError> {
         let mut conn = self.conn()?;
-        page_in(&mut conn, project, release, req)
+        page_in(&mut conn, &self.scans, project, release, req)
     }
 
     /// The project a scan belongs to (to check access before handing out its report).

@@ -128,3 +128,97 @@ fn pages_cover_the_release_view_once_in_every_order() {
         assert!(matches!(err, schema::StoreError::Invalid(_)));
     });
 }
+
+/// The first page of `release` with no filter, as fingerprints.
+fn first_page(store: &schema::Store, release: &str) -> Vec<String> {
+    store
+        .findings_page(
+            "shop",
+            release,
+            &PageRequest {
+                limit: 1000,
+                ..Default::default()
+            },
+        )
+        .expect("page")
+        .findings
+        .into_iter()
+        .map(|f| f.fingerprint)
+        .collect()
+}
+
+fn view_of(store: &schema::Store, release: &str) -> Vec<String> {
+    let mut fingerprints: Vec<String> = store
+        .release_view("shop", release, &FindingFilter::default())
+        .expect("view")
+        .findings
+        .into_iter()
+        .map(|f| f.fingerprint)
+        .collect();
+    fingerprints.sort();
+    fingerprints
+}
+
+#[test]
+fn pages_see_scans_that_another_replica_added() {
+    // A store remembers the scans of the releases it paged; scans added through another store
+    // on the same database (another server replica) must show on its very next page.
+    on_each_backend(|t| {
+        let replica = schema::Store::open(&t.url).expect("second store");
+        let generation = |g: u32| {
+            trivy_report(&SyntheticOptions {
+                findings: 40,
+                seed: 3,
+                artifact: "shop:1.0".into(),
+                generation: g,
+            })
+        };
+        t.store
+            .import_scan(&request("shop", "1.0"), &generation(1))
+            .expect("import");
+        let before = first_page(&t.store, "1.0");
+        assert_eq!(sorted(before.clone()), view_of(&t.store, "1.0"));
+
+        // The same slot scanned again: the new scan replaces the old one in the view.
+        replica
+            .import_scan(&request("shop", "1.0"), &generation(2))
+            .expect("re-scan");
+        let after = first_page(&t.store, "1.0");
+        assert_ne!(sorted(after.clone()), sorted(before), "{}", t.name);
+        assert_eq!(sorted(after), view_of(&t.store, "1.0"), "{}", t.name);
+
+        // A second slot adds its findings.
+        replica
+            .import_scan(
+                &request("shop", "1.0"),
+                &corpus("trivy/misconfigurations_and_secrets.json"),
+            )
+            .expect("second slot");
+        assert_eq!(
+            sorted(first_page(&t.store, "1.0")),
+            view_of(&t.store, "1.0"),
+            "{}",
+            t.name
+        );
+
+        // A release without scans yet pages empty, then fills.
+        t.raw_sql(
+            "INSERT INTO releases (project_id, name, created_at) \
+             SELECT id, '2.0', created_at FROM projects WHERE name = 'shop'",
+        )
+        .expect("empty release");
+        assert!(first_page(&t.store, "2.0").is_empty());
+        replica
+            .import_scan(&request("shop", "2.0"), &generation(1))
+            .expect("import 2.0");
+        assert_eq!(
+            sorted(first_page(&t.store, "2.0")),
+            view_of(&t.store, "2.0")
+        );
+    });
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
