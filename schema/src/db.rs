@@ -152,6 +152,13 @@ pub fn connect(url: &str) -> Result<(DbPool, Backend), StoreError> {
         // No idle connections kept warm: a background thread of the pool opening one while the
         // process exits crashes libpq (a segfault at exit, seen with short CLI runs).
         .min_idle(Some(0))
+        // No `SELECT 1` before every use: it was a second round trip on every API request.
+        // A connection the database dropped fails the one query that meets it; diesel then
+        // reports it broken (libpq no longer knows its transaction state) and the pool drops
+        // it. Connections idle for a minute are closed, so one that sat through a database
+        // restart is seldom met at all.
+        .test_on_check_out(false)
+        .idle_timeout(Some(Duration::from_secs(60)))
         .connection_timeout(Duration::from_secs(60))
         .connection_customizer(Box::new(SqlitePragmas))
         .build(manager)

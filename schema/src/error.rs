@@ -39,6 +39,20 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// The database could not be reached, or dropped the connection mid-query (a restart): the
+    /// same request may well succeed when tried again.
+    pub fn is_unavailable(&self) -> bool {
+        use diesel::result::{DatabaseErrorKind, Error};
+        matches!(
+            self,
+            StoreError::Connect(_)
+                | StoreError::Database(Error::DatabaseError(
+                    DatabaseErrorKind::ClosedConnection,
+                    _
+                ))
+        )
+    }
+
     pub fn not_found(what: &'static str, name: impl Into<String>) -> Self {
         StoreError::NotFound {
             what,

@@ -78,6 +78,18 @@ pub fn on_each_backend(test: impl Fn(&TestStore)) {
 }
 
 impl TestStore {
+    /// A second store on this PostgreSQL database, its URL extended by `parameter`
+    /// (`application_name=...`, say).
+    pub fn postgres_with(&self, parameter: &str) -> TestStore {
+        let url = format!("{}&{parameter}", self.url);
+        TestStore {
+            name: self.name,
+            store: Store::open(&url).expect("open postgres"),
+            url,
+            _dir: None,
+        }
+    }
+
     /// Runs SQL directly on the database, around the store: what someone with database access
     /// could do.
     pub fn raw_sql(&self, sql: &str) -> Result<(), diesel::result::Error> {

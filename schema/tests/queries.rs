@@ -442,3 +442,35 @@ fn projects_are_created_once_by_any_entry_point_and_audited() {
         assert_eq!(overview[0].latest_release, None);
     });
 }
+
+#[test]
+fn a_connection_the_database_dropped_is_replaced() {
+    // The pool does not test a connection before lending it (that was a round trip per
+    // request); a connection PostgreSQL dropped (a restart, an administrator) must fail at
+    // most the one query that meets it, and never stay in the pool.
+    let Some(t) = crate::harness::postgres() else {
+        return;
+    };
+    let name = format!("droptest{}", std::process::id());
+    let ours = t.postgres_with(&format!("application_name={name}"));
+    load_two_releases(&ours);
+    let store = &ours.store;
+    t.raw_sql(&format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '{name}'"
+    ))
+    .expect("terminate");
+    let open = store.pool_state().connections as usize;
+    let mut failures = 0;
+    for _ in 0..=open {
+        if let Err(e) = store.releases("shop") {
+            assert!(e.is_unavailable(), "{e}");
+            failures += 1;
+        }
+    }
+    assert!(
+        failures <= open,
+        "{failures} failures with {open} connections"
+    );
+    let releases = store.releases("shop").expect("a fresh connection answers");
+    assert_eq!(releases.len(), 2);
+}

@@ -126,7 +126,7 @@ impl From<StoreError> for ApiError {
             StoreError::Sealed { .. } => (StatusCode::CONFLICT, "sealed"),
             StoreError::Invalid(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             StoreError::Import(_) => (StatusCode::UNPROCESSABLE_ENTITY, "bad_report"),
-            StoreError::Connect(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            e if e.is_unavailable() => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             _ => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         };
         if status.is_server_error() {
