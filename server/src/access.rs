@@ -177,10 +177,24 @@ pub static ROUTES: &[RouteSpec] = &[
     // ---- end of the web UI block ----
 ];
 
-static MATCHERS: LazyLock<Vec<(ResourceDef, &'static RouteSpec)>> = LazyLock::new(|| {
+/// A route's matcher, with what a path must have for the matcher to be worth running: the
+/// pattern's literal start and its number of segments (every `{name}` is one segment).
+struct Matcher {
+    def: ResourceDef,
+    literal_start: &'static str,
+    segments: usize,
+    spec: &'static RouteSpec,
+}
+
+static MATCHERS: LazyLock<Vec<Matcher>> = LazyLock::new(|| {
     ROUTES
         .iter()
-        .map(|spec| (ResourceDef::new(spec.path), spec))
+        .map(|spec| Matcher {
+            def: ResourceDef::new(spec.path),
+            literal_start: spec.path.split('{').next().unwrap_or_default(),
+            segments: spec.path.matches('/').count(),
+            spec,
+        })
         .collect()
 });
 
@@ -193,7 +207,18 @@ enum Found {
 
 fn find(req: &ServiceRequest) -> Found {
     let mut path_matched = false;
-    for (def, spec) in MATCHERS.iter() {
+    let segments = req.path().matches('/').count();
+    for Matcher {
+        def,
+        literal_start,
+        segments: route_segments,
+        spec,
+    } in MATCHERS.iter()
+    {
+        // The cheap tests first: a pattern match runs a regular expression.
+        if *route_segments != segments || !req.path().starts_with(literal_start) {
+            continue;
+        }
         let mut path = Path::new(Url::new(req.uri().clone()));
         if !def.capture_match_info(&mut path) {
             continue;
@@ -277,17 +302,22 @@ async fn authenticate(req: &ServiceRequest) -> Result<Principal, ApiError> {
     {
         return Ok(principal);
     }
-    let principal = web::block(move || match creds {
-        Credentials::Token(secret) => store.authenticate_token(&secret).map(|p| (p, None)),
-        Credentials::Password { user, password } => store
-            .authenticate_password(&user, &password)
-            .map(|p| (p, None)),
-        Credentials::Session(id) => store.session(&id).map(|s| match s {
-            Some(s) => (Some(s.principal.clone()), Some(s)),
-            None => (None, None),
-        }),
-    })
-    .await??;
+    let slots = req
+        .app_data::<web::Data<crate::slots::DbSlots>>()
+        .ok_or_else(ApiError::internal)?
+        .clone();
+    let principal = slots
+        .run(move || match creds {
+            Credentials::Token(secret) => store.authenticate_token(&secret).map(|p| (p, None)),
+            Credentials::Password { user, password } => store
+                .authenticate_password(&user, &password)
+                .map(|p| (p, None)),
+            Credentials::Session(id) => store.session(&id).map(|s| match s {
+                Some(s) => (Some(s.principal.clone()), Some(s)),
+                None => (None, None),
+            }),
+        })
+        .await??;
     if let (_, Some(session)) = &principal {
         req.extensions_mut()
             .insert(crate::ui::session::UiSession(session.csrf_token.clone()));

@@ -20,6 +20,7 @@ pub mod config;
 pub mod error;
 pub mod metrics;
 pub mod routes;
+pub mod slots;
 pub mod triage;
 pub mod ui;
 pub mod upload;
@@ -132,12 +133,15 @@ pub struct AppState {
     pub store: web::Data<Store>,
     pub config: web::Data<ServerConfig>,
     pub metrics: web::Data<metrics::Metrics>,
+    pub slots: web::Data<slots::DbSlots>,
 }
 
 impl AppState {
     pub fn new(store: Store, config: ServerConfig) -> std::io::Result<AppState> {
         let metrics = metrics::Metrics::new().map_err(std::io::Error::other)?;
+        let slots = slots::DbSlots::new(store.pool_state().max as usize);
         Ok(AppState {
+            slots: web::Data::new(slots),
             store: web::Data::new(store),
             config: web::Data::new(config),
             metrics: web::Data::new(metrics),
@@ -162,6 +166,7 @@ pub fn app(
         .app_data(state.store)
         .app_data(state.config)
         .app_data(state.metrics)
+        .app_data(state.slots)
         .app_data(web::JsonConfig::default().error_handler(error::json_error))
         .app_data(web::QueryConfig::default().error_handler(error::query_error))
         .app_data(web::PathConfig::default().error_handler(error::path_error))

@@ -5,6 +5,7 @@
 use crate::access::Caller;
 use crate::error::{ApiError, ErrorBody};
 use crate::metrics::Metrics;
+use crate::slots::DbSlots;
 use actix_web::{HttpResponse, http::StatusCode, web};
 use importers::{Kind, Severity};
 use schema::{FindingFilter, FindingSort, GateOptions, Grant, PageRequest, Role, Store};
@@ -39,9 +40,12 @@ pub async fn healthz() -> HttpResponse {
     responses(
         (status = 200, description = "Database reachable, migrations applied"),
         (status = 503, description = "Not ready", body = ErrorBody)))]
-pub async fn readyz(store: web::Data<Store>) -> Result<HttpResponse, ApiError> {
+pub async fn readyz(
+    store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
+) -> Result<HttpResponse, ApiError> {
     let store = store.clone();
-    let ready = web::block(move || store.ready()).await??;
+    let ready = slots.run(move || store.ready()).await??;
     if ready {
         Ok(HttpResponse::Ok().json(serde_json::json!({"status": "ready"})))
     } else {
@@ -80,9 +84,13 @@ pub async fn whoami(caller: Caller) -> HttpResponse {
     responses((status = 200, description = "Projects the caller may see"),
         (status = 401, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
-pub async fn projects(store: web::Data<Store>, caller: Caller) -> Result<HttpResponse, ApiError> {
+pub async fn projects(
+    store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
+    caller: Caller,
+) -> Result<HttpResponse, ApiError> {
     let store = store.clone();
-    let mut projects = web::block(move || store.projects()).await??;
+    let mut projects = slots.run(move || store.projects()).await??;
     projects.retain(|p| caller.0.sees(&p.name));
     Ok(HttpResponse::Ok().json(projects))
 }
@@ -94,11 +102,12 @@ pub async fn projects(store: web::Data<Store>, caller: Caller) -> Result<HttpRes
     security(("token" = []), ("basic" = [])))]
 pub async fn releases(
     store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let store = store.clone();
     let project = path.into_inner();
-    let releases = web::block(move || store.releases(&project)).await??;
+    let releases = slots.run(move || store.releases(&project)).await??;
     Ok(HttpResponse::Ok().json(releases))
 }
 
@@ -109,11 +118,12 @@ pub async fn releases(
     security(("token" = []), ("basic" = [])))]
 pub async fn scans(
     store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let store = store.clone();
     let (project, release) = path.into_inner();
-    let scans = web::block(move || store.scans(&project, &release)).await??;
+    let scans = slots.run(move || store.scans(&project, &release)).await??;
     Ok(HttpResponse::Ok().json(scans))
 }
 
@@ -132,26 +142,28 @@ struct Spooled {
     security(("token" = []), ("basic" = [])))]
 pub async fn raw(
     store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, ApiError> {
     let store = store.clone();
     let (project, scan) = path.into_inner();
-    let spooled = web::block(move || -> Result<Spooled, ApiError> {
-        // The scan must belong to the project the caller was admitted to.
-        if store.scan_project(scan)? != project {
-            return Err(ApiError::not_found(format!(
-                "scan {scan} not found in project {project:?}"
-            )));
-        }
-        let mut file = tempfile::NamedTempFile::new().map_err(|e| {
-            tracing::error!(error = %e, "spooling a raw report");
-            ApiError::internal()
-        })?;
-        let sha256 = store.raw_report(scan, file.as_file_mut())?;
-        let size = file.as_file().metadata().map(|m| m.len()).unwrap_or(0);
-        Ok(Spooled { file, sha256, size })
-    })
-    .await??;
+    let spooled = slots
+        .run(move || -> Result<Spooled, ApiError> {
+            // The scan must belong to the project the caller was admitted to.
+            if store.scan_project(scan)? != project {
+                return Err(ApiError::not_found(format!(
+                    "scan {scan} not found in project {project:?}"
+                )));
+            }
+            let mut file = tempfile::NamedTempFile::new().map_err(|e| {
+                tracing::error!(error = %e, "spooling a raw report");
+                ApiError::internal()
+            })?;
+            let sha256 = store.raw_report(scan, file.as_file_mut())?;
+            let size = file.as_file().metadata().map(|m| m.len()).unwrap_or(0);
+            Ok(Spooled { file, sha256, size })
+        })
+        .await??;
     let reader = spooled.file.reopen().map_err(|_| ApiError::internal())?;
     // The temp file is deleted when `spooled.file` drops; the reopened handle keeps it readable.
     let stream =
@@ -260,14 +272,30 @@ impl FindingsQuery {
     security(("token" = []), ("basic" = [])))]
 pub async fn findings(
     store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
     path: web::Path<(String, String)>,
     query: web::Query<FindingsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let store = store.clone();
     let (project, release) = path.into_inner();
     let page = query.page()?;
-    let page = web::block(move || store.findings_page(&project, &release, &page)).await??;
-    Ok(HttpResponse::Ok().json(page))
+    // Rendered on the blocking thread that read the page: the findings are freed by the
+    // thread that allocated them, and the event loop only sends bytes.
+    let body = slots
+        .run(move || -> Result<Vec<u8>, ApiError> {
+            let page = store.findings_page(&project, &release, &page)?;
+            // About 700 bytes a finding: one allocation instead of a dozen doublings.
+            let mut body = Vec::with_capacity(1024 + 1024 * page.findings.len());
+            serde_json::to_writer(&mut body, &page).map_err(|e| {
+                tracing::error!(error = %e, "findings page did not serialize");
+                ApiError::internal()
+            })?;
+            Ok(body)
+        })
+        .await??;
+    Ok(HttpResponse::Ok()
+        .content_type(actix_web::http::header::ContentType::json())
+        .body(body))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -286,6 +314,7 @@ pub struct GateQuery {
     security(("token" = []), ("basic" = [])))]
 pub async fn gate(
     store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
     caller: Caller,
     path: web::Path<(String, String)>,
     query: web::Query<GateQuery>,
@@ -301,7 +330,9 @@ pub async fn gate(
         at: None,
         evaluated_by: Some(caller.0.label()),
     };
-    let result = web::block(move || store.gate(&project, &release, &options)).await??;
+    let result = slots
+        .run(move || store.gate(&project, &release, &options))
+        .await??;
     Ok(HttpResponse::Ok().json(result))
 }
 
@@ -322,13 +353,16 @@ pub struct DiffQuery {
     security(("token" = []), ("basic" = [])))]
 pub async fn diff(
     store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
     path: web::Path<String>,
     query: web::Query<DiffQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let store = store.clone();
     let project = path.into_inner();
     let DiffQuery { from, to } = query.into_inner();
-    let diff = web::block(move || store.diff(&project, &from, &to)).await??;
+    let diff = slots
+        .run(move || store.diff(&project, &from, &to))
+        .await??;
     Ok(HttpResponse::Ok().json(diff))
 }
 
@@ -361,6 +395,7 @@ fn role(s: &str) -> Result<Role, ApiError> {
     security(("token" = []), ("basic" = [])))]
 pub async fn create_token(
     store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
     caller: Caller,
     body: web::Json<CreateToken>,
 ) -> Result<HttpResponse, ApiError> {
@@ -371,18 +406,19 @@ pub async fn create_token(
         .expires_in_days
         .map(|d| chrono::Utc::now().naive_utc() + chrono::Duration::days(i64::from(d)));
     let by = caller.0.label();
-    let created = web::block(move || {
-        store.create_token(
-            &Grant {
-                name: &body.name,
-                role,
-                project: body.project.as_deref(),
-                created_by: &by,
-            },
-            expires,
-        )
-    })
-    .await??;
+    let created = slots
+        .run(move || {
+            store.create_token(
+                &Grant {
+                    name: &body.name,
+                    role,
+                    project: body.project.as_deref(),
+                    created_by: &by,
+                },
+                expires,
+            )
+        })
+        .await??;
     Ok(HttpResponse::Created().json(created))
 }
 
@@ -390,9 +426,12 @@ pub async fn create_token(
     responses((status = 200, description = "Every token, newest first; never a secret"),
         (status = 403, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
-pub async fn tokens(store: web::Data<Store>) -> Result<HttpResponse, ApiError> {
+pub async fn tokens(
+    store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
+) -> Result<HttpResponse, ApiError> {
     let store = store.clone();
-    let tokens = web::block(move || store.tokens()).await??;
+    let tokens = slots.run(move || store.tokens()).await??;
     Ok(HttpResponse::Ok().json(tokens))
 }
 
@@ -403,13 +442,14 @@ pub async fn tokens(store: web::Data<Store>) -> Result<HttpResponse, ApiError> {
     security(("token" = []), ("basic" = [])))]
 pub async fn revoke_token(
     store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
     caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let store = store.clone();
     let token = path.into_inner();
     let by = caller.0.label();
-    let revoked = web::block(move || store.revoke_token(&token, &by)).await??;
+    let revoked = slots.run(move || store.revoke_token(&token, &by)).await??;
     Ok(HttpResponse::Ok().json(revoked))
 }
 
@@ -432,6 +472,7 @@ pub struct CreateUser {
     security(("token" = []), ("basic" = [])))]
 pub async fn create_user(
     store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
     caller: Caller,
     body: web::Json<CreateUser>,
 ) -> Result<HttpResponse, ApiError> {
@@ -439,18 +480,19 @@ pub async fn create_user(
     let body = body.into_inner();
     let role = role(&body.role)?;
     let by = caller.0.label();
-    let user = web::block(move || {
-        store.create_user(
-            &Grant {
-                name: &body.name,
-                role,
-                project: body.project.as_deref(),
-                created_by: &by,
-            },
-            &body.password,
-        )
-    })
-    .await??;
+    let user = slots
+        .run(move || {
+            store.create_user(
+                &Grant {
+                    name: &body.name,
+                    role,
+                    project: body.project.as_deref(),
+                    created_by: &by,
+                },
+                &body.password,
+            )
+        })
+        .await??;
     Ok(HttpResponse::Created().json(user))
 }
 
@@ -458,8 +500,11 @@ pub async fn create_user(
     responses((status = 200, description = "Every user (never a password hash)"),
         (status = 403, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
-pub async fn users(store: web::Data<Store>) -> Result<HttpResponse, ApiError> {
+pub async fn users(
+    store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
+) -> Result<HttpResponse, ApiError> {
     let store = store.clone();
-    let users = web::block(move || store.users()).await??;
+    let users = slots.run(move || store.users()).await??;
     Ok(HttpResponse::Ok().json(users))
 }

@@ -4,6 +4,7 @@
 
 use crate::access::Caller;
 use crate::error::{ApiError, ErrorBody};
+use crate::slots::DbSlots;
 use actix_web::{HttpResponse, web};
 use importers::{Kind, Severity};
 use schema::{AuditQuery, FindingFilter, Store, TriageDecision, TriageFilter, TriageStatus};
@@ -51,6 +52,7 @@ impl TriageBody {
     security(("token" = []), ("basic" = [])))]
 pub async fn triage(
     store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
     caller: Caller,
     path: web::Path<(String, String)>,
     body: web::Json<TriageBody>,
@@ -59,8 +61,9 @@ pub async fn triage(
     let (project, fingerprint) = path.into_inner();
     let decision = body.decision()?;
     let actor = caller.0.label();
-    let outcome =
-        web::block(move || store.triage(&project, &fingerprint, &decision, &actor, None)).await??;
+    let outcome = slots
+        .run(move || store.triage(&project, &fingerprint, &decision, &actor, None))
+        .await??;
     Ok(HttpResponse::Ok().json(outcome))
 }
 
@@ -142,6 +145,7 @@ impl BulkTriageBody {
     security(("token" = []), ("basic" = [])))]
 pub async fn bulk(
     store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
     caller: Caller,
     path: web::Path<String>,
     body: web::Json<BulkTriageBody>,
@@ -152,9 +156,9 @@ pub async fn bulk(
     let filter = body.filter()?;
     let dry_run = body.dry_run;
     let actor = caller.0.label();
-    let outcome =
-        web::block(move || store.triage_bulk(&project, &filter, &decision, &actor, None, dry_run))
-            .await??;
+    let outcome = slots
+        .run(move || store.triage_bulk(&project, &filter, &decision, &actor, None, dry_run))
+        .await??;
     Ok(HttpResponse::Ok().json(outcome))
 }
 
@@ -165,11 +169,14 @@ pub async fn bulk(
     security(("token" = []), ("basic" = [])))]
 pub async fn history(
     store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let store = store.clone();
     let (project, fingerprint) = path.into_inner();
-    let history = web::block(move || store.triage_history(&project, &fingerprint)).await??;
+    let history = slots
+        .run(move || store.triage_history(&project, &fingerprint))
+        .await??;
     Ok(HttpResponse::Ok().json(history))
 }
 
@@ -180,11 +187,14 @@ pub async fn history(
     security(("token" = []), ("basic" = [])))]
 pub async fn sla(
     store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let store = store.clone();
     let project = path.into_inner();
-    let report = web::block(move || store.sla(&project, None, 10, None)).await??;
+    let report = slots
+        .run(move || store.sla(&project, None, 10, None))
+        .await??;
     Ok(HttpResponse::Ok().json(report))
 }
 
@@ -195,6 +205,7 @@ pub async fn sla(
     security(("token" = []), ("basic" = [])))]
 pub async fn audit(
     store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let store = store.clone();
@@ -202,7 +213,7 @@ pub async fn audit(
         project: Some(path.into_inner()),
         ..Default::default()
     };
-    let events = web::block(move || store.audit_list(&query)).await??;
+    let events = slots.run(move || store.audit_list(&query)).await??;
     Ok(HttpResponse::Ok().json(events))
 }
 
@@ -213,13 +224,15 @@ pub async fn audit(
     security(("token" = []), ("basic" = [])))]
 pub async fn vex(
     store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
     caller: Caller,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let store = store.clone();
     let (project, release) = path.into_inner();
     let author = caller.0.label();
-    let document =
-        web::block(move || store.vex_export(&project, &release, &author, None)).await??;
+    let document = slots
+        .run(move || store.vex_export(&project, &release, &author, None))
+        .await??;
     Ok(HttpResponse::Ok().json(document))
 }

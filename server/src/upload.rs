@@ -7,6 +7,7 @@ use crate::access::Caller;
 use crate::config::ServerConfig;
 use crate::error::{ApiError, ErrorBody};
 use crate::metrics::Metrics;
+use crate::slots::DbSlots;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
@@ -90,6 +91,7 @@ fn content_type(req: &HttpRequest) -> String {
 pub async fn upload(
     req: HttpRequest,
     store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
     config: web::Data<ServerConfig>,
     metrics: web::Data<Metrics>,
     caller: Caller,
@@ -161,23 +163,24 @@ pub async fn upload(
     let uploaded_by = caller.0.label();
     let store = store.clone();
     let spooled = spool.file;
-    let result = web::block(move || {
-        let request = ImportRequest {
-            project: &project,
-            release: &release,
-            label: query.label.as_deref(),
-            format: query.report_type.as_deref(),
-            file_name: file_name.as_deref(),
-            uploaded_by: &uploaded_by,
-            request_id: None,
-            progress: None,
-        };
-        let path = spooled.path().to_path_buf();
-        let outcome = store.import_scan(&request, &path);
-        drop(spooled);
-        outcome
-    })
-    .await?;
+    let result = slots
+        .run(move || {
+            let request = ImportRequest {
+                project: &project,
+                release: &release,
+                label: query.label.as_deref(),
+                format: query.report_type.as_deref(),
+                file_name: file_name.as_deref(),
+                uploaded_by: &uploaded_by,
+                request_id: None,
+                progress: None,
+            };
+            let path = spooled.path().to_path_buf();
+            let outcome = store.import_scan(&request, &path);
+            drop(spooled);
+            outcome
+        })
+        .await?;
     match result {
         Ok(outcome) => {
             if outcome.duplicate {

@@ -3,6 +3,7 @@
 use super::{Choice, Page, choices, enc, fmt_time, forbidden_csrf, non_empty};
 use crate::access::Caller;
 use crate::error::ApiError;
+use crate::slots::DbSlots;
 use crate::ui::session;
 use crate::ui::{Layout, UiError, html};
 use actix_web::{HttpRequest, web};
@@ -23,9 +24,14 @@ fn role_choices() -> Vec<Choice> {
     choices(Role::ALL.iter().map(|r| r.as_str().to_string()), "auditor")
 }
 
-pub async fn users(req: HttpRequest, store: web::Data<Store>, caller: Caller) -> Page {
+pub async fn users(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
+    caller: Caller,
+) -> Page {
     let store = store.clone();
-    let users = web::block(move || store.users()).await??;
+    let users = slots.run(move || store.users()).await??;
     html(&UsersPage {
         layout: Layout::new(&req, Some(&caller.0), "Users"),
         users,
@@ -55,6 +61,7 @@ fn role_of(s: &str) -> Result<Role, UiError> {
 pub async fn create_user(
     req: HttpRequest,
     store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
     caller: Caller,
     form: web::Form<GrantForm>,
 ) -> Page {
@@ -72,20 +79,21 @@ pub async fn create_user(
     let s = store.clone();
     let name = form.name.trim().to_string();
     let project = non_empty(&form.project);
-    let created = web::block(move || {
-        s.create_user(
-            &Grant {
-                name: &name,
-                role,
-                project: project.as_deref(),
-                created_by: &by,
-            },
-            &form.password,
-        )
-    })
-    .await??;
+    let created = slots
+        .run(move || {
+            s.create_user(
+                &Grant {
+                    name: &name,
+                    role,
+                    project: project.as_deref(),
+                    created_by: &by,
+                },
+                &form.password,
+            )
+        })
+        .await??;
     let s = store.clone();
-    let users = web::block(move || s.users()).await??;
+    let users = slots.run(move || s.users()).await??;
     html(&UsersPage {
         layout: Layout::new(&req, Some(&caller.0), "Users"),
         users,
@@ -104,9 +112,14 @@ struct TokensPage {
     secret_name: String,
 }
 
-pub async fn tokens(req: HttpRequest, store: web::Data<Store>, caller: Caller) -> Page {
+pub async fn tokens(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
+    caller: Caller,
+) -> Page {
     let store = store.clone();
-    let tokens = web::block(move || store.tokens()).await??;
+    let tokens = slots.run(move || store.tokens()).await??;
     html(&TokensPage {
         layout: Layout::new(&req, Some(&caller.0), "API tokens"),
         tokens,
@@ -119,6 +132,7 @@ pub async fn tokens(req: HttpRequest, store: web::Data<Store>, caller: Caller) -
 pub async fn create_token(
     req: HttpRequest,
     store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
     caller: Caller,
     form: web::Form<GrantForm>,
 ) -> Page {
@@ -140,20 +154,21 @@ pub async fn create_token(
     let s = store.clone();
     let name = form.name.trim().to_string();
     let project = non_empty(&form.project);
-    let created = web::block(move || {
-        s.create_token(
-            &Grant {
-                name: &name,
-                role,
-                project: project.as_deref(),
-                created_by: &by,
-            },
-            expires,
-        )
-    })
-    .await??;
+    let created = slots
+        .run(move || {
+            s.create_token(
+                &Grant {
+                    name: &name,
+                    role,
+                    project: project.as_deref(),
+                    created_by: &by,
+                },
+                expires,
+            )
+        })
+        .await??;
     let s = store.clone();
-    let tokens = web::block(move || s.tokens()).await??;
+    let tokens = slots.run(move || s.tokens()).await??;
     html(&TokensPage {
         layout: Layout::new(&req, Some(&caller.0), "API tokens"),
         tokens,
@@ -215,10 +230,17 @@ fn project_rows(store: &Store, caller: &Principal) -> Result<Vec<ProjectRow>, Ui
 }
 
 /// Every project (a scoped user: its own), and for admins the form to create one.
-pub async fn projects(req: HttpRequest, store: web::Data<Store>, caller: Caller) -> Page {
+pub async fn projects(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
+    caller: Caller,
+) -> Page {
     let store = store.clone();
     let principal = caller.0.clone();
-    let projects = web::block(move || project_rows(&store, &principal)).await??;
+    let projects = slots
+        .run(move || project_rows(&store, &principal))
+        .await??;
     html(&ProjectsPage {
         layout: Layout::new(&req, Some(&caller.0), "Projects"),
         projects,
@@ -239,6 +261,7 @@ pub struct ProjectForm {
 pub async fn create_project(
     req: HttpRequest,
     store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
     caller: Caller,
     form: web::Form<ProjectForm>,
 ) -> Page {
@@ -249,10 +272,12 @@ pub async fn create_project(
     let actor = caller.0.label();
     let name = form.name.trim().to_string();
     let s = store.clone();
-    let created = web::block(move || s.create_project(&name, &actor, None)).await??;
+    let created = slots
+        .run(move || s.create_project(&name, &actor, None))
+        .await??;
     let s = store.clone();
     let principal = caller.0.clone();
-    let projects = web::block(move || project_rows(&s, &principal)).await??;
+    let projects = slots.run(move || project_rows(&s, &principal)).await??;
     html(&ProjectsPage {
         layout: Layout::new(&req, Some(&caller.0), "Projects"),
         projects,

@@ -2,6 +2,7 @@
 
 use super::{Page, fmt_time, non_empty, opt};
 use crate::access::Caller;
+use crate::slots::DbSlots;
 use crate::ui::{Layout, html};
 use actix_web::{HttpRequest, web};
 use askama::Template;
@@ -46,6 +47,7 @@ const AUDIT_LIMIT: i64 = 500;
 pub async fn audit(
     req: HttpRequest,
     store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
     caller: Caller,
     query: web::Query<AuditFilter>,
 ) -> Page {
@@ -63,7 +65,7 @@ pub async fn audit(
         limit: Some(AUDIT_LIMIT),
     };
     let actor = q.actor.trim().to_string();
-    let events = web::block(move || store.audit_list(&query)).await??;
+    let events = slots.run(move || store.audit_list(&query)).await??;
     let events = events
         .iter()
         .rev()

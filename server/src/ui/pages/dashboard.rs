@@ -3,6 +3,7 @@
 
 use super::{Chart, Count, Page, counts, enc, gate_options, trend};
 use crate::access::Caller;
+use crate::slots::DbSlots;
 use crate::ui::{Layout, UiError, html};
 use actix_web::{HttpRequest, web};
 use askama::Template;
@@ -25,49 +26,55 @@ struct DashboardPage {
     projects: Vec<ProjectRow>,
 }
 
-pub async fn dashboard(req: HttpRequest, store: web::Data<Store>, caller: Caller) -> Page {
+pub async fn dashboard(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
+    caller: Caller,
+) -> Page {
     let store = store.clone();
     let principal = caller.0.clone();
-    let projects = web::block(move || -> Result<Vec<ProjectRow>, UiError> {
-        let mut rows = Vec::new();
-        for p in store.projects()? {
-            if !principal.sees(&p.name) {
-                continue;
-            }
-            let href = format!("/ui/projects/{}", enc(&p.name));
-            let mut row = ProjectRow {
-                latest: String::new(),
-                latest_href: String::new(),
-                gate: String::new(),
-                counts: Vec::new(),
-                chart: Chart::default(),
-                href,
-                name: p.name.clone(),
-            };
-            if let Some(latest) = &p.latest_release {
-                // A preview: showing the gate records no evaluation.
-                let gate = store.gate_preview(&p.name, latest, &gate_options(&principal), 1)?;
-                row.gate = if gate.result.passed {
-                    "passed"
-                } else {
-                    "blocked"
+    let projects = slots
+        .run(move || -> Result<Vec<ProjectRow>, UiError> {
+            let mut rows = Vec::new();
+            for p in store.projects()? {
+                if !principal.sees(&p.name) {
+                    continue;
                 }
-                .into();
-                let (chart, newest) = trend(&store, &p.name)?;
-                let open = match newest {
-                    Some(open) if &open.release == latest => open,
-                    _ => store.open_counts(&p.name, latest)?,
+                let href = format!("/ui/projects/{}", enc(&p.name));
+                let mut row = ProjectRow {
+                    latest: String::new(),
+                    latest_href: String::new(),
+                    gate: String::new(),
+                    counts: Vec::new(),
+                    chart: Chart::default(),
+                    href,
+                    name: p.name.clone(),
                 };
-                row.counts = counts(&open);
-                row.latest_href = format!("{}/releases/{}", row.href, enc(latest));
-                row.latest = latest.clone();
-                row.chart = chart;
+                if let Some(latest) = &p.latest_release {
+                    // A preview: showing the gate records no evaluation.
+                    let gate = store.gate_preview(&p.name, latest, &gate_options(&principal), 1)?;
+                    row.gate = if gate.result.passed {
+                        "passed"
+                    } else {
+                        "blocked"
+                    }
+                    .into();
+                    let (chart, newest) = trend(&store, &p.name)?;
+                    let open = match newest {
+                        Some(open) if &open.release == latest => open,
+                        _ => store.open_counts(&p.name, latest)?,
+                    };
+                    row.counts = counts(&open);
+                    row.latest_href = format!("{}/releases/{}", row.href, enc(latest));
+                    row.latest = latest.clone();
+                    row.chart = chart;
+                }
+                rows.push(row);
             }
-            rows.push(row);
-        }
-        Ok(rows)
-    })
-    .await??;
+            Ok(rows)
+        })
+        .await??;
     html(&DashboardPage {
         layout: Layout::new(&req, Some(&caller.0), "Dashboard"),
         projects,

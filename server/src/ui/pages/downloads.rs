@@ -3,21 +3,27 @@
 use super::{Page, gate_options};
 use crate::access::Caller;
 use crate::error::ApiError;
+use crate::slots::DbSlots;
 use crate::ui::UiError;
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use schema::Store;
 
-pub async fn bundle(store: web::Data<Store>, path: web::Path<(String, String)>) -> Page {
+pub async fn bundle(
+    store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
+    path: web::Path<(String, String)>,
+) -> Page {
     let (project, release) = path.into_inner();
     let store = store.clone();
     let (p, r) = (project.clone(), release.clone());
-    let bytes = web::block(move || -> Result<Vec<u8>, UiError> {
-        let mut out = Vec::new();
-        store.write_bundle(&p, &r, &mut out)?;
-        Ok(out)
-    })
-    .await??;
+    let bytes = slots
+        .run(move || -> Result<Vec<u8>, UiError> {
+            let mut out = Vec::new();
+            store.write_bundle(&p, &r, &mut out)?;
+            Ok(out)
+        })
+        .await??;
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "application/zip"))
         .insert_header((
@@ -36,6 +42,7 @@ pub async fn bundle(store: web::Data<Store>, path: web::Path<(String, String)>) 
 /// styles, which this UI's Content-Security-Policy would block inline).
 pub async fn report(
     store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
     caller: Caller,
     path: web::Path<(String, String, String)>,
 ) -> Page {
@@ -53,19 +60,20 @@ pub async fn report(
     let store = store.clone();
     let (p, r) = (project.clone(), release.clone());
     let options = gate_options(&caller.0);
-    let bytes = web::block(move || -> Result<Vec<u8>, UiError> {
-        let generator = format!("scanledger {}", env!("CARGO_PKG_VERSION"));
-        let snap = store.release_snapshot(&p, &r, &options, &generator)?;
-        Ok(match ext {
-            "pdf" => reports::pdf::report_pdf(&snap, None).map_err(|e| {
-                tracing::error!(error = %e, "rendering a PDF report");
-                ApiError::internal()
-            })?,
-            "md" => reports::markdown::forum_post(&snap, None).into_bytes(),
-            _ => reports::html::report_html(&snap, None).into_bytes(),
+    let bytes = slots
+        .run(move || -> Result<Vec<u8>, UiError> {
+            let generator = format!("scanledger {}", env!("CARGO_PKG_VERSION"));
+            let snap = store.release_snapshot(&p, &r, &options, &generator)?;
+            Ok(match ext {
+                "pdf" => reports::pdf::report_pdf(&snap, None).map_err(|e| {
+                    tracing::error!(error = %e, "rendering a PDF report");
+                    ApiError::internal()
+                })?,
+                "md" => reports::markdown::forum_post(&snap, None).into_bytes(),
+                _ => reports::html::report_html(&snap, None).into_bytes(),
+            })
         })
-    })
-    .await??;
+        .await??;
     let name = format!(
         "{}-{}-report.{ext}",
         safe_name(&project),

@@ -3,6 +3,7 @@
 use super::{Choice, Page, choices, enc, fmt_time, forbidden_csrf, non_empty, opt, see_other};
 use crate::access::Caller;
 use crate::error::ApiError;
+use crate::slots::DbSlots;
 use crate::ui::session;
 use crate::ui::{Layout, UiError, html};
 use actix_web::{HttpRequest, web};
@@ -164,6 +165,7 @@ fn fields(f: &ViewFinding) -> Vec<Field> {
 pub async fn finding(
     req: HttpRequest,
     store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
     caller: Caller,
     path: web::Path<(String, String, String)>,
     query: web::Query<DoneQuery>,
@@ -171,29 +173,30 @@ pub async fn finding(
     let (project, release, fingerprint) = path.into_inner();
     let store = store.clone();
     let (p, r, fp) = (project.clone(), release.clone(), fingerprint.clone());
-    let (finding, occurrences, history) = web::block(move || -> Result<_, UiError> {
-        // Looked up in SQL: neither the release's view nor the other releases' are built.
-        let finding = store.release_finding(&p, &r, &fp)?;
-        let history = store.triage_history(&p, &fp)?;
-        let occurrences = store
-            .finding_occurrences(&p, &fp, OCCURRENCE_RELEASES)?
-            .into_iter()
-            .map(|o| Occurrence {
-                href: format!(
-                    "/ui/projects/{}/releases/{}/findings/{}",
-                    enc(&p),
-                    enc(&o.release),
-                    enc(&fp)
-                ),
-                scan: format!("#{} {} ({})", o.scan_id, o.scan_label, o.tool),
-                release: o.release,
-                status: o.status,
-                tool_status: opt(&o.tool_status),
-            })
-            .collect::<Vec<_>>();
-        Ok((finding, occurrences, history))
-    })
-    .await??;
+    let (finding, occurrences, history) = slots
+        .run(move || -> Result<_, UiError> {
+            // Looked up in SQL: neither the release's view nor the other releases' are built.
+            let finding = store.release_finding(&p, &r, &fp)?;
+            let history = store.triage_history(&p, &fp)?;
+            let occurrences = store
+                .finding_occurrences(&p, &fp, OCCURRENCE_RELEASES)?
+                .into_iter()
+                .map(|o| Occurrence {
+                    href: format!(
+                        "/ui/projects/{}/releases/{}/findings/{}",
+                        enc(&p),
+                        enc(&o.release),
+                        enc(&fp)
+                    ),
+                    scan: format!("#{} {} ({})", o.scan_id, o.scan_label, o.tool),
+                    release: o.release,
+                    status: o.status,
+                    tool_status: opt(&o.tool_status),
+                })
+                .collect::<Vec<_>>();
+            Ok((finding, occurrences, history))
+        })
+        .await??;
     let can_triage = caller.0.may(Permission::Triage, Some(&project));
     let history = history
         .iter()
@@ -264,6 +267,7 @@ pub struct TriageForm {
 pub async fn triage(
     req: HttpRequest,
     store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
     caller: Caller,
     path: web::Path<(String, String)>,
     form: web::Form<TriageForm>,
@@ -291,7 +295,9 @@ pub async fn triage(
     let actor = caller.0.label();
     let store = store.clone();
     let (p, fp) = (project.clone(), fingerprint.clone());
-    web::block(move || store.triage(&p, &fp, &decision, &actor, None)).await??;
+    slots
+        .run(move || store.triage(&p, &fp, &decision, &actor, None))
+        .await??;
     let back = if form.release.is_empty() {
         format!("/ui/projects/{}", enc(&project))
     } else {

@@ -3,6 +3,7 @@
 
 use super::{Page, fmt_time, forbidden_csrf, see_other};
 use crate::error::ApiError;
+use crate::slots::DbSlots;
 use crate::ui::session::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
 use crate::ui::{Layout, html};
 use actix_web::{HttpRequest, web};
@@ -79,7 +80,12 @@ pub struct LoginForm {
     next: String,
 }
 
-pub async fn login(req: HttpRequest, store: web::Data<Store>, form: web::Form<LoginForm>) -> Page {
+pub async fn login(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
+    form: web::Form<LoginForm>,
+) -> Page {
     let form = form.into_inner();
     let cookie_token = req.cookie(LOGIN_CSRF_COOKIE).map(|c| c.value().to_string());
     if !cookie_token.is_some_and(|t| session::constant_eq(t.as_bytes(), form.csrf.as_bytes())) {
@@ -88,7 +94,9 @@ pub async fn login(req: HttpRequest, store: web::Data<Store>, form: web::Form<Lo
     let old = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
     let store = store.clone();
     let (user, password) = (form.user.clone(), form.password);
-    let outcome = web::block(move || store.login(&user, &password, old.as_deref())).await??;
+    let outcome = slots
+        .run(move || store.login(&user, &password, old.as_deref()))
+        .await??;
     match outcome {
         LoginOutcome::SignedIn(s) => {
             tracing::info!(user = s.principal.name, "signed in");
@@ -125,13 +133,18 @@ pub struct CsrfForm {
     csrf: String,
 }
 
-pub async fn logout(req: HttpRequest, store: web::Data<Store>, form: web::Form<CsrfForm>) -> Page {
+pub async fn logout(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
+    form: web::Form<CsrfForm>,
+) -> Page {
     if !session::csrf_ok(&req, &form.csrf) {
         return Err(forbidden_csrf());
     }
     if let Some(id) = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string()) {
         let store = store.clone();
-        web::block(move || store.logout(&id)).await??;
+        slots.run(move || store.logout(&id)).await??;
     }
     let mut res = see_other("/ui/login");
     res.add_cookie(&session::expired(&req, SESSION_COOKIE))

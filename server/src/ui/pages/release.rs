@@ -3,6 +3,7 @@
 use super::{Choice, PAGE_SIZE, Page, choices, enc, fmt_time, gate_options, opt};
 use crate::access::Caller;
 use crate::error::ApiError;
+use crate::slots::DbSlots;
 use crate::ui::{Layout, UiError, html};
 use actix_web::{HttpRequest, web};
 use askama::Template;
@@ -199,6 +200,7 @@ fn reasons(g: &GateResult) -> Vec<ReasonRow> {
 pub async fn release(
     req: HttpRequest,
     store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
     caller: Caller,
     path: web::Path<(String, String)>,
     query: web::Query<ReleaseQuery>,
@@ -216,139 +218,141 @@ pub async fn release(
     let base = format!("/ui/projects/{}/releases/{}", enc(&project), enc(&release));
     let base2 = base.clone();
     let v = view.clone();
-    let page = web::block(move || -> Result<ReleasePage, UiError> {
-        let scans = store.scans(&p, &r)?;
-        let sealed = store.bundle_record(&p, &r)?.is_some();
-        let mut page = ReleasePage {
-            layout: Layout::default(),
-            project_href: format!("/ui/projects/{}", enc(&p)),
-            project: p.clone(),
-            release: r.clone(),
-            base: base2.clone(),
-            sealed,
-            view: v.clone(),
-            tools: choices(
-                scans
-                    .iter()
-                    .map(|s| s.tool.clone())
-                    .collect::<BTreeSet<_>>(),
-                &q.tool,
-            ),
-            scans: scans.iter().map(|s| scan_row(&p, s)).collect(),
-            findings: Vec::new(),
-            next_href: String::new(),
-            first_href: String::new(),
-            filtered: !q.severity.is_empty()
-                || !q.kind.is_empty()
-                || !q.tool.is_empty()
-                || !q.status.is_empty()
-                || !q.q.is_empty(),
-            severities: choices(
-                Severity::DESCENDING.iter().map(|s| s.as_str().to_string()),
-                &q.severity,
-            ),
-            kinds: choices(Kind::ALL.iter().map(|k| k.as_str().to_string()), &q.kind),
-            statuses: choices(
-                ["open", "confirmed", "false_positive", "accepted"].map(String::from),
-                &q.status,
-            ),
-            q: q.q.clone(),
-            gate_state: String::new(),
-            gate_meta: String::new(),
-            reasons: Vec::new(),
-            reasons_total: 0,
-            reasons_complete: true,
-            reasons_by_rule: String::new(),
-            diff_title: String::new(),
-            diff_summary: String::new(),
-            diff: Vec::new(),
-        };
-        match v.as_str() {
-            "gate" => {
-                // A preview: viewing the gate records no evaluation (the API and CLI do),
-                // and it judges only as many findings as the page lists.
-                let preview = store.gate_preview(&p, &r, &gate_options(&principal), MAX_REASONS)?;
-                let g = &preview.result;
-                page.gate_state = if g.passed { "passed" } else { "blocked" }.into();
-                page.gate_meta = format!(
-                    "fail on {} and above; policy {}; {} scans, {} findings; evaluated {}{}",
-                    g.fail_on.as_str(),
-                    g.policy_version
-                        .map(|v| format!("version {v}"))
-                        .unwrap_or_else(|| "none (defaults)".into()),
-                    g.scans,
-                    g.findings,
-                    fmt_time(&g.evaluated_at),
-                    if g.required_tools.is_empty() {
-                        String::new()
-                    } else {
-                        format!("; required tools: {}", g.required_tools.join(", "))
-                    }
-                );
-                page.reasons_complete = preview.complete;
-                page.reasons = reasons(g);
-                page.reasons_total = page.reasons.len();
-                page.reasons_by_rule = GateReason::RULES
-                    .iter()
-                    .filter_map(|rule| {
-                        let n = g.reasons.iter().filter(|r| r.rule() == *rule).count();
-                        (n > 0).then(|| format!("{n} {rule}"))
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                page.reasons.truncate(MAX_REASONS);
-            }
-            "diff" => match store.previous_release(&p, &r)? {
-                Some(prev) => {
-                    let d: Diff = store.diff(&p, &prev, &r)?;
-                    page.diff_title = format!("Changes from {prev} to {r}");
-                    page.diff_summary = format!(
-                        "{} new, {} still open, {} fixed, {} not rescanned",
-                        d.new, d.still_open, d.fixed, d.not_rescanned
-                    );
-                    page.diff = d
-                        .entries
+    let page = slots
+        .run(move || -> Result<ReleasePage, UiError> {
+            let scans = store.scans(&p, &r)?;
+            let sealed = store.bundle_record(&p, &r)?.is_some();
+            let mut page = ReleasePage {
+                layout: Layout::default(),
+                project_href: format!("/ui/projects/{}", enc(&p)),
+                project: p.clone(),
+                release: r.clone(),
+                base: base2.clone(),
+                sealed,
+                view: v.clone(),
+                tools: choices(
+                    scans
                         .iter()
-                        .filter(|e| e.change != schema::DiffChange::StillOpen)
-                        .take(500)
-                        .map(|e| DiffRow {
-                            change: serde_json::to_value(e.change)
-                                .ok()
-                                .and_then(|v| v.as_str().map(str::to_string))
-                                .unwrap_or_default(),
-                            finding: finding_row(&p, &r, &e.finding),
+                        .map(|s| s.tool.clone())
+                        .collect::<BTreeSet<_>>(),
+                    &q.tool,
+                ),
+                scans: scans.iter().map(|s| scan_row(&p, s)).collect(),
+                findings: Vec::new(),
+                next_href: String::new(),
+                first_href: String::new(),
+                filtered: !q.severity.is_empty()
+                    || !q.kind.is_empty()
+                    || !q.tool.is_empty()
+                    || !q.status.is_empty()
+                    || !q.q.is_empty(),
+                severities: choices(
+                    Severity::DESCENDING.iter().map(|s| s.as_str().to_string()),
+                    &q.severity,
+                ),
+                kinds: choices(Kind::ALL.iter().map(|k| k.as_str().to_string()), &q.kind),
+                statuses: choices(
+                    ["open", "confirmed", "false_positive", "accepted"].map(String::from),
+                    &q.status,
+                ),
+                q: q.q.clone(),
+                gate_state: String::new(),
+                gate_meta: String::new(),
+                reasons: Vec::new(),
+                reasons_total: 0,
+                reasons_complete: true,
+                reasons_by_rule: String::new(),
+                diff_title: String::new(),
+                diff_summary: String::new(),
+                diff: Vec::new(),
+            };
+            match v.as_str() {
+                "gate" => {
+                    // A preview: viewing the gate records no evaluation (the API and CLI do),
+                    // and it judges only as many findings as the page lists.
+                    let preview =
+                        store.gate_preview(&p, &r, &gate_options(&principal), MAX_REASONS)?;
+                    let g = &preview.result;
+                    page.gate_state = if g.passed { "passed" } else { "blocked" }.into();
+                    page.gate_meta = format!(
+                        "fail on {} and above; policy {}; {} scans, {} findings; evaluated {}{}",
+                        g.fail_on.as_str(),
+                        g.policy_version
+                            .map(|v| format!("version {v}"))
+                            .unwrap_or_else(|| "none (defaults)".into()),
+                        g.scans,
+                        g.findings,
+                        fmt_time(&g.evaluated_at),
+                        if g.required_tools.is_empty() {
+                            String::new()
+                        } else {
+                            format!("; required tools: {}", g.required_tools.join(", "))
+                        }
+                    );
+                    page.reasons_complete = preview.complete;
+                    page.reasons = reasons(g);
+                    page.reasons_total = page.reasons.len();
+                    page.reasons_by_rule = GateReason::RULES
+                        .iter()
+                        .filter_map(|rule| {
+                            let n = g.reasons.iter().filter(|r| r.rule() == *rule).count();
+                            (n > 0).then(|| format!("{n} {rule}"))
                         })
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    page.reasons.truncate(MAX_REASONS);
+                }
+                "diff" => match store.previous_release(&p, &r)? {
+                    Some(prev) => {
+                        let d: Diff = store.diff(&p, &prev, &r)?;
+                        page.diff_title = format!("Changes from {prev} to {r}");
+                        page.diff_summary = format!(
+                            "{} new, {} still open, {} fixed, {} not rescanned",
+                            d.new, d.still_open, d.fixed, d.not_rescanned
+                        );
+                        page.diff = d
+                            .entries
+                            .iter()
+                            .filter(|e| e.change != schema::DiffChange::StillOpen)
+                            .take(500)
+                            .map(|e| DiffRow {
+                                change: serde_json::to_value(e.change)
+                                    .ok()
+                                    .and_then(|v| v.as_str().map(str::to_string))
+                                    .unwrap_or_default(),
+                                finding: finding_row(&p, &r, &e.finding),
+                            })
+                            .collect();
+                    }
+                    None => page.diff_title = "This is the project's first release.".into(),
+                },
+                _ => {
+                    let findings = store.findings_page(
+                        &p,
+                        &r,
+                        &PageRequest {
+                            filter,
+                            sort: FindingSort::Severity,
+                            cursor: (!q.cursor.is_empty()).then(|| q.cursor.clone()),
+                            limit: PAGE_SIZE,
+                        },
+                    )?;
+                    page.findings = findings
+                        .findings
+                        .iter()
+                        .map(|f| finding_row(&p, &r, f))
                         .collect();
-                }
-                None => page.diff_title = "This is the project's first release.".into(),
-            },
-            _ => {
-                let findings = store.findings_page(
-                    &p,
-                    &r,
-                    &PageRequest {
-                        filter,
-                        sort: FindingSort::Severity,
-                        cursor: (!q.cursor.is_empty()).then(|| q.cursor.clone()),
-                        limit: PAGE_SIZE,
-                    },
-                )?;
-                page.findings = findings
-                    .findings
-                    .iter()
-                    .map(|f| finding_row(&p, &r, f))
-                    .collect();
-                if let Some(c) = &findings.next_cursor {
-                    page.next_href = format!("{base2}?{}", query_string(&q, Some(c)));
-                }
-                if !q.cursor.is_empty() {
-                    page.first_href = format!("{base2}?{}", query_string(&q, None));
+                    if let Some(c) = &findings.next_cursor {
+                        page.next_href = format!("{base2}?{}", query_string(&q, Some(c)));
+                    }
+                    if !q.cursor.is_empty() {
+                        page.first_href = format!("{base2}?{}", query_string(&q, None));
+                    }
                 }
             }
-        }
-        Ok(page)
-    })
-    .await??;
+            Ok(page)
+        })
+        .await??;
     html(&ReleasePage {
         layout: Layout::new(&req, Some(&caller.0), format!("{project} {release}")),
         view,
