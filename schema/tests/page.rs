@@ -95,6 +95,23 @@ fn pages_cover_the_release_view_once_in_every_order() {
             .expect("view");
         let got = all_pages(t, &FindingFilter::default(), FindingSort::Severity, 50);
         assert_eq!(got.len(), view.findings.len());
+        // Every field as the release view has it (the page reads its rows by position).
+        let mut paged = t
+            .store
+            .findings_page(
+                "shop",
+                "1.0",
+                &PageRequest {
+                    limit: 1000,
+                    ..Default::default()
+                },
+            )
+            .expect("page")
+            .findings;
+        let mut viewed = view.findings.clone();
+        paged.sort_by(|a, b| a.fingerprint.cmp(&b.fingerprint));
+        viewed.sort_by(|a, b| a.fingerprint.cmp(&b.fingerprint));
+        assert_eq!(paged, viewed, "{}", t.name);
         // Most severe first.
         let page = t
             .store
