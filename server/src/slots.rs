@@ -27,6 +27,7 @@ impl DbSlots {
     ) -> Result<R, BlockingError> {
         // Acquiring fails only on a closed semaphore, and this one is never closed.
         let _turn = self.0.acquire().await.ok();
+        #[allow(clippy::disallowed_methods)] // the one place that may
         web::block(work).await
     }
 }
