@@ -1,18 +1,27 @@
-//! Access to the shared scanner corpus (`../shared/corpus` beside the checkout).
+//! Access to the scanner corpus (`corpus/` at the repository's root).
 
 use importers::{Finding, Imported};
 use std::path::PathBuf;
 
-/// The corpus folder: `$SCANLEDGER_CORPUS`, else `shared/corpus` beside the repository.
+/// The scanner corpus: `corpus/` at the repository's root, or the folder `SCANLEDGER_CORPUS`
+/// names. A missing corpus fails the test with the path it looked for; no test skips silently.
 pub fn dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("SCANLEDGER_CORPUS") {
-        return PathBuf::from(dir);
-    }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus")
+    let dir = std::env::var_os("SCANLEDGER_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../corpus"));
+    assert!(
+        dir.join("README.md").is_file(),
+        "scanner corpus not found at {} (restore corpus/ or set SCANLEDGER_CORPUS)",
+        dir.display()
+    );
+    dir
 }
 
+/// A corpus file; fails the test naming the file when it is missing.
 pub fn path(relative: &str) -> PathBuf {
-    dir().join(relative)
+    let path = dir().join(relative);
+    assert!(path.exists(), "corpus fixture missing: {}", path.display());
+    path
 }
 
 /// Imports a corpus file with detection, panicking with the file name on error.

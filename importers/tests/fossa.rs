@@ -2,7 +2,7 @@ use crate::corpus;
 use importers::{Finding, Importer, Kind, Severity};
 use std::collections::BTreeSet;
 
-/// Our count and format for every FOSSA file in the corpus (`shared/corpus/fossa/README.md`).
+/// Our count and format for every FOSSA file in the corpus (`corpus/fossa/SOURCES.md`).
 /// DefectDojo only reads the REST API v2 export; its counts are noted where they differ.
 const EXPECTED: &[(&str, &str, usize)] = &[
     // `fossa analyze --output`: a dependency graph, no issues (0 and a warning).

@@ -1,8 +1,8 @@
 //! The Ed25519 evidence key in every encoding an auditor's tools read, and the three
 //! signatures over `SHA256SUMS` (raw Ed25519, SSHSIG, DSSE), with their verifiers.
 //!
-//! One 32-byte seed, one key, one fingerprint to pin. The encodings follow
-//! `shared/research/signing.md`, where each was checked against `openssl pkeyutl -rawin`,
+//! One 32-byte seed, one key, one fingerprint to pin. The encodings follow the
+//! key formats in `docs/EVIDENCE.md`, each checked against `openssl pkeyutl -rawin`,
 //! `ssh-keygen -Y verify` and securesystemslib:
 //! - private key: PKCS#8 **v1** PEM (dalek's own v2 output is unreadable by OpenSSL 3.0);
 //! - public key: SPKI PEM (`openssl`) and an OpenSSH line (`ssh-keygen`);

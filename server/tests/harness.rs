@@ -81,10 +81,18 @@ pub fn bearer(token: &str) -> (&'static str, String) {
     ("Authorization", format!("Bearer {token}"))
 }
 
+/// The scanner corpus: `corpus/` at the repository's root, or the folder `SCANLEDGER_CORPUS`
+/// names. A missing corpus fails the test with the path it looked for; no test skips silently.
 pub fn corpus_dir() -> PathBuf {
-    std::env::var_os("SCANLEDGER_CORPUS")
+    let dir = std::env::var_os("SCANLEDGER_CORPUS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"))
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../corpus"));
+    assert!(
+        dir.join("README.md").is_file(),
+        "scanner corpus not found at {} (restore corpus/ or set SCANLEDGER_CORPUS)",
+        dir.display()
+    );
+    dir
 }
 
 /// A small Trivy report, different for every `seed`.

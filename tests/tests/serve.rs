@@ -136,10 +136,21 @@ fn remote(server: &Server, token: &str) -> Command {
     cmd
 }
 
+/// The scanner corpus: `corpus/` at the repository's root, or the folder `SCANLEDGER_CORPUS`
+/// names. A missing corpus fails the test with the path it looked for; no test skips silently.
 fn corpus(relative: &str) -> std::path::PathBuf {
-    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/corpus")
-        .join(relative)
+    use std::path::PathBuf;
+    let dir = std::env::var_os("SCANLEDGER_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../corpus"));
+    assert!(
+        dir.join("README.md").is_file(),
+        "scanner corpus not found at {} (restore corpus/ or set SCANLEDGER_CORPUS)",
+        dir.display()
+    );
+    let path = dir.join(relative);
+    assert!(path.exists(), "corpus fixture missing: {}", path.display());
+    path
 }
 
 #[test]

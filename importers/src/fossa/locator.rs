@@ -5,7 +5,7 @@
 //! ["$" revision]`, split at the **first** `+` and the **first** `$`, no escaping. Packages may
 //! hold `/`, `:`, `@`, `#`; revisions may hold `#`, `:`, `+`.
 //!
-//! The purl mapping follows `shared/research/fossa.md` §6.3. Fetchers without a purl type
+//! The purl mapping is described in `docs/FORMATS.md` (FOSSA section). Fetchers without a purl type
 //! (`custom`, `archive`, `url`, `user`, `upath`, `path`, `rpm`, `csbinary`, `cart`,
 //! `stackoverflow`, ...) and locators whose package cannot be split without guessing (a Maven
 //! package without `group:artifact`) give no purl: the raw locator stays the identity.
