@@ -347,3 +347,22 @@ fn vex_export_import_and_sla() {
     assert_eq!(code, 0);
     assert!(out.contains("SLA of shop at 1.0"), "{out}");
 }
+
+/// The README's tour sets `docs/examples/policy.toml`: it is the commented example of
+/// docs/TRIAGE.md, word for word, and the policy checker accepts it.
+#[test]
+fn the_documented_example_policy_is_the_checked_file() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let example = std::fs::read_to_string(root.join("docs/examples/policy.toml")).expect("example");
+    let triage_md = std::fs::read_to_string(root.join("docs/TRIAGE.md")).expect("TRIAGE.md");
+    let block = triage_md
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a toml block in TRIAGE.md");
+    assert_eq!(block, example, "docs/TRIAGE.md and docs/examples/policy.toml differ");
+    let env = Env::new();
+    let file = root.join("docs/examples/policy.toml").display().to_string();
+    let (code, out, err) = env.run(&["policy", "check", &file]);
+    assert_eq!(code, 0, "{out}{err}");
+}
