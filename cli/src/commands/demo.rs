@@ -3,8 +3,8 @@
 
 use crate::Outcome;
 use crate::args::{DiffArgs, GateArgs, GateFormat, GateOptionArgs, OutputFormat};
-use importers::synthetic::{SyntheticOptions, report};
 use schema::{ImportRequest, Store};
+use testdata::synthetic::{SyntheticOptions, report};
 
 pub const PROJECT: &str = "demo-shop";
 const RELEASES: [&str; 2] = ["1.0.0", "1.1.0"];
