@@ -1,16 +1,17 @@
 //! # testdata
 //!
 //! Data to exercise ScanLedger with: deterministic synthetic scanner reports of every format the
-//! importers read ([`synthetic`]), a small fixed release snapshot for the renderers
-//! ([`sample`]), and where the scanner corpus lives ([`corpus_dir`]). The binaries
-//! `gen-report` (writes a synthetic report) and `bench-parse` (parse throughput) are the
-//! benchmarks' tools.
+//! importers read ([`synthetic`]), the reports of `scanledger demo` ([`demo`]), a small fixed
+//! release snapshot for the renderers ([`sample`]), and where the scanner corpus lives
+//! ([`corpus_dir`]). The binaries `gen-report` (writes a synthetic report) and `bench-parse`
+//! (parse throughput) are the benchmarks' tools.
 //!
 //! It is for tests, benchmarks and `scanledger demo`: the same options always give the same
 //! bytes, so a test or a benchmark can be rerun anywhere. It is *not* part of the product's
 //! data path: never a dependency of `server` or of `importers` (both may use it in their tests
 //! only), and nothing here is read when a real report is imported.
 
+pub mod demo;
 pub mod sample;
 pub mod synthetic;
 

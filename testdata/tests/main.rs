@@ -4,4 +4,5 @@
 // Tests may panic on purpose: `unwrap`/`expect` are denied in library code only.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod plausible;
 mod synthetic;
