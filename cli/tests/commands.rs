@@ -3,19 +3,10 @@
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
-/// The scanner corpus: `corpus/` at the repository's root, or the folder `SCANLEDGER_CORPUS`
-/// names. A missing corpus fails the test with the path it looked for; no test skips silently.
-/// Fails the test naming the file when it is missing.
+/// A file of the scanner corpus (`testdata::corpus_dir`); fails the test naming the file when
+/// it is missing, or the corpus when that is.
 pub fn corpus(relative: &str) -> PathBuf {
-    let dir = std::env::var_os("SCANLEDGER_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../corpus"));
-    assert!(
-        dir.join("README.md").is_file(),
-        "scanner corpus not found at {} (restore corpus/ or set SCANLEDGER_CORPUS)",
-        dir.display()
-    );
-    let path = dir.join(relative);
+    let path = testdata::corpus_dir().join(relative);
     assert!(path.exists(), "corpus fixture missing: {}", path.display());
     path
 }

@@ -179,7 +179,7 @@ fn seal_bundle_verify_and_tampering() {
     assert_eq!(env.run(&["verify", "missing.zip"]).0, 2);
 
     // Uploading into a sealed release is refused.
-    std::fs::write(env.path("r.json"), reports::sample::sample_raw(1)).unwrap();
+    std::fs::write(env.path("r.json"), testdata::sample::sample_raw(1)).unwrap();
     assert_eq!(
         env.run(&[
             "upload",

@@ -19,7 +19,6 @@ pub mod input;
 pub mod sarif;
 pub mod sonarqube;
 mod stream;
-pub mod synthetic;
 pub mod text;
 pub mod tfsec;
 pub mod trivy;

@@ -3,18 +3,10 @@
 use importers::{Finding, Imported};
 use std::path::PathBuf;
 
-/// The scanner corpus: `corpus/` at the repository's root, or the folder `SCANLEDGER_CORPUS`
-/// names. A missing corpus fails the test with the path it looked for; no test skips silently.
+/// The scanner corpus (`testdata::corpus_dir`): a missing corpus fails the test with the path
+/// it looked for; no test skips silently.
 pub fn dir() -> PathBuf {
-    let dir = std::env::var_os("SCANLEDGER_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../corpus"));
-    assert!(
-        dir.join("README.md").is_file(),
-        "scanner corpus not found at {} (restore corpus/ or set SCANLEDGER_CORPUS)",
-        dir.display()
-    );
-    dir
+    testdata::corpus_dir()
 }
 
 /// A corpus file; fails the test naming the file when it is missing.

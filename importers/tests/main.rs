@@ -9,6 +9,5 @@ mod fossa;
 mod hostile;
 mod sarif;
 mod sonarqube;
-mod synthetic;
 mod tfsec;
 mod trivy;

@@ -9,7 +9,7 @@ fn main() {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(100_000);
-    let mut snap = reports::sample::sample_snapshot(true);
+    let mut snap = testdata::sample::sample_snapshot(true);
     let base = snap.findings.clone();
     snap.findings = (0..n)
         .map(|i| {

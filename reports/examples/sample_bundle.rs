@@ -2,8 +2,8 @@
 //! `cargo run -p reports --example sample_bundle -- /tmp/sample` (then `pdftoppm -png`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use reports::sample::{sample_raw, sample_snapshot};
 use std::io::Write;
+use testdata::sample::{sample_raw, sample_snapshot};
 
 fn main() {
     let dir = std::path::PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "sample".into()));

@@ -19,7 +19,6 @@ pub mod html;
 pub mod keys;
 pub mod markdown;
 pub mod pdf;
-pub mod sample;
 pub mod snapshot;
 pub mod verify;
 

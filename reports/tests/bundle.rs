@@ -2,8 +2,8 @@
 //! standard tools an auditor uses.
 
 use crate::support::*;
-use reports::sample::sample_snapshot;
 use std::io::Cursor;
+use testdata::sample::sample_snapshot;
 
 #[test]
 fn the_same_snapshot_and_key_give_the_same_bytes() {
@@ -66,7 +66,7 @@ fn members_are_sorted_with_fixed_times_and_modes() {
         &zip,
         "scans/0001-trivy-trivy_registry.example.com_shop_api-78de879f46d1.json",
     );
-    assert_eq!(raw, reports::sample::sample_raw(1));
+    assert_eq!(raw, testdata::sample::sample_raw(1));
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The renderings: PDF (text, fonts, Unicode, pages), forum post, HTML, CSV, SARIF, JSON.
 
 use crate::support::*;
-use reports::sample::sample_snapshot;
+use testdata::sample::sample_snapshot;
 
 fn pdf_text(pdf: &[u8], tool: &str, args: &[&str]) -> Option<String> {
     if !have(tool) {

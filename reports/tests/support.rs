@@ -1,11 +1,11 @@
 //! Building, reading and rewriting sample bundles.
 
-use reports::sample::{sample_raw, sample_snapshot};
 use reports::{EvidenceKey, ReleaseSnapshot, ScanSnapshot};
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read, Write};
 use std::path::Path;
 use std::process::Command;
+use testdata::sample::{sample_raw, sample_snapshot};
 
 pub fn key() -> EvidenceKey {
     EvidenceKey::from_seed(&[42u8; 32])

@@ -2,10 +2,10 @@
 
 use crate::harness::{on_each_backend, request};
 use importers::Severity;
-use importers::synthetic::{SyntheticOptions, trivy_report};
 use reports::{EvidenceKey, PreviousBundleInput, VerifyOptions, verify_bundle};
 use schema::{GateOptions, SealRequest, StoreError};
 use std::io::Cursor;
+use testdata::synthetic::{SyntheticOptions, trivy_report};
 
 fn load(t: &crate::harness::TestStore, release: &str, generation: u32) {
     let report = trivy_report(&SyntheticOptions {

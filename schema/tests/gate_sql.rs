@@ -8,8 +8,8 @@
 use crate::harness::{TestStore, corpus, on_each_backend, request};
 use crate::triage::{sonar, trivy};
 use chrono::{NaiveDateTime, TimeDelta};
-use importers::synthetic::{SyntheticOptions, report};
 use schema::{FindingFilter, GateOptions, GateResult, TriageDecision, TriageStatus};
+use testdata::synthetic::{SyntheticOptions, report};
 
 fn now() -> NaiveDateTime {
     chrono::Utc::now().naive_utc()

@@ -1,8 +1,8 @@
 //! Importing: counts, idempotency, supersession, all-or-nothing, raw bytes, concurrency.
 
 use crate::harness::{corpus, on_each_backend, request};
-use importers::synthetic::{SyntheticOptions, trivy_report};
 use schema::{FindingFilter, StoreError};
+use testdata::synthetic::{SyntheticOptions, trivy_report};
 
 /// Distinct findings per Trivy corpus file (the importer's records, less repeats inside a file).
 const TRIVY: &[(&str, u64)] = &[

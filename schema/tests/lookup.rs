@@ -5,9 +5,9 @@
 
 use crate::harness::{TestStore, on_each_backend, request};
 use importers::Severity;
-use importers::synthetic::{SyntheticOptions, trivy_report};
 use schema::{FindingFilter, FindingOccurrence, TriageDecision, TriageStatus};
 use std::collections::BTreeMap;
+use testdata::synthetic::{SyntheticOptions, trivy_report};
 
 fn image(findings: usize, seed: u64, generation: u32) -> Vec<u8> {
     trivy_report(&SyntheticOptions {

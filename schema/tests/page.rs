@@ -2,8 +2,8 @@
 
 use crate::harness::{corpus, on_each_backend, request};
 use importers::Severity;
-use importers::synthetic::{SyntheticOptions, trivy_report};
 use schema::{FindingFilter, FindingSort, PageRequest};
+use testdata::synthetic::{SyntheticOptions, trivy_report};
 
 fn all_pages(
     t: &crate::harness::TestStore,

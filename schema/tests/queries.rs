@@ -1,9 +1,9 @@
 //! Release view, filters, diff and gate.
 
 use crate::harness::{corpus, on_each_backend, request};
-use importers::synthetic::{SyntheticOptions, trivy_report};
 use importers::{Kind, Severity};
 use schema::{DiffChange, FindingFilter, GateOptions, GateReason};
+use testdata::synthetic::{SyntheticOptions, trivy_report};
 
 fn load_two_releases(t: &crate::harness::TestStore) -> (u64, u64) {
     let report = |generation, tag: &str| {

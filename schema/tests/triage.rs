@@ -913,7 +913,7 @@ fn time_to_remediate_counts_what_the_diffs_call_fixed() {
         // One image over four releases: each generation fixes some findings and adds others.
         for generation in 0..4u32 {
             let report =
-                importers::synthetic::trivy_report(&importers::synthetic::SyntheticOptions {
+                testdata::synthetic::trivy_report(&testdata::synthetic::SyntheticOptions {
                     findings: 400,
                     seed: 9,
                     artifact: format!("registry/app:{generation}.0"),

@@ -81,23 +81,15 @@ pub fn bearer(token: &str) -> (&'static str, String) {
     ("Authorization", format!("Bearer {token}"))
 }
 
-/// The scanner corpus: `corpus/` at the repository's root, or the folder `SCANLEDGER_CORPUS`
-/// names. A missing corpus fails the test with the path it looked for; no test skips silently.
+/// The scanner corpus (`testdata::corpus_dir`): a missing corpus fails the test with the path
+/// it looked for; no test skips silently.
 pub fn corpus_dir() -> PathBuf {
-    let dir = std::env::var_os("SCANLEDGER_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../corpus"));
-    assert!(
-        dir.join("README.md").is_file(),
-        "scanner corpus not found at {} (restore corpus/ or set SCANLEDGER_CORPUS)",
-        dir.display()
-    );
-    dir
+    testdata::corpus_dir()
 }
 
 /// A small Trivy report, different for every `seed`.
 pub fn report(seed: u64) -> Vec<u8> {
-    importers::synthetic::trivy_report(&importers::synthetic::SyntheticOptions {
+    testdata::synthetic::trivy_report(&testdata::synthetic::SyntheticOptions {
         findings: 5,
         seed,
         artifact: format!("shop:{seed}"),

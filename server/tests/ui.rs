@@ -45,7 +45,7 @@ fn upload(store: &Store, project: &str, release: &str, bytes: &[u8]) -> i64 {
 }
 
 fn trivy(findings: usize, seed: u64) -> Vec<u8> {
-    importers::synthetic::trivy_report(&importers::synthetic::SyntheticOptions {
+    testdata::synthetic::trivy_report(&testdata::synthetic::SyntheticOptions {
         findings,
         seed,
         artifact: format!("shop:{seed}"),

@@ -55,7 +55,7 @@ fn run(db: &str, dir: &Path, args: &[&str]) {
 /// Two releases of project `shop` (the first sealed), a triager and an auditor.
 fn fixture(db: &str, dir: &Path) {
     for (i, release) in ["1.0", "1.1"].into_iter().enumerate() {
-        let report = importers::synthetic::trivy_report(&importers::synthetic::SyntheticOptions {
+        let report = testdata::synthetic::trivy_report(&testdata::synthetic::SyntheticOptions {
             findings: 120,
             seed: 7,
             artifact: "registry/shop:web".into(),

@@ -89,7 +89,7 @@ fn upload(base: &str, token: &str, release: &str, body: &[u8]) -> (u16, serde_js
 }
 
 fn report(seed: u64, findings: usize) -> Vec<u8> {
-    importers::synthetic::trivy_report(&importers::synthetic::SyntheticOptions {
+    testdata::synthetic::trivy_report(&testdata::synthetic::SyntheticOptions {
         findings,
         seed,
         artifact: format!("shop-{seed}:1"),

@@ -136,19 +136,10 @@ fn remote(server: &Server, token: &str) -> Command {
     cmd
 }
 
-/// The scanner corpus: `corpus/` at the repository's root, or the folder `SCANLEDGER_CORPUS`
-/// names. A missing corpus fails the test with the path it looked for; no test skips silently.
+/// A file of the scanner corpus (`testdata::corpus_dir`); fails the test naming the file when
+/// it is missing, or the corpus when that is.
 fn corpus(relative: &str) -> std::path::PathBuf {
-    use std::path::PathBuf;
-    let dir = std::env::var_os("SCANLEDGER_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../corpus"));
-    assert!(
-        dir.join("README.md").is_file(),
-        "scanner corpus not found at {} (restore corpus/ or set SCANLEDGER_CORPUS)",
-        dir.display()
-    );
-    let path = dir.join(relative);
+    let path = testdata::corpus_dir().join(relative);
     assert!(path.exists(), "corpus fixture missing: {}", path.display());
     path
 }
@@ -278,9 +269,9 @@ fn sigterm_lets_an_upload_in_flight_finish() {
     let uploader = make_token(&server, "uploader", Some("shop"));
     let big = server.dir.path().join("big.json");
     let mut file = std::fs::File::create(&big).expect("create");
-    importers::synthetic::write_trivy_report(
+    testdata::synthetic::write_trivy_report(
         &mut file,
-        &importers::synthetic::SyntheticOptions {
+        &testdata::synthetic::SyntheticOptions {
             findings: 40_000,
             seed: 3,
             artifact: "shop:big".into(),

@@ -3,36 +3,15 @@
 
 use crate::Outcome;
 use crate::args::{DiffArgs, GateArgs, GateFormat, GateOptionArgs, OutputFormat};
-use importers::synthetic::{SyntheticOptions, report};
 use schema::{ImportRequest, Store};
+use testdata::demo::RELEASES;
 
 pub const PROJECT: &str = "demo-shop";
-const RELEASES: [&str; 2] = ["1.0.0", "1.1.0"];
-
-/// (format, findings, seed, file name) of the reports each release gets besides Trivy's.
-/// Same seeds in both releases: these scanners found the same things twice.
-const OTHER_SCANS: [(&str, usize, u64, &str); 3] = [
-    ("tfsec-json", 12, 7, "tfsec.json"),
-    ("sonarqube-api-json", 25, 11, "sonar-issues.json"),
-    ("acunetix-xml", 8, 13, "acunetix.xml"),
-];
-
 pub fn run(store: &Store) -> anyhow::Result<Outcome> {
     for (generation, release) in RELEASES.iter().enumerate() {
-        // The image scan changes between releases: some findings fixed, some new.
-        let trivy = SyntheticOptions {
-            findings: 120,
-            seed: 42,
-            artifact: format!("registry.example.com/demo-shop/api:{release}"),
-            generation: generation as u32,
-        };
-        let mut reports = vec![("trivy-image.json", report("trivy-json", &trivy)?)];
-        for (format, findings, seed, file) in OTHER_SCANS {
-            reports.push((
-                file,
-                report(format, &SyntheticOptions::new(findings, seed))?,
-            ));
-        }
+        // The image scan changes between releases (some findings fixed, some new); the other
+        // scanners find the same things twice.
+        let reports = testdata::demo::reports(PROJECT, generation)?;
         for (file_name, bytes) in &reports {
             let outcome = store.import_scan(
                 &ImportRequest {

@@ -2,8 +2,8 @@
 //! It has a blocked gate, an accepted risk, a false positive, a diff, and finding titles in
 //! Slovene and Japanese.
 
-use crate::snapshot::*;
 use chrono::NaiveDate;
+use reports::snapshot::*;
 use std::collections::BTreeMap;
 
 fn at(day: u32, hour: u32) -> chrono::NaiveDateTime {

@@ -10,8 +10,8 @@ use rand::RngExt;
 use std::io::{self, Write};
 
 use super::{
-    Obj, Rng, SyntheticOptions, cdata, hex, index, iso_date, pick, raw_list, rng, sentence,
-    str_list, uuid, write_records,
+    Obj, Rng, SyntheticOptions, cdata, hex, index, iso_date, pick, prose, raw_list, rng, str_list,
+    uuid, write_records,
 };
 
 struct Check {
@@ -279,15 +279,15 @@ fn item(seed: u64, stream: u64, i: usize) -> (Item, Rng) {
     let cookie = pick(&mut rng, COOKIES);
     let details = if check.parameter {
         format!(
-            "URL encoded GET input <strong><span class=\"bb-dark\">{parameter}</span></strong> was set to <strong><span class=\"bb-dark\">{}</span></strong><br/><br/>{}.",
+            "URL encoded GET input <strong><span class=\"bb-dark\">{parameter}</span></strong> was set to <strong><span class=\"bb-dark\">{}</span></strong><br/><br/>{}",
             payload.replace('<', "&lt;").replace('>', "&gt;"),
-            sentence(&mut rng, 14)
+            prose(&mut rng, 1)
         )
     } else {
         format!(
-            "Cookie name: <strong><span class=\"bb-dark\">{cookie}</span></strong><br/>Cookie domain: <strong><span class=\"bb-dark\">{}</span></strong><br/>{}.",
+            "Cookie name: <strong><span class=\"bb-dark\">{cookie}</span></strong><br/>Cookie domain: <strong><span class=\"bb-dark\">{}</span></strong><br/>{}",
             host(seed),
-            sentence(&mut rng, 10)
+            prose(&mut rng, 1)
         )
     };
     let query = if check.parameter {
@@ -301,12 +301,12 @@ fn item(seed: u64, stream: u64, i: usize) -> (Item, Rng) {
         host = host(seed)
     );
     let response = format!(
-        "HTTP/1.1 200 OK\r\nServer: nginx/1.24.0\r\nContent-Type: text/html; charset=UTF-8\r\nSet-Cookie: {cookie}={}; path=/\r\nX-Powered-By: PHP/8.1.2\r\nContent-Length: {}\r\n\r\n<!DOCTYPE html>\n<html><head><title>{}</title></head>\n<body><div id=\"content\"><h2>Results for {}</h2><p>{}.</p></div></body></html>\n",
+        "HTTP/1.1 200 OK\r\nServer: nginx/1.24.0\r\nContent-Type: text/html; charset=UTF-8\r\nSet-Cookie: {cookie}={}; path=/\r\nX-Powered-By: PHP/8.1.2\r\nContent-Length: {}\r\n\r\n<!DOCTYPE html>\n<html><head><title>{}</title></head>\n<body><div id=\"content\"><h2>Results for {}</h2><p>{}</p></div></body></html>\n",
         hex(&mut rng, 26),
         rng.random_range(800..9000),
         pick(&mut rng, PAGES),
         payload,
-        sentence(&mut rng, 24)
+        prose(&mut rng, 2)
     );
     let severity = check.severity;
     (
@@ -366,7 +366,7 @@ pub(super) fn write_xml(out: &mut dyn Write, options: &SyntheticOptions) -> io::
         let (item, mut rng) = item(options.seed, 1, i);
         let c = item.check;
         let detailed = if rng.random_bool(0.3) {
-            format!("<p>{}.</p>", sentence(&mut rng, 20))
+            format!("<p>{}</p>", prose(&mut rng, 2))
         } else {
             String::new()
         };
@@ -594,9 +594,9 @@ pub(super) fn write_360(out: &mut dyn Write, options: &SyntheticOptions) -> io::
             .s(
                 "RemedialProcedure",
                 &format!(
-                    "<div>{}. {}.</div>",
-                    c.recommendation,
-                    sentence(&mut rng, 16)
+                    "<div>{}. {}</div>",
+                    c.recommendation.trim_end_matches('.'),
+                    prose(&mut rng, 1)
                 ),
             )
             .s("RemedyReferences", "")
@@ -668,7 +668,7 @@ pub(super) fn write_api(out: &mut dyn Write, options: &SyntheticOptions) -> io::
             )
             .s("impact", c.impact)
             .s("recommendation", c.recommendation)
-            .s("long_description", &format!("{}.", sentence(&mut rng, 30)))
+            .s("long_description", &prose(&mut rng, 2))
             .s("details", &item.details)
             .raw(
                 "references",

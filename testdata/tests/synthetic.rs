@@ -1,7 +1,7 @@
 //! The synthetic generator: every format is detected as itself, yields exactly the findings
 //! asked for (none for inventories), and is deterministic per seed.
 
-use importers::synthetic::{FORMATS, SyntheticOptions, is_inventory, report};
+use testdata::synthetic::{FORMATS, SyntheticOptions, is_inventory, report};
 
 fn generate(format: &str, findings: usize, seed: u64) -> Vec<u8> {
     report(format, &SyntheticOptions::new(findings, seed)).unwrap()

@@ -1,6 +1,6 @@
 //! Parse throughput of the importers, storage excluded.
 //!
-//! `cargo run --release -p importers --bin bench-parse -- FILE...` parses each file (format
+//! `cargo run --release -p testdata --bin bench-parse -- FILE...` parses each file (format
 //! detected) a few times and prints findings and MB/s for the best run.
 
 use std::time::Instant;

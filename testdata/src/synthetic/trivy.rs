@@ -3,7 +3,8 @@
 //! Reports look like `trivy image` output of a Debian-based service image with Python and Node
 //! dependencies: every vulnerability carries the fields real ones do (CVSS, CWE, references, a
 //! few hundred characters of description), so sizes and parse costs are realistic (about 1.5 KB
-//! per finding). The same options always give the same bytes.
+//! per finding). Packages, versions, titles and descriptions come from the advisory bank
+//! (`advisory.rs`). The same options always give the same bytes.
 
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
@@ -11,83 +12,8 @@ use serde::Serialize;
 use std::io::{self, Write};
 
 use super::SyntheticOptions;
+use super::advisory::{DEBIAN, NODE, PYTHON, Package, advisory, versions};
 
-const DEBIAN: &[&str] = &[
-    "openssl",
-    "libssl3",
-    "curl",
-    "libcurl4",
-    "glibc",
-    "libc6",
-    "zlib1g",
-    "libxml2",
-    "perl-base",
-    "tar",
-    "bash",
-    "systemd",
-    "libsystemd0",
-    "expat",
-    "libexpat1",
-    "sqlite3",
-    "libsqlite3-0",
-    "gnutls28",
-    "libgnutls30",
-    "krb5",
-    "libkrb5-3",
-    "openldap",
-    "libldap-2.5-0",
-    "ncurses",
-    "libncursesw6",
-    "util-linux",
-    "e2fsprogs",
-    "libtasn1-6",
-    "libgcrypt20",
-    "pcre2",
-    "libpcre2-8-0",
-    "shadow",
-    "login",
-    "apt",
-    "dpkg",
-    "coreutils",
-];
-const PYTHON: &[&str] = &[
-    "django",
-    "flask",
-    "requests",
-    "urllib3",
-    "jinja2",
-    "werkzeug",
-    "pyyaml",
-    "cryptography",
-    "pillow",
-    "numpy",
-    "setuptools",
-    "certifi",
-    "idna",
-    "sqlalchemy",
-    "paramiko",
-    "lxml",
-    "aiohttp",
-    "gunicorn",
-];
-const NODE: &[&str] = &[
-    "lodash",
-    "express",
-    "minimist",
-    "axios",
-    "moment",
-    "jsonwebtoken",
-    "ws",
-    "semver",
-    "tar",
-    "glob-parent",
-    "node-fetch",
-    "qs",
-    "body-parser",
-    "path-to-regexp",
-    "follow-redirects",
-    "tough-cookie",
-];
 const SEVERITIES: &[(&str, u32)] = &[
     ("CRITICAL", 5),
     ("HIGH", 20),
@@ -95,51 +21,6 @@ const SEVERITIES: &[(&str, u32)] = &[
     ("LOW", 30),
     ("UNKNOWN", 5),
 ];
-const WORDS: &[&str] = &[
-    "a",
-    "heap-based",
-    "buffer",
-    "overflow",
-    "in",
-    "the",
-    "parser",
-    "allows",
-    "remote",
-    "attackers",
-    "to",
-    "cause",
-    "denial",
-    "of",
-    "service",
-    "or",
-    "possibly",
-    "execute",
-    "arbitrary",
-    "code",
-    "via",
-    "crafted",
-    "input",
-    "when",
-    "processing",
-    "certificates",
-    "with",
-    "an",
-    "integer",
-    "overflow",
-    "leading",
-    "out-of-bounds",
-    "read",
-    "memory",
-    "corruption",
-    "function",
-    "does",
-    "not",
-    "properly",
-    "validate",
-    "length",
-    "field",
-];
-
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct Vuln<'a> {
@@ -209,44 +90,20 @@ struct Class {
     target: String,
     class: &'static str,
     result_type: &'static str,
-    names: &'static [&'static str],
+    packages: &'static [Package],
     purl_type: &'static str,
-}
-
-fn pick<'a, T: ?Sized>(rng: &mut Xoshiro256PlusPlus, items: &'a [&'a T]) -> &'a T {
-    items[rng.random_range(0..items.len())]
-}
-
-fn sentence(rng: &mut Xoshiro256PlusPlus, words: usize) -> String {
-    let mut s = String::new();
-    for i in 0..words {
-        if i > 0 {
-            s.push(' ');
-        }
-        s.push_str(pick(rng, WORDS));
-    }
-    s
+    /// Debian versions (`3.0.13-1~deb12u2`) rather than language ones.
+    debian: bool,
 }
 
 /// The vulnerability with index `i` of a seed: the same index always gives the same record.
 fn vuln(seed: u64, i: usize, class: &Class) -> Vuln<'static> {
     let mut rng =
         Xoshiro256PlusPlus::seed_from_u64(seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
-    let name = format!(
-        "{}{}",
-        pick(&mut rng, class.names),
-        if i.is_multiple_of(7) {
-            format!("-{}", i % 97)
-        } else {
-            String::new()
-        }
-    );
-    let version = format!(
-        "{}.{}.{}",
-        rng.random_range(0..4),
-        rng.random_range(0..30),
-        rng.random_range(0..20)
-    );
+    let package = &class.packages[rng.random_range(0..class.packages.len())];
+    let name = package.name.to_string();
+    let (version, fixed_in) = versions(&mut rng, package, class.debian);
+    let advisory = advisory(&mut rng, package, &fixed_in);
     let year = 2015 + (i % 11);
     let id = format!("CVE-{year}-{}", 10_000 + i);
     let total: u32 = SEVERITIES.iter().map(|(_, w)| w).sum();
@@ -275,7 +132,7 @@ fn vuln(seed: u64, i: usize, class: &Class) -> Vuln<'static> {
         pkg_identifier: PkgIdentifier {
             purl: format!("pkg:{}/{name}@{version}", class.purl_type),
         },
-        fixed_version: fixed.then(|| format!("{version}-fix1")),
+        fixed_version: fixed.then_some(fixed_in),
         status: if fixed { "fixed" } else { "affected" },
         layer: Layer {
             diff_id: format!("sha256:{:064x}", (i % 12) as u64 * 0x1111_1111),
@@ -287,10 +144,10 @@ fn vuln(seed: u64, i: usize, class: &Class) -> Vuln<'static> {
             name: "Synthetic advisory feed",
             url: "https://security.example.org",
         },
-        title: format!("{name}: {}", sentence(&mut rng, 8)),
-        description: format!("{}. {}.", sentence(&mut rng, 40), sentence(&mut rng, 30)),
+        title: advisory.title,
+        description: advisory.description,
         severity,
-        cwe_ids: vec![format!("CWE-{}", 20 + (i % 800))],
+        cwe_ids: vec![format!("CWE-{}", advisory.cwe)],
         cvss: Cvss {
             nvd: CvssEntry {
                 v3_vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H".to_string(),
@@ -314,22 +171,25 @@ pub fn write_trivy_report(out: &mut dyn Write, options: &SyntheticOptions) -> io
             target: format!("{image} (debian 12.5)"),
             class: "os-pkgs",
             result_type: "debian",
-            names: DEBIAN,
+            packages: DEBIAN,
             purl_type: "deb/debian",
+            debian: true,
         },
         Class {
             target: "Python".to_string(),
             class: "lang-pkgs",
             result_type: "python-pkg",
-            names: PYTHON,
+            packages: PYTHON,
             purl_type: "pypi",
+            debian: false,
         },
         Class {
             target: "Node.js".to_string(),
             class: "lang-pkgs",
             result_type: "node-pkg",
-            names: NODE,
+            packages: NODE,
             purl_type: "npm",
+            debian: false,
         },
     ];
     // Which indices this generation reports: later generations fix some and find new ones.

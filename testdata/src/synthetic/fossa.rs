@@ -7,73 +7,103 @@ use rand::RngExt;
 use std::io::{self, Write};
 
 use super::{
-    Obj, Rng, SyntheticOptions, hex, index, iso_date, js, pick, raw_list, rng, sentence, str_list,
+    Obj, Rng, SyntheticOptions, advisory, hex, index, iso_date, js, pick, raw_list, rng, str_list,
     write_records,
 };
 
-/// (fetcher, package manager, names)
-const ECOSYSTEMS: &[(&str, &str, &[&str])] = &[
+/// (fetcher, package manager, packages, prefixes of the other dependencies' names)
+const ECOSYSTEMS: &[(&str, &str, &[advisory::Package], &[&str])] = &[
     (
         "npm",
         "npm",
+        advisory::NODE,
         &[
-            "lodash",
-            "express",
-            "minimist",
-            "axios",
-            "moment",
-            "jsonwebtoken",
-            "ws",
-            "semver",
-            "node-fetch",
-            "qs",
-            "body-parser",
-            "follow-redirects",
-            "tough-cookie",
+            "@babel/",
+            "@types/",
+            "@aws-sdk/",
+            "@sentry/",
+            "@octokit/",
+            "@nestjs/",
+            "@vue/",
+            "@angular/",
+            "@google-cloud/",
+            "@azure/",
         ],
     ),
     (
         "pip",
         "pip",
+        advisory::PYTHON,
         &[
-            "django",
-            "flask",
-            "requests",
-            "urllib3",
-            "jinja2",
-            "werkzeug",
-            "pyyaml",
-            "cryptography",
-            "pillow",
-            "certifi",
-            "idna",
-            "sqlalchemy",
-            "paramiko",
+            "django-",
+            "flask-",
+            "pytest-",
+            "sphinx-",
+            "types-",
+            "aws-",
+            "azure-",
+            "google-cloud-",
+            "py",
+            "python-",
         ],
     ),
     (
         "mvn",
         "maven",
+        advisory::MAVEN,
         &[
-            "com.fasterxml.jackson.core:jackson-databind",
-            "org.apache.commons:commons-text",
-            "org.springframework:spring-web",
-            "org.yaml:snakeyaml",
-            "com.google.guava:guava",
-            "org.apache.logging.log4j:log4j-core",
+            "org.apache.commons:commons-",
+            "com.google.cloud:google-cloud-",
+            "io.micronaut:micronaut-",
+            "org.springframework:spring-",
+            "io.quarkus:quarkus-",
+            "com.azure:azure-",
+            "io.netty:netty-",
+            "org.eclipse.jetty:jetty-",
+            "io.vertx:vertx-",
+            "com.squareup.okhttp3:okhttp-",
         ],
     ),
     (
         "go",
         "gomod",
+        advisory::GO,
         &[
-            "golang.org/x/net",
-            "golang.org/x/crypto",
-            "github.com/gin-gonic/gin",
-            "google.golang.org/grpc",
+            "github.com/spf13/",
+            "github.com/gorilla/",
+            "github.com/aws/aws-sdk-go-v2/service/",
+            "golang.org/x/",
+            "github.com/hashicorp/go-",
+            "github.com/go-chi/",
+            "github.com/prometheus/",
+            "github.com/sirupsen/",
+            "k8s.io/",
+            "go.uber.org/",
         ],
     ),
 ];
+/// The middle of the other dependencies' names.
+const WORDS: &[&str] = &[
+    "auth", "cache", "config", "cors", "crypto", "csv", "dates", "env", "forms", "graph", "http",
+    "i18n", "image", "jwt", "log", "mail", "markdown", "mock", "oauth", "orm", "pdf", "queue",
+    "retry", "router", "schema", "session", "storage", "stream", "template", "yaml",
+];
+/// The end of the other dependencies' names.
+const SUFFIXES: &[&str] = &["", "-utils", "-client", "-core"];
+/// What the attribution report says a dependency is.
+const DESCRIPTIONS: &[&str] = &[
+    "A small library for parsing and formatting dates.",
+    "HTTP client with retries and connection pooling.",
+    "Minimal web framework with routing and middleware.",
+    "Reads and writes YAML documents.",
+    "Parses command-line arguments.",
+    "Type definitions for the standard library.",
+    "Structured logging with pluggable outputs.",
+    "Validates JSON documents against a schema.",
+    "Loads configuration from files and the environment.",
+    "Cryptographic primitives and recipes.",
+];
+
 const LICENSES: &[&str] = &[
     "MIT",
     "Apache-2.0",
@@ -98,9 +128,15 @@ const TYPES: &[(&str, u32)] = &[
 struct Package {
     fetcher: &'static str,
     manager: &'static str,
-    /// The name, made unique per record so that nothing merges.
+    /// A package of the advisory bank, or (two records in three, never for a vulnerability)
+    /// another dependency whose name is made of parts chosen by the record's index, so that
+    /// up to 1,200 records of an ecosystem never merge.
     name: String,
     version: String,
+    /// The version that fixes it.
+    fixed: String,
+    /// Its entry in the advisory bank (packages of the bank only).
+    bank: Option<&'static advisory::Package>,
 }
 
 impl Package {
@@ -109,24 +145,41 @@ impl Package {
     }
 }
 
-fn package(rng: &mut Rng, i: usize) -> Package {
-    let (fetcher, manager, names) = ECOSYSTEMS[index(rng, ECOSYSTEMS.len())];
-    let base = pick(rng, names);
-    let name = if i.is_multiple_of(3) {
-        base.to_string()
-    } else {
-        format!("{base}-{}", i % 1000)
-    };
+/// The package of record `i`: one of the advisory bank when `vulnerable` (an advisory is about
+/// it) or one record in three, else another dependency.
+fn package(rng: &mut Rng, i: usize, vulnerable: bool) -> Package {
+    let (fetcher, manager, packages, prefixes) = ECOSYSTEMS[index(rng, ECOSYSTEMS.len())];
+    let base = &packages[index(rng, packages.len())];
+    if vulnerable || i.is_multiple_of(3) {
+        let (version, fixed) = advisory::versions(rng, base, false);
+        return Package {
+            fetcher,
+            manager,
+            name: base.name.to_string(),
+            version,
+            fixed,
+            bank: Some(base),
+        };
+    }
+    let k = i % (prefixes.len() * WORDS.len() * SUFFIXES.len());
+    let name = format!(
+        "{}{}{}",
+        prefixes[k % prefixes.len()],
+        WORDS[(k / prefixes.len()) % WORDS.len()],
+        SUFFIXES[k / (prefixes.len() * WORDS.len())]
+    );
+    let (major, minor, patch) = (
+        rng.random_range(0..6),
+        rng.random_range(0..30),
+        rng.random_range(0..20),
+    );
     Package {
         fetcher,
         manager,
         name,
-        version: format!(
-            "{}.{}.{}",
-            rng.random_range(0..6),
-            rng.random_range(0..30),
-            rng.random_range(0..20)
-        ),
+        version: format!("{major}.{minor}.{patch}"),
+        fixed: format!("{major}.{minor}.{}", patch + 1),
+        bank: None,
     }
 }
 
@@ -156,8 +209,8 @@ pub(super) fn write_test(out: &mut dyn Write, options: &SyntheticOptions) -> io:
     write_records(out, options.findings, "  ", |i| {
         let mut rng = rng(options.seed, 71, i);
         let kind = issue_type(&mut rng);
-        let pkg = package(&mut rng, i);
         let vulnerable = kind == "vulnerability";
+        let pkg = package(&mut rng, i, vulnerable);
         let cve = format!("CVE-{}-{}", 2018 + i % 8, 10_000 + i);
         let licence =
             matches!(kind, "policy_conflict" | "policy_flag").then(|| pick(&mut rng, LICENSES));
@@ -171,12 +224,7 @@ pub(super) fn write_test(out: &mut dyn Write, options: &SyntheticOptions) -> io:
         let id = 400_000 + i;
         Obj::new()
             .opt("cve", vulnerable.then_some(cve.as_str()))
-            .opt(
-                "fixedIn",
-                vulnerable
-                    .then(|| format!("{}-fix", pkg.version))
-                    .as_deref(),
-            )
+            .opt("fixedIn", vulnerable.then_some(pkg.fixed.as_str()))
             .raw("id", id)
             .s(
                 "issueDashURL",
@@ -258,7 +306,7 @@ pub(super) fn write_api_issues(out: &mut dyn Write, options: &SyntheticOptions) 
     write_records(out, options.findings, "  ", |i| {
         let mut rng = rng(options.seed, 72, i);
         let kind = issue_type(&mut rng);
-        let pkg = package(&mut rng, i);
+        let pkg = package(&mut rng, i, kind == "vulnerability");
         let id = 11_000_000 + i;
         let created = iso_date(&mut rng);
         let project_obj = Obj::new()
@@ -345,31 +393,31 @@ pub(super) fn write_api_issues(out: &mut dyn Write, options: &SyntheticOptions) 
                 ("Integrity Impact", "High"),
                 ("Availability Impact", "None"),
             ];
+            let (title, details, cwe) = match pkg.bank {
+                Some(bank) => {
+                    let a = advisory::advisory(&mut rng, bank, &pkg.fixed);
+                    (a.title, a.description, a.cwe)
+                }
+                None => (
+                    format!("{}: vulnerable dependency", pkg.name),
+                    format!("{} before {} is affected.", pkg.name, pkg.fixed),
+                    20,
+                ),
+            };
             obj = obj
                 .s("vulnId", &format!("{cve}_{}+{}", pkg.fetcher, pkg.name))
-                .s(
-                    "title",
-                    &format!("{} in {}", capital(&sentence(&mut rng, 5)), pkg.name),
-                )
+                .s("title", &title)
                 .s("cve", &cve)
                 .raw("cvss", cvss)
                 .s("cvssVector", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:N")
                 .s("severity", severity)
-                .s(
-                    "details",
-                    &format!(
-                        "{} {}. {}.",
-                        pkg.name,
-                        sentence(&mut rng, 40),
-                        sentence(&mut rng, 25)
-                    ),
-                )
+                .s("details", &details)
                 .raw(
                     "remediation",
                     Obj::new()
-                        .s("partialFix", &format!("{}-fix", pkg.version))
+                        .s("partialFix", &pkg.fixed)
                         .s("partialFixDistance", "PATCH")
-                        .s("completeFix", &format!("{}-fix", pkg.version))
+                        .s("completeFix", &pkg.fixed)
                         .s("completeFixDistance", "MINOR")
                         .done(),
                 )
@@ -382,10 +430,10 @@ pub(super) fn write_api_issues(out: &mut dyn Write, options: &SyntheticOptions) 
                     ),
                 )
                 .s("cveStatus", "COMPLETED")
-                .strs("cwes", [format!("CWE-{}", 20 + i % 900)])
+                .strs("cwes", [format!("CWE-{cwe}")])
                 .s("published", &format!("{}Z", iso_date(&mut rng)))
-                .strs("affectedVersionRanges", [format!("<{}-fix", pkg.version)])
-                .strs("patchedVersionRanges", [format!("{}-fix", pkg.version)])
+                .strs("affectedVersionRanges", [format!("<{}", pkg.fixed)])
+                .strs("patchedVersionRanges", [format!(">={}", pkg.fixed)])
                 .strs(
                     "references",
                     [
@@ -418,14 +466,6 @@ pub(super) fn write_api_issues(out: &mut dyn Write, options: &SyntheticOptions) 
     out.write_all(b"\n]}\n")
 }
 
-fn capital(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(first) => first.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
-}
-
 const LICENSE_TEXT: &str = "Permission is hereby granted, free of charge, to any person obtaining a copy of this software and associated documentation files (the \"Software\"), to deal in the Software without restriction, including without limitation the rights to use, copy, modify, merge, publish, distribute, sublicense, and/or sell copies of the Software, and to permit persons to whom the Software is furnished to do so, subject to the following conditions:\n\nThe above copyright notice and this permission notice shall be included in all copies or substantial portions of the Software.\n\nTHE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED.\n";
 
 /// `fossa report attribution --format json`: `findings` dependencies, a third direct.
@@ -433,7 +473,7 @@ pub(super) fn write_attribution(out: &mut dyn Write, options: &SyntheticOptions)
     let direct = options.findings / 3;
     let dependency = |i: usize, is_direct: bool| {
         let mut rng = rng(options.seed, 73, i);
-        let pkg = package(&mut rng, i);
+        let pkg = package(&mut rng, i, false);
         let licence = pick(&mut rng, LICENSES);
         let path = if is_direct {
             pkg.name.clone()
@@ -453,10 +493,7 @@ pub(super) fn write_attribution(out: &mut dyn Write, options: &SyntheticOptions)
                 )],
             )
             .strs("dependencyPaths", [path])
-            .s(
-                "description",
-                &capital(&format!("{}.", sentence(&mut rng, 12))),
-            )
+            .s("description", pick(&mut rng, DESCRIPTIONS))
             .s(
                 "downloadUrl",
                 &format!(
@@ -546,7 +583,7 @@ pub(super) fn write_attribution(out: &mut dyn Write, options: &SyntheticOptions)
 pub(super) fn write_analyze(out: &mut dyn Write, options: &SyntheticOptions) -> io::Result<()> {
     let n = options.findings;
     let packages: Vec<Package> = (0..n)
-        .map(|i| package(&mut rng(options.seed, 75, i), i))
+        .map(|i| package(&mut rng(options.seed, 75, i), i, false))
         .collect();
     let direct: Vec<usize> = (0..n).filter(|i| i % 4 == 0).collect();
     out.write_all(b"{\"projects\": [{\"graph\": {\"assocs\": [")?;

@@ -7,8 +7,7 @@ use rand::RngExt;
 use std::io::{self, Write};
 
 use super::{
-    Obj, Rng, SyntheticOptions, hex, index, iso_date, js, pick, raw_list, rng, sentence,
-    write_records,
+    Obj, Rng, SyntheticOptions, hex, index, iso_date, js, pick, prose, raw_list, rng, write_records,
 };
 
 struct Rule {
@@ -145,6 +144,15 @@ const RULES: &[Rule] = &[
     },
 ];
 
+/// "Ask Yourself Whether" questions of the security rules' descriptions.
+const ASK: &[&str] = &[
+    "Is the data coming from a user or another untrusted source?",
+    "Is the code reachable from an endpoint that needs no authentication?",
+    "Does the value end up in a query, a command or a page?",
+    "Is the service exposed to the internet?",
+    "Are there checks upstream that you rely on but do not control?",
+];
+
 const DIRS: &[&str] = &[
     "src/shop/api",
     "src/shop/orders",
@@ -192,12 +200,12 @@ fn html_desc(rule: &Rule, rng: &mut Rng) -> String {
         String::new()
     };
     format!(
-        "<p>{}. {}.</p>\n<h2>Ask Yourself Whether</h2>\n<ul>\n  <li> {}. </li>\n  <li> {}. </li>\n</ul>\n<p>There is a risk if you answered yes to any of those questions.</p>\n<h2>Recommended Secure Coding Practices</h2>\n<ul>\n  <li> {}. </li>\n</ul>\n<h2>Sensitive Code Example</h2>\n<pre>\ndef handler(request):\n    query = \"SELECT * FROM users WHERE id = %s\" % request.GET[\"id\"]  # Sensitive\n    return cursor.execute(query)\n</pre>\n<h2>Compliant Solution</h2>\n<pre>\ndef handler(request):\n    return cursor.execute(\"SELECT * FROM users WHERE id = %s\", [request.GET[\"id\"]])\n</pre>\n{cwe}",
+        "<p>{}. {}</p>\n<h2>Ask Yourself Whether</h2>\n<ul>\n  <li> {} </li>\n  <li> {} </li>\n</ul>\n<p>There is a risk if you answered yes to any of those questions.</p>\n<h2>Recommended Secure Coding Practices</h2>\n<ul>\n  <li> {} </li>\n</ul>\n<h2>Sensitive Code Example</h2>\n<pre>\ndef handler(request):\n    query = \"SELECT * FROM users WHERE id = %s\" % request.GET[\"id\"]  # Sensitive\n    return cursor.execute(query)\n</pre>\n<h2>Compliant Solution</h2>\n<pre>\ndef handler(request):\n    return cursor.execute(\"SELECT * FROM users WHERE id = %s\", [request.GET[\"id\"]])\n</pre>\n{cwe}",
         rule.name,
-        sentence(rng, 30),
-        sentence(rng, 12),
-        sentence(rng, 12),
-        sentence(rng, 16)
+        prose(rng, 2),
+        pick(rng, ASK),
+        pick(rng, ASK),
+        prose(rng, 1)
     )
 }
 

@@ -5,16 +5,17 @@
 use rand::RngExt;
 use std::io::{self, Write};
 
-use super::{Obj, Rng, SyntheticOptions, hex, index, pick, raw_list, rng, sentence, write_records};
+use super::{Obj, Rng, SyntheticOptions, hex, index, pick, prose, raw_list, rng, write_records};
 
-/// (id, short description, level, security severity, CWE)
-const RULES: &[(&str, &str, &str, &str, u32)] = &[
+/// (id, short description, level, security severity, CWE, result message)
+const RULES: &[(&str, &str, &str, &str, u32, &str)] = &[
     (
         "js/sql-injection",
         "Database query built from user-controlled sources",
         "error",
         "8.8",
         89,
+        "This query string depends on a [user-provided value](1).",
     ),
     (
         "js/xss",
@@ -22,6 +23,7 @@ const RULES: &[(&str, &str, &str, &str, u32)] = &[
         "error",
         "6.1",
         79,
+        "Cross-site scripting vulnerability due to a [user-provided value](1).",
     ),
     (
         "js/path-injection",
@@ -29,6 +31,7 @@ const RULES: &[(&str, &str, &str, &str, u32)] = &[
         "error",
         "7.5",
         22,
+        "This path depends on a [user-provided value](1).",
     ),
     (
         "js/insecure-randomness",
@@ -36,6 +39,7 @@ const RULES: &[(&str, &str, &str, &str, u32)] = &[
         "warning",
         "7.8",
         338,
+        "A random value from [Math.random()](1) is used in a security context.",
     ),
     (
         "js/clear-text-logging",
@@ -43,6 +47,7 @@ const RULES: &[(&str, &str, &str, &str, u32)] = &[
         "error",
         "7.5",
         312,
+        "This logs sensitive data from [an access to password](1) as clear text.",
     ),
     (
         "js/missing-rate-limiting",
@@ -50,6 +55,7 @@ const RULES: &[(&str, &str, &str, &str, u32)] = &[
         "warning",
         "7.5",
         770,
+        "This route handler performs [a database access](1) but is not rate-limited.",
     ),
     (
         "js/regex-injection",
@@ -57,6 +63,7 @@ const RULES: &[(&str, &str, &str, &str, u32)] = &[
         "error",
         "7.5",
         730,
+        "This regular expression is built from a [user-provided value](1).",
     ),
     (
         "js/unused-local-variable",
@@ -64,6 +71,7 @@ const RULES: &[(&str, &str, &str, &str, u32)] = &[
         "note",
         "",
         0,
+        "Unused variable token.",
     ),
     (
         "js/useless-assignment-to-local",
@@ -71,6 +79,7 @@ const RULES: &[(&str, &str, &str, &str, u32)] = &[
         "warning",
         "",
         563,
+        "The value assigned to result here is never read.",
     ),
     (
         "py/sql-injection",
@@ -78,6 +87,7 @@ const RULES: &[(&str, &str, &str, &str, u32)] = &[
         "error",
         "8.8",
         89,
+        "This SQL query depends on a [user-provided value](1).",
     ),
     (
         "py/stack-trace-exposure",
@@ -85,6 +95,7 @@ const RULES: &[(&str, &str, &str, &str, u32)] = &[
         "error",
         "5.4",
         209,
+        "[Stack trace information](1) flows to this location and may be shown to an external user.",
     ),
     (
         "py/weak-sensitive-data-hashing",
@@ -92,14 +103,23 @@ const RULES: &[(&str, &str, &str, &str, u32)] = &[
         "warning",
         "7.5",
         327,
+        "[Sensitive data (password)](1) is hashed with MD5, which is too fast for password hashing.",
     ),
-    ("py/empty-except", "Empty except", "note", "", 390),
+    (
+        "py/empty-except",
+        "Empty except",
+        "note",
+        "",
+        390,
+        "This 'except' clause only passes, without a comment saying why.",
+    ),
     (
         "py/flask-debug",
         "Flask app is run in debug mode",
         "error",
         "7.5",
         215,
+        "The Flask app runs in debug mode, which lets anyone who reaches the debugger run code.",
     ),
 ];
 
@@ -127,7 +147,7 @@ const SNIPPETS: &[&str] = &[
 ];
 
 fn rule_json(k: usize, rng: &mut Rng) -> String {
-    let (id, short, level, score, cwe) = RULES[k];
+    let (id, short, level, score, cwe, _) = RULES[k];
     let mut tags = vec!["security".to_string()];
     if cwe > 0 {
         tags.push(format!("external/cwe/cwe-{cwe:03}"));
@@ -140,7 +160,7 @@ fn rule_json(k: usize, rng: &mut Rng) -> String {
     if !score.is_empty() {
         props = props.s("security-severity", score);
     }
-    let full = format!("{short}: {}.", sentence(rng, 24));
+    let full = format!("{short}. {}", prose(rng, 2));
     Obj::new()
         .s("id", id)
         .s("name", id)
@@ -156,17 +176,17 @@ fn rule_json(k: usize, rng: &mut Rng) -> String {
                 .s(
                     "text",
                     &format!(
-                        "# {short}\n{}.\n\n## Recommendation\n{}.\n",
-                        sentence(rng, 40),
-                        sentence(rng, 20)
+                        "# {short}\n{}\n\n## Recommendation\n{}\n",
+                        prose(rng, 3),
+                        prose(rng, 1)
                     ),
                 )
                 .s(
                     "markdown",
                     &format!(
-                        "# {short}\n{}.\n\n## Recommendation\n{}.\n",
-                        sentence(rng, 40),
-                        sentence(rng, 20)
+                        "# {short}\n{}\n\n## Recommendation\n{}\n",
+                        prose(rng, 3),
+                        prose(rng, 1)
                     ),
                 )
                 .done(),
@@ -270,7 +290,7 @@ pub(super) fn write_sarif(out: &mut dyn Write, options: &SyntheticOptions) -> io
     write_records(out, options.findings, "        ", |i| {
         let mut rng = rng(options.seed, 81, i);
         let rule = index(&mut rng, RULES.len());
-        let (id, short, _, _, _) = RULES[rule];
+        let (id, _, _, _, _, message) = RULES[rule];
         let art = index(&mut rng, ARTIFACTS);
         let file = artifact(art);
         let line = rng.random_range(5..1500);
@@ -307,18 +327,7 @@ pub(super) fn write_sarif(out: &mut dyn Write, options: &SyntheticOptions) -> io
             .s("ruleId", id)
             .raw("ruleIndex", rule)
             .raw("rule", Obj::new().s("id", id).raw("index", rule).done())
-            .raw(
-                "message",
-                Obj::new()
-                    .s(
-                        "text",
-                        &format!(
-                            "{short} depends on a [user-provided value](1): {}.",
-                            sentence(&mut rng, 10)
-                        ),
-                    )
-                    .done(),
-            )
+            .raw("message", Obj::new().s("text", message).done())
             .raw(
                 "locations",
                 raw_list([location(&mut rng, &file, line, art)]),

@@ -6,18 +6,25 @@
 //! Reports are streamed to a [`Write`], record by record. The same options always give the same
 //! bytes; another seed gives other bytes.
 //!
+//! The text reads like the tools' own: packages that exist with versions of their usual shape,
+//! advisory titles and descriptions put together from a phrase bank of parts that fit each
+//! package (`advisory`), each tool's real rule ids and messages, and sentences of security prose
+//! where a tool writes free text. Nothing is a random string of words.
+//!
 //! Every format that has findings yields exactly [`SyntheticOptions::findings`] of them (each
 //! record has its own path or key, so that nothing merges inside a report); the two FOSSA
 //! inventories (`fossa-attribution-json`, `fossa-analyze-json`) list that many dependencies
 //! instead and yield no findings.
 
 mod acunetix;
+mod advisory;
 mod fossa;
 mod sarif;
 mod sonarqube;
 mod tfsec;
 mod trivy;
 
+pub use advisory::{TITLE_TEMPLATES, is_advisory_title};
 pub use trivy::{trivy_report, write_trivy_report};
 
 use rand::rngs::Xoshiro256PlusPlus;
@@ -135,82 +142,35 @@ pub(crate) fn index(rng: &mut Rng, len: usize) -> usize {
     rng.random_range(0..len)
 }
 
-const WORDS: &[&str] = &[
-    "the",
-    "request",
-    "handler",
-    "does",
-    "not",
-    "validate",
-    "input",
-    "before",
-    "passing",
-    "it",
-    "to",
-    "a",
-    "query",
-    "which",
-    "allows",
-    "an",
-    "attacker",
-    "with",
-    "network",
-    "access",
-    "read",
-    "or",
-    "modify",
-    "data",
-    "of",
-    "other",
-    "users",
-    "when",
-    "session",
-    "token",
-    "is",
-    "reused",
-    "across",
-    "requests",
-    "and",
-    "cookie",
-    "lacks",
-    "secure",
-    "flag",
-    "so",
-    "that",
-    "crafted",
-    "payload",
-    "may",
-    "cause",
-    "denial",
-    "service",
-    "memory",
-    "exhaustion",
-    "in",
-    "parser",
-    "function",
-    "configuration",
-    "exposes",
-    "sensitive",
-    "information",
-    "through",
-    "error",
-    "messages",
-    "headers",
-    "logs",
-    "default",
-    "credentials",
-    "remain",
-    "enabled",
+/// Sentences of security prose for the free-text fields of code and web scanners. Each reads on
+/// its own, so any selection of them reads as a paragraph.
+const PROSE: &[&str] = &[
+    "Input from the request reaches this point without being validated first.",
+    "An attacker who controls that input can change what the application does with it.",
+    "The value is written into the page without being encoded for its context.",
+    "Validate input against a list of expected values as early as possible.",
+    "Prefer the framework's safe APIs, which keep data and code apart.",
+    "The finding was confirmed by sending a modified request and comparing the responses.",
+    "Other pages that take the same parameter may be affected in the same way.",
+    "Error messages reveal details that help an attacker map the application.",
+    "Fix the shared helper rather than each caller, so that every path benefits.",
+    "Review similar code paths, since the same pattern is often repeated.",
+    "Hardening the default configuration removes the risk without code changes.",
+    "Logs and error messages must not contain secrets, tokens or personal data.",
+    "A regression test for the fix keeps the issue from coming back.",
+    "The risk is higher for services that are reachable from the internet.",
+    "Session cookies are sent with every request to the affected host.",
+    "Encoding on output is more reliable than filtering on input.",
 ];
 
-/// `words` words of plausible security prose, without a final stop.
-pub(crate) fn sentence(rng: &mut Rng, words: usize) -> String {
+/// `n` sentences of plausible security prose, each with its stop, separated by spaces.
+pub(crate) fn prose(rng: &mut Rng, n: usize) -> String {
     let mut s = String::new();
-    for i in 0..words {
+    for i in 0..n {
         if i > 0 {
             s.push(' ');
         }
-        s.push_str(pick(rng, WORDS));
+        s.push_str(pick(rng, PROSE));
     }
     s
 }

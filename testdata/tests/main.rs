@@ -1,0 +1,8 @@
+//! The testdata crate's single integration-test binary: the generators' contract (every format
+//! detected as itself, exact counts, determinism) and the plausibility of their text.
+
+// Tests may panic on purpose: `unwrap`/`expect` are denied in library code only.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod plausible;
+mod synthetic;
