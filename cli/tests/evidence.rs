@@ -13,8 +13,48 @@ impl Env {
         let env = Env {
             dir: tempfile::tempdir().expect("tempdir"),
         };
-        assert_eq!(env.run(&["demo"]).0, 0);
+        env.load_releases();
         env
+    }
+
+    /// Two open releases of `demo-shop` with the demo's reports (the demo itself seals one).
+    fn load_releases(&self) {
+        use importers::synthetic::{SyntheticOptions, report};
+        for (generation, release) in ["1.0.0", "1.1.0"].into_iter().enumerate() {
+            let trivy = SyntheticOptions {
+                findings: 120,
+                seed: 42,
+                artifact: format!("registry.example.com/demo-shop/api:{release}"),
+                generation: generation as u32,
+            };
+            let reports = [
+                ("trivy-image.json", report("trivy-json", &trivy)),
+                (
+                    "tfsec.json",
+                    report("tfsec-json", &SyntheticOptions::new(12, 7)),
+                ),
+                (
+                    "sonar-issues.json",
+                    report("sonarqube-api-json", &SyntheticOptions::new(25, 11)),
+                ),
+                (
+                    "acunetix.xml",
+                    report("acunetix-xml", &SyntheticOptions::new(8, 13)),
+                ),
+            ];
+            for (name, bytes) in reports {
+                std::fs::write(self.path(name), bytes.unwrap()).unwrap();
+                let (code, _, err) = self.run(&[
+                    "upload",
+                    "--project",
+                    "demo-shop",
+                    "--release",
+                    release,
+                    name,
+                ]);
+                assert_eq!(code, 0, "{err}");
+            }
+        }
     }
 
     fn run(&self, args: &[&str]) -> (i32, String, String) {
