@@ -85,11 +85,15 @@ pub enum Command {
     /// List the report formats ScanLedger recognizes.
     #[command(after_help = "Example:\n  scanledger formats")]
     Formats(ListArgs),
-    /// Load a demo project with two releases of sample reports, then show the diff and gate.
+    /// Load a demo project (two releases, four scanners, triage, a policy, a sealed release)
+    /// and serve it, printing the URL and one-time passwords for an auditor, a triager and an
+    /// admin.
     #[command(
-        after_help = "Example:\n  scanledger demo && scanledger findings --project demo-shop --release 1.1.0"
+        after_help = "Examples:\n  scanledger demo\n  scanledger demo --bind 127.0.0.1:9000\n  \
+                            scanledger demo --no-serve && scanledger findings --project demo-shop --release 1.1.0\n  \
+                            scanledger demo --write-samples samples && scanledger upload --project shop --release 4.2.0 samples/trivy-image.json"
     )]
-    Demo,
+    Demo(DemoArgs),
     /// Run the HTTP server.
     #[command(after_help = "Examples:\n  scanledger serve --bind 127.0.0.1:8080\n  \
                             scanledger serve --config /etc/scanledger.toml --database-url postgres://scanledger@db/scanledger")]
@@ -256,6 +260,9 @@ pub struct ReleaseArgs {
     pub release: String,
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
+    /// Tables: every column, however wide (by default a narrow terminal gets fewer columns).
+    #[arg(long)]
+    pub wide: bool,
 }
 
 #[derive(Debug, Args)]
@@ -326,6 +333,9 @@ pub struct FindingsArgs {
     pub text: Option<String>,
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
+    /// Tables: every column, however wide (by default a narrow terminal gets fewer columns).
+    #[arg(long)]
+    pub wide: bool,
 }
 
 #[derive(Debug, Args)]
@@ -343,6 +353,9 @@ pub struct DiffArgs {
     pub only: Vec<String>,
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
+    /// Tables: every column, however wide (by default a narrow terminal gets fewer columns).
+    #[arg(long)]
+    pub wide: bool,
 }
 
 #[derive(Debug, Args)]
@@ -377,6 +390,24 @@ pub struct RawArgs {
     /// Output file; standard output when omitted.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Load the demo, show its diff and gate, and exit instead of serving.
+    #[arg(long)]
+    pub no_serve: bool,
+    /// Write the demo's scanner reports into DIR (created if missing) and exit; the database
+    /// is not opened.
+    #[arg(long, value_name = "DIR", conflicts_with = "no_serve")]
+    pub write_samples: Option<PathBuf>,
+    /// Folder of the evidence signing key [default: scanledger-keys beside a SQLite database,
+    /// else in the current folder]; a key is created there when it has none and
+    /// SCANLEDGER_SIGNING_KEY is not set.
+    #[arg(long, env = "SCANLEDGER_KEY_DIR")]
+    pub key_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub serve: ServeArgs,
 }
 
 /// Server settings: a flag wins over its environment variable, which wins over the TOML file

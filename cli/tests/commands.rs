@@ -157,7 +157,7 @@ fn bad_inputs_exit_2_name_the_file_and_store_nothing() {
 #[test]
 fn findings_diff_and_gate_work_on_the_demo() {
     let env = Env::new();
-    let (code, out, err) = env.run(&["demo"]);
+    let (code, out, err) = env.run(&["demo", "--no-serve"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("gate"), "{out}");
 

@@ -13,8 +13,27 @@ impl Env {
         let env = Env {
             dir: tempfile::tempdir().expect("tempdir"),
         };
-        assert_eq!(env.run(&["demo"]).0, 0);
+        env.load_releases();
         env
+    }
+
+    /// Two open releases of `demo-shop` with the demo's reports (the demo itself seals one).
+    fn load_releases(&self) {
+        for (generation, release) in testdata::demo::RELEASES.into_iter().enumerate() {
+            let reports = testdata::demo::reports("demo-shop", generation).unwrap();
+            for (name, bytes) in reports {
+                std::fs::write(self.path(name), bytes).unwrap();
+                let (code, _, err) = self.run(&[
+                    "upload",
+                    "--project",
+                    "demo-shop",
+                    "--release",
+                    release,
+                    name,
+                ]);
+                assert_eq!(code, 0, "{err}");
+            }
+        }
     }
 
     fn run(&self, args: &[&str]) -> (i32, String, String) {

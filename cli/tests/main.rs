@@ -2,5 +2,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod commands;
+mod demo;
 mod evidence;
 mod triage;

@@ -341,20 +341,25 @@ fn new_secret() -> Result<String, StoreError> {
     Ok(format!("{TOKEN_PREFIX}{}", hex::encode(bytes)))
 }
 
+/// A password's argon2 PHC hash, after checking its length.
+fn hash_password(password: &str) -> Result<String, StoreError> {
+    use argon2::password_hash::PasswordHasher;
+    if password.chars().count() < 12 {
+        return Err(StoreError::Invalid(
+            "password must have at least 12 characters".into(),
+        ));
+    }
+    Ok(argon2::Argon2::default()
+        .hash_password(password.as_bytes())
+        .map_err(|e| StoreError::Invalid(format!("cannot hash the password: {e}")))?
+        .to_string())
+}
+
 impl Store {
     /// Creates a user with an argon2-hashed password.
     pub fn create_user(&self, grant: &Grant<'_>, password: &str) -> Result<UserInfo, StoreError> {
-        use argon2::password_hash::PasswordHasher;
         check_user_name(grant.name)?;
-        if password.chars().count() < 12 {
-            return Err(StoreError::Invalid(
-                "password must have at least 12 characters".into(),
-            ));
-        }
-        let hash = argon2::Argon2::default()
-            .hash_password(password.as_bytes())
-            .map_err(|e| StoreError::Invalid(format!("cannot hash the password: {e}")))?
-            .to_string();
+        let hash = hash_password(password)?;
         let mut conn = self.conn()?;
         write_tx(&mut conn, |c| {
             let taken: i64 = users::table
@@ -397,6 +402,63 @@ impl Store {
                     subject: format!("user {} ({})", user.name, user.id),
                     before: None,
                     after: serde_json::to_value(&user).ok(),
+                    request_id: None,
+                }],
+            )?;
+            Ok(user)
+        })
+    }
+
+    /// Gives an existing user a new password (argon2-hashed like at creation); the user's
+    /// sessions end, so whoever held the old password is signed out. Audited as
+    /// `user.password`, without the password.
+    pub fn set_password(
+        &self,
+        name: &str,
+        password: &str,
+        by: &str,
+    ) -> Result<UserInfo, StoreError> {
+        let hash = hash_password(password)?;
+        let mut conn = self.conn()?;
+        write_tx(&mut conn, |c| {
+            let row: Option<(i64, String, Option<i64>, NaiveDateTime, String)> = users::table
+                .filter(users::name.eq(name))
+                .select((
+                    users::id,
+                    users::role,
+                    users::project_id,
+                    users::created_at,
+                    users::created_by,
+                ))
+                .first(c)
+                .optional()?;
+            let Some((id, role, project_id, created_at, created_by)) = row else {
+                return Err(StoreError::NotFound {
+                    what: "user",
+                    name: name.to_string(),
+                });
+            };
+            diesel::update(users::table.find(id))
+                .set(users::password_hash.eq(&hash))
+                .execute(c)?;
+            diesel::delete(sessions::table.filter(sessions::user_id.eq(id))).execute(c)?;
+            let user = UserInfo {
+                id,
+                name: name.to_string(),
+                role: parse_role(&role)?,
+                project: project_name(c, project_id)?,
+                created_at,
+                created_by,
+            };
+            audit::append(
+                c,
+                &[NewAuditEvent {
+                    actor: by,
+                    action: "user.password",
+                    project: user.project.as_deref(),
+                    subject: format!("user {} ({})", user.name, user.id),
+                    before: None,
+                    after: None,
                     request_id: None,
                 }],
             )?;

@@ -125,6 +125,47 @@ fn users_log_in_with_their_password_only() {
     });
 }
 
+/// A new password replaces the old one, ends the user's sessions and is audited without it.
+#[test]
+fn a_new_password_replaces_the_old_and_is_audited() {
+    on_each_backend(|t| {
+        t.store
+            .create_user(&grant("alice", Role::Auditor, None), "the first password")
+            .expect("create");
+        let session = match t
+            .store
+            .login("alice", "the first password", None)
+            .expect("login")
+        {
+            schema::LoginOutcome::SignedIn(s) => s,
+            other => panic!("not signed in: {other:?}"),
+        };
+        assert!(t.store.session(&session.id).expect("session").is_some());
+        t.store
+            .set_password("alice", "the second password", "admin")
+            .expect("set");
+        let auth = |pw| t.store.authenticate_password("alice", pw).expect("auth");
+        assert!(auth("the first password").is_none());
+        assert!(auth("the second password").is_some());
+        assert!(t.store.session(&session.id).expect("session").is_none());
+        assert!(t.store.set_password("alice", "short", "admin").is_err());
+        assert!(matches!(
+            t.store.set_password("bob", "a long enough one", "admin"),
+            Err(schema::StoreError::NotFound { .. })
+        ));
+        let events = t
+            .store
+            .audit_list(&schema::AuditQuery {
+                action: Some("user.password".into()),
+                ..Default::default()
+            })
+            .expect("audit");
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].actor, "admin");
+        assert!(!format!("{events:?}").contains("second password"));
+    });
+}
+
 #[test]
 fn roles_grant_what_the_issue_says() {
     use Permission::*;

@@ -181,6 +181,16 @@ pub fn app(
 /// included) finish for up to the shutdown timeout, and exits. An upload cut off by the
 /// timeout rolls back: its transaction never committed.
 pub fn run(store: Store, config: ServerConfig) -> std::io::Result<()> {
+    run_with(store, config, |_| {})
+}
+
+/// [`run`], calling `ready` with the addresses actually bound (a port 0 resolved) once the
+/// server listens and before it serves, so a caller can say where it is.
+pub fn run_with(
+    store: Store,
+    config: ServerConfig,
+    ready: impl FnOnce(&[std::net::SocketAddr]),
+) -> std::io::Result<()> {
     let state = AppState::new(store, config.clone())?;
     actix_web::rt::System::new().block_on(async move {
         let bind = config.bind.clone();
@@ -192,6 +202,7 @@ pub fn run(store: Store, config: ServerConfig) -> std::io::Result<()> {
         }
         tracing::info!(bind, "listening");
         eprintln!("scanledger serving on http://{bind}");
+        ready(&server.addrs());
         server.run().await?;
         tracing::info!("stopped");
         Ok(())

@@ -1,18 +1,145 @@
-//! `scanledger demo`: a project with two releases of realistic reports from four scanners, so a
-//! newcomer sees imports, slots, a diff and a gate on the first run.
+//! `scanledger demo`: a project with two releases of realistic reports from four scanners,
+//! triage decisions, a policy and a sealed release, served with the web UI so a newcomer sees
+//! imports, slots, a diff, a gate and an evidence bundle on the first run.
+//!
+//! Everything is loaded through the store's own operations, so the audit log tells the story
+//! too. A second run on the same database finds the demo there and serves it as it is, with
+//! fresh passwords for the demo users.
 
 use crate::Outcome;
-use crate::args::{DiffArgs, GateArgs, GateFormat, GateOptionArgs, OutputFormat};
-use schema::{ImportRequest, Store};
+use crate::args::{DemoArgs, DiffArgs, GateArgs, GateFormat, GateOptionArgs, OutputFormat};
+use anyhow::Context;
+use schema::{
+    FindingFilter, GateOptions, Grant, ImportRequest, Role, SealRequest, Store, StoreError,
+    TriageDecision, TriageStatus, ViewFinding,
+};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use testdata::demo::RELEASES;
 
 pub const PROJECT: &str = "demo-shop";
-pub fn run(store: &Store) -> anyhow::Result<Outcome> {
+/// Who the demo acts as in the audit log.
+const ACTOR: &str = "demo";
+
+/// The demo project's policy (docs/TRIAGE.md describes every key).
+const POLICY: &str = r#"# demo-shop release policy, set by `scanledger demo`.
+[gate]
+fail_on = "critical"
+required_tools = ["trivy", "tfsec", "sonarqube"]
+block_expired_acceptances = true
+
+[gate.kinds]
+code = "never"
+
+[sla]
+critical = 7
+high = 30
+medium = 90
+
+[[ignore]]
+path = "test/**"
+reason = "test fixtures never ship"
+"#;
+
+/// The demo's users: (role, name, project scope).
+const USERS: [(Role, &str, Option<&str>); 3] = [
+    (Role::Auditor, "demo-auditor", Some(PROJECT)),
+    (Role::Triager, "demo-triager", Some(PROJECT)),
+    (Role::Admin, "demo-admin", None),
+];
+
+pub fn run(database_url: &str, args: &DemoArgs) -> anyhow::Result<Outcome> {
+    if let Some(dir) = &args.write_samples {
+        return write_samples(dir);
+    }
+    let file = super::serve::file_config(&args.serve)?;
+    let (database_url, config) = super::serve::settings(database_url, &args.serve, file);
+    let store = super::open(&database_url)?;
+    if is_loaded(&store)? {
+        println!(
+            "the demo is already there: project {PROJECT}, releases {} (sealed) and {}",
+            RELEASES[0], RELEASES[1]
+        );
+    } else {
+        let key_dir = args
+            .key_dir
+            .clone()
+            .unwrap_or_else(|| key_dir_beside(&database_url));
+        load(&store, &key_dir)?;
+        if args.no_serve {
+            summary(&store)?;
+        }
+    }
+    if args.no_serve {
+        println!(
+            "\nNext: scanledger findings --project {PROJECT} --release {} --severity critical,high",
+            RELEASES[1]
+        );
+        return Ok(Outcome::Ok);
+    }
+    let passwords = users(&store)?;
+    super::serve::serve(store, config, |addrs| welcome(addrs, &passwords))
+}
+
+/// The reports of release number `generation` (0 or 1), with their file names.
+fn reports(generation: usize) -> anyhow::Result<Vec<(&'static str, Vec<u8>)>> {
+    Ok(testdata::demo::reports(PROJECT, generation)?)
+}
+
+/// `--write-samples DIR`: the newest release's reports as files, for `scanledger upload`.
+fn write_samples(dir: &Path) -> anyhow::Result<Outcome> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    for (file_name, bytes) in reports(RELEASES.len() - 1)? {
+        let path = dir.join(file_name);
+        std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+        println!("{}", path.display());
+    }
+    Ok(Outcome::Ok)
+}
+
+/// Whether an earlier run loaded the demo to the end (its last step seals the first release).
+fn is_loaded(store: &Store) -> anyhow::Result<bool> {
+    match store.bundle_record(PROJECT, RELEASES[0]) {
+        Ok(record) => Ok(record.is_some()),
+        Err(StoreError::NotFound { .. }) => Ok(false),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// `scanledger-keys` in the folder of a SQLite database file, else in the current folder.
+fn key_dir_beside(database_url: &str) -> PathBuf {
+    let path = database_url
+        .strip_prefix("sqlite://")
+        .or_else(|| database_url.strip_prefix("sqlite:"))
+        .or_else(|| (!database_url.contains("://")).then_some(database_url));
+    path.and_then(|p| Path::new(p).parent())
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .join("scanledger-keys")
+}
+
+/// The signing key: SCANLEDGER_SIGNING_KEY or the one in `dir`, created when there is none.
+fn signing_key(dir: &Path) -> anyhow::Result<reports::EvidenceKey> {
+    let configured = std::env::var(super::key::KEY_ENV).is_ok_and(|k| !k.trim().is_empty());
+    if configured || dir.join(super::key::PRIVATE).exists() {
+        return super::key::load(dir);
+    }
+    let key = super::key::create(dir)?;
+    println!(
+        "created an evidence signing key in {} (fingerprint {})",
+        dir.display(),
+        key.public().fingerprint()
+    );
+    Ok(key)
+}
+
+/// Loads what is missing; every step is one of the store's audited operations, and a step an
+/// interrupted earlier run did already changes nothing.
+fn load(store: &Store, key_dir: &Path) -> anyhow::Result<()> {
+    let policy = store.set_policy(PROJECT, POLICY, ACTOR, None)?;
+    println!("{PROJECT}: policy version {}", policy.version);
     for (generation, release) in RELEASES.iter().enumerate() {
-        // The image scan changes between releases (some findings fixed, some new); the other
-        // scanners find the same things twice.
-        let reports = testdata::demo::reports(PROJECT, generation)?;
-        for (file_name, bytes) in &reports {
+        for (file_name, bytes) in &reports(generation)? {
             let outcome = store.import_scan(
                 &ImportRequest {
                     project: PROJECT,
@@ -20,7 +147,7 @@ pub fn run(store: &Store) -> anyhow::Result<Outcome> {
                     label: None,
                     format: None,
                     file_name: Some(file_name),
-                    uploaded_by: "demo",
+                    uploaded_by: ACTOR,
                     request_id: None,
                     progress: None,
                 },
@@ -39,7 +166,95 @@ pub fn run(store: &Store) -> anyhow::Result<Outcome> {
                 crate::output::severity_counts(&outcome.by_severity)
             );
         }
+        if generation == 0 {
+            triage(store, release)?;
+        }
     }
+    let key = signing_key(key_dir)?;
+    let generator = format!("scanledger {}", env!("CARGO_PKG_VERSION"));
+    let record = store.seal(
+        &SealRequest {
+            project: PROJECT,
+            release: RELEASES[0],
+            sealed_by: "demo-admin",
+            gate: GateOptions {
+                evaluated_by: Some("demo-admin".into()),
+                ..GateOptions::default()
+            },
+            allow_blocked_reason: Some(
+                "demo: released with its open criticals scheduled for 1.1.0",
+            ),
+            generator: &generator,
+        },
+        &key,
+    )?;
+    println!(
+        "{PROJECT} {}: sealed, bundle {} bytes, sha256 {}",
+        RELEASES[0], record.size, record.sha256
+    );
+    Ok(())
+}
+
+/// Two decisions on the first release: an accepted risk (approver, expiry) on a critical
+/// vulnerability, and a false positive on a code finding.
+fn triage(store: &Store, release: &str) -> anyhow::Result<()> {
+    let view = store.release_view(PROJECT, release, &FindingFilter::default())?;
+    let first = |pick: &dyn Fn(&ViewFinding) -> bool| {
+        let mut found: Vec<&ViewFinding> = view.findings.iter().filter(|f| pick(f)).collect();
+        found.sort_by(|a, b| a.fingerprint.cmp(&b.fingerprint));
+        found.first().map(|f| (*f).clone())
+    };
+    let accepted = first(&|f| f.tool == "trivy" && f.severity == importers::Severity::Critical);
+    let false_positive = first(&|f| f.tool == "sonarqube" && f.kind == "code");
+    let expires = chrono::Utc::now().date_naive() + chrono::Duration::days(90);
+    let decisions = [
+        (
+            accepted,
+            TriageDecision {
+                status: TriageStatus::Accepted,
+                justification: Some(
+                    "the vulnerable code path is not reachable: the service never parses \
+                     untrusted archives"
+                        .into(),
+                ),
+                approver: Some("demo-admin (CISO)".into()),
+                expires: Some(expires),
+            },
+        ),
+        (
+            false_positive,
+            TriageDecision {
+                status: TriageStatus::FalsePositive,
+                justification: Some("the value is a test constant, never a credential".into()),
+                approver: None,
+                expires: None,
+            },
+        ),
+    ];
+    for (finding, decision) in decisions {
+        let Some(finding) = finding else { continue };
+        if finding.status == decision.status.as_str() {
+            continue;
+        }
+        store.triage(
+            PROJECT,
+            &finding.fingerprint,
+            &decision,
+            "demo-triager",
+            None,
+        )?;
+        println!(
+            "{PROJECT}: {} {} ({})",
+            decision.status.as_str(),
+            &finding.fingerprint[..12.min(finding.fingerprint.len())],
+            finding.rule_id
+        );
+    }
+    Ok(())
+}
+
+/// What `--no-serve` prints after loading: the diff between the releases and the gate.
+fn summary(store: &Store) -> anyhow::Result<()> {
     println!();
     super::query::diff(
         store,
@@ -49,6 +264,7 @@ pub fn run(store: &Store) -> anyhow::Result<Outcome> {
             to: RELEASES[1].into(),
             only: vec!["new".into(), "fixed".into()],
             format: OutputFormat::Table,
+            wide: false,
         },
     )?;
     println!();
@@ -58,16 +274,69 @@ pub fn run(store: &Store) -> anyhow::Result<Outcome> {
             project: PROJECT.into(),
             release: RELEASES[1].into(),
             options: GateOptionArgs {
-                fail_on: Some(importers::Severity::Critical),
-                require: vec!["trivy".into(), "tfsec".into(), "fossa".into()],
+                fail_on: None,
+                require: Vec::new(),
             },
             format: GateFormat::Text,
-            actor: "demo".into(),
+            actor: ACTOR.into(),
         },
     )?;
+    Ok(())
+}
+
+/// Creates the demo users, or gives them new passwords when they exist; (role, name, password).
+fn users(store: &Store) -> anyhow::Result<Vec<(Role, &'static str, String)>> {
+    let existing: Vec<String> = store.users()?.into_iter().map(|u| u.name).collect();
+    let mut out = Vec::new();
+    for (role, name, project) in USERS {
+        let password = new_password()?;
+        if existing.iter().any(|n| n == name) {
+            store.set_password(name, &password, ACTOR)?;
+        } else {
+            store.create_user(
+                &Grant {
+                    name,
+                    role,
+                    project,
+                    created_by: ACTOR,
+                },
+                &password,
+            )?;
+        }
+        out.push((role, name, password));
+    }
+    Ok(out)
+}
+
+/// 20 random characters from 32 that are hard to confuse (100 bits).
+fn new_password() -> anyhow::Result<String> {
+    const ALPHABET: &[u8; 32] = b"abcdefghijkmnpqrstuvwxyz23456789";
+    let mut bytes = [0u8; 20];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness available: {e}"))?;
+    Ok(bytes
+        .iter()
+        .map(|b| char::from(ALPHABET[usize::from(b % 32)]))
+        .collect())
+}
+
+/// What the demo prints once it listens: where, and who may sign in with what.
+fn welcome(addrs: &[SocketAddr], passwords: &[(Role, &str, String)]) {
+    let Some(addr) = addrs.first() else { return };
+    let mut addr = *addr;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    let base = format!("http://{addr}");
+    println!("\nScanLedger demo: {base}/ui");
     println!(
-        "\nNext: scanledger findings --project {PROJECT} --release {} --severity critical,high",
+        "release page:    {base}/ui/projects/{PROJECT}/releases/{}",
         RELEASES[1]
     );
-    Ok(Outcome::Ok)
+    println!(
+        "\nSign in with these one-time passwords (a new run of `scanledger demo` replaces them):"
+    );
+    for (role, name, password) in passwords {
+        println!("  {:<8} user {name:<13} password {password}", role.as_str());
+    }
+    println!("\nPress Ctrl-C to stop.");
 }

@@ -81,6 +81,17 @@ fn write_public(dir: &Path, key: &EvidenceKey) -> anyhow::Result<()> {
 }
 
 fn generate(dir: &Path) -> anyhow::Result<Outcome> {
+    let key = create(dir)?;
+    println!("created signing key {}", dir.join(PRIVATE).display());
+    print_key(&key);
+    println!(
+        "\nPublish the fingerprint where auditors can find it (security page, README): it is how they know a bundle is yours."
+    );
+    Ok(Outcome::Ok)
+}
+
+/// Creates the signing key and its public files in `dir`; refuses to overwrite a key.
+pub fn create(dir: &Path) -> anyhow::Result<EvidenceKey> {
     let path = dir.join(PRIVATE);
     if path.exists() {
         bail!(
@@ -92,12 +103,7 @@ fn generate(dir: &Path) -> anyhow::Result<Outcome> {
     let key = EvidenceKey::generate()?;
     write_private(&path, key.to_pkcs8_pem()?.as_bytes())?;
     write_public(dir, &key)?;
-    println!("created signing key {}", path.display());
-    print_key(&key);
-    println!(
-        "\nPublish the fingerprint where auditors can find it (security page, README): it is how they know a bundle is yours."
-    );
-    Ok(Outcome::Ok)
+    Ok(key)
 }
 
 fn print_key(key: &EvidenceKey) {

@@ -60,6 +60,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             let file = serve::file_config(&args)?;
             serve::run(&cli.database_url, &args, file)
         }
+        Command::Demo(args) => demo::run(&cli.database_url, &args),
         Command::Admin(AdminCommand::CreateUser(args)) => {
             auth::create_user(Some(&open(&cli.database_url)?), None, &args)
         }
@@ -82,7 +83,6 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 Command::Diff(args) => query::diff(&store, &args),
                 Command::Gate(args) => gate::run(&store, &args),
                 Command::Raw(args) => query::raw(&store, &args),
-                Command::Demo => demo::run(&store),
                 Command::Triage(args) => triage::run(&store, &args),
                 Command::Policy(PolicyCommand::Set(args)) => policy::set(&store, &args),
                 Command::Policy(PolicyCommand::Show(args)) => policy::show(&store, &args),
@@ -97,6 +97,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 Command::Report(args) => evidence::report(&store, &args),
                 Command::Formats(_)
                 | Command::Serve(_)
+                | Command::Demo(_)
                 | Command::Admin(_)
                 | Command::Token(_)
                 | Command::Verify(_)

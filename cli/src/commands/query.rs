@@ -75,7 +75,16 @@ pub fn scans(store: &Store, args: &ReleaseArgs) -> anyhow::Result<Outcome> {
             ]
         })
         .collect();
-    emit(args.format, &scans, &headers, rows)
+    match args.format {
+        // Narrow: scan, tool, label, findings, current.
+        OutputFormat::Table => {
+            output::fitted_table(&headers, rows, &[0, 1, 3, 5, 8], 3, args.wide)?
+        }
+        format => {
+            emit(format, &scans, &headers, rows)?;
+        }
+    }
+    Ok(Outcome::Ok)
 }
 
 const FINDING_HEADERS: [&str; 12] = [
@@ -117,7 +126,7 @@ fn finding_row(f: &ViewFinding, short: bool) -> Vec<String> {
         f.tool.clone(),
         f.rule_id.clone(),
         if short {
-            f.title.chars().take(60).collect()
+            output::shorten(&f.title, 60)
         } else {
             f.title.clone()
         },
@@ -149,10 +158,18 @@ pub fn finding_filter(args: &FindingsArgs) -> FindingFilter {
 
 pub fn findings(store: &Store, args: &FindingsArgs) -> anyhow::Result<Outcome> {
     let view = store.release_view(&args.project, &args.release, &finding_filter(args))?;
-    show_findings(&view.findings, args.format)
+    show_findings(&view.findings, args.format, args.wide)
 }
 
-pub fn show_findings(findings: &[ViewFinding], format: OutputFormat) -> anyhow::Result<Outcome> {
+/// The finding columns a narrow table keeps: severity, rule, title, component, fingerprint.
+const FINDING_NARROW: [usize; 5] = [0, 3, 4, 7, 11];
+const FINDING_TITLE: usize = 4;
+
+pub fn show_findings(
+    findings: &[ViewFinding],
+    format: OutputFormat,
+    wide: bool,
+) -> anyhow::Result<Outcome> {
     match format {
         OutputFormat::Json => output::json(findings)?,
         OutputFormat::Csv => output::csv(
@@ -160,9 +177,12 @@ pub fn show_findings(findings: &[ViewFinding], format: OutputFormat) -> anyhow::
             findings.iter().map(|f| finding_row(f, false)).collect(),
         )?,
         OutputFormat::Table => {
-            output::table(
+            output::fitted_table(
                 &FINDING_HEADERS,
                 findings.iter().map(|f| finding_row(f, true)).collect(),
+                &FINDING_NARROW,
+                FINDING_TITLE,
+                wide,
             )?;
             let mut counts = std::collections::BTreeMap::new();
             for f in findings {
@@ -206,7 +226,11 @@ pub fn show_diff(mut diff: schema::Diff, args: &DiffArgs) -> anyhow::Result<Outc
         OutputFormat::Json => output::json(&diff)?,
         OutputFormat::Csv => output::csv(&headers, rows(false))?,
         OutputFormat::Table => {
-            output::table(&headers, rows(true))?;
+            // The change column, then a finding's.
+            let narrow: Vec<usize> = std::iter::once(0)
+                .chain(FINDING_NARROW.iter().map(|i| i + 1))
+                .collect();
+            output::fitted_table(&headers, rows(true), &narrow, FINDING_TITLE + 1, args.wide)?;
             println!(
                 "{} → {}: {} new, {} still open, {} fixed, {} not rescanned",
                 diff.from, diff.to, diff.new, diff.still_open, diff.fixed, diff.not_rescanned

@@ -76,7 +76,7 @@ pub fn findings(remote: &Remote, args: &FindingsArgs) -> anyhow::Result<Outcome>
             .then_with(|| a.rule_id.cmp(&b.rule_id))
             .then_with(|| a.fingerprint.cmp(&b.fingerprint))
     });
-    query::show_findings(&findings, args.format)
+    query::show_findings(&findings, args.format, args.wide)
 }
 
 pub fn diff(remote: &Remote, args: &DiffArgs) -> anyhow::Result<Outcome> {

@@ -25,6 +25,13 @@ pub fn json_logs(args: &ServeArgs, file: &FileConfig) -> bool {
 }
 
 pub fn run(database_url: &str, args: &ServeArgs, file: FileConfig) -> anyhow::Result<Outcome> {
+    let (database_url, config) = settings(database_url, args, file);
+    let store = super::open(&database_url)?;
+    serve(store, config, |_| {})
+}
+
+/// The database URL and server settings that flags, environment and file give.
+pub fn settings(database_url: &str, args: &ServeArgs, file: FileConfig) -> (String, ServerConfig) {
     let defaults = ServerConfig::default();
     // The global --database-url / DATABASE_URL wins unless it is the built-in default.
     let database_url = match (&file.database_url, database_url) {
@@ -44,12 +51,20 @@ pub fn run(database_url: &str, args: &ServeArgs, file: FileConfig) -> anyhow::Re
             .unwrap_or(defaults.shutdown_timeout_secs),
         upload_dir: args.upload_dir.clone().or(file.upload_dir.map(Into::into)),
     };
-    let store = super::open(&database_url)?;
+    (database_url, config)
+}
+
+/// Serves `store` until SIGTERM or SIGINT; `ready` gets the bound addresses.
+pub fn serve(
+    store: schema::Store,
+    config: ServerConfig,
+    ready: impl FnOnce(&[std::net::SocketAddr]),
+) -> anyhow::Result<Outcome> {
     if !store.has_credentials()? {
         tracing::warn!(
             "no users or tokens yet: create the first admin with `scanledger admin create-user --role admin`"
         );
     }
-    server::run(store, config).context("server failed")?;
+    server::run_with(store, config, ready).context("server failed")?;
     Ok(Outcome::Ok)
 }

@@ -1,0 +1,166 @@
+//! `scanledger demo --no-serve` and `--write-samples`, and tables sized to the terminal.
+
+use crate::commands::Env;
+
+#[test]
+fn the_demo_loads_once_and_says_so_the_second_time() {
+    let env = Env::new();
+    let (code, out, err) = env.run(&["demo", "--no-serve"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("accepted") && out.contains("false_positive"),
+        "{out}"
+    );
+    assert!(out.contains("demo-shop 1.0.0: sealed"), "{out}");
+    // The key was made beside the database, since none was configured.
+    assert!(
+        env.dir
+            .path()
+            .join("scanledger-keys/evidence-key.pem")
+            .exists()
+    );
+
+    let (code, out, _) = env.run(&["releases", "-p", "demo-shop", "--format", "json"]);
+    assert_eq!(code, 0);
+    let releases: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(releases[0]["sealed"], true, "{out}");
+    assert_eq!(releases[1]["sealed"], false, "{out}");
+
+    let (code, out, _) = env.run(&[
+        "findings",
+        "-p",
+        "demo-shop",
+        "-r",
+        "1.0.0",
+        "--status",
+        "accepted,false_positive",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0);
+    let decided: Vec<serde_json::Value> = serde_json::from_str(&out).expect("json");
+    assert_eq!(decided.len(), 2, "{out}");
+    let accepted = decided
+        .iter()
+        .find(|f| f["status"] == "accepted")
+        .expect("an accepted risk");
+    assert!(accepted["decision"]["approver"].is_string(), "{accepted}");
+    assert!(accepted["decision"]["expires_at"].is_string(), "{accepted}");
+    let (code, out, _) = env.run(&["policy", "versions", "-p", "demo-shop"]);
+    assert_eq!(code, 0, "{out}");
+
+    let (code, out, err) = env.run(&["demo", "--no-serve"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("already there"), "{out}");
+    assert!(!out.contains("imported"), "{out}");
+    let (code, out, _) = env.run(&["audit", "verify"]);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn written_samples_upload() {
+    let env = Env::new();
+    let (code, out, err) = env.run(&["demo", "--write-samples", "samples"]);
+    assert_eq!(code, 0, "{err}");
+    let files: Vec<&str> = out.lines().collect();
+    assert_eq!(files.len(), 4, "{out}");
+    for name in [
+        "trivy-image.json",
+        "tfsec.json",
+        "sonar-issues.json",
+        "acunetix.xml",
+    ] {
+        assert!(
+            env.dir.path().join("samples").join(name).is_file(),
+            "{name}"
+        );
+    }
+    // Nothing was loaded: the database does not even have the demo project.
+    let (_, out, _) = env.run(&["projects", "--format", "json"]);
+    assert!(!out.contains("demo-shop"), "{out}");
+    let mut upload = vec!["upload", "--project", "shop", "--release", "4.2.0"];
+    upload.extend(&files);
+    let (code, out, err) = env.run(&upload);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.matches("imported").count(), 4, "{out}");
+}
+
+#[test]
+fn tables_fit_a_narrow_terminal_unless_wide() {
+    let env = Env::new();
+    assert_eq!(env.run(&["demo", "--no-serve"]).0, 0);
+    let findings = ["findings", "-p", "demo-shop", "-r", "1.1.0"];
+    let narrow = env
+        .cmd()
+        .args(findings)
+        .env("COLUMNS", "80")
+        .output()
+        .expect("run");
+    assert!(narrow.status.success());
+    let out = String::from_utf8_lossy(&narrow.stdout);
+    let header = out.lines().nth(1).expect("header");
+    for column in ["severity", "rule_id", "title", "component", "fingerprint"] {
+        assert!(header.contains(column), "{column} in {header}");
+    }
+    for column in ["tool_status", "fixed_version", "location"] {
+        assert!(!header.contains(column), "{column} in {header}");
+    }
+    for line in out.lines() {
+        assert!(line.chars().count() <= 80, "wider than 80: {line}");
+    }
+    assert!(out.contains('…'), "no title was cut: {out}");
+
+    let wide = env
+        .cmd()
+        .args(findings)
+        .arg("--wide")
+        .env("COLUMNS", "80")
+        .output()
+        .expect("run");
+    let out = String::from_utf8_lossy(&wide.stdout);
+    let header = out.lines().nth(1).expect("header");
+    for column in ["tool_status", "fixed_version", "location", "kind", "tool"] {
+        assert!(header.contains(column), "{column} in {header}");
+    }
+    assert!(out.lines().any(|l| l.chars().count() > 80));
+
+    // Without COLUMNS and without a terminal: 100 columns.
+    let default = env
+        .cmd()
+        .args(findings)
+        .env_remove("COLUMNS")
+        .output()
+        .expect("run");
+    let out = String::from_utf8_lossy(&default.stdout);
+    assert!(out.lines().all(|l| l.chars().count() <= 100), "{out}");
+
+    // The diff table narrows the same way; CSV keeps every column.
+    let diff = env
+        .cmd()
+        .args([
+            "diff",
+            "-p",
+            "demo-shop",
+            "--from",
+            "1.0.0",
+            "--to",
+            "1.1.0",
+        ])
+        .env("COLUMNS", "80")
+        .output()
+        .expect("run");
+    let out = String::from_utf8_lossy(&diff.stdout);
+    assert!(out.lines().all(|l| l.chars().count() <= 80), "{out}");
+    let csv = env
+        .cmd()
+        .args(findings)
+        .args(["--format", "csv"])
+        .env("COLUMNS", "80")
+        .output()
+        .expect("run");
+    let out = String::from_utf8_lossy(&csv.stdout);
+    assert!(
+        out.starts_with("severity,kind,tool,rule_id,title,status,tool_status"),
+        "{out}"
+    );
+}
