@@ -586,7 +586,6 @@ pub(crate) const GO: &[Package] = &[
 pub const TITLE_TEMPLATES: &[&str] = &[
     "{package}: {flaw} in {place}",
     "{package}: {impact} via crafted {input}",
-    "{package}: {impact} in {place}",
 ];
 
 /// Sentences that end a description; none names the package.
