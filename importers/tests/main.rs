@@ -12,3 +12,4 @@ mod sonarqube;
 mod synthetic;
 mod tfsec;
 mod trivy;
+mod unsupported;
