@@ -166,7 +166,7 @@ impl GateReason {
                  {threshold} ({})",
                 tool_status
                     .as_deref()
-                    .map(|s| format!(", tool: {s}"))
+                    .map(|s| format!(", tool: {}", reports::tool_status_label(s)))
                     .unwrap_or_default(),
                 location
                     .as_deref()

@@ -122,7 +122,10 @@ fn finding_row(f: &ViewFinding, short: bool) -> Vec<String> {
             f.title.clone()
         },
         f.status.clone(),
-        opt(&f.tool_status),
+        match (&f.tool_status, short) {
+            (Some(status), true) => reports::tool_status_label(status).to_string(),
+            (status, _) => opt(status),
+        },
         opt(&f.component),
         opt(&f.component_version),
         opt(&f.fixed_version),
