@@ -7,6 +7,7 @@ use crate::args::{
 use crate::output::{self, opt};
 use anyhow::Context;
 use schema::{FindingFilter, Store, ViewFinding};
+use std::io::Write;
 
 pub fn projects(store: &Store, args: &ListArgs) -> anyhow::Result<Outcome> {
     show_projects(&store.projects()?, args.format)
@@ -171,11 +172,13 @@ pub fn show_findings(findings: &[ViewFinding], format: OutputFormat) -> anyhow::
             for f in findings {
                 *counts.entry(f.severity).or_default() += 1;
             }
-            println!(
+            // Not `println!`, which panics when the reader is gone.
+            writeln!(
+                std::io::stdout().lock(),
                 "{} findings: {}",
                 findings.len(),
                 output::severity_counts(&counts)
-            );
+            )?;
         }
     }
     Ok(Outcome::Ok)
