@@ -218,8 +218,9 @@ pub struct TokenCreateArgs {
 
 #[derive(Debug, Args)]
 pub struct TokenRevokeArgs {
-    /// Token id or prefix (see `scanledger token list`). Not named `token`: that is the global
-    /// `--token` credential, and clap would take this value for it.
+    // Not named `token`: that is the id of the global `--token` credential, and clap would
+    // take this value for it.
+    /// Token id or prefix (see `scanledger token list`).
     #[arg(value_name = "ID_OR_PREFIX")]
     pub id_or_prefix: String,
 }
