@@ -15,7 +15,8 @@ use std::path::PathBuf;
                   scanledger gate --project shop --release 4.2.0 --fail-on high --require trivy"
 )]
 pub struct Cli {
-    /// Database: sqlite://PATH (default ./scanledger.db, created on first use) or postgres://...
+    /// Database: sqlite://PATH (default ./scanledger.db; upload, demo, serve, admin and token
+    /// create it, other verbs need it to exist) or postgres://...
     #[arg(
         long,
         global = true,
@@ -25,7 +26,8 @@ pub struct Cli {
     pub database_url: String,
 
     /// Talk to a ScanLedger server instead of the database (upload, findings, diff, gate,
-    /// releases, projects, token).
+    /// releases, projects, token, admin). Verbs that need neither ignore it; the others
+    /// (triage, policy, vex, sla, audit, scans, raw, seal, bundle, report, demo) refuse it.
     #[arg(
         long = "server",
         global = true,
@@ -220,8 +222,11 @@ pub struct TokenCreateArgs {
 
 #[derive(Debug, Args)]
 pub struct TokenRevokeArgs {
+    // Not named `token`: that is the id of the global `--token` credential, and clap would
+    // take this value for it.
     /// Token id or prefix (see `scanledger token list`).
-    pub token: String,
+    #[arg(value_name = "ID_OR_PREFIX")]
+    pub id_or_prefix: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -246,6 +251,7 @@ pub struct ListArgs {
 
 #[derive(Debug, Args)]
 pub struct ReleasesArgs {
+    /// The project, by name (e.g. shop).
     #[arg(long, short)]
     pub project: String,
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
@@ -254,8 +260,10 @@ pub struct ReleasesArgs {
 
 #[derive(Debug, Args)]
 pub struct ReleaseArgs {
+    /// The project, by name (e.g. shop).
     #[arg(long, short)]
     pub project: String,
+    /// The release, by name (e.g. 4.2.0).
     #[arg(long, short)]
     pub release: String,
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
@@ -267,8 +275,10 @@ pub struct ReleaseArgs {
 
 #[derive(Debug, Args)]
 pub struct UploadArgs {
+    /// The project, by name (e.g. shop).
     #[arg(long, short)]
     pub project: String,
+    /// The release, by name (e.g. 4.2.0).
     #[arg(long, short)]
     pub release: String,
     /// Slot label; default: the tool and the scanned target without tag (e.g. trivy:registry/shop).
@@ -306,8 +316,10 @@ pub struct GateOptionArgs {
 
 #[derive(Debug, Args)]
 pub struct FindingsArgs {
+    /// The project, by name (e.g. shop).
     #[arg(long, short)]
     pub project: String,
+    /// The release, by name (e.g. 4.2.0).
     #[arg(long, short)]
     pub release: String,
     /// Only these severities (comma-separated: critical,high,medium,low,info,unknown).
@@ -340,6 +352,7 @@ pub struct FindingsArgs {
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
+    /// The project, by name (e.g. shop).
     #[arg(long, short)]
     pub project: String,
     /// The earlier release.
@@ -360,8 +373,10 @@ pub struct DiffArgs {
 
 #[derive(Debug, Args)]
 pub struct GateArgs {
+    /// The project, by name (e.g. shop).
     #[arg(long, short)]
     pub project: String,
+    /// The release, by name (e.g. 4.2.0).
     #[arg(long, short)]
     pub release: String,
     #[command(flatten)]
@@ -453,10 +468,12 @@ fn parse_kind(s: &str) -> Result<importers::Kind, String> {
 
 #[derive(Debug, Args)]
 pub struct TriageArgs {
+    /// The project, by name (e.g. shop).
     #[arg(long, short)]
     pub project: String,
-    /// The finding's fingerprint (or a unique prefix of at least 8 characters).
-    #[arg(required_unless_present = "filter", conflicts_with = "filter")]
+    /// The finding's fingerprint (or a unique prefix of at least 8 characters); or use
+    /// --filter to decide on many.
+    #[arg(conflicts_with = "filter")]
     pub fingerprint: Option<String>,
     /// The new state: open, confirmed, false_positive or accepted.
     #[arg(long, required_unless_present = "history")]
@@ -510,6 +527,7 @@ pub enum PolicyCommand {
 
 #[derive(Debug, Args)]
 pub struct PolicySetArgs {
+    /// The project, by name (e.g. shop).
     #[arg(long, short)]
     pub project: String,
     /// The TOML file (see docs/TRIAGE.md).
@@ -526,6 +544,7 @@ pub enum PolicyFormat {
 
 #[derive(Debug, Args)]
 pub struct PolicyShowArgs {
+    /// The project, by name (e.g. shop).
     #[arg(long, short)]
     pub project: String,
     /// A version number; the active one by default.
@@ -554,6 +573,7 @@ pub enum AuditCommand {
 
 #[derive(Debug, Args)]
 pub struct AuditListArgs {
+    /// Only this project, by name.
     #[arg(long, short)]
     pub project: Option<String>,
     /// Only events at or after this UTC date or time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS).
@@ -591,8 +611,10 @@ pub enum VexCommand {
 
 #[derive(Debug, Args)]
 pub struct VexExportArgs {
+    /// The project, by name (e.g. shop).
     #[arg(long, short)]
     pub project: String,
+    /// The release, by name (e.g. 4.2.0).
     #[arg(long, short)]
     pub release: String,
     /// The document's author (default: the actor).
@@ -607,6 +629,7 @@ pub struct VexExportArgs {
 
 #[derive(Debug, Args)]
 pub struct VexImportArgs {
+    /// The project, by name (e.g. shop).
     #[arg(long, short)]
     pub project: String,
     /// The OpenVEX JSON document.
@@ -628,6 +651,7 @@ pub struct VexImportArgs {
 
 #[derive(Debug, Args)]
 pub struct SlaArgs {
+    /// The project, by name (e.g. shop).
     #[arg(long, short)]
     pub project: String,
     /// The release (default: the latest).
@@ -683,8 +707,10 @@ pub enum KeyCommand {
 
 #[derive(Debug, Args)]
 pub struct SealArgs {
+    /// The project, by name (e.g. shop).
     #[arg(long, short)]
     pub project: String,
+    /// The release, by name (e.g. 4.2.0).
     #[arg(long, short)]
     pub release: String,
     /// Where to write the bundle; default PROJECT-RELEASE-evidence.zip here.
@@ -709,8 +735,10 @@ pub struct SealArgs {
 
 #[derive(Debug, Args)]
 pub struct BundleArgs {
+    /// The project, by name (e.g. shop).
     #[arg(long, short)]
     pub project: String,
+    /// The release, by name (e.g. 4.2.0).
     #[arg(long, short)]
     pub release: String,
     /// Where to write the bundle; default PROJECT-RELEASE-evidence.zip here.
@@ -730,8 +758,10 @@ pub enum ReportFormat {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
+    /// The project, by name (e.g. shop).
     #[arg(long, short)]
     pub project: String,
+    /// The release, by name (e.g. 4.2.0).
     #[arg(long, short)]
     pub release: String,
     #[arg(long, value_enum)]

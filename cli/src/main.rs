@@ -37,11 +37,20 @@ fn main() -> ExitCode {
     }
 }
 
+/// The reader of standard output went away (`| head`): not an error of ours. serde_json and
+/// csv wrap the I/O error without exposing it as a source, so they are asked directly.
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
     err.chain().any(|cause| {
         cause
             .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            .is_some_and(|io| io.kind() == BrokenPipe)
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .is_some_and(|json| json.io_error_kind() == Some(BrokenPipe))
+            || cause.downcast_ref::<csv::Error>().is_some_and(
+                |csv| matches!(csv.kind(), csv::ErrorKind::Io(io) if io.kind() == BrokenPipe),
+            )
     })
 }
 

@@ -4,4 +4,5 @@
 mod commands;
 mod demo;
 mod evidence;
+mod papercuts;
 mod triage;

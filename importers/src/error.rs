@@ -49,7 +49,7 @@ pub enum ImportError {
     Empty,
     /// No importer recognizes the content.
     #[error(
-        "not a recognized scanner report; it looks like {syntax} and starts with {start:?}; \
+        "not a recognized scanner report; it looks like {syntax} and starts with \"{start}\"; \
          the closest formats are {}; force one with --type (see `scanledger formats`)",
         candidates.join(", ")
     )]
@@ -58,6 +58,13 @@ pub enum ImportError {
         syntax: &'static str,
         candidates: Vec<&'static str>,
     },
+    /// The content is something ScanLedger knows by sight but does not read (a zip, a PDF, an
+    /// HTML page, another tool's report).
+    #[error(
+        "this looks like {what}, which ScanLedger does not read; supported formats: \
+         `scanledger formats` (the file starts with \"{start}\")"
+    )]
+    Unsupported { what: &'static str, start: String },
     /// The format was named explicitly but does not exist.
     #[error("unknown format {0:?} (run `scanledger formats` for the list)")]
     UnknownFormat(String),
@@ -83,6 +90,14 @@ impl ImportError {
             start: crate::input::start_of(head),
             syntax: crate::Syntax::guess(head).name(),
             candidates: crate::candidates(head),
+        }
+    }
+
+    /// `head` is `what`, which no importer reads.
+    pub fn unsupported(what: &'static str, head: &str) -> Self {
+        ImportError::Unsupported {
+            what,
+            start: crate::input::start_of(head),
         }
     }
 

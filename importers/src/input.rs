@@ -75,7 +75,43 @@ pub fn read_to_string(input: &mut dyn Read, format: &'static str) -> Result<Stri
     })
 }
 
-/// The first characters of a head, cleaned for an error message.
+/// The first characters of a head, readable in an error message: white space runs become one
+/// space, and each run of other non-printable characters (control bytes, and bytes that were
+/// not text, decoded as U+FFFD) becomes `[N non-printable bytes]`.
 pub fn start_of(head: &str) -> String {
-    head.trim_start().chars().take(60).collect()
+    const SHOWN: usize = 60;
+    let mut out = String::new();
+    let mut shown = 0;
+    let mut hidden = 0usize;
+    let mut blank = false;
+    let flush = |out: &mut String, hidden: &mut usize| {
+        if *hidden > 0 {
+            let s = if *hidden == 1 { "" } else { "s" };
+            out.push_str(&format!("[{hidden} non-printable byte{s}]"));
+            *hidden = 0;
+        }
+    };
+    for c in head.trim_start().chars() {
+        if c.is_whitespace() {
+            flush(&mut out, &mut hidden);
+            blank = true;
+            continue;
+        }
+        if blank {
+            out.push(' ');
+            blank = false;
+        }
+        if c.is_control() || c == char::REPLACEMENT_CHARACTER {
+            hidden += 1;
+        } else {
+            flush(&mut out, &mut hidden);
+            if shown == SHOWN {
+                break;
+            }
+            out.push(c);
+            shown += 1;
+        }
+    }
+    flush(&mut out, &mut hidden);
+    out.trim_end().to_string()
 }

@@ -22,6 +22,7 @@ mod stream;
 pub mod text;
 pub mod tfsec;
 pub mod trivy;
+mod unsupported;
 
 pub use error::{ImportError, Position, SinkError};
 pub use finding::{Component, Cvss, Finding, Kind, Location, ScanInfo, Severity};
@@ -140,7 +141,10 @@ pub fn detect(head: &str) -> Option<&'static dyn Importer> {
 pub fn choose(head: &str, format: Option<&str>) -> Result<&'static dyn Importer, ImportError> {
     match format {
         Some(name) => by_format(name).ok_or_else(|| ImportError::UnknownFormat(name.to_string())),
-        None => detect(head).ok_or_else(|| ImportError::unrecognized(head)),
+        None => detect(head).ok_or_else(|| match unsupported::looks_like(head) {
+            Some(what) => ImportError::unsupported(what, head),
+            None => ImportError::unrecognized(head),
+        }),
     }
 }
 

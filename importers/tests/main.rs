@@ -11,3 +11,4 @@ mod sarif;
 mod sonarqube;
 mod tfsec;
 mod trivy;
+mod unsupported;

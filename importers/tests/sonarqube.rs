@@ -149,7 +149,10 @@ fn files_that_are_not_findings_reports_are_errors() {
         let bytes = std::fs::read(corpus::path(file)).expect("read");
         let err = importers::import_to_vec(&bytes[..], None).expect_err(file);
         assert!(
-            matches!(err, ImportError::Unrecognized { .. }),
+            matches!(
+                err,
+                ImportError::Unrecognized { .. } | ImportError::Unsupported { .. }
+            ),
             "{file}: {err}"
         );
     }

@@ -15,8 +15,43 @@ pub const MAX_DETAIL_ROWS: usize = 150;
 /// Rows of each new/fixed list.
 pub const MAX_DIFF_ROWS: usize = 15;
 
+/// Longest text of a cell, in characters, before it is cut at a word with an ellipsis.
+pub const MAX_CELL_CHARS: usize = 160;
+
+/// `text` cut to at most `max` characters at a word boundary, with `…` when something was
+/// left out. A single word longer than `max` (a fingerprint, a path, a URL) is kept whole
+/// rather than cut inside.
+pub fn shorten(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    // The byte index of the `max`-th character: everything before it fits.
+    let limit = text
+        .char_indices()
+        .nth(max)
+        .map(|(i, _)| i)
+        .unwrap_or(text.len());
+    let end = if text[limit..].starts_with(char::is_whitespace) {
+        limit
+    } else {
+        text[..limit]
+            .rfind(char::is_whitespace)
+            .or_else(|| text.find(char::is_whitespace))
+            .unwrap_or(text.len())
+    };
+    let kept = text[..end].trim_end();
+    if kept.len() == text.len() {
+        kept.to_string()
+    } else {
+        format!("{kept}…")
+    }
+}
+
 /// Escapes text for a Markdown table cell: no pipes, no line breaks, no HTML, no emphasis.
+/// Long text is cut at a word ([`shorten`]) before it is escaped, so no escape is cut in two.
 pub fn cell(text: &str) -> String {
+    let text = shorten(text, MAX_CELL_CHARS);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -31,8 +66,23 @@ pub fn cell(text: &str) -> String {
             c => out.push(c),
         }
     }
-    let trimmed: String = out.trim().chars().take(160).collect();
-    trimmed
+    out.trim().to_string()
+}
+
+/// A gate reason's line: its message cut like any cell, but the finding's short fingerprint at
+/// its end always shown whole, since that is how a reader finds the finding.
+fn reason_line(r: &crate::snapshot::GateReasonLine) -> String {
+    let short = r
+        .fingerprint
+        .as_deref()
+        .map(|fp| fp.chars().take(12).collect::<String>());
+    let text = short
+        .as_deref()
+        .and_then(|short| r.message.strip_suffix(&format!(" ({short})")));
+    match (text, short) {
+        (Some(text), Some(short)) => format!("{} ({})", cell(text), cell(&short)),
+        _ => cell(&r.message),
+    }
 }
 
 /// `critical 2 · high 5` (zeros left out) or `none`.
@@ -143,7 +193,7 @@ pub fn forum_post(snap: &ReleaseSnapshot, key_fingerprint: Option<&str>) -> Stri
     if !snap.gate.reasons.is_empty() {
         md.push('\n');
         for r in snap.gate.reasons.iter().take(MAX_DIFF_ROWS) {
-            let _ = writeln!(md, "- {}", cell(&r.message));
+            let _ = writeln!(md, "- {}", reason_line(r));
         }
         if snap.gate.reasons.len() > MAX_DIFF_ROWS {
             let _ = writeln!(

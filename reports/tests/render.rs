@@ -229,3 +229,48 @@ fn sarif_is_what_github_code_scanning_takes() {
     assert_eq!(categories.len(), 2, "each run needs its own category");
     assert_eq!(results, snap.findings.len());
 }
+
+#[test]
+fn the_forum_post_cuts_long_titles_at_a_word_and_keeps_fingerprints_whole() {
+    let mut snap = sample_snapshot(true);
+    let long_title = "Improper neutralization of input during web page generation in the legacy \
+                      checkout flow, which renders customer supplied delivery addresses without \
+                      escaping them and so lets an attacker run script in the browser of staff";
+    assert!(long_title.chars().count() > 160);
+    let severe = snap
+        .findings
+        .iter()
+        .position(|f| f.severity == "critical")
+        .expect("a critical finding");
+    snap.findings[severe].title = long_title.into();
+    let fingerprint = "0123456789abcdef0123456789abcdef".to_string();
+    let reason = &mut snap.gate.reasons[0];
+    reason.fingerprint = Some(fingerprint.clone());
+    reason.message = format!(
+        "critical finding CVE-2026-0001 \"{long_title}\" [trivy, open] at or above high (0123456789ab)"
+    );
+
+    let post = reports::markdown::forum_post(&snap, None);
+    // The title row: whole words, then an ellipsis.
+    let shown = post
+        .lines()
+        .filter(|l| l.starts_with("| critical"))
+        .flat_map(|l| l.split(" | "))
+        .find(|c| c.starts_with("Improper"))
+        .expect("the critical finding's title cell");
+    assert!(shown.ends_with('…'), "{shown}");
+    let kept = shown.trim_end_matches('…').trim_end();
+    assert!(long_title.starts_with(kept), "{shown}");
+    assert_eq!(
+        long_title.as_bytes().get(kept.len()),
+        Some(&b' '),
+        "cut inside a word: {shown}"
+    );
+    // The gate reason keeps its fingerprint however long its title.
+    let line = post
+        .lines()
+        .find(|l| l.starts_with("- critical finding CVE-2026-0001"))
+        .expect("the gate reason");
+    assert!(line.contains("0123456789ab"), "{line}");
+    assert!(line.contains('…'), "{line}");
+}

@@ -70,6 +70,18 @@ fn sqlite_path(url: &str) -> &str {
         .unwrap_or(url)
 }
 
+/// The file a SQLite URL names (`None` for PostgreSQL and for SQLite's in-memory database).
+pub fn sqlite_file(url: &str) -> Result<Option<std::path::PathBuf>, StoreError> {
+    if Backend::of_url(url)? != Backend::Sqlite {
+        return Ok(None);
+    }
+    let path = sqlite_path(url);
+    if path.is_empty() || path == ":memory:" || path.starts_with("file:") {
+        return Ok(None);
+    }
+    Ok(Some(std::path::PathBuf::from(path)))
+}
+
 /// Opens connections by URL scheme (the derived `establish` would try each backend in turn).
 #[derive(Debug)]
 pub struct DbManager {

@@ -4,6 +4,12 @@
 pub enum StoreError {
     #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://...")]
     BadUrl(String),
+    /// A verb that only reads was pointed at a SQLite file that is not there; nothing was
+    /// created.
+    #[error(
+        "the database file {0} does not exist (nothing was created; `scanledger upload` or `scanledger demo` creates one)"
+    )]
+    NoDatabase(String),
     #[error("cannot connect to the database: {0}")]
     Connect(String),
     #[error("database migration failed: {0}")]

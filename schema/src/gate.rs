@@ -166,7 +166,7 @@ impl GateReason {
                  {threshold} ({})",
                 tool_status
                     .as_deref()
-                    .map(|s| format!(", tool: {s}"))
+                    .map(|s| format!(", tool: {}", reports::tool_status_label(s)))
                     .unwrap_or_default(),
                 location
                     .as_deref()
@@ -346,9 +346,9 @@ pub(crate) struct GateFinding {
 
 /// The columns of a [`GateFinding`], for [`current_findings_sql`].
 const GATE_COLUMNS: &str = "o.finding_id, f.fingerprint, o.severity, f.kind, f.rule_id, \
-    f.title, f.tool, COALESCE(t.status, 'open') AS status, o.tool_status, \
-    f.component_name AS component, o.target, o.file, o.resource, o.url, o.line_start, \
-    f.first_seen_at, t.approver, t.decided_by, t.expires_at";
+    COALESCE(o.title, f.title) AS title, f.tool, COALESCE(t.status, 'open') AS status, \
+    o.tool_status, f.component_name AS component, o.target, o.file, o.resource, o.url, \
+    o.line_start, f.first_seen_at, t.approver, t.decided_by, t.expires_at";
 
 impl From<ViewFinding> for GateFinding {
     fn from(f: ViewFinding) -> GateFinding {

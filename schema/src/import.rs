@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
 
 /// Findings per insert statement: within SQLite's 32766 and PostgreSQL's 65535 bind parameters
-/// for the widest table (occurrences, 18 columns).
+/// for the widest table (occurrences, 19 columns).
 const BATCH: usize = 1500;
 
 /// Where the raw report comes from. It is opened several times (hash, store, parse).
@@ -599,6 +599,7 @@ impl FindingWriter {
                 parameter: f.location.parameter.as_deref(),
                 layer: f.location.layer.as_deref(),
                 tool_status: f.tool_status.as_deref(),
+                title: Some(&f.title),
             });
         }
         // Occurrences are always new rows of a new scan: PostgreSQL takes them by binary COPY.

@@ -89,6 +89,17 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
+    /// Like [`Store::open`], but a SQLite file that does not exist yet is an error
+    /// ([`StoreError::NoDatabase`]) instead of a new, empty database: for verbs that only read.
+    pub fn open_existing(url: &str) -> Result<Store, StoreError> {
+        if let Some(path) = db::sqlite_file(url)?
+            && !path.exists()
+        {
+            return Err(StoreError::NoDatabase(path.display().to_string()));
+        }
+        Store::open(url)
+    }
+
     /// Connects to `url` and applies pending migrations.
     pub fn open(url: &str) -> Result<Store, StoreError> {
         let (pool, backend) = db::connect(url)?;

@@ -116,4 +116,6 @@ pub struct NewOccurrence<'a> {
     pub parameter: Option<&'a str>,
     pub layer: Option<&'a str>,
     pub tool_status: Option<&'a str>,
+    /// The title as this scan words it (see the `occurrences.title` migration).
+    pub title: Option<&'a str>,
 }

@@ -385,9 +385,9 @@ pub(crate) fn like_pattern(needle: &str) -> String {
 pub(crate) const COLUMNS: &str = "o.finding_id, o.severity, o.severity_original, o.cvss_score, \
     o.component_version, o.fixed_version, o.target, o.file, o.line_start, o.line_end, \
     o.resource, o.url, o.parameter, o.tool_status, o.scan_id, f.fingerprint, f.kind, \
-    f.category, f.rule_id, f.title, f.tool, f.cwe, f.component_name, f.component_purl, \
-    f.first_seen_at, COALESCE(t.status, 'open') AS status, t.justification, t.approver, \
-    t.expires_at, t.decided_by, t.decided_at";
+    f.category, f.rule_id, COALESCE(o.title, f.title) AS title, f.tool, f.cwe, \
+    f.component_name, f.component_purl, f.first_seen_at, COALESCE(t.status, 'open') AS status, \
+    t.justification, t.approver, t.expires_at, t.decided_by, t.decided_at";
 
 /// `SELECT columns` of the current view's findings of `scan_ids` (a release's current scans, not
 /// empty), one row per finding at its most severe occurrence (lowest scan id among equals), as
@@ -529,7 +529,7 @@ fn build(
         let pattern = like_pattern(text);
         sql.push(" AND (");
         for (i, column) in [
-            "f.title",
+            "COALESCE(o.title, f.title)",
             "f.rule_id",
             "f.component_name",
             "o.file",

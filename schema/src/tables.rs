@@ -114,6 +114,7 @@ diesel::table! {
         parameter -> Nullable<Text>,
         layer -> Nullable<Text>,
         tool_status -> Nullable<Text>,
+        title -> Nullable<Text>,
     }
 }
 

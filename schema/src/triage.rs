@@ -245,7 +245,11 @@ impl From<&ViewFinding> for Target {
     }
 }
 
-/// A finding of the project by full fingerprint or by a unique prefix of at least 8 characters.
+/// The shortest fingerprint prefix that names a finding: shorter ones would match too often.
+pub const MIN_PREFIX: usize = 8;
+
+/// A finding of the project by full fingerprint or by a unique prefix of at least
+/// [`MIN_PREFIX`] characters.
 pub(crate) fn resolve(
     conn: &mut DbConn,
     project_id: i64,
@@ -275,8 +279,14 @@ pub(crate) fn resolve(
         return Ok(row(found));
     }
     let not_found = || StoreError::not_found("finding", format!("{project}/{fingerprint}"));
-    if fingerprint.len() < 8 || !fingerprint.chars().all(|c| c.is_ascii_alphanumeric()) {
+    if !fingerprint.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Err(not_found());
+    }
+    if fingerprint.len() < MIN_PREFIX {
+        return Err(StoreError::Invalid(format!(
+            "fingerprint prefix {fingerprint:?} is too short: give at least {MIN_PREFIX} \
+             characters of it, or the whole fingerprint"
+        )));
     }
     let mut candidates: Vec<(i64, String, String, String)> = findings::table
         .filter(findings::project_id.eq(project_id))

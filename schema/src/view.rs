@@ -166,6 +166,7 @@ type Row = (
         Option<String>,
         Option<String>,
         i64,
+        Option<String>,
     ),
     (
         i64,
@@ -223,6 +224,7 @@ pub(crate) fn findings_of_scans(
                     occurrences::parameter,
                     occurrences::tool_status,
                     occurrences::scan_id,
+                    occurrences::title,
                 ),
                 (
                     findings::id,
@@ -259,7 +261,8 @@ pub(crate) fn findings_of_scans(
                 target,
                 file,
             ) = o1;
-            let (line_start, line_end, resource, url, parameter, tool_status, scan_id) = o2;
+            let (line_start, line_end, resource, url, parameter, tool_status, scan_id, reworded) =
+                o2;
             let (
                 _,
                 fingerprint,
@@ -280,7 +283,8 @@ pub(crate) fn findings_of_scans(
                 kind,
                 category,
                 rule_id,
-                title,
+                // This scan's wording when it has one; else the first sighting's.
+                title: reworded.unwrap_or(title),
                 tool,
                 status: decided
                     .as_ref()

@@ -474,3 +474,105 @@ fn a_connection_the_database_dropped_is_replaced() {
     let releases = store.releases("shop").expect("a fresh connection answers");
     assert_eq!(releases.len(), 2);
 }
+
+#[test]
+fn a_reworded_title_shows_in_the_later_release_with_the_same_identity_and_triage() {
+    on_each_backend(|t| {
+        let path = corpus("trivy/all_statuses.json");
+        let original = std::fs::read(&path).expect("read");
+        let mut doc: serde_json::Value = serde_json::from_slice(&original).expect("json");
+        let vuln = &mut doc["Results"][0]["Vulnerabilities"][0];
+        let old_title = vuln["Title"].as_str().expect("a title").to_string();
+        vuln["Title"] = "apt-key does not validate keys correctly (reworded)".into();
+        let reworded = serde_json::to_vec_pretty(&doc).expect("json");
+
+        t.store
+            .import_scan(&request("shop", "1.0"), &path)
+            .expect("1.0");
+        let fp = t
+            .store
+            .release_view("shop", "1.0", &FindingFilter::default())
+            .expect("view 1.0")
+            .findings
+            .into_iter()
+            .find(|f| f.title == old_title)
+            .expect("the finding in 1.0")
+            .fingerprint;
+        t.store
+            .triage(
+                "shop",
+                &fp,
+                &schema::TriageDecision::new(schema::TriageStatus::Confirmed),
+                "alice",
+                None,
+            )
+            .expect("triage");
+        t.store
+            .import_scan(&request("shop", "1.1"), &reworded)
+            .expect("1.1");
+        let new_title = "apt-key does not validate keys correctly (reworded)";
+
+        let title_in = |release: &str| {
+            let view = t
+                .store
+                .release_view("shop", release, &FindingFilter::default())
+                .expect("view");
+            let f = view
+                .findings
+                .into_iter()
+                .find(|f| f.fingerprint == fp)
+                .expect("same fingerprint in both releases");
+            (f.title, f.status)
+        };
+        assert_eq!(
+            title_in("1.0"),
+            (old_title.clone(), "confirmed".to_string()),
+            "{}",
+            t.name
+        );
+        assert_eq!(
+            title_in("1.1"),
+            (new_title.to_string(), "confirmed".to_string()),
+            "{}",
+            t.name
+        );
+        // The paged view and the one-finding lookup agree with the release view.
+        let page = t
+            .store
+            .findings_page(
+                "shop",
+                "1.1",
+                &schema::PageRequest {
+                    limit: 100,
+                    ..Default::default()
+                },
+            )
+            .expect("page");
+        let paged = page
+            .findings
+            .iter()
+            .find(|f| f.fingerprint == fp)
+            .expect("paged");
+        assert_eq!(paged.title, new_title, "{}", t.name);
+        let text = t
+            .store
+            .findings_page(
+                "shop",
+                "1.1",
+                &schema::PageRequest {
+                    limit: 100,
+                    filter: FindingFilter {
+                        text: Some("reworded".into()),
+                        ..Default::default()
+                    },
+                    ..Default::default()
+                },
+            )
+            .expect("page by text");
+        assert_eq!(text.findings.len(), 1, "{}", t.name);
+        let one = t.store.release_finding("shop", "1.1", &fp).expect("lookup");
+        assert_eq!(one.title, new_title, "{}", t.name);
+        let old = t.store.release_finding("shop", "1.0", &fp).expect("lookup");
+        assert_eq!(old.title, old_title, "{}", t.name);
+    });
+}

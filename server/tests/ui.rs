@@ -1174,3 +1174,33 @@ async fn admins_create_projects_and_everyone_else_only_lists_them() {
         assert_eq!(r.status, 403);
     }
 }
+
+#[actix_web::test]
+async fn a_tool_status_of_fixed_reads_fix_available() {
+    for t in backends() {
+        user(&t.store, "alice", Role::Admin, None);
+        let bytes = std::fs::read(crate::harness::corpus_dir().join("trivy/all_statuses.json"))
+            .expect("corpus file");
+        upload(&t.store, "shop", "1.0", &bytes);
+        let app = test::init_service(server::app(state(&t.store, ServerConfig::default()))).await;
+        let (mut b, _) = sign_in(&app, "alice").await;
+        let fixed = t
+            .store
+            .release_view("shop", "1.0", &schema::FindingFilter::default())
+            .expect("view")
+            .findings
+            .into_iter()
+            .find(|f| f.tool_status.as_deref() == Some("fixed"))
+            .expect("a finding the tool calls fixed")
+            .fingerprint;
+        for uri in [
+            "/ui/projects/shop/releases/1.0".to_string(),
+            format!("/ui/projects/shop/releases/1.0/findings/{fixed}"),
+        ] {
+            let r = get(&app, &mut b, &uri).await;
+            assert_eq!(r.status, 200, "{} {uri}: {}", t.name, r.body);
+            assert!(r.body.contains("fix available"), "{uri}: {}", r.body);
+            assert!(!r.body.contains("<td>fixed</td>"), "{uri}: {}", r.body);
+        }
+    }
+}

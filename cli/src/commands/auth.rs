@@ -173,8 +173,8 @@ pub fn revoke_token(
     args: &TokenRevokeArgs,
 ) -> anyhow::Result<Outcome> {
     let token: TokenInfo = match (remote, store) {
-        (Some(remote), _) => remote.delete(&Remote::path(&["tokens", &args.token]))?,
-        (None, Some(store)) => store.revoke_token(&args.token, &local_actor())?,
+        (Some(remote), _) => remote.delete(&Remote::path(&["tokens", &args.id_or_prefix]))?,
+        (None, Some(store)) => store.revoke_token(&args.id_or_prefix, &local_actor())?,
         (None, None) => anyhow::bail!("no database and no server"),
     };
     println!(

@@ -23,44 +23,48 @@ use crate::args::{
 use anyhow::Context;
 
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
-    let remote = match &cli.server {
-        Some(url) => Some(crate::remote::Remote::new(url, cli.token.clone())?),
-        None => None,
-    };
-    if let Some(remote) = &remote {
+    // Verbs that never talk to a server run the same whatever SCANLEDGER_URL says (CI sets it
+    // for the whole job).
+    match &cli.command {
+        Command::Formats(args) => return query::formats(args),
+        Command::Policy(PolicyCommand::Check(args)) => return policy::check(args),
+        Command::Verify(args) => return evidence::verify(args),
+        Command::Key(command) => return key::run(command),
+        Command::Serve(args) => {
+            let file = serve::file_config(args)?;
+            return serve::run(&cli.database_url, args, file);
+        }
+        _ => {}
+    }
+    if let Some(url) = &cli.server {
+        let remote = crate::remote::Remote::new(url, cli.token.clone())?;
         return match &cli.command {
-            Command::Upload(args) => remote::upload(remote, args),
-            Command::Projects(args) => remote::projects(remote, args),
-            Command::Releases(args) => remote::releases(remote, args),
-            Command::Findings(args) => remote::findings(remote, args),
-            Command::Diff(args) => remote::diff(remote, args),
-            Command::Gate(args) => remote::gate(remote, args),
+            Command::Upload(args) => remote::upload(&remote, args),
+            Command::Projects(args) => remote::projects(&remote, args),
+            Command::Releases(args) => remote::releases(&remote, args),
+            Command::Findings(args) => remote::findings(&remote, args),
+            Command::Diff(args) => remote::diff(&remote, args),
+            Command::Gate(args) => remote::gate(&remote, args),
             Command::Admin(AdminCommand::CreateUser(args)) => {
-                auth::create_user(None, Some(remote), args)
+                auth::create_user(None, Some(&remote), args)
             }
             Command::Token(TokenCommand::Create(args)) => {
-                auth::create_token(None, Some(remote), args)
+                auth::create_token(None, Some(&remote), args)
             }
-            Command::Token(TokenCommand::List(args)) => auth::list_tokens(None, Some(remote), args),
+            Command::Token(TokenCommand::List(args)) => {
+                auth::list_tokens(None, Some(&remote), args)
+            }
             Command::Token(TokenCommand::Revoke(args)) => {
-                auth::revoke_token(None, Some(remote), args)
+                auth::revoke_token(None, Some(&remote), args)
             }
-            Command::Formats(args) => query::formats(args),
-            _ => anyhow::bail!(
-                "this command works on the database only; unset SCANLEDGER_URL / --server"
+            command => anyhow::bail!(
+                "`{}` has no remote mode yet; unset SCANLEDGER_URL (and --server) to run it on \
+                 the database",
+                verb(command)
             ),
         };
     }
     match cli.command {
-        Command::Formats(args) => query::formats(&args),
-        Command::Policy(PolicyCommand::Check(args)) => policy::check(&args),
-        Command::Verify(args) => evidence::verify(&args),
-        Command::Key(command) => key::run(&command),
-        Command::Serve(args) => {
-            let file = serve::file_config(&args)?;
-            serve::run(&cli.database_url, &args, file)
-        }
-        Command::Demo(args) => demo::run(&cli.database_url, &args),
         Command::Admin(AdminCommand::CreateUser(args)) => {
             auth::create_user(Some(&open(&cli.database_url)?), None, &args)
         }
@@ -72,10 +76,13 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 TokenCommand::Revoke(args) => auth::revoke_token(Some(&store), None, &args),
             }
         }
+        Command::Upload(args) => upload::run(&open(&cli.database_url)?, &args),
+        Command::Demo(args) => demo::run(&cli.database_url, &args),
         command => {
-            let store = open(&cli.database_url)?;
+            // Every other verb reads, or changes what is already there: a missing SQLite file
+            // is a mistake to report, not a database to create.
+            let store = open_existing(&cli.database_url)?;
             match command {
-                Command::Upload(args) => upload::run(&store, &args),
                 Command::Projects(args) => query::projects(&store, &args),
                 Command::Releases(args) => query::releases(&store, &args),
                 Command::Scans(args) => query::scans(&store, &args),
@@ -100,6 +107,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 | Command::Demo(_)
                 | Command::Admin(_)
                 | Command::Token(_)
+                | Command::Upload(_)
                 | Command::Verify(_)
                 | Command::Key(_)
                 | Command::Policy(PolicyCommand::Check(_)) => unreachable_command(),
@@ -108,18 +116,59 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     }
 }
 
+/// The verb as typed, for messages.
+fn verb(command: &Command) -> &'static str {
+    match command {
+        Command::Upload(_) => "upload",
+        Command::Projects(_) => "projects",
+        Command::Releases(_) => "releases",
+        Command::Scans(_) => "scans",
+        Command::Findings(_) => "findings",
+        Command::Diff(_) => "diff",
+        Command::Gate(_) => "gate",
+        Command::Raw(_) => "raw",
+        Command::Formats(_) => "formats",
+        Command::Demo(_) => "demo",
+        Command::Serve(_) => "serve",
+        Command::Triage(_) => "triage",
+        Command::Policy(_) => "policy",
+        Command::Audit(_) => "audit",
+        Command::Vex(_) => "vex",
+        Command::Sla(_) => "sla",
+        Command::Seal(_) => "seal",
+        Command::Bundle(_) => "bundle",
+        Command::Report(_) => "report",
+        Command::Verify(_) => "verify",
+        Command::Key(_) => "key",
+        Command::Admin(_) => "admin",
+        Command::Token(_) => "token",
+    }
+}
+
 fn unreachable_command() -> anyhow::Result<Outcome> {
     anyhow::bail!("internal error: command dispatched twice")
 }
 
-/// Opens the store, accepting a bare path as SQLite for convenience.
+/// Opens the store, accepting a bare path as SQLite for convenience; creates a SQLite file
+/// that is not there yet.
 pub fn open(url: &str) -> anyhow::Result<schema::Store> {
-    let url = if url.contains("://") || url.starts_with("sqlite:") {
+    let url = full_url(url);
+    schema::Store::open(&url).with_context(|| format!("opening the database {}", redact(&url)))
+}
+
+/// Opens a store that must exist already: a missing SQLite file is an error, and none is made.
+pub fn open_existing(url: &str) -> anyhow::Result<schema::Store> {
+    let url = full_url(url);
+    schema::Store::open_existing(&url)
+        .with_context(|| format!("opening the database {}", redact(&url)))
+}
+
+fn full_url(url: &str) -> String {
+    if url.contains("://") || url.starts_with("sqlite:") {
         url.to_string()
     } else {
         format!("sqlite://{url}")
-    };
-    schema::Store::open(&url).with_context(|| format!("opening the database {}", redact(&url)))
+    }
 }
 
 /// A database URL without its password, for messages.

@@ -7,6 +7,7 @@ use crate::args::{
 use crate::output::{self, opt};
 use anyhow::Context;
 use schema::{FindingFilter, Store, ViewFinding};
+use std::io::Write;
 
 pub fn projects(store: &Store, args: &ListArgs) -> anyhow::Result<Outcome> {
     show_projects(&store.projects()?, args.format)
@@ -131,7 +132,10 @@ fn finding_row(f: &ViewFinding, short: bool) -> Vec<String> {
             f.title.clone()
         },
         f.status.clone(),
-        opt(&f.tool_status),
+        match (&f.tool_status, short) {
+            (Some(status), true) => reports::tool_status_label(status).to_string(),
+            (status, _) => opt(status),
+        },
         opt(&f.component),
         opt(&f.component_version),
         opt(&f.fixed_version),
@@ -188,11 +192,13 @@ pub fn show_findings(
             for f in findings {
                 *counts.entry(f.severity).or_default() += 1;
             }
-            println!(
+            // Not `println!`, which panics when the reader is gone.
+            writeln!(
+                std::io::stdout().lock(),
                 "{} findings: {}",
                 findings.len(),
                 output::severity_counts(&counts)
-            );
+            )?;
         }
     }
     Ok(Outcome::Ok)

@@ -111,6 +111,7 @@ pub fn upload(remote: &Remote, args: &UploadArgs) -> anyhow::Result<Outcome> {
         "scans",
     ]);
     let mut failed = 0usize;
+    let mut done = Vec::new();
     for file in &args.files {
         let mut q = Vec::new();
         if let Some(label) = &args.label {
@@ -123,10 +124,13 @@ pub fn upload(remote: &Remote, args: &UploadArgs) -> anyhow::Result<Outcome> {
             q.push(("file_name", name.to_string_lossy().into_owned()));
         }
         match remote.upload::<ImportOutcome>(&path, &q, file) {
-            Ok(outcome) => match args.format {
-                TextOrJson::Json => output::json_line(&outcome)?,
-                TextOrJson::Text => upload::print_outcome(file, &outcome),
-            },
+            Ok(outcome) => {
+                match args.format {
+                    TextOrJson::Json => output::json_line(&outcome)?,
+                    TextOrJson::Text => upload::print_outcome(file, &outcome),
+                }
+                done.push(outcome);
+            }
             Err(err) => {
                 failed += 1;
                 eprintln!("error: {}: {err:#}", file.display());
@@ -134,10 +138,7 @@ pub fn upload(remote: &Remote, args: &UploadArgs) -> anyhow::Result<Outcome> {
         }
     }
     if failed > 0 {
-        anyhow::bail!(
-            "{failed} of {} file(s) not imported; nothing of them was stored",
-            args.files.len()
-        );
+        anyhow::bail!("{}", upload::batch_summary(failed, args.files.len(), &done));
     }
     if args.gate {
         return gate(remote, &upload::gate_args(args));

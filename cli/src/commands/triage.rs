@@ -57,6 +57,10 @@ pub fn run(store: &Store, args: &TriageArgs) -> anyhow::Result<Outcome> {
     };
     let outcome = match &args.fingerprint {
         Some(fp) => store.triage(&args.project, fp, &decision, &args.actor, None)?,
+        None if args.filter.is_empty() => bail!(
+            "which findings: give a fingerprint (or a unique prefix of at least 8 characters), \
+             or --filter KEY=VALUE (repeatable) to decide on every finding that matches"
+        ),
         None => {
             let mut filter = parse_filter(&args.filter)?;
             filter.release = args.release.clone();

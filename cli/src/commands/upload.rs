@@ -13,12 +13,16 @@ const PROGRESS_THRESHOLD: u64 = 8 * 1024 * 1024;
 
 pub fn run(store: &Store, args: &UploadArgs) -> anyhow::Result<Outcome> {
     let mut failed = 0usize;
+    let mut done = Vec::new();
     for file in &args.files {
         match upload_one(store, args, file) {
-            Ok(outcome) => match args.format {
-                TextOrJson::Json => output::json_line(&outcome)?,
-                TextOrJson::Text => print_outcome(file, &outcome),
-            },
+            Ok(outcome) => {
+                match args.format {
+                    TextOrJson::Json => output::json_line(&outcome)?,
+                    TextOrJson::Text => print_outcome(file, &outcome),
+                }
+                done.push(outcome);
+            }
             Err(err) => {
                 failed += 1;
                 eprintln!("error: {}: {err:#}", file.display());
@@ -26,15 +30,50 @@ pub fn run(store: &Store, args: &UploadArgs) -> anyhow::Result<Outcome> {
         }
     }
     if failed > 0 {
-        anyhow::bail!(
-            "{failed} of {} file(s) not imported; nothing of them was stored",
-            args.files.len()
-        );
+        anyhow::bail!("{}", batch_summary(failed, args.files.len(), &done));
     }
     if args.gate {
         return super::gate::run(store, &gate_args(args));
     }
     Ok(Outcome::Ok)
+}
+
+/// The last word on a batch in which `failed` of `total` files failed: each file is its own
+/// transaction, so the others may well have been stored, and this says which.
+pub fn batch_summary(failed: usize, total: usize, done: &[ImportOutcome]) -> String {
+    let was = |n: usize| if n == 1 { "was" } else { "were" };
+    let scans = |ids: Vec<i64>| {
+        let list = ids
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!("{} {list}", if ids.len() == 1 { "scan" } else { "scans" })
+    };
+    let mut parts = vec![if failed == 1 {
+        format!("1 of {total} files was not imported and nothing of it was stored")
+    } else {
+        format!("{failed} of {total} files were not imported and nothing of them was stored")
+    }];
+    let (repeated, stored): (Vec<&ImportOutcome>, Vec<&ImportOutcome>) =
+        done.iter().partition(|o| o.duplicate);
+    if !stored.is_empty() {
+        parts.push(format!(
+            "{} {} stored as {}",
+            stored.len(),
+            was(stored.len()),
+            scans(stored.iter().map(|o| o.scan_id).collect())
+        ));
+    }
+    if !repeated.is_empty() {
+        parts.push(format!(
+            "{} {} already stored as {}",
+            repeated.len(),
+            was(repeated.len()),
+            scans(repeated.iter().map(|o| o.scan_id).collect())
+        ));
+    }
+    parts.join("; ")
 }
 
 /// The gate that `upload --gate` evaluates.

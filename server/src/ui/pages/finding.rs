@@ -95,7 +95,12 @@ fn fields(f: &ViewFinding) -> Vec<Field> {
         },
         Field {
             name: "Tool's own status",
-            value: opt(&f.tool_status),
+            value: f
+                .tool_status
+                .as_deref()
+                .map(reports::tool_status_label)
+                .unwrap_or_default()
+                .to_string(),
         },
         Field {
             name: "Component",
@@ -191,7 +196,12 @@ pub async fn finding(
                     scan: format!("#{} {} ({})", o.scan_id, o.scan_label, o.tool),
                     release: o.release,
                     status: o.status,
-                    tool_status: opt(&o.tool_status),
+                    tool_status: o
+                        .tool_status
+                        .as_deref()
+                        .map(reports::tool_status_label)
+                        .unwrap_or_default()
+                        .to_string(),
                 })
                 .collect::<Vec<_>>();
             Ok((finding, occurrences, history))

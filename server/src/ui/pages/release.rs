@@ -117,7 +117,12 @@ fn finding_row(project: &str, release: &str, f: &ViewFinding) -> FindingRow {
         title: f.title.clone(),
         location: f.location(),
         status: f.status.clone(),
-        tool_status: opt(&f.tool_status),
+        tool_status: f
+            .tool_status
+            .as_deref()
+            .map(reports::tool_status_label)
+            .unwrap_or_default()
+            .to_string(),
     }
 }
 

@@ -1,0 +1,46 @@
+//! Inputs ScanLedger knows by sight but does not read: named in the error instead of "not a
+//! recognized report". Consulted only after every importer has said no, so an importer added for
+//! one of these wins as soon as it exists; its row here can then go.
+//!
+//! Recognition is by content only (never the file name), on the decoded head.
+
+/// What the head looks like, when it is one of the inputs ScanLedger does not read.
+pub fn looks_like(head: &str) -> Option<&'static str> {
+    KNOWN
+        .iter()
+        .find(|(_, looks)| looks(head))
+        .map(|(name, _)| *name)
+}
+
+type Looks = fn(&str) -> bool;
+
+/// Most specific first: tool reports before the generic HTML page.
+const KNOWN: &[(&str, Looks)] = &[
+    ("a zip archive", |h| {
+        h.starts_with("PK\u{3}\u{4}") || h.starts_with("PK\u{5}\u{6}")
+    }),
+    ("a PDF document", |h| h.starts_with("%PDF-")),
+    ("a Trivy Operator resource", |h| {
+        starts_json(h) && h.contains("aquasecurity.github.io")
+    }),
+    ("a Burp Suite report", |h| {
+        starts_xml(h) && h.contains("burpVersion")
+    }),
+    ("an OWASP ZAP report", |h| {
+        (starts_xml(h) && h.contains("<OWASPZAPReport"))
+            || (starts_json(h) && h.contains("\"@programName\"") && h.contains("ZAP"))
+    }),
+    ("an HTML page", |h| {
+        let start: String = h.trim_start().chars().take(15).collect();
+        let start = start.to_ascii_lowercase();
+        start.starts_with("<!doctype html") || start.starts_with("<html")
+    }),
+];
+
+fn starts_json(head: &str) -> bool {
+    head.trim_start().starts_with(['{', '['])
+}
+
+fn starts_xml(head: &str) -> bool {
+    head.trim_start().starts_with('<')
+}
