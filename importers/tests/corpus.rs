@@ -22,7 +22,8 @@ pub fn import(relative: &str) -> (Imported, Vec<Finding>) {
     importers::import_to_vec(file, None).unwrap_or_else(|e| panic!("{relative}: {e}"))
 }
 
-/// Every file name in a corpus folder, sorted.
+/// Every report in a corpus folder, sorted: every file but the folder's Markdown notes
+/// (`SOURCES.md`, a tool's own `README.md`).
 pub fn files(folder: &str) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir().join(folder))
         .unwrap_or_else(|e| panic!("{folder}: {e}"))
@@ -32,6 +33,7 @@ pub fn files(folder: &str) -> Vec<String> {
                 .to_string_lossy()
                 .into_owned()
         })
+        .filter(|name| !name.ends_with(".md"))
         .collect();
     names.sort();
     names

@@ -88,7 +88,7 @@ const NOT_REPORTS: &[&str] = &[
     "sonarqube/sonar-table-in-table-with-whitespace.html",
     "sonarqube/sonar-table-in-table.html",
     "sonarqube/sonar.html",
-    "sonarqube-extra/README.md",
+    "sonarqube-extra/SOURCES.md",
 ];
 
 const FOLDERS: &[&str] = &[
@@ -125,6 +125,8 @@ fn every_corpus_file_imports_with_its_expected_count() {
         .iter()
         .map(|(f, _, _)| f.to_string())
         .chain(NOT_REPORTS.iter().map(|f| f.to_string()))
+        // corpus::files leaves the folders' Markdown notes out; one is still a known non-report.
+        .filter(|f| !f.ends_with(".md"))
         .collect();
     known.sort();
     assert_eq!(
