@@ -93,7 +93,7 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  scanledger demo\n  scanledger demo --bind 127.0.0.1:9000\n  \
                             scanledger demo --no-serve && scanledger findings --project demo-shop --release 1.1.0\n  \
-                            scanledger demo --write-samples samples && scanledger upload --project shop --release 4.2.0 samples/trivy-image.json"
+                            scanledger demo --write-samples samples && scanledger upload --project shop --release 4.2.0 samples/1.0.0/trivy-image.json"
     )]
     Demo(DemoArgs),
     /// Run the HTTP server.
@@ -412,8 +412,8 @@ pub struct DemoArgs {
     /// Load the demo, show its diff and gate, and exit instead of serving.
     #[arg(long)]
     pub no_serve: bool,
-    /// Write the demo's scanner reports into DIR (created if missing) and exit; the database
-    /// is not opened.
+    /// Write the demo's scanner reports into DIR/1.0.0/ and DIR/1.1.0/ (created if missing)
+    /// and exit; the database is not opened.
     #[arg(long, value_name = "DIR", conflicts_with = "no_serve")]
     pub write_samples: Option<PathBuf>,
     /// Folder of the evidence signing key [default: scanledger-keys beside a SQLite database,

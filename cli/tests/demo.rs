@@ -63,26 +63,58 @@ fn written_samples_upload() {
     let (code, out, err) = env.run(&["demo", "--write-samples", "samples"]);
     assert_eq!(code, 0, "{err}");
     let files: Vec<&str> = out.lines().collect();
-    assert_eq!(files.len(), 4, "{out}");
-    for name in [
-        "trivy-image.json",
-        "tfsec.json",
-        "sonar-issues.json",
-        "acunetix.xml",
-    ] {
-        assert!(
-            env.dir.path().join("samples").join(name).is_file(),
-            "{name}"
-        );
+    assert_eq!(files.len(), 8, "{out}");
+    for release in ["1.0.0", "1.1.0"] {
+        for name in [
+            "trivy-image.json",
+            "tfsec.json",
+            "sonar-issues.json",
+            "acunetix.xml",
+        ] {
+            let path = env.dir.path().join("samples").join(release).join(name);
+            assert!(path.is_file(), "{}", path.display());
+        }
     }
     // Nothing was loaded: the database does not even have the demo project.
     let (_, out, _) = env.run(&["projects", "--format", "json"]);
     assert!(!out.contains("demo-shop"), "{out}");
-    let mut upload = vec!["upload", "--project", "shop", "--release", "4.2.0"];
-    upload.extend(&files);
-    let (code, out, err) = env.run(&upload);
+    // The README's tour: two releases from the samples, and a diff with something to say.
+    for (release, folder) in [("4.2.0", "1.0.0"), ("4.3.0", "1.1.0")] {
+        let mut upload = vec!["upload", "--project", "shop", "--release", release];
+        let paths: Vec<String> = files
+            .iter()
+            .filter(|f| f.contains(&format!("/{folder}/")))
+            .map(|f| f.to_string())
+            .collect();
+        upload.extend(paths.iter().map(String::as_str));
+        let (code, out, err) = env.run(&upload);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(out.matches("imported").count(), 4, "{out}");
+    }
+    let (code, out, err) = env.run(&[
+        "diff",
+        "--project",
+        "shop",
+        "--from",
+        "4.2.0",
+        "--to",
+        "4.3.0",
+        "--format",
+        "json",
+    ]);
     assert_eq!(code, 0, "{err}");
-    assert_eq!(out.matches("imported").count(), 4, "{out}");
+    let diff: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let changes: Vec<&str> = diff["entries"]
+        .as_array()
+        .or_else(|| diff.as_array())
+        .expect("diff entries")
+        .iter()
+        .filter_map(|e| e["change"].as_str())
+        .collect();
+    assert!(
+        changes.contains(&"new") && changes.contains(&"fixed"),
+        "{out}"
+    );
 }
 
 #[test]

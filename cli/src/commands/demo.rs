@@ -86,13 +86,18 @@ fn reports(generation: usize) -> anyhow::Result<Vec<(&'static str, Vec<u8>)>> {
     Ok(testdata::demo::reports(PROJECT, generation)?)
 }
 
-/// `--write-samples DIR`: the newest release's reports as files, for `scanledger upload`.
+/// `--write-samples DIR`: each demo release's reports as files in `DIR/RELEASE/`, for
+/// `scanledger upload` (two releases, so that a diff has something to say).
 fn write_samples(dir: &Path) -> anyhow::Result<Outcome> {
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    for (file_name, bytes) in reports(RELEASES.len() - 1)? {
-        let path = dir.join(file_name);
-        std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
-        println!("{}", path.display());
+    for (generation, release) in RELEASES.iter().enumerate() {
+        let folder = dir.join(release);
+        std::fs::create_dir_all(&folder)
+            .with_context(|| format!("creating {}", folder.display()))?;
+        for (file_name, bytes) in reports(generation)? {
+            let path = folder.join(file_name);
+            std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+            println!("{}", path.display());
+        }
     }
     Ok(Outcome::Ok)
 }
