@@ -4,10 +4,12 @@ use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use serde::Serialize;
 use std::io::{IsTerminal, Write};
 
+/// A table for people, its long cells wrapped to [`width`].
 pub fn table(headers: &[&str], rows: Vec<Vec<String>>) -> anyhow::Result<()> {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(width())
         .set_header(headers.to_vec());
     for row in rows {
         t.add_row(row);
