@@ -360,7 +360,10 @@ fn the_documented_example_policy_is_the_checked_file() {
         .nth(1)
         .and_then(|rest| rest.split("```").next())
         .expect("a toml block in TRIAGE.md");
-    assert_eq!(block, example, "docs/TRIAGE.md and docs/examples/policy.toml differ");
+    assert_eq!(
+        block, example,
+        "docs/TRIAGE.md and docs/examples/policy.toml differ"
+    );
     let env = Env::new();
     let file = root.join("docs/examples/policy.toml").display().to_string();
     let (code, out, err) = env.run(&["policy", "check", &file]);
