@@ -134,6 +134,7 @@ pub struct AppState {
     pub config: web::Data<ServerConfig>,
     pub metrics: web::Data<metrics::Metrics>,
     pub slots: web::Data<slots::DbSlots>,
+    pub token_failures: web::Data<access::TokenFailures>,
 }
 
 impl AppState {
@@ -141,6 +142,9 @@ impl AppState {
         let metrics = metrics::Metrics::new().map_err(std::io::Error::other)?;
         let slots = slots::DbSlots::new(store.pool_state().max as usize);
         Ok(AppState {
+            token_failures: web::Data::new(access::TokenFailures::new(
+                config.bad_tokens_per_minute,
+            )),
             slots: web::Data::new(slots),
             store: web::Data::new(store),
             config: web::Data::new(config),
@@ -167,6 +171,7 @@ pub fn app(
         .app_data(state.config)
         .app_data(state.metrics)
         .app_data(state.slots)
+        .app_data(state.token_failures)
         .app_data(web::JsonConfig::default().error_handler(error::json_error))
         .app_data(web::QueryConfig::default().error_handler(error::query_error))
         .app_data(web::PathConfig::default().error_handler(error::path_error))

@@ -3,7 +3,7 @@
 //! then imported in one store transaction on a blocking thread: a report is stored whole or
 //! not at all, also when the server shuts down mid-upload.
 
-use crate::access::Caller;
+use crate::access::{Caller, Project};
 use crate::config::ServerConfig;
 use crate::error::{ApiError, ErrorBody};
 use crate::metrics::Metrics;
@@ -95,6 +95,7 @@ pub async fn upload(
     config: web::Data<ServerConfig>,
     metrics: web::Data<Metrics>,
     caller: Caller,
+    admitted: Project,
     path: web::Path<(String, String)>,
     query: web::Query<UploadQuery>,
     payload: web::Payload,
@@ -158,7 +159,8 @@ pub async fn upload(
         }
     }
     spool.file.flush().map_err(|_| ApiError::internal())?;
-    let (project, release) = path.into_inner();
+    let (_, release) = path.into_inner();
+    let project = admitted.0;
     let query = query.into_inner();
     let uploaded_by = caller.0.label();
     let store = store.clone();
