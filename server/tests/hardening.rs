@@ -281,3 +281,154 @@ async fn a_planted_sign_in_cookie_is_not_a_csrf_token() {
         assert_eq!(response.status().as_u16(), 403, "{}: used up", t.name);
     }
 }
+
+/// NUL and other control characters in a label or a scan target are refused with 422 on both
+/// backends (PostgreSQL cannot store NUL, SQLite would have), and nothing is stored.
+#[actix_web::test]
+async fn control_characters_in_labels_and_targets_are_refused() {
+    for t in backends() {
+        let admin = token(&t.store, Role::Admin, None);
+        let app = test::init_service(server::app(state(&t.store, ServerConfig::default()))).await;
+        let mut poisoned: serde_json::Value =
+            serde_json::from_slice(&report(21)).expect("report is JSON");
+        poisoned["ArtifactName"] = serde_json::Value::String("shop\u{0}evil:1.0".into());
+        let poisoned = serde_json::to_vec(&poisoned).expect("JSON");
+        let before = t.store.row_counts().expect("counts");
+        for (query, body) in [
+            ("?label=a%00b", report(22)),
+            ("?label=line%0Abreak", report(23)),
+            ("?label=bell%07", report(24)),
+            ("", poisoned),
+        ] {
+            let req = test::TestRequest::post()
+                .uri(&format!("/api/v1/projects/shop/releases/1.0/scans{query}"))
+                .insert_header(bearer(&admin))
+                .insert_header(("Content-Type", "application/octet-stream"))
+                .set_payload(body);
+            let (status, body) = json(&app, req).await;
+            assert_eq!(status, 422, "{}: {query:?}: {body}", t.name);
+            assert_eq!(body["error"]["code"], "control_character", "{body}");
+        }
+        assert_eq!(t.store.row_counts().expect("counts"), before, "{}", t.name);
+    }
+}
+
+/// At start a server removes the spool directories of processes that are gone (a `kill -9`
+/// mid-upload leaves one), and never one whose process still runs (a replica sharing the
+/// upload directory).
+#[actix_web::test]
+async fn crashed_processes_spool_files_are_cleaned_at_start() {
+    let base = tempfile::tempdir().expect("dir");
+    // What a process killed mid-upload leaves: its directory, its unlocked lock file, a
+    // half-written spool file.
+    let dead = base.path().join("scanledger-spool-dead1");
+    std::fs::create_dir(&dead).expect("dir");
+    std::fs::write(dead.join(".lock"), b"").expect("lock");
+    std::fs::write(dead.join(".tmpUpload"), b"half a report").expect("spool");
+    // A live replica's directory: its lock is held.
+    let live = base.path().join("scanledger-spool-live1");
+    std::fs::create_dir(&live).expect("dir");
+    let held = std::fs::File::create(live.join(".lock")).expect("lock");
+    held.try_lock().expect("lock it");
+    std::fs::write(live.join(".tmpUpload"), b"an upload in flight").expect("spool");
+    // Files that are not spool directories are not touched.
+    std::fs::write(base.path().join("unrelated"), b"x").expect("file");
+
+    let t = backends().remove(0);
+    let config = ServerConfig {
+        upload_dir: Some(base.path().to_path_buf()),
+        ..ServerConfig::default()
+    };
+    let app_state = state(&t.store, config);
+    assert!(!dead.exists(), "a crashed process's spool is removed");
+    assert!(
+        live.join(".tmpUpload").exists(),
+        "a live replica's spool stays"
+    );
+    assert!(base.path().join("unrelated").exists());
+    let own = app_state.spool.path().to_path_buf();
+    assert!(own.starts_with(base.path()) && own != live);
+    // Uploads spool into the process's own directory, and leave nothing there.
+    let admin = token(&t.store, Role::Admin, None);
+    let app = test::init_service(server::app(app_state)).await;
+    let req = test::TestRequest::post()
+        .uri("/api/v1/projects/shop/releases/1.0/scans")
+        .insert_header(bearer(&admin))
+        .insert_header(("Content-Type", "application/octet-stream"))
+        .set_payload(report(31));
+    assert_eq!(json(&app, req).await.0, 201);
+    let left: Vec<_> = std::fs::read_dir(&own)
+        .expect("own dir")
+        .flatten()
+        .map(|e| e.file_name())
+        .filter(|n| n != ".lock")
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    drop(app);
+    drop(held);
+}
+
+/// An upload whose body trickles and then stalls is cut off with 408 after the read timeout,
+/// over a real socket: a slow client does not hold its slot forever.
+#[actix_web::test]
+async fn a_stalled_upload_body_times_out() {
+    use std::io::{Read, Write};
+    let t = backends().remove(0);
+    let admin = token(&t.store, Role::Admin, None);
+    let config = ServerConfig {
+        upload_read_timeout_secs: 1,
+        ..ServerConfig::default()
+    };
+    let app_state = state(&t.store, config);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = listener.local_addr().expect("address");
+    let server = actix_web::HttpServer::new(move || server::app(app_state.clone()))
+        .workers(1)
+        .listen(listener)
+        .expect("listen")
+        .run();
+    let handle = server.handle();
+    actix_web::rt::spawn(server);
+    let answer = actix_web::rt::task::spawn_blocking(move || {
+        let mut tcp = std::net::TcpStream::connect(address).expect("connect");
+        tcp.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+            .expect("timeout");
+        write!(
+            tcp,
+            "POST /api/v1/projects/shop/releases/1.0/scans HTTP/1.1\r\nHost: {address}\r\n\
+             Authorization: Bearer {admin}\r\nContent-Type: application/octet-stream\r\n\
+             Content-Length: 100000\r\n\r\n"
+        )
+        .expect("headers");
+        // A few bytes, slowly (each gap shorter than the timeout), then nothing.
+        for byte in b"{\"Sc" {
+            tcp.write_all(&[*byte]).expect("byte");
+            std::thread::sleep(std::time::Duration::from_millis(300));
+        }
+        let started = std::time::Instant::now();
+        let mut answer = Vec::new();
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = tcp.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            answer.extend_from_slice(&buf[..n]);
+            if answer.windows(4).any(|w| w == b"\r\n\r\n") {
+                break;
+            }
+        }
+        (
+            String::from_utf8_lossy(&answer).to_string(),
+            started.elapsed(),
+        )
+    })
+    .await
+    .expect("client");
+    handle.stop(false).await;
+    assert!(
+        answer.0.starts_with("HTTP/1.1 408"),
+        "the stalled upload got: {:?}",
+        answer.0
+    );
+    assert_eq!(t.store.row_counts().expect("counts")["scans"], 0);
+}
