@@ -390,3 +390,30 @@ fn a_spool_file_left_by_kill_9_is_removed_at_the_next_start() {
     assert!(spooled(&uploads).is_empty(), "{:?}", spooled(&uploads));
     assert_eq!(get(&again.addr, "/readyz").0, 200);
 }
+
+/// The CLI in remote mode encodes every path segment: a token scoped to a project whose name
+/// has `/`, `+`, `%`, a space and Unicode uploads to and lists exactly that project.
+#[test]
+fn remote_mode_reaches_projects_with_names_urls_encode() {
+    let server = start();
+    for name in ["team a/b+c%", "a%2Fb", "日本 1.0"] {
+        let uploader = make_token(&server, "uploader", Some(name));
+        let out = remote(&server, &uploader)
+            .args(["upload", "--project", name, "--release", "1.0"])
+            .arg(corpus("trivy/all_statuses.json"))
+            .output()
+            .expect("upload");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{name:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let out = remote(&server, &uploader)
+            .args(["releases", "--project", name, "--format", "json"])
+            .output()
+            .expect("releases");
+        let releases: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        assert_eq!(releases[0]["name"], "1.0", "{name:?}: {releases}");
+    }
+}
