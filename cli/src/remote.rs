@@ -8,6 +8,7 @@
 
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::de::DeserializeOwned;
 use std::io::{IsTerminal, Read};
 use std::path::Path;
@@ -25,17 +26,18 @@ pub struct Remote {
     agent: Agent,
 }
 
+/// What [`encode`] leaves as it is: letters, digits and `-._~` (RFC 3986's unreserved set).
+/// Everything else, `/`, `+`, `%` and spaces included, is percent-encoded, so the server
+/// decodes each segment back to exactly the name given.
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// Percent-encodes one path segment or query value.
 fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(s, UNRESERVED).to_string()
 }
 
 /// A retryable failure, or a final one.

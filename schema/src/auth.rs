@@ -243,6 +243,34 @@ impl TokenCache {
     }
 }
 
+/// An argon2 hash (of a random password nobody knows, with the parameters real hashes get)
+/// that unknown and disabled user names are verified against, so that a wrong name takes as
+/// long as a wrong password and timing does not tell which names exist. Made once per process.
+static DUMMY_HASH: std::sync::LazyLock<Result<String, String>> = std::sync::LazyLock::new(|| {
+    use argon2::password_hash::PasswordHasher;
+    let mut secret = [0u8; 32];
+    getrandom::fill(&mut secret).map_err(|e| e.to_string())?;
+    argon2::Argon2::default()
+        .hash_password(hex::encode(secret).as_bytes())
+        .map(|hash| hash.to_string())
+        .map_err(|e| e.to_string())
+});
+
+/// How many password checks went through [`DUMMY_HASH`] (tests prove the path is taken).
+static DUMMY_VERIFICATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+fn dummy_hash() -> Result<&'static str, StoreError> {
+    DUMMY_HASH
+        .as_deref()
+        .map_err(|e| StoreError::Invalid(format!("cannot make the dummy password hash: {e}")))
+}
+
+/// How many password checks so far, in this process, verified against the dummy hash because
+/// the user name was unknown or disabled.
+pub fn dummy_verifications() -> u64 {
+    DUMMY_VERIFICATIONS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 fn sha256_hex(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
@@ -497,7 +525,9 @@ impl Store {
     }
 
     /// The user, when the password is right; `None` for a wrong password, an unknown or a
-    /// disabled user (indistinguishable on purpose).
+    /// disabled user (indistinguishable on purpose, in time too: an unknown or disabled name
+    /// is verified against a dummy hash, so every answer costs one argon2 verification).
+    /// Servers go through [`Store::check_password`], which also counts failures.
     pub fn authenticate_password(
         &self,
         name: &str,
@@ -516,15 +546,19 @@ impl Store {
             ))
             .first(&mut conn)
             .optional()?;
-        let Some((id, hash, role, project_id)) = row else {
+        let (user, hash) = match row {
+            Some((id, hash, role, project_id)) => (Some((id, role, project_id)), hash),
+            None => {
+                DUMMY_VERIFICATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                (None, dummy_hash()?.to_string())
+            }
+        };
+        let matches = argon2::Argon2::default()
+            .verify_password(password.as_bytes(), hash.as_str())
+            .is_ok();
+        let Some((id, role, project_id)) = user.filter(|_| matches) else {
             return Ok(None);
         };
-        if argon2::Argon2::default()
-            .verify_password(password.as_bytes(), hash.as_str())
-            .is_err()
-        {
-            return Ok(None);
-        }
         Ok(Some(Principal {
             kind: PrincipalKind::User,
             id,

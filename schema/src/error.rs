@@ -39,6 +39,12 @@ pub enum StoreError {
     Import(#[from] importers::ImportError),
     #[error("reading the report: {0}")]
     Io(#[from] std::io::Error),
+    /// A label or a target with a control character (NUL included): PostgreSQL cannot store
+    /// NUL in text and SQLite would, so both refuse it the same way; nothing was stored.
+    #[error(
+        "the {field} {value:?} contains a control character (U+0000 to U+001F or U+007F to U+009F); nothing was stored"
+    )]
+    ControlCharacter { field: &'static str, value: String },
     /// A policy file that cannot be used; the active policy is unchanged.
     #[error(transparent)]
     Policy(crate::policy::PolicyError),

@@ -106,6 +106,18 @@ pub struct ImportOutcome {
     pub warnings: Vec<String>,
 }
 
+/// Labels and targets are names people read and filter on: a control character in one is an
+/// attack or an accident, and PostgreSQL cannot store NUL at all.
+fn refuse_control(field: &'static str, value: &str) -> Result<(), StoreError> {
+    if value.chars().any(char::is_control) {
+        return Err(StoreError::ControlCharacter {
+            field,
+            value: value.chars().take(200).collect(),
+        });
+    }
+    Ok(())
+}
+
 /// The stable part of a scan target for the default slot label: no image tag or digest, which
 /// change every release (`registry/shop:4.2.0@sha256:..` → `registry/shop`).
 pub fn stable_target(target: &str) -> &str {
@@ -172,6 +184,9 @@ impl Store {
         req: &ImportRequest<'_>,
         source: &dyn ReportSource,
     ) -> Result<ImportOutcome, StoreError> {
+        if let Some(label) = req.label {
+            refuse_control("label", label)?;
+        }
         let started = std::time::Instant::now();
         let (sha256, size) = hash_source(source)?;
         tracing::debug!(
@@ -405,6 +420,9 @@ fn import_in_tx(
         "parsed and stored findings"
     );
 
+    if let Some(target) = &info.target {
+        refuse_control("scan target", target)?;
+    }
     let label = match req.label {
         Some(l) => l.to_string(),
         None => default_label(&info.tool, info.target.as_deref()),
@@ -574,6 +592,9 @@ impl FindingWriter {
                 )));
             };
             self.finding_ids.push(finding_id);
+            if let Some(target) = &f.location.target {
+                refuse_control("finding target", target)?;
+            }
             let primary_score = f.cvss.iter().filter_map(|c| c.score).reduce(f64::max);
             new_occurrences.push(NewOccurrence {
                 scan_id: self.scan_id,

@@ -35,7 +35,7 @@ mod session;
 pub use audit::{AuditEvent, AuditQuery, AuditVerification, BrokenEvent, GENESIS_HASH};
 pub use auth::{
     Grant, NewToken, Permission, Principal, PrincipalKind, Role, TOKEN_CACHE_SECS, TokenInfo,
-    UserInfo,
+    UserInfo, dummy_verifications,
 };
 pub use catalog::{ProjectOverview, ProjectSummary, ReleaseSummary, ScanSummary};
 pub use db::Backend;
@@ -50,7 +50,9 @@ pub use policy::{
     SlaPolicy, SpdxId, Threshold,
 };
 pub use session::{
-    LOCKOUT_MINUTES, LoginOutcome, MAX_FAILURES, NewSession, SESSION_HOURS, SessionInfo,
+    ADDRESS_WINDOW_MINUTES, AuthLimits, LOCKOUT_MINUTES, LOGIN_FORM_MINUTES, LoginForm,
+    LoginOutcome, MAX_ADDRESS_FAILURES, MAX_FAILURES, NewSession, PasswordCheck, SESSION_HOURS,
+    SessionInfo,
 };
 pub use sla::{Acceptance, MttrEntry, SlaItem, SlaReport, SlaSummary};
 pub use triage::{
@@ -78,6 +80,8 @@ pub struct Store {
     tokens: std::sync::Arc<auth::TokenCache>,
     /// Releases' scans as findings pages last saw them (see [`page::ScansCache`]).
     scans: std::sync::Arc<page::ScansCache>,
+    /// The password limits (see [`session::AuthLimits`]).
+    limits: AuthLimits,
 }
 
 impl std::fmt::Debug for Store {
@@ -108,7 +112,14 @@ impl Store {
             backend,
             tokens: Default::default(),
             scans: Default::default(),
+            limits: AuthLimits::default(),
         })
+    }
+
+    /// The same store with other password limits (tests lower them).
+    pub fn with_auth_limits(mut self, limits: AuthLimits) -> Store {
+        self.limits = limits;
+        self
     }
 
     pub fn backend(&self) -> Backend {

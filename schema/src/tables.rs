@@ -224,6 +224,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     bundles,
     sessions,
     login_failures,
+    address_failures,
+    login_forms,
 );
 
 diesel::table! {
@@ -296,3 +298,21 @@ diesel::table! {
 }
 
 diesel::joinable!(sessions -> users (user_id));
+
+// Hardening (issue 16): failed passwords per source address, sign-in form pre-sessions.
+diesel::table! {
+    address_failures (address) {
+        address -> Text,
+        failures -> BigInt,
+        first_failure_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    login_forms (id_sha256) {
+        id_sha256 -> Text,
+        csrf_token -> Text,
+        expires_at -> Timestamp,
+    }
+}

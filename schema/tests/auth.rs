@@ -134,7 +134,7 @@ fn a_new_password_replaces_the_old_and_is_audited() {
             .expect("create");
         let session = match t
             .store
-            .login("alice", "the first password", None)
+            .login("alice", "the first password", None, "192.0.2.1")
             .expect("login")
         {
             schema::LoginOutcome::SignedIn(s) => s,

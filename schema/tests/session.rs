@@ -28,14 +28,22 @@ fn sessions_are_stored_hashed_rotate_expire_and_end() {
             )
             .expect("user");
         assert!(matches!(
-            t.store.login("alice", "wrong", None).expect("login"),
+            t.store
+                .login("alice", "wrong", None, "192.0.2.1")
+                .expect("login"),
             LoginOutcome::Refused
         ));
         assert!(matches!(
-            t.store.login("nobody", PASSWORD, None).expect("login"),
+            t.store
+                .login("nobody", PASSWORD, None, "192.0.2.1")
+                .expect("login"),
             LoginOutcome::Refused
         ));
-        let first = signed_in(t.store.login("alice", PASSWORD, None).expect("login"));
+        let first = signed_in(
+            t.store
+                .login("alice", PASSWORD, None, "192.0.2.1")
+                .expect("login"),
+        );
         assert_eq!(first.id.len(), 64);
         assert_ne!(first.id, first.csrf_token);
         let live = t.store.session(&first.id).expect("session").expect("live");
@@ -54,7 +62,7 @@ fn sessions_are_stored_hashed_rotate_expire_and_end() {
         // Signing in again from the same browser replaces the session.
         let second = signed_in(
             t.store
-                .login("alice", PASSWORD, Some(&first.id))
+                .login("alice", PASSWORD, Some(&first.id), "192.0.2.1")
                 .expect("login"),
         );
         assert_ne!(second.id, first.id);
@@ -71,7 +79,11 @@ fn sessions_are_stored_hashed_rotate_expire_and_end() {
         assert!(t.store.session(&second.id).expect("session").is_none());
 
         // A disabled user's sessions stop working.
-        let third = signed_in(t.store.login("alice", PASSWORD, None).expect("login"));
+        let third = signed_in(
+            t.store
+                .login("alice", PASSWORD, None, "192.0.2.1")
+                .expect("login"),
+        );
         t.raw_sql("UPDATE users SET disabled_at = '2001-01-01 00:00:00' WHERE name = 'alice'")
             .expect("sql");
         assert!(t.store.session(&third.id).expect("session").is_none());
@@ -103,37 +115,52 @@ fn repeated_failures_lock_a_name_until_the_lock_expires() {
         // Failures below the limit are forgiven by a success.
         for _ in 1..MAX_FAILURES {
             assert!(matches!(
-                t.store.login("bob", "x", None).expect("login"),
+                t.store.login("bob", "x", None, "192.0.2.1").expect("login"),
                 LoginOutcome::Refused
             ));
         }
-        signed_in(t.store.login("bob", PASSWORD, None).expect("login"));
+        signed_in(
+            t.store
+                .login("bob", PASSWORD, None, "192.0.2.1")
+                .expect("login"),
+        );
         for _ in 1..MAX_FAILURES {
             assert!(matches!(
-                t.store.login("bob", "x", None).expect("login"),
+                t.store.login("bob", "x", None, "192.0.2.1").expect("login"),
                 LoginOutcome::Refused
             ));
         }
         assert!(matches!(
-            t.store.login("bob", "x", None).expect("login"),
+            t.store.login("bob", "x", None, "192.0.2.1").expect("login"),
             LoginOutcome::Locked { .. }
         ));
         assert!(matches!(
-            t.store.login("bob", PASSWORD, None).expect("login"),
+            t.store
+                .login("bob", PASSWORD, None, "192.0.2.1")
+                .expect("login"),
             LoginOutcome::Locked { .. }
         ));
         // Unknown names lock the same way (the lockout does not reveal which names exist).
         for _ in 0..MAX_FAILURES {
-            let _ = t.store.login("ghost", "x", None).expect("login");
+            let _ = t
+                .store
+                .login("ghost", "x", None, "192.0.2.1")
+                .expect("login");
         }
         assert!(matches!(
-            t.store.login("ghost", "x", None).expect("login"),
+            t.store
+                .login("ghost", "x", None, "192.0.2.1")
+                .expect("login"),
             LoginOutcome::Locked { .. }
         ));
         t.raw_sql(
             "UPDATE login_failures SET locked_until = '2000-01-01 00:00:00' WHERE name = 'bob'",
         )
         .expect("sql");
-        signed_in(t.store.login("bob", PASSWORD, None).expect("login"));
+        signed_in(
+            t.store
+                .login("bob", PASSWORD, None, "192.0.2.1")
+                .expect("login"),
+        );
     });
 }

@@ -7,22 +7,28 @@
 //!    tokens, HTTP Basic for users; neither: 401),
 //! 3. asks [`Principal::may`] for the route's permission in the `{project}` of the path
 //!    (no: 403),
-//! 4. hands the [`Principal`] to the handler (the [`Caller`] extractor), and
+//! 4. hands the [`Principal`] to the handler (the [`Caller`] extractor), and the project it
+//!    authorized (the [`Project`] extractor), and
 //! 5. records the request's metrics and writes one log line (route, status, latency, caller
 //!    id; never a secret).
 //!
 //! A route that is registered with actix but missing from the table is unreachable (404), so
 //! forgetting an entry fails closed.
+//!
+//! A project's name is its `{project}` path segment percent-decoded once, here, as UTF-8 (a
+//! segment that does not decode to UTF-8 is a 400). Handlers take the name from [`Project`],
+//! never from their own path extractor, so the name authorized is the name used: `a%2Fb` in
+//! a path is the project `a/b`, and the project literally named `a%2Fb` is `a%252Fb`.
 
 use crate::error::ApiError;
 use crate::metrics::Metrics;
 use actix_web::body::{BoxBody, MessageBody};
-use actix_web::dev::{Path, ResourceDef, ServiceRequest, ServiceResponse, Url};
+use actix_web::dev::{Path, ResourceDef, ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, header};
 use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, ResponseError, web};
 use base64::Engine;
-use schema::{Permission, Principal, Store};
+use schema::{PasswordCheck, Permission, Principal, Store};
 use std::sync::LazyLock;
 use std::time::Instant;
 
@@ -201,8 +207,18 @@ static MATCHERS: LazyLock<Vec<Matcher>> = LazyLock::new(|| {
 /// The route a request is for, and the `{project}` it names.
 enum Found {
     Route(&'static RouteSpec, Option<String>),
+    /// The `{project}` segment does not percent-decode to UTF-8.
+    BadProject(String),
     WrongMethod,
     Nothing,
+}
+
+/// A `{project}` path segment as it arrived (still percent-encoded), decoded once.
+fn project_name(raw: &str) -> Option<String> {
+    percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .ok()
+        .map(|name| name.into_owned())
 }
 
 fn find(req: &ServiceRequest) -> Found {
@@ -219,7 +235,8 @@ fn find(req: &ServiceRequest) -> Found {
         if *route_segments != segments || !req.path().starts_with(literal_start) {
             continue;
         }
-        let mut path = Path::new(Url::new(req.uri().clone()));
+        // The raw path: its segments still percent-encoded, so each is decoded exactly once.
+        let mut path = Path::new(req.path());
         if !def.capture_match_info(&mut path) {
             continue;
         }
@@ -227,8 +244,13 @@ fn find(req: &ServiceRequest) -> Found {
             path_matched = true;
             continue;
         }
-        let project = path.get("project").map(str::to_string);
-        return Found::Route(spec, project);
+        return match path.get("project") {
+            None => Found::Route(spec, None),
+            Some(raw) => match project_name(raw) {
+                Some(name) => Found::Route(spec, Some(name)),
+                None => Found::BadProject(raw.to_string()),
+            },
+        };
     }
     if path_matched {
         Found::WrongMethod
@@ -250,6 +272,25 @@ impl FromRequest for Caller {
         std::future::ready(caller.ok_or_else(|| {
             // A handler that wants a caller on a route the table calls public: a bug.
             tracing::error!(path = req.path(), "route has no authenticated caller");
+            ApiError::internal()
+        }))
+    }
+}
+
+/// The project the gatekeeper admitted the caller to: the `{project}` path segment, decoded
+/// once. Handlers of `{project}` routes take the name from here.
+#[derive(Debug, Clone)]
+pub struct Project(pub String);
+
+impl FromRequest for Project {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Project, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let project = req.extensions().get::<Project>().cloned();
+        std::future::ready(project.ok_or_else(|| {
+            // A handler that wants a project on a route without `{project}`: a bug.
+            tracing::error!(path = req.path(), "route has no admitted project");
             ApiError::internal()
         }))
     }
@@ -289,6 +330,68 @@ fn credentials(req: &ServiceRequest) -> Option<Credentials> {
     None
 }
 
+/// The address a request came from, as the limits count it: the TCP peer (a forwarded-for
+/// header is the client's word, so it is not taken).
+pub fn source(peer: Option<std::net::SocketAddr>) -> String {
+    peer.map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// Failed bearer tokens per source address, counted in this process: a flood of made-up or
+/// malformed tokens from one address gets 429 (without a database query) once it passes the
+/// limit, until its minute is over. Tokens are 256 random bits, so this guards the server's
+/// time, not the tokens; a token found valid moments ago still passes.
+pub struct TokenFailures {
+    per_minute: u32,
+    entries: std::sync::Mutex<std::collections::HashMap<String, (Instant, u32)>>,
+}
+
+/// Addresses remembered at most; past that, finished minutes are forgotten.
+const TOKEN_FAILURE_ENTRIES: usize = 10_000;
+const TOKEN_FAILURE_WINDOW: std::time::Duration = std::time::Duration::from_secs(60);
+
+impl TokenFailures {
+    pub fn new(per_minute: u32) -> TokenFailures {
+        TokenFailures {
+            per_minute,
+            entries: Default::default(),
+        }
+    }
+
+    fn limited(&self, source: &str) -> bool {
+        let Ok(entries) = self.entries.lock() else {
+            return false;
+        };
+        entries.get(source).is_some_and(|(since, count)| {
+            since.elapsed() < TOKEN_FAILURE_WINDOW && *count >= self.per_minute
+        })
+    }
+
+    fn failed(&self, source: &str) {
+        let Ok(mut entries) = self.entries.lock() else {
+            return;
+        };
+        if entries.len() >= TOKEN_FAILURE_ENTRIES {
+            entries.retain(|_, (since, _)| since.elapsed() < TOKEN_FAILURE_WINDOW);
+        }
+        let entry = entries
+            .entry(source.to_string())
+            .or_insert((Instant::now(), 0));
+        if entry.0.elapsed() >= TOKEN_FAILURE_WINDOW {
+            *entry = (Instant::now(), 0);
+        }
+        entry.1 = entry.1.saturating_add(1);
+    }
+}
+
+fn too_many(message: String) -> ApiError {
+    ApiError::new(
+        actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+        "too_many_requests",
+        message,
+    )
+}
+
 async fn authenticate(req: &ServiceRequest) -> Result<Principal, ApiError> {
     let store = req
         .app_data::<web::Data<Store>>()
@@ -302,25 +405,56 @@ async fn authenticate(req: &ServiceRequest) -> Result<Principal, ApiError> {
     {
         return Ok(principal);
     }
+    let source = source(req.peer_addr());
+    let token_failures = req
+        .app_data::<web::Data<TokenFailures>>()
+        .ok_or_else(ApiError::internal)?
+        .clone();
+    if matches!(creds, Credentials::Token(_)) && token_failures.limited(&source) {
+        return Err(too_many(format!(
+            "too many invalid tokens from {source}: wait a minute"
+        )));
+    }
     let slots = req
         .app_data::<web::Data<crate::slots::DbSlots>>()
         .ok_or_else(ApiError::internal)?
         .clone();
+    let is_token = matches!(creds, Credentials::Token(_));
+    let from = source.clone();
     let principal = slots
         .run(move || match creds {
-            Credentials::Token(secret) => store.authenticate_token(&secret).map(|p| (p, None)),
-            Credentials::Password { user, password } => store
-                .authenticate_password(&user, &password)
-                .map(|p| (p, None)),
-            Credentials::Session(id) => store.session(&id).map(|s| match s {
-                Some(s) => (Some(s.principal.clone()), Some(s)),
-                None => (None, None),
-            }),
+            Credentials::Token(secret) => store
+                .authenticate_token(&secret)
+                .map(|p| (p, None))
+                .map_err(ApiError::from),
+            // The one password limiter, shared with the web UI's sign-in.
+            Credentials::Password { user, password } => {
+                match store.check_password(&user, &password, &from)? {
+                    PasswordCheck::Valid(p) => Ok((Some(p), None)),
+                    PasswordCheck::Refused => Ok((None, None)),
+                    PasswordCheck::Locked { until } => Err(too_many(format!(
+                        "too many failed passwords: locked until {until} UTC"
+                    ))
+                    .with_details(serde_json::json!({ "locked_until": until }))),
+                }
+            }
+            Credentials::Session(id) => store
+                .session(&id)
+                .map(|s| match s {
+                    Some(s) => (Some(s.principal.clone()), Some(s)),
+                    None => (None, None),
+                })
+                .map_err(ApiError::from),
         })
-        .await??;
+        .await
+        .map_err(ApiError::from)
+        .and_then(|r| r)?;
     if let (_, Some(session)) = &principal {
         req.extensions_mut()
             .insert(crate::ui::session::UiSession(session.csrf_token.clone()));
+    }
+    if is_token && principal.0.is_none() {
+        token_failures.failed(&source);
     }
     principal.0.ok_or_else(ApiError::unauthorized)
 }
@@ -389,7 +523,22 @@ pub async fn gatekeeper(
                 )),
             ),
         ),
-        Found::Route(spec, project) => (spec.path, admit(&req, spec, project.as_deref()).await),
+        Found::BadProject(raw) => (
+            "unmatched",
+            (
+                String::new(),
+                Err(ApiError::bad_request(format!(
+                    "the project {raw:?} in the path is not UTF-8 once percent-decoded"
+                ))),
+            ),
+        ),
+        Found::Route(spec, project) => {
+            let admitted = admit(&req, spec, project.as_deref()).await;
+            if let Some(name) = project {
+                req.extensions_mut().insert(Project(name));
+            }
+            (spec.path, admitted)
+        }
     };
     let response = match outcome {
         Ok(principal) => {

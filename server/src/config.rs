@@ -9,6 +9,10 @@ use std::path::Path;
 pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 512 * 1024 * 1024;
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_SHUTDOWN_TIMEOUT_SECS: u64 = 60;
+/// An upload whose body sends nothing for this long is cut off (408).
+pub const DEFAULT_UPLOAD_READ_TIMEOUT_SECS: u64 = 30;
+/// Failed bearer tokens one source address may send per minute before it gets 429s.
+pub const DEFAULT_BAD_TOKENS_PER_MINUTE: u32 = 30;
 
 /// The optional TOML file. Every key is optional; unknown keys are an error.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -23,6 +27,8 @@ pub struct FileConfig {
     pub log_format: Option<String>,
     /// Where uploads are spooled before import (default: the system temp folder).
     pub upload_dir: Option<String>,
+    pub upload_read_timeout_secs: Option<u64>,
+    pub bad_tokens_per_minute: Option<u32>,
 }
 
 impl FileConfig {
@@ -42,6 +48,10 @@ pub struct ServerConfig {
     pub workers: usize,
     pub shutdown_timeout_secs: u64,
     pub upload_dir: Option<std::path::PathBuf>,
+    /// Longest wait for the next bytes of an upload's body.
+    pub upload_read_timeout_secs: u64,
+    /// Failed bearer tokens per source address and minute (counted in this process).
+    pub bad_tokens_per_minute: u32,
 }
 
 impl Default for ServerConfig {
@@ -52,6 +62,8 @@ impl Default for ServerConfig {
             workers: 0,
             shutdown_timeout_secs: DEFAULT_SHUTDOWN_TIMEOUT_SECS,
             upload_dir: None,
+            upload_read_timeout_secs: DEFAULT_UPLOAD_READ_TIMEOUT_SECS,
+            bad_tokens_per_minute: DEFAULT_BAD_TOKENS_PER_MINUTE,
         }
     }
 }

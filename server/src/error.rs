@@ -30,8 +30,9 @@ pub struct ErrorBody {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     /// Stable code: `not_found`, `unauthorized`, `forbidden`, `bad_request`, `bad_json`,
-    /// `bad_report`, `payload_too_large`, `unsupported_media_type`, `method_not_allowed`,
-    /// `sealed`, `conflict`, `unavailable`, `internal`.
+    /// `bad_report`, `control_character`, `payload_too_large`, `unsupported_media_type`,
+    /// `method_not_allowed`, `request_timeout`, `too_many_requests`, `sealed`, `conflict`,
+    /// `unavailable`, `internal`.
     pub code: String,
     pub message: String,
     #[schema(value_type = Object)]
@@ -126,6 +127,9 @@ impl From<StoreError> for ApiError {
             StoreError::Sealed { .. } => (StatusCode::CONFLICT, "sealed"),
             StoreError::Invalid(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             StoreError::Import(_) => (StatusCode::UNPROCESSABLE_ENTITY, "bad_report"),
+            StoreError::ControlCharacter { .. } => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "control_character")
+            }
             e if e.is_unavailable() => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             _ => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         };

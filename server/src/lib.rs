@@ -21,6 +21,7 @@ pub mod error;
 pub mod metrics;
 pub mod routes;
 pub mod slots;
+pub mod spool;
 pub mod triage;
 pub mod ui;
 pub mod upload;
@@ -134,13 +135,21 @@ pub struct AppState {
     pub config: web::Data<ServerConfig>,
     pub metrics: web::Data<metrics::Metrics>,
     pub slots: web::Data<slots::DbSlots>,
+    pub token_failures: web::Data<access::TokenFailures>,
+    /// This process's upload spool directory (cleaned of crashed processes' files at start).
+    pub spool: web::Data<spool::SpoolDir>,
 }
 
 impl AppState {
     pub fn new(store: Store, config: ServerConfig) -> std::io::Result<AppState> {
         let metrics = metrics::Metrics::new().map_err(std::io::Error::other)?;
         let slots = slots::DbSlots::new(store.pool_state().max as usize);
+        let spool = spool::SpoolDir::open(config.upload_dir.as_deref())?;
         Ok(AppState {
+            spool: web::Data::new(spool),
+            token_failures: web::Data::new(access::TokenFailures::new(
+                config.bad_tokens_per_minute,
+            )),
             slots: web::Data::new(slots),
             store: web::Data::new(store),
             config: web::Data::new(config),
@@ -167,6 +176,8 @@ pub fn app(
         .app_data(state.config)
         .app_data(state.metrics)
         .app_data(state.slots)
+        .app_data(state.token_failures)
+        .app_data(state.spool)
         .app_data(web::JsonConfig::default().error_handler(error::json_error))
         .app_data(web::QueryConfig::default().error_handler(error::query_error))
         .app_data(web::PathConfig::default().error_handler(error::path_error))

@@ -2,13 +2,15 @@
 //! was checked by the gatekeeper ([`crate::access`]) before any of them runs; handlers that
 //! list across projects filter by the caller's scope.
 
-use crate::access::Caller;
+use crate::access::{Caller, Project};
 use crate::error::{ApiError, ErrorBody};
 use crate::metrics::Metrics;
 use crate::slots::DbSlots;
 use actix_web::{HttpResponse, http::StatusCode, web};
 use importers::{Kind, Severity};
-use schema::{FindingFilter, FindingSort, GateOptions, Grant, PageRequest, Role, Store};
+use schema::{
+    FindingFilter, FindingSort, GateOptions, Grant, PageRequest, Role, Store, TriageStatus,
+};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -22,12 +24,22 @@ fn split(list: &Option<String>) -> Vec<String> {
         .collect()
 }
 
-fn severity(s: &str) -> Result<Severity, ApiError> {
-    Severity::parse(s).ok_or_else(|| {
-        ApiError::bad_request(format!(
-            "unknown severity {s:?}: use critical, high, medium, low, info or unknown"
-        ))
-    })
+/// A query parameter's value outside its closed set: 400, naming the parameter and the values
+/// it takes (also in `details`, for programs).
+fn unknown_value(parameter: &str, value: &str, allowed: &[&str]) -> ApiError {
+    ApiError::bad_request(format!(
+        "unknown {parameter} {value:?}: use {}",
+        allowed.join(", ")
+    ))
+    .with_details(serde_json::json!({
+        "parameter": parameter, "value": value, "allowed": allowed,
+    }))
+}
+
+const SEVERITIES: [&str; 6] = ["critical", "high", "medium", "low", "info", "unknown"];
+
+fn severity(parameter: &str, s: &str) -> Result<Severity, ApiError> {
+    Severity::parse(s).ok_or_else(|| unknown_value(parameter, s, &SEVERITIES))
 }
 
 #[utoipa::path(get, path = "/healthz", tag = "operations",
@@ -103,10 +115,10 @@ pub async fn projects(
 pub async fn releases(
     store: web::Data<Store>,
     slots: web::Data<DbSlots>,
-    path: web::Path<String>,
+    admitted: Project,
 ) -> Result<HttpResponse, ApiError> {
     let store = store.clone();
-    let project = path.into_inner();
+    let project = admitted.0;
     let releases = slots.run(move || store.releases(&project)).await??;
     Ok(HttpResponse::Ok().json(releases))
 }
@@ -119,10 +131,12 @@ pub async fn releases(
 pub async fn scans(
     store: web::Data<Store>,
     slots: web::Data<DbSlots>,
+    admitted: Project,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let store = store.clone();
-    let (project, release) = path.into_inner();
+    let (_, release) = path.into_inner();
+    let project = admitted.0;
     let scans = slots.run(move || store.scans(&project, &release)).await??;
     Ok(HttpResponse::Ok().json(scans))
 }
@@ -143,10 +157,12 @@ struct Spooled {
 pub async fn raw(
     store: web::Data<Store>,
     slots: web::Data<DbSlots>,
+    admitted: Project,
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, ApiError> {
     let store = store.clone();
-    let (project, scan) = path.into_inner();
+    let (_, scan) = path.into_inner();
+    let project = admitted.0;
     let spooled = slots
         .run(move || -> Result<Spooled, ApiError> {
             // The scan must belong to the project the caller was admitted to.
@@ -222,19 +238,33 @@ impl FindingsQuery {
             categories: split(&self.category),
             severities: split(&self.severity)
                 .iter()
-                .map(|s| severity(s))
+                .map(|s| severity("severity", s))
                 .collect::<Result<_, _>>()?,
-            min_severity: self.min_severity.as_deref().map(severity).transpose()?,
+            min_severity: self
+                .min_severity
+                .as_deref()
+                .map(|s| severity("min_severity", s))
+                .transpose()?,
             kinds: split(&self.kind)
                 .iter()
                 .map(|k| {
                     Kind::parse(k).ok_or_else(|| {
-                        ApiError::bad_request(format!("unknown kind {k:?}: use vulnerability, misconfiguration, code, web, secret or license"))
+                        let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+                        unknown_value("kind", k, &kinds)
                     })
                 })
                 .collect::<Result<_, _>>()?,
             tools: split(&self.tool),
-            statuses: split(&self.status),
+            statuses: split(&self.status)
+                .into_iter()
+                .map(|s| match TriageStatus::parse(&s) {
+                    Ok(status) => Ok(status.as_str().to_string()),
+                    Err(_) => {
+                        let all: Vec<&str> = TriageStatus::ALL.iter().map(|t| t.as_str()).collect();
+                        Err(unknown_value("status", &s, &all))
+                    }
+                })
+                .collect::<Result<_, _>>()?,
             text: self.text.clone().filter(|t| !t.is_empty()),
         })
     }
@@ -242,11 +272,8 @@ impl FindingsQuery {
     fn page(&self) -> Result<PageRequest, ApiError> {
         let sort = match self.sort.as_deref() {
             None | Some("") => FindingSort::default(),
-            Some(s) => FindingSort::parse(s).ok_or_else(|| {
-                ApiError::bad_request(format!(
-                    "unknown sort {s:?}: use severity, rule_id or first_seen"
-                ))
-            })?,
+            Some(s) => FindingSort::parse(s)
+                .ok_or_else(|| unknown_value("sort", s, &["severity", "rule_id", "first_seen"]))?,
         };
         let limit = self.limit.unwrap_or(100);
         if limit == 0 || limit > schema::MAX_PAGE {
@@ -273,11 +300,13 @@ impl FindingsQuery {
 pub async fn findings(
     store: web::Data<Store>,
     slots: web::Data<DbSlots>,
+    admitted: Project,
     path: web::Path<(String, String)>,
     query: web::Query<FindingsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let store = store.clone();
-    let (project, release) = path.into_inner();
+    let (_, release) = path.into_inner();
+    let project = admitted.0;
     let page = query.page()?;
     // Rendered on the blocking thread that read the page: the findings are freed by the
     // thread that allocated them, and the event loop only sends bytes.
@@ -316,14 +345,16 @@ pub async fn gate(
     store: web::Data<Store>,
     slots: web::Data<DbSlots>,
     caller: Caller,
+    admitted: Project,
     path: web::Path<(String, String)>,
     query: web::Query<GateQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let store = store.clone();
-    let (project, release) = path.into_inner();
+    let (_, release) = path.into_inner();
+    let project = admitted.0;
     let options = GateOptions {
         fail_on: match query.fail_on.as_deref() {
-            Some(s) if !s.is_empty() => Some(severity(s)?),
+            Some(s) if !s.is_empty() => Some(severity("fail_on", s)?),
             _ => None,
         },
         required_tools: split(&query.require),
@@ -354,11 +385,11 @@ pub struct DiffQuery {
 pub async fn diff(
     store: web::Data<Store>,
     slots: web::Data<DbSlots>,
-    path: web::Path<String>,
+    admitted: Project,
     query: web::Query<DiffQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let store = store.clone();
-    let project = path.into_inner();
+    let project = admitted.0;
     let DiffQuery { from, to } = query.into_inner();
     let diff = slots
         .run(move || store.diff(&project, &from, &to))

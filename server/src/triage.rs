@@ -2,7 +2,7 @@
 //! store's operations (docs/TRIAGE.md). Changing triage needs the `triage` permission (admin,
 //! triager); the rest is reading (every role in its projects).
 
-use crate::access::Caller;
+use crate::access::{Caller, Project};
 use crate::error::{ApiError, ErrorBody};
 use crate::slots::DbSlots;
 use actix_web::{HttpResponse, web};
@@ -54,11 +54,13 @@ pub async fn triage(
     store: web::Data<Store>,
     slots: web::Data<DbSlots>,
     caller: Caller,
+    admitted: Project,
     path: web::Path<(String, String)>,
     body: web::Json<TriageBody>,
 ) -> Result<HttpResponse, ApiError> {
     let store = store.clone();
-    let (project, fingerprint) = path.into_inner();
+    let (_, fingerprint) = path.into_inner();
+    let project = admitted.0;
     let decision = body.decision()?;
     let actor = caller.0.label();
     let outcome = slots
@@ -147,11 +149,11 @@ pub async fn bulk(
     store: web::Data<Store>,
     slots: web::Data<DbSlots>,
     caller: Caller,
-    path: web::Path<String>,
+    admitted: Project,
     body: web::Json<BulkTriageBody>,
 ) -> Result<HttpResponse, ApiError> {
     let store = store.clone();
-    let project = path.into_inner();
+    let project = admitted.0;
     let decision = body.decision.decision()?;
     let filter = body.filter()?;
     let dry_run = body.dry_run;
@@ -170,10 +172,12 @@ pub async fn bulk(
 pub async fn history(
     store: web::Data<Store>,
     slots: web::Data<DbSlots>,
+    admitted: Project,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let store = store.clone();
-    let (project, fingerprint) = path.into_inner();
+    let (_, fingerprint) = path.into_inner();
+    let project = admitted.0;
     let history = slots
         .run(move || store.triage_history(&project, &fingerprint))
         .await??;
@@ -188,10 +192,10 @@ pub async fn history(
 pub async fn sla(
     store: web::Data<Store>,
     slots: web::Data<DbSlots>,
-    path: web::Path<String>,
+    admitted: Project,
 ) -> Result<HttpResponse, ApiError> {
     let store = store.clone();
-    let project = path.into_inner();
+    let project = admitted.0;
     let report = slots
         .run(move || store.sla(&project, None, 10, None))
         .await??;
@@ -206,11 +210,11 @@ pub async fn sla(
 pub async fn audit(
     store: web::Data<Store>,
     slots: web::Data<DbSlots>,
-    path: web::Path<String>,
+    admitted: Project,
 ) -> Result<HttpResponse, ApiError> {
     let store = store.clone();
     let query = AuditQuery {
-        project: Some(path.into_inner()),
+        project: Some(admitted.0),
         ..Default::default()
     };
     let events = slots.run(move || store.audit_list(&query)).await??;
@@ -226,10 +230,12 @@ pub async fn vex(
     store: web::Data<Store>,
     slots: web::Data<DbSlots>,
     caller: Caller,
+    admitted: Project,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let store = store.clone();
-    let (project, release) = path.into_inner();
+    let (_, release) = path.into_inner();
+    let project = admitted.0;
     let author = caller.0.label();
     let document = slots
         .run(move || store.vex_export(&project, &release, &author, None))

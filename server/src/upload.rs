@@ -3,11 +3,12 @@
 //! then imported in one store transaction on a blocking thread: a report is stored whole or
 //! not at all, also when the server shuts down mid-upload.
 
-use crate::access::Caller;
+use crate::access::{Caller, Project};
 use crate::config::ServerConfig;
 use crate::error::{ApiError, ErrorBody};
 use crate::metrics::Metrics;
 use crate::slots::DbSlots;
+use crate::spool::SpoolDir;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
@@ -37,19 +38,15 @@ struct Spool {
 }
 
 impl Spool {
-    fn new(config: &ServerConfig) -> Result<Spool, ApiError> {
-        let file = match &config.upload_dir {
-            Some(dir) => tempfile::NamedTempFile::new_in(dir),
-            None => tempfile::NamedTempFile::new(),
-        }
-        .map_err(|e| {
+    fn new(dir: &SpoolDir, limit: u64) -> Result<Spool, ApiError> {
+        let file = dir.file().map_err(|e| {
             tracing::error!(error = %e, "creating the upload spool file");
             ApiError::internal()
         })?;
         Ok(Spool {
             file,
             written: 0,
-            limit: config.max_upload_bytes,
+            limit,
         })
     }
 
@@ -63,6 +60,26 @@ impl Spool {
             ApiError::internal()
         })
     }
+}
+
+/// The next item of a body stream, or 408 when nothing arrives within `wait`: a client that
+/// trickles its body does not hold a connection and a spool file forever.
+async fn next_within<S: futures_util::Stream + Unpin>(
+    stream: &mut S,
+    wait: std::time::Duration,
+) -> Result<Option<S::Item>, ApiError> {
+    actix_web::rt::time::timeout(wait, stream.next())
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "request_timeout",
+                format!(
+                    "no bytes of the upload arrived for {} s; nothing was stored",
+                    wait.as_secs()
+                ),
+            )
+        })
 }
 
 fn content_type(req: &HttpRequest) -> String {
@@ -93,8 +110,10 @@ pub async fn upload(
     store: web::Data<Store>,
     slots: web::Data<DbSlots>,
     config: web::Data<ServerConfig>,
+    spool_dir: web::Data<SpoolDir>,
     metrics: web::Data<Metrics>,
     caller: Caller,
+    admitted: Project,
     path: web::Path<(String, String)>,
     query: web::Query<UploadQuery>,
     payload: web::Payload,
@@ -117,18 +136,19 @@ pub async fn upload(
             "send the report as the raw body or as multipart/form-data with a `file` field",
         ));
     }
-    let mut spool = Spool::new(&config)?;
+    let wait = std::time::Duration::from_secs(config.upload_read_timeout_secs);
+    let mut spool = Spool::new(&spool_dir, limit)?;
     let mut file_name = query.file_name.clone();
     if kind.starts_with("multipart/form-data") {
         let mut form = actix_multipart::Multipart::new(req.headers(), payload);
         let mut found = false;
-        while let Some(field) = form.next().await {
+        while let Some(field) = next_within(&mut form, wait).await? {
             let mut field =
                 field.map_err(|e| ApiError::bad_request(format!("bad multipart body: {e}")))?;
             let is_file = field.name() == Some("file");
             if !is_file || found {
                 // Drain fields we do not use.
-                while let Some(chunk) = field.next().await {
+                while let Some(chunk) = next_within(&mut field, wait).await? {
                     chunk.map_err(|e| ApiError::bad_request(format!("bad multipart body: {e}")))?;
                 }
                 continue;
@@ -140,7 +160,7 @@ pub async fn upload(
                     .and_then(|cd| cd.get_filename())
                     .map(str::to_string);
             }
-            while let Some(chunk) = field.next().await {
+            while let Some(chunk) = next_within(&mut field, wait).await? {
                 let chunk =
                     chunk.map_err(|e| ApiError::bad_request(format!("bad multipart body: {e}")))?;
                 spool.write(&chunk)?;
@@ -151,14 +171,15 @@ pub async fn upload(
         }
     } else {
         let mut payload = payload;
-        while let Some(chunk) = payload.next().await {
+        while let Some(chunk) = next_within(&mut payload, wait).await? {
             let chunk =
                 chunk.map_err(|e| ApiError::bad_request(format!("reading the body: {e}")))?;
             spool.write(&chunk)?;
         }
     }
     spool.file.flush().map_err(|_| ApiError::internal())?;
-    let (project, release) = path.into_inner();
+    let (_, release) = path.into_inner();
+    let project = admitted.0;
     let query = query.into_inner();
     let uploaded_by = caller.0.label();
     let store = store.clone();

@@ -4,6 +4,7 @@
 
 mod corpus;
 mod errors;
+mod hardening;
 mod harness;
 mod matrix;
 mod ui;

@@ -130,7 +130,13 @@ fn fixture(store: &Store) -> Fixture {
 async fn every_route_every_role_own_and_foreign_project() {
     for t in backends() {
         let fx = fixture(&t.store);
-        let app = test::init_service(server::app(state(&t.store, ServerConfig::default()))).await;
+        // The revoked token is sent on purpose hundreds of times from one (test) address; the
+        // flood limit has its own test (tests/hardening.rs).
+        let config = ServerConfig {
+            bad_tokens_per_minute: u32::MAX,
+            ..ServerConfig::default()
+        };
+        let app = test::init_service(server::app(state(&t.store, config))).await;
         let mut seed = 0u64;
         let mut checked = 0;
         // The web UI routes have their own matrix (tests/ui.rs).
@@ -385,5 +391,131 @@ async fn a_triager_decides_through_the_api() {
                 .is_some_and(|a| a.contains("token")),
             "{audit}"
         );
+    }
+}
+
+/// Project names with characters that URLs encode. A name is the path segment percent-decoded
+/// once; a token scoped to one of them reaches exactly that project, however the client
+/// encodes it, and never a project whose name differs only by decoding.
+#[actix_web::test]
+async fn project_names_are_decoded_once_for_access_and_handler() {
+    use percent_encoding::{AsciiSet, CONTROLS, NON_ALPHANUMERIC, utf8_percent_encode};
+    // What a client must encode at least: `+` and `.` may stay as they are.
+    const MINIMAL: &AsciiSet = &CONTROLS.add(b' ').add(b'%').add(b'/').add(b'?').add(b'#');
+    let names = [
+        "a/b",
+        "a%2Fb",
+        "x+y",
+        "x%2By",
+        "100%",
+        "100%25",
+        "with space",
+        "with%20space",
+        "v1.2",
+        "...",
+        "日本語",
+        "%E6%97%A5",
+    ];
+    for t in backends() {
+        let app = test::init_service(server::app(state(&t.store, ServerConfig::default()))).await;
+        let mut uploaders = Vec::new();
+        for (i, name) in names.iter().enumerate() {
+            t.store
+                .import_scan(
+                    &schema::ImportRequest {
+                        project: name,
+                        release: "1.0",
+                        label: None,
+                        format: None,
+                        file_name: None,
+                        uploaded_by: "fixture",
+                        request_id: None,
+                        progress: None,
+                    },
+                    &report(3000 + i as u64),
+                )
+                .expect("fixture upload");
+            uploaders.push(token(&t.store, Role::Uploader, Some(name)));
+        }
+        let mut seed = 4000;
+        for (i, own) in names.iter().enumerate() {
+            // Every way a client may spell its own project reaches it.
+            let spellings = [
+                utf8_percent_encode(own, NON_ALPHANUMERIC).to_string(),
+                utf8_percent_encode(own, MINIMAL).to_string(),
+            ];
+            for spelled in &spellings {
+                let req = test::TestRequest::get()
+                    .uri(&format!("/api/v1/projects/{spelled}/releases"))
+                    .insert_header(bearer(&uploaders[i]));
+                let response = test::call_service(&app, req.to_request()).await;
+                assert_eq!(
+                    response.status().as_u16(),
+                    200,
+                    "{}: {own:?} spelled {spelled}",
+                    t.name
+                );
+            }
+            seed += 1;
+            let upload = test::TestRequest::post()
+                .uri(&format!(
+                    "/api/v1/projects/{}/releases/2.0/scans",
+                    utf8_percent_encode(own, NON_ALPHANUMERIC)
+                ))
+                .insert_header(bearer(&uploaders[i]))
+                .insert_header(("Content-Type", "application/octet-stream"))
+                .set_payload(report(seed));
+            let response = test::call_service(&app, upload.to_request()).await;
+            assert_eq!(
+                response.status().as_u16(),
+                201,
+                "{}: upload to {own:?}",
+                t.name
+            );
+            let releases = t.store.releases(own).expect("releases");
+            assert_eq!(releases.len(), 2, "{}: {own:?} got its upload", t.name);
+            // Every other project is refused, read and upload, in every spelling.
+            for other in names.iter().filter(|n| *n != own) {
+                let spellings = [
+                    utf8_percent_encode(other, NON_ALPHANUMERIC).to_string(),
+                    utf8_percent_encode(other, MINIMAL).to_string(),
+                ];
+                for spelled in spellings {
+                    for method in [Method::GET, Method::POST] {
+                        seed += 1;
+                        let uri = if method == Method::GET {
+                            format!("/api/v1/projects/{spelled}/releases")
+                        } else {
+                            format!("/api/v1/projects/{spelled}/releases/9.9/scans")
+                        };
+                        let req = test::TestRequest::default()
+                            .method(method.clone())
+                            .uri(&uri)
+                            .insert_header(bearer(&uploaders[i]))
+                            .insert_header(("Content-Type", "application/octet-stream"))
+                            .set_payload(report(seed));
+                        let response = test::call_service(&app, req.to_request()).await;
+                        assert_eq!(
+                            response.status().as_u16(),
+                            403,
+                            "{}: token of {own:?} {method} {uri}",
+                            t.name
+                        );
+                    }
+                }
+            }
+        }
+        // Nothing landed in a release 9.9 anywhere.
+        for name in names {
+            let releases = t.store.releases(name).expect("releases");
+            assert!(releases.iter().all(|r| r.name != "9.9"), "{name:?}");
+        }
+        // A segment that is not UTF-8 once decoded names no project: 400, not a guess.
+        let admin = token(&t.store, Role::Admin, None);
+        let req = test::TestRequest::get()
+            .uri("/api/v1/projects/%FF/releases")
+            .insert_header(bearer(&admin));
+        let response = test::call_service(&app, req.to_request()).await;
+        assert_eq!(response.status().as_u16(), 400, "{}", t.name);
     }
 }

@@ -43,12 +43,21 @@ pub fn free_port() -> u16 {
 }
 
 fn start() -> Server {
-    let dir = tempfile::tempdir().expect("tempdir");
+    start_in(tempfile::tempdir().expect("tempdir"), &[])
+}
+
+/// A server on a database in `dir`, with more `serve` flags.
+fn start_in(dir: tempfile::TempDir, flags: &[&str]) -> Server {
     let addr = format!("127.0.0.1:{}", free_port());
     let db = format!("sqlite://{}", dir.path().join("s.db").display());
-    let log = std::fs::File::create(dir.path().join("server.log")).expect("log file");
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.path().join("server.log"))
+        .expect("log file");
     let child = scanledger()
         .args(["serve", "--bind", &addr])
+        .args(flags)
         .env("DATABASE_URL", &db)
         .env("SCANLEDGER_SHUTDOWN_TIMEOUT", "60")
         .stdout(Stdio::null())
@@ -312,5 +321,90 @@ fn sigterm_lets_an_upload_in_flight_finish() {
             assert_eq!(scans[0]["findings"], 40_000, "{scans}");
         }
         None => assert!(scans.as_array().is_none_or(|s| s.is_empty()), "{scans}"),
+    }
+}
+
+/// The files in the spool directories under `uploads`.
+fn spooled(uploads: &std::path::Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(uploads)
+        .map(|dirs| {
+            dirs.flatten()
+                .filter(|d| {
+                    d.file_name()
+                        .to_string_lossy()
+                        .starts_with("scanledger-spool-")
+                })
+                .filter_map(|d| std::fs::read_dir(d.path()).ok())
+                .flat_map(|files| files.flatten().map(|f| f.path()))
+                .filter(|f| f.file_name().is_some_and(|n| n != ".lock"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `kill -9` in the middle of an upload leaves its spool file; the next server started on the
+/// same upload directory removes it.
+#[test]
+fn a_spool_file_left_by_kill_9_is_removed_at_the_next_start() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let uploads = dir.path().join("uploads");
+    let flags = ["--upload-dir", uploads.to_str().expect("utf-8 path")];
+    let mut server = start_in(dir, &flags);
+    let uploader = make_token(&server, "uploader", Some("shop"));
+    // Half an upload, and then the client waits.
+    let mut client = TcpStream::connect(&server.addr).expect("connect");
+    write!(
+        client,
+        "POST /api/v1/projects/shop/releases/1.0/scans HTTP/1.1\r\nHost: {}\r\n\
+         Authorization: Bearer {uploader}\r\nContent-Type: application/octet-stream\r\n\
+         Content-Length: 1000000\r\n\r\n{{\"SchemaVersion\": 2, ",
+        server.addr
+    )
+    .expect("write");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while spooled(&uploads).is_empty() {
+        assert!(Instant::now() < deadline, "the upload was never spooled");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let killed = Command::new("kill")
+        .args(["-KILL", &server.child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let _ = server.child.wait();
+    drop(client);
+    assert_eq!(spooled(&uploads).len(), 1, "kill -9 leaves the spool file");
+    // The next server on the same upload directory cleans up before it serves.
+    let dir = std::mem::replace(&mut server.dir, tempfile::tempdir().expect("tempdir"));
+    drop(server);
+    let again = start_in(dir, &flags);
+    assert!(spooled(&uploads).is_empty(), "{:?}", spooled(&uploads));
+    assert_eq!(get(&again.addr, "/readyz").0, 200);
+}
+
+/// The CLI in remote mode encodes every path segment: a token scoped to a project whose name
+/// has `/`, `+`, `%`, a space and Unicode uploads to and lists exactly that project.
+#[test]
+fn remote_mode_reaches_projects_with_names_urls_encode() {
+    let server = start();
+    for name in ["team a/b+c%", "a%2Fb", "日本 1.0"] {
+        let uploader = make_token(&server, "uploader", Some(name));
+        let out = remote(&server, &uploader)
+            .args(["upload", "--project", name, "--release", "1.0"])
+            .arg(corpus("trivy/all_statuses.json"))
+            .output()
+            .expect("upload");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{name:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let out = remote(&server, &uploader)
+            .args(["releases", "--project", name, "--format", "json"])
+            .output()
+            .expect("releases");
+        let releases: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        assert_eq!(releases[0]["name"], "1.0", "{name:?}: {releases}");
     }
 }

@@ -50,6 +50,12 @@ pub fn settings(database_url: &str, args: &ServeArgs, file: FileConfig) -> (Stri
             .or(file.shutdown_timeout_secs)
             .unwrap_or(defaults.shutdown_timeout_secs),
         upload_dir: args.upload_dir.clone().or(file.upload_dir.map(Into::into)),
+        upload_read_timeout_secs: file
+            .upload_read_timeout_secs
+            .unwrap_or(defaults.upload_read_timeout_secs),
+        bad_tokens_per_minute: file
+            .bad_tokens_per_minute
+            .unwrap_or(defaults.bad_tokens_per_minute),
     };
     (database_url, config)
 }

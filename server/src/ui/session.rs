@@ -4,8 +4,9 @@
 //!   came over TLS, directly or through a proxy that says so). The store keeps only its SHA-256.
 //! - Forms of a signed-in user carry the session's CSRF token in a hidden `csrf` field; every
 //!   UI POST compares it (in constant time) with the session's before doing anything.
-//! - The sign-in form has no session yet: it uses a double-submit token (`sl_login_csrf` cookie
-//!   equal to the form's `csrf` field).
+//! - The sign-in form has no session yet: it gets a pre-session from the store
+//!   (`schema::Store::begin_login`), whose id is the `sl_login_csrf` cookie and whose token is
+//!   the form's `csrf` field; the sign-in checks the pair against the store and uses it up.
 
 use actix_web::HttpMessage;
 use actix_web::HttpRequest;

@@ -1,7 +1,7 @@
 //! Downloads: the sealed bundle and the reports rendered from the release snapshot.
 
 use super::{Page, gate_options};
-use crate::access::Caller;
+use crate::access::{Caller, Project};
 use crate::error::ApiError;
 use crate::slots::DbSlots;
 use crate::ui::UiError;
@@ -12,9 +12,11 @@ use schema::Store;
 pub async fn bundle(
     store: web::Data<Store>,
     slots: web::Data<DbSlots>,
+    admitted: Project,
     path: web::Path<(String, String)>,
 ) -> Page {
-    let (project, release) = path.into_inner();
+    let (_, release) = path.into_inner();
+    let project = admitted.0;
     let store = store.clone();
     let (p, r) = (project.clone(), release.clone());
     let bytes = slots
@@ -44,9 +46,11 @@ pub async fn report(
     store: web::Data<Store>,
     slots: web::Data<DbSlots>,
     caller: Caller,
+    admitted: Project,
     path: web::Path<(String, String, String)>,
 ) -> Page {
-    let (project, release, format) = path.into_inner();
+    let (_, release, format) = path.into_inner();
+    let project = admitted.0;
     let (content_type, ext, attachment) = match format.as_str() {
         "pdf" => ("application/pdf", "pdf", false),
         "forum-post" => ("text/plain; charset=utf-8", "md", false),

@@ -1,7 +1,7 @@
 //! A finding in a release: its fields, occurrences, triage history and the triage form.
 
 use super::{Choice, Page, choices, enc, fmt_time, forbidden_csrf, non_empty, opt, see_other};
-use crate::access::Caller;
+use crate::access::{Caller, Project};
 use crate::error::ApiError;
 use crate::slots::DbSlots;
 use crate::ui::session;
@@ -172,10 +172,12 @@ pub async fn finding(
     store: web::Data<Store>,
     slots: web::Data<DbSlots>,
     caller: Caller,
+    admitted: Project,
     path: web::Path<(String, String, String)>,
     query: web::Query<DoneQuery>,
 ) -> Page {
-    let (project, release, fingerprint) = path.into_inner();
+    let (_, release, fingerprint) = path.into_inner();
+    let project = admitted.0;
     let store = store.clone();
     let (p, r, fp) = (project.clone(), release.clone(), fingerprint.clone());
     let (finding, occurrences, history) = slots
@@ -279,6 +281,7 @@ pub async fn triage(
     store: web::Data<Store>,
     slots: web::Data<DbSlots>,
     caller: Caller,
+    admitted: Project,
     path: web::Path<(String, String)>,
     form: web::Form<TriageForm>,
 ) -> Page {
@@ -286,7 +289,8 @@ pub async fn triage(
     if !session::csrf_ok(&req, &form.csrf) {
         return Err(forbidden_csrf());
     }
-    let (project, fingerprint) = path.into_inner();
+    let (_, fingerprint) = path.into_inner();
+    let project = admitted.0;
     let status = TriageStatus::parse(&form.status)?;
     let expires = match non_empty(&form.expires) {
         Some(d) => Some(

@@ -1,5 +1,5 @@
-//! Signing in and out: the sign-in form (double-submit CSRF token), the session cookie, the
-//! lockout message, and the sign-out form.
+//! Signing in and out: the sign-in form (its CSRF token bound to a pre-session the store keeps),
+//! the session cookie, the lockout message, and the sign-out form.
 
 use super::{Page, fmt_time, forbidden_csrf, see_other};
 use crate::error::ApiError;
@@ -42,30 +42,41 @@ fn is_local_ui(next: &str) -> bool {
         && !next.contains("//")
 }
 
-fn login_page(
+/// The sign-in page with a fresh form: a pre-session from the store, its id in the
+/// `sl_login_csrf` cookie and its CSRF token in the form.
+async fn login_page(
     req: &HttpRequest,
+    store: &web::Data<Store>,
+    slots: &web::Data<DbSlots>,
     status: actix_web::http::StatusCode,
     next: &str,
     user: &str,
     error: &str,
 ) -> Page {
-    let csrf = session::random_token().ok_or_else(ApiError::internal)?;
+    let store = store.clone();
+    let form = slots.run(move || store.begin_login()).await??;
     let page = LoginPage {
         layout: Layout::new(req, None, "Sign in"),
-        csrf: csrf.clone(),
+        csrf: form.csrf_token,
         next: safe_next(next),
         user: user.to_string(),
         error: error.to_string(),
     };
     let mut res = html(&page)?;
     *res.status_mut() = status;
-    res.add_cookie(&session::login_csrf_cookie(req, &csrf))
+    res.add_cookie(&session::login_csrf_cookie(req, &form.id))
         .map_err(|_| ApiError::internal())?;
     Ok(res)
 }
 
-pub async fn login_form(req: HttpRequest, query: web::Query<NextQuery>) -> Page {
-    login_page(&req, actix_web::http::StatusCode::OK, &query.next, "", "")
+pub async fn login_form(
+    req: HttpRequest,
+    store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
+    query: web::Query<NextQuery>,
+) -> Page {
+    let ok = actix_web::http::StatusCode::OK;
+    login_page(&req, &store, &slots, ok, &query.next, "", "").await
 }
 
 #[derive(Debug, Deserialize)]
@@ -87,15 +98,24 @@ pub async fn login(
     form: web::Form<LoginForm>,
 ) -> Page {
     let form = form.into_inner();
-    let cookie_token = req.cookie(LOGIN_CSRF_COOKIE).map(|c| c.value().to_string());
-    if !cookie_token.is_some_and(|t| session::constant_eq(t.as_bytes(), form.csrf.as_bytes())) {
+    // The form's token must be the one the store gave the pre-session named by the cookie: a
+    // cookie and a token an attacker made up together are not enough.
+    let Some(pre_session) = req.cookie(LOGIN_CSRF_COOKIE).map(|c| c.value().to_string()) else {
+        return Err(forbidden_csrf());
+    };
+    let (taker, csrf) = (store.clone(), form.csrf.clone());
+    if !slots
+        .run(move || taker.take_login_form(&pre_session, &csrf))
+        .await??
+    {
         return Err(forbidden_csrf());
     }
     let old = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
-    let store = store.clone();
+    let source = crate::access::source(req.peer_addr());
+    let signer = store.clone();
     let (user, password) = (form.user.clone(), form.password);
     let outcome = slots
-        .run(move || store.login(&user, &password, old.as_deref()))
+        .run(move || signer.login(&user, &password, old.as_deref(), &source))
         .await??;
     match outcome {
         LoginOutcome::SignedIn(s) => {
@@ -107,23 +127,25 @@ pub async fn login(
                 .map_err(|_| ApiError::internal())?;
             Ok(res)
         }
-        LoginOutcome::Refused => login_page(
-            &req,
-            actix_web::http::StatusCode::UNAUTHORIZED,
-            &form.next,
-            &form.user,
-            "Wrong user name or password.",
-        ),
-        LoginOutcome::Locked { until } => login_page(
-            &req,
-            actix_web::http::StatusCode::TOO_MANY_REQUESTS,
-            &form.next,
-            &form.user,
-            &format!(
-                "Too many failed sign-ins: this user name is locked until {}.",
+        LoginOutcome::Refused => {
+            let status = actix_web::http::StatusCode::UNAUTHORIZED;
+            let message = "Wrong user name or password.";
+            login_page(
+                &req, &store, &slots, status, &form.next, &form.user, message,
+            )
+            .await
+        }
+        LoginOutcome::Locked { until } => {
+            let status = actix_web::http::StatusCode::TOO_MANY_REQUESTS;
+            let message = format!(
+                "Too many failed sign-ins: locked until {}.",
                 fmt_time(&until)
-            ),
-        ),
+            );
+            login_page(
+                &req, &store, &slots, status, &form.next, &form.user, &message,
+            )
+            .await
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! breaches.
 
 use super::{Chart, Page, enc, fmt_time, gate_options, trend};
-use crate::access::Caller;
+use crate::access::{Caller, Project};
 use crate::slots::DbSlots;
 use crate::ui::{Layout, UiError, html};
 use actix_web::{HttpRequest, web};
@@ -51,9 +51,9 @@ pub async fn project(
     store: web::Data<Store>,
     slots: web::Data<DbSlots>,
     caller: Caller,
-    path: web::Path<String>,
+    admitted: Project,
 ) -> Page {
-    let project = path.into_inner();
+    let project = admitted.0;
     let store = store.clone();
     let principal = caller.0.clone();
     let name = project.clone();

@@ -1,7 +1,7 @@
 //! A release: its scans and three views (findings table, gate, diff).
 
 use super::{Choice, PAGE_SIZE, Page, choices, enc, fmt_time, gate_options, opt};
-use crate::access::Caller;
+use crate::access::{Caller, Project};
 use crate::error::ApiError;
 use crate::slots::DbSlots;
 use crate::ui::{Layout, UiError, html};
@@ -207,10 +207,12 @@ pub async fn release(
     store: web::Data<Store>,
     slots: web::Data<DbSlots>,
     caller: Caller,
+    admitted: Project,
     path: web::Path<(String, String)>,
     query: web::Query<ReleaseQuery>,
 ) -> Page {
-    let (project, release) = path.into_inner();
+    let (_, release) = path.into_inner();
+    let project = admitted.0;
     let q = query.into_inner();
     let filter = filter_of(&q)?;
     let store = store.clone();

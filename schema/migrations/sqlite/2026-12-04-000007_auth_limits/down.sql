@@ -1,0 +1,2 @@
+DROP TABLE login_forms;
+DROP TABLE address_failures;
