@@ -15,11 +15,17 @@ pub const MAX_DETAIL_ROWS: usize = 150;
 /// Rows of each new/fixed list.
 pub const MAX_DIFF_ROWS: usize = 15;
 
-/// Escapes text for a Markdown table cell: no pipes, no line breaks, no HTML, no emphasis.
+/// Escapes text for a Markdown table cell: no pipes, no line breaks, no HTML, no emphasis, no
+/// mentions (a zero-width space after an `@` that starts a word: `@alice`, `@here` ping nobody;
+/// `ciso@example.com` stays as it is).
 pub fn cell(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    let mut prev: Option<char> = None;
     for c in text.chars() {
+        let starts_word = !prev.is_some_and(char::is_alphanumeric);
+        prev = Some(c);
         match c {
+            '@' if starts_word => out.push_str("@\u{200b}"),
             '|' => out.push_str("\\|"),
             '\n' | '\r' | '\t' => out.push(' '),
             '<' => out.push_str("&lt;"),

@@ -229,3 +229,21 @@ fn sarif_is_what_github_code_scanning_takes() {
     assert_eq!(categories.len(), 2, "each run needs its own category");
     assert_eq!(results, snap.findings.len());
 }
+
+#[test]
+fn the_forum_post_pings_nobody() {
+    let mut snap = sample_snapshot(true);
+    snap.findings[0].title = "@alice look, cc @here @all (@team)".into();
+    snap.findings[0].tool = "@bob".into();
+    snap.gate.reasons[0].message = "blocked by @carol".into();
+    let post = reports::markdown::forum_post(&snap, None);
+    for name in ["alice", "here", "all", "team", "bob", "carol"] {
+        assert!(
+            !post.contains(&format!("@{name}")),
+            "@{name} would be a mention:\n{post}"
+        );
+        assert!(post.contains(&format!("@\u{200b}{name}")), "{post}");
+    }
+    // An address is not a mention, and stays as it was.
+    assert!(post.contains("ciso@example.com"), "{post}");
+}
