@@ -119,7 +119,7 @@ impl Remote {
                 Err(Failure::Retry(e)) if n == ATTEMPTS => return Err(e),
                 Err(Failure::Retry(e)) => {
                     tracing::warn!(attempt = n, error = %e, "retrying");
-                    eprintln!("warning: {e:#}; retrying in {:.1} s", delay.as_secs_f64());
+                    tell!("warning: {e:#}; retrying in {:.1} s", delay.as_secs_f64());
                     std::thread::sleep(delay);
                     delay = (delay * 2).min(Duration::from_secs(8));
                 }

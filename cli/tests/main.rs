@@ -3,4 +3,5 @@
 
 mod commands;
 mod evidence;
+mod hostile;
 mod triage;

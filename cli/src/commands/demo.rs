@@ -47,7 +47,7 @@ pub fn run(store: &Store) -> anyhow::Result<Outcome> {
                 },
                 bytes,
             )?;
-            println!(
+            say!(
                 "{PROJECT} {release}: {file_name:<18} scan {:>2} {} ({} {} findings: {})",
                 outcome.scan_id,
                 if outcome.duplicate {
@@ -61,7 +61,7 @@ pub fn run(store: &Store) -> anyhow::Result<Outcome> {
             );
         }
     }
-    println!();
+    say!();
     super::query::diff(
         store,
         &DiffArgs {
@@ -72,7 +72,7 @@ pub fn run(store: &Store) -> anyhow::Result<Outcome> {
             format: OutputFormat::Table,
         },
     )?;
-    println!();
+    say!();
     super::gate::run(
         store,
         &GateArgs {
@@ -86,8 +86,9 @@ pub fn run(store: &Store) -> anyhow::Result<Outcome> {
             actor: "demo".into(),
         },
     )?;
-    println!(
-        "\nNext: scanledger findings --project {PROJECT} --release {} --severity critical,high",
+    say!();
+    say!(
+        "Next: scanledger findings --project {PROJECT} --release {} --severity critical,high",
         RELEASES[1]
     );
     Ok(Outcome::Ok)

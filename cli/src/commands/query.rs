@@ -168,7 +168,7 @@ pub fn show_findings(findings: &[ViewFinding], format: OutputFormat) -> anyhow::
             for f in findings {
                 *counts.entry(f.severity).or_default() += 1;
             }
-            println!(
+            say!(
                 "{} findings: {}",
                 findings.len(),
                 output::severity_counts(&counts)
@@ -207,9 +207,14 @@ pub fn show_diff(mut diff: schema::Diff, args: &DiffArgs) -> anyhow::Result<Outc
         OutputFormat::Csv => output::csv(&headers, rows(false))?,
         OutputFormat::Table => {
             output::table(&headers, rows(true))?;
-            println!(
+            say!(
                 "{} → {}: {} new, {} still open, {} fixed, {} not rescanned",
-                diff.from, diff.to, diff.new, diff.still_open, diff.fixed, diff.not_rescanned
+                diff.from,
+                diff.to,
+                diff.new,
+                diff.still_open,
+                diff.fixed,
+                diff.not_rescanned
             );
         }
     }
@@ -228,7 +233,7 @@ pub fn raw(store: &Store, args: &RawArgs) -> anyhow::Result<Outcome> {
             let mut file = std::fs::File::create(path)
                 .with_context(|| format!("creating {}", path.display()))?;
             let sha = store.raw_report(args.scan, &mut file)?;
-            eprintln!(
+            tell!(
                 "wrote scan {} to {} (sha256 {sha})",
                 args.scan,
                 path.display()

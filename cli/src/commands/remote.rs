@@ -129,7 +129,7 @@ pub fn upload(remote: &Remote, args: &UploadArgs) -> anyhow::Result<Outcome> {
             },
             Err(err) => {
                 failed += 1;
-                eprintln!("error: {}: {err:#}", file.display());
+                tell!("error: {}: {err:#}", file.display());
             }
         }
     }
