@@ -4,9 +4,14 @@
 //! operation; this crate formats results for people (tables) and machines (JSON, CSV) and maps
 //! outcomes to exit codes: 0 ok, 1 gate blocked, 2 error. It never writes SQL.
 
+// Clippy refuses `println!` and `eprintln!`: people's output goes through `say!` and `tell!`
+// (output.rs), which show control characters from reports instead of sending them.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+#[macro_use]
+mod output;
 mod args;
 mod commands;
-mod output;
 mod remote;
 
 use clap::Parser;
@@ -31,7 +36,7 @@ fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {err:#}");
+            tell!("error: {err:#}");
             ExitCode::from(2)
         }
     }

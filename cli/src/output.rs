@@ -1,8 +1,92 @@
-//! Rendering for people (tables) and machines (JSON, CSV).
+//! Rendering for people (tables, lines) and machines (JSON, CSV).
+//!
+//! Everything people read goes through [`visible`]: report text may carry terminal escape
+//! sequences (clear the screen, set the window title, recolour), other control characters and
+//! bidirectional overrides, which would let a report hide or fake lines of our output. They are
+//! shown instead (`\e`, `\x07`, `\u{202e}`). Tables do it cell by cell; lines go through
+//! [`say!`] (standard output) and [`tell!`] (standard error), which replace `println!` and
+//! `eprintln!` in this crate (clippy refuses those). JSON and CSV stay exact: JSON escapes
+//! control characters itself, and CSV cells go through the spreadsheet formula guard.
 
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use serde::Serialize;
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
+
+/// Whether `c` must not reach a terminal as it is: C0 and C1 controls and DEL (line breaks and
+/// tabs too: a line of ours is one line), and the bidirectional marks and overrides.
+fn hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// `text` with every character a terminal would act on shown instead: ESC as `\e`, the
+/// common C0 controls as `\n`, `\r`, `\t`, other C0 and C1 controls as `\xNN`, and bidi
+/// marks and overrides as `\u{NNNN}`. Text without any comes back borrowed.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(hidden) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '\u{1b}' => out.push_str("\\e"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\x{:02x}", u32::from(c));
+            }
+            c if hidden(c) => {
+                let _ = write!(out, "\\u{{{:04x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// One line for people on standard output, through [`visible`]. Output errors (a closed
+/// pipe) end nothing: the command's own result decides the exit code.
+pub fn line(args: std::fmt::Arguments<'_>) {
+    let text = args.to_string();
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{}", visible(&text));
+}
+
+/// One line for people on standard error (warnings, errors), through [`visible`].
+pub fn error_line(args: std::fmt::Arguments<'_>) {
+    let text = args.to_string();
+    let _ = writeln!(std::io::stderr().lock(), "{}", visible(&text));
+}
+
+/// `println!` for people: the line goes through [`visible`].
+macro_rules! say {
+    () => {
+        $crate::output::line(format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::output::line(format_args!($($arg)*))
+    };
+}
+
+/// `eprintln!` for people: the line goes through [`visible`].
+macro_rules! tell {
+    ($($arg:tt)*) => {
+        $crate::output::error_line(format_args!($($arg)*))
+    };
+}
+
+/// Text for machines (JUnit XML, a stored policy's TOML), written as it is.
+pub fn verbatim(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    Ok(())
+}
 
 /// A table for people, its long cells wrapped to [`width`].
 pub fn table(headers: &[&str], rows: Vec<Vec<String>>) -> anyhow::Result<()> {
@@ -12,7 +96,7 @@ pub fn table(headers: &[&str], rows: Vec<Vec<String>>) -> anyhow::Result<()> {
         .set_width(width())
         .set_header(headers.to_vec());
     for row in rows {
-        t.add_row(row);
+        t.add_row(row.iter().map(|cell| visible(cell).into_owned()));
     }
     let mut out = std::io::stdout().lock();
     writeln!(out, "{t}")?;
@@ -143,8 +227,9 @@ pub fn json_line<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// CSV through the one writer of `reports` (quoting and the spreadsheet formula guard).
 pub fn csv(headers: &[&str], rows: Vec<Vec<String>>) -> anyhow::Result<()> {
-    let mut w = csv::Writer::from_writer(std::io::stdout().lock());
+    let mut w = reports::csv_writer::CsvWriter::new(std::io::stdout().lock());
     w.write_record(headers)?;
     for row in rows {
         w.write_record(row)?;

@@ -46,8 +46,30 @@ enum Failure {
     Final(anyhow::Error),
 }
 
+/// A server's refusal: its status and the message of its error shape.
+#[derive(Debug)]
+pub struct Refused {
+    pub status: u16,
+    message: String,
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Refused {}
+
 /// Reads the error shape of a failed answer into a message.
 fn api_error(status: u16, body: &str) -> anyhow::Error {
+    anyhow::Error::new(Refused {
+        status,
+        message: api_message(status, body),
+    })
+}
+
+fn api_message(status: u16, body: &str) -> String {
     let parsed: Option<(String, String)> = serde_json::from_str::<serde_json::Value>(body)
         .ok()
         .and_then(|v| {
@@ -58,8 +80,8 @@ fn api_error(status: u16, body: &str) -> anyhow::Error {
             ))
         });
     match parsed {
-        Some((code, message)) => anyhow::anyhow!("server answered {status} ({code}): {message}"),
-        None => anyhow::anyhow!(
+        Some((code, message)) => format!("server answered {status} ({code}): {message}"),
+        None => format!(
             "server answered {status}: {}",
             body.chars().take(200).collect::<String>()
         ),
@@ -121,7 +143,7 @@ impl Remote {
                 Err(Failure::Retry(e)) if n == ATTEMPTS => return Err(e),
                 Err(Failure::Retry(e)) => {
                     tracing::warn!(attempt = n, error = %e, "retrying");
-                    eprintln!("warning: {e:#}; retrying in {:.1} s", delay.as_secs_f64());
+                    tell!("warning: {e:#}; retrying in {:.1} s", delay.as_secs_f64());
                     std::thread::sleep(delay);
                     delay = (delay * 2).min(Duration::from_secs(8));
                 }
@@ -176,6 +198,23 @@ impl Remote {
                 req = req.header("Authorization", auth);
             }
             self.answer(req.call()).map(|(_, v)| v)
+        })
+    }
+
+    /// POST with an empty body, for an action named by its path and query (recording a gate
+    /// evaluation). Retried like a read: a repeat records the same evaluation once more.
+    pub fn post<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> anyhow::Result<T> {
+        let url = self.url(path, query);
+        self.with_retries(|| {
+            let mut req = self.agent.post(&url);
+            if let Some(auth) = self.auth() {
+                req = req.header("Authorization", auth);
+            }
+            self.answer(req.send_empty()).map(|(_, v)| v)
         })
     }
 

@@ -4,5 +4,6 @@
 mod commands;
 mod demo;
 mod evidence;
+mod hostile;
 mod papercuts;
 mod triage;

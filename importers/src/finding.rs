@@ -190,7 +190,117 @@ pub struct Finding {
     pub tool_status: Option<String>,
 }
 
+/// The most a finding keeps of each free-text field, in bytes of UTF-8 (docs/FORMATS.md,
+/// "Field limits"). Longer text is cut on a character boundary and ends with
+/// [`truncation_marker`]; the raw report keeps every byte.
+pub mod limits {
+    /// `title`.
+    pub const TITLE: usize = 1024;
+    /// `description` and `remediation`: prose, code snippets, evidence.
+    pub const TEXT: usize = 64 * 1024;
+    /// What points somewhere: file, URL, resource, target, layer, parameter, component name
+    /// and purl, and each reference.
+    pub const LOCATOR: usize = 4096;
+    /// Names and short values: rule id, category, severities and statuses as the tool wrote
+    /// them, versions, CWE and alias entries, CVSS fields; the scan's tool, version and time.
+    pub const SHORT: usize = 1024;
+    /// Entries of a list (references, aliases, CWE, CVSS assessments, scan warnings); past
+    /// it, the last entry kept is the marker.
+    pub const LIST: usize = 200;
+}
+
+/// What ends a field cut to its limit: `full_len` is the field's length in the raw report.
+pub fn truncation_marker(full_len: usize) -> String {
+    format!("… [truncated: {full_len} bytes in the raw report]")
+}
+
+/// Cuts `s` to at most `max` bytes, marker included, on a character boundary.
+fn limit(s: &mut String, max: usize) {
+    if s.len() <= max {
+        return;
+    }
+    let marker = truncation_marker(s.len());
+    let mut end = max.saturating_sub(marker.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.truncate(end);
+    s.push_str(&marker);
+}
+
+fn limit_opt(s: &mut Option<String>, max: usize) {
+    if let Some(s) = s {
+        limit(s, max);
+    }
+}
+
+/// Keeps at most [`limits::LIST`] entries, each cut to `max`; a longer list ends with a marker
+/// entry saying how many more the raw report has.
+fn limit_list(list: &mut Vec<String>, max: usize) {
+    if list.len() > limits::LIST {
+        let more = list.len() - (limits::LIST - 1);
+        list.truncate(limits::LIST - 1);
+        list.push(format!("… [truncated: {more} more in the raw report]"));
+    }
+    list.iter_mut().for_each(|s| limit(s, max));
+}
+
 impl Finding {
+    /// What every finding goes through once, after its importer made it and before anyone
+    /// else sees it ([`crate::import_with`]): NUL characters replaced, then every free-text
+    /// field cut to its [`limits`]. The fingerprint was computed before, from the full text.
+    pub fn finish(&mut self) {
+        self.remove_nul_characters();
+        let Finding {
+            fingerprint: _,
+            kind: _,
+            category,
+            rule_id,
+            title,
+            description,
+            remediation,
+            severity: _,
+            severity_original,
+            cvss,
+            cwe,
+            aliases,
+            references,
+            component,
+            location,
+            tool_status,
+        } = self;
+        limit(rule_id, limits::SHORT);
+        limit(title, limits::TITLE);
+        limit_opt(description, limits::TEXT);
+        limit_opt(remediation, limits::TEXT);
+        for s in [category, severity_original, tool_status] {
+            limit_opt(s, limits::SHORT);
+        }
+        limit_list(cwe, limits::SHORT);
+        limit_list(aliases, limits::SHORT);
+        limit_list(references, limits::LOCATOR);
+        cvss.truncate(limits::LIST);
+        for c in cvss.iter_mut() {
+            limit(&mut c.version, limits::SHORT);
+            limit_opt(&mut c.vector, limits::SHORT);
+            limit_opt(&mut c.source, limits::SHORT);
+        }
+        limit_opt(&mut component.name, limits::LOCATOR);
+        limit_opt(&mut component.purl, limits::LOCATOR);
+        limit_opt(&mut component.version, limits::SHORT);
+        limit_opt(&mut component.fixed_version, limits::SHORT);
+        for s in [
+            &mut location.target,
+            &mut location.file,
+            &mut location.resource,
+            &mut location.url,
+            &mut location.parameter,
+            &mut location.layer,
+        ] {
+            limit_opt(s, limits::LOCATOR);
+        }
+    }
+
     /// Replaces NUL characters (which PostgreSQL cannot store in text, and no person needs to
     /// read) with U+FFFD in every text field. The raw report keeps the original bytes.
     pub fn remove_nul_characters(&mut self) {
@@ -284,6 +394,23 @@ pub struct ScanInfo {
 
 impl ScanInfo {
     pub const MAX_WARNINGS: usize = 20;
+
+    /// Cuts what the report says about the scan to the [`limits`], like [`Finding::finish`].
+    pub fn finish(&mut self) {
+        let ScanInfo {
+            tool,
+            tool_version,
+            target,
+            scanned_at,
+            warnings,
+            partial: _,
+        } = self;
+        limit(tool, limits::SHORT);
+        limit_opt(tool_version, limits::SHORT);
+        limit_opt(scanned_at, limits::SHORT);
+        limit_opt(target, limits::LOCATOR);
+        limit_list(warnings, limits::LOCATOR);
+    }
 
     /// Records a skipped record, keeping the list short.
     pub fn warn(&mut self, message: impl Into<String>) {

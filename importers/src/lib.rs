@@ -165,11 +165,28 @@ pub fn import(
     let peeked = input::peek(raw)?;
     let importer = choose(&peeked.head_text(), format)?;
     let mut reader = peeked.into_reader();
-    let info = importer.import(&mut reader, sink)?;
+    let info = import_with(importer, &mut reader, sink)?;
     Ok(Imported {
         format: importer.format(),
         info,
     })
+}
+
+/// Runs `importer` on decoded input and finishes what it made ([`Finding::finish`],
+/// [`ScanInfo::finish`]: NUL characters replaced, free text cut to the field limits), so every
+/// caller gets the same bounded findings from every format.
+pub fn import_with(
+    importer: &dyn Importer,
+    input: &mut dyn Read,
+    sink: &mut Sink<'_>,
+) -> Result<ScanInfo, ImportError> {
+    let mut finishing = |mut finding: Finding| {
+        finding.finish();
+        sink(finding)
+    };
+    let mut info = importer.import(input, &mut finishing)?;
+    info.finish();
+    Ok(info)
 }
 
 /// Collects every finding of a report in memory: for tests and small files.

@@ -7,6 +7,7 @@ mod acunetix;
 mod corpus;
 mod fossa;
 mod hostile;
+mod limits;
 mod sarif;
 mod sonarqube;
 mod tfsec;

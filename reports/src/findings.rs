@@ -1,6 +1,7 @@
 //! Machine-readable renderings of the current view: `findings.json`, `findings.csv`,
 //! `findings.sarif` (SARIF 2.1.0 as GitHub code scanning takes it) and `triage.json`.
 
+use crate::csv_writer::CsvWriter;
 use crate::snapshot::{FindingSnapshot, ReleaseSnapshot};
 use crate::{ReportError, canonical_json};
 use serde_json::json;
@@ -61,16 +62,8 @@ pub const CSV_COLUMNS: [&str; 26] = [
     "severity_original",
 ];
 
-/// A cell that a spreadsheet would take for a formula gets a leading `'`.
-fn cell(value: &str) -> String {
-    match value.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}"),
-        _ => value.to_string(),
-    }
-}
-
 fn opt(value: &Option<String>) -> String {
-    value.as_deref().map(cell).unwrap_or_default()
+    value.clone().unwrap_or_default()
 }
 
 fn time(value: &Option<chrono::NaiveDateTime>) -> String {
@@ -86,17 +79,17 @@ pub fn findings_csv(snap: &ReleaseSnapshot) -> Result<Vec<u8>, ReportError> {
 
 /// [`findings_csv`] into a writer, one row at a time.
 pub fn write_findings_csv(snap: &ReleaseSnapshot, out: &mut dyn Write) -> Result<(), ReportError> {
-    let mut w = csv::Writer::from_writer(out);
+    let mut w = CsvWriter::new(out);
     w.write_record(CSV_COLUMNS)?;
     for f in &snap.findings {
         w.write_record([
             f.severity.clone(),
             f.status.clone(),
-            cell(&f.tool),
+            f.tool.clone(),
             f.kind.clone(),
-            cell(&f.rule_id),
-            cell(&f.title),
-            cell(&f.location()),
+            f.rule_id.clone(),
+            f.title.clone(),
+            f.location(),
             opt(&f.component),
             opt(&f.component_version),
             opt(&f.fixed_version),
@@ -107,7 +100,7 @@ pub fn write_findings_csv(snap: &ReleaseSnapshot, out: &mut dyn Write) -> Result
             f.line_start.map(|l| l.to_string()).unwrap_or_default(),
             opt(&f.url),
             opt(&f.parameter),
-            cell(&f.scan_label),
+            f.scan_label.clone(),
             f.fingerprint.clone(),
             f.first_seen_at.to_string(),
             opt(&f.justification),

@@ -6,6 +6,7 @@
 //!
 //! - [`snapshot`]: the plain data (filled by `schema`, or by hand in tests);
 //! - [`findings`]: `findings.json`, `findings.csv`, `findings.sarif`, `triage.json`;
+//! - [`csv_writer`]: the one CSV writer (quoting, and the spreadsheet formula guard);
 //! - [`markdown`]: the Discourse forum post; [`html`]: one self-contained page;
 //! - [`pdf`]: the auditor's report (printpdf, embedded Unicode fonts);
 //! - [`keys`]: the Ed25519 key, its encodings and the three signatures;
@@ -14,6 +15,7 @@
 //! Not here: reading the database (`schema` produces the snapshot) or HTTP (`server`).
 
 pub mod bundle;
+pub mod csv_writer;
 pub mod findings;
 pub mod html;
 pub mod keys;

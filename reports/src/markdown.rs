@@ -48,13 +48,19 @@ pub fn shorten(text: &str, max: usize) -> String {
     }
 }
 
-/// Escapes text for a Markdown table cell: no pipes, no line breaks, no HTML, no emphasis.
-/// Long text is cut at a word ([`shorten`]) before it is escaped, so no escape is cut in two.
+/// Escapes text for a Markdown table cell: no pipes, no line breaks, no HTML, no emphasis, no
+/// mentions (a zero-width space after an `@` that starts a word: `@alice`, `@here` ping nobody;
+/// `ciso@example.com` stays as it is). Long text is cut at a word ([`shorten`]) before it is
+/// escaped, so no escape is cut in two.
 pub fn cell(text: &str) -> String {
     let text = shorten(text, MAX_CELL_CHARS);
     let mut out = String::with_capacity(text.len());
+    let mut prev: Option<char> = None;
     for c in text.chars() {
+        let starts_word = !prev.is_some_and(char::is_alphanumeric);
+        prev = Some(c);
         match c {
+            '@' if starts_word => out.push_str("@\u{200b}"),
             '|' => out.push_str("\\|"),
             '\n' | '\r' | '\t' => out.push(' '),
             '<' => out.push_str("&lt;"),

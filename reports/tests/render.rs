@@ -274,3 +274,21 @@ fn the_forum_post_cuts_long_titles_at_a_word_and_keeps_fingerprints_whole() {
     assert!(line.contains("0123456789ab"), "{line}");
     assert!(line.contains('…'), "{line}");
 }
+
+#[test]
+fn the_forum_post_pings_nobody() {
+    let mut snap = sample_snapshot(true);
+    snap.findings[0].title = "@alice look, cc @here @all (@team)".into();
+    snap.findings[0].tool = "@bob".into();
+    snap.gate.reasons[0].message = "blocked by @carol".into();
+    let post = reports::markdown::forum_post(&snap, None);
+    for name in ["alice", "here", "all", "team", "bob", "carol"] {
+        assert!(
+            !post.contains(&format!("@{name}")),
+            "@{name} would be a mention:\n{post}"
+        );
+        assert!(post.contains(&format!("@\u{200b}{name}")), "{post}");
+    }
+    // An address is not a mention, and stays as it was.
+    assert!(post.contains("ciso@example.com"), "{post}");
+}

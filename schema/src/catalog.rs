@@ -231,6 +231,10 @@ impl Store {
             ("components", components::table.count().get_result(c)?),
             ("occurrences", occurrences::table.count().get_result(c)?),
             ("triage", triage::table.count().get_result(c)?),
+            (
+                "gate_evaluations",
+                gate_evaluations::table.count().get_result(c)?,
+            ),
         ]
         .into_iter()
         .collect())

@@ -239,6 +239,51 @@ impl GateReason {
     }
 }
 
+/// What a recorded evaluation keeps of a reason: its kind and what it names (the finding's
+/// fingerprint, the missing tool, the stale scan), never a copy of the finding's text, which
+/// the findings and the raw reports already hold.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum GateReasonRef {
+    BlockingFinding { fingerprint: String },
+    MissingScan { tool: String },
+    StaleScan { scan_id: i64 },
+    ExpiredAcceptance { fingerprint: String },
+    DeniedLicense { fingerprint: String },
+    SlaBreach { fingerprint: String },
+}
+
+impl From<&GateReason> for GateReasonRef {
+    fn from(reason: &GateReason) -> Self {
+        match reason {
+            GateReason::BlockingFinding { fingerprint, .. } => GateReasonRef::BlockingFinding {
+                fingerprint: fingerprint.clone(),
+            },
+            GateReason::MissingScan { tool } => GateReasonRef::MissingScan { tool: tool.clone() },
+            GateReason::StaleScan { scan_id, .. } => GateReasonRef::StaleScan { scan_id: *scan_id },
+            GateReason::ExpiredAcceptance { fingerprint, .. } => GateReasonRef::ExpiredAcceptance {
+                fingerprint: fingerprint.clone(),
+            },
+            GateReason::DeniedLicense { fingerprint, .. } => GateReasonRef::DeniedLicense {
+                fingerprint: fingerprint.clone(),
+            },
+            GateReason::SlaBreach { fingerprint, .. } => GateReasonRef::SlaBreach {
+                fingerprint: fingerprint.clone(),
+            },
+        }
+    }
+}
+
+/// One recorded gate evaluation ([`Store::gate`]).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct GateEvaluation {
+    pub policy_version: Option<i64>,
+    pub passed: bool,
+    pub reasons: Vec<GateReasonRef>,
+    pub evaluated_by: String,
+    pub evaluated_at: NaiveDateTime,
+}
+
 /// A finding an ignore rule of the policy left out.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct IgnoredFinding {
@@ -877,8 +922,10 @@ fn preview(
 }
 
 impl Store {
-    /// Evaluates the gate for a release and records the evaluation (with the policy version):
-    /// for the API, the CLI and sealing, whose answers are decisions.
+    /// Evaluates the gate for a release and records the evaluation (policy version, verdict,
+    /// and a reference to what each reason names): for the CLI's `gate`, the API's
+    /// `POST .../gate` and sealing, whose answers are decisions. Reads that only show the gate
+    /// use [`Store::gate_unrecorded`] or [`Store::gate_preview`].
     pub fn gate(
         &self,
         project: &str,
@@ -893,8 +940,14 @@ impl Store {
                     gate_evaluations::release_id.eq(release_id),
                     gate_evaluations::policy_version.eq(result.policy_version),
                     gate_evaluations::passed.eq(result.passed),
-                    gate_evaluations::reasons
-                        .eq(serde_json::to_string(&result.reasons).unwrap_or_else(|_| "[]".into())),
+                    gate_evaluations::reason_refs.eq(serde_json::to_string(
+                        &result
+                            .reasons
+                            .iter()
+                            .map(GateReasonRef::from)
+                            .collect::<Vec<_>>(),
+                    )
+                    .map_err(|e| StoreError::Invalid(format!("gate reasons: {e}")))?),
                     gate_evaluations::evaluated_by
                         .eq(options.evaluated_by.as_deref().unwrap_or("anonymous")),
                     gate_evaluations::evaluated_at.eq(result.evaluated_at),
@@ -904,8 +957,9 @@ impl Store {
         })
     }
 
-    /// [`Store::gate`]'s result, every reason, without recording it: for draft reports.
-    pub(crate) fn gate_unrecorded(
+    /// [`Store::gate`]'s result, every reason, without recording it: for draft reports and
+    /// the API's `GET .../gate` (a read never writes evidence).
+    pub fn gate_unrecorded(
         &self,
         project: &str,
         release: &str,
@@ -949,6 +1003,44 @@ impl Store {
         read_tx(&mut conn, |c| {
             evaluate_on_view(c, project, release, options)
         })
+    }
+
+    /// The gate evaluations recorded for a release, oldest first.
+    pub fn gate_evaluations(
+        &self,
+        project: &str,
+        release_name: &str,
+    ) -> Result<Vec<GateEvaluation>, StoreError> {
+        let mut conn = self.conn()?;
+        let rel = release(&mut conn, project, release_name)?;
+        let rows: Vec<(Option<i64>, bool, String, String, NaiveDateTime)> = gate_evaluations::table
+            .filter(gate_evaluations::release_id.eq(rel.id))
+            .order(gate_evaluations::id)
+            .select((
+                gate_evaluations::policy_version,
+                gate_evaluations::passed,
+                gate_evaluations::reason_refs,
+                gate_evaluations::evaluated_by,
+                gate_evaluations::evaluated_at,
+            ))
+            .load(&mut conn)?;
+        rows.into_iter()
+            .map(
+                |(policy_version, passed, refs, evaluated_by, evaluated_at)| {
+                    Ok(GateEvaluation {
+                        policy_version,
+                        passed,
+                        reasons: serde_json::from_str(&refs).map_err(|e| {
+                            StoreError::Corrupt(format!(
+                                "a recorded gate evaluation's reasons: {e}"
+                            ))
+                        })?,
+                        evaluated_by,
+                        evaluated_at,
+                    })
+                },
+            )
+            .collect()
     }
 
     /// How many gate evaluations are recorded for a release.

@@ -373,7 +373,7 @@ fn import_in_tx(
                     .send(finding)
                     .map_err(|_| "the store stopped the import".into())
             };
-            importer.import(&mut reader, &mut sink)
+            importers::import_with(importer, &mut reader, &mut sink)
         });
         let mut written = Ok(());
         for finding in receiver.iter() {
@@ -529,8 +529,7 @@ struct WriteTimings {
 }
 
 impl FindingWriter {
-    fn push(&mut self, conn: &mut DbConn, mut finding: Finding) -> Result<(), StoreError> {
-        finding.remove_nul_characters();
+    fn push(&mut self, conn: &mut DbConn, finding: Finding) -> Result<(), StoreError> {
         if !self.seen.insert(finding.fingerprint.clone()) {
             self.duplicates += 1;
             return Ok(());

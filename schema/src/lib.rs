@@ -41,7 +41,9 @@ pub use catalog::{ProjectOverview, ProjectSummary, ReleaseSummary, ScanSummary};
 pub use db::Backend;
 pub use error::StoreError;
 pub use evidence::{BundleRecord, SealRequest};
-pub use gate::{GateOptions, GatePreview, GateReason, GateResult, IgnoredFinding};
+pub use gate::{
+    GateEvaluation, GateOptions, GatePreview, GateReason, GateReasonRef, GateResult, IgnoredFinding,
+};
 pub use import::{ImportOutcome, ImportRequest, ReportSource, SlotComparison};
 pub use lookup::{FindingOccurrence, OpenCounts};
 pub use page::{FindingSort, FindingsPage, MAX_PAGE, PageRequest};

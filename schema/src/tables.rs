@@ -164,7 +164,7 @@ diesel::table! {
         release_id -> BigInt,
         policy_version -> Nullable<BigInt>,
         passed -> Bool,
-        reasons -> Text,
+        reason_refs -> Text,
         evaluated_by -> Text,
         evaluated_at -> Timestamp,
     }

@@ -93,6 +93,12 @@ pub static ROUTES: &[RouteSpec] = &[
         "/api/v1/projects/{project}/releases/{release}/gate",
         Permission::Read,
     ),
+    // Recording an evaluation is a decision (CI's `gate`): uploaders and admins.
+    route(
+        Method::POST,
+        "/api/v1/projects/{project}/releases/{release}/gate",
+        Permission::Upload,
+    ),
     route(
         Method::GET,
         "/api/v1/projects/{project}/diff",

@@ -40,7 +40,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
     paths(
         routes::healthz, routes::readyz, routes::metrics, routes::whoami, routes::projects,
         routes::releases, routes::scans, upload::upload, routes::raw, routes::findings,
-        routes::gate, routes::diff, routes::tokens, routes::create_token, routes::revoke_token,
+        routes::gate, routes::record_gate, routes::diff, routes::tokens, routes::create_token, routes::revoke_token,
         routes::users, routes::create_user, triage::triage, triage::bulk, triage::history, triage::sla,
         triage::audit, triage::vex,
     ),
@@ -103,6 +103,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(
                     "/projects/{project}/releases/{release}/gate",
                     web::get().to(routes::gate),
+                )
+                .route(
+                    "/projects/{project}/releases/{release}/gate",
+                    web::post().to(routes::record_gate),
                 )
                 .route("/projects/{project}/diff", web::get().to(routes::diff))
                 .route(

@@ -336,9 +336,21 @@ pub struct GateQuery {
     pub require: Option<String>,
 }
 
+fn gate_options(query: &GateQuery, caller: &Caller) -> Result<GateOptions, ApiError> {
+    Ok(GateOptions {
+        fail_on: match query.fail_on.as_deref() {
+            Some(s) if !s.is_empty() => Some(severity("fail_on", s)?),
+            _ => None,
+        },
+        required_tools: split(&query.require),
+        at: None,
+        evaluated_by: Some(caller.0.label()),
+    })
+}
+
 #[utoipa::path(get, path = "/api/v1/projects/{project}/releases/{release}/gate", tag = "findings",
     params(("project" = String, Path), ("release" = String, Path), GateQuery),
-    responses((status = 200, description = "The gate result; `passed` says whether the release may ship"),
+    responses((status = 200, description = "The gate result; `passed` says whether the release may ship. A read: nothing is recorded"),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
 pub async fn gate(
@@ -352,15 +364,30 @@ pub async fn gate(
     let store = store.clone();
     let (_, release) = path.into_inner();
     let project = admitted.0;
-    let options = GateOptions {
-        fail_on: match query.fail_on.as_deref() {
-            Some(s) if !s.is_empty() => Some(severity("fail_on", s)?),
-            _ => None,
-        },
-        required_tools: split(&query.require),
-        at: None,
-        evaluated_by: Some(caller.0.label()),
-    };
+    let options = gate_options(&query, &caller)?;
+    let result = slots
+        .run(move || store.gate_unrecorded(&project, &release, &options))
+        .await??;
+    Ok(HttpResponse::Ok().json(result))
+}
+
+#[utoipa::path(post, path = "/api/v1/projects/{project}/releases/{release}/gate", tag = "findings",
+    params(("project" = String, Path), ("release" = String, Path), GateQuery),
+    responses((status = 200, description = "The gate result, recorded as an evaluation of the release (CI's gate)"),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("token" = []), ("basic" = [])))]
+pub async fn record_gate(
+    store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
+    caller: Caller,
+    admitted: Project,
+    path: web::Path<(String, String)>,
+    query: web::Query<GateQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let store = store.clone();
+    let (_, release) = path.into_inner();
+    let project = admitted.0;
+    let options = gate_options(&query, &caller)?;
     let result = slots
         .run(move || store.gate(&project, &release, &options))
         .await??;

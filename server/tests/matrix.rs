@@ -53,6 +53,13 @@ fn expected(method: &Method, path: &str, who: Who, foreign: bool) -> u16 {
     if foreign && who != GlobalAdmin {
         return 403;
     }
+    if *method == Method::POST && path.ends_with("/gate") {
+        // Recording a gate evaluation: uploaders and admins.
+        return match who {
+            GlobalAdmin | Admin | Uploader => 200,
+            _ => 403,
+        };
+    }
     if *method == Method::POST && path.ends_with("/triage") {
         return match who {
             GlobalAdmin | Admin | Triager => 200,
@@ -215,6 +222,16 @@ async fn every_route_every_role_own_and_foreign_project() {
                         route.path,
                         String::from_utf8_lossy(&body)
                     );
+                    if route.method == Method::GET {
+                        // A read writes nothing (the gate included).
+                        assert_eq!(
+                            t.store.row_counts().expect("counts"),
+                            before,
+                            "{} GET {} as {who:?}",
+                            t.name,
+                            route.path
+                        );
+                    }
                     if status >= 400 {
                         let json: serde_json::Value =
                             serde_json::from_slice(&body).expect("error body is JSON");
@@ -517,5 +534,59 @@ async fn project_names_are_decoded_once_for_access_and_handler() {
             .insert_header(bearer(&admin));
         let response = test::call_service(&app, req.to_request()).await;
         assert_eq!(response.status().as_u16(), 400, "{}", t.name);
+    }
+}
+
+/// An auditor reading the gate records nothing; CI's `POST .../gate` (an uploader) records one
+/// evaluation that names its reasons' findings by fingerprint and copies none of their text,
+/// and both answer the same.
+#[actix_web::test]
+async fn reading_the_gate_records_nothing_and_a_record_holds_references() {
+    for t in backends() {
+        let fx = fixture(&t.store);
+        let (auditor, uploader) = (&fx.tokens[6].1, &fx.tokens[4].1);
+        let app = test::init_service(server::app(state(&t.store, ServerConfig::default()))).await;
+        let uri = "/api/v1/projects/own/releases/1.1/gate?fail_on=low";
+        let mut answers = Vec::new();
+        for _ in 0..3 {
+            let req = test::TestRequest::get()
+                .uri(uri)
+                .insert_header(bearer(auditor));
+            let response = test::call_service(&app, req.to_request()).await;
+            assert_eq!(response.status().as_u16(), 200, "{}", t.name);
+            answers.push(test::read_body_json::<serde_json::Value, _>(response).await);
+        }
+        assert_eq!(t.store.gate_evaluation_count("own", "1.1").unwrap(), 0);
+
+        let req = test::TestRequest::post()
+            .uri(uri)
+            .insert_header(bearer(uploader));
+        let response = test::call_service(&app, req.to_request()).await;
+        assert_eq!(response.status().as_u16(), 200, "{}", t.name);
+        let recorded: serde_json::Value = test::read_body_json(response).await;
+        let same = |v: &serde_json::Value| {
+            let mut v = v.clone();
+            v["evaluated_at"] = serde_json::Value::Null;
+            v
+        };
+        assert_eq!(same(&recorded), same(&answers[0]), "{}", t.name);
+
+        let evaluations = t.store.gate_evaluations("own", "1.1").unwrap();
+        assert_eq!(evaluations.len(), 1);
+        let reasons = &recorded["reasons"];
+        assert!(!reasons.as_array().unwrap().is_empty(), "{recorded}");
+        assert_eq!(
+            evaluations[0].reasons.len(),
+            reasons.as_array().unwrap().len()
+        );
+        let stored = serde_json::to_string(&evaluations[0].reasons).unwrap();
+        for reason in reasons.as_array().unwrap() {
+            if let Some(fp) = reason["fingerprint"].as_str() {
+                assert!(stored.contains(fp), "{stored}");
+            }
+            if let Some(title) = reason["title"].as_str() {
+                assert!(!stored.contains(title), "a title was copied: {stored}");
+            }
+        }
     }
 }

@@ -987,13 +987,24 @@ async fn browsing_records_no_gate_evaluation_and_the_api_does() {
             r.body
         );
         assert!(r.body.contains("Every reason the gate blocks"));
-        // And the API's gate records, as before.
-        let token = crate::harness::token(&t.store, Role::Auditor, None);
+        // The API's read records nothing either; its POST (CI's gate, an uploader) records.
+        let auditor = crate::harness::token(&t.store, Role::Auditor, None);
         let res = test::call_service(
             &app,
             test::TestRequest::get()
                 .uri("/api/v1/projects/shop/releases/1.1/gate")
-                .insert_header(crate::harness::bearer(&token))
+                .insert_header(crate::harness::bearer(&auditor))
+                .to_request(),
+        )
+        .await;
+        assert_eq!(res.status().as_u16(), 200);
+        assert_eq!(evaluations("1.1"), before.1 + 1, "{}", t.name);
+        let uploader = crate::harness::token(&t.store, Role::Uploader, None);
+        let res = test::call_service(
+            &app,
+            test::TestRequest::post()
+                .uri("/api/v1/projects/shop/releases/1.1/gate")
+                .insert_header(crate::harness::bearer(&uploader))
                 .to_request(),
         )
         .await;

@@ -46,14 +46,16 @@ pub fn verify(store: &Store, args: &AuditVerifyArgs) -> anyhow::Result<Outcome> 
     match args.format {
         TextOrJson::Json => output::json(&result)?,
         TextOrJson::Text => match &result.first_broken {
-            None => println!(
+            None => say!(
                 "audit chain intact: {} event(s), head {}",
                 result.events,
                 result.head.as_deref().unwrap_or("-")
             ),
-            Some(broken) => println!(
+            Some(broken) => say!(
                 "audit chain BROKEN at event {}: {} ({} event(s) before it verified)",
-                broken.seq, broken.problem, result.events
+                broken.seq,
+                broken.problem,
+                result.events
             ),
         },
     }

@@ -54,7 +54,7 @@ pub fn create_user(
         )?,
         (None, None) => anyhow::bail!("no database and no server"),
     };
-    println!(
+    say!(
         "user {} created: {} ({}, {})",
         user.id,
         user.name,
@@ -98,7 +98,7 @@ pub fn create_token(
         TextOrJson::Json => output::json(&created)?,
         TextOrJson::Text => {
             let info = &created.info;
-            eprintln!(
+            tell!(
                 "token {} created: {} ({}, {}, {}); store it now, it is not shown again:",
                 info.id,
                 info.name,
@@ -112,7 +112,7 @@ pub fn create_token(
                     .unwrap_or_else(|| "never expires".into()),
             );
             // The secret alone on standard output, for `TOKEN=$(scanledger token create ...)`.
-            println!("{}", created.token);
+            say!("{}", created.token);
         }
     }
     Ok(Outcome::Ok)
@@ -177,9 +177,11 @@ pub fn revoke_token(
         (None, Some(store)) => store.revoke_token(&args.id_or_prefix, &local_actor())?,
         (None, None) => anyhow::bail!("no database and no server"),
     };
-    println!(
+    say!(
         "token {} ({}, {}) revoked",
-        token.id, token.name, token.prefix
+        token.id,
+        token.name,
+        token.prefix
     );
     Ok(Outcome::Ok)
 }

@@ -56,7 +56,7 @@ pub fn run(database_url: &str, args: &DemoArgs) -> anyhow::Result<Outcome> {
     let (database_url, config) = super::serve::settings(database_url, &args.serve, file);
     let store = super::open(&database_url)?;
     if is_loaded(&store)? {
-        println!(
+        say!(
             "the demo is already there: project {PROJECT}, releases {} (sealed) and {}",
             RELEASES[0], RELEASES[1]
         );
@@ -71,8 +71,9 @@ pub fn run(database_url: &str, args: &DemoArgs) -> anyhow::Result<Outcome> {
         }
     }
     if args.no_serve {
-        println!(
-            "\nNext: scanledger findings --project {PROJECT} --release {} --severity critical,high",
+        say!();
+        say!(
+            "Next: scanledger findings --project {PROJECT} --release {} --severity critical,high",
             RELEASES[1]
         );
         return Ok(Outcome::Ok);
@@ -96,7 +97,7 @@ fn write_samples(dir: &Path) -> anyhow::Result<Outcome> {
         for (file_name, bytes) in reports(generation)? {
             let path = folder.join(file_name);
             std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
-            println!("{}", path.display());
+            say!("{}", path.display());
         }
     }
     Ok(Outcome::Ok)
@@ -130,7 +131,7 @@ fn signing_key(dir: &Path) -> anyhow::Result<reports::EvidenceKey> {
         return super::key::load(dir);
     }
     let key = super::key::create(dir)?;
-    println!(
+    say!(
         "created an evidence signing key in {} (fingerprint {})",
         dir.display(),
         key.public().fingerprint()
@@ -142,7 +143,7 @@ fn signing_key(dir: &Path) -> anyhow::Result<reports::EvidenceKey> {
 /// interrupted earlier run did already changes nothing.
 fn load(store: &Store, key_dir: &Path) -> anyhow::Result<()> {
     let policy = store.set_policy(PROJECT, POLICY, ACTOR, None)?;
-    println!("{PROJECT}: policy version {}", policy.version);
+    say!("{PROJECT}: policy version {}", policy.version);
     for (generation, release) in RELEASES.iter().enumerate() {
         for (file_name, bytes) in &reports(generation)? {
             let outcome = store.import_scan(
@@ -158,7 +159,7 @@ fn load(store: &Store, key_dir: &Path) -> anyhow::Result<()> {
                 },
                 bytes,
             )?;
-            println!(
+            say!(
                 "{PROJECT} {release}: {file_name:<18} scan {:>2} {} ({} {} findings: {})",
                 outcome.scan_id,
                 if outcome.duplicate {
@@ -193,7 +194,7 @@ fn load(store: &Store, key_dir: &Path) -> anyhow::Result<()> {
         },
         &key,
     )?;
-    println!(
+    say!(
         "{PROJECT} {}: sealed, bundle {} bytes, sha256 {}",
         RELEASES[0], record.size, record.sha256
     );
@@ -248,7 +249,7 @@ fn triage(store: &Store, release: &str) -> anyhow::Result<()> {
             "demo-triager",
             None,
         )?;
-        println!(
+        say!(
             "{PROJECT}: {} {} ({})",
             decision.status.as_str(),
             &finding.fingerprint[..12.min(finding.fingerprint.len())],
@@ -260,7 +261,7 @@ fn triage(store: &Store, release: &str) -> anyhow::Result<()> {
 
 /// What `--no-serve` prints after loading: the diff between the releases and the gate.
 fn summary(store: &Store) -> anyhow::Result<()> {
-    println!();
+    say!();
     super::query::diff(
         store,
         &DiffArgs {
@@ -272,7 +273,7 @@ fn summary(store: &Store) -> anyhow::Result<()> {
             wide: false,
         },
     )?;
-    println!();
+    say!();
     super::gate::run(
         store,
         &GateArgs {
@@ -332,16 +333,19 @@ fn welcome(addrs: &[SocketAddr], passwords: &[(Role, &str, String)]) {
         addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
     }
     let base = format!("http://{addr}");
-    println!("\nScanLedger demo: {base}/ui");
-    println!(
+    say!();
+    say!("ScanLedger demo: {base}/ui");
+    say!(
         "release page:    {base}/ui/projects/{PROJECT}/releases/{}",
         RELEASES[1]
     );
-    println!(
-        "\nSign in with these one-time passwords (a new run of `scanledger demo` replaces them):"
+    say!();
+    say!(
+        "Sign in with these one-time passwords (a new run of `scanledger demo` replaces them):"
     );
     for (role, name, password) in passwords {
-        println!("  {:<8} user {name:<13} password {password}", role.as_str());
+        say!("  {:<8} user {name:<13} password {password}", role.as_str());
     }
-    println!("\nPress Ctrl-C to stop.");
+    say!();
+    say!("Press Ctrl-C to stop.");
 }

@@ -74,10 +74,11 @@ pub fn seal(store: &Store, args: &SealArgs) -> anyhow::Result<Outcome> {
     let record = match store.seal(&request, &key) {
         Ok(record) => record,
         Err(err @ StoreError::Blocked { .. }) => {
-            eprintln!("seal refused: {err}");
-            eprintln!(
+            tell!("seal refused: {err}");
+            tell!(
                 "see why: scanledger gate --project {} --release {}",
-                args.project, args.release
+                args.project,
+                args.release
             );
             return Ok(Outcome::GateBlocked);
         }
@@ -94,7 +95,7 @@ pub fn seal(store: &Store, args: &SealArgs) -> anyhow::Result<Outcome> {
     match args.format {
         TextOrJson::Json => output::json(&serde_json::json!({"bundle": record, "path": path}))?,
         TextOrJson::Text => {
-            println!(
+            say!(
                 "sealed {} {} at {} by {}; gate {}{}",
                 record.project,
                 record.release,
@@ -111,17 +112,17 @@ pub fn seal(store: &Store, args: &SealArgs) -> anyhow::Result<Outcome> {
                     .map(|r| format!(" (sealed anyway: {r})"))
                     .unwrap_or_default()
             );
-            println!("bundle:   {} ({} bytes)", path.display(), record.size);
-            println!("sha256:   {}", record.sha256);
-            println!("key:      {}", record.key_fingerprint);
-            println!(
+            say!("bundle:   {} ({} bytes)", path.display(), record.size);
+            say!("sha256:   {}", record.sha256);
+            say!("key:      {}", record.key_fingerprint);
+            say!(
                 "previous: {}",
                 record
                     .previous_sha256
                     .as_deref()
                     .unwrap_or("none (first sealed release of the project)")
             );
-            println!("verify:   scanledger verify {}", path.display());
+            say!("verify:   scanledger verify {}", path.display());
         }
     }
     Ok(Outcome::Ok)
@@ -138,7 +139,7 @@ pub fn bundle(store: &Store, args: &BundleArgs) -> anyhow::Result<Outcome> {
         Ok(())
     })?;
     if let Some(record) = record {
-        println!("{}  {}", record.sha256, path.display());
+        say!("{}  {}", record.sha256, path.display());
     }
     Ok(Outcome::Ok)
 }
@@ -239,13 +240,13 @@ pub fn verify(args: &VerifyArgs) -> anyhow::Result<Outcome> {
     match args.format {
         TextOrJson::Json => output::json(&report)?,
         TextOrJson::Text => {
-            println!(
+            say!(
                 "{}: {}",
                 args.bundle.display(),
                 if report.valid { "VALID" } else { "INVALID" }
             );
             for check in &report.checks {
-                println!(
+                say!(
                     "  {:<4}  {:<8}  {}",
                     if check.ok { "ok" } else { "FAIL" },
                     check.name,
@@ -253,7 +254,7 @@ pub fn verify(args: &VerifyArgs) -> anyhow::Result<Outcome> {
                 );
             }
             if report.valid && !report.key_pinned {
-                println!(
+                say!(
                     "note: the key was taken from the bundle; compare {} with the published fingerprint, or pass --key",
                     report.key_fingerprint.as_deref().unwrap_or("?")
                 );

@@ -23,7 +23,7 @@ pub fn run(store: &Store, args: &GateArgs) -> anyhow::Result<Outcome> {
 pub fn show(result: &GateResult, format: GateFormat) -> anyhow::Result<Outcome> {
     match format {
         GateFormat::Json => output::json(result)?,
-        GateFormat::Junit => print!("{}", junit(result)),
+        GateFormat::Junit => output::verbatim(&junit(result))?,
         GateFormat::Sarif => output::json(&sarif(result))?,
         GateFormat::Text => text(result),
     }
@@ -36,7 +36,7 @@ pub fn show(result: &GateResult, format: GateFormat) -> anyhow::Result<Outcome> 
 
 fn text(result: &GateResult) {
     let verdict = if result.passed { "PASS" } else { "BLOCKED" };
-    println!(
+    say!(
         "gate {verdict}: {} {} ({} scans, {} findings; {}; blocking at {} and above{})",
         result.project,
         result.release,
@@ -59,13 +59,13 @@ fn text(result: &GateResult) {
         if reasons.is_empty() {
             continue;
         }
-        println!("{rule} ({}):", reasons.len());
+        say!("{rule} ({}):", reasons.len());
         for reason in reasons {
-            println!("  {}", reason.message());
+            say!("  {}", reason.message());
         }
     }
     if !result.ignored.is_empty() {
-        println!(
+        say!(
             "{} finding(s) left out by the policy's ignore rules",
             result.ignored.len()
         );

@@ -82,10 +82,11 @@ fn write_public(dir: &Path, key: &EvidenceKey) -> anyhow::Result<()> {
 
 fn generate(dir: &Path) -> anyhow::Result<Outcome> {
     let key = create(dir)?;
-    println!("created signing key {}", dir.join(PRIVATE).display());
+    say!("created signing key {}", dir.join(PRIVATE).display());
     print_key(&key);
-    println!(
-        "\nPublish the fingerprint where auditors can find it (security page, README): it is how they know a bundle is yours."
+    say!();
+    say!(
+        "Publish the fingerprint where auditors can find it (security page, README): it is how they know a bundle is yours."
     );
     Ok(Outcome::Ok)
 }
@@ -108,12 +109,12 @@ pub fn create(dir: &Path) -> anyhow::Result<EvidenceKey> {
 
 fn print_key(key: &EvidenceKey) {
     let public = key.public();
-    println!("fingerprint: {}", public.fingerprint());
-    println!(
+    say!("fingerprint: {}", public.fingerprint());
+    say!(
         "key id:      {} (SHA-256 of the SPKI public key)",
         public.key_id()
     );
-    println!("public key:  {}", public.to_openssh());
+    say!("public key:  {}", public.to_openssh());
 }
 
 fn show(dir: &Path) -> anyhow::Result<Outcome> {
@@ -121,9 +122,10 @@ fn show(dir: &Path) -> anyhow::Result<Outcome> {
     print_key(&key);
     let retired = retired_keys(dir);
     if !retired.is_empty() {
-        println!("\nretired keys (old bundles still verify with them):");
+        say!();
+        say!("retired keys (old bundles still verify with them):");
         for (path, public) in retired {
-            println!("  {}  {}", public.fingerprint(), path.display());
+            say!("  {}  {}", public.fingerprint(), path.display());
         }
     }
     Ok(Outcome::Ok)
@@ -184,15 +186,16 @@ fn rotate(dir: &Path) -> anyhow::Result<Outcome> {
     write_private(&staged, new.to_pkcs8_pem()?.as_bytes())?;
     std::fs::rename(&staged, dir.join(PRIVATE))?;
     write_public(dir, &new)?;
-    println!(
+    say!(
         "retired {} (public key kept in {})",
         old.public().fingerprint(),
         retired.display()
     );
-    println!("new signing key:");
+    say!("new signing key:");
     print_key(&new);
-    println!(
-        "\nThe old key signed the new public key: {}/{stem}.rotation.sshsig (ssh-keygen -Y verify -n {ROTATION_NAMESPACE}).",
+    say!();
+    say!(
+        "The old key signed the new public key: {}/{stem}.rotation.sshsig (ssh-keygen -Y verify -n {ROTATION_NAMESPACE}).",
         retired.display()
     );
     Ok(Outcome::Ok)

@@ -21,12 +21,13 @@ pub fn set(store: &Store, args: &PolicySetArgs) -> anyhow::Result<Outcome> {
             )
         })?;
     if stored.unchanged {
-        println!(
+        say!(
             "policy v{} of {} is already this text; nothing stored",
-            stored.version, stored.project
+            stored.version,
+            stored.project
         );
     } else {
-        println!(
+        say!(
             "policy v{} of {} stored and active (sha256 {})",
             stored.version,
             stored.project,
@@ -48,16 +49,16 @@ pub fn show(store: &Store, args: &PolicyShowArgs) -> anyhow::Result<Outcome> {
     };
     match args.format {
         PolicyFormat::Toml => {
-            println!(
+            say!(
                 "# policy v{} of {}, set by {} at {} UTC",
                 version.version,
                 version.project,
                 version.created_by,
                 version.created_at.format("%Y-%m-%d %H:%M:%S")
             );
-            print!("{}", version.source);
+            output::verbatim(&version.source)?;
             if !version.source.ends_with('\n') {
-                println!();
+                say!();
             }
         }
         PolicyFormat::Json => output::json(&version)?,
@@ -97,7 +98,7 @@ pub fn versions(store: &Store, args: &ReleasesArgs) -> anyhow::Result<Outcome> {
 pub fn check(args: &PolicyCheckArgs) -> anyhow::Result<Outcome> {
     let source = read(&args.file)?;
     let policy = Policy::parse(&source).with_context(|| format!("{}", args.file.display()))?;
-    println!(
+    say!(
         "{}: valid (fail_on {}, {} required tool(s), {} ignore rule(s))",
         args.file.display(),
         policy.gate.fail_on,

@@ -7,7 +7,6 @@ use crate::args::{
 use crate::output::{self, opt};
 use anyhow::Context;
 use schema::{FindingFilter, Store, ViewFinding};
-use std::io::Write;
 
 pub fn projects(store: &Store, args: &ListArgs) -> anyhow::Result<Outcome> {
     show_projects(&store.projects()?, args.format)
@@ -192,13 +191,11 @@ pub fn show_findings(
             for f in findings {
                 *counts.entry(f.severity).or_default() += 1;
             }
-            // Not `println!`, which panics when the reader is gone.
-            writeln!(
-                std::io::stdout().lock(),
+            say!(
                 "{} findings: {}",
                 findings.len(),
                 output::severity_counts(&counts)
-            )?;
+            );
         }
     }
     Ok(Outcome::Ok)
@@ -237,9 +234,14 @@ pub fn show_diff(mut diff: schema::Diff, args: &DiffArgs) -> anyhow::Result<Outc
                 .chain(FINDING_NARROW.iter().map(|i| i + 1))
                 .collect();
             output::fitted_table(&headers, rows(true), &narrow, FINDING_TITLE + 1, args.wide)?;
-            println!(
+            say!(
                 "{} → {}: {} new, {} still open, {} fixed, {} not rescanned",
-                diff.from, diff.to, diff.new, diff.still_open, diff.fixed, diff.not_rescanned
+                diff.from,
+                diff.to,
+                diff.new,
+                diff.still_open,
+                diff.fixed,
+                diff.not_rescanned
             );
         }
     }
@@ -258,7 +260,7 @@ pub fn raw(store: &Store, args: &RawArgs) -> anyhow::Result<Outcome> {
             let mut file = std::fs::File::create(path)
                 .with_context(|| format!("creating {}", path.display()))?;
             let sha = store.raw_report(args.scan, &mut file)?;
-            eprintln!(
+            tell!(
                 "wrote scan {} to {} (sha256 {sha})",
                 args.scan,
                 path.display()

@@ -95,10 +95,20 @@ pub fn gate(remote: &Remote, args: &GateArgs) -> anyhow::Result<Outcome> {
     if !args.options.require.is_empty() {
         q.push(("require", args.options.require.join(",")));
     }
-    let result: schema::GateResult = remote.get(
-        &Remote::path(&["projects", &args.project, "releases", &args.release, "gate"]),
-        &q,
-    )?;
+    // Recorded, like the local `gate`; a caller whose role may not record (an auditor) gets
+    // the same answer from the read, and nothing is recorded.
+    let path = Remote::path(&["projects", &args.project, "releases", &args.release, "gate"]);
+    let result: schema::GateResult = match remote.post(&path, &q) {
+        Err(err)
+            if err
+                .downcast_ref::<crate::remote::Refused>()
+                .is_some_and(|r| r.status == 403) =>
+        {
+            tell!("note: this evaluation is not recorded (recording needs the uploader role)");
+            remote.get(&path, &q)?
+        }
+        answer => answer?,
+    };
     gate::show(&result, args.format)
 }
 
@@ -133,7 +143,7 @@ pub fn upload(remote: &Remote, args: &UploadArgs) -> anyhow::Result<Outcome> {
             }
             Err(err) => {
                 failed += 1;
-                eprintln!("error: {}: {err:#}", file.display());
+                tell!("error: {}: {err:#}", file.display());
             }
         }
     }

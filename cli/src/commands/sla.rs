@@ -43,7 +43,7 @@ pub fn run(store: &Store, args: &SlaArgs) -> anyhow::Result<Outcome> {
                 .collect(),
         )?,
         OutputFormat::Table => {
-            println!(
+            say!(
                 "SLA of {} at {} ({}): {} open, {} breached",
                 report.project,
                 report.release,
@@ -82,7 +82,7 @@ pub fn run(store: &Store, args: &SlaArgs) -> anyhow::Result<Outcome> {
                     })
                     .collect(),
             )?;
-            println!(
+            say!(
                 "mean time to remediate over: {}",
                 report.mttr_releases.join(" → ")
             );

@@ -78,14 +78,14 @@ pub fn run(store: &Store, args: &TriageArgs) -> anyhow::Result<Outcome> {
         TextOrJson::Json => output::json(&outcome)?,
         TextOrJson::Text => {
             let verb = if outcome.dry_run { "would set" } else { "set" };
-            println!(
+            say!(
                 "{verb} {} finding(s) of {} to {}",
                 outcome.changes.len(),
                 outcome.project,
                 outcome.status
             );
             for c in &outcome.changes {
-                println!(
+                say!(
                     "  {}  {:<15} -> {:<15} {}  {}",
                     c.fingerprint.chars().take(12).collect::<String>(),
                     c.previous_status,

@@ -25,7 +25,7 @@ pub fn run(store: &Store, args: &UploadArgs) -> anyhow::Result<Outcome> {
             }
             Err(err) => {
                 failed += 1;
-                eprintln!("error: {}: {err:#}", file.display());
+                tell!("error: {}: {err:#}", file.display());
             }
         }
     }
@@ -133,8 +133,8 @@ pub fn print_outcome(file: &Path, o: &ImportOutcome) {
     } else {
         "imported"
     };
-    println!("{}: scan {} {state}", file.display(), o.scan_id);
-    println!(
+    say!("{}: scan {} {state}", file.display(), o.scan_id);
+    say!(
         "  format {}  tool {}{}  slot {}",
         o.format,
         o.tool,
@@ -144,29 +144,33 @@ pub fn print_outcome(file: &Path, o: &ImportOutcome) {
             .unwrap_or_default(),
         o.label
     );
-    println!("  sha256 {}  {} bytes", o.sha256, o.size);
+    say!("  sha256 {}  {} bytes", o.sha256, o.size);
     let merged = if o.duplicates_merged > 0 {
         format!(" ({} repeated records merged)", o.duplicates_merged)
     } else {
         String::new()
     };
-    println!(
+    say!(
         "  findings {}: {}{merged}",
         o.findings,
         output::severity_counts(&o.by_severity)
     );
     match &o.compared_to {
-        Some(c) => println!(
+        Some(c) => say!(
             "  since scan {} ({}): {} new, {} unchanged, {} fixed",
-            c.previous_scan_id, c.previous_release, c.new, c.unchanged, c.fixed
+            c.previous_scan_id,
+            c.previous_release,
+            c.new,
+            c.unchanged,
+            c.fixed
         ),
-        None if !o.duplicate => println!("  first scan of this slot"),
+        None if !o.duplicate => say!("  first scan of this slot"),
         None => {}
     }
     if o.partial {
-        println!("  partial report: findings it lacks are not counted as fixed");
+        say!("  partial report: findings it lacks are not counted as fixed");
     }
     for w in &o.warnings {
-        println!("  warning: {w}");
+        say!("  warning: {w}");
     }
 }

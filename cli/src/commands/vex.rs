@@ -15,7 +15,7 @@ pub fn export(store: &Store, args: &VexExportArgs) -> anyhow::Result<Outcome> {
     match &args.output {
         Some(path) => {
             std::fs::write(path, &bytes).with_context(|| format!("writing {}", path.display()))?;
-            eprintln!(
+            tell!(
                 "wrote {} statement(s) to {}",
                 doc["statements"].as_array().map_or(0, Vec::len),
                 path.display()
@@ -45,7 +45,7 @@ pub fn import(store: &Store, args: &VexImportArgs) -> anyhow::Result<Outcome> {
     match args.format {
         TextOrJson::Json => output::json(&outcome)?,
         TextOrJson::Text => {
-            println!(
+            say!(
                 "{} {} finding(s) of {} from {}",
                 if outcome.dry_run {
                     "would decide"
@@ -60,7 +60,7 @@ pub fn import(store: &Store, args: &VexImportArgs) -> anyhow::Result<Outcome> {
                     .unwrap_or("(document without @id)")
             );
             for s in &outcome.statements {
-                println!(
+                say!(
                     "  {:<20} {:<20} -> {:<15} {} finding(s){}",
                     s.vulnerability,
                     s.vex_status,
