@@ -9,6 +9,7 @@ use std::path::Path;
 pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 512 * 1024 * 1024;
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_SHUTDOWN_TIMEOUT_SECS: u64 = 60;
+pub const DEFAULT_AUDIT_CHECK_INTERVAL_SECS: u64 = 3600;
 
 /// The optional TOML file. Every key is optional; unknown keys are an error.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -23,6 +24,11 @@ pub struct FileConfig {
     pub log_format: Option<String>,
     /// Where uploads are spooled before import (default: the system temp folder).
     pub upload_dir: Option<String>,
+    /// The evidence public key(s) the stored bundles must be signed with (PEM, OpenSSH line or
+    /// `allowed_signers`): the periodic audit check uses them as the log's outside anchor.
+    pub trusted_keys: Option<String>,
+    /// Seconds between audit chain checks (default 3600; 0: never).
+    pub audit_check_interval_secs: Option<u64>,
 }
 
 impl FileConfig {
@@ -42,6 +48,11 @@ pub struct ServerConfig {
     pub workers: usize,
     pub shutdown_timeout_secs: u64,
     pub upload_dir: Option<std::path::PathBuf>,
+    /// Public keys trusted to have signed the stored bundles (the audit check's anchor, shown
+    /// on the audit page so people can compare it with the published fingerprint).
+    pub trusted_keys: Vec<reports::PublicKey>,
+    /// Seconds between audit chain checks; 0: never.
+    pub audit_check_interval_secs: u64,
 }
 
 impl Default for ServerConfig {
@@ -52,6 +63,28 @@ impl Default for ServerConfig {
             workers: 0,
             shutdown_timeout_secs: DEFAULT_SHUTDOWN_TIMEOUT_SECS,
             upload_dir: None,
+            trusted_keys: Vec::new(),
+            audit_check_interval_secs: DEFAULT_AUDIT_CHECK_INTERVAL_SECS,
         }
     }
+}
+
+/// Public keys from a file's text: PEM, one OpenSSH line, or an `allowed_signers` file of
+/// several. An error names what is wrong; a file without a key is one.
+pub fn parse_public_keys(text: &str) -> Result<Vec<reports::PublicKey>, String> {
+    if text.contains("-----BEGIN") {
+        return reports::PublicKey::parse(text)
+            .map(|k| vec![k])
+            .map_err(|e| e.to_string());
+    }
+    let keys: Vec<reports::PublicKey> = text
+        .lines()
+        .filter(|l| l.contains("ssh-ed25519"))
+        .map(reports::PublicKey::parse)
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string())?;
+    if keys.is_empty() {
+        return Err("no Ed25519 public key".into());
+    }
+    Ok(keys)
 }

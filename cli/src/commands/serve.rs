@@ -43,6 +43,23 @@ pub fn run(database_url: &str, args: &ServeArgs, file: FileConfig) -> anyhow::Re
             .or(file.shutdown_timeout_secs)
             .unwrap_or(defaults.shutdown_timeout_secs),
         upload_dir: args.upload_dir.clone().or(file.upload_dir.map(Into::into)),
+        trusted_keys: match args
+            .trusted_keys
+            .clone()
+            .or(file.trusted_keys.map(Into::into))
+        {
+            None => Vec::new(),
+            Some(path) => {
+                let text = std::fs::read_to_string(&path)
+                    .with_context(|| format!("reading the trusted keys {}", path.display()))?;
+                server::config::parse_public_keys(&text)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+            }
+        },
+        audit_check_interval_secs: args
+            .audit_check_interval
+            .or(file.audit_check_interval_secs)
+            .unwrap_or(defaults.audit_check_interval_secs),
     };
     let store = super::open(&database_url)?;
     if !store.has_credentials()? {
