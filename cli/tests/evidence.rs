@@ -158,7 +158,10 @@ fn seal_bundle_verify_and_tampering() {
     // `key show` prints the fingerprint to publish.
     let (code, out, _) = env.run(&["key", "show"]);
     assert_eq!(code, 0);
-    assert!(out.contains(&format!("fingerprint: {fingerprint}")), "{out}");
+    assert!(
+        out.contains(&format!("fingerprint: {fingerprint}")),
+        "{out}"
+    );
 
     // Tampering: a flipped byte in a raw report, a removed member, an added one.
     let tampered = env.path("tampered.zip");
@@ -357,7 +360,11 @@ fn sqlite3(env: &Env, sql: &str) {
             child.wait_with_output()
         })
         .expect("sqlite3 (scripts/test installs it)");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn open_store(env: &Env) -> schema::Store {
@@ -433,7 +440,9 @@ fn a_rewritten_audit_log_fails_against_the_sealed_bundles() {
         }
         prev = e.hash.clone();
     }
-    sql.push_str(&format!("UPDATE audit_head SET hash = '{prev}' WHERE id = 1;\n"));
+    sql.push_str(&format!(
+        "UPDATE audit_head SET hash = '{prev}' WHERE id = 1;\n"
+    ));
     sqlite3(&env, &sql);
 
     // The chain against itself: intact. Against the bundle: the rewrite shows.

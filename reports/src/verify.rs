@@ -247,9 +247,15 @@ pub fn verify_bundle<R: Read + Seek>(
             report.check(
                 "key",
                 if !same_pub || !same_allowed {
-                    Err("signing-key.pem, signing-key.pub and allowed_signers name different keys".into())
+                    Err(
+                        "signing-key.pem, signing-key.pub and allowed_signers name different keys"
+                            .into(),
+                    )
                 } else if !pinned_ok {
-                    Err(format!("signed with {}, not with the key given", key.fingerprint()))
+                    Err(format!(
+                        "signed with {}, not with the key given",
+                        key.fingerprint()
+                    ))
                 } else if options.keys.is_empty() {
                     Ok(format!(
                         "{} taken from the bundle, which is NOT checked against a key you trust \

@@ -85,7 +85,9 @@ fn a_fresh_bundle_verifies() {
     assert_eq!(report.verdict, reports::Verdict::UntrustedKey);
     let key_check = report.checks.iter().find(|c| c.name == "key").unwrap();
     assert!(
-        key_check.detail.contains("NOT checked against a key you trust"),
+        key_check
+            .detail
+            .contains("NOT checked against a key you trust"),
         "{key_check:?}"
     );
     assert_eq!(
@@ -98,10 +100,7 @@ fn a_fresh_bundle_verifies() {
     };
     let trusted = reports::verify_bundle(Cursor::new(sample_bundle()), &pinned).unwrap();
     assert_eq!(trusted.verdict, reports::Verdict::Valid);
-    assert_eq!(
-        verify(b"not a zip").verdict,
-        reports::Verdict::Invalid
-    );
+    assert_eq!(verify(b"not a zip").verdict, reports::Verdict::Invalid);
 }
 
 /// The audit anchor is in the signed manifest: readable cheaply against a trusted key, and
@@ -326,13 +325,15 @@ fn openssl_ssh_keygen_and_sha256sum_accept_the_bundle_and_catch_tampering() {
 
     let (ok, out) = sh(dir, &fingerprint);
     assert!(
-        ok && out.contains(&key().public().fingerprint())
-            && out.contains("are the published key"),
+        ok && out.contains(&key().public().fingerprint()) && out.contains("are the published key"),
         "{out}"
     );
     // Without TRUSTED the trust step refuses to run.
     let bare = fingerprint.replace("export TRUSTED=", "UNUSED=");
-    assert!(!sh(dir, &bare).0, "step 0 ran without a trusted fingerprint");
+    assert!(
+        !sh(dir, &bare).0,
+        "step 0 ran without a trusted fingerprint"
+    );
     for script in [&sums, &member_list, &ssh, &openssl] {
         let (ok, out) = sh(dir, script);
         assert!(ok, "{script} failed on a good bundle: {out}");
@@ -362,7 +363,10 @@ fn openssl_ssh_keygen_and_sha256sum_accept_the_bundle_and_catch_tampering() {
     changed[0] = if changed[0] == b'0' { b'1' } else { b'0' };
     std::fs::write(&path, &changed).unwrap();
     assert!(!sh(dir, &ssh).0, "ssh-keygen accepted a changed SHA256SUMS");
-    assert!(!sh(dir, &openssl).0, "openssl accepted a changed SHA256SUMS");
+    assert!(
+        !sh(dir, &openssl).0,
+        "openssl accepted a changed SHA256SUMS"
+    );
     std::fs::write(&path, &original).unwrap();
 
     // Signatures swapped in from a bundle made with another key: both fail.
@@ -389,7 +393,10 @@ fn openssl_ssh_keygen_and_sha256sum_accept_the_bundle_and_catch_tampering() {
     let (_keep_added, added_dir) = unpack(&rezip(&added));
     assert!(sh(&added_dir, &sums).0, "sha256sum -c saw the added member");
     let (ok, out) = sh(&added_dir, &member_list);
-    assert!(!ok && out.contains("scans/9999-extra.json"), "an added member passed: {out}");
+    assert!(
+        !ok && out.contains("scans/9999-extra.json"),
+        "an added member passed: {out}"
+    );
 
     // Re-signed with another key (key files replaced too): its own signature holds, but the
     // trusted fingerprint does not match.
@@ -402,7 +409,10 @@ fn openssl_ssh_keygen_and_sha256sum_accept_the_bundle_and_catch_tampering() {
     );
     let (ok, out) = sh(&forged_dir, &fingerprint);
     assert!(!ok && out.contains("NOT the published key"), "{out}");
-    assert!(!sh(&forged_dir, &ssh).0, "ssh-keygen trusted the forger's key");
+    assert!(
+        !sh(&forged_dir, &ssh).0,
+        "ssh-keygen trusted the forger's key"
+    );
     // The forger keeps the trusted signing-key.pub but signs with their own PEM key: caught.
     std::fs::write(
         forged_dir.join("signing-key.pub"),
@@ -410,7 +420,10 @@ fn openssl_ssh_keygen_and_sha256sum_accept_the_bundle_and_catch_tampering() {
     )
     .unwrap();
     let (ok, out) = sh(&forged_dir, &fingerprint);
-    assert!(!ok && out.contains("NOT the published key"), "a mismatched signing-key.pem passed step 0: {out}");
+    assert!(
+        !ok && out.contains("NOT the published key"),
+        "a mismatched signing-key.pem passed step 0: {out}"
+    );
 }
 
 #[test]

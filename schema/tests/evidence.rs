@@ -278,8 +278,15 @@ fn anchor_of(t: &crate::harness::TestStore, release: &str) -> schema::BundleAnch
     let manifest = reports::signed_manifest(Cursor::new(&zip), &[key.public()]).unwrap();
     schema::BundleAnchor {
         bundle: format!("shop/{release}"),
-        bundle_sha256: t.store.bundle_record("shop", release).unwrap().unwrap().sha256,
-        anchor: manifest.audit_anchor.expect("a sealed bundle signs the chain head"),
+        bundle_sha256: t
+            .store
+            .bundle_record("shop", release)
+            .unwrap()
+            .unwrap()
+            .sha256,
+        anchor: manifest
+            .audit_anchor
+            .expect("a sealed bundle signs the chain head"),
     }
 }
 
@@ -310,7 +317,10 @@ fn a_rewritten_audit_log_fails_against_the_heads_bundles_signed() {
         assert_eq!(broken.problems.len(), 1);
         assert_eq!(broken.problems[0].bundle, "shop/1.0");
         assert_eq!(broken.problems[0].seq, head_before.seq);
-        assert!(broken.problems[0].problem.contains("rewritten"), "{broken:?}");
+        assert!(
+            broken.problems[0].problem.contains("rewritten"),
+            "{broken:?}"
+        );
     });
 }
 

@@ -40,8 +40,8 @@ pub fn check_once(store: &Store, trusted: &[PublicKey]) -> Result<AuditCheck, St
             let mut file = tempfile::tempfile()?;
             store.write_bundle(&record.project, &record.release, &mut file)?;
             file.seek(SeekFrom::Start(0))?;
-            let (bundle_sha256, _) = reports::bundle::sha256_of_reader(&mut file)
-                .map_err(StoreError::from)?;
+            let (bundle_sha256, _) =
+                reports::bundle::sha256_of_reader(&mut file).map_err(StoreError::from)?;
             file.seek(SeekFrom::Start(0))?;
             match reports::signed_manifest(std::io::BufReader::new(file), trusted) {
                 // A bundle sealed before bundles carried an anchor has nothing to look up.

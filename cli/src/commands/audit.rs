@@ -74,7 +74,10 @@ pub fn verify(store: &Store, args: &AuditVerifyArgs) -> anyhow::Result<Outcome> 
                 println!("bundle {bundle}: NOT CHECKED: {why}");
             }
             for p in &result.problems {
-                println!("bundle {}: FAIL at event {}: {}", p.bundle, p.seq, p.problem);
+                println!(
+                    "bundle {}: FAIL at event {}: {}",
+                    p.bundle, p.seq, p.problem
+                );
             }
             if ok {
                 println!(
@@ -88,7 +91,11 @@ pub fn verify(store: &Store, args: &AuditVerifyArgs) -> anyhow::Result<Outcome> 
             }
         }
     }
-    Ok(if ok { Outcome::Ok } else { Outcome::CheckFailed })
+    Ok(if ok {
+        Outcome::Ok
+    } else {
+        Outcome::CheckFailed
+    })
 }
 
 /// The signed audit anchors of the bundles in `dir`, and the bundles that could not vouch for
@@ -114,7 +121,8 @@ fn bundle_anchors(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let open = || std::fs::File::open(&path).with_context(|| format!("opening {}", path.display()));
+        let open =
+            || std::fs::File::open(&path).with_context(|| format!("opening {}", path.display()));
         let report = reports::verify_bundle(
             std::io::BufReader::new(open()?),
             &reports::VerifyOptions {
@@ -129,7 +137,10 @@ fn bundle_anchors(
                 .filter(|c| !c.ok)
                 .map(|c| format!("{}: {}", c.name, c.detail))
                 .collect();
-            unusable.push((name, format!("invalid against the trusted key ({})", failed.join("; "))));
+            unusable.push((
+                name,
+                format!("invalid against the trusted key ({})", failed.join("; ")),
+            ));
             continue;
         }
         let Some(anchor) = report.audit_anchor else {

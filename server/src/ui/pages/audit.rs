@@ -99,7 +99,11 @@ pub async fn audit(
         scoped: caller.0.project.is_some(),
         events,
         limit: AUDIT_LIMIT,
-        trusted_keys: config.trusted_keys.iter().map(|k| k.fingerprint()).collect(),
+        trusted_keys: config
+            .trusted_keys
+            .iter()
+            .map(|k| k.fingerprint())
+            .collect(),
         chain_verified: metrics.audit_chain_verified(),
     })
 }
