@@ -121,7 +121,11 @@ pub fn seal(store: &Store, args: &SealArgs) -> anyhow::Result<Outcome> {
                     .as_deref()
                     .unwrap_or("none (first sealed release of the project)")
             );
-            println!("verify:   scanledger verify {}", path.display());
+            println!(
+                "verify:   scanledger verify {} --key {}",
+                path.display(),
+                args.keys.key_dir.join("evidence-key.pub").display()
+            );
         }
     }
     Ok(Outcome::Ok)
