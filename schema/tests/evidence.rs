@@ -304,7 +304,10 @@ fn a_rewritten_audit_log_fails_against_the_heads_bundles_signed() {
         assert_eq!(anchor.anchor, head_before, "{}", t.name);
         assert_eq!(t.store.audit_head().unwrap().seq, head_before.seq + 1);
         load(t, "1.1", 1);
-        let ok = t.store.audit_verify_anchors(&[anchor.clone()]).unwrap();
+        let ok = t
+            .store
+            .audit_verify_anchors(std::slice::from_ref(&anchor))
+            .unwrap();
         assert!(ok.ok && ok.problems.is_empty(), "{}: {ok:?}", t.name);
         assert_eq!(ok.anchored_up_to, Some(head_before.seq));
 
@@ -312,7 +315,10 @@ fn a_rewritten_audit_log_fails_against_the_heads_bundles_signed() {
         rewrite_log(t, 1, "mallory");
         assert!(t.store.audit_verify().unwrap().ok, "{}", t.name);
         // ...but not the head the bundle signed.
-        let broken = t.store.audit_verify_anchors(&[anchor.clone()]).unwrap();
+        let broken = t
+            .store
+            .audit_verify_anchors(std::slice::from_ref(&anchor))
+            .unwrap();
         assert!(!broken.ok, "{}: {broken:?}", t.name);
         assert_eq!(broken.problems.len(), 1);
         assert_eq!(broken.problems[0].bundle, "shop/1.0");

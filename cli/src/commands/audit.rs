@@ -98,12 +98,12 @@ pub fn verify(store: &Store, args: &AuditVerifyArgs) -> anyhow::Result<Outcome> 
     })
 }
 
+/// The anchors found, and (bundle, why) for each bundle that vouches for nothing.
+type BundleAnchors = (Vec<BundleAnchor>, Vec<(String, String)>);
+
 /// The signed audit anchors of the bundles in `dir`, and the bundles that could not vouch for
 /// anything (unreadable, not signed by a trusted key, no anchor).
-fn bundle_anchors(
-    dir: &Path,
-    keys: &[reports::PublicKey],
-) -> anyhow::Result<(Vec<BundleAnchor>, Vec<(String, String)>)> {
+fn bundle_anchors(dir: &Path, keys: &[reports::PublicKey]) -> anyhow::Result<BundleAnchors> {
     let mut paths: Vec<_> = std::fs::read_dir(dir)
         .with_context(|| format!("reading the folder {}", dir.display()))?
         .filter_map(Result::ok)
