@@ -145,9 +145,11 @@ pub enum Command {
     Report(ReportArgs),
     /// Verify an evidence bundle offline: hashes, signatures, manifest, chain link.
     #[command(
-        after_help = "Exit codes: 0 valid, 1 invalid, 2 error.\n\nExamples:\n  \
-                            scanledger verify shop-4.2.0-evidence.zip --key scanledger-keys/evidence-key.pub\n  \
-                            scanledger verify shop-4.2.0-evidence.zip --previous shop-4.1.0-evidence.zip --format json"
+        after_help = "Exit codes: 0 valid and signed by a key given with --key, 1 invalid or tampered, 2 error,\n\
+                      3 signatures valid but the key was not checked (no --key): the bundle's own key proves nothing.\n\n\
+                      Examples:\n  \
+                            scanledger verify shop-4.2.0-evidence.zip --key published-evidence-key.pub\n  \
+                            scanledger verify shop-4.2.0-evidence.zip --key allowed_signers --previous shop-4.1.0-evidence.zip --format json"
     )]
     Verify(VerifyArgs),
     /// Manage the Ed25519 evidence signing key (generate, show, rotate).
@@ -450,6 +452,13 @@ pub struct ServeArgs {
     /// Folder where uploads are spooled before import [default: the system temp folder].
     #[arg(long, env = "SCANLEDGER_UPLOAD_DIR")]
     pub upload_dir: Option<PathBuf>,
+    /// Public key(s) the stored bundles must be signed with (PEM, OpenSSH or allowed_signers):
+    /// the periodic audit check holds the log against the chain heads they signed.
+    #[arg(long, env = "SCANLEDGER_TRUSTED_KEYS", value_name = "PUB")]
+    pub trusted_keys: Option<PathBuf>,
+    /// Seconds between audit chain checks; 0 turns them off [default: 3600].
+    #[arg(long, env = "SCANLEDGER_AUDIT_CHECK_INTERVAL", value_name = "SECS")]
+    pub audit_check_interval: Option<u64>,
 }
 
 fn parse_severity(s: &str) -> Result<importers::Severity, String> {
@@ -567,7 +576,12 @@ pub enum AuditCommand {
     )]
     List(AuditListArgs),
     /// Recompute the hash chain; exit 1 and name the first broken event when it does not hold.
-    #[command(after_help = "Example:\n  scanledger audit verify")]
+    /// With --bundles, also check that the log still holds the chain head each sealed bundle signed.
+    #[command(
+        after_help = "Exit codes: 0 intact, 1 broken (or a bundle's signed head is not in the log), 2 error.\n\n\
+                      Examples:\n  scanledger audit verify\n  \
+                      scanledger audit verify --bundles evidence/ --key published-evidence-key.pub"
+    )]
     Verify(AuditVerifyArgs),
 }
 
@@ -591,6 +605,14 @@ pub struct AuditListArgs {
 
 #[derive(Debug, Args)]
 pub struct AuditVerifyArgs {
+    /// A folder of sealed bundles (*.zip) kept outside the database: each one's signature is
+    /// checked against --key, then the chain head it signed must still be in the log.
+    #[arg(long, value_name = "DIR", requires = "key")]
+    pub bundles: Option<PathBuf>,
+    /// The trusted public key(s) the bundles must be signed with (PEM, OpenSSH or
+    /// allowed_signers; repeatable).
+    #[arg(long, value_name = "PUB")]
+    pub key: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
     pub format: TextOrJson,
 }

@@ -2,7 +2,9 @@
 //!
 //! Every verb opens the store (`--database-url`, SQLite by default) and calls one `schema`
 //! operation; this crate formats results for people (tables) and machines (JSON, CSV) and maps
-//! outcomes to exit codes: 0 ok, 1 gate blocked, 2 error. It never writes SQL.
+//! outcomes to exit codes: 0 ok, 1 gate blocked or check failed, 2 error, 3 (`verify` only) a
+//! bundle whose signatures hold but whose key was not checked against a trusted one. It never
+//! writes SQL.
 
 // Clippy refuses `println!` and `eprintln!`: people's output goes through `say!` and `tell!`
 // (output.rs), which show control characters from reports instead of sending them.
@@ -24,6 +26,9 @@ pub enum Outcome {
     GateBlocked,
     /// A check said no (e.g. `audit verify` found a broken chain): exit 1.
     CheckFailed,
+    /// `verify` without `--key`: the bundle checks out against the key inside it, which nobody
+    /// vouched for: exit 3, so a script cannot mistake it for a verified bundle.
+    UntrustedKey,
 }
 
 fn main() -> ExitCode {
@@ -32,6 +37,7 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
         Ok(Outcome::GateBlocked | Outcome::CheckFailed) => ExitCode::from(1),
+        Ok(Outcome::UntrustedKey) => ExitCode::from(3),
         Err(err) => {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;

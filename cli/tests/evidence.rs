@@ -151,14 +151,36 @@ fn seal_bundle_verify_and_tampering() {
     ]);
     assert_eq!(code, 0, "{out}");
     assert!(
-        out.contains("VALID") && out.contains("ok    sshsig"),
+        out.contains(": VALID") && out.contains("ok    sshsig"),
+        "{out}"
+    );
+    // Without --key the bundle's own key is all there is: exit 3, never 0, and it says so.
+    let (code, out, _) = env.run(&["verify", "demo-shop-1.0.0-evidence.zip"]);
+    assert_eq!(code, 3, "{out}");
+    let fingerprint = reports::PublicKey::parse(
+        &std::fs::read_to_string(env.path("scanledger-keys/evidence-key.pub")).unwrap(),
+    )
+    .unwrap()
+    .fingerprint();
+    assert!(
+        out.contains(&format!(
+            "signature valid for key {fingerprint}, which is NOT checked against a key you trust"
+        )),
         "{out}"
     );
     let (code, out, _) = env.run(&["verify", "demo-shop-1.0.0-evidence.zip", "--format", "json"]);
-    assert_eq!(code, 0);
+    assert_eq!(code, 3);
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(json["valid"], true);
+    assert_eq!(json["verdict"], "untrusted_key");
     assert_eq!(json["project"], "demo-shop");
+    // `key show` prints the fingerprint to publish.
+    let (code, out, _) = env.run(&["key", "show"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains(&format!("fingerprint: {fingerprint}")),
+        "{out}"
+    );
 
     // Tampering: a flipped byte in a raw report, a removed member, an added one.
     let tampered = env.path("tampered.zip");
@@ -338,4 +360,176 @@ fn reports_of_open_and_sealed_releases() {
         !post.contains("**Draft**") && post.contains("sealed") && post.contains("by alice"),
         "{post}"
     );
+}
+
+/// The insider's tool: SQL on the database file, around the store.
+fn sqlite3(env: &Env, sql: &str) {
+    let out = std::process::Command::new("sqlite3")
+        .arg(env.path("ledger.db"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(sql.as_bytes())?;
+            child.wait_with_output()
+        })
+        .expect("sqlite3 (scripts/test installs it)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn open_store(env: &Env) -> schema::Store {
+    schema::Store::open(&format!("sqlite://{}", env.path("ledger.db").display())).unwrap()
+}
+
+/// Seals 1.0.0 and keeps a copy of its bundle in `kept/`, as an auditor would.
+fn sealed_and_kept(env: &Env) {
+    assert_eq!(env.run(&["key", "generate"]).0, 0);
+    let (code, _, err) = env.run(&SEAL_10);
+    assert_eq!(code, 0, "{err}");
+    std::fs::create_dir_all(env.path("kept")).unwrap();
+    std::fs::copy(
+        env.path("demo-shop-1.0.0-evidence.zip"),
+        env.path("kept/demo-shop-1.0.0-evidence.zip"),
+    )
+    .unwrap();
+}
+
+const AUDIT_BUNDLES: [&str; 6] = [
+    "audit",
+    "verify",
+    "--bundles",
+    "kept",
+    "--key",
+    "scanledger-keys/evidence-key.pub",
+];
+
+const DROP_TRIGGERS: &str =
+    "DROP TRIGGER audit_events_no_update;\nDROP TRIGGER audit_events_no_delete;\n";
+
+#[test]
+fn a_rewritten_audit_log_fails_against_the_sealed_bundles() {
+    if !have_sqlite3() {
+        return;
+    }
+    let env = Env::new();
+    sealed_and_kept(&env);
+    let (code, out, err) = env.run(&AUDIT_BUNDLES);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("1 bundle(s) signed by a trusted key"), "{out}");
+    // --bundles needs the trusted key.
+    assert_eq!(env.run(&["audit", "verify", "--bundles", "kept"]).0, 2);
+
+    // Rewrite event 2 and recompute every later hash and the head, by SQL.
+    let store = open_store(&env);
+    let anchor = reports::signed_manifest(
+        std::fs::File::open(env.path("kept/demo-shop-1.0.0-evidence.zip")).unwrap(),
+        &[reports::PublicKey::parse(
+            &std::fs::read_to_string(env.path("scanledger-keys/evidence-key.pub")).unwrap(),
+        )
+        .unwrap()],
+    )
+    .unwrap()
+    .audit_anchor
+    .unwrap();
+    assert!(anchor.seq >= 2, "{anchor:?}");
+    let mut events = store.audit_list(&schema::AuditQuery::default()).unwrap();
+    drop(store);
+    let mut sql = DROP_TRIGGERS.to_string();
+    let mut prev = schema::GENESIS_HASH.to_string();
+    for e in events.iter_mut() {
+        if e.seq == 2 {
+            e.actor = "mallory".into();
+        }
+        if e.seq >= 2 {
+            e.prev_hash = prev.clone();
+            e.hash = e.compute_hash();
+            sql.push_str(&format!(
+                "UPDATE audit_events SET actor = '{}', prev_hash = '{}', hash = '{}' WHERE seq = {};\n",
+                e.actor, e.prev_hash, e.hash, e.seq
+            ));
+        }
+        prev = e.hash.clone();
+    }
+    sql.push_str(&format!(
+        "UPDATE audit_head SET hash = '{prev}' WHERE id = 1;\n"
+    ));
+    sqlite3(&env, &sql);
+
+    // The chain against itself: intact. Against the bundle: the rewrite shows.
+    let (code, out, _) = env.run(&["audit", "verify"]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out, _) = env.run(&AUDIT_BUNDLES);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!(
+            "bundle demo-shop-1.0.0-evidence.zip: FAIL at event {}",
+            anchor.seq
+        )) && out.contains("rewritten"),
+        "{out}"
+    );
+}
+
+#[test]
+fn deleting_the_newest_audit_event_fails_against_the_sealed_bundles() {
+    if !have_sqlite3() {
+        return;
+    }
+    let env = Env::new();
+    sealed_and_kept(&env);
+    let store = open_store(&env);
+    let events = store.audit_list(&schema::AuditQuery::default()).unwrap();
+    drop(store);
+    let newest = events.last().unwrap();
+    assert_eq!(newest.action, "release.seal");
+    let before = &events[events.len() - 2];
+    sqlite3(
+        &env,
+        &format!(
+            "{DROP_TRIGGERS}DELETE FROM audit_events WHERE seq = {};\nUPDATE audit_head SET seq = {}, hash = '{}' WHERE id = 1;\n",
+            newest.seq, before.seq, before.hash
+        ),
+    );
+    let (code, out, _) = env.run(&["audit", "verify"]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out, _) = env.run(&AUDIT_BUNDLES);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!(
+            "bundle demo-shop-1.0.0-evidence.zip: FAIL at event {}",
+            newest.seq
+        )) && out.contains("release.seal"),
+        "{out}"
+    );
+    // A bundle re-signed with another key does not vouch for anything: it fails the check.
+    let other = reports::EvidenceKey::from_seed(&[9; 32]);
+    let mut forged = Vec::new();
+    let snap = testdata::sample::sample_snapshot(true);
+    let mut raw = |scan: &reports::ScanSnapshot, out: &mut dyn Write| {
+        out.write_all(&testdata::sample::sample_raw(scan.id))
+    };
+    reports::write_bundle(&snap, &other, &mut raw, std::io::Cursor::new(&mut forged)).unwrap();
+    std::fs::write(env.path("kept/forged.zip"), forged).unwrap();
+    let (code, out, _) = env.run(&AUDIT_BUNDLES);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("bundle forged.zip: NOT CHECKED"), "{out}");
+}
+
+fn have_sqlite3() -> bool {
+    let ok = std::process::Command::new("sqlite3")
+        .arg("-version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("skipped: sqlite3 missing (scripts/test installs it)");
+    }
+    ok
 }

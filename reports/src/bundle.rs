@@ -277,6 +277,7 @@ fn manifest(
         "findings": snap.findings.len(),
         "files": files,
         "previous_bundle": snap.previous_bundle,
+        "audit_anchor": snap.audit_anchor,
         "signing_key": {
             "algorithm": "ed25519",
             "fingerprint": public.fingerprint(),
@@ -442,7 +443,9 @@ pub fn write_bundle<W: Read + Write + Seek>(
 /// Deflate level: fast, and fixed (a different level gives different bytes).
 pub const COMPRESSION_LEVEL: i64 = 1;
 
-/// `VERIFY.md`: how to check this bundle with standard tools, fingerprints filled in.
+/// `VERIFY.md`: how to check this bundle with standard tools. The trust anchor is the
+/// fingerprint the signer published outside the bundle; the one filled in here is only what
+/// this bundle claims.
 pub fn verify_md(snap: &ReleaseSnapshot, key: &EvidenceKey) -> String {
     let public = key.public();
     let bundle = snap.bundle_file_name();
@@ -451,53 +454,77 @@ pub fn verify_md(snap: &ReleaseSnapshot, key: &EvidenceKey) -> String {
 
 Project **{project}**, release **{release}**{sealed}.
 
-You need none of ScanLedger's software: `sha256sum`, and `ssh-keygen` (OpenSSH 8.1 or later)
-or `openssl` (3.0 or later). Unzip the bundle into a folder of its own and work there:
+You need none of ScanLedger's software: `bash`, `sha256sum`, `unzip`, and `ssh-keygen`
+(OpenSSH 8.1 or later) or `openssl` (3.0 or later). Unzip the bundle into a folder of its own
+and work there:
 
 ```sh
 unzip -d evidence {bundle} && cd evidence
 ```
 
-## 0. Check the signing key (first)
+This file is itself part of the bundle: whoever could forge the bundle could rewrite it too.
+The same steps are in ScanLedger's documentation (`docs/EVIDENCE.md`).
 
-The key files in the bundle only help you verify: anyone who could change the bundle could
-change them too. Compare the fingerprint with the one published out of band (the project's
-security page, the previous bundle's manifest, the release announcement):
+## 0. Trust: is this the signer's published key?
+
+A valid signature only proves that *some* key signed the bundle. Anyone can re-sign a forged
+bundle with a key of their own and put that key in `signing-key.pub`, `signing-key.pem` and
+`allowed_signers`, so those files prove nothing alone. The trust anchor is the key fingerprint
+the signer published **outside** the bundle (the product's README or security page, or a
+bundle you already trust). Set it, copied from there and never from this file:
 
 ```sh
-ssh-keygen -lf signing-key.pub
-# 256 {fingerprint} {principal} (ED25519)
-openssl pkey -pubin -in signing-key.pem -outform DER | sha256sum
-# {key_id}  -
+export TRUSTED='SHA256:...'        # the published fingerprint
 ```
 
-## 1. Check every file against SHA256SUMS
+This bundle says it was signed by `{fingerprint}` (key id `{key_id}`); that means nothing
+until it equals the published one. Check that the key files are that key (each step below relies on it):
+
+```sh
+: "${{TRUSTED:?set TRUSTED to the published fingerprint}}" &&
+  ssh-keygen -lf signing-key.pub | grep -F " $TRUSTED " &&
+  cmp <(openssl pkey -pubin -in signing-key.pem -outform DER | tail -c 32) <(cut -d' ' -f2 signing-key.pub | base64 -d | tail -c 32) &&
+  echo "signing-key.pub and signing-key.pem are the published key" ||
+  {{ echo "STOP: the key files are NOT the published key"; false; }}
+```
+
+`ssh-keygen` prints the fingerprint of `signing-key.pub`; `cmp` checks that `signing-key.pem`
+(what `openssl` and Python use) holds the same 32-byte public key.
+If the fingerprint differs, stop: the bundle was not signed by the key you trust.
+
+## 1. Check the files: every member listed in SHA256SUMS, and nothing else
 
 ```sh
 sha256sum -c SHA256SUMS          # every line must say OK (macOS: shasum -a 256 -c SHA256SUMS)
 ```
 
-`SHA256SUMS` lists every member of the bundle except itself and the three signature files
-(`SHA256SUMS.sig`, `SHA256SUMS.sshsig`, `attestation.dsse.json`). A member that is not listed
-was added after signing: `unzip -Z1 {bundle}` shows what the zip holds.
-
-## 2. Check the signature on SHA256SUMS (any one is enough)
-
-OpenSSH:
+`sha256sum -c` only checks the files `SHA256SUMS` lists: a file added to the bundle after
+signing goes unnoticed. So also compare the zip's member list with `SHA256SUMS` plus itself and
+its three signature files (`SHA256SUMS.sig`, `SHA256SUMS.sshsig`, `attestation.dsse.json`);
+`diff` must print nothing:
 
 ```sh
-ssh-keygen -Y verify -f allowed_signers -I {principal} -n {namespace} -s SHA256SUMS.sshsig < SHA256SUMS
-# Good "{namespace}" signature for {principal} with ED25519 key {fingerprint}
+diff <(unzip -Z1 ../{bundle} | grep -v '/$' | LC_ALL=C sort) <({{ cut -c67- SHA256SUMS; printf '%s\n' SHA256SUMS SHA256SUMS.sig SHA256SUMS.sshsig attestation.dsse.json; }} | LC_ALL=C sort) && echo "members: exactly SHA256SUMS and its signatures"
 ```
 
-OpenSSL 3 (`-rawin` is required: Ed25519 signs the message itself):
+## 2. Check the signature on SHA256SUMS against the trusted key (any one is enough)
+
+OpenSSH (the key that verified must be the published one):
+
+```sh
+ssh-keygen -Y verify -f allowed_signers -I {principal} -n {namespace} -s SHA256SUMS.sshsig < SHA256SUMS | grep -F "key $TRUSTED"
+# Good "{namespace}" signature for {principal} with ED25519 key SHA256:...
+```
+
+OpenSSL 3 (`-rawin` is required: Ed25519 signs the message itself; step 0 tied `signing-key.pem`
+to the published fingerprint):
 
 ```sh
 openssl pkeyutl -verify -pubin -inkey signing-key.pem -rawin -in SHA256SUMS -sigfile SHA256SUMS.sig
 # Signature Verified Successfully
 ```
 
-Python (`pip install cryptography`):
+Python (`pip install cryptography`; `signing-key.pem` as checked in step 0):
 
 ```sh
 python3 -c 'from cryptography.hazmat.primitives.serialization import load_pem_public_key as k; k(open("signing-key.pem","rb").read()).verify(open("SHA256SUMS.sig","rb").read(), open("SHA256SUMS","rb").read()); print("OK")'
@@ -505,8 +532,8 @@ python3 -c 'from cryptography.hazmat.primitives.serialization import load_pem_pu
 
 ## 3. (Optional) the in-toto attestation
 
-`attestation.dsse.json` is a DSSE envelope (keyid = the SHA-256 above) of an in-toto
-Statement v1 whose subjects are the files of `SHA256SUMS` and `SHA256SUMS` itself:
+`attestation.dsse.json` is a DSSE envelope (keyid = the key id) of an in-toto Statement v1
+whose subjects are the files of `SHA256SUMS` and `SHA256SUMS` itself:
 
 ```sh
 T=$(jq -r .payloadType attestation.dsse.json)
@@ -529,11 +556,26 @@ sha256sum ../PREVIOUS-evidence.zip          # must print the same hash
 
 A release missing from the chain shows as a link that does not match.
 
+## 5. (Optional) the audit log anchor
+
+`manifest.json` also holds `audit_anchor`: the sequence number and hash of the newest event of
+ScanLedger's audit log when the release was sealed. It is signed with everything else, so the
+operator can later show that the log still contains that event unchanged
+(`scanledger audit verify --bundles DIR --key PUBLISHED.pub` with this bundle in `DIR`):
+
+```sh
+jq .audit_anchor manifest.json
+```
+
 ## With ScanLedger
 
 ```sh
-scanledger verify {bundle} --key signing-key.pub --previous PREVIOUS-evidence.zip
+scanledger verify {bundle} --key PUBLISHED.pub --previous PREVIOUS-evidence.zip
 ```
+
+`PUBLISHED.pub` is the public key you obtained from the signer, not `signing-key.pub` from
+this bundle. Exit codes: 0 valid and signed by a key you gave, 1 invalid or tampered, 2 error,
+3 valid signature but by a key nobody checked (no `--key`).
 "#,
         project = snap.project,
         release = snap.release,

@@ -25,7 +25,10 @@ pub mod snapshot;
 pub mod verify;
 
 pub use bundle::{BundleOutcome, RawScans, write_bundle};
-pub use verify::{PreviousBundleInput, VerifyOptions, VerifyReport, verify_bundle};
+pub use verify::{
+    PreviousBundleInput, SignedManifest, Verdict, VerifyOptions, VerifyReport, signed_manifest,
+    verify_bundle,
+};
 
 pub use keys::{EvidenceKey, PublicKey};
 pub use snapshot::*;

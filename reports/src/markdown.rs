@@ -317,7 +317,7 @@ pub fn forum_post(snap: &ReleaseSnapshot, key_fingerprint: Option<&str>) -> Stri
     }
     let _ = writeln!(
         md,
-        "\nGet it with `scanledger bundle --project {p} --release {r} -o {bundle}` and verify it with `scanledger verify {bundle}`, or without ScanLedger:\n\n```sh\nunzip -d evidence {bundle} && cd evidence\nsha256sum -c SHA256SUMS\nssh-keygen -Y verify -f allowed_signers -I evidence@scanledger -n scanledger-evidence -s SHA256SUMS.sshsig < SHA256SUMS\n```",
+        "\nGet it with `scanledger bundle --project {p} --release {r} -o {bundle}` and verify it against the evidence key's published fingerprint (not the key inside the bundle) with `scanledger verify {bundle} --key PUBLISHED.pub`, or without ScanLedger as `VERIFY.md` describes (it also checks that the zip holds nothing `SHA256SUMS` does not list):\n\n```sh\nunzip -d evidence {bundle} && cd evidence\nexport TRUSTED='SHA256:...'   # the published fingerprint\nsha256sum -c SHA256SUMS\nssh-keygen -Y verify -f allowed_signers -I evidence@scanledger -n scanledger-evidence -s SHA256SUMS.sshsig < SHA256SUMS | grep -F \"key $TRUSTED\"\n```",
         p = shell_word(&snap.project),
         r = shell_word(&snap.release),
     );

@@ -45,6 +45,18 @@ pub struct ReleaseSnapshot {
     /// to remediate), as the store computes it; `sla.json` in the bundle.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sla: Option<serde_json::Value>,
+    /// The audit chain's head when the release was sealed: signed into the manifest, so the
+    /// database's log can later be checked against it (`scanledger audit verify --bundles`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_anchor: Option<AuditAnchor>,
+}
+
+/// A point of the audit log's hash chain: the event at `seq` hashes to `hash`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct AuditAnchor {
+    pub seq: i64,
+    /// SHA-256 (hex) of that event's canonical form.
+    pub hash: String,
 }
 
 impl ReleaseSnapshot {

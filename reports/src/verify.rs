@@ -9,6 +9,7 @@ use crate::bundle::{
     DSSE, FORMAT, MANIFEST, SUMS, SUMS_SIG, SUMS_SSHSIG, UNSUMMED, sha256_of_reader,
 };
 use crate::keys::{DSSE_PAYLOAD_TYPE, PublicKey, SSH_NAMESPACE};
+use crate::snapshot::AuditAnchor;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Seek};
@@ -55,15 +56,35 @@ pub struct Check {
     pub detail: String,
 }
 
+/// What a verification concluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Every check passed, and the signing key is one the caller trusts (`--key`).
+    Valid,
+    /// Every check passed, but against the key inside the bundle: anyone can make such a
+    /// bundle with a key of their own, so it proves nothing until that key's fingerprint
+    /// matches one published outside the bundle.
+    UntrustedKey,
+    /// A check failed: changed, added or removed content, a bad signature, another key.
+    #[default]
+    Invalid,
+}
+
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct VerifyReport {
+    /// Every check passed (the signatures hold for the bundle's key). Whether that key is
+    /// trusted is [`VerifyReport::verdict`].
     pub valid: bool,
+    pub verdict: Verdict,
     pub project: Option<String>,
     pub release: Option<String>,
     pub sealed_at: Option<String>,
     pub key_fingerprint: Option<String>,
     /// Whether the key was given (`--key`) rather than taken from the bundle.
     pub key_pinned: bool,
+    /// The audit chain head the bundle signed (bundles sealed before anchors have none).
+    pub audit_anchor: Option<AuditAnchor>,
     pub checks: Vec<Check>,
 }
 
@@ -80,6 +101,11 @@ impl VerifyReport {
 
     fn finish(mut self) -> VerifyReport {
         self.valid = !self.checks.is_empty() && self.checks.iter().all(|c| c.ok);
+        self.verdict = match (self.valid, self.key_pinned) {
+            (false, _) => Verdict::Invalid,
+            (true, true) => Verdict::Valid,
+            (true, false) => Verdict::UntrustedKey,
+        };
         self
     }
 }
@@ -221,12 +247,19 @@ pub fn verify_bundle<R: Read + Seek>(
             report.check(
                 "key",
                 if !same_pub || !same_allowed {
-                    Err("signing-key.pem, signing-key.pub and allowed_signers name different keys".into())
+                    Err(
+                        "signing-key.pem, signing-key.pub and allowed_signers name different keys"
+                            .into(),
+                    )
                 } else if !pinned_ok {
-                    Err(format!("signed with {}, not with the key given", key.fingerprint()))
+                    Err(format!(
+                        "signed with {}, not with the key given",
+                        key.fingerprint()
+                    ))
                 } else if options.keys.is_empty() {
                     Ok(format!(
-                        "{} (taken from the bundle: compare it with the published fingerprint, or pass --key)",
+                        "{} taken from the bundle, which is NOT checked against a key you trust \
+                         (pass --key with the published public key)",
                         key.fingerprint()
                     ))
                 } else {
@@ -304,6 +337,7 @@ pub fn verify_bundle<R: Read + Seek>(
             report.project = m["project"].as_str().map(str::to_string);
             report.release = m["release"].as_str().map(str::to_string);
             report.sealed_at = m["sealed_at"].as_str().map(str::to_string);
+            report.audit_anchor = serde_json::from_value(m["audit_anchor"].clone()).ok();
             let mut problems = Vec::new();
             if m["format"].as_str() != Some(FORMAT) {
                 problems.push(format!("format is not {FORMAT}"));
@@ -383,4 +417,55 @@ pub fn verify_bundle<R: Read + Seek>(
         report.check("chain", result);
     }
     Ok(report.finish())
+}
+
+/// What a bundle's signed manifest says, once its signature is checked against a trusted key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignedManifest {
+    pub project: Option<String>,
+    pub release: Option<String>,
+    pub key_fingerprint: String,
+    pub audit_anchor: Option<AuditAnchor>,
+}
+
+/// Reads only `SHA256SUMS`, its raw Ed25519 signature and `manifest.json`: the signature must
+/// be by one of `trusted` and the manifest must hash to its line in `SHA256SUMS`. A cheap
+/// check of what the manifest claims (the audit anchor) for bundles of any size; it does not
+/// check the other members (that is [`verify_bundle`]). `Err` says why the manifest cannot be
+/// trusted.
+pub fn signed_manifest<R: Read + Seek>(
+    zip: R,
+    trusted: &[PublicKey],
+) -> Result<SignedManifest, String> {
+    let mut archive = zip::ZipArchive::new(zip).map_err(|e| format!("not a readable zip: {e}"))?;
+    let mut read = |name: &str| -> Result<Vec<u8>, String> {
+        let mut file = archive
+            .by_name(name)
+            .map_err(|e| format!("no {name}: {e}"))?;
+        let mut bytes = Vec::with_capacity(file.size().min(1 << 24) as usize);
+        (&mut file)
+            .take(1 << 26)
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("{name} is corrupt: {e}"))?;
+        Ok(bytes)
+    };
+    let sums = read(SUMS)?;
+    let sig = read(SUMS_SIG)?;
+    let manifest = read(MANIFEST)?;
+    let key = trusted
+        .iter()
+        .find(|k| k.verify_raw(&sums, &sig).is_ok())
+        .ok_or_else(|| "SHA256SUMS is not signed by a trusted key".to_string())?;
+    let listed = parse_sums(&sums)?;
+    if listed.get(MANIFEST).map(String::as_str) != Some(sha256_hex(&manifest).as_str()) {
+        return Err("manifest.json does not match its SHA-256 in SHA256SUMS".into());
+    }
+    let m: serde_json::Value =
+        serde_json::from_slice(&manifest).map_err(|e| format!("manifest.json: {e}"))?;
+    Ok(SignedManifest {
+        project: m["project"].as_str().map(str::to_string),
+        release: m["release"].as_str().map(str::to_string),
+        key_fingerprint: key.fingerprint(),
+        audit_anchor: serde_json::from_value(m["audit_anchor"].clone()).ok(),
+    })
 }

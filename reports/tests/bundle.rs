@@ -81,6 +81,74 @@ fn a_fresh_bundle_verifies() {
         ]
     );
     assert!(!report.key_pinned);
+    // Valid against its own key only: the verdict says the key is not trusted.
+    assert_eq!(report.verdict, reports::Verdict::UntrustedKey);
+    let key_check = report.checks.iter().find(|c| c.name == "key").unwrap();
+    assert!(
+        key_check
+            .detail
+            .contains("NOT checked against a key you trust"),
+        "{key_check:?}"
+    );
+    assert_eq!(
+        report.audit_anchor,
+        testdata::sample::sample_snapshot(true).audit_anchor
+    );
+    let pinned = reports::VerifyOptions {
+        keys: vec![key().public()],
+        previous: None,
+    };
+    let trusted = reports::verify_bundle(Cursor::new(sample_bundle()), &pinned).unwrap();
+    assert_eq!(trusted.verdict, reports::Verdict::Valid);
+    assert_eq!(verify(b"not a zip").verdict, reports::Verdict::Invalid);
+}
+
+/// The audit anchor is in the signed manifest: readable cheaply against a trusted key, and
+/// not changeable without the signing key.
+#[test]
+fn the_signed_manifest_carries_the_audit_anchor() {
+    let zip = sample_bundle();
+    let anchor = testdata::sample::sample_snapshot(true).audit_anchor;
+    assert!(anchor.is_some());
+    let manifest = reports::signed_manifest(Cursor::new(&zip), &[key().public()]).unwrap();
+    assert_eq!(manifest.audit_anchor, anchor);
+    assert_eq!(manifest.key_fingerprint, key().public().fingerprint());
+    let other = reports::EvidenceKey::from_seed(&[1; 32]);
+    assert!(reports::signed_manifest(Cursor::new(&zip), &[other.public()]).is_err());
+
+    // A changed anchor with SHA256SUMS recomputed, not re-signed: refused.
+    let mut forged = members(&zip);
+    let text = String::from_utf8(member(&zip, "manifest.json")).unwrap();
+    let changed = text.replace("\"seq\": 41", "\"seq\": 40").into_bytes();
+    assert_ne!(changed, text.as_bytes());
+    let old_sha = sha256_hex(text.as_bytes());
+    let new_sha = sha256_hex(&changed);
+    for (name, bytes) in forged.iter_mut() {
+        if name == "manifest.json" {
+            *bytes = changed.clone();
+        } else if name == "SHA256SUMS" {
+            *bytes = String::from_utf8(bytes.clone())
+                .unwrap()
+                .replace(&old_sha, &new_sha)
+                .into_bytes();
+        }
+    }
+    let forged = rezip(&forged);
+    assert!(reports::signed_manifest(Cursor::new(&forged), &[key().public()]).is_err());
+    assert!(!verify(&forged).valid);
+    // Re-signed with another key: valid for that key, refused against the trusted one.
+    let mut snap = testdata::sample::sample_snapshot(true);
+    if let Some(a) = snap.audit_anchor.as_mut() {
+        a.seq = 40;
+    }
+    let (resigned, _) = bundle_of(&snap, &other);
+    assert!(reports::signed_manifest(Cursor::new(&resigned), &[key().public()]).is_err());
+    assert_eq!(verify(&resigned).verdict, reports::Verdict::UntrustedKey);
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
 }
 
 #[test]
@@ -209,82 +277,103 @@ fn the_chain_link_names_the_previous_bundle() {
     );
 }
 
+/// A bundle as an auditor has it: the zip in a folder, unzipped into `evidence/` beside it
+/// (VERIFY.md's first command). Returns the folder (kept alive) and `evidence/`.
+fn unpack(zip: &[u8]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let name = testdata::sample::sample_snapshot(true).bundle_file_name();
+    std::fs::write(dir.path().join(name), zip).unwrap();
+    let evidence = dir.path().join("evidence");
+    extract(zip, &evidence);
+    (dir, evidence)
+}
+
 /// VERIFY.md's own commands, run as an auditor would, on the bundle and on tampered copies.
 #[test]
 fn openssl_ssh_keygen_and_sha256sum_accept_the_bundle_and_catch_tampering() {
-    if !(have("openssl") && have("ssh-keygen") && have("sha256sum")) {
-        eprintln!("skipped: openssl, ssh-keygen or sha256sum missing (scripts/test installs them)");
+    if !(have("openssl") && have("ssh-keygen") && have("sha256sum") && have("unzip")) {
+        eprintln!(
+            "skipped: openssl, ssh-keygen, sha256sum or unzip missing (scripts/test installs them)"
+        );
         return;
     }
     let zip = sample_bundle();
-    let dir = tempfile::tempdir().unwrap();
-    extract(&zip, dir.path());
+    let (_keep, dir) = unpack(&zip);
+    let dir = dir.as_path();
     let blocks = shell_blocks(&String::from_utf8(member(&zip, "VERIFY.md")).unwrap());
+    // The auditor sets TRUSTED from the published fingerprint, never from the bundle.
+    let trusted = |script: &str| {
+        format!(
+            "set -o pipefail\nexport TRUSTED='{}'\n{script}",
+            key().public().fingerprint()
+        )
+    };
     let step = |heading: &str, needle: &str| -> String {
-        blocks
+        let block = blocks
             .iter()
             .find(|(h, _)| h.starts_with(heading))
             .and_then(|(_, bs)| bs.iter().find(|b| b.contains(needle)))
             .unwrap_or_else(|| panic!("VERIFY.md has no {needle} under {heading}"))
-            .clone()
+            .clone();
+        trusted(&block)
     };
+    let fingerprint = step("0.", "ssh-keygen -lf");
     let sums = step("1.", "sha256sum -c");
+    let member_list = step("1.", "unzip -Z1");
     let ssh = step("2.", "ssh-keygen -Y verify");
     let openssl = step("2.", "openssl pkeyutl");
-    let fingerprint = step("0.", "ssh-keygen -lf");
 
-    let (ok, out) = sh(dir.path(), &fingerprint);
-    assert!(ok && out.contains(&key().public().fingerprint()), "{out}");
-    assert!(out.contains(&key().public().key_id()), "{out}");
-    for script in [&sums, &ssh, &openssl] {
-        let (ok, out) = sh(dir.path(), script);
+    let (ok, out) = sh(dir, &fingerprint);
+    assert!(
+        ok && out.contains(&key().public().fingerprint()) && out.contains("are the published key"),
+        "{out}"
+    );
+    // Without TRUSTED the trust step refuses to run.
+    let bare = fingerprint.replace("export TRUSTED=", "UNUSED=");
+    assert!(
+        !sh(dir, &bare).0,
+        "step 0 ran without a trusted fingerprint"
+    );
+    for script in [&sums, &member_list, &ssh, &openssl] {
+        let (ok, out) = sh(dir, script);
         assert!(ok, "{script} failed on a good bundle: {out}");
     }
     if have("jq") && have("base64") {
-        let (ok, out) = sh(dir.path(), &step("3.", "DSSEv1"));
+        let (ok, out) = sh(dir, &step("3.", "DSSEv1"));
         assert!(ok, "the DSSE steps failed: {out}");
     }
-    if sh(dir.path(), "python3 -c 'import cryptography'").0 {
-        let (ok, out) = sh(dir.path(), &step("2.", "python3"));
+    if sh(dir, "python3 -c 'import cryptography'").0 {
+        let (ok, out) = sh(dir, &step("2.", "python3"));
         assert!(ok && out.contains("OK"), "python: {out}");
     }
 
     // A flipped byte in a report: sha256sum -c fails, the signatures still hold.
-    let report = dir.path().join("report.html");
+    let report = dir.join("report.html");
     let mut html = std::fs::read(&report).unwrap();
     html[10] ^= 1;
     std::fs::write(&report, &html).unwrap();
-    assert!(
-        !sh(dir.path(), &sums).0,
-        "sha256sum -c missed a changed report"
-    );
+    assert!(!sh(dir, &sums).0, "sha256sum -c missed a changed report");
     html[10] ^= 1;
     std::fs::write(&report, &html).unwrap();
 
     // A changed SHA256SUMS: both signature checks fail.
-    let path = dir.path().join("SHA256SUMS");
+    let path = dir.join("SHA256SUMS");
     let original = std::fs::read(&path).unwrap();
     let mut changed = original.clone();
     changed[0] = if changed[0] == b'0' { b'1' } else { b'0' };
     std::fs::write(&path, &changed).unwrap();
+    assert!(!sh(dir, &ssh).0, "ssh-keygen accepted a changed SHA256SUMS");
     assert!(
-        !sh(dir.path(), &ssh).0,
-        "ssh-keygen accepted a changed SHA256SUMS"
-    );
-    assert!(
-        !sh(dir.path(), &openssl).0,
+        !sh(dir, &openssl).0,
         "openssl accepted a changed SHA256SUMS"
     );
     std::fs::write(&path, &original).unwrap();
 
     // Signatures swapped in from a bundle made with another key: both fail.
-    let other = bundle_of(
-        &sample_snapshot(true),
-        &reports::EvidenceKey::from_seed(&[1; 32]),
-    )
-    .0;
+    let other_key = reports::EvidenceKey::from_seed(&[1; 32]);
+    let other = bundle_of(&sample_snapshot(true), &other_key).0;
     for sig in ["SHA256SUMS.sig", "SHA256SUMS.sshsig"] {
-        let path = dir.path().join(sig);
+        let path = dir.join(sig);
         let original = std::fs::read(&path).unwrap();
         std::fs::write(&path, member(&other, sig)).unwrap();
         let script = if sig.ends_with("sshsig") {
@@ -292,10 +381,49 @@ fn openssl_ssh_keygen_and_sha256sum_accept_the_bundle_and_catch_tampering() {
         } else {
             &openssl
         };
-        assert!(!sh(dir.path(), script).0, "a swapped {sig} was accepted");
+        assert!(!sh(dir, script).0, "a swapped {sig} was accepted");
         std::fs::write(&path, original).unwrap();
     }
-    assert!(sh(dir.path(), &sums).0 && sh(dir.path(), &ssh).0 && sh(dir.path(), &openssl).0);
+    assert!(sh(dir, &sums).0 && sh(dir, &ssh).0 && sh(dir, &openssl).0);
+
+    // A member added after signing: sha256sum -c alone passes (it checks only what
+    // SHA256SUMS lists), the member-list check fails.
+    let mut added = members(&zip);
+    added.push(("scans/9999-extra.json".into(), b"{}".to_vec()));
+    let (_keep_added, added_dir) = unpack(&rezip(&added));
+    assert!(sh(&added_dir, &sums).0, "sha256sum -c saw the added member");
+    let (ok, out) = sh(&added_dir, &member_list);
+    assert!(
+        !ok && out.contains("scans/9999-extra.json"),
+        "an added member passed: {out}"
+    );
+
+    // Re-signed with another key (key files replaced too): its own signature holds, but the
+    // trusted fingerprint does not match.
+    let (_keep_forged, forged_dir) = unpack(&other);
+    assert!(sh(&forged_dir, &sums).0 && sh(&forged_dir, &member_list).0);
+    let own_key_openssl = openssl.replace("export TRUSTED=", "UNUSED=");
+    assert!(
+        sh(&forged_dir, &own_key_openssl).0,
+        "the forged bundle's own signature should verify"
+    );
+    let (ok, out) = sh(&forged_dir, &fingerprint);
+    assert!(!ok && out.contains("NOT the published key"), "{out}");
+    assert!(
+        !sh(&forged_dir, &ssh).0,
+        "ssh-keygen trusted the forger's key"
+    );
+    // The forger keeps the trusted signing-key.pub but signs with their own PEM key: caught.
+    std::fs::write(
+        forged_dir.join("signing-key.pub"),
+        member(&zip, "signing-key.pub"),
+    )
+    .unwrap();
+    let (ok, out) = sh(&forged_dir, &fingerprint);
+    assert!(
+        !ok && out.contains("NOT the published key"),
+        "a mismatched signing-key.pem passed step 0: {out}"
+    );
 }
 
 #[test]

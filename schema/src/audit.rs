@@ -347,3 +347,148 @@ fn verify_in(conn: &mut DbConn) -> Result<AuditVerification, StoreError> {
         first_broken: None,
     })
 }
+
+/// What a sealed bundle signed about the log: the chain head it saw, and its own SHA-256
+/// (which the `release.seal` event after that head records).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BundleAnchor {
+    /// How messages name the bundle (its file name, or `project/release`).
+    pub bundle: String,
+    /// SHA-256 (hex) of the bundle's zip.
+    pub bundle_sha256: String,
+    /// The head the bundle signed.
+    pub anchor: reports::AuditAnchor,
+}
+
+/// A bundle whose signed head the log no longer contains.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AnchorProblem {
+    pub bundle: String,
+    /// The position in the chain where the log and the bundle disagree.
+    pub seq: i64,
+    pub problem: String,
+}
+
+/// The chain recomputed, and every bundle's signed head looked up in it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AnchoredVerification {
+    /// The chain intact and every anchor found.
+    pub ok: bool,
+    pub chain: AuditVerification,
+    /// Anchors looked up.
+    pub anchors: usize,
+    /// The newest sequence number a bundle vouches for (events after it are protected by the
+    /// chain alone until the next seal).
+    pub anchored_up_to: Option<i64>,
+    pub problems: Vec<AnchorProblem>,
+}
+
+impl Store {
+    /// The chain head now: the last event's sequence number and hash (0 and the genesis hash
+    /// for an empty log). Sealing signs it into the bundle.
+    pub fn audit_head(&self) -> Result<reports::AuditAnchor, StoreError> {
+        let mut conn = self.conn()?;
+        let (seq, hash): (i64, String) = audit_head::table
+            .find(1)
+            .select((audit_head::seq, audit_head::hash))
+            .first(&mut conn)?;
+        Ok(reports::AuditAnchor { seq, hash })
+    }
+
+    /// Recomputes the chain, then checks that it still holds every head a bundle signed (the
+    /// same hash at the same sequence number) and the `release.seal` event of each bundle
+    /// after it. A log rewritten with every later hash recomputed passes [`Store::audit_verify`]
+    /// but not this, as long as a bundle signed a head at or after the rewrite.
+    pub fn audit_verify_anchors(
+        &self,
+        anchors: &[BundleAnchor],
+    ) -> Result<AnchoredVerification, StoreError> {
+        let mut conn = self.conn()?;
+        read_tx(&mut conn, |c| {
+            let chain = verify_in(c)?;
+            let seals: Vec<(i64, Option<String>)> = audit_events::table
+                .filter(audit_events::action.eq("release.seal"))
+                .order(audit_events::seq.asc())
+                .select((audit_events::seq, audit_events::after))
+                .load(c)?;
+            let last: Option<i64> = audit_events::table
+                .select(diesel::dsl::max(audit_events::seq))
+                .first(c)?;
+            let mut problems = Vec::new();
+            for a in anchors {
+                let seq = a.anchor.seq;
+                let problem = |seq: i64, problem: String| AnchorProblem {
+                    bundle: a.bundle.clone(),
+                    seq,
+                    problem,
+                };
+                if seq > 0 {
+                    let stored: Option<String> = audit_events::table
+                        .find(seq)
+                        .select(audit_events::hash)
+                        .first(c)
+                        .optional()?;
+                    match stored {
+                        None => {
+                            problems.push(problem(
+                                seq,
+                                format!(
+                                    "event {seq} is missing from the log, but the bundle signed it \
+                                     (hash {})",
+                                    a.anchor.hash
+                                ),
+                            ));
+                            continue;
+                        }
+                        Some(hash) if hash != a.anchor.hash => {
+                            problems.push(problem(
+                                seq,
+                                format!(
+                                    "event {seq} hashes to {hash} in the log, but the bundle signed \
+                                     {}: the log was rewritten at or before event {seq}",
+                                    a.anchor.hash
+                                ),
+                            ));
+                            continue;
+                        }
+                        Some(_) => {}
+                    }
+                } else if a.anchor.hash != GENESIS_HASH {
+                    problems.push(problem(
+                        0,
+                        format!("the bundle signed head 0 with hash {}", a.anchor.hash),
+                    ));
+                    continue;
+                }
+                let sealed = seals.iter().any(|(s, after)| {
+                    *s > seq
+                        && after
+                            .as_deref()
+                            .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+                            .is_some_and(|v| {
+                                v["bundle_sha256"].as_str() == Some(a.bundle_sha256.as_str())
+                            })
+                });
+                if !sealed {
+                    problems.push(problem(
+                        seq + 1,
+                        format!(
+                            "no release.seal event for this bundle (SHA-256 {}) after event {seq}; \
+                             the log ends at event {}: its seal was removed from the log",
+                            a.bundle_sha256,
+                            last.unwrap_or(0)
+                        ),
+                    ));
+                }
+            }
+            problems.sort_by(|a, b| a.seq.cmp(&b.seq).then_with(|| a.bundle.cmp(&b.bundle)));
+            Ok(AnchoredVerification {
+                ok: chain.ok && problems.is_empty(),
+                anchors: anchors.len(),
+                anchored_up_to: anchors.iter().map(|a| a.anchor.seq).max(),
+                chain,
+                problems,
+            })
+        })
+    }
+}

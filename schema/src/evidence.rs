@@ -204,23 +204,36 @@ impl Store {
             let rel = release(&mut conn, project, release_name)?;
             match (rel.sealed_at, rel.sealed_by) {
                 (Some(at), Some(by)) => {
-                    let reason: Option<String> = bundles::table
+                    let (reason, manifest): (Option<String>, String) = bundles::table
                         .find(rel.id)
-                        .select(bundles::allow_blocked_reason)
-                        .first::<Option<String>>(&mut conn)
+                        .select((bundles::allow_blocked_reason, bundles::manifest))
+                        .first(&mut conn)
                         .optional()?
-                        .flatten();
-                    Some(Seal {
-                        sealed_at: at,
-                        sealed_by: by,
-                        allow_blocked_reason: reason,
-                    })
+                        .unwrap_or_default();
+                    // The chain head the bundle signed, as its manifest records it.
+                    let anchor = serde_json::from_str::<serde_json::Value>(&manifest)
+                        .ok()
+                        .and_then(|m| serde_json::from_value(m["audit_anchor"].clone()).ok());
+                    Some((
+                        Seal {
+                            sealed_at: at,
+                            sealed_by: by,
+                            allow_blocked_reason: reason,
+                        },
+                        anchor,
+                    ))
                 }
                 _ => None,
             }
         };
+        let (seal, anchor) = match sealed {
+            Some((seal, anchor)) => (Some(seal), anchor),
+            None => (None, None),
+        };
         // Rendering a report records no gate evaluation; sealing does.
-        self.snapshot(project, release_name, gate, generator, sealed, false)
+        let mut snap = self.snapshot(project, release_name, gate, generator, seal, false)?;
+        snap.audit_anchor = anchor;
+        Ok(snap)
     }
 
     fn snapshot(
@@ -379,6 +392,8 @@ impl Store {
             }),
             audit_events,
             sla: Some(sla),
+            // Sealing fills it in; a report rendered from the store signs nothing.
+            audit_anchor: None,
         })
     }
 
@@ -517,6 +532,9 @@ impl Store {
             }
         }
 
+        // The chain head as of now goes into the signed manifest: an outside anchor for the
+        // log (the seal's own event follows it).
+        snapshot.audit_anchor = Some(self.audit_head()?);
         tracing::debug!(
             elapsed_ms = started.elapsed().as_millis() as u64,
             "snapshot taken"
@@ -691,6 +709,23 @@ impl Store {
             allow_blocked_reason: reason,
             file_name,
         }))
+    }
+
+    /// Every sealed bundle, oldest first (the server checks the audit log against them).
+    pub fn bundle_records(&self) -> Result<Vec<BundleRecord>, StoreError> {
+        let names: Vec<(String, String)> = {
+            let mut conn = self.conn()?;
+            bundles::table
+                .inner_join(releases::table.inner_join(projects::table))
+                .order((bundles::created_at.asc(), bundles::release_id.asc()))
+                .select((projects::name, releases::name))
+                .load(&mut conn)?
+        };
+        let mut out = Vec::with_capacity(names.len());
+        for (project, release) in names {
+            out.extend(self.bundle_record(&project, &release)?);
+        }
+        Ok(out)
     }
 
     /// Writes a sealed release's bundle, byte-identical to the one made at sealing.

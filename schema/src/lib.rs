@@ -32,7 +32,10 @@ mod vex;
 mod lookup;
 mod session;
 
-pub use audit::{AuditEvent, AuditQuery, AuditVerification, BrokenEvent, GENESIS_HASH};
+pub use audit::{
+    AnchorProblem, AnchoredVerification, AuditEvent, AuditQuery, AuditVerification, BrokenEvent,
+    BundleAnchor, GENESIS_HASH,
+};
 pub use auth::{
     Grant, NewToken, Permission, Principal, PrincipalKind, Role, TOKEN_CACHE_SECS, TokenInfo,
     UserInfo, dummy_verifications,

@@ -235,3 +235,132 @@ fn an_open_release_snapshot_is_a_draft_with_scans_and_counts() {
         );
     });
 }
+
+/// What an insider with database access does: drops the append-only triggers, changes the
+/// actor of event `seq`, and recomputes that event's hash and every later one, and the head,
+/// so the chain checked against itself holds again.
+fn rewrite_log(t: &crate::harness::TestStore, seq: i64, actor: &str) {
+    drop_audit_triggers(t);
+    let mut events = t.store.audit_list(&schema::AuditQuery::default()).unwrap();
+    let mut sql = String::new();
+    let mut prev = schema::GENESIS_HASH.to_string();
+    for e in events.iter_mut() {
+        if e.seq == seq {
+            e.actor = actor.to_string();
+        }
+        if e.seq >= seq {
+            e.prev_hash = prev.clone();
+            e.hash = e.compute_hash();
+            sql.push_str(&format!(
+                "UPDATE audit_events SET actor = '{}', prev_hash = '{}', hash = '{}' WHERE seq = {};\n",
+                e.actor, e.prev_hash, e.hash, e.seq
+            ));
+        }
+        prev = e.hash.clone();
+    }
+    sql.push_str(&format!(
+        "UPDATE audit_head SET hash = '{prev}' WHERE id = 1;"
+    ));
+    t.raw_sql(&sql).unwrap();
+}
+
+fn drop_audit_triggers(t: &crate::harness::TestStore) {
+    for trigger in ["audit_events_no_update", "audit_events_no_delete"] {
+        t.raw_sql(&format!("DROP TRIGGER {trigger} ON audit_events"))
+            .or_else(|_| t.raw_sql(&format!("DROP TRIGGER {trigger}")))
+            .unwrap();
+    }
+}
+
+fn anchor_of(t: &crate::harness::TestStore, release: &str) -> schema::BundleAnchor {
+    let zip = bundle_bytes(t, release);
+    let key = EvidenceKey::from_seed(&[3; 32]);
+    let manifest = reports::signed_manifest(Cursor::new(&zip), &[key.public()]).unwrap();
+    schema::BundleAnchor {
+        bundle: format!("shop/{release}"),
+        bundle_sha256: t
+            .store
+            .bundle_record("shop", release)
+            .unwrap()
+            .unwrap()
+            .sha256,
+        anchor: manifest
+            .audit_anchor
+            .expect("a sealed bundle signs the chain head"),
+    }
+}
+
+#[test]
+fn a_rewritten_audit_log_fails_against_the_heads_bundles_signed() {
+    let key = EvidenceKey::from_seed(&[3; 32]);
+    on_each_backend(|t| {
+        load(t, "1.0", 0);
+        let head_before = t.store.audit_head().unwrap();
+        t.store
+            .seal(&seal_request("1.0", Some("SEC-1")), &key)
+            .expect("seal");
+        let anchor = anchor_of(t, "1.0");
+        // The bundle signed the head it saw; the seal's own event follows it.
+        assert_eq!(anchor.anchor, head_before, "{}", t.name);
+        assert_eq!(t.store.audit_head().unwrap().seq, head_before.seq + 1);
+        load(t, "1.1", 1);
+        let ok = t
+            .store
+            .audit_verify_anchors(std::slice::from_ref(&anchor))
+            .unwrap();
+        assert!(ok.ok && ok.problems.is_empty(), "{}: {ok:?}", t.name);
+        assert_eq!(ok.anchored_up_to, Some(head_before.seq));
+
+        // Event 1 rewritten, every later hash and the head recomputed: the chain holds...
+        rewrite_log(t, 1, "mallory");
+        assert!(t.store.audit_verify().unwrap().ok, "{}", t.name);
+        // ...but not the head the bundle signed.
+        let broken = t
+            .store
+            .audit_verify_anchors(std::slice::from_ref(&anchor))
+            .unwrap();
+        assert!(!broken.ok, "{}: {broken:?}", t.name);
+        assert_eq!(broken.problems.len(), 1);
+        assert_eq!(broken.problems[0].bundle, "shop/1.0");
+        assert_eq!(broken.problems[0].seq, head_before.seq);
+        assert!(
+            broken.problems[0].problem.contains("rewritten"),
+            "{broken:?}"
+        );
+    });
+}
+
+#[test]
+fn deleting_the_newest_event_fails_against_the_bundle_that_sealed_it() {
+    let key = EvidenceKey::from_seed(&[3; 32]);
+    on_each_backend(|t| {
+        load(t, "1.0", 0);
+        t.store
+            .seal(&seal_request("1.0", Some("SEC-1")), &key)
+            .expect("seal");
+        let anchor = anchor_of(t, "1.0");
+        // The newest event is the seal itself: delete it and set the head back.
+        let head = t.store.audit_head().unwrap();
+        let previous = t
+            .store
+            .audit_list(&schema::AuditQuery::default())
+            .unwrap()
+            .into_iter()
+            .find(|e| e.seq == head.seq - 1)
+            .unwrap();
+        drop_audit_triggers(t);
+        t.raw_sql(&format!(
+            "DELETE FROM audit_events WHERE seq = {};\nUPDATE audit_head SET seq = {}, hash = '{}' WHERE id = 1;",
+            head.seq, previous.seq, previous.hash
+        ))
+        .unwrap();
+        assert!(t.store.audit_verify().unwrap().ok, "{}", t.name);
+        let broken = t.store.audit_verify_anchors(&[anchor]).unwrap();
+        assert!(!broken.ok, "{}: {broken:?}", t.name);
+        assert_eq!(broken.problems[0].seq, head.seq, "{broken:?}");
+        assert!(
+            broken.problems[0].problem.contains("release.seal"),
+            "{broken:?}"
+        );
+    });
+}

@@ -13,6 +13,7 @@ pub const DEFAULT_SHUTDOWN_TIMEOUT_SECS: u64 = 60;
 pub const DEFAULT_UPLOAD_READ_TIMEOUT_SECS: u64 = 30;
 /// Failed bearer tokens one source address may send per minute before it gets 429s.
 pub const DEFAULT_BAD_TOKENS_PER_MINUTE: u32 = 30;
+pub const DEFAULT_AUDIT_CHECK_INTERVAL_SECS: u64 = 3600;
 
 /// The optional TOML file. Every key is optional; unknown keys are an error.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -29,6 +30,11 @@ pub struct FileConfig {
     pub upload_dir: Option<String>,
     pub upload_read_timeout_secs: Option<u64>,
     pub bad_tokens_per_minute: Option<u32>,
+    /// The evidence public key(s) the stored bundles must be signed with (PEM, OpenSSH line or
+    /// `allowed_signers`): the periodic audit check uses them as the log's outside anchor.
+    pub trusted_keys: Option<String>,
+    /// Seconds between audit chain checks (default 3600; 0: never).
+    pub audit_check_interval_secs: Option<u64>,
 }
 
 impl FileConfig {
@@ -52,6 +58,11 @@ pub struct ServerConfig {
     pub upload_read_timeout_secs: u64,
     /// Failed bearer tokens per source address and minute (counted in this process).
     pub bad_tokens_per_minute: u32,
+    /// Public keys trusted to have signed the stored bundles (the audit check's anchor, shown
+    /// on the audit page so people can compare it with the published fingerprint).
+    pub trusted_keys: Vec<reports::PublicKey>,
+    /// Seconds between audit chain checks; 0: never.
+    pub audit_check_interval_secs: u64,
 }
 
 impl Default for ServerConfig {
@@ -64,6 +75,28 @@ impl Default for ServerConfig {
             upload_dir: None,
             upload_read_timeout_secs: DEFAULT_UPLOAD_READ_TIMEOUT_SECS,
             bad_tokens_per_minute: DEFAULT_BAD_TOKENS_PER_MINUTE,
+            trusted_keys: Vec::new(),
+            audit_check_interval_secs: DEFAULT_AUDIT_CHECK_INTERVAL_SECS,
         }
     }
+}
+
+/// Public keys from a file's text: PEM, one OpenSSH line, or an `allowed_signers` file of
+/// several. An error names what is wrong; a file without a key is one.
+pub fn parse_public_keys(text: &str) -> Result<Vec<reports::PublicKey>, String> {
+    if text.contains("-----BEGIN") {
+        return reports::PublicKey::parse(text)
+            .map(|k| vec![k])
+            .map_err(|e| e.to_string());
+    }
+    let keys: Vec<reports::PublicKey> = text
+        .lines()
+        .filter(|l| l.contains("ssh-ed25519"))
+        .map(reports::PublicKey::parse)
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string())?;
+    if keys.is_empty() {
+        return Err("no Ed25519 public key".into());
+    }
+    Ok(keys)
 }

@@ -8,7 +8,7 @@
 //!   request (one mechanism for every route).
 //! - [`routes`], [`upload`]: the handlers.
 //! - [`error`]: the one JSON error shape.
-//! - [`metrics`]: Prometheus metrics.
+//! - [`metrics`]: Prometheus metrics; [`audit_check`]: the periodic audit chain check.
 //! - [`config`]: the server's settings.
 //! - [`ui`]: the web UI (server-rendered HTML) for auditors and security engineers.
 //!
@@ -16,6 +16,7 @@
 //! ([`ApiDoc`]).
 
 pub mod access;
+pub mod audit_check;
 pub mod config;
 pub mod error;
 pub mod metrics;
@@ -209,17 +210,52 @@ pub fn run_with(
     let state = AppState::new(store, config.clone())?;
     actix_web::rt::System::new().block_on(async move {
         let bind = config.bind.clone();
-        let mut server = HttpServer::new(move || app(state.clone()))
+        let app_state = state.clone();
+        let mut server = HttpServer::new(move || app(app_state.clone()))
             .shutdown_timeout(config.shutdown_timeout_secs)
             .bind(&bind)?;
         if config.workers > 0 {
             server = server.workers(config.workers);
         }
         tracing::info!(bind, "listening");
+        spawn_audit_checks(&state, &config);
         eprintln!("scanledger serving on http://{bind}");
         ready(&server.addrs());
         server.run().await?;
         tracing::info!("stopped");
         Ok(())
     })
+}
+
+/// Checks the audit chain at start and then every `audit_check_interval_secs` (through the
+/// database turns, like any request), recording the outcome in the metrics and the log.
+fn spawn_audit_checks(state: &AppState, config: &ServerConfig) {
+    let interval = config.audit_check_interval_secs;
+    if interval == 0 {
+        tracing::warn!("audit chain checks are off (audit_check_interval_secs = 0)");
+        return;
+    }
+    if config.trusted_keys.is_empty() {
+        tracing::warn!(
+            "no trusted evidence keys (--trusted-keys): the audit check recomputes the chain but \
+             cannot hold it against the heads sealed bundles signed"
+        );
+    }
+    let (store, slots, metrics) = (
+        state.store.clone(),
+        state.slots.clone(),
+        state.metrics.clone(),
+    );
+    let keys = config.trusted_keys.clone();
+    actix_web::rt::spawn(async move {
+        loop {
+            let (s, k) = (store.clone(), keys.clone());
+            let outcome = slots
+                .run(move || audit_check::check_once(&s, &k))
+                .await
+                .unwrap_or_else(|e| Err(schema::StoreError::Invalid(e.to_string())));
+            audit_check::report(&metrics, &outcome, keys.len());
+            actix_web::rt::time::sleep(std::time::Duration::from_secs(interval)).await;
+        }
+    });
 }

@@ -1,5 +1,5 @@
 //! Prometheus metrics: requests and latency by route and status, uploads and findings imported,
-//! and the database pool, served as text at `/metrics`.
+//! the database pool, and the periodic audit chain check, served as text at `/metrics`.
 
 use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
@@ -14,6 +14,10 @@ pub struct Metrics {
     findings_imported: IntCounter,
     pool_connections: IntGauge,
     pool_idle: IntGauge,
+    audit_chain_verified: IntGauge,
+    audit_chain_failures: IntCounter,
+    audit_chain_anchors: IntGauge,
+    audit_chain_checked_at: IntGauge,
 }
 
 impl Metrics {
@@ -52,6 +56,22 @@ impl Metrics {
             "Database connections open in the pool",
         )?;
         let pool_idle = IntGauge::new("db_pool_idle_connections", "Idle database connections")?;
+        let audit_chain_verified = IntGauge::new(
+            "audit_chain_verified",
+            "1 when the last audit check found the hash chain intact and every head a stored bundle signed in it; 0 otherwise (and before the first check)",
+        )?;
+        let audit_chain_failures = IntCounter::new(
+            "audit_chain_check_failures_total",
+            "Audit checks that found the chain broken, a signed head missing, or could not run",
+        )?;
+        let audit_chain_anchors = IntGauge::new(
+            "audit_chain_anchors",
+            "Stored bundles signed by a trusted key whose chain head the last audit check looked up",
+        )?;
+        let audit_chain_checked_at = IntGauge::new(
+            "audit_chain_last_check_timestamp_seconds",
+            "When the last audit check ran (Unix time)",
+        )?;
         // Known outcomes start at zero, so the series exist before the first upload.
         for outcome in ["imported", "duplicate", "rejected"] {
             uploads.with_label_values(&[outcome]);
@@ -62,7 +82,15 @@ impl Metrics {
         registry.register(Box::new(findings_imported.clone()))?;
         registry.register(Box::new(pool_connections.clone()))?;
         registry.register(Box::new(pool_idle.clone()))?;
+        registry.register(Box::new(audit_chain_verified.clone()))?;
+        registry.register(Box::new(audit_chain_failures.clone()))?;
+        registry.register(Box::new(audit_chain_anchors.clone()))?;
+        registry.register(Box::new(audit_chain_checked_at.clone()))?;
         Ok(Metrics {
+            audit_chain_verified,
+            audit_chain_failures,
+            audit_chain_anchors,
+            audit_chain_checked_at,
             registry,
             requests,
             latency,
@@ -83,6 +111,22 @@ impl Metrics {
     pub fn upload(&self, outcome: &str, findings: u64) {
         self.uploads.with_label_values(&[outcome]).inc();
         self.findings_imported.inc_by(findings);
+    }
+
+    /// Records an audit check: intact (with this many bundle anchors) or not.
+    pub fn audit_check(&self, verified: bool, anchors: usize) {
+        self.audit_chain_verified.set(i64::from(verified));
+        if !verified {
+            self.audit_chain_failures.inc();
+        }
+        self.audit_chain_anchors.set(anchors as i64);
+        self.audit_chain_checked_at
+            .set(chrono::Utc::now().timestamp());
+    }
+
+    /// The last audit check's verdict (1 intact, 0 broken or not yet run).
+    pub fn audit_chain_verified(&self) -> bool {
+        self.audit_chain_verified.get() == 1
     }
 
     /// The text exposition, with the pool state as of now.

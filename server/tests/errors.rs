@@ -294,3 +294,61 @@ async fn metrics_scrape_in_prometheus_text_format() {
         assert!(text.contains(needle), "{needle} missing:\n{text}");
     }
 }
+
+/// The periodic audit check: intact against a bundle signed by the trusted key; failing (gauge
+/// 0, a failure counted) when the stored bundle is not signed by the key the server trusts.
+#[actix_web::test]
+async fn the_audit_check_holds_the_log_against_stored_bundles() {
+    for t in backends() {
+        t.store
+            .import_scan(
+                &schema::ImportRequest {
+                    project: "shop",
+                    release: "1.0",
+                    label: None,
+                    format: None,
+                    file_name: None,
+                    uploaded_by: "fixture",
+                    request_id: None,
+                    progress: None,
+                },
+                &report(1).as_slice(),
+            )
+            .expect("upload");
+        let key = reports::EvidenceKey::from_seed(&[5; 32]);
+        t.store
+            .seal(
+                &schema::SealRequest {
+                    project: "shop",
+                    release: "1.0",
+                    sealed_by: "alice",
+                    gate: schema::GateOptions::default(),
+                    allow_blocked_reason: Some("test"),
+                    generator: "test",
+                },
+                &key,
+            )
+            .expect("seal");
+        let metrics = server::metrics::Metrics::new().unwrap();
+        let check = server::audit_check::check_once(&t.store, &[key.public()]).unwrap();
+        assert!(check.ok(), "{}: {check:?}", t.name);
+        assert_eq!(check.result.anchors, 1);
+        server::audit_check::report(&metrics, &Ok(check), 1);
+        let text = metrics.render(t.store.pool_state()).unwrap();
+        assert!(text.contains("scanledger_audit_chain_verified 1"), "{text}");
+        assert!(text.contains("scanledger_audit_chain_anchors 1"), "{text}");
+
+        let other = reports::EvidenceKey::from_seed(&[6; 32]).public();
+        let check = server::audit_check::check_once(&t.store, &[other]).unwrap();
+        assert!(!check.ok());
+        assert_eq!(check.unusable.len(), 1, "{check:?}");
+        assert_eq!(check.unusable[0].0, "shop/1.0");
+        server::audit_check::report(&metrics, &Ok(check), 1);
+        let text = metrics.render(t.store.pool_state()).unwrap();
+        assert!(text.contains("scanledger_audit_chain_verified 0"), "{text}");
+        assert!(
+            text.contains("scanledger_audit_chain_check_failures_total 1"),
+            "{text}"
+        );
+    }
+}

@@ -1215,3 +1215,32 @@ async fn a_tool_status_of_fixed_reads_fix_available() {
         }
     }
 }
+
+/// The audit page shows the fingerprints of the evidence keys the server trusts (what the
+/// operator publishes), or says it has none.
+#[actix_web::test]
+async fn the_audit_page_shows_the_trusted_evidence_key() {
+    let t = backends().remove(0);
+    user(&t.store, "alice", Role::Admin, None);
+    let app = test::init_service(server::app(state(&t.store, ServerConfig::default()))).await;
+    let (mut b, _) = sign_in(&app, "alice").await;
+    let r = get(&app, &mut b, "/ui/audit").await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("no trusted evidence key"), "{}", r.body);
+
+    let key = reports::EvidenceKey::from_seed(&[4; 32]).public();
+    let config = ServerConfig {
+        trusted_keys: vec![key],
+        ..Default::default()
+    };
+    let app = test::init_service(server::app(state(&t.store, config))).await;
+    let (mut b, _) = sign_in(&app, "alice").await;
+    let r = get(&app, &mut b, "/ui/audit").await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains(&key.fingerprint()), "{}", r.body);
+    assert!(
+        r.body.contains("NOT verified"),
+        "no check has run: {}",
+        r.body
+    );
+}

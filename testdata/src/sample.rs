@@ -281,6 +281,10 @@ pub fn sample_snapshot(sealed: bool) -> ReleaseSnapshot {
         }),
         audit_events: vec![],
         sla: None,
+        audit_anchor: sealed.then(|| AuditAnchor {
+            seq: 41,
+            hash: "5e1d".repeat(16),
+        }),
         findings,
     }
 }

@@ -53,7 +53,7 @@ pub fn run(database_url: &str, args: &DemoArgs) -> anyhow::Result<Outcome> {
         return write_samples(dir);
     }
     let file = super::serve::file_config(&args.serve)?;
-    let (database_url, config) = super::serve::settings(database_url, &args.serve, file);
+    let (database_url, config) = super::serve::settings(database_url, &args.serve, file)?;
     let store = super::open(&database_url)?;
     if is_loaded(&store)? {
         say!(

@@ -122,7 +122,11 @@ pub fn seal(store: &Store, args: &SealArgs) -> anyhow::Result<Outcome> {
                     .as_deref()
                     .unwrap_or("none (first sealed release of the project)")
             );
-            say!("verify:   scanledger verify {}", path.display());
+            say!(
+                "verify:   scanledger verify {} --key {}",
+                path.display(),
+                args.keys.key_dir.join("evidence-key.pub").display()
+            );
         }
     }
     Ok(Outcome::Ok)
@@ -197,8 +201,39 @@ pub fn report(store: &Store, args: &ReportArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
+/// The verdict, then every check.
+fn print_report(bundle: &Path, report: &reports::VerifyReport) {
+    let fingerprint = report.key_fingerprint.as_deref().unwrap_or("?");
+    match report.verdict {
+        reports::Verdict::Valid => say!(
+            "{}: VALID (signed by {fingerprint}, a key you gave)",
+            bundle.display()
+        ),
+        reports::Verdict::UntrustedKey => say!(
+            "{}: UNTRUSTED: signature valid for key {fingerprint}, which is NOT checked against a key you trust",
+            bundle.display()
+        ),
+        reports::Verdict::Invalid => say!("{}: INVALID", bundle.display()),
+    }
+    for check in &report.checks {
+        say!(
+            "  {:<4}  {:<8}  {}",
+            if check.ok { "ok" } else { "FAIL" },
+            check.name,
+            check.detail
+        );
+    }
+    if report.verdict == reports::Verdict::UntrustedKey {
+        say!(
+            "note: anyone can sign a bundle with a key of their own. Pass --key with the public key the signer \
+             published (`scanledger key show` prints it), or compare {fingerprint} with the published fingerprint \
+             (exit code 3 until you do)."
+        );
+    }
+}
+
 /// Public keys from a file: PEM, one OpenSSH line, or an allowed_signers file of many.
-fn read_keys(path: &Path) -> anyhow::Result<Vec<reports::PublicKey>> {
+pub(crate) fn read_keys(path: &Path) -> anyhow::Result<Vec<reports::PublicKey>> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     if text.contains("-----BEGIN") {
@@ -239,31 +274,11 @@ pub fn verify(args: &VerifyArgs) -> anyhow::Result<Outcome> {
     )?;
     match args.format {
         TextOrJson::Json => output::json(&report)?,
-        TextOrJson::Text => {
-            say!(
-                "{}: {}",
-                args.bundle.display(),
-                if report.valid { "VALID" } else { "INVALID" }
-            );
-            for check in &report.checks {
-                say!(
-                    "  {:<4}  {:<8}  {}",
-                    if check.ok { "ok" } else { "FAIL" },
-                    check.name,
-                    check.detail
-                );
-            }
-            if report.valid && !report.key_pinned {
-                say!(
-                    "note: the key was taken from the bundle; compare {} with the published fingerprint, or pass --key",
-                    report.key_fingerprint.as_deref().unwrap_or("?")
-                );
-            }
-        }
+        TextOrJson::Text => print_report(&args.bundle, &report),
     }
-    Ok(if report.valid {
-        Outcome::Ok
-    } else {
-        Outcome::CheckFailed
+    Ok(match report.verdict {
+        reports::Verdict::Valid => Outcome::Ok,
+        reports::Verdict::UntrustedKey => Outcome::UntrustedKey,
+        reports::Verdict::Invalid => Outcome::CheckFailed,
     })
 }

@@ -25,13 +25,17 @@ pub fn json_logs(args: &ServeArgs, file: &FileConfig) -> bool {
 }
 
 pub fn run(database_url: &str, args: &ServeArgs, file: FileConfig) -> anyhow::Result<Outcome> {
-    let (database_url, config) = settings(database_url, args, file);
+    let (database_url, config) = settings(database_url, args, file)?;
     let store = super::open(&database_url)?;
     serve(store, config, |_| {})
 }
 
 /// The database URL and server settings that flags, environment and file give.
-pub fn settings(database_url: &str, args: &ServeArgs, file: FileConfig) -> (String, ServerConfig) {
+pub fn settings(
+    database_url: &str,
+    args: &ServeArgs,
+    file: FileConfig,
+) -> anyhow::Result<(String, ServerConfig)> {
     let defaults = ServerConfig::default();
     // The global --database-url / DATABASE_URL wins unless it is the built-in default.
     let database_url = match (&file.database_url, database_url) {
@@ -56,8 +60,25 @@ pub fn settings(database_url: &str, args: &ServeArgs, file: FileConfig) -> (Stri
         bad_tokens_per_minute: file
             .bad_tokens_per_minute
             .unwrap_or(defaults.bad_tokens_per_minute),
+        trusted_keys: match args
+            .trusted_keys
+            .clone()
+            .or(file.trusted_keys.map(Into::into))
+        {
+            None => Vec::new(),
+            Some(path) => {
+                let text = std::fs::read_to_string(&path)
+                    .with_context(|| format!("reading the trusted keys {}", path.display()))?;
+                server::config::parse_public_keys(&text)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+            }
+        },
+        audit_check_interval_secs: args
+            .audit_check_interval
+            .or(file.audit_check_interval_secs)
+            .unwrap_or(defaults.audit_check_interval_secs),
     };
-    (database_url, config)
+    Ok((database_url, config))
 }
 
 /// Serves `store` until SIGTERM or SIGINT; `ready` gets the bound addresses.

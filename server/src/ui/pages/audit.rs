@@ -39,6 +39,10 @@ struct AuditPage {
     scoped: bool,
     events: Vec<AuditRow>,
     limit: i64,
+    /// Fingerprints of the evidence keys this server trusts: what the operator publishes.
+    trusted_keys: Vec<String>,
+    /// The last periodic audit check's verdict.
+    chain_verified: bool,
 }
 
 /// Events shown on the audit page (the newest).
@@ -50,6 +54,8 @@ pub async fn audit(
     slots: web::Data<DbSlots>,
     caller: Caller,
     query: web::Query<AuditFilter>,
+    config: web::Data<crate::ServerConfig>,
+    metrics: web::Data<crate::metrics::Metrics>,
 ) -> Page {
     let q = query.into_inner();
     // A scoped principal sees its own project's events only.
@@ -93,5 +99,11 @@ pub async fn audit(
         scoped: caller.0.project.is_some(),
         events,
         limit: AUDIT_LIMIT,
+        trusted_keys: config
+            .trusted_keys
+            .iter()
+            .map(|k| k.fingerprint())
+            .collect(),
+        chain_verified: metrics.audit_chain_verified(),
     })
 }
