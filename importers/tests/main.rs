@@ -9,6 +9,7 @@ mod fossa;
 mod hostile;
 mod sarif;
 mod sonarqube;
+mod streaming;
 mod synthetic;
 mod tfsec;
 mod trivy;
