@@ -16,6 +16,7 @@
 //! ([`ApiDoc`]).
 
 pub mod access;
+pub mod budget;
 pub mod config;
 pub mod error;
 pub mod metrics;
@@ -134,14 +135,17 @@ pub struct AppState {
     pub config: web::Data<ServerConfig>,
     pub metrics: web::Data<metrics::Metrics>,
     pub slots: web::Data<slots::DbSlots>,
+    pub import_budget: web::Data<budget::ImportBudget>,
 }
 
 impl AppState {
     pub fn new(store: Store, config: ServerConfig) -> std::io::Result<AppState> {
         let metrics = metrics::Metrics::new().map_err(std::io::Error::other)?;
         let slots = slots::DbSlots::new(store.pool_state().max as usize);
+        let import_budget = budget::ImportBudget::new(config.max_upload_bytes);
         Ok(AppState {
             slots: web::Data::new(slots),
+            import_budget: web::Data::new(import_budget),
             store: web::Data::new(store),
             config: web::Data::new(config),
             metrics: web::Data::new(metrics),
@@ -167,6 +171,7 @@ pub fn app(
         .app_data(state.config)
         .app_data(state.metrics)
         .app_data(state.slots)
+        .app_data(state.import_budget)
         .app_data(web::JsonConfig::default().error_handler(error::json_error))
         .app_data(web::QueryConfig::default().error_handler(error::query_error))
         .app_data(web::PathConfig::default().error_handler(error::path_error))

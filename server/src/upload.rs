@@ -4,6 +4,7 @@
 //! not at all, also when the server shuts down mid-upload.
 
 use crate::access::Caller;
+use crate::budget::ImportBudget;
 use crate::config::ServerConfig;
 use crate::error::{ApiError, ErrorBody};
 use crate::metrics::Metrics;
@@ -92,6 +93,7 @@ pub async fn upload(
     req: HttpRequest,
     store: web::Data<Store>,
     slots: web::Data<DbSlots>,
+    budget: web::Data<ImportBudget>,
     config: web::Data<ServerConfig>,
     metrics: web::Data<Metrics>,
     caller: Caller,
@@ -163,6 +165,8 @@ pub async fn upload(
     let uploaded_by = caller.0.label();
     let store = store.clone();
     let spooled = spool.file;
+    // Memory first, then a turn at the database; both held until the import ends.
+    let _memory = budget.reserve(spool.written).await;
     let result = slots
         .run(move || {
             let request = ImportRequest {
