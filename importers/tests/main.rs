@@ -10,6 +10,7 @@ mod hostile;
 mod limits;
 mod sarif;
 mod sonarqube;
+mod streaming;
 mod tfsec;
 mod trivy;
 mod unsupported;

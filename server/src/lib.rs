@@ -17,6 +17,7 @@
 
 pub mod access;
 pub mod audit_check;
+pub mod budget;
 pub mod config;
 pub mod error;
 pub mod metrics;
@@ -143,6 +144,7 @@ pub struct AppState {
     pub token_failures: web::Data<access::TokenFailures>,
     /// This process's upload spool directory (cleaned of crashed processes' files at start).
     pub spool: web::Data<spool::SpoolDir>,
+    pub import_budget: web::Data<budget::ImportBudget>,
 }
 
 impl AppState {
@@ -150,12 +152,14 @@ impl AppState {
         let metrics = metrics::Metrics::new().map_err(std::io::Error::other)?;
         let slots = slots::DbSlots::new(store.pool_state().max as usize);
         let spool = spool::SpoolDir::open(config.upload_dir.as_deref())?;
+        let import_budget = budget::ImportBudget::new(config.max_upload_bytes);
         Ok(AppState {
             spool: web::Data::new(spool),
             token_failures: web::Data::new(access::TokenFailures::new(
                 config.bad_tokens_per_minute,
             )),
             slots: web::Data::new(slots),
+            import_budget: web::Data::new(import_budget),
             store: web::Data::new(store),
             config: web::Data::new(config),
             metrics: web::Data::new(metrics),
@@ -183,6 +187,7 @@ pub fn app(
         .app_data(state.slots)
         .app_data(state.token_failures)
         .app_data(state.spool)
+        .app_data(state.import_budget)
         .app_data(web::JsonConfig::default().error_handler(error::json_error))
         .app_data(web::QueryConfig::default().error_handler(error::query_error))
         .app_data(web::PathConfig::default().error_handler(error::path_error))

@@ -4,6 +4,7 @@
 //! not at all, also when the server shuts down mid-upload.
 
 use crate::access::{Caller, Project};
+use crate::budget::ImportBudget;
 use crate::config::ServerConfig;
 use crate::error::{ApiError, ErrorBody};
 use crate::metrics::Metrics;
@@ -109,6 +110,7 @@ pub async fn upload(
     req: HttpRequest,
     store: web::Data<Store>,
     slots: web::Data<DbSlots>,
+    budget: web::Data<ImportBudget>,
     config: web::Data<ServerConfig>,
     spool_dir: web::Data<SpoolDir>,
     metrics: web::Data<Metrics>,
@@ -184,6 +186,8 @@ pub async fn upload(
     let uploaded_by = caller.0.label();
     let store = store.clone();
     let spooled = spool.file;
+    // Memory first, then a turn at the database; both held until the import ends.
+    let _memory = budget.reserve(spool.written).await;
     let result = slots
         .run(move || {
             let request = ImportRequest {

@@ -2,6 +2,7 @@
 //! The server's integration tests, through the real actix app (`server::app`) on SQLite, and
 //! on PostgreSQL too when `TEST_DATABASE_URL` is set (each store in a schema of its own).
 
+mod budget;
 mod corpus;
 mod errors;
 mod hardening;

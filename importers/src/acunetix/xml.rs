@@ -6,14 +6,20 @@
 //! declares: a reference to one is an error. Request/response excerpts (`TechnicalDetails`),
 //! often the bulk of a report, are skipped; only the `Host:` line of a request is kept, for the
 //! target of header-less reports.
+//!
+//! Streamed: events are read one at a time from the input and each `ReportItem` becomes a
+//! finding as it closes, merged into the report's findings at once. What is held is the merged
+//! findings (the merge needs them all: items of one finding may be anywhere in the file), not
+//! the file. The scan header may come after the items (`Crawler`), so a finding's URL and
+//! target are completed when the document ends.
 
 use super::{HtmlText, Merger, TOOL};
 use crate::error::{ImportError, Position};
 use crate::finding::{Component, Cvss, Finding, Kind, Location, ScanInfo};
-use crate::{Importer, Sink, input};
+use crate::{Importer, Sink};
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 
 const FORMAT: &str = "acunetix-xml";
 
@@ -47,17 +53,28 @@ impl Importer for AcunetixXml {
     }
 
     fn import(&self, input: &mut dyn Read, sink: &mut Sink<'_>) -> Result<ScanInfo, ImportError> {
-        let text = input::read_to_string(input, FORMAT)?;
-        let report = parse(&text)?;
         let mut info = ScanInfo {
             tool: TOOL.into(),
             ..ScanInfo::default()
         };
+        let mut merger = Merger::default();
+        let mut html = HtmlText::default();
+        let mut first_host: Option<String> = None;
+        let mut n = 0usize;
+        let report = parse(input, &mut |item: Item| {
+            n += 1;
+            if first_host.is_none() {
+                first_host.clone_from(&item.host);
+            }
+            match item.into_finding(&mut html) {
+                Some((finding, details)) => merger.add(finding, details),
+                None => info.warn(format!(
+                    "skipped ReportItem #{n} without Name or ModuleName"
+                )),
+            }
+        })?;
         let base = report.base_url();
-        info.target = base
-            .as_deref()
-            .and_then(super::host_of)
-            .or_else(|| report.items.iter().find_map(|i| i.host.clone()));
+        info.target = base.as_deref().and_then(super::host_of).or(first_host);
         info.scanned_at = report
             .start_time
             .as_deref()
@@ -68,20 +85,29 @@ impl Importer for AcunetixXml {
                     .as_deref()
                     .and_then(super::day_first_date)
             });
-        let mut merger = Merger::default();
-        let mut html = HtmlText::default();
-        for (n, item) in report.items.into_iter().enumerate() {
-            match item.into_finding(base.as_deref(), info.target.as_deref(), &mut html) {
-                Some((finding, details)) => merger.add(finding, details),
-                None => info.warn(format!(
-                    "skipped ReportItem #{} without Name or ModuleName",
-                    n + 1
-                )),
-            }
-        }
-        merger.flush(sink).map_err(ImportError::Sink)?;
+        let target = info.target.as_deref();
+        merger
+            .flush(&mut |mut finding: Finding| {
+                finding.location = located(finding.location, base.as_deref(), target);
+                sink(finding)
+            })
+            .map_err(ImportError::Sink)?;
         Ok(info)
     }
+}
+
+/// A finding's location once the scan header is known: until then `url` holds the item's
+/// `Affects` and `target` the `Host:` of its request.
+fn located(mut location: Location, base: Option<&str>, target: Option<&str>) -> Location {
+    let affects = location.url.take();
+    location.url = match (base, affects.as_deref()) {
+        (Some(base), Some(affects)) if base.contains("://") => Some(super::join_url(base, affects)),
+        (Some(base), None) if base.contains("://") => Some(super::join_url(base, "/")),
+        (_, Some(affects)) => Some(affects.to_string()),
+        (_, None) => None,
+    };
+    location.target = target.map(str::to_string).or(location.target);
+    location
 }
 
 #[derive(Default)]
@@ -90,6 +116,7 @@ struct Report {
     start_url: Option<String>,
     crawler_start_url: Option<String>,
     start_time: Option<String>,
+    /// Items closed by the last event, handed on at once.
     items: Vec<Item>,
 }
 
@@ -127,12 +154,9 @@ struct Item {
 }
 
 impl Item {
-    fn into_finding(
-        self,
-        base: Option<&str>,
-        target: Option<&str>,
-        html: &mut HtmlText,
-    ) -> Option<(Finding, Option<String>)> {
+    /// The finding, with `Affects` as its URL and the request's host as its target until
+    /// [`located`] completes them.
+    fn into_finding(self, html: &mut HtmlText) -> Option<(Finding, Option<String>)> {
         let name = self
             .name
             .as_deref()
@@ -146,14 +170,6 @@ impl Item {
         let path = super::url_path(self.affects.as_deref().unwrap_or("/"));
         let parameter = self.parameter;
         let fingerprint = super::web_fingerprint(&rule_id, &path, parameter.as_deref());
-        let url = match (base, self.affects.as_deref()) {
-            (Some(base), Some(affects)) if base.contains("://") => {
-                Some(super::join_url(base, affects))
-            }
-            (Some(base), None) if base.contains("://") => Some(super::join_url(base, "/")),
-            (_, Some(affects)) => Some(affects.to_string()),
-            (_, None) => None,
-        };
         let mut description = Vec::new();
         description.extend(html.text(self.description.as_deref()));
         description.extend(
@@ -184,8 +200,8 @@ impl Item {
             references: self.references,
             component: Component::default(),
             location: Location {
-                target: target.map(str::to_string).or(self.host),
-                url,
+                target: self.host,
+                url: self.affects,
                 parameter,
                 ..Location::default()
             },
@@ -198,9 +214,11 @@ impl Item {
     }
 }
 
-/// Where a text node belongs; decided by the element stack when the element closes.
-fn parse(text: &str) -> Result<Report, ImportError> {
-    let mut reader = Reader::from_str(text);
+/// Reads the document, handing each `ReportItem` to `on_item` as it closes; returns the scan
+/// header. Where a text node belongs is decided by the element stack when the element closes.
+fn parse(input: &mut dyn Read, on_item: &mut dyn FnMut(Item)) -> Result<Report, ImportError> {
+    let mut reader = Reader::from_reader(Lines::new(BufReader::with_capacity(64 * 1024, input)));
+    let mut event_buf: Vec<u8> = Vec::new();
     let mut report = Report::default();
     let mut stack: Vec<String> = Vec::new();
     let mut buf = String::new();
@@ -208,13 +226,22 @@ fn parse(text: &str) -> Result<Report, ImportError> {
     let mut cwe_attr: Option<String> = None;
     let mut cvss: (Option<String>, Option<String>) = (None, None);
     let mut seen_root = false;
-    let err = |reader: &Reader<&[u8]>, msg: String| {
-        ImportError::malformed(FORMAT, position(text, reader.error_position()), msg)
+    let err = |reader: &Reader<Lines<_>>, msg: String| {
+        ImportError::malformed(
+            FORMAT,
+            reader.get_ref().position(reader.error_position()),
+            msg,
+        )
     };
     loop {
-        let event = reader
-            .read_event()
-            .map_err(|e| err(&reader, format!("invalid XML: {e}")))?;
+        for done in report.items.drain(..) {
+            on_item(done);
+        }
+        event_buf.clear();
+        let event = match reader.read_event_into(&mut event_buf) {
+            Ok(event) => event,
+            Err(e) => return Err(err(&reader, format!("invalid XML: {e}"))),
+        };
         match event {
             Event::Start(e) => {
                 let name = e.name().as_ref().to_string();
@@ -297,10 +324,13 @@ fn parse(text: &str) -> Result<Report, ImportError> {
             _ => {}
         }
     }
+    for done in report.items.drain(..) {
+        on_item(done);
+    }
     if !stack.is_empty() {
         return Err(ImportError::malformed(
             FORMAT,
-            position(text, reader.buffer_position()),
+            reader.get_ref().position(reader.buffer_position()),
             format!(
                 "unexpected end of input (truncated file?): <{}> is not closed",
                 stack.join("><")
@@ -310,7 +340,7 @@ fn parse(text: &str) -> Result<Report, ImportError> {
     if !seen_root {
         return Err(ImportError::malformed(
             FORMAT,
-            position(text, reader.buffer_position()),
+            reader.get_ref().position(reader.buffer_position()),
             "no <ScanGroup> element",
         ));
     }
@@ -453,20 +483,91 @@ fn close(
     }
 }
 
-/// Line and column (1-based) of a byte offset in the decoded input.
-fn position(text: &str, offset: u64) -> Position {
-    let offset = usize::try_from(offset)
-        .unwrap_or(usize::MAX)
-        .min(text.len());
-    let before = text.as_bytes().get(..offset).unwrap_or_default();
-    let line = before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    Position {
-        line: Some(line),
-        column: Some((offset - line_start) as u64 + 1),
-        byte: Some(offset as u64),
+/// The input as quick-xml reads it, remembering where lines start: the last [`Lines::WINDOW`]
+/// to `2 * WINDOW` bytes it consumed and how many line ends came before them, so an error is
+/// placed by line and column without the document being kept.
+struct Lines<R> {
+    inner: R,
+    /// Bytes consumed so far.
+    consumed: u64,
+    /// The most recently consumed bytes, starting at offset `recent_start`.
+    recent: Vec<u8>,
+    recent_start: u64,
+    /// Line ends before `recent_start`.
+    newlines_before: u64,
+}
+
+impl<R: BufRead> Lines<R> {
+    const WINDOW: usize = 1 << 20;
+
+    fn new(inner: R) -> Self {
+        Lines {
+            inner,
+            consumed: 0,
+            recent: Vec::new(),
+            recent_start: 0,
+            newlines_before: 0,
+        }
+    }
+
+    /// Line and column (1-based; the column in bytes) of a byte offset in the decoded input.
+    /// An offset further back than the window keeps its byte offset only; one whose line starts
+    /// before the window, its line without column.
+    fn position(&self, offset: u64) -> Position {
+        let offset = offset.min(self.consumed);
+        let Some(index) = offset
+            .checked_sub(self.recent_start)
+            .and_then(|i| usize::try_from(i).ok())
+        else {
+            return Position::byte(offset);
+        };
+        let before = self.recent.get(..index).unwrap_or_default();
+        let line = self.newlines_before + before.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        let column = match before.iter().rposition(|&b| b == b'\n') {
+            Some(at) => Some((index - at) as u64),
+            None if self.recent_start == 0 => Some(index as u64 + 1),
+            None => None,
+        };
+        Position {
+            line: Some(line),
+            column,
+            byte: Some(offset),
+        }
+    }
+}
+
+impl<R: BufRead> Read for Lines<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = available.len().min(out.len());
+        if let (Some(to), Some(from)) = (out.get_mut(..n), available.get(..n)) {
+            to.copy_from_slice(from);
+        }
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Lines<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amount: usize) {
+        // The bytes being consumed are still in the inner buffer (filled before, so no I/O).
+        if let Ok(buffered) = self.inner.fill_buf() {
+            let amount = amount.min(buffered.len());
+            self.recent
+                .extend_from_slice(buffered.get(..amount).unwrap_or_default());
+            self.consumed += amount as u64;
+            self.inner.consume(amount);
+        }
+        if self.recent.len() > 2 * Self::WINDOW {
+            let drop = self.recent.len() - Self::WINDOW;
+            self.newlines_before +=
+                self.recent[..drop].iter().filter(|&&b| b == b'\n').count() as u64;
+            self.recent.drain(..drop);
+            self.recent_start += drop as u64;
+        }
     }
 }

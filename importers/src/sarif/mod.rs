@@ -2,9 +2,10 @@
 //! `defsec`/`tfsec` → `tfsec`), every run of the log is read, rules come from the driver and its
 //! extensions, artifact paths are resolved against `originalUriBaseIds`.
 //!
-//! Not streamed record by record: SARIF logs are rarely more than a few MB and a result needs
-//! its run's rules, base URIs and artifacts, which producers may write after the results. The
-//! input is read once and parsed into the few fields used (everything else is skipped unbuilt).
+//! Not streamed record by record: a result needs its run's rules, base URIs and artifacts,
+//! which producers may write after the results. The input is parsed as it is read (never held
+//! whole) into the few fields used, everything else skipped unbuilt; what is held is those
+//! fields of every result of the log.
 
 mod normalize;
 mod raw;
@@ -69,11 +70,9 @@ impl Importer for Sarif {
     }
 
     fn import(&self, input: &mut dyn Read, sink: &mut Sink<'_>) -> Result<ScanInfo, ImportError> {
-        let mut bytes = Vec::new();
-        input.read_to_end(&mut bytes)?;
+        let reader = std::io::BufReader::with_capacity(256 * 1024, input);
         let log: raw::RawLog =
-            serde_json::from_slice(&bytes).map_err(|e| ImportError::from_json(FORMAT, e))?;
-        drop(bytes);
+            serde_json::from_reader(reader).map_err(|e| ImportError::from_json(FORMAT, e))?;
         let runs = match log.runs {
             None => {
                 return Err(ImportError::malformed(

@@ -56,8 +56,10 @@ impl Importer for SonarReportJson {
     }
 
     fn import(&self, input: &mut dyn Read, sink: &mut Sink<'_>) -> Result<ScanInfo, ImportError> {
-        let text = crate::input::read_to_string(input, REPORT_FORMAT)?;
-        let mut de = serde_json::Deserializer::from_str(&text);
+        // Parsed as it is read: the report's issues are held (rules and hotspot keys may come
+        // after them), never the file.
+        let reader = std::io::BufReader::with_capacity(256 * 1024, input);
+        let mut de = serde_json::Deserializer::from_reader(reader);
         let report: RawSonarReport = serde::Deserialize::deserialize(&mut de)
             .and_then(|r| de.end().map(|()| r))
             .map_err(|e| ImportError::from_json(REPORT_FORMAT, e))?;

@@ -8,7 +8,6 @@ use super::xml::{Item, XmlReader};
 use super::{Record, version_from_link};
 use crate::error::ImportError;
 use crate::finding::ScanInfo;
-use crate::input::read_to_string;
 use crate::{Importer, Sink};
 use std::io::Read;
 
@@ -43,12 +42,11 @@ impl Importer for TfsecCheckstyle {
     }
 
     fn import(&self, input: &mut dyn Read, sink: &mut Sink<'_>) -> Result<ScanInfo, ImportError> {
-        let text = read_to_string(input, FORMAT)?;
         let mut info = ScanInfo {
             tool: super::TOOL.into(),
             ..ScanInfo::default()
         };
-        let mut xml = XmlReader::new(&text, FORMAT);
+        let mut xml = XmlReader::new(input, FORMAT);
         match xml.next()? {
             Item::Start { element, empty } if element.name().as_ref() == "checkstyle" => {
                 if empty {

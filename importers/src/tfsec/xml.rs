@@ -1,4 +1,5 @@
-//! A thin, strict pull reader over quick-xml for the tfsec XML formats.
+//! A thin, strict pull reader over quick-xml for the tfsec XML formats. It streams: one event
+//! at a time is read from the input, so a report of any size is never held whole in memory.
 //!
 //! - Entities: only the five predefined ones and character references are resolved. Custom
 //!   entities (declared in a DOCTYPE) are an error, external ones are never fetched, so entity
@@ -10,37 +11,52 @@ use crate::error::{ImportError, Position};
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::reader::Reader;
+use std::io::{BufReader, Read};
 
 pub(super) struct XmlReader<'a> {
-    reader: Reader<&'a [u8]>,
+    reader: Reader<BufReader<&'a mut dyn Read>>,
+    /// The bytes of the event being read.
+    buf: Vec<u8>,
     format: &'static str,
     /// Names of the open elements.
     open: Vec<String>,
     root_seen: bool,
 }
 
-/// What the callers need of an event, owned or borrowed from the input.
-pub(super) enum Item<'a> {
+/// What the callers need of an event.
+pub(super) enum Item {
     /// A start tag, or an empty element (`empty` = true, no matching end will follow).
     Start {
-        element: BytesStart<'a>,
+        element: BytesStart<'static>,
         empty: bool,
     },
     End,
     Eof,
 }
 
+/// An event, owned, with text kept only when asked for.
+enum Raw {
+    Start(BytesStart<'static>),
+    Empty(BytesStart<'static>),
+    End,
+    /// Text, CDATA or a resolved reference (`Err`: an entity that is refused).
+    Text(Result<String, String>),
+    Eof,
+    Other,
+}
+
 /// Deeper than this is not a tfsec report (they nest three levels).
 const MAX_DEPTH: usize = 256;
 
 impl<'a> XmlReader<'a> {
-    pub fn new(text: &'a str, format: &'static str) -> Self {
-        let mut reader = Reader::from_str(text);
+    pub fn new(input: &'a mut dyn Read, format: &'static str) -> Self {
+        let mut reader = Reader::from_reader(BufReader::with_capacity(64 * 1024, input));
         let config = reader.config_mut();
         config.check_end_names = true;
         config.expand_empty_elements = false;
         XmlReader {
             reader,
+            buf: Vec::new(),
             format,
             open: Vec::new(),
             root_seen: false,
@@ -55,13 +71,33 @@ impl<'a> XmlReader<'a> {
         )
     }
 
-    fn raw_event(&mut self) -> Result<Event<'a>, ImportError> {
-        self.reader.read_event().map_err(|e| {
-            ImportError::malformed(
-                self.format,
-                Position::byte(self.reader.error_position()),
-                format!("invalid XML: {e}"),
-            )
+    /// The next event; the content of text and CDATA only when `text` (else it is skipped
+    /// unbuilt), references always resolved (an unknown entity is refused wherever it is).
+    fn raw_event(&mut self, text: bool) -> Result<Raw, ImportError> {
+        self.buf.clear();
+        let event = match self.reader.read_event_into(&mut self.buf) {
+            Ok(event) => event,
+            Err(e) => {
+                return Err(ImportError::malformed(
+                    self.format,
+                    Position::byte(self.reader.error_position()),
+                    format!("invalid XML: {e}"),
+                ));
+            }
+        };
+        Ok(match event {
+            Event::Start(e) => Raw::Start(e.into_owned()),
+            Event::Empty(e) => Raw::Empty(e.into_owned()),
+            Event::End(_) => Raw::End,
+            Event::Text(t) if text => {
+                Raw::Text(Ok(t.xml_content(XmlVersion::Implicit1_0).into_owned()))
+            }
+            Event::CData(c) if text => {
+                Raw::Text(Ok(c.xml_content(XmlVersion::Implicit1_0).into_owned()))
+            }
+            Event::GeneralRef(r) => Raw::Text(resolve(&r)),
+            Event::Eof => Raw::Eof,
+            _ => Raw::Other,
         })
     }
 
@@ -71,33 +107,31 @@ impl<'a> XmlReader<'a> {
     }
 
     /// The next start, empty or end tag (text, comments, declarations and DOCTYPE skipped).
-    pub fn next(&mut self) -> Result<Item<'a>, ImportError> {
+    pub fn next(&mut self) -> Result<Item, ImportError> {
         loop {
-            match self.raw_event()? {
-                Event::Start(element) => {
+            match self.raw_event(false)? {
+                Raw::Start(element) => {
                     self.enter(&element)?;
                     return Ok(Item::Start {
                         element,
                         empty: false,
                     });
                 }
-                Event::Empty(element) => {
+                Raw::Empty(element) => {
                     self.root_seen = true;
                     return Ok(Item::Start {
                         element,
                         empty: true,
                     });
                 }
-                Event::End(_) => {
+                Raw::End => {
                     self.open.pop();
                     return Ok(Item::End);
                 }
-                Event::GeneralRef(r) => {
-                    // Outside text we care about, still refuse unknown entities.
-                    resolve(&r).map_err(|m| self.error(m))?;
-                }
-                Event::Eof => return self.eof(),
-                _ => {}
+                // Outside text we care about, still refuse unknown entities.
+                Raw::Text(Err(m)) => return Err(self.error(m)),
+                Raw::Eof => return self.eof(),
+                Raw::Text(Ok(_)) | Raw::Other => {}
             }
         }
     }
@@ -111,7 +145,7 @@ impl<'a> XmlReader<'a> {
         Ok(())
     }
 
-    fn eof(&self) -> Result<Item<'a>, ImportError> {
+    fn eof(&self) -> Result<Item, ImportError> {
         if let Some(name) = self.open.last() {
             return Err(self.error(format!(
                 "unexpected end of input: <{name}> is not closed (truncated file?)"
@@ -129,32 +163,45 @@ impl<'a> XmlReader<'a> {
         let depth = self.open.len();
         let mut out = String::new();
         loop {
-            match self.raw_event()? {
-                Event::Text(t) => out.push_str(&t.xml_content(XmlVersion::Implicit1_0)),
-                Event::CData(c) => out.push_str(&c.xml_content(XmlVersion::Implicit1_0)),
-                Event::GeneralRef(r) => {
-                    let s = resolve(&r).map_err(|m| self.error(m))?;
-                    out.push_str(&s);
-                }
-                Event::Start(e) => self.enter(&e)?,
-                Event::End(_) => {
+            match self.raw_event(true)? {
+                Raw::Text(Ok(s)) => out.push_str(&s),
+                Raw::Text(Err(m)) => return Err(self.error(m)),
+                Raw::Start(e) => self.enter(&e)?,
+                Raw::End => {
                     self.open.pop();
                     if self.open.len() < depth {
                         return Ok(out);
                     }
                 }
-                Event::Eof => {
+                Raw::Eof => {
                     self.eof()?;
                     return Err(self.error("unexpected end of input"));
                 }
-                _ => {}
+                Raw::Empty(_) | Raw::Other => {}
             }
         }
     }
 
-    /// Skips the rest of the element just opened.
+    /// Skips the rest of the element just opened (its text unbuilt).
     pub fn skip(&mut self) -> Result<(), ImportError> {
-        self.text().map(|_| ())
+        let depth = self.open.len();
+        loop {
+            match self.raw_event(false)? {
+                Raw::Text(Err(m)) => return Err(self.error(m)),
+                Raw::Start(e) => self.enter(&e)?,
+                Raw::End => {
+                    self.open.pop();
+                    if self.open.len() < depth {
+                        return Ok(());
+                    }
+                }
+                Raw::Eof => {
+                    self.eof()?;
+                    return Err(self.error("unexpected end of input"));
+                }
+                Raw::Text(Ok(_)) | Raw::Empty(_) | Raw::Other => {}
+            }
+        }
     }
 
     /// Several attributes' values in one pass, in the order of `names`.
