@@ -163,7 +163,7 @@ pub async fn upload(
     let uploaded_by = caller.0.label();
     let store = store.clone();
     let spooled = spool.file;
-    let result = slots
+    let (result, took) = slots
         .run(move || {
             let request = ImportRequest {
                 project: &project,
@@ -176,11 +176,25 @@ pub async fn upload(
                 progress: None,
             };
             let path = spooled.path().to_path_buf();
+            let started = std::time::Instant::now();
             let outcome = store.import_scan(&request, &path);
+            let took = started.elapsed();
             drop(spooled);
-            outcome
+            (outcome, took)
         })
         .await?;
+    if let Ok(outcome) = &result {
+        tracing::info!(
+            target: "scanledger::upload",
+            project = %outcome.project,
+            release = %outcome.release,
+            tool = %outcome.tool,
+            scan_id = outcome.scan_id,
+            findings = outcome.findings,
+            duplicate = outcome.duplicate,
+            "upload"
+        );
+    }
     match result {
         Ok(outcome) => {
             if outcome.duplicate {
@@ -188,6 +202,7 @@ pub async fn upload(
                 Ok(HttpResponse::Ok().json(outcome))
             } else {
                 metrics.upload("imported", outcome.findings);
+                metrics.imported(&outcome.tool, outcome.findings, took.as_secs_f64());
                 Ok(HttpResponse::Created().json(outcome))
             }
         }

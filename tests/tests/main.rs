@@ -3,5 +3,6 @@
 
 mod browser;
 mod ci;
+mod deploy;
 mod replicas;
 mod serve;
