@@ -1,10 +1,26 @@
-//! Prometheus metrics: requests and latency by route and status, uploads and findings imported,
-//! the database pool, and the periodic audit chain check, served as text at `/metrics`.
+//! Prometheus metrics: requests and latency by route and status, uploads and findings imported
+//! (also per tool, with the import's duration), gate results per project, the database pool,
+//! open findings and SLA breaches by severity, and the periodic audit chain check, served as
+//! text at `/metrics`.
 
+use importers::Severity;
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
-    TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
+    Registry, TextEncoder,
 };
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// How long the open-findings and SLA gauges are reused before a scrape recounts them: the
+/// count reads every project's SLA view, so it runs at most this often per replica.
+pub const FINDINGS_GAUGES_MAX_AGE: Duration = Duration::from_secs(60);
+
+/// Open findings and SLA breaches by severity, summed over every project's latest release.
+#[derive(Debug, Clone, Default)]
+pub struct FindingsBySeverity {
+    pub open: Vec<(Severity, u64)>,
+    pub breached: Vec<(Severity, u64)>,
+}
 
 pub struct Metrics {
     registry: Registry,
@@ -18,6 +34,14 @@ pub struct Metrics {
     audit_chain_failures: IntCounter,
     audit_chain_anchors: IntGauge,
     audit_chain_checked_at: IntGauge,
+    imports: IntCounterVec,
+    import_findings: IntCounterVec,
+    import_duration: HistogramVec,
+    gates: IntCounterVec,
+    open_findings: IntGaugeVec,
+    sla_breaches: IntGaugeVec,
+    /// When the findings gauges were last counted (`None`: never).
+    counted_at: Mutex<Option<Instant>>,
 }
 
 impl Metrics {
@@ -72,9 +96,55 @@ impl Metrics {
             "audit_chain_last_check_timestamp_seconds",
             "When the last audit check ran (Unix time)",
         )?;
+        let imports = IntCounterVec::new(
+            Opts::new("imports_total", "Reports imported as new scans, by tool"),
+            &["tool"],
+        )?;
+        let import_findings = IntCounterVec::new(
+            Opts::new(
+                "import_findings_total",
+                "Findings (distinct per scan) imported from uploads, by tool",
+            ),
+            &["tool"],
+        )?;
+        let import_duration = HistogramVec::new(
+            HistogramOpts::new(
+                "import_duration_seconds",
+                "Time an uploaded report took to import (store transaction), by tool",
+            )
+            .buckets(vec![
+                0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0,
+            ]),
+            &["tool"],
+        )?;
+        let gates = IntCounterVec::new(
+            Opts::new(
+                "gate_evaluations_total",
+                "Gate evaluations recorded through the API (CI's POST of the gate) by project and result (pass, blocked)",
+            ),
+            &["project", "result"],
+        )?;
+        let open_findings = IntGaugeVec::new(
+            Opts::new(
+                "open_findings",
+                "Open findings by severity in every project's latest release (recounted at most once a minute)",
+            ),
+            &["severity"],
+        )?;
+        let sla_breaches = IntGaugeVec::new(
+            Opts::new(
+                "sla_breaches",
+                "Open findings past their SLA by severity in every project's latest release (recounted at most once a minute)",
+            ),
+            &["severity"],
+        )?;
         // Known outcomes start at zero, so the series exist before the first upload.
         for outcome in ["imported", "duplicate", "rejected"] {
             uploads.with_label_values(&[outcome]);
+        }
+        for severity in Severity::DESCENDING {
+            open_findings.with_label_values(&[severity.as_str()]);
+            sla_breaches.with_label_values(&[severity.as_str()]);
         }
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
@@ -86,6 +156,12 @@ impl Metrics {
         registry.register(Box::new(audit_chain_failures.clone()))?;
         registry.register(Box::new(audit_chain_anchors.clone()))?;
         registry.register(Box::new(audit_chain_checked_at.clone()))?;
+        registry.register(Box::new(imports.clone()))?;
+        registry.register(Box::new(import_findings.clone()))?;
+        registry.register(Box::new(import_duration.clone()))?;
+        registry.register(Box::new(gates.clone()))?;
+        registry.register(Box::new(open_findings.clone()))?;
+        registry.register(Box::new(sla_breaches.clone()))?;
         Ok(Metrics {
             audit_chain_verified,
             audit_chain_failures,
@@ -98,7 +174,58 @@ impl Metrics {
             findings_imported,
             pool_connections,
             pool_idle,
+            imports,
+            import_findings,
+            import_duration,
+            gates,
+            open_findings,
+            sla_breaches,
+            counted_at: Mutex::new(None),
         })
+    }
+
+    /// A report imported as a new scan: its tool, findings and how long the import took.
+    pub fn imported(&self, tool: &str, findings: u64, seconds: f64) {
+        self.imports.with_label_values(&[tool]).inc();
+        self.import_findings
+            .with_label_values(&[tool])
+            .inc_by(findings);
+        self.import_duration
+            .with_label_values(&[tool])
+            .observe(seconds);
+    }
+
+    pub fn gate(&self, project: &str, passed: bool) {
+        let result = if passed { "pass" } else { "blocked" };
+        self.gates.with_label_values(&[project, result]).inc();
+    }
+
+    /// Whether the findings gauges are due for a recount; when they are, the caller is the one
+    /// that recounts (the time is taken now, so concurrent scrapes do not all recount).
+    pub fn findings_gauges_due(&self) -> bool {
+        let Ok(mut at) = self.counted_at.lock() else {
+            return false;
+        };
+        match *at {
+            Some(t) if t.elapsed() < FINDINGS_GAUGES_MAX_AGE => false,
+            _ => {
+                *at = Some(Instant::now());
+                true
+            }
+        }
+    }
+
+    pub fn set_findings_gauges(&self, counts: &FindingsBySeverity) {
+        for (severity, n) in &counts.open {
+            self.open_findings
+                .with_label_values(&[severity.as_str()])
+                .set(i64::try_from(*n).unwrap_or(i64::MAX));
+        }
+        for (severity, n) in &counts.breached {
+            self.sla_breaches
+                .with_label_values(&[severity.as_str()])
+                .set(i64::try_from(*n).unwrap_or(i64::MAX));
+        }
     }
 
     pub fn observe_request(&self, route: &str, method: &str, status: u16, seconds: f64) {

@@ -4,7 +4,7 @@
 
 use crate::access::{Caller, Project};
 use crate::error::{ApiError, ErrorBody};
-use crate::metrics::Metrics;
+use crate::metrics::{FindingsBySeverity, Metrics};
 use crate::slots::DbSlots;
 use actix_web::{HttpResponse, http::StatusCode, web};
 use importers::{Kind, Severity};
@@ -73,8 +73,17 @@ pub async fn readyz(
     responses((status = 200, description = "Prometheus text format", content_type = "text/plain")))]
 pub async fn metrics(
     store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
     metrics: web::Data<Metrics>,
 ) -> Result<HttpResponse, ApiError> {
+    if metrics.findings_gauges_due() {
+        let store = store.clone();
+        match slots.run(move || findings_by_severity(&store)).await {
+            Ok(Ok(counts)) => metrics.set_findings_gauges(&counts),
+            Ok(Err(e)) => tracing::warn!(error = %e, "counting open findings for /metrics"),
+            Err(e) => tracing::warn!(error = %e, "counting open findings for /metrics"),
+        }
+    }
     let text = metrics.render(store.pool_state()).map_err(|e| {
         tracing::error!(error = %e, "rendering metrics");
         ApiError::internal()
@@ -82,6 +91,37 @@ pub async fn metrics(
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(text))
+}
+
+/// Open findings and SLA breaches by severity over every project's latest release (the SLA
+/// view of each project). A project the view cannot be read for is left out, with a warning.
+fn findings_by_severity(store: &Store) -> Result<FindingsBySeverity, schema::StoreError> {
+    let mut open = std::collections::BTreeMap::<Severity, u64>::new();
+    let mut breached = std::collections::BTreeMap::<Severity, u64>::new();
+    for project in store.projects()? {
+        if project.latest_release.is_none() {
+            continue;
+        }
+        match store.sla(&project.name, None, 1, None) {
+            Ok(report) => {
+                for s in report.summary {
+                    *open.entry(s.severity).or_default() += s.open;
+                    *breached.entry(s.severity).or_default() += s.breached;
+                }
+            }
+            Err(e) => tracing::warn!(project = %project.name, error = %e, "SLA view for /metrics"),
+        }
+    }
+    Ok(FindingsBySeverity {
+        open: Severity::DESCENDING
+            .into_iter()
+            .map(|s| (s, open.get(&s).copied().unwrap_or(0)))
+            .collect(),
+        breached: Severity::DESCENDING
+            .into_iter()
+            .map(|s| (s, breached.get(&s).copied().unwrap_or(0)))
+            .collect(),
+    })
 }
 
 #[utoipa::path(get, path = "/api/v1/whoami", tag = "auth",
@@ -379,6 +419,7 @@ pub async fn gate(
 pub async fn record_gate(
     store: web::Data<Store>,
     slots: web::Data<DbSlots>,
+    metrics: web::Data<Metrics>,
     caller: Caller,
     admitted: Project,
     path: web::Path<(String, String)>,
@@ -391,6 +432,15 @@ pub async fn record_gate(
     let result = slots
         .run(move || store.gate(&project, &release, &options))
         .await??;
+    metrics.gate(&result.project, result.passed);
+    tracing::info!(
+        target: "scanledger::gate",
+        project = %result.project,
+        release = %result.release,
+        passed = result.passed,
+        reasons = result.reasons.len(),
+        "gate"
+    );
     Ok(HttpResponse::Ok().json(result))
 }
 

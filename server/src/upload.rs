@@ -188,7 +188,7 @@ pub async fn upload(
     let spooled = spool.file;
     // Memory first, then a turn at the database; both held until the import ends.
     let _memory = budget.reserve(spool.written).await;
-    let result = slots
+    let (result, took) = slots
         .run(move || {
             let request = ImportRequest {
                 project: &project,
@@ -201,11 +201,25 @@ pub async fn upload(
                 progress: None,
             };
             let path = spooled.path().to_path_buf();
+            let started = std::time::Instant::now();
             let outcome = store.import_scan(&request, &path);
+            let took = started.elapsed();
             drop(spooled);
-            outcome
+            (outcome, took)
         })
         .await?;
+    if let Ok(outcome) = &result {
+        tracing::info!(
+            target: "scanledger::upload",
+            project = %outcome.project,
+            release = %outcome.release,
+            tool = %outcome.tool,
+            scan_id = outcome.scan_id,
+            findings = outcome.findings,
+            duplicate = outcome.duplicate,
+            "upload"
+        );
+    }
     match result {
         Ok(outcome) => {
             if outcome.duplicate {
@@ -213,6 +227,7 @@ pub async fn upload(
                 Ok(HttpResponse::Ok().json(outcome))
             } else {
                 metrics.upload("imported", outcome.findings);
+                metrics.imported(&outcome.tool, outcome.findings, took.as_secs_f64());
                 Ok(HttpResponse::Created().json(outcome))
             }
         }

@@ -2,6 +2,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod browser;
+mod ci;
 mod demo;
+mod deploy;
 mod replicas;
 mod serve;

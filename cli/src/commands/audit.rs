@@ -76,7 +76,9 @@ pub fn verify(store: &Store, args: &AuditVerifyArgs) -> anyhow::Result<Outcome> 
             for p in &result.problems {
                 say!(
                     "bundle {}: FAIL at event {}: {}",
-                    p.bundle, p.seq, p.problem
+                    p.bundle,
+                    p.seq,
+                    p.problem
                 );
             }
             if ok {
@@ -166,7 +168,9 @@ fn print_chain(result: &AuditVerification) {
         ),
         Some(broken) => say!(
             "audit chain BROKEN at event {}: {} ({} event(s) before it verified)",
-            broken.seq, broken.problem, result.events
+            broken.seq,
+            broken.problem,
+            result.events
         ),
     }
 }

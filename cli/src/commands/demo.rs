@@ -58,7 +58,8 @@ pub fn run(database_url: &str, args: &DemoArgs) -> anyhow::Result<Outcome> {
     if is_loaded(&store)? {
         say!(
             "the demo is already there: project {PROJECT}, releases {} (sealed) and {}",
-            RELEASES[0], RELEASES[1]
+            RELEASES[0],
+            RELEASES[1]
         );
     } else {
         let key_dir = args
@@ -196,7 +197,9 @@ fn load(store: &Store, key_dir: &Path) -> anyhow::Result<()> {
     )?;
     say!(
         "{PROJECT} {}: sealed, bundle {} bytes, sha256 {}",
-        RELEASES[0], record.size, record.sha256
+        RELEASES[0],
+        record.size,
+        record.sha256
     );
     Ok(())
 }
@@ -340,9 +343,7 @@ fn welcome(addrs: &[SocketAddr], passwords: &[(Role, &str, String)]) {
         RELEASES[1]
     );
     say!();
-    say!(
-        "Sign in with these one-time passwords (a new run of `scanledger demo` replaces them):"
-    );
+    say!("Sign in with these one-time passwords (a new run of `scanledger demo` replaces them):");
     for (role, name, password) in passwords {
         say!("  {:<8} user {name:<13} password {password}", role.as_str());
     }
