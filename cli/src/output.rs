@@ -129,6 +129,11 @@ pub fn fitted_table(
     cut: usize,
     wide: bool,
 ) -> anyhow::Result<()> {
+    // Cells shown, never sent, before anything is measured or cut.
+    let rows: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|row| row.iter().map(|c| visible(c).into_owned()).collect())
+        .collect();
     if wide {
         let mut t = Table::new();
         t.load_preset(UTF8_FULL_CONDENSED)

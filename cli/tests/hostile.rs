@@ -37,10 +37,12 @@ fn hostile_trivy() -> Vec<u8> {
         .collect();
     serde_json::to_vec_pretty(&serde_json::json!({
         "SchemaVersion": 2,
-        "ArtifactName": HOSTILE[6],
+        // Targets with control characters are refused at upload (server/tests/hardening.rs);
+        // a target may still start a formula.
+        "ArtifactName": HOSTILE[0],
         "ArtifactType": "container_image",
         "Results": [{
-            "Target": HOSTILE[7],
+            "Target": HOSTILE[1],
             "Class": "os-pkgs",
             "Type": "alpine",
             "Vulnerabilities": vulns,
@@ -113,8 +115,11 @@ fn people_never_get_terminal_controls_from_reports() {
         assert!(code == 0 || code == 1, "{args:?}: {err}");
         assert_inert(&out, &format!("{args:?}"));
         assert_inert(&err, &format!("{args:?} (stderr)"));
-        // Shown, not dropped: an operator sees that something was there.
-        assert!(out.contains("\\e["), "{args:?}: {out}");
+        // Shown, not dropped: an operator sees that something was there. (`scans` shows labels
+        // and targets, where control characters are refused at upload.)
+        if args[0] != "scans" {
+            assert!(out.contains("\\e["), "{args:?}: {out}");
+        }
     }
     let (_, out, _) = env.run(&["gate", "-p", "shop", "-r", "1"]);
     assert!(out.contains("\\u{202e}gnp.exe"), "{out}");
