@@ -3,20 +3,9 @@
 //! gate blocks (exit 1) and a refused token (exit 2), with the Markdown summary and the JUnit
 //! report they leave.
 
-use super::serve::{free_port, scanledger};
-use std::net::TcpStream;
+use super::serve::{make_token, scanledger, start};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-struct Kill(Child);
-
-impl Drop for Kill {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use std::process::Command;
 
 fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path)
@@ -62,34 +51,10 @@ fn ci_step(base: &str, token: &str, release: &str, reports: &str, fail_on: &str)
 
 #[test]
 fn ci_step_uploads_gates_and_summarizes() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = format!("sqlite://{}", dir.path().join("s.db").display());
-    let token = scanledger()
-        .args(["token", "create", "--name", "ci", "--project", "shop"])
-        .args(["--role", "uploader"])
-        .env("DATABASE_URL", &db)
-        .output()
-        .expect("token create");
-    assert!(token.status.success(), "token create failed");
-    let token = String::from_utf8(token.stdout).expect("utf-8");
-    let token = token.trim();
-
-    let addr = format!("127.0.0.1:{}", free_port());
-    let _server = Kill(
-        scanledger()
-            .args(["serve", "--bind", &addr])
-            .env("DATABASE_URL", &db)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("serve"),
-    );
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(&addr).is_err() {
-        assert!(Instant::now() < deadline, "server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let base = format!("http://{addr}");
+    let server = start();
+    let token = make_token(&server, "uploader", Some("shop"));
+    let token = token.as_str();
+    let base = format!("http://{}", server.addr);
 
     // A release whose one finding is below the threshold passes.
     let passed = ci_step(

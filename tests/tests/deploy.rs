@@ -4,21 +4,9 @@
 //! `scanledger serve` after a small demo load (uploads of two tools, a passing and a blocked
 //! gate). The manifests themselves are rendered and validated by `scripts/deploy-check`.
 
-use super::serve::{free_port, scanledger};
+use super::serve::{make_token, start};
 use std::collections::BTreeSet;
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
-use std::time::{Duration, Instant};
-
-struct Kill(Child);
-
-impl Drop for Kill {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path)
@@ -60,33 +48,10 @@ fn exposed(text: &str) -> BTreeSet<String> {
 
 #[test]
 fn dashboard_and_alerts_use_only_metrics_the_server_exposes() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = format!("sqlite://{}", dir.path().join("s.db").display());
-    let token = scanledger()
-        .args(["token", "create", "--name", "demo", "--role", "admin"])
-        .env("DATABASE_URL", &db)
-        .output()
-        .expect("token create");
-    assert!(token.status.success(), "token create failed");
-    let token = String::from_utf8(token.stdout).expect("utf-8");
-    let token = token.trim();
-
-    let addr = format!("127.0.0.1:{}", free_port());
-    let _server = Kill(
-        scanledger()
-            .args(["serve", "--bind", &addr])
-            .env("DATABASE_URL", &db)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("serve"),
-    );
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(&addr).is_err() {
-        assert!(Instant::now() < deadline, "server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let base = format!("http://{addr}");
+    let server = start();
+    let token = make_token(&server, "admin", None);
+    let token = token.as_str();
+    let base = format!("http://{}", server.addr);
     let auth = format!("Bearer {token}");
 
     // The demo load: two tools into two releases, and gates that pass and block.

@@ -20,10 +20,11 @@ pub fn scanledger() -> Command {
     Command::new(path)
 }
 
-struct Server {
+/// A `scanledger serve` on a SQLite database of its own, killed when dropped.
+pub struct Server {
     child: Child,
-    addr: String,
-    db: String,
+    pub addr: String,
+    pub db: String,
     dir: tempfile::TempDir,
 }
 
@@ -42,7 +43,7 @@ pub fn free_port() -> u16 {
         .port()
 }
 
-fn start() -> Server {
+pub fn start() -> Server {
     start_in(tempfile::tempdir().expect("tempdir"), &[])
 }
 
@@ -117,7 +118,7 @@ fn probes_answer_and_unknown_routes_are_json_404s() {
 }
 
 /// `scanledger token create` on the server's database; the secret.
-fn make_token(server: &Server, role: &str, project: Option<&str>) -> String {
+pub fn make_token(server: &Server, role: &str, project: Option<&str>) -> String {
     let mut cmd = scanledger();
     cmd.args(["token", "create", "--name", role, "--role", role])
         .env("DATABASE_URL", &server.db);
