@@ -73,6 +73,13 @@ impl StoreError {
     }
 }
 
+/// A value the domain refused (an unknown status, a missing justification, ...).
+impl From<domain::InvalidValue> for StoreError {
+    fn from(e: domain::InvalidValue) -> Self {
+        StoreError::Invalid(e.reason)
+    }
+}
+
 impl From<diesel::r2d2::PoolError> for StoreError {
     fn from(e: diesel::r2d2::PoolError) -> Self {
         StoreError::Connect(e.to_string())

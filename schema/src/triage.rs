@@ -23,62 +23,10 @@ use diesel::prelude::*;
 use diesel::upsert::excluded;
 use serde::Serialize;
 
+pub use domain::TriageStatus;
+
 /// Rows per multi-row statement.
 const CHUNK: usize = 1000;
-
-/// Our triage states (`fixed` is derived, never set).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TriageStatus {
-    Open,
-    Confirmed,
-    FalsePositive,
-    Accepted,
-}
-
-impl TriageStatus {
-    pub const ALL: [TriageStatus; 4] = [
-        TriageStatus::Open,
-        TriageStatus::Confirmed,
-        TriageStatus::FalsePositive,
-        TriageStatus::Accepted,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TriageStatus::Open => "open",
-            TriageStatus::Confirmed => "confirmed",
-            TriageStatus::FalsePositive => "false_positive",
-            TriageStatus::Accepted => "accepted",
-        }
-    }
-
-    /// Our names; `false-positive` is accepted too. `fixed` is refused: it is derived.
-    pub fn parse(s: &str) -> Result<TriageStatus, StoreError> {
-        let norm = s.trim().to_ascii_lowercase().replace('-', "_");
-        if norm == "fixed" {
-            return Err(StoreError::Invalid(
-                "`fixed` cannot be set: a finding is fixed when the scan slot that reported it \
-                 no longer does"
-                    .into(),
-            ));
-        }
-        TriageStatus::ALL
-            .into_iter()
-            .find(|t| t.as_str() == norm)
-            .ok_or_else(|| {
-                StoreError::Invalid(format!(
-                    "unknown triage status {s:?}: use open, confirmed, false_positive or accepted"
-                ))
-            })
-    }
-}
-
-impl std::fmt::Display for TriageStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// A decision to apply.
 #[derive(Debug, Clone)]

@@ -120,6 +120,13 @@ impl ResponseError for ApiError {
     }
 }
 
+/// A value the domain refused: a bad request, naming the field.
+impl From<domain::InvalidValue> for ApiError {
+    fn from(e: domain::InvalidValue) -> ApiError {
+        ApiError::from(StoreError::from(e))
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         let (status, code) = match &err {

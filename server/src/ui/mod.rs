@@ -136,6 +136,12 @@ impl From<ApiError> for UiError {
     }
 }
 
+impl From<domain::InvalidValue> for UiError {
+    fn from(e: domain::InvalidValue) -> UiError {
+        UiError(ApiError::from(e))
+    }
+}
+
 impl From<schema::StoreError> for UiError {
     fn from(e: schema::StoreError) -> UiError {
         UiError(e.into())

@@ -1,0 +1,21 @@
+//! # domain
+//!
+//! What ScanLedger's words mean, as types: typed ids, the closed sets (severity, finding kind,
+//! triage status, role, ...), the finding of a release as the store returns it and the reports
+//! render it, and the pure rules that judge them.
+//!
+//! Not here: SQL (`schema`), parsing reports (`importers`), rendering (`reports`), HTTP
+//! (`server`), any I/O or clock. Every function here is a function of its arguments, so each
+//! rule is tested without a database.
+
+mod access;
+mod error;
+mod ids;
+mod severity;
+mod triage;
+
+pub use access::{Permission, Role};
+pub use error::InvalidValue;
+pub use ids::{FindingId, ProjectId, ReleaseId, ScanId};
+pub use severity::{Kind, Severity};
+pub use triage::TriageStatus;
