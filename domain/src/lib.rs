@@ -10,12 +10,14 @@
 
 mod access;
 mod error;
+mod finding;
 mod ids;
 mod severity;
 mod triage;
 
 pub use access::{Permission, Role};
 pub use error::InvalidValue;
+pub use finding::{Decision, Place, ViewFinding};
 pub use ids::{FindingId, ProjectId, ReleaseId, ScanId};
 pub use severity::{Kind, Severity};
 pub use triage::TriageStatus;

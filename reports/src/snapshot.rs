@@ -6,6 +6,8 @@
 
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
+
+pub use domain::Place;
 use std::collections::BTreeMap;
 
 /// Severities, most severe first (the order of every summary column).
@@ -319,45 +321,4 @@ pub struct PreviousBundle {
     pub sha256: String,
     /// SHA-256 of its SHA256SUMS (stable even if a zip were ever rebuilt).
     pub sha256sums_sha256: String,
-}
-
-/// Where a finding is, as people read it; the one rule for every rendering (reports, the web
-/// UI, diffs): `file:line`, else `url (parameter)`, else `component version`, else the
-/// resource or the scan target.
-pub struct Place<'a> {
-    pub file: Option<&'a str>,
-    pub line_start: Option<i64>,
-    pub url: Option<&'a str>,
-    pub parameter: Option<&'a str>,
-    pub component: Option<&'a str>,
-    pub component_version: Option<&'a str>,
-    pub resource: Option<&'a str>,
-    pub target: Option<&'a str>,
-}
-
-impl Place<'_> {
-    pub fn render(&self) -> String {
-        if let Some(file) = self.file {
-            return match self.line_start {
-                Some(line) => format!("{file}:{line}"),
-                None => file.to_string(),
-            };
-        }
-        if let Some(url) = self.url {
-            return match self.parameter {
-                Some(p) => format!("{url} ({p})"),
-                None => url.to_string(),
-            };
-        }
-        if let Some(component) = self.component {
-            return match self.component_version {
-                Some(v) => format!("{component} {v}"),
-                None => component.to_string(),
-            };
-        }
-        self.resource
-            .or(self.target)
-            .unwrap_or_default()
-            .to_string()
-    }
 }

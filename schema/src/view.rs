@@ -12,59 +12,12 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use importers::{Kind, Severity};
 use serde::Serialize;
+
+pub use domain::{Decision, ViewFinding};
 use std::collections::{BTreeMap, HashMap};
 
 /// Our triage state of a finding. `fixed` is never stored: it is derived from scans.
 pub const STATUS_OPEN: &str = "open";
-
-/// One finding as it stands in a release's current view.
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
-pub struct ViewFinding {
-    pub fingerprint: String,
-    pub severity: Severity,
-    pub severity_original: Option<String>,
-    pub kind: String,
-    pub category: Option<String>,
-    pub rule_id: String,
-    pub title: String,
-    pub tool: String,
-    /// Our triage state: `open` unless someone decided otherwise.
-    pub status: String,
-    /// The tool's own state of the finding.
-    pub tool_status: Option<String>,
-    pub component: Option<String>,
-    pub component_version: Option<String>,
-    pub purl: Option<String>,
-    pub fixed_version: Option<String>,
-    pub cvss_score: Option<f64>,
-    pub cwe: Vec<String>,
-    pub target: Option<String>,
-    pub file: Option<String>,
-    pub line_start: Option<i64>,
-    pub line_end: Option<i64>,
-    pub resource: Option<String>,
-    pub url: Option<String>,
-    pub parameter: Option<String>,
-    pub scan_id: i64,
-    pub scan_label: String,
-    pub first_seen_at: NaiveDateTime,
-    /// Who decided `status`, when, and why; `None` while nobody has.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub decision: Option<Decision>,
-    #[serde(skip)]
-    pub finding_id: i64,
-}
-
-/// The details of our triage decision on a finding (its status is [`ViewFinding::status`]).
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
-pub struct Decision {
-    pub justification: Option<String>,
-    pub approver: Option<String>,
-    /// Acceptances only: the decision stops counting at the start of this day (UTC).
-    pub expires_at: Option<NaiveDateTime>,
-    pub decided_by: String,
-    pub decided_at: NaiveDateTime,
-}
 
 /// Which findings to show. Empty lists mean "all".
 #[derive(Debug, Clone, Default)]
@@ -118,23 +71,6 @@ pub struct ReleaseView {
     pub scans: Vec<crate::ScanSummary>,
     /// Most severe first, then by rule and location.
     pub findings: Vec<ViewFinding>,
-}
-
-impl ViewFinding {
-    /// Where it is, as people read it (the rule every rendering shares: [`reports::snapshot::Place`]).
-    pub fn location(&self) -> String {
-        reports::snapshot::Place {
-            file: self.file.as_deref(),
-            line_start: self.line_start,
-            url: self.url.as_deref(),
-            parameter: self.parameter.as_deref(),
-            component: self.component.as_deref(),
-            component_version: self.component_version.as_deref(),
-            resource: self.resource.as_deref(),
-            target: self.target.as_deref(),
-        }
-        .render()
-    }
 }
 
 impl ReleaseView {

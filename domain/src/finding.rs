@@ -1,0 +1,113 @@
+//! A finding as it stands in a release: what the store returns, the API and the CLI show and
+//! the reports render, with our triage decision on it.
+
+use crate::Severity;
+use chrono::NaiveDateTime;
+use serde::Serialize;
+
+/// One finding as it stands in a release's current view.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+pub struct ViewFinding {
+    pub fingerprint: String,
+    pub severity: Severity,
+    pub severity_original: Option<String>,
+    pub kind: String,
+    pub category: Option<String>,
+    pub rule_id: String,
+    pub title: String,
+    pub tool: String,
+    /// Our triage state: `open` unless someone decided otherwise.
+    pub status: String,
+    /// The tool's own state of the finding.
+    pub tool_status: Option<String>,
+    pub component: Option<String>,
+    pub component_version: Option<String>,
+    pub purl: Option<String>,
+    pub fixed_version: Option<String>,
+    pub cvss_score: Option<f64>,
+    pub cwe: Vec<String>,
+    pub target: Option<String>,
+    pub file: Option<String>,
+    pub line_start: Option<i64>,
+    pub line_end: Option<i64>,
+    pub resource: Option<String>,
+    pub url: Option<String>,
+    pub parameter: Option<String>,
+    pub scan_id: i64,
+    pub scan_label: String,
+    pub first_seen_at: NaiveDateTime,
+    /// Who decided `status`, when, and why; `None` while nobody has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Decision>,
+    #[serde(skip)]
+    pub finding_id: i64,
+}
+
+/// The details of our triage decision on a finding (its status is [`ViewFinding::status`]).
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+pub struct Decision {
+    pub justification: Option<String>,
+    pub approver: Option<String>,
+    /// Acceptances only: the decision stops counting at the start of this day (UTC).
+    pub expires_at: Option<NaiveDateTime>,
+    pub decided_by: String,
+    pub decided_at: NaiveDateTime,
+}
+
+impl ViewFinding {
+    /// Where it is, as people read it (the rule every rendering shares: [`Place`]).
+    pub fn location(&self) -> String {
+        Place {
+            file: self.file.as_deref(),
+            line_start: self.line_start,
+            url: self.url.as_deref(),
+            parameter: self.parameter.as_deref(),
+            component: self.component.as_deref(),
+            component_version: self.component_version.as_deref(),
+            resource: self.resource.as_deref(),
+            target: self.target.as_deref(),
+        }
+        .render()
+    }
+}
+
+/// Where a finding is, as people read it; the one rule for every rendering (reports, the web
+/// UI, diffs): `file:line`, else `url (parameter)`, else `component version`, else the
+/// resource or the scan target.
+pub struct Place<'a> {
+    pub file: Option<&'a str>,
+    pub line_start: Option<i64>,
+    pub url: Option<&'a str>,
+    pub parameter: Option<&'a str>,
+    pub component: Option<&'a str>,
+    pub component_version: Option<&'a str>,
+    pub resource: Option<&'a str>,
+    pub target: Option<&'a str>,
+}
+
+impl Place<'_> {
+    pub fn render(&self) -> String {
+        if let Some(file) = self.file {
+            return match self.line_start {
+                Some(line) => format!("{file}:{line}"),
+                None => file.to_string(),
+            };
+        }
+        if let Some(url) = self.url {
+            return match self.parameter {
+                Some(p) => format!("{url} ({p})"),
+                None => url.to_string(),
+            };
+        }
+        if let Some(component) = self.component {
+            return match self.component_version {
+                Some(v) => format!("{component} {v}"),
+                None => component.to_string(),
+            };
+        }
+        self.resource
+            .or(self.target)
+            .unwrap_or_default()
+            .to_string()
+    }
+}
