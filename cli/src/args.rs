@@ -340,8 +340,8 @@ pub struct FindingsArgs {
     #[arg(long, value_delimiter = ',')]
     pub tool: Vec<String>,
     /// Only these triage states (open, confirmed, false_positive, accepted).
-    #[arg(long, value_delimiter = ',')]
-    pub status: Vec<String>,
+    #[arg(long, value_delimiter = ',', value_parser = parse_status)]
+    pub status: Vec<schema::TriageStatus>,
     /// Only findings whose title, rule, component, file or URL contains this text.
     #[arg(long)]
     pub text: Option<String>,
@@ -465,6 +465,10 @@ fn parse_severity(s: &str) -> Result<importers::Severity, String> {
     importers::Severity::parse(s).ok_or_else(|| {
         format!("unknown severity {s:?}: use critical, high, medium, low, info or unknown")
     })
+}
+
+fn parse_status(s: &str) -> Result<schema::TriageStatus, String> {
+    schema::TriageStatus::parse(s).map_err(|e| e.reason)
 }
 
 fn parse_kind(s: &str) -> Result<importers::Kind, String> {

@@ -1,7 +1,7 @@
 //! A finding as it stands in a release: what the store returns, the API and the CLI show and
 //! the reports render, with our triage decision on it.
 
-use crate::Severity;
+use crate::{FindingId, Kind, ScanId, Severity, TriageStatus};
 use chrono::NaiveDateTime;
 use serde::Serialize;
 
@@ -11,13 +11,13 @@ pub struct ViewFinding {
     pub fingerprint: String,
     pub severity: Severity,
     pub severity_original: Option<String>,
-    pub kind: String,
+    pub kind: Kind,
     pub category: Option<String>,
     pub rule_id: String,
     pub title: String,
     pub tool: String,
     /// Our triage state: `open` unless someone decided otherwise.
-    pub status: String,
+    pub status: TriageStatus,
     /// The tool's own state of the finding.
     pub tool_status: Option<String>,
     pub component: Option<String>,
@@ -33,14 +33,15 @@ pub struct ViewFinding {
     pub resource: Option<String>,
     pub url: Option<String>,
     pub parameter: Option<String>,
-    pub scan_id: i64,
+    pub scan_id: ScanId,
     pub scan_label: String,
     pub first_seen_at: NaiveDateTime,
     /// Who decided `status`, when, and why; `None` while nobody has.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decision: Option<Decision>,
+    /// The store's id of the finding; `None` when it came over the API, which does not send it.
     #[serde(skip)]
-    pub finding_id: i64,
+    pub finding_id: Option<FindingId>,
 }
 
 /// The details of our triage decision on a finding (its status is [`ViewFinding::status`]).
@@ -55,6 +56,36 @@ pub struct Decision {
 }
 
 impl ViewFinding {
+    /// Whether someone decided on it (or its status is other than `open`).
+    pub fn has_decision(&self) -> bool {
+        self.decision.is_some() || self.status != TriageStatus::Open
+    }
+
+    /// Why it was decided, when someone gave a reason.
+    pub fn justification(&self) -> Option<&str> {
+        self.decision.as_ref()?.justification.as_deref()
+    }
+
+    /// Who approved an accepted risk.
+    pub fn approver(&self) -> Option<&str> {
+        self.decision.as_ref()?.approver.as_deref()
+    }
+
+    /// When an acceptance stops counting.
+    pub fn expires_at(&self) -> Option<NaiveDateTime> {
+        self.decision.as_ref()?.expires_at
+    }
+
+    /// Who decided.
+    pub fn decided_by(&self) -> Option<&str> {
+        self.decision.as_ref().map(|d| d.decided_by.as_str())
+    }
+
+    /// When it was decided.
+    pub fn decided_at(&self) -> Option<NaiveDateTime> {
+        self.decision.as_ref().map(|d| d.decided_at)
+    }
+
     /// Where it is, as people read it (the rule every rendering shares: [`Place`]).
     pub fn location(&self) -> String {
         Place {

@@ -1,10 +1,10 @@
 //! Our triage states: what a person decided about a finding.
 
 use crate::InvalidValue;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Our triage states (`fixed` is derived, never set).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TriageStatus {
     Open,

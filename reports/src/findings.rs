@@ -2,8 +2,9 @@
 //! `findings.sarif` (SARIF 2.1.0 as GitHub code scanning takes it) and `triage.json`.
 
 use crate::csv_writer::CsvWriter;
-use crate::snapshot::{FindingSnapshot, ReleaseSnapshot};
+use crate::snapshot::{ReleaseSnapshot, ViewFinding};
 use crate::{ReportError, canonical_json};
+use domain::TriageStatus;
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -27,10 +28,42 @@ pub fn write_findings_json(snap: &ReleaseSnapshot, out: &mut dyn Write) -> Resul
     )?;
     for (i, f) in snap.findings.iter().enumerate() {
         out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-        serde_json::to_writer(&mut *out, f)?;
+        serde_json::to_writer(&mut *out, &FindingLine::of(f))?;
     }
     out.write_all(b"\n]}\n")?;
     Ok(())
+}
+
+/// One finding of `findings.json`, in the layout bundles have had from the start: the
+/// finding's fields, then its decision's fields beside them (`null` when undecided) rather
+/// than nested as the API sends them. Sealed bundles keep this layout, so scripts that read
+/// them keep working.
+#[derive(serde::Serialize)]
+struct FindingLine<'a> {
+    #[serde(flatten)]
+    finding: ViewFinding,
+    justification: Option<&'a str>,
+    approver: Option<&'a str>,
+    expires_at: Option<chrono::NaiveDateTime>,
+    decided_by: Option<&'a str>,
+    decided_at: Option<chrono::NaiveDateTime>,
+}
+
+impl<'a> FindingLine<'a> {
+    fn of(f: &'a ViewFinding) -> FindingLine<'a> {
+        FindingLine {
+            // The decision's fields are written beside the others instead.
+            finding: ViewFinding {
+                decision: None,
+                ..f.clone()
+            },
+            justification: f.justification(),
+            approver: f.approver(),
+            expires_at: f.expires_at(),
+            decided_by: f.decided_by(),
+            decided_at: f.decided_at(),
+        }
+    }
 }
 
 pub const CSV_COLUMNS: [&str; 26] = [
@@ -83,10 +116,10 @@ pub fn write_findings_csv(snap: &ReleaseSnapshot, out: &mut dyn Write) -> Result
     w.write_record(CSV_COLUMNS)?;
     for f in &snap.findings {
         w.write_record([
-            f.severity.clone(),
-            f.status.clone(),
+            f.severity.as_str().to_string(),
+            f.status.as_str().to_string(),
             f.tool.clone(),
-            f.kind.clone(),
+            f.kind.as_str().to_string(),
             f.rule_id.clone(),
             f.title.clone(),
             f.location(),
@@ -103,11 +136,11 @@ pub fn write_findings_csv(snap: &ReleaseSnapshot, out: &mut dyn Write) -> Result
             f.scan_label.clone(),
             f.fingerprint.clone(),
             f.first_seen_at.to_string(),
-            opt(&f.justification),
-            opt(&f.approver),
-            time(&f.expires_at),
-            opt(&f.decided_by),
-            time(&f.decided_at),
+            f.justification().unwrap_or_default().to_string(),
+            f.approver().unwrap_or_default().to_string(),
+            time(&f.expires_at()),
+            f.decided_by().unwrap_or_default().to_string(),
+            time(&f.decided_at()),
             opt(&f.severity_original),
         ])?;
     }
@@ -129,11 +162,11 @@ pub fn triage_json(snap: &ReleaseSnapshot) -> Result<Vec<u8>, ReportError> {
                 "rule_id": f.rule_id,
                 "title": f.title,
                 "status": f.status,
-                "justification": f.justification,
-                "approver": f.approver,
-                "expires_at": f.expires_at,
-                "decided_by": f.decided_by,
-                "decided_at": f.decided_at,
+                "justification": f.justification(),
+                "approver": f.approver(),
+                "expires_at": f.expires_at(),
+                "decided_by": f.decided_by(),
+                "decided_at": f.decided_at(),
             })
         })
         .collect();
@@ -176,7 +209,7 @@ fn sarif_level(severity: &str) -> &'static str {
 }
 
 /// GitHub's `security-severity`: the CVSS score when there is one, else a score in the band.
-fn security_severity(f: &FindingSnapshot) -> String {
+fn security_severity(f: &ViewFinding) -> String {
     let score = f.cvss_score.unwrap_or(match f.severity.as_str() {
         "critical" => 9.5,
         "high" => 8.0,
@@ -188,7 +221,7 @@ fn security_severity(f: &FindingSnapshot) -> String {
 }
 
 /// A relative URI for the finding's place; GitHub wants every result located.
-fn artifact_uri(f: &FindingSnapshot) -> String {
+fn artifact_uri(f: &ViewFinding) -> String {
     let raw = f
         .file
         .clone()
@@ -279,7 +312,7 @@ struct SarifResult<'a> {
     suppressions: Vec<SarifSuppression<'a>>,
 }
 
-fn sarif_result(f: &FindingSnapshot) -> SarifResult<'_> {
+fn sarif_result(f: &ViewFinding) -> SarifResult<'_> {
     let region = if f.file.is_some() {
         let start = f.line_start.filter(|l| *l >= 1).unwrap_or(1);
         let end = f.line_end.filter(|l| *l >= start).unwrap_or(start);
@@ -293,18 +326,21 @@ fn sarif_result(f: &FindingSnapshot) -> SarifResult<'_> {
             end_line: None,
         }
     };
-    let suppressions = if matches!(f.status.as_str(), "accepted" | "false_positive") {
+    let suppressions = if matches!(
+        f.status,
+        TriageStatus::Accepted | TriageStatus::FalsePositive
+    ) {
         vec![SarifSuppression {
             kind: "external",
             status: "accepted",
-            justification: f.justification.as_deref().unwrap_or(&f.status),
+            justification: f.justification().unwrap_or(f.status.as_str()),
         }]
     } else {
         Vec::new()
     };
     SarifResult {
         rule_id: &f.rule_id,
-        level: sarif_level(&f.severity),
+        level: sarif_level(f.severity.as_str()),
         message: SarifText { text: &f.title },
         locations: [SarifLocation {
             physical_location: SarifPhysical {
@@ -318,8 +354,8 @@ fn sarif_result(f: &FindingSnapshot) -> SarifResult<'_> {
             scanledger: &f.fingerprint,
         },
         properties: SarifResultProperties {
-            severity: &f.severity,
-            status: &f.status,
+            severity: f.severity.as_str(),
+            status: f.status.as_str(),
             scan: &f.scan_label,
         },
         suppressions,
@@ -341,7 +377,7 @@ pub fn write_findings_sarif(
     snap: &ReleaseSnapshot,
     out: &mut dyn Write,
 ) -> Result<(), ReportError> {
-    let mut by_tool: BTreeMap<&str, Vec<&FindingSnapshot>> = BTreeMap::new();
+    let mut by_tool: BTreeMap<&str, Vec<&ViewFinding>> = BTreeMap::new();
     for f in &snap.findings {
         by_tool.entry(&f.tool).or_default().push(f);
     }

@@ -168,22 +168,20 @@ pub fn report_html(snap: &ReleaseSnapshot, key_fingerprint: Option<&str>) -> Str
         let decision = if f.has_decision() {
             format!(
                 "{}{}{}{}",
-                esc(f.justification.as_deref().unwrap_or("")),
-                f.approver
-                    .as_deref()
+                esc(f.justification().unwrap_or("")),
+                f.approver()
                     .map(|a| format!("<br>approved by {}", esc(a)))
                     .unwrap_or_default(),
-                f.decided_by
-                    .as_deref()
+                f.decided_by()
                     .map(|d| format!(
                         "<br>decided by {}{}",
                         esc(d),
-                        f.decided_at
+                        f.decided_at()
                             .map(|t| format!(" on {}", t.date()))
                             .unwrap_or_default()
                     ))
                     .unwrap_or_default(),
-                f.expires_at
+                f.expires_at()
                     .map(|t| format!("<br>expires {}", t.date()))
                     .unwrap_or_default()
             )
@@ -193,11 +191,11 @@ pub fn report_html(snap: &ReleaseSnapshot, key_fingerprint: Option<&str>) -> Str
         let _ = writeln!(
             h,
             "<tr><td class=\"sev-{s}\">{s}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{decision}</td></tr>",
-            esc(&f.status),
+            esc(f.status.as_str()),
             esc(&f.rule_id),
             esc(&f.title),
             esc(&f.location()),
-            s = esc(&f.severity)
+            s = esc(f.severity.as_str())
         );
     }
     h.push_str("</table>\n");
@@ -232,12 +230,12 @@ pub fn report_html(snap: &ReleaseSnapshot, key_fingerprint: Option<&str>) -> Str
         let _ = writeln!(
             h,
             "<tr><td class=\"sev-{s}\">{s}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&f.status),
+            esc(f.status.as_str()),
             esc(&f.tool),
             esc(&f.rule_id),
             esc(&f.title),
             esc(&f.location()),
-            s = esc(&f.severity)
+            s = esc(f.severity.as_str())
         );
     }
     h.push_str("</table>\n</body></html>\n");

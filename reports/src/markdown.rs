@@ -7,6 +7,7 @@
 
 use crate::format_time;
 use crate::snapshot::{DiffLine, ReleaseSnapshot, SEVERITIES, severity_rank};
+use domain::TriageStatus;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -238,7 +239,7 @@ pub fn forum_post(snap: &ReleaseSnapshot, key_fingerprint: Option<&str>) -> Stri
     let accepted: Vec<_> = snap
         .findings
         .iter()
-        .filter(|f| f.status == "accepted")
+        .filter(|f| f.status == TriageStatus::Accepted)
         .collect();
     let _ = writeln!(md, "\n### Accepted risks ({})\n", accepted.len());
     if accepted.is_empty() {
@@ -254,16 +255,11 @@ pub fn forum_post(snap: &ReleaseSnapshot, key_fingerprint: Option<&str>) -> Stri
                 f.severity,
                 cell(&f.rule_id),
                 cell(&f.title),
-                cell(
-                    f.approver
-                        .as_deref()
-                        .or(f.decided_by.as_deref())
-                        .unwrap_or("")
-                ),
-                f.expires_at
+                cell(f.approver().or(f.decided_by()).unwrap_or("")),
+                f.expires_at()
                     .map(|t| t.date().to_string())
                     .unwrap_or_else(|| "never".into()),
-                cell(f.justification.as_deref().unwrap_or("")),
+                cell(f.justification().unwrap_or("")),
             );
         }
     }
@@ -271,7 +267,7 @@ pub fn forum_post(snap: &ReleaseSnapshot, key_fingerprint: Option<&str>) -> Stri
     let severe: Vec<_> = snap
         .findings
         .iter()
-        .filter(|f| severity_rank(&f.severity) <= 1)
+        .filter(|f| severity_rank(f.severity.as_str()) <= 1)
         .collect();
     let _ = writeln!(
         md,

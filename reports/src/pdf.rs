@@ -15,7 +15,7 @@
 use crate::ReportError;
 use crate::format_time;
 use crate::markdown::severity_line;
-use crate::snapshot::{FindingSnapshot, ReleaseSnapshot, SEVERITIES, severity_rank};
+use crate::snapshot::{ReleaseSnapshot, SEVERITIES, ViewFinding, severity_rank};
 use printpdf::{
     Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
     PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem,
@@ -740,21 +740,21 @@ fn diff(l: &mut Layout<'_>, snap: &ReleaseSnapshot) {
     }
 }
 
-fn decision_text(f: &FindingSnapshot) -> String {
+fn decision_text(f: &ViewFinding) -> String {
     let mut parts = Vec::new();
-    if let Some(j) = &f.justification {
-        parts.push(j.clone());
+    if let Some(j) = f.justification() {
+        parts.push(j.to_string());
     }
-    if let Some(a) = &f.approver {
+    if let Some(a) = f.approver() {
         parts.push(format!("approved by {a}"));
     }
-    if let Some(d) = &f.decided_by {
-        parts.push(match f.decided_at {
+    if let Some(d) = f.decided_by() {
+        parts.push(match f.decided_at() {
             Some(t) => format!("decided by {d} on {}", t.date()),
             None => format!("decided by {d}"),
         });
     }
-    if let Some(e) = f.expires_at {
+    if let Some(e) = f.expires_at() {
         parts.push(format!("expires {}", e.date()));
     }
     if parts.is_empty() {
@@ -765,11 +765,11 @@ fn decision_text(f: &FindingSnapshot) -> String {
 }
 
 fn decisions(l: &mut Layout<'_>, snap: &ReleaseSnapshot) {
-    let mut listed: Vec<&FindingSnapshot> = snap.decided_or_blocking().collect();
+    let mut listed: Vec<&ViewFinding> = snap.decided_or_blocking().collect();
     listed.sort_by(|a, b| {
-        severity_rank(&a.severity)
-            .cmp(&severity_rank(&b.severity))
-            .then_with(|| a.status.cmp(&b.status))
+        severity_rank(a.severity.as_str())
+            .cmp(&severity_rank(b.severity.as_str()))
+            .then_with(|| a.status.as_str().cmp(b.status.as_str()))
             .then_with(|| a.rule_id.cmp(&b.rule_id))
             .then_with(|| a.fingerprint.cmp(&b.fingerprint))
     });
@@ -812,10 +812,10 @@ fn decisions(l: &mut Layout<'_>, snap: &ReleaseSnapshot) {
         l.text_colored(
             MARGIN,
             l.y,
-            &f.severity,
+            f.severity.as_str(),
             8.0,
             Face::Bold,
-            severity_color(&f.severity),
+            severity_color(f.severity.as_str()),
         );
         let location = f.location();
         l.row(

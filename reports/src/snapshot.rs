@@ -7,7 +7,8 @@
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-pub use domain::Place;
+use domain::TriageStatus;
+pub use domain::{Place, ViewFinding};
 use std::collections::BTreeMap;
 
 /// Severities, most severe first (the order of every summary column).
@@ -36,7 +37,7 @@ pub struct ReleaseSnapshot {
     /// The scans of the release's current view, oldest first.
     pub scans: Vec<ScanSnapshot>,
     /// The current view, most severe first.
-    pub findings: Vec<FindingSnapshot>,
+    pub findings: Vec<ViewFinding>,
     /// Against the release before this one, when there is one.
     pub diff: Option<DiffSnapshot>,
     /// The previous sealed bundle of the project: the hash chain.
@@ -66,7 +67,7 @@ impl ReleaseSnapshot {
     pub fn counts_by_severity(&self) -> BTreeMap<&'static str, u64> {
         let mut counts: BTreeMap<&'static str, u64> = SEVERITIES.iter().map(|s| (*s, 0)).collect();
         for f in &self.findings {
-            if let Some(slot) = SEVERITIES.iter().find(|s| **s == f.severity) {
+            if let Some(slot) = SEVERITIES.iter().find(|s| **s == f.severity.as_str()) {
                 *counts.entry(slot).or_default() += 1;
             }
         }
@@ -80,14 +81,14 @@ impl ReleaseSnapshot {
             *counts
                 .entry(f.tool.clone())
                 .or_default()
-                .entry(f.severity.clone())
+                .entry(f.severity.as_str().to_string())
                 .or_default() += 1;
         }
         counts
     }
 
     /// Findings that need an auditor's eye: blocking the gate, accepted, or false positive.
-    pub fn decided_or_blocking(&self) -> impl Iterator<Item = &FindingSnapshot> {
+    pub fn decided_or_blocking(&self) -> impl Iterator<Item = &ViewFinding> {
         let blocking: std::collections::HashSet<&str> = self
             .gate
             .reasons
@@ -96,7 +97,10 @@ impl ReleaseSnapshot {
             .collect();
         self.findings.iter().filter(move |f| {
             blocking.contains(f.fingerprint.as_str())
-                || matches!(f.status.as_str(), "accepted" | "false_positive")
+                || matches!(
+                    f.status,
+                    TriageStatus::Accepted | TriageStatus::FalsePositive
+                )
         })
     }
 
@@ -227,65 +231,6 @@ fn guess_extension(format: &str) -> &'static str {
         "sarif"
     } else {
         "json"
-    }
-}
-
-/// One finding of the current view with its triage decision.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct FindingSnapshot {
-    pub fingerprint: String,
-    pub severity: String,
-    pub severity_original: Option<String>,
-    pub kind: String,
-    pub category: Option<String>,
-    pub rule_id: String,
-    pub title: String,
-    pub tool: String,
-    /// Our triage state: `open`, `confirmed`, `accepted`, `false_positive`.
-    pub status: String,
-    pub tool_status: Option<String>,
-    pub component: Option<String>,
-    pub component_version: Option<String>,
-    pub purl: Option<String>,
-    pub fixed_version: Option<String>,
-    pub cvss_score: Option<f64>,
-    pub cwe: Vec<String>,
-    pub target: Option<String>,
-    pub file: Option<String>,
-    pub line_start: Option<i64>,
-    pub line_end: Option<i64>,
-    pub resource: Option<String>,
-    pub url: Option<String>,
-    pub parameter: Option<String>,
-    pub scan_id: i64,
-    pub scan_label: String,
-    pub first_seen_at: NaiveDateTime,
-    // Triage decision (empty until someone decides).
-    pub justification: Option<String>,
-    pub approver: Option<String>,
-    pub expires_at: Option<NaiveDateTime>,
-    pub decided_by: Option<String>,
-    pub decided_at: Option<NaiveDateTime>,
-}
-
-impl FindingSnapshot {
-    /// The most specific place the finding is at: file:line, resource, URL, component, target.
-    pub fn location(&self) -> String {
-        Place {
-            file: self.file.as_deref(),
-            line_start: self.line_start,
-            url: self.url.as_deref(),
-            parameter: self.parameter.as_deref(),
-            component: self.component.as_deref(),
-            component_version: self.component_version.as_deref(),
-            resource: self.resource.as_deref(),
-            target: self.target.as_deref(),
-        }
-        .render()
-    }
-
-    pub fn has_decision(&self) -> bool {
-        self.decided_by.is_some() || self.status != "open"
     }
 }
 

@@ -240,7 +240,7 @@ fn the_forum_post_cuts_long_titles_at_a_word_and_keeps_fingerprints_whole() {
     let severe = snap
         .findings
         .iter()
-        .position(|f| f.severity == "critical")
+        .position(|f| f.severity == domain::Severity::Critical)
         .expect("a critical finding");
     snap.findings[severe].title = long_title.into();
     let fingerprint = "0123456789abcdef0123456789abcdef".to_string();

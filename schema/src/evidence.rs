@@ -22,11 +22,11 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use importers::Severity;
 use reports::{
-    DiffLine, DiffSnapshot, EvidenceKey, FindingSnapshot, GateReasonLine, GateSummary,
-    PolicySnapshot, PreviousBundle, ReleaseSnapshot, ScanSnapshot, Seal,
+    DiffLine, DiffSnapshot, EvidenceKey, GateReasonLine, GateSummary, PolicySnapshot,
+    PreviousBundle, ReleaseSnapshot, ScanSnapshot, Seal,
 };
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::{Read, Seek, SeekFrom, Write};
 
 /// Who seals what, and under which gate.
@@ -71,71 +71,6 @@ fn scan_severities(conn: &mut DbConn, scan_id: i64) -> Result<BTreeMap<String, u
         .into_iter()
         .map(|(s, n)| (Severity::from_rank(s).as_str().to_string(), n as u64))
         .collect())
-}
-
-type Decision = (
-    i64,
-    Option<String>,
-    Option<String>,
-    Option<NaiveDateTime>,
-    String,
-    NaiveDateTime,
-);
-
-/// The triage decisions of these findings, by finding id.
-fn decisions(conn: &mut DbConn, ids: &[i64]) -> Result<HashMap<i64, Decision>, StoreError> {
-    let mut out = HashMap::new();
-    for chunk in ids.chunks(5000) {
-        let rows: Vec<Decision> = triage::table
-            .filter(triage::finding_id.eq_any(chunk))
-            .select((
-                triage::finding_id,
-                triage::justification,
-                triage::approver,
-                triage::expires_at,
-                triage::decided_by,
-                triage::decided_at,
-            ))
-            .load(conn)?;
-        out.extend(rows.into_iter().map(|d| (d.0, d)));
-    }
-    Ok(out)
-}
-
-fn finding_snapshot(f: ViewFinding, decision: Option<&Decision>) -> FindingSnapshot {
-    FindingSnapshot {
-        fingerprint: f.fingerprint,
-        severity: f.severity.as_str().to_string(),
-        severity_original: f.severity_original,
-        kind: f.kind,
-        category: f.category,
-        rule_id: f.rule_id,
-        title: f.title,
-        tool: f.tool,
-        status: f.status,
-        tool_status: f.tool_status,
-        component: f.component,
-        component_version: f.component_version,
-        purl: f.purl,
-        fixed_version: f.fixed_version,
-        cvss_score: f.cvss_score,
-        cwe: f.cwe,
-        target: f.target,
-        file: f.file,
-        line_start: f.line_start,
-        line_end: f.line_end,
-        resource: f.resource,
-        url: f.url,
-        parameter: f.parameter,
-        scan_id: f.scan_id,
-        scan_label: f.scan_label,
-        first_seen_at: f.first_seen_at,
-        justification: decision.and_then(|d| d.1.clone()),
-        approver: decision.and_then(|d| d.2.clone()),
-        expires_at: decision.and_then(|d| d.3),
-        decided_by: decision.map(|d| d.4.clone()),
-        decided_at: decision.map(|d| d.5),
-    }
 }
 
 fn diff_line(f: &ViewFinding) -> DiffLine {
@@ -246,7 +181,7 @@ impl Store {
         record_gate: bool,
     ) -> Result<ReleaseSnapshot, StoreError> {
         let mut conn = self.conn()?;
-        let (rel, view, scans, decided, previous, sealed_gate) = read_tx(&mut conn, |c| {
+        let (rel, view, scans, previous, sealed_gate) = read_tx(&mut conn, |c| {
             let rel = release(c, project, release_name)?;
             let view = release_view_in(c, project, release_name)?;
             let mut scans = Vec::with_capacity(view.scans.len());
@@ -269,10 +204,6 @@ impl Store {
                     by_severity: scan_severities(c, s.id)?,
                 });
             }
-            let ids: Vec<i64> = view.findings.iter().map(|f| f.finding_id).collect();
-            // Each finding's decision as it stands now: a snapshot is taken when a release is
-            // sealed, and the sealed bundle is kept as bytes, so later decisions never alter it.
-            let decided = decisions(c, &ids)?;
             // A sealed release keeps the link it was sealed with; an open one would chain to
             // the project's latest bundle.
             let own: Option<Option<String>> = bundles::table
@@ -295,7 +226,7 @@ impl Store {
                 .select(bundles::gate)
                 .first(c)
                 .optional()?;
-            Ok((rel, view, scans, decided, previous, sealed_gate))
+            Ok((rel, view, scans, previous, sealed_gate))
         })?;
         drop(conn);
         let step = std::time::Instant::now();
@@ -348,14 +279,9 @@ impl Store {
             elapsed_ms = step.elapsed().as_millis() as u64,
             "snapshot: sla"
         );
-        let findings = view
-            .findings
-            .into_iter()
-            .map(|f| {
-                let decision = decided.get(&f.finding_id);
-                finding_snapshot(f, decision)
-            })
-            .collect();
+        // Each finding with its decision as it stands now: a snapshot is taken when a release is
+        // sealed, and the sealed bundle is kept as bytes, so later decisions never alter it.
+        let findings = view.findings;
         Ok(ReleaseSnapshot {
             generator: generator.to_string(),
             project: project.to_string(),

@@ -399,14 +399,14 @@ impl From<ViewFinding> for GateFinding {
     fn from(f: ViewFinding) -> GateFinding {
         let decision = f.decision;
         GateFinding {
-            finding_id: f.finding_id,
+            finding_id: f.finding_id.map_or(0, domain::FindingId::get),
             fingerprint: f.fingerprint,
             severity: f.severity.rank(),
-            kind: f.kind,
+            kind: f.kind.as_str().to_string(),
             rule_id: f.rule_id,
             title: f.title,
             tool: f.tool,
-            status: f.status,
+            status: f.status.as_str().to_string(),
             tool_status: f.tool_status,
             component: f.component,
             target: f.target,

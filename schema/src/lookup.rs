@@ -13,7 +13,7 @@ use crate::error::StoreError;
 use crate::page::{COLUMNS, PageRow, Sql, current_findings_sql, view_finding};
 use crate::tables::*;
 use crate::tx::read_tx;
-use crate::view::{STATUS_OPEN, ViewFinding};
+use crate::view::{ViewFinding, stored_status};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, SmallInt};
 use importers::Severity;
@@ -29,7 +29,7 @@ pub struct FindingOccurrence {
     pub tool: String,
     pub severity: Severity,
     /// Our triage state (it follows the finding, so it is the same in every release).
-    pub status: String,
+    pub status: domain::TriageStatus,
     pub tool_status: Option<String>,
 }
 
@@ -146,7 +146,7 @@ impl Store {
             rows.into_iter()
                 .next()
                 .map(|r| view_finding(r, &labels))
-                .ok_or_else(not_here)
+                .ok_or_else(not_here)?
         })
     }
 
@@ -172,12 +172,15 @@ impl Store {
                     scan_of.insert(scan, (age, rel.name.clone(), label));
                 }
             }
-            let status: String = triage::table
+            let status: Option<String> = triage::table
                 .filter(triage::finding_id.eq(id))
                 .select(triage::status)
                 .first(c)
-                .optional()?
-                .unwrap_or_else(|| STATUS_OPEN.to_string());
+                .optional()?;
+            let status = match status {
+                Some(s) => stored_status(&s)?,
+                None => domain::TriageStatus::Open,
+            };
             let scan_ids: Vec<i64> = scan_of.keys().copied().collect();
             let mut rows: Vec<(i64, i16, Option<String>)> = Vec::new();
             for chunk in scan_ids.chunks(500) {

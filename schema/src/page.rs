@@ -15,10 +15,11 @@ use crate::catalog::{current_scans, release, scans_of};
 use crate::db::{DbConn, per_backend};
 use crate::error::StoreError;
 use crate::tables::*;
-use crate::view::{Decision, FindingFilter, STATUS_OPEN, ViewFinding};
+use crate::view::{Decision, FindingFilter, ViewFinding, stored_kind, stored_status};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Nullable, SmallInt, Text, Timestamp};
+use domain::{FindingId, ScanId, TriageStatus};
 use importers::Severity;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -437,20 +438,23 @@ fn current_findings_from(mut sql: Sql, scan_ids: &[i64], only_finding: Option<i6
 }
 
 /// A row of [`current_findings_sql`] as a view finding.
-pub(crate) fn view_finding(r: PageRow, labels: &HashMap<i64, String>) -> ViewFinding {
-    ViewFinding {
+pub(crate) fn view_finding(
+    r: PageRow,
+    labels: &HashMap<i64, String>,
+) -> Result<ViewFinding, StoreError> {
+    Ok(ViewFinding {
         fingerprint: r.fingerprint,
         severity: Severity::from_rank(r.severity),
         severity_original: r.severity_original,
-        kind: r.kind,
+        kind: stored_kind(&r.kind)?,
         category: r.category,
         rule_id: r.rule_id,
         title: r.title,
         tool: r.tool,
         status: if r.status.is_empty() {
-            STATUS_OPEN.to_string()
+            TriageStatus::Open
         } else {
-            r.status
+            stored_status(&r.status)?
         },
         tool_status: r.tool_status,
         component: r.component_name,
@@ -467,9 +471,9 @@ pub(crate) fn view_finding(r: PageRow, labels: &HashMap<i64, String>) -> ViewFin
         url: r.url,
         parameter: r.parameter,
         scan_label: labels.get(&r.scan_id).cloned().unwrap_or_default(),
-        scan_id: r.scan_id,
+        scan_id: ScanId::new(r.scan_id),
         first_seen_at: r.first_seen_at,
-        finding_id: r.finding_id,
+        finding_id: Some(FindingId::new(r.finding_id)),
         decision: r
             .decided_by
             .zip(r.decided_at)
@@ -480,7 +484,7 @@ pub(crate) fn view_finding(r: PageRow, labels: &HashMap<i64, String>) -> ViewFin
                 decided_by,
                 decided_at,
             }),
-    }
+    })
 }
 
 fn build(
@@ -523,7 +527,7 @@ fn build(
     }
     if !filter.statuses.is_empty() {
         sql.push(" AND COALESCE(t.status, 'open') IN ");
-        sql.bind_list(filter.statuses.iter().cloned());
+        sql.bind_list(filter.statuses.iter().map(|s| s.as_str().to_string()));
     }
     if let Some(text) = filter.text.as_deref().filter(|t| !t.is_empty()) {
         let pattern = like_pattern(text);
@@ -676,7 +680,7 @@ fn page_in(
     if let Some(known) = cache.get(project, release_name) {
         let (rows, same) = page_rows(conn, &known, req, cursor.as_ref())?;
         if same {
-            return Ok(finish_page(project, release_name, req, rows, &known));
+            return finish_page(project, release_name, req, rows, &known);
         }
     }
     // Otherwise the scans are read afresh and the page follows without a transaction: scans
@@ -687,7 +691,7 @@ fn page_in(
         cache.put(project, release_name, known.clone());
     }
     let (rows, _) = page_rows(conn, &known, req, cursor.as_ref())?;
-    Ok(finish_page(project, release_name, req, rows, &known))
+    finish_page(project, release_name, req, rows, &known)
 }
 
 /// Rows (one more than the limit, when there is a next page) as a page with its cursor.
@@ -697,11 +701,11 @@ fn finish_page(
     req: &PageRequest,
     rows: Vec<PageRow>,
     known: &KnownScans,
-) -> FindingsPage {
+) -> Result<FindingsPage, StoreError> {
     let mut findings: Vec<ViewFinding> = rows
         .into_iter()
         .map(|r| view_finding(r, &known.labels))
-        .collect();
+        .collect::<Result<_, _>>()?;
     let limit = req.limit.clamp(1, MAX_PAGE) as usize;
     let next_cursor = if findings.len() > limit {
         findings.truncate(limit);
@@ -713,20 +717,20 @@ fn finish_page(
                     FindingSort::RuleId => CursorKey::Text(last.rule_id.clone()),
                     FindingSort::FirstSeen => CursorKey::Time(last.first_seen_at),
                 },
-                id: last.finding_id,
+                id: last.finding_id.map_or(0, FindingId::get),
             }
             .encode()
         })
     } else {
         None
     };
-    FindingsPage {
+    Ok(FindingsPage {
         project: project.to_string(),
         release: release_name.to_string(),
         sort: req.sort,
         findings,
         next_cursor,
-    }
+    })
 }
 
 impl Store {

@@ -13,6 +13,7 @@ use crate::view::{ReleaseView, release_view_in};
 use crate::{Store, now};
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
+use domain::TriageStatus;
 use importers::Severity;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -26,7 +27,7 @@ pub struct SlaItem {
     pub tool: String,
     pub severity: Severity,
     /// `open`, `confirmed`, or `accepted` when the acceptance expired.
-    pub status: String,
+    pub status: TriageStatus,
     pub first_seen_at: NaiveDateTime,
     pub age_days: i64,
     /// `None`: the severity has no SLA.
@@ -112,7 +113,7 @@ fn items(view: &ReleaseView, policy: &Policy, at: NaiveDateTime) -> Vec<SlaItem>
             title: f.title.clone(),
             tool: f.tool.clone(),
             severity: f.severity,
-            status: f.status.clone(),
+            status: f.status,
             first_seen_at: f.first_seen_at,
             age_days: (at - f.first_seen_at).num_days(),
             sla_days,
@@ -182,7 +183,12 @@ impl ThinView {
             findings: view
                 .findings
                 .iter()
-                .map(|f| (f.finding_id, (f.severity.rank(), f.scan_id)))
+                .map(|f| {
+                    (
+                        f.finding_id.map_or(0, domain::FindingId::get),
+                        (f.severity.rank(), f.scan_id.get()),
+                    )
+                })
                 .collect(),
         }
     }
@@ -349,7 +355,7 @@ impl Store {
         Ok(view
             .findings
             .iter()
-            .filter(|f| f.status == "accepted")
+            .filter(|f| f.status == TriageStatus::Accepted)
             .filter_map(|f| {
                 let d = f.decision.as_ref()?;
                 Some(Acceptance {

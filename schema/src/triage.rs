@@ -144,15 +144,15 @@ pub struct TriageChange {
     pub fingerprint: String,
     pub rule_id: String,
     pub title: String,
-    pub previous_status: String,
-    pub status: String,
+    pub previous_status: TriageStatus,
+    pub status: TriageStatus,
 }
 
 /// What a decision did.
 #[derive(Debug, Clone, Serialize)]
 pub struct TriageOutcome {
     pub project: String,
-    pub status: String,
+    pub status: TriageStatus,
     /// Findings the decision applied to (also those already in that state: their decision is
     /// recorded again, with the new justification and decider).
     pub changes: Vec<TriageChange>,
@@ -185,7 +185,7 @@ pub(crate) struct Target {
 impl From<&ViewFinding> for Target {
     fn from(f: &ViewFinding) -> Target {
         Target {
-            finding_id: f.finding_id,
+            finding_id: f.finding_id.map_or(0, domain::FindingId::get),
             fingerprint: f.fingerprint.clone(),
             rule_id: f.rule_id.clone(),
             title: f.title.clone(),
@@ -341,7 +341,10 @@ pub(crate) fn apply(
             .execute(c))?;
         for t in chunk {
             let previous = before.get(&t.finding_id);
-            let previous_status = previous.map_or("open", |b| b.1.as_str()).to_string();
+            let previous_status = match previous {
+                Some(b) => crate::view::stored_status(&b.1)?,
+                None => TriageStatus::Open,
+            };
             events.push(NewAuditEvent {
                 actor,
                 action: "triage.set",
@@ -368,7 +371,7 @@ pub(crate) fn apply(
                 rule_id: t.rule_id.clone(),
                 title: t.title.clone(),
                 previous_status,
-                status: status.to_string(),
+                status: decision.status,
             });
         }
     }
@@ -424,7 +427,7 @@ impl Store {
         })?;
         Ok(TriageOutcome {
             project: project.to_string(),
-            status: decision.status.as_str().to_string(),
+            status: decision.status,
             changes,
             dry_run: false,
         })
@@ -470,8 +473,8 @@ impl Store {
                         fingerprint: f.fingerprint.clone(),
                         rule_id: f.rule_id.clone(),
                         title: f.title.clone(),
-                        previous_status: f.status.clone(),
-                        status: decision.status.as_str().to_string(),
+                        previous_status: f.status,
+                        status: decision.status,
                     })
                     .collect());
             }
@@ -485,7 +488,7 @@ impl Store {
         };
         Ok(TriageOutcome {
             project: project.to_string(),
-            status: decision.status.as_str().to_string(),
+            status: decision.status,
             changes,
             dry_run,
         })

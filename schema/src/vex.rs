@@ -34,6 +34,7 @@ use crate::view::release_view_in;
 use crate::{Store, now};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use domain::Kind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -276,7 +277,11 @@ impl Store {
         let mut conn = self.conn()?;
         let view = read_tx(&mut conn, |c| release_view_in(c, project, release))?;
         let mut statements = Vec::new();
-        for f in view.findings.iter().filter(|f| f.kind == "vulnerability") {
+        for f in view
+            .findings
+            .iter()
+            .filter(|f| f.kind == Kind::Vulnerability)
+        {
             let product_id = match (&f.purl, &f.component_version) {
                 (Some(p), Some(v)) if purl_base(p) == p.to_ascii_lowercase() => {
                     format!("{p}@{v}")

@@ -14,10 +14,20 @@ use importers::{Kind, Severity};
 use serde::Serialize;
 
 pub use domain::{Decision, ViewFinding};
-use std::collections::{BTreeMap, HashMap};
+use domain::{FindingId, ScanId, TriageStatus};
 
-/// Our triage state of a finding. `fixed` is never stored: it is derived from scans.
-pub const STATUS_OPEN: &str = "open";
+/// A kind as stored: one the store wrote, so one it cannot read is corrupt data.
+pub(crate) fn stored_kind(s: &str) -> Result<Kind, StoreError> {
+    Kind::parse(s)
+        .ok_or_else(|| StoreError::Corrupt(format!("stored finding kind {s:?} is unknown")))
+}
+
+/// A triage status as stored (see [`stored_kind`]).
+pub(crate) fn stored_status(s: &str) -> Result<TriageStatus, StoreError> {
+    TriageStatus::parse(s)
+        .map_err(|_| StoreError::Corrupt(format!("stored triage status {s:?} is unknown")))
+}
+use std::collections::{BTreeMap, HashMap};
 
 /// Which findings to show. Empty lists mean "all".
 #[derive(Debug, Clone, Default)]
@@ -28,7 +38,7 @@ pub struct FindingFilter {
     /// The tool's finer class within a kind (SonarQube `code_smell`, `bug`, ...).
     pub categories: Vec<String>,
     pub tools: Vec<String>,
-    pub statuses: Vec<String>,
+    pub statuses: Vec<TriageStatus>,
     /// Case-insensitive text in title, rule id, component or file.
     pub text: Option<String>,
 }
@@ -37,14 +47,14 @@ impl FindingFilter {
     pub(crate) fn keeps(&self, f: &ViewFinding) -> bool {
         (self.severities.is_empty() || self.severities.contains(&f.severity))
             && self.min_severity.is_none_or(|min| f.severity >= min)
-            && (self.kinds.is_empty() || self.kinds.iter().any(|k| k.as_str() == f.kind))
+            && (self.kinds.is_empty() || self.kinds.contains(&f.kind))
             && (self.categories.is_empty()
                 || self
                     .categories
                     .iter()
                     .any(|c| Some(c.as_str()) == f.category.as_deref()))
             && (self.tools.is_empty() || self.tools.iter().any(|t| t.eq_ignore_ascii_case(&f.tool)))
-            && (self.statuses.is_empty() || self.statuses.iter().any(|s| s == &f.status))
+            && (self.statuses.is_empty() || self.statuses.contains(&f.status))
             && self.text.as_deref().is_none_or(|needle| {
                 let needle = needle.to_lowercase();
                 [
@@ -216,15 +226,16 @@ pub(crate) fn findings_of_scans(
                 fingerprint,
                 severity: Severity::from_rank(severity),
                 severity_original,
-                kind,
+                kind: stored_kind(&kind)?,
                 category,
                 rule_id,
                 // This scan's wording when it has one; else the first sighting's.
                 title: reworded.unwrap_or(title),
                 tool,
-                status: decided
-                    .as_ref()
-                    .map_or_else(|| STATUS_OPEN.to_string(), |d| d.0.clone()),
+                status: match &decided {
+                    Some(d) => stored_status(&d.0)?,
+                    None => TriageStatus::Open,
+                },
                 tool_status,
                 component,
                 component_version,
@@ -240,7 +251,7 @@ pub(crate) fn findings_of_scans(
                 url,
                 parameter,
                 scan_label: labels.get(&scan_id).cloned().unwrap_or_default(),
-                scan_id,
+                scan_id: ScanId::new(scan_id),
                 first_seen_at,
                 decision: decided.map(
                     |(_, justification, approver, expires_at, decided_by, decided_at)| Decision {
@@ -251,7 +262,7 @@ pub(crate) fn findings_of_scans(
                         decided_at,
                     },
                 ),
-                finding_id,
+                finding_id: Some(FindingId::new(finding_id)),
             });
         }
     }
@@ -390,14 +401,14 @@ impl Store {
             .filter(|s| !s.partial)
             .map(|s| (s.tool.clone(), s.label.clone()))
             .collect();
-        let slot_of: HashMap<i64, (String, String)> = before
+        let slot_of: HashMap<ScanId, (String, String)> = before
             .scans
             .iter()
-            .map(|s| (s.id, (s.tool.clone(), s.label.clone())))
+            .map(|s| (ScanId::new(s.id), (s.tool.clone(), s.label.clone())))
             .collect();
-        let before_ids: std::collections::HashSet<i64> =
+        let before_ids: std::collections::HashSet<Option<FindingId>> =
             before.findings.iter().map(|f| f.finding_id).collect();
-        let after_ids: std::collections::HashSet<i64> =
+        let after_ids: std::collections::HashSet<Option<FindingId>> =
             after.findings.iter().map(|f| f.finding_id).collect();
         let mut entries = Vec::new();
         for f in after.findings {

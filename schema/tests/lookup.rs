@@ -155,7 +155,7 @@ fn occurrences_are_the_views_of_the_newest_releases() {
                         let f = v.findings.iter().find(|f| &f.fingerprint == fp)?;
                         Some(FindingOccurrence {
                             release: v.release.clone(),
-                            scan_id: f.scan_id,
+                            scan_id: f.scan_id.get(),
                             scan_label: f.scan_label.clone(),
                             tool: f.tool.clone(),
                             severity: f.severity,
@@ -179,7 +179,7 @@ fn open_counts_in_sql_match_the_view() {
     on_each_backend(|t| {
         let releases = load(t);
         let open = FindingFilter {
-            statuses: vec!["open".into(), "confirmed".into()],
+            statuses: vec![TriageStatus::Open, TriageStatus::Confirmed],
             ..FindingFilter::default()
         };
         let mut want = Vec::new();

@@ -2,6 +2,7 @@
 
 use crate::harness::{corpus, on_each_backend, request};
 use importers::Severity;
+use schema::TriageStatus;
 use schema::{FindingFilter, FindingSort, PageRequest};
 use testdata::synthetic::{SyntheticOptions, trivy_report};
 
@@ -58,7 +59,7 @@ fn pages_cover_the_release_view_once_in_every_order() {
             FindingFilter {
                 text: Some("lib".into()),
                 tools: vec!["TRIVY".into()],
-                statuses: vec!["open".into()],
+                statuses: vec![TriageStatus::Open],
                 ..Default::default()
             },
         ];

@@ -2,6 +2,7 @@
 
 use crate::harness::{corpus, on_each_backend, request};
 use importers::{Kind, Severity};
+use schema::TriageStatus;
 use schema::{DiffChange, FindingFilter, GateOptions, GateReason};
 use testdata::synthetic::{SyntheticOptions, trivy_report};
 
@@ -526,13 +527,13 @@ fn a_reworded_title_shows_in_the_later_release_with_the_same_identity_and_triage
         };
         assert_eq!(
             title_in("1.0"),
-            (old_title.clone(), "confirmed".to_string()),
+            (old_title.clone(), TriageStatus::Confirmed),
             "{}",
             t.name
         );
         assert_eq!(
             title_in("1.1"),
-            (new_title.to_string(), "confirmed".to_string()),
+            (new_title.to_string(), TriageStatus::Confirmed),
             "{}",
             t.name
         );

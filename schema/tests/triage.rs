@@ -100,7 +100,7 @@ fn status_in(t: &TestStore, release: &str, fingerprint: &str) -> String {
         .findings
         .into_iter()
         .find(|f| f.fingerprint == fingerprint)
-        .map(|f| f.status)
+        .map(|f| f.status.to_string())
         .unwrap_or_else(|| "(absent)".into())
 }
 
@@ -147,7 +147,7 @@ fn triage_follows_the_finding_into_later_releases() {
             )
             .unwrap();
         assert_eq!(out.changes.len(), 1);
-        assert_eq!(out.changes[0].previous_status, "open");
+        assert_eq!(out.changes[0].previous_status, TriageStatus::Open);
 
         // A later release with a newer report: the decision follows the fingerprint.
         upload(t, "1.1", trivy("shop:1.1", &BASE[1..], &[]));
@@ -156,7 +156,7 @@ fn triage_follows_the_finding_into_later_releases() {
             .release_view("shop", "1.1", &FindingFilter::default())
             .unwrap();
         let f = view.findings.iter().find(|f| f.fingerprint == fp).unwrap();
-        assert_eq!(f.status, "false_positive", "{}", t.name);
+        assert_eq!(f.status, TriageStatus::FalsePositive, "{}", t.name);
         let d = f.decision.as_ref().unwrap();
         assert_eq!(d.decided_by, "alice");
         assert_eq!(

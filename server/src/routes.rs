@@ -298,7 +298,7 @@ impl FindingsQuery {
             statuses: split(&self.status)
                 .into_iter()
                 .map(|s| match TriageStatus::parse(&s) {
-                    Ok(status) => Ok(status.as_str().to_string()),
+                    Ok(status) => Ok(status),
                     Err(_) => {
                         let all: Vec<&str> = TriageStatus::ALL.iter().map(|t| t.as_str()).collect();
                         Err(unknown_value("status", &s, &all))

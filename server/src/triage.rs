@@ -129,7 +129,11 @@ impl BulkTriageBody {
                     .collect::<Result<_, _>>()?,
                 categories: self.category.clone(),
                 tools: self.tool.clone(),
-                statuses: self.current_status.clone(),
+                statuses: self
+                    .current_status
+                    .iter()
+                    .map(|s| TriageStatus::parse(s))
+                    .collect::<Result<_, _>>()?,
                 text: self.text.clone(),
             },
             rules: self.rule.clone(),

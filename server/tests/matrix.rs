@@ -339,7 +339,7 @@ async fn a_triager_decides_through_the_api() {
             .iter()
             .find(|f| &f.fingerprint == fingerprint)
             .expect("finding");
-        assert_eq!(finding.status, "accepted");
+        assert_eq!(finding.status, schema::TriageStatus::Accepted);
         let history = test::TestRequest::get()
             .uri(&format!(
                 "/api/v1/projects/own/findings/{fingerprint}/history"
@@ -394,7 +394,7 @@ async fn a_triager_decides_through_the_api() {
                 "own",
                 "1.1",
                 &schema::FindingFilter {
-                    statuses: vec!["confirmed".into()],
+                    statuses: vec![schema::TriageStatus::Confirmed],
                     ..Default::default()
                 },
             )

@@ -3,6 +3,7 @@
 //! Slovene and Japanese.
 
 use chrono::NaiveDate;
+use domain::{Decision, Kind, ScanId, Severity, TriageStatus};
 use reports::snapshot::*;
 use std::collections::BTreeMap;
 
@@ -35,22 +36,21 @@ fn finding(
     status: &str,
     component: Option<&str>,
     file: Option<&str>,
-) -> FindingSnapshot {
-    FindingSnapshot {
+) -> ViewFinding {
+    ViewFinding {
         fingerprint: format!("{n:02x}{}", "5e".repeat(31)),
-        severity: severity.into(),
+        severity: Severity::parse(severity).unwrap_or(Severity::Unknown),
         severity_original: Some(severity.to_uppercase()),
         kind: if file.is_some() {
-            "misconfiguration"
+            Kind::Misconfiguration
         } else {
-            "vulnerability"
-        }
-        .into(),
+            Kind::Vulnerability
+        },
         category: None,
         rule_id: rule.into(),
         title: title.into(),
         tool: tool.into(),
-        status: status.into(),
+        status: TriageStatus::parse(status).unwrap_or(TriageStatus::Open),
         tool_status: None,
         component: component.map(str::to_string),
         component_version: component.map(|_| "3.0.2-1".to_string()),
@@ -69,7 +69,7 @@ fn finding(
         resource: None,
         url: None,
         parameter: None,
-        scan_id: if tool == "trivy" { 1 } else { 2 },
+        scan_id: ScanId::new(if tool == "trivy" { 1 } else { 2 }),
         scan_label: if tool == "trivy" {
             "trivy:registry.example.com/shop/api"
         } else {
@@ -77,11 +77,8 @@ fn finding(
         }
         .into(),
         first_seen_at: at(20, 9),
-        justification: None,
-        approver: None,
-        expires_at: None,
-        decided_by: None,
-        decided_at: None,
+        decision: None,
+        finding_id: None,
     }
 }
 
@@ -99,12 +96,15 @@ pub fn sample_snapshot(sealed: bool) -> ReleaseSnapshot {
         Some("libssl3"),
         None,
     );
-    accepted.justification =
-        Some("NPN is not used by any service; fix ships with the next base image".into());
-    accepted.approver = Some("ciso@example.com".into());
-    accepted.decided_by = Some("alice".into());
-    accepted.decided_at = Some(at(22, 14));
-    accepted.expires_at = Some(at(30, 0));
+    accepted.decision = Some(Decision {
+        justification: Some(
+            "NPN is not used by any service; fix ships with the next base image".into(),
+        ),
+        approver: Some("ciso@example.com".into()),
+        expires_at: Some(at(30, 0)),
+        decided_by: "alice".into(),
+        decided_at: at(22, 14),
+    });
     let mut false_positive = finding(
         4,
         "medium",
@@ -115,9 +115,13 @@ pub fn sample_snapshot(sealed: bool) -> ReleaseSnapshot {
         None,
         Some("infra/logs.tf"),
     );
-    false_positive.justification = Some("Log bucket: objects are write-once by policy".into());
-    false_positive.decided_by = Some("bob".into());
-    false_positive.decided_at = Some(at(22, 15));
+    false_positive.decision = Some(Decision {
+        justification: Some("Log bucket: objects are write-once by policy".into()),
+        approver: None,
+        expires_at: None,
+        decided_by: "bob".into(),
+        decided_at: at(22, 15),
+    });
     let findings = vec![
         finding(
             1,
@@ -180,9 +184,9 @@ pub fn sample_snapshot(sealed: bool) -> ReleaseSnapshot {
     by2.insert("high".to_string(), 1);
     by2.insert("medium".to_string(), 1);
     by2.insert("info".to_string(), 1);
-    let line = |f: &FindingSnapshot| DiffLine {
+    let line = |f: &ViewFinding| DiffLine {
         fingerprint: f.fingerprint.clone(),
-        severity: f.severity.clone(),
+        severity: f.severity.as_str().to_string(),
         rule_id: f.rule_id.clone(),
         title: f.title.clone(),
         tool: f.tool.clone(),

@@ -214,7 +214,7 @@ fn triage(store: &Store, release: &str) -> anyhow::Result<()> {
         found.first().map(|f| (*f).clone())
     };
     let accepted = first(&|f| f.tool == "trivy" && f.severity == importers::Severity::Critical);
-    let false_positive = first(&|f| f.tool == "sonarqube" && f.kind == "code");
+    let false_positive = first(&|f| f.tool == "sonarqube" && f.kind == importers::Kind::Code);
     let expires = chrono::Utc::now().date_naive() + chrono::Duration::days(90);
     let decisions = [
         (
@@ -242,7 +242,7 @@ fn triage(store: &Store, release: &str) -> anyhow::Result<()> {
     ];
     for (finding, decision) in decisions {
         let Some(finding) = finding else { continue };
-        if finding.status == decision.status.as_str() {
+        if finding.status == decision.status {
             continue;
         }
         store.triage(

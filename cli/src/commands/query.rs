@@ -122,7 +122,7 @@ fn location(f: &ViewFinding) -> String {
 fn finding_row(f: &ViewFinding, short: bool) -> Vec<String> {
     vec![
         f.severity.to_string(),
-        f.kind.clone(),
+        f.kind.to_string(),
         f.tool.clone(),
         f.rule_id.clone(),
         if short {
@@ -130,7 +130,7 @@ fn finding_row(f: &ViewFinding, short: bool) -> Vec<String> {
         } else {
             f.title.clone()
         },
-        f.status.clone(),
+        f.status.to_string(),
         match (&f.tool_status, short) {
             (Some(status), true) => reports::tool_status_label(status).to_string(),
             (status, _) => opt(status),

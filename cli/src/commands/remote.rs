@@ -50,7 +50,8 @@ pub fn findings(remote: &Remote, args: &FindingsArgs) -> anyhow::Result<Outcome>
         base.push(("tool", args.tool.join(",")));
     }
     if !args.status.is_empty() {
-        base.push(("status", args.status.join(",")));
+        let statuses: Vec<&str> = args.status.iter().map(|s| s.as_str()).collect();
+        base.push(("status", statuses.join(",")));
     }
     if let Some(text) = &args.text {
         base.push(("text", text.clone()));

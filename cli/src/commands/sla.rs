@@ -29,7 +29,7 @@ pub fn run(store: &Store, args: &SlaArgs) -> anyhow::Result<Outcome> {
                     vec![
                         i.fingerprint.clone(),
                         i.severity.to_string(),
-                        i.status.clone(),
+                        i.status.to_string(),
                         i.rule_id.clone(),
                         i.first_seen_at.format("%Y-%m-%d").to_string(),
                         i.age_days.to_string(),
@@ -104,7 +104,7 @@ pub fn run(store: &Store, args: &SlaArgs) -> anyhow::Result<Outcome> {
                             vec![
                                 i.fingerprint.chars().take(12).collect(),
                                 i.severity.to_string(),
-                                i.status.clone(),
+                                i.status.to_string(),
                                 i.rule_id.clone(),
                                 i.first_seen_at.format("%Y-%m-%d").to_string(),
                                 i.due_at

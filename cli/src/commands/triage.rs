@@ -143,7 +143,11 @@ fn parse_filter(terms: &[String]) -> anyhow::Result<TriageFilter> {
             }
             "rule" => filter.rules.extend(list(value)),
             "tool" => filter.findings.tools.extend(list(value)),
-            "status" => filter.findings.statuses.extend(list(value)),
+            "status" => {
+                for status in list(value) {
+                    filter.findings.statuses.push(TriageStatus::parse(&status)?);
+                }
+            }
             "tool-status" => filter.tool_statuses.extend(list(value)),
             "path" => filter.path = Some(value.to_string()),
             "text" => filter.findings.text = Some(value.to_string()),

@@ -75,7 +75,7 @@ fn fields(f: &ViewFinding) -> Vec<Field> {
         },
         Field {
             name: "Kind",
-            value: f.kind.clone(),
+            value: f.kind.as_str().to_string(),
         },
         Field {
             name: "Category",
@@ -91,7 +91,7 @@ fn fields(f: &ViewFinding) -> Vec<Field> {
         },
         Field {
             name: "Status",
-            value: f.status.clone(),
+            value: f.status.as_str().to_string(),
         },
         Field {
             name: "Tool's own status",
@@ -197,7 +197,7 @@ pub async fn finding(
                     ),
                     scan: format!("#{} {} ({})", o.scan_id, o.scan_label, o.tool),
                     release: o.release,
-                    status: o.status,
+                    status: o.status.as_str().to_string(),
                     tool_status: o
                         .tool_status
                         .as_deref()
@@ -245,10 +245,10 @@ pub async fn finding(
         ),
         statuses: choices(
             TriageStatus::ALL.iter().map(|s| s.as_str().to_string()),
-            &finding.status,
+            finding.status.as_str(),
         ),
         title: finding.title.clone(),
-        status: finding.status.clone(),
+        status: finding.status.as_str().to_string(),
         fields: fields(&finding),
         project,
         release,

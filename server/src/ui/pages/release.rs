@@ -7,6 +7,7 @@ use crate::slots::DbSlots;
 use crate::ui::{Layout, UiError, html};
 use actix_web::{HttpRequest, web};
 use askama::Template;
+use domain::TriageStatus;
 use importers::{Kind, Severity};
 use schema::{
     Diff, FindingFilter, FindingSort, GateReason, GateResult, PageRequest, ScanSummary, Store,
@@ -111,12 +112,12 @@ fn finding_row(project: &str, release: &str, f: &ViewFinding) -> FindingRow {
             enc(&f.fingerprint)
         ),
         severity: f.severity.as_str(),
-        kind: f.kind.clone(),
+        kind: f.kind.as_str().to_string(),
         tool: f.tool.clone(),
         rule_id: f.rule_id.clone(),
         title: f.title.clone(),
         location: f.location(),
-        status: f.status.clone(),
+        status: f.status.as_str().to_string(),
         tool_status: f
             .tool_status
             .as_deref()
@@ -162,7 +163,8 @@ fn filter_of(q: &ReleaseQuery) -> Result<FindingFilter, UiError> {
         filter.tools = vec![q.tool.clone()];
     }
     if !q.status.is_empty() {
-        filter.statuses = vec![q.status.clone()];
+        filter.statuses =
+            vec![TriageStatus::parse(&q.status).map_err(|_| bad("status", &q.status))?];
     }
     if !q.q.trim().is_empty() {
         filter.text = Some(q.q.trim().to_string());
