@@ -1,7 +1,9 @@
 //! Diesel table definitions, in the portable subset of types both backends share
 //! (`BigInt`, `Integer`, `SmallInt`, `Text`, `Binary`, `Bool`, `Double`, `Timestamp`).
 //! The migrations in `migrations/{sqlite,postgres}` must match this file; the parity test
-//! loads every column from both.
+//! (`tests/parity.rs`, `parity::migrations_match_tables_rs`) applies both to empty databases
+//! (PostgreSQL when `TEST_DATABASE_URL` is set) and compares every table and column, its type and
+//! nullability, with the declarations here.
 
 diesel::table! {
     projects (id) {

@@ -38,6 +38,18 @@ pub fn postgres_url() -> Option<String> {
 
 /// A fresh PostgreSQL store: a new schema in the test database, found through `search_path`.
 pub fn postgres() -> Option<TestStore> {
+    let url = postgres_schema_url()?;
+    Some(TestStore {
+        name: "postgres",
+        store: Store::open(&url).expect("open postgres"),
+        url,
+        _dir: None,
+    })
+}
+
+/// The URL of a new, empty schema in the test database (found through `search_path`), for tests
+/// that run the migrations themselves; `None` when PostgreSQL is not configured.
+pub fn postgres_schema_url() -> Option<String> {
     let base = postgres_url()?;
     let schema_name = format!(
         "t_{}_{}_{}",
@@ -53,13 +65,9 @@ pub fn postgres() -> Option<TestStore> {
         .batch_execute(&format!("CREATE SCHEMA {schema_name}"))
         .expect("create schema");
     let separator = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{separator}options=-csearch_path%3D{schema_name}");
-    Some(TestStore {
-        name: "postgres",
-        store: Store::open(&url).expect("open postgres"),
-        url,
-        _dir: None,
-    })
+    Some(format!(
+        "{base}{separator}options=-csearch_path%3D{schema_name}"
+    ))
 }
 
 /// Every backend available: SQLite always, PostgreSQL when configured.

@@ -10,6 +10,7 @@ mod harness;
 mod import;
 mod lookup;
 mod page;
+mod parity;
 mod queries;
 mod session;
 mod triage;
