@@ -43,8 +43,31 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             tell!("error: {err:#}");
-            ExitCode::from(2)
+            ExitCode::from(exit_code_of(&err))
         }
+    }
+}
+
+/// The exit code of a verb that failed. The contract is 0 ok, 1 the gate (or a check) failed,
+/// 2 an error, 3 an untrusted key: every class of store error is an error. Each class is
+/// listed so that a new one has to be decided here.
+fn exit_code_of(err: &anyhow::Error) -> u8 {
+    use schema::ErrorKind;
+    let kind = err
+        .chain()
+        .find_map(|cause| cause.downcast_ref::<schema::StoreError>())
+        .map(schema::StoreError::kind);
+    match kind {
+        Some(
+            ErrorKind::NotFound
+            | ErrorKind::Conflict
+            | ErrorKind::Invalid
+            | ErrorKind::Forbidden
+            | ErrorKind::Corrupt
+            | ErrorKind::Unavailable
+            | ErrorKind::Internal,
+        )
+        | None => 2,
     }
 }
 

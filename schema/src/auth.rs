@@ -196,7 +196,7 @@ static DUMMY_VERIFICATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::At
 fn dummy_hash() -> Result<&'static str, StoreError> {
     DUMMY_HASH
         .as_deref()
-        .map_err(|e| StoreError::Invalid(format!("cannot make the dummy password hash: {e}")))
+        .map_err(|e| StoreError::Internal(format!("cannot make the dummy password hash: {e}")))
 }
 
 /// How many password checks so far, in this process, verified against the dummy hash because
@@ -211,9 +211,10 @@ fn sha256_hex(secret: &str) -> String {
 
 fn check_user_name(name: &str) -> Result<(), StoreError> {
     if name.trim().is_empty() || name.len() > 200 || name.chars().any(char::is_control) {
-        return Err(StoreError::Invalid(format!(
-            "name {name:?} must be 1 to 200 printable characters"
-        )));
+        return Err(StoreError::invalid(
+            "name",
+            format!("name {name:?} must be 1 to 200 printable characters"),
+        ));
     }
     Ok(())
 }
@@ -247,7 +248,7 @@ fn scope_id(conn: &mut DbConn, grant: &Grant<'_>) -> Result<Option<i64>, StoreEr
 }
 
 pub(crate) fn parse_role(s: &str) -> Result<Role, StoreError> {
-    Role::parse(s).ok_or_else(|| StoreError::Invalid(format!("stored role {s:?} is unknown")))
+    Role::parse(s).ok_or_else(|| StoreError::Corrupt(format!("stored role {s:?} is unknown")))
 }
 
 type TokenRow = (
@@ -299,7 +300,7 @@ macro_rules! token_columns {
 fn new_secret() -> Result<String, StoreError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes)
-        .map_err(|e| StoreError::Invalid(format!("no randomness available: {e}")))?;
+        .map_err(|e| StoreError::Internal(format!("no randomness available: {e}")))?;
     Ok(format!("{TOKEN_PREFIX}{}", hex::encode(bytes)))
 }
 
@@ -307,13 +308,14 @@ fn new_secret() -> Result<String, StoreError> {
 fn hash_password(password: &str) -> Result<String, StoreError> {
     use argon2::password_hash::PasswordHasher;
     if password.chars().count() < 12 {
-        return Err(StoreError::Invalid(
-            "password must have at least 12 characters".into(),
+        return Err(StoreError::invalid(
+            "password",
+            "password must have at least 12 characters",
         ));
     }
     Ok(argon2::Argon2::default()
         .hash_password(password.as_bytes())
-        .map_err(|e| StoreError::Invalid(format!("cannot hash the password: {e}")))?
+        .map_err(|e| StoreError::Internal(format!("cannot hash the password: {e}")))?
         .to_string())
 }
 
@@ -329,7 +331,7 @@ impl Store {
                 .count()
                 .get_result(c)?;
             if taken > 0 {
-                return Err(StoreError::Invalid(format!(
+                return Err(StoreError::Conflict(format!(
                     "user {:?} already exists",
                     grant.name
                 )));
@@ -397,7 +399,7 @@ impl Store {
             let Some((id, role, project_id, created_at, created_by)) = row else {
                 return Err(StoreError::NotFound {
                     what: "user",
-                    name: name.to_string(),
+                    key: name.to_string(),
                 });
             };
             diesel::update(users::table.find(id))
@@ -588,9 +590,10 @@ impl Store {
                 0 => return Err(StoreError::not_found("token", id_or_prefix)),
                 1 => rows.into_iter().next(),
                 _ => {
-                    return Err(StoreError::Invalid(format!(
-                        "prefix {id_or_prefix:?} names several tokens; use the id"
-                    )));
+                    return Err(StoreError::invalid(
+                        "token",
+                        format!("prefix {id_or_prefix:?} names several tokens; use the id"),
+                    ));
                 }
             };
             let Some(row) = row else {

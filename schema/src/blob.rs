@@ -123,7 +123,7 @@ pub(crate) fn encode_chunks(
         seq += 1;
     }
     if hex::encode(hasher.finalize()) != expected_sha256 {
-        return Err(StoreError::Invalid(
+        return Err(StoreError::Conflict(
             "the report changed while it was being read".into(),
         ));
     }

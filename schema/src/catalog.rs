@@ -91,9 +91,10 @@ pub(crate) fn release(
 
 fn check_name(what: &str, name: &str) -> Result<(), StoreError> {
     if name.trim().is_empty() || name.len() > 200 || name.chars().any(char::is_control) {
-        return Err(StoreError::Invalid(format!(
-            "{what} name {name:?} must be 1 to 200 printable characters"
-        )));
+        return Err(StoreError::invalid(
+            "name",
+            format!("{what} name {name:?} must be 1 to 200 printable characters"),
+        ));
     }
     Ok(())
 }
@@ -277,7 +278,7 @@ impl Store {
             };
             let (id, created) = create_project_in(c, name, actor)?;
             if !created {
-                return Err(StoreError::Invalid(format!(
+                return Err(StoreError::Conflict(format!(
                     "project {name:?} already exists"
                 )));
             }

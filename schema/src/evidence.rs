@@ -410,7 +410,7 @@ impl Store {
             let mut conn = self.conn()?;
             let rel = release(&mut conn, req.project, req.release)?;
             if let (Some(at), by) = (rel.sealed_at, rel.sealed_by) {
-                return Err(StoreError::Invalid(format!(
+                return Err(StoreError::Conflict(format!(
                     "release {:?} of project {:?} was sealed at {at} by {}",
                     req.release,
                     req.project,
@@ -422,8 +422,9 @@ impl Store {
             .allow_blocked_reason
             .is_some_and(|r| r.trim().is_empty())
         {
-            return Err(StoreError::Invalid(
-                "sealing a blocked release needs a reason".into(),
+            return Err(StoreError::invalid(
+                "reason",
+                "sealing a blocked release needs a reason",
             ));
         }
         let started = std::time::Instant::now();
@@ -475,7 +476,7 @@ impl Store {
                     .map_err(std::io::Error::other)
             };
             reports::write_bundle(&snapshot, key, &mut raw, &file)
-                .map_err(|e| StoreError::Invalid(format!("writing the bundle: {e}")))?
+                .map_err(|e| StoreError::Internal(format!("writing the bundle: {e}")))?
         };
         let source = TempBundle(file);
         tracing::debug!(
@@ -488,7 +489,7 @@ impl Store {
         write_tx(&mut conn, |c| {
             let rel = release(c, req.project, req.release)?;
             if rel.sealed_at.is_some() {
-                return Err(StoreError::Invalid(format!(
+                return Err(StoreError::Conflict(format!(
                     "release {:?} was sealed by someone else meanwhile",
                     req.release
                 )));
@@ -497,13 +498,13 @@ impl Store {
             let now_ids: Vec<i64> = current_scans(&all).iter().map(|s| s.id).collect();
             let snap_ids: Vec<i64> = snapshot.scans.iter().map(|s| s.id).collect();
             if now_ids != snap_ids {
-                return Err(StoreError::Invalid(
+                return Err(StoreError::Conflict(
                     "a scan arrived while sealing; seal again".into(),
                 ));
             }
             let latest = latest_bundle(c, rel.project_id)?.map(|(_, sha, _)| sha);
             if latest != snapshot.previous_bundle.as_ref().map(|p| p.sha256.clone()) {
-                return Err(StoreError::Invalid(
+                return Err(StoreError::Conflict(
                     "another release of the project was sealed meanwhile; seal again".into(),
                 ));
             }
@@ -525,7 +526,7 @@ impl Store {
             ))
             .execute(c)?;
             if updated != 1 {
-                return Err(StoreError::Invalid(
+                return Err(StoreError::Conflict(
                     "the release could not be sealed".into(),
                 ));
             }
@@ -577,7 +578,7 @@ impl Store {
             "sealed release"
         );
         self.bundle_record(req.project, req.release)?
-            .ok_or_else(|| StoreError::Invalid("the bundle vanished after sealing".into()))
+            .ok_or_else(|| StoreError::Internal("the bundle vanished after sealing".into()))
     }
 
     /// The bundle of a sealed release, if it is sealed.
@@ -662,14 +663,14 @@ impl Store {
         out: &mut dyn Write,
     ) -> Result<BundleRecord, StoreError> {
         let record = self.bundle_record(project, release_name)?.ok_or_else(|| {
-            StoreError::Invalid(format!(
+            StoreError::Conflict(format!(
                 "release {release_name:?} of project {project:?} is not sealed: seal it first (scanledger seal)"
             ))
         })?;
         let mut conn = self.conn()?;
         let written = write_blob(&mut conn, &record.sha256, out)?;
         if written != record.size {
-            return Err(StoreError::Invalid(format!(
+            return Err(StoreError::Corrupt(format!(
                 "the stored bundle has {written} bytes, {} were recorded",
                 record.size
             )));

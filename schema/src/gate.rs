@@ -947,7 +947,7 @@ impl Store {
                             .map(GateReasonRef::from)
                             .collect::<Vec<_>>(),
                     )
-                    .map_err(|e| StoreError::Invalid(format!("gate reasons: {e}")))?),
+                    .map_err(|e| StoreError::Internal(format!("gate reasons: {e}")))?),
                     gate_evaluations::evaluated_by
                         .eq(options.evaluated_by.as_deref().unwrap_or("anonymous")),
                     gate_evaluations::evaluated_at.eq(result.evaluated_at),

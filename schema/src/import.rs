@@ -210,7 +210,7 @@ impl Store {
                 let release = ensure_release(c, project_id, req.release)?;
                 match find_duplicate(c, release.id, &sha256, req.label)? {
                     Some(existing) => describe_existing(c, req, existing, size),
-                    None => Err(StoreError::Invalid(
+                    None => Err(StoreError::Conflict(
                         "concurrent upload conflict; retry".into(),
                     )),
                 }
@@ -363,7 +363,7 @@ fn import_in_tx(
                 blob::encode_chunks(raw, sha256, blob::Compression::IfSmaller, |chunk| {
                     chunk_sender
                         .send(chunk)
-                        .map_err(|_| StoreError::Invalid("the import stopped".into()))
+                        .map_err(|_| StoreError::Internal("the import stopped".into()))
                 })
             })
         });
@@ -402,7 +402,7 @@ fn import_in_tx(
         let encoded = match encoder {
             Some(handle) => handle
                 .join()
-                .unwrap_or_else(|_| Err(StoreError::Invalid("the chunk encoder panicked".into()))),
+                .unwrap_or_else(|_| Err(StoreError::Internal("the chunk encoder panicked".into()))),
             None => Ok(()),
         };
         (parsed, encoded, written)
@@ -585,7 +585,7 @@ impl FindingWriter {
         let mut new_occurrences = Vec::with_capacity(batch.len());
         for f in &batch {
             let Some(&finding_id) = ids.get(&f.fingerprint) else {
-                return Err(StoreError::Invalid(format!(
+                return Err(StoreError::Conflict(format!(
                     "finding {} vanished during import",
                     f.fingerprint
                 )));

@@ -42,7 +42,7 @@ pub use auth::{
 };
 pub use catalog::{ProjectOverview, ProjectSummary, ReleaseSummary, ScanSummary};
 pub use db::Backend;
-pub use error::StoreError;
+pub use error::{ErrorKind, StoreError};
 pub use evidence::{BundleRecord, SealRequest};
 pub use gate::{
     GateEvaluation, GateOptions, GatePreview, GateReason, GateReasonRef, GateResult, IgnoredFinding,

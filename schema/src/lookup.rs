@@ -209,7 +209,7 @@ impl Store {
                     scan_label: label.clone(),
                     tool: tool.clone(),
                     severity: Severity::from_rank(severity),
-                    status: status.clone(),
+                    status,
                     tool_status,
                 });
             }

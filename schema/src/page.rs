@@ -103,15 +103,23 @@ impl Cursor {
     }
 
     fn decode(s: &str, sort: FindingSort) -> Result<Cursor, StoreError> {
-        let bad = || StoreError::Invalid(format!("cursor {s:?} is not one this server gave out"));
+        let bad = || {
+            StoreError::invalid(
+                "cursor",
+                format!("cursor {s:?} is not one this server gave out"),
+            )
+        };
         let bytes = hex::decode(s).map_err(|_| bad())?;
         let cursor: Cursor = serde_json::from_slice(&bytes).map_err(|_| bad())?;
         if cursor.sort != sort {
-            return Err(StoreError::Invalid(format!(
-                "cursor belongs to sort {:?}, not {:?}",
-                cursor.sort.name(),
-                sort.name()
-            )));
+            return Err(StoreError::invalid(
+                "cursor",
+                format!(
+                    "cursor belongs to sort {:?}, not {:?}",
+                    cursor.sort.name(),
+                    sort.name()
+                ),
+            ));
         }
         Ok(cursor)
     }
@@ -579,7 +587,10 @@ fn build(
                 sql.push("))");
             }
             _ => {
-                return Err(StoreError::Invalid("cursor does not match the sort".into()));
+                return Err(StoreError::invalid(
+                    "cursor",
+                    "cursor does not match the sort",
+                ));
             }
         }
     }

@@ -114,7 +114,7 @@ pub struct SessionInfo {
 fn random_hex() -> Result<String, StoreError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes)
-        .map_err(|e| StoreError::Invalid(format!("no randomness available: {e}")))?;
+        .map_err(|e| StoreError::Internal(format!("no randomness available: {e}")))?;
     Ok(hex::encode(bytes))
 }
 

@@ -54,7 +54,7 @@ impl TriageDecision {
     /// Checks the fields a status requires, against today's date (UTC).
     pub fn validate(&self, today: NaiveDate) -> Result<(), StoreError> {
         let present = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
-        let bad = |m: &str| Err(StoreError::Invalid(m.to_string()));
+        let bad = |m: &str| Err(StoreError::invalid("decision", m));
         match self.status {
             TriageStatus::Accepted => {
                 if !present(&self.justification) {
@@ -66,9 +66,10 @@ impl TriageDecision {
                 match self.expires {
                     None => return bad("accepting a risk needs an expiry date"),
                     Some(d) if d <= today => {
-                        return Err(StoreError::Invalid(format!(
-                            "the expiry date {d} is not in the future"
-                        )));
+                        return Err(StoreError::invalid(
+                            "expires",
+                            format!("the expiry date {d} is not in the future"),
+                        ));
                     }
                     Some(_) => {}
                 }
@@ -132,7 +133,9 @@ impl TriageFilter {
                     .literal_separator(true)
                     .build()
                     .map(|g| g.compile_matcher())
-                    .map_err(|e| StoreError::Invalid(format!("bad path glob {glob:?}: {e}")))
+                    .map_err(|e| {
+                        StoreError::invalid("path", format!("bad path glob {glob:?}: {e}"))
+                    })
             })
             .transpose()
     }
@@ -231,10 +234,13 @@ pub(crate) fn resolve(
         return Err(not_found());
     }
     if fingerprint.len() < MIN_PREFIX {
-        return Err(StoreError::Invalid(format!(
-            "fingerprint prefix {fingerprint:?} is too short: give at least {MIN_PREFIX} \
+        return Err(StoreError::invalid(
+            "fingerprint",
+            format!(
+                "fingerprint prefix {fingerprint:?} is too short: give at least {MIN_PREFIX} \
              characters of it, or the whole fingerprint"
-        )));
+            ),
+        ));
     }
     let mut candidates: Vec<(i64, String, String, String)> = findings::table
         .filter(findings::project_id.eq(project_id))
@@ -245,9 +251,12 @@ pub(crate) fn resolve(
     match candidates.len() {
         0 => Err(not_found()),
         1 => Ok(row(candidates.remove(0))),
-        _ => Err(StoreError::Invalid(format!(
-            "fingerprint prefix {fingerprint:?} matches more than one finding; give more of it"
-        ))),
+        _ => Err(StoreError::invalid(
+            "fingerprint",
+            format!(
+                "fingerprint prefix {fingerprint:?} matches more than one finding; give more of it"
+            ),
+        )),
     }
 }
 
@@ -447,10 +456,10 @@ impl Store {
     ) -> Result<TriageOutcome, StoreError> {
         decision.validate(now().date())?;
         if filter.is_empty() {
-            return Err(StoreError::Invalid(
+            return Err(StoreError::invalid(
+                "filter",
                 "a bulk decision needs at least one filter (kind, rule, path, tool, severity, \
-                 status, tool status or text)"
-                    .into(),
+                 status, tool status or text)",
             ));
         }
         let glob = filter.matcher()?;

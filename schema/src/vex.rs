@@ -167,12 +167,13 @@ fn decision_for(
     match st.status.as_str() {
         "not_affected" => {
             if justification.is_some_and(|j| !JUSTIFICATIONS.contains(&j)) {
-                return Err(StoreError::Invalid(format!(
-                    "statement {index}: unknown justification {justification:?}"
-                )));
+                return Err(StoreError::invalid(
+                    "statement",
+                    format!("statement {index}: unknown justification {justification:?}"),
+                ));
             }
             let why = text(&[justification, st.impact_statement.as_deref()]).ok_or_else(|| {
-                StoreError::Invalid(format!(
+                StoreError::invalid("statement", format!(
                     "statement {index}: not_affected needs a justification or an impact_statement"
                 ))
             })?;
@@ -186,11 +187,14 @@ fn decision_for(
                 .clone()
                 .or_else(|| author.map(str::to_string));
             let Some(expires) = options.expires else {
-                return Err(StoreError::Invalid(format!(
-                    "statement {index} becomes an acceptance (not_affected, {}): give an \
+                return Err(StoreError::invalid(
+                    "statement",
+                    format!(
+                        "statement {index} becomes an acceptance (not_affected, {}): give an \
                      expiry date",
-                    justification.unwrap_or("impact statement only")
-                )));
+                        justification.unwrap_or("impact statement only")
+                    ),
+                ));
             };
             Ok(Some(TriageDecision {
                 status: TriageStatus::Accepted,
@@ -205,9 +209,10 @@ fn decision_for(
             Ok(Some(d))
         }
         "fixed" | "under_investigation" => Ok(None),
-        other => Err(StoreError::Invalid(format!(
-            "statement {index}: unknown status {other:?}"
-        ))),
+        other => Err(StoreError::invalid(
+            "statement",
+            format!("statement {index}: unknown status {other:?}"),
+        )),
     }
 }
 
@@ -378,15 +383,17 @@ impl Store {
         actor: &str,
         request_id: Option<&str>,
     ) -> Result<VexImportOutcome, StoreError> {
-        let doc: Document = serde_json::from_slice(document)
-            .map_err(|e| StoreError::Invalid(format!("not an OpenVEX document: {e}")))?;
+        let doc: Document = serde_json::from_slice(document).map_err(|e| {
+            StoreError::invalid("document", format!("not an OpenVEX document: {e}"))
+        })?;
         if !doc
             .context
             .as_deref()
             .is_some_and(|c| c.starts_with("https://openvex.dev/ns"))
         {
-            return Err(StoreError::Invalid(
-                "not an OpenVEX document: @context is not https://openvex.dev/ns/...".into(),
+            return Err(StoreError::invalid(
+                "document",
+                "not an OpenVEX document: @context is not https://openvex.dev/ns/...",
             ));
         }
         let today = now().date();
@@ -394,8 +401,9 @@ impl Store {
         for (index, st) in doc.statements.iter().enumerate() {
             let decision = decision_for(st, doc.author.as_deref(), options, index)?;
             if let Some(d) = &decision {
-                d.validate(today)
-                    .map_err(|e| StoreError::Invalid(format!("statement {index}: {e}")))?;
+                d.validate(today).map_err(|e| {
+                    StoreError::invalid("statement", format!("statement {index}: {e}"))
+                })?;
             }
             plan.push(decision);
         }

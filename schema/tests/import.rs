@@ -398,7 +398,10 @@ fn sealed_releases_refuse_scans_and_names_are_checked() {
             .store
             .import_scan(&request("", "1"), &corpus("trivy/issue_9092.json"))
             .expect_err("empty name");
-        assert!(matches!(err, StoreError::Invalid(_)), "{err}");
+        assert!(
+            matches!(err, StoreError::Invalid { field: "name", .. }),
+            "{err}"
+        );
     });
 }
 

@@ -159,7 +159,7 @@ fn occurrences_are_the_views_of_the_newest_releases() {
                             scan_label: f.scan_label.clone(),
                             tool: f.tool.clone(),
                             severity: f.severity,
-                            status: f.status.clone(),
+                            status: f.status,
                             tool_status: f.tool_status.clone(),
                         })
                     })

@@ -132,7 +132,13 @@ fn pages_cover_the_release_view_once_in_every_order() {
                 },
             )
             .expect_err("bad cursor");
-        assert!(matches!(err, schema::StoreError::Invalid(_)));
+        assert!(matches!(
+            err,
+            schema::StoreError::Invalid {
+                field: "cursor",
+                ..
+            }
+        ));
     });
 }
 

@@ -370,7 +370,7 @@ fn projects_are_created_once_by_any_entry_point_and_audited() {
             assert!(
                 matches!(
                     t.store.create_project(bad, "user:alice", None),
-                    Err(schema::StoreError::Invalid(_))
+                    Err(schema::StoreError::Invalid { field: "name", .. })
                 ),
                 "{bad:?}"
             );

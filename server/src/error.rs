@@ -7,7 +7,7 @@ use actix_web::dev::ServiceResponse;
 use actix_web::http::{StatusCode, header};
 use actix_web::middleware::ErrorHandlerResponse;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
-use schema::StoreError;
+use schema::{ErrorKind, StoreError};
 use serde::Serialize;
 
 /// An API error: status, a stable machine-readable code, a message for people, and optional
@@ -31,8 +31,9 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     /// Stable code: `not_found`, `unauthorized`, `forbidden`, `bad_request`, `bad_json`,
     /// `bad_report`, `control_character`, `payload_too_large`, `unsupported_media_type`,
-    /// `method_not_allowed`, `request_timeout`, `too_many_requests`, `sealed`, `conflict`,
-    /// `unavailable`, `internal`.
+    /// `method_not_allowed`, `request_timeout`, `too_many_requests`, `sealed`, `blocked`,
+    /// `bad_policy`, `conflict`, `unavailable`, `internal`. A refused field is named in
+    /// `details.field`.
     pub code: String,
     pub message: String,
     #[schema(value_type = Object)]
@@ -129,17 +130,7 @@ impl From<domain::InvalidValue> for ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
-        let (status, code) = match &err {
-            StoreError::NotFound { .. } => (StatusCode::NOT_FOUND, "not_found"),
-            StoreError::Sealed { .. } => (StatusCode::CONFLICT, "sealed"),
-            StoreError::Invalid(_) => (StatusCode::BAD_REQUEST, "bad_request"),
-            StoreError::Import(_) => (StatusCode::UNPROCESSABLE_ENTITY, "bad_report"),
-            StoreError::ControlCharacter { .. } => {
-                (StatusCode::UNPROCESSABLE_ENTITY, "control_character")
-            }
-            e if e.is_unavailable() => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
-            _ => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
-        };
+        let (status, code) = status_of(&err);
         if status.is_server_error() {
             tracing::error!(error = %err, "request failed");
             let message = if status == StatusCode::SERVICE_UNAVAILABLE {
@@ -149,7 +140,48 @@ impl From<StoreError> for ApiError {
             };
             return ApiError::new(status, code, message);
         }
-        ApiError::new(status, code, err.to_string())
+        let api = ApiError::new(status, code, err.to_string());
+        match err {
+            StoreError::Invalid { field, .. } => {
+                api.with_details(serde_json::json!({ "field": field }))
+            }
+            _ => api,
+        }
+    }
+}
+
+/// The HTTP status and stable code of a store error: the class decides the status
+/// ([`ErrorKind`]), a few variants have a code of their own. Every variant is listed.
+fn status_of(err: &StoreError) -> (StatusCode, &'static str) {
+    let by_kind = match err.kind() {
+        ErrorKind::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+        ErrorKind::Conflict => (StatusCode::CONFLICT, "conflict"),
+        ErrorKind::Invalid => (StatusCode::BAD_REQUEST, "bad_request"),
+        ErrorKind::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+        ErrorKind::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+        ErrorKind::Corrupt | ErrorKind::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+    };
+    match err {
+        StoreError::Sealed { .. } => (StatusCode::CONFLICT, "sealed"),
+        StoreError::Blocked { .. } => (StatusCode::CONFLICT, "blocked"),
+        // The upload itself was refused: the request was well formed, its content was not.
+        StoreError::Import(_) => (StatusCode::UNPROCESSABLE_ENTITY, "bad_report"),
+        StoreError::ControlCharacter { .. } => {
+            (StatusCode::UNPROCESSABLE_ENTITY, "control_character")
+        }
+        StoreError::Policy(_) => (StatusCode::UNPROCESSABLE_ENTITY, "bad_policy"),
+        StoreError::BadUrl(_)
+        | StoreError::NoDatabase(_)
+        | StoreError::Connect(_)
+        | StoreError::Migration(_)
+        | StoreError::Database(_)
+        | StoreError::NotFound { .. }
+        | StoreError::Invalid { .. }
+        | StoreError::Conflict(_)
+        | StoreError::Forbidden(_)
+        | StoreError::Corrupt(_)
+        | StoreError::Io(_)
+        | StoreError::Internal(_) => by_kind,
     }
 }
 
@@ -223,4 +255,146 @@ pub fn json_error_shape<B: MessageBody + 'static>(
     Ok(ErrorHandlerResponse::Response(
         ServiceResponse::new(req, response).map_into_right_body::<B>(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One error of every variant of the store, with the status and code the API answers.
+    #[test]
+    fn every_store_error_has_its_status() {
+        let cases: Vec<(StoreError, StatusCode, &str)> = vec![
+            (
+                StoreError::BadUrl("x".into()),
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+            ),
+            (
+                StoreError::NoDatabase("x".into()),
+                StatusCode::NOT_FOUND,
+                "not_found",
+            ),
+            (
+                StoreError::Connect("x".into()),
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+            ),
+            (
+                StoreError::Migration("x".into()),
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+            ),
+            (
+                StoreError::Database(diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::ClosedConnection,
+                    Box::new("closed".to_string()),
+                )),
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+            ),
+            (
+                StoreError::Database(diesel::result::Error::RollbackTransaction),
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+            ),
+            (
+                StoreError::not_found("project", "shop"),
+                StatusCode::NOT_FOUND,
+                "not_found",
+            ),
+            (
+                StoreError::Sealed {
+                    project: "p".into(),
+                    release: "r".into(),
+                },
+                StatusCode::CONFLICT,
+                "sealed",
+            ),
+            (
+                StoreError::invalid("name", "bad"),
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+            ),
+            (
+                StoreError::Conflict("x".into()),
+                StatusCode::CONFLICT,
+                "conflict",
+            ),
+            (
+                StoreError::Forbidden("x".into()),
+                StatusCode::FORBIDDEN,
+                "forbidden",
+            ),
+            (
+                StoreError::Internal("x".into()),
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+            ),
+            (
+                StoreError::Corrupt("x".into()),
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+            ),
+            (
+                StoreError::Blocked {
+                    project: "p".into(),
+                    release: "r".into(),
+                    reasons: 2,
+                },
+                StatusCode::CONFLICT,
+                "blocked",
+            ),
+            (
+                StoreError::Import(importers::ImportError::Empty),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "bad_report",
+            ),
+            (
+                StoreError::Io(std::io::Error::other("disk")),
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+            ),
+            (
+                StoreError::ControlCharacter {
+                    field: "label",
+                    value: "a\u{0}".into(),
+                },
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "control_character",
+            ),
+            (
+                StoreError::Policy(schema::PolicyError {
+                    line: 1,
+                    key: "gate".into(),
+                    message: "bad".into(),
+                }),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "bad_policy",
+            ),
+        ];
+        for (err, status, code) in cases {
+            let shown = format!("{err:?}");
+            let api = ApiError::from(err);
+            assert_eq!((api.status, api.code), (status, code), "{shown}");
+            if status.is_server_error() {
+                // A fault of ours is logged, never described to the caller.
+                assert!(
+                    api.message == "internal error" || api.message == "the database is unavailable",
+                    "{shown}: {}",
+                    api.message
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_refused_field_is_named_in_the_details() {
+        let api = ApiError::from(StoreError::invalid("password", "too short"));
+        assert_eq!(
+            api.details,
+            Some(serde_json::json!({ "field": "password" }))
+        );
+        assert_eq!(api.message, "too short");
+    }
 }

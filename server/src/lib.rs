@@ -258,7 +258,7 @@ fn spawn_audit_checks(state: &AppState, config: &ServerConfig) {
             let outcome = slots
                 .run(move || audit_check::check_once(&s, &k))
                 .await
-                .unwrap_or_else(|e| Err(schema::StoreError::Invalid(e.to_string())));
+                .unwrap_or_else(|e| Err(schema::StoreError::Internal(e.to_string())));
             audit_check::report(&metrics, &outcome, keys.len());
             actix_web::rt::time::sleep(std::time::Duration::from_secs(interval)).await;
         }
