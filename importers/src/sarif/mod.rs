@@ -7,15 +7,23 @@
 //! whole) into the few fields used, everything else skipped unbuilt; what is held is those
 //! fields of every result of the log.
 
+mod identity;
+mod kind;
+mod location;
+mod message;
 mod normalize;
 mod raw;
+mod rules;
+mod severity;
+mod status;
+mod taxonomy;
 
 use crate::error::ImportError;
 use crate::finding::ScanInfo;
 use crate::{Importer, Sink};
 use std::io::Read;
 
-pub use normalize::{is_advisory_id, tool_family};
+pub use kind::{is_advisory_id, tool_family};
 
 const FORMAT: &str = "sarif";
 
