@@ -1,3 +1,5 @@
+//! Fingerprint parts: a tool's own (partial) fingerprints, and Trivy SARIF's identity per kind.
+
 use super::location::identity_path;
 use crate::finding::Kind;
 use crate::fingerprint::normalize_code_line;

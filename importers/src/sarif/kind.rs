@@ -1,3 +1,6 @@
+//! What a run's results are: the tool family of the driver, its reading flavor, and each
+//! result's kind (vulnerability, misconfiguration, secret, license, code).
+
 use super::normalize::Run;
 use super::raw::*;
 use super::taxonomy::strings_of;

@@ -1,3 +1,6 @@
+//! Artifact locations as paths: `originalUriBaseIds` and `artifacts` resolved, URIs decoded for
+//! display, paths folded for identity, further locations listed.
+
 use super::message::non_empty;
 use super::normalize::Run;
 use super::raw::*;

@@ -1,3 +1,5 @@
+//! Message texts: templates with arguments, message strings of rules and tools, first lines.
+
 use super::normalize::Run;
 use super::raw::*;
 use super::rules::RuleRef;

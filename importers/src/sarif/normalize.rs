@@ -10,7 +10,7 @@
 //!   the column-based `primaryLocationStartColumnFingerprint`), else its `fingerprints` (same
 //!   rule), else the region's snippet with white space folded. Never the line alone.
 //! - Trivy SARIF: per kind, as close to the Trivy JSON importer as SARIF allows (see
-//!   [`trivy_parts`]).
+//!   `identity::trivy_parts`).
 //! - tfsec SARIF: [`crate::tfsec::tfsec_fingerprint`], the same rule as tfsec's other formats.
 
 use super::identity::{message_field, tool_fingerprints, trivy_parts};

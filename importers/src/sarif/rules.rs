@@ -1,3 +1,5 @@
+//! Finding a result's rule among the driver's and the extensions' rules.
+
 use super::normalize::Run;
 use super::raw::*;
 

@@ -1,3 +1,5 @@
+//! Severity: `security-severity` scores and words, else SARIF levels.
+
 use super::message::non_empty;
 use super::raw::*;
 use crate::finding::Severity;

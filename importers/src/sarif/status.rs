@@ -1,3 +1,5 @@
+//! The tool's status of a result: suppressions and result kinds other than a failure.
+
 use super::raw::*;
 
 /// `suppressed` when a suppression is accepted (a missing status means accepted),

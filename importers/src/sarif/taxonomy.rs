@@ -1,3 +1,5 @@
+//! Advisory and weakness ids (CVE, CWE) found in rule ids, tags and properties.
+
 use serde_json::Value;
 
 /// Every `CVE-YYYY-NNNN` inside `text`, upper-cased, in order, without repeats.
