@@ -2,7 +2,7 @@
 //! display, paths folded for identity, further locations listed.
 
 use super::message::non_empty;
-use super::normalize::Run;
+use super::normalize::{Run, Unread};
 use super::raw::*;
 
 /// A path for display: `file://` dropped (and the slash before a Windows drive), `%XX` decoded.
@@ -78,6 +78,12 @@ impl<'r> Run<'r> {
     /// An artifact location as a path: relative bases from `originalUriBaseIds` are prefixed;
     /// an absolute base (the checkout folder of one machine) is dropped.
     pub(super) fn path(&self, location: &RawArtifactLocation) -> Option<String> {
+        if self.unread.artifacts
+            && location.index.is_some()
+            && (non_empty(location.uri.as_deref()).is_none() || location.uri_base_id.is_none())
+        {
+            self.miss(|m| m.artifacts = true);
+        }
         let artifact = location
             .index
             .and_then(|i| usize::try_from(i).ok())
@@ -95,6 +101,9 @@ impl<'r> Run<'r> {
             .as_deref()
             .or_else(|| artifact.and_then(|a| a.uri_base_id.as_deref()));
         for _ in 0..8 {
+            if base_id.is_some() && self.unread.bases {
+                self.miss(|m| m.bases = true);
+            }
             let Some(base) = base_id.and_then(|id| self.bases.and_then(|b| b.get(id))) else {
                 break;
             };
@@ -113,6 +122,13 @@ impl<'r> Run<'r> {
             base_id = base.uri_base_id.as_deref();
         }
         Some(display_path(&path))
+    }
+
+    /// Notes a look-up of a list that was not read yet.
+    fn miss(&self, note: impl FnOnce(&mut Unread)) {
+        let mut missed = self.missed.get();
+        note(&mut missed);
+        self.missed.set(missed);
     }
 
     /// `Other locations:` and one line per further location (at most 50).

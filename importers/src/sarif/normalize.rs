@@ -25,6 +25,7 @@ use super::taxonomy::{cve_ids, cwe_ids_in, strings_of};
 use crate::finding::{Component, Finding, Kind, Location, ScanInfo};
 use crate::fingerprint::{fingerprint, normalize_code_line};
 use serde_json::Value;
+use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
 
 /// Everything a run's results share.
@@ -36,6 +37,19 @@ pub struct Run<'r> {
     pub(super) rules_by_id: HashMap<&'r str, RuleRef<'r>>,
     pub(super) bases: Option<&'r BTreeMap<String, RawArtifactLocation>>,
     pub(super) artifacts: &'r [RawArtifact],
+    /// What the walk had not read yet when this run was built (see [`Run::before`]).
+    pub(super) unread: Unread,
+    /// Set when a result looked up a base id or artifact that was still unread.
+    pub(super) missed: Cell<Unread>,
+}
+
+/// Run-level lists that results may use but that were not read yet when the results came.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Unread {
+    /// `originalUriBaseIds`.
+    pub bases: bool,
+    /// `artifacts`.
+    pub artifacts: bool,
 }
 
 impl<'r> Run<'r> {
@@ -69,7 +83,21 @@ impl<'r> Run<'r> {
             rules_by_id,
             bases: run.original_uri_base_ids.as_ref(),
             artifacts: run.artifacts.as_deref().unwrap_or_default(),
+            unread: Unread::default(),
+            missed: Cell::new(Unread::default()),
         }
+    }
+
+    /// The run as far as it has been read, for results that come before the lists in `unread`:
+    /// a result that looks one of them up is converted without it, and [`Run::missed`] says so.
+    pub fn before(mut self, unread: Unread) -> Run<'r> {
+        self.unread = unread;
+        self
+    }
+
+    /// The unread lists that some result looked up.
+    pub fn missed(&self) -> Unread {
+        self.missed.get()
     }
 
     pub fn tool(&self) -> &str {
