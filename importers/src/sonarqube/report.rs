@@ -198,7 +198,7 @@ impl Walker<'_, '_> {
             .count();
         if named > 0 {
             self.info.warn(format!(
-                "{named} issues named in `hotspotKeys` were read as plain issues: the list comes after the issues, and their status is not a hotspot's (TO_REVIEW, REVIEWED)"
+                "`hotspotKeys` names {named} issue(s) read as plain issues: the list comes after the issues, and their status is not a hotspot's (TO_REVIEW, REVIEWED)"
             ));
         }
     }
