@@ -366,3 +366,85 @@ fn internal_duplicates_of_bash_report() {
     let distinct: BTreeSet<&str> = findings.iter().map(|f| f.fingerprint.as_str()).collect();
     assert_eq!((findings.len(), distinct.len()), (27, 12));
 }
+
+/// A log of one run with the given members, in the given order.
+fn one_run(members: &[&str]) -> String {
+    format!(
+        "{{\"version\":\"2.1.0\",\"runs\":[{{{}}}]}}",
+        members.join(",")
+    )
+}
+
+const TOOL: &str = r#""tool":{"driver":{"name":"Lint","rules":[{"id":"R1","shortDescription":{"text":"Rule one"}}]}}"#;
+const RESULTS: &str = r#""results":[
+    {"ruleId":"R1","message":{"text":"a"},"locations":[{"physicalLocation":{"artifactLocation":{"uri":"a.c","uriBaseId":"SRC"}}}]},
+    {"ruleId":"R1","message":{"text":"b"},"locations":[{"physicalLocation":{"artifactLocation":{"index":0}}}]}]"#;
+const BASES: &str = r#""originalUriBaseIds":{"SRC":{"uri":"src/"}}"#;
+const ARTIFACTS: &str = r#""artifacts":[{"location":{"uri":"b.c","uriBaseId":"SRC"}}]"#;
+
+#[test]
+fn results_are_handed_on_as_they_are_read() {
+    // The log is cut right after its second result: both reach the sink before the parse fails.
+    let log = one_run(&[TOOL, RESULTS]);
+    let cut = &log[..log.find(RESULTS).unwrap() + RESULTS.len() - 1];
+    let mut titles = Vec::new();
+    let err = importers::import(cut.as_bytes(), Some("sarif"), &mut |f| {
+        titles.push(f.description.unwrap_or_default());
+        Ok(())
+    })
+    .unwrap_err();
+    assert!(err.to_string().contains("EOF"), "{err}");
+    assert_eq!(titles, vec!["a", "b"]);
+}
+
+#[test]
+fn a_run_whose_tool_comes_after_its_results_reads_the_same() {
+    let first =
+        importers::import_to_vec(one_run(&[BASES, ARTIFACTS, TOOL, RESULTS]).as_bytes(), None)
+            .unwrap();
+    let last =
+        importers::import_to_vec(one_run(&[BASES, ARTIFACTS, RESULTS, TOOL]).as_bytes(), None)
+            .unwrap();
+    assert_eq!(format!("{:?}", first), format!("{:?}", last));
+    let files: Vec<_> = first.1.iter().map(|f| f.location.file.clone()).collect();
+    assert_eq!(
+        files,
+        vec![Some("src/a.c".to_string()), Some("src/b.c".to_string())]
+    );
+    assert_eq!(first.1[0].title, "Rule one");
+    assert!(first.0.info.warnings.is_empty());
+}
+
+#[test]
+fn base_ids_and_artifacts_after_the_results_are_not_waited_for_and_say_so() {
+    let (imported, findings) =
+        importers::import_to_vec(one_run(&[TOOL, RESULTS, BASES, ARTIFACTS]).as_bytes(), None)
+            .unwrap();
+    let files: Vec<_> = findings.iter().map(|f| f.location.file.clone()).collect();
+    assert_eq!(files, vec![Some("a.c".to_string()), None]);
+    let warnings = &imported.info.warnings;
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(
+        warnings[0].contains("`originalUriBaseIds` after its results"),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings[1].contains("`artifacts` after its results"),
+        "{warnings:?}"
+    );
+    // A late list that nothing looked up, as SpotBugs writes it, is no warning.
+    let (imported, _) =
+        importers::import_to_vec(one_run(&[TOOL, r#""results":[]"#, BASES]).as_bytes(), None)
+            .unwrap();
+    assert!(imported.info.warnings.is_empty());
+}
+
+#[test]
+fn a_repeated_run_member_is_refused_as_before() {
+    let err =
+        importers::import_to_vec(one_run(&[TOOL, RESULTS, RESULTS]).as_bytes(), None).unwrap_err();
+    assert!(
+        err.to_string().contains("duplicate field `results`"),
+        "{err}"
+    );
+}

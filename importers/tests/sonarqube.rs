@@ -499,3 +499,85 @@ fn a_hotspot_has_the_same_fingerprint_in_the_api_and_in_sonar_report() {
     let from_api = import_bytes(api);
     assert_eq!(from_api[0].fingerprint, report[0].fingerprint);
 }
+
+/// A sonar-report export with the given members, in the given order.
+fn report(members: &[&str]) -> String {
+    format!("{{{}}}", members.join(","))
+}
+
+const PROJECT: &str =
+    r#""projectName":"Shop","sonarBaseURL":"https://sonar.example.com","sonarComponent":"shop""#;
+const RULES: &str = r#""rules":{"java:S2077":{"name":"SQL","htmlDesc":"<p>Formatting SQL queries is security-sensitive</p>"}}"#;
+const ISSUES: &str = r#""issues":[
+    {"key":"k1","rule":"java:S2077","severity":"MAJOR","component":"shop:src/A.java","line":3,"message":"one","status":"OPEN","type":"VULNERABILITY"},
+    {"key":"k2","rule":"java:S2077","severity":"MAJOR","component":"shop:src/B.java","line":4,"message":"two","status":"TO_REVIEW"}]"#;
+const HOTSPOTS: &str = r#""hotspotKeys":["k2"]"#;
+
+#[test]
+fn sonar_report_issues_are_handed_on_as_they_are_read() {
+    let doc = report(&[PROJECT, RULES, ISSUES, HOTSPOTS]);
+    let cut = &doc[..doc.find(ISSUES).unwrap() + ISSUES.len() - 1];
+    let mut messages = Vec::new();
+    let err = importers::import(cut.as_bytes(), Some("sonar-report-json"), &mut |f| {
+        messages.push(f.title);
+        Ok(())
+    })
+    .unwrap_err();
+    assert!(err.to_string().contains("EOF"), "{err}");
+    assert_eq!(messages.len(), 2, "{messages:?}");
+}
+
+#[test]
+fn sonar_report_rules_after_the_issues_read_the_same() {
+    let first =
+        importers::import_to_vec(report(&[PROJECT, RULES, ISSUES, HOTSPOTS]).as_bytes(), None)
+            .unwrap();
+    let last =
+        importers::import_to_vec(report(&[PROJECT, ISSUES, HOTSPOTS, RULES]).as_bytes(), None)
+            .unwrap();
+    assert_eq!(format!("{first:?}"), format!("{last:?}"));
+    assert!(
+        first.0.info.warnings.is_empty(),
+        "{:?}",
+        first.0.info.warnings
+    );
+    let categories: Vec<_> = first.1.iter().map(|f| f.category.clone()).collect();
+    assert_eq!(
+        categories,
+        vec![
+            Some("vulnerability".to_string()),
+            Some("security_hotspot".to_string())
+        ]
+    );
+    assert!(
+        first.1[0]
+            .description
+            .as_deref()
+            .unwrap_or_default()
+            .contains("security-sensitive")
+    );
+}
+
+#[test]
+fn sonar_report_hotspot_keys_naming_a_plain_issue_warn() {
+    let (imported, findings) = importers::import_to_vec(
+        report(&[PROJECT, RULES, ISSUES, r#""hotspotKeys":["k1","k2"]"#]).as_bytes(),
+        None,
+    )
+    .unwrap();
+    assert_eq!(findings[0].category.as_deref(), Some("vulnerability"));
+    let warnings = &imported.info.warnings;
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with("`hotspotKeys` names 1 issue(s) read as plain issues"),
+        "{warnings:?}"
+    );
+    // Read before the issues, the list decides.
+    let (imported, findings) = importers::import_to_vec(
+        report(&[PROJECT, RULES, r#""hotspotKeys":["k1","k2"]"#, ISSUES]).as_bytes(),
+        None,
+    )
+    .unwrap();
+    assert_eq!(findings[0].category.as_deref(), Some("security_hotspot"));
+    assert!(imported.info.warnings.is_empty());
+}

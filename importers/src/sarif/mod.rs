@@ -2,20 +2,29 @@
 //! `defsec`/`tfsec` → `tfsec`), every run of the log is read, rules come from the driver and its
 //! extensions, artifact paths are resolved against `originalUriBaseIds`.
 //!
-//! Not streamed record by record: a result needs its run's rules, base URIs and artifacts,
-//! which producers may write after the results. The input is parsed as it is read (never held
-//! whole) into the few fields used, everything else skipped unbuilt; what is held is those
-//! fields of every result of the log.
+//! Streamed: each result is converted and handed on as soon as it is read; what is held is the
+//! run-level data results need (rules, base URIs, artifacts). A run that writes its `tool` after
+//! its results is the exception: its results are held until the run ends (see `walk`).
 
+mod identity;
+mod kind;
+mod location;
+mod message;
 mod normalize;
 mod raw;
+mod rules;
+mod severity;
+mod status;
+mod taxonomy;
+mod walk;
 
 use crate::error::ImportError;
 use crate::finding::ScanInfo;
 use crate::{Importer, Sink};
+use serde::de::DeserializeSeed;
 use std::io::Read;
 
-pub use normalize::{is_advisory_id, tool_family};
+pub use kind::{is_advisory_id, tool_family};
 
 const FORMAT: &str = "sarif";
 
@@ -71,46 +80,29 @@ impl Importer for Sarif {
 
     fn import(&self, input: &mut dyn Read, sink: &mut Sink<'_>) -> Result<ScanInfo, ImportError> {
         let reader = std::io::BufReader::with_capacity(256 * 1024, input);
-        let log: raw::RawLog =
-            serde_json::from_reader(reader).map_err(|e| ImportError::from_json(FORMAT, e))?;
-        let runs = match log.runs {
-            None => {
-                return Err(ImportError::malformed(
-                    FORMAT,
-                    crate::Position::default(),
-                    "not a SARIF log: the top-level object has no `runs`",
-                ));
-            }
-            Some(runs) => runs.unwrap_or_default(),
-        };
-        let mut info: Option<ScanInfo> = None;
-        let mut warnings: Vec<String> = Vec::new();
-        for (run_index, raw_run) in runs.iter().enumerate() {
-            let run = normalize::Run::new(raw_run);
-            // The scan is described by its first run (a log holds one run per tool, in practice).
-            if info.is_none() {
-                info = Some(run.scan_info(raw_run));
-            }
-            for (index, result) in raw_run.results.iter().flatten().enumerate() {
-                match run.result(result) {
-                    Ok(Some(finding)) => sink(finding).map_err(ImportError::Sink)?,
-                    Ok(None) => {}
-                    Err(reason) => {
-                        if warnings.len() < ScanInfo::MAX_WARNINGS {
-                            warnings.push(format!(
-                                "skipped {reason} (run {run_index}, result {index}, tool {})",
-                                run.tool()
-                            ));
-                        }
-                    }
-                }
-            }
+        let mut de = serde_json::Deserializer::from_reader(reader);
+        let mut walker = walk::Walker::new(sink);
+        let outcome = walk::LogSeed {
+            walker: &mut walker,
         }
-        let mut info = info.unwrap_or_else(|| ScanInfo {
+        .deserialize(&mut de)
+        .and_then(|()| de.end());
+        if let Some(err) = walker.sink_error.take() {
+            return Err(ImportError::Sink(err));
+        }
+        outcome.map_err(|e| ImportError::from_json(FORMAT, e))?;
+        if !walker.has_runs {
+            return Err(ImportError::malformed(
+                FORMAT,
+                crate::Position::default(),
+                "not a SARIF log: the top-level object has no `runs`",
+            ));
+        }
+        let mut info = walker.info.unwrap_or_else(|| ScanInfo {
             tool: "sarif".into(),
             ..ScanInfo::default()
         });
-        for w in warnings {
+        for w in walker.warnings {
             info.warn(w);
         }
         Ok(info)

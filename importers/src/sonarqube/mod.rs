@@ -6,20 +6,21 @@
 //! case (`code_smell`, `bug`, `vulnerability`, `security_hotspot`), so code smells can be kept out
 //! of gates. One severity table for all (see [`normalize`]).
 //!
-//! Web API responses are streamed: each issue is converted and handed on as it is read, so a
-//! 10,000-issue page (about 50 MB) never sits in memory as a whole.
+//! Both are streamed: each issue is converted and handed on as it is read, so a 10,000-issue
+//! page (about 50 MB) never sits in memory as a whole, nor does a sonar-report export (see
+//! `report` for what it holds and why).
 
 pub mod normalize;
 mod raw;
+mod report;
 
-use crate::error::{ImportError, Position, SinkError};
+use crate::error::{ImportError, SinkError};
 use crate::finding::{Finding, ScanInfo};
 use crate::stream::EachElement;
 use crate::{Importer, Sink};
 use normalize::{Extras, Identities};
 use raw::*;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use std::collections::HashSet;
 use std::fmt;
 use std::io::Read;
 
@@ -56,72 +57,7 @@ impl Importer for SonarReportJson {
     }
 
     fn import(&self, input: &mut dyn Read, sink: &mut Sink<'_>) -> Result<ScanInfo, ImportError> {
-        // Parsed as it is read: the report's issues are held (rules and hotspot keys may come
-        // after them), never the file.
-        let reader = std::io::BufReader::with_capacity(256 * 1024, input);
-        let mut de = serde_json::Deserializer::from_reader(reader);
-        let report: RawSonarReport = serde::Deserialize::deserialize(&mut de)
-            .and_then(|r| de.end().map(|()| r))
-            .map_err(|e| ImportError::from_json(REPORT_FORMAT, e))?;
-        let mut info = ScanInfo {
-            tool: normalize::TOOL.into(),
-            target: report
-                .sonar_component
-                .clone()
-                .or(report.project_name.clone())
-                .or(report.application_name.clone()),
-            ..ScanInfo::default()
-        };
-        let Some(issues) = report.issues else {
-            return Err(ImportError::malformed(
-                REPORT_FORMAT,
-                Position::default(),
-                "not a findings report: no `issues` list",
-            ));
-        };
-        let hotspot_keys: HashSet<&str> = report
-            .hotspot_keys
-            .iter()
-            .flatten()
-            .map(String::as_str)
-            .collect();
-        let rules = report.rules.unwrap_or_default();
-        let descriptions: std::collections::BTreeMap<&str, String> = rules
-            .iter()
-            .filter_map(|(k, r)| {
-                let html = r.html_desc.as_deref()?;
-                Some((k.as_str(), crate::text::html_to_text(html)))
-            })
-            .collect();
-        let mut ids = Identities::default();
-        for mut issue in issues {
-            // Paths in sonar-report are project-relative already; the project is the report's.
-            if issue.project.is_none() {
-                issue.project.clone_from(&info.target);
-            }
-            let hotspot = issue
-                .key
-                .as_deref()
-                .is_some_and(|k| hotspot_keys.contains(k))
-                || issue
-                    .status
-                    .as_deref()
-                    .is_some_and(|s| s == "TO_REVIEW" || s == "REVIEWED");
-            let extras = Extras {
-                rule_description: issue
-                    .rule
-                    .as_deref()
-                    .and_then(|r| descriptions.get(r))
-                    .map(String::as_str),
-                base_url: report.sonar_base_url.as_deref(),
-            };
-            match normalize::convert(issue, hotspot, &extras, &mut ids) {
-                Ok(Some(finding)) => sink(finding).map_err(ImportError::Sink)?,
-                Ok(None) => {}
-                Err(reason) => info.warn(format!("skipped {reason}")),
-            }
-        }
-        Ok(info)
+        report::import(input, sink)
     }
 }
 

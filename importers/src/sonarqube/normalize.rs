@@ -245,7 +245,7 @@ pub fn cwe_in_text(text: &str) -> Vec<String> {
     out
 }
 
-fn hash64(s: &str) -> u64 {
+pub(super) fn hash64(s: &str) -> u64 {
     let mut h = DefaultHasher::new();
     s.hash(&mut h);
     h.finish()
