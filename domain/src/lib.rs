@@ -12,6 +12,7 @@ mod access;
 mod error;
 mod finding;
 mod ids;
+mod policy;
 mod severity;
 mod triage;
 
@@ -19,5 +20,9 @@ pub use access::{Permission, Role};
 pub use error::InvalidValue;
 pub use finding::{Decision, Place, ViewFinding};
 pub use ids::{FindingId, ProjectId, ReleaseId, ScanId};
+pub use policy::{
+    GatePolicy, IgnoreRule, LicensePolicy, LicenseVerdict, Policy, PolicyError, SlaPolicy, SpdxId,
+    Threshold,
+};
 pub use severity::{Kind, Severity};
 pub use triage::TriageStatus;
