@@ -142,3 +142,14 @@ impl Place<'_> {
             .to_string()
     }
 }
+
+/// A tool's own status of a finding, worded for people. Trivy's `fixed` means "a fixed version
+/// exists", not that the finding went away; next to a diff's "fixed" it would read as the
+/// opposite, so it is shown as `fix available`. Stored values and machine formats (JSON, CSV,
+/// SARIF) keep the tool's word.
+pub fn tool_status_label(status: &str) -> &str {
+    match status {
+        "fixed" => "fix available",
+        other => other,
+    }
+}

@@ -11,18 +11,25 @@
 mod access;
 mod error;
 mod finding;
+mod gate;
 mod ids;
 mod policy;
+mod scan;
 mod severity;
 mod triage;
 
 pub use access::{Permission, Role};
 pub use error::InvalidValue;
-pub use finding::{Decision, Place, ViewFinding};
+pub use finding::{Decision, Place, ViewFinding, tool_status_label};
+pub use gate::{
+    GateFinding, GateReason, GateReasonRef, GateResult, GateSettings, IgnoredFinding, judge,
+    judge_finding, judge_scans, view_order,
+};
 pub use ids::{FindingId, ProjectId, ReleaseId, ScanId};
 pub use policy::{
     GatePolicy, IgnoreRule, LicensePolicy, LicenseVerdict, Policy, PolicyError, SlaPolicy, SpdxId,
     Threshold,
 };
+pub use scan::ScanSummary;
 pub use severity::{Kind, Severity};
 pub use triage::TriageStatus;

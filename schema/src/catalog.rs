@@ -9,6 +9,7 @@ use crate::tx::{read_tx, write_tx};
 use crate::{Store, now};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+pub use domain::ScanSummary;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
@@ -41,28 +42,6 @@ pub struct ReleaseSummary {
     pub sealed_at: Option<NaiveDateTime>,
     pub sealed_by: Option<String>,
     pub scans: i64,
-}
-
-/// A scan as listed: its slot, its evidence and whether a newer scan replaced it in the view.
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
-pub struct ScanSummary {
-    pub id: i64,
-    pub tool: String,
-    pub format: String,
-    pub label: String,
-    pub target: Option<String>,
-    pub tool_version: Option<String>,
-    /// When the tool says it scanned, as it wrote it.
-    pub scanned_at: Option<String>,
-    pub sha256: String,
-    pub file_name: Option<String>,
-    pub uploaded_at: NaiveDateTime,
-    pub uploaded_by: String,
-    pub findings: i64,
-    /// A newer scan in the same slot (tool, label) supersedes this one.
-    pub superseded: bool,
-    /// The report says it is incomplete (absent findings are not fixed).
-    pub partial: bool,
 }
 
 pub(crate) fn project_id(conn: &mut DbConn, name: &str) -> Result<i64, StoreError> {

@@ -30,14 +30,16 @@ use crate::catalog::{current_scans, release, scans_of};
 use crate::db::DbConn;
 use crate::error::StoreError;
 use crate::page::{Bind, current_findings_sql};
-use crate::policy::{LicenseVerdict, Policy, Threshold, active_policy};
+use crate::policy::{Policy, Threshold, active_policy};
 use crate::tables::*;
 use crate::tx::{read_tx, write_tx};
-use crate::view::{ViewFinding, current_summaries, release_view_in};
+use crate::view::{current_summaries, release_view_in, stored_kind, stored_status};
 use crate::{ScanSummary, Store};
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, SmallInt, Text, Timestamp};
+use domain::{FindingId, GateFinding, GateSettings, judge, judge_finding, judge_scans, view_order};
+pub use domain::{GateReason, GateReasonRef, GateResult, IgnoredFinding};
 use importers::Severity;
 use serde::Serialize;
 
@@ -53,227 +55,6 @@ pub struct GateOptions {
     pub evaluated_by: Option<String>,
 }
 
-/// Why a release is blocked.
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
-#[serde(tag = "reason", rename_all = "snake_case")]
-pub enum GateReason {
-    BlockingFinding {
-        fingerprint: String,
-        severity: Severity,
-        rule_id: String,
-        title: String,
-        tool: String,
-        kind: String,
-        status: String,
-        tool_status: Option<String>,
-        location: Option<String>,
-        line: Option<i64>,
-        /// The threshold that applied to this finding's kind.
-        threshold: Severity,
-    },
-    MissingScan {
-        tool: String,
-    },
-    StaleScan {
-        scan_id: i64,
-        tool: String,
-        label: String,
-        /// When the tool says it scanned, else when the report was uploaded.
-        scanned_at: NaiveDateTime,
-        age_days: i64,
-        max_age_days: u32,
-    },
-    ExpiredAcceptance {
-        fingerprint: String,
-        severity: Severity,
-        rule_id: String,
-        title: String,
-        approver: Option<String>,
-        decided_by: Option<String>,
-        expired_at: NaiveDateTime,
-    },
-    DeniedLicense {
-        fingerprint: String,
-        license: String,
-        component: Option<String>,
-        tool: String,
-        verdict: LicenseVerdict,
-    },
-    SlaBreach {
-        fingerprint: String,
-        severity: Severity,
-        rule_id: String,
-        title: String,
-        status: String,
-        first_seen_at: NaiveDateTime,
-        due_at: NaiveDateTime,
-        sla_days: u32,
-        days_over: i64,
-    },
-}
-
-impl GateReason {
-    /// The gate rule this reason belongs to (one JUnit test case per rule).
-    pub fn rule(&self) -> &'static str {
-        match self {
-            GateReason::BlockingFinding { .. } => "severity-threshold",
-            GateReason::MissingScan { .. } => "required-scans",
-            GateReason::StaleScan { .. } => "scan-age",
-            GateReason::ExpiredAcceptance { .. } => "expired-acceptances",
-            GateReason::DeniedLicense { .. } => "licenses",
-            GateReason::SlaBreach { .. } => "sla",
-        }
-    }
-
-    /// Every gate rule, in the order reports list them.
-    pub const RULES: [&'static str; 6] = [
-        "severity-threshold",
-        "required-scans",
-        "scan-age",
-        "expired-acceptances",
-        "licenses",
-        "sla",
-    ];
-
-    /// The fingerprint of the finding this reason names, if it names one.
-    pub fn fingerprint(&self) -> Option<&str> {
-        match self {
-            GateReason::BlockingFinding { fingerprint, .. }
-            | GateReason::ExpiredAcceptance { fingerprint, .. }
-            | GateReason::DeniedLicense { fingerprint, .. }
-            | GateReason::SlaBreach { fingerprint, .. } => Some(fingerprint),
-            GateReason::MissingScan { .. } | GateReason::StaleScan { .. } => None,
-        }
-    }
-
-    /// One line for people.
-    pub fn message(&self) -> String {
-        let short = |fp: &str| fp.chars().take(12).collect::<String>();
-        match self {
-            GateReason::BlockingFinding {
-                fingerprint,
-                severity,
-                rule_id,
-                title,
-                tool,
-                status,
-                tool_status,
-                location,
-                threshold,
-                ..
-            } => format!(
-                "{severity} finding {rule_id} \"{title}\" [{tool}, {status}{}{}] at or above \
-                 {threshold} ({})",
-                tool_status
-                    .as_deref()
-                    .map(|s| format!(", tool: {}", reports::tool_status_label(s)))
-                    .unwrap_or_default(),
-                location
-                    .as_deref()
-                    .map(|l| format!(", {l}"))
-                    .unwrap_or_default(),
-                short(fingerprint)
-            ),
-            GateReason::MissingScan { tool } => {
-                format!("missing scan: no {tool} scan in this release")
-            }
-            GateReason::StaleScan {
-                scan_id,
-                tool,
-                label,
-                scanned_at,
-                age_days,
-                max_age_days,
-            } => format!(
-                "scan {scan_id} ({tool}, {label}) is {age_days} days old (scanned {}), more \
-                 than the {max_age_days} days allowed",
-                scanned_at.format("%Y-%m-%d")
-            ),
-            GateReason::ExpiredAcceptance {
-                fingerprint,
-                rule_id,
-                title,
-                approver,
-                expired_at,
-                ..
-            } => format!(
-                "acceptance of {rule_id} \"{title}\" expired on {} (approved by {}) ({})",
-                expired_at.format("%Y-%m-%d"),
-                approver.as_deref().unwrap_or("nobody"),
-                short(fingerprint)
-            ),
-            GateReason::DeniedLicense {
-                fingerprint,
-                license,
-                component,
-                verdict,
-                ..
-            } => format!(
-                "license {license}{} is {} ({})",
-                component
-                    .as_deref()
-                    .map(|c| format!(" in {c}"))
-                    .unwrap_or_default(),
-                match verdict {
-                    LicenseVerdict::Denied => "denied by the policy",
-                    LicenseVerdict::NotAllowed => "not on the policy's allow list",
-                },
-                short(fingerprint)
-            ),
-            GateReason::SlaBreach {
-                fingerprint,
-                severity,
-                rule_id,
-                title,
-                due_at,
-                sla_days,
-                days_over,
-                ..
-            } => format!(
-                "{severity} finding {rule_id} \"{title}\" is {days_over} days past its \
-                 {sla_days}-day SLA (due {}) ({})",
-                due_at.format("%Y-%m-%d"),
-                short(fingerprint)
-            ),
-        }
-    }
-}
-
-/// What a recorded evaluation keeps of a reason: its kind and what it names (the finding's
-/// fingerprint, the missing tool, the stale scan), never a copy of the finding's text, which
-/// the findings and the raw reports already hold.
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
-#[serde(tag = "reason", rename_all = "snake_case")]
-pub enum GateReasonRef {
-    BlockingFinding { fingerprint: String },
-    MissingScan { tool: String },
-    StaleScan { scan_id: i64 },
-    ExpiredAcceptance { fingerprint: String },
-    DeniedLicense { fingerprint: String },
-    SlaBreach { fingerprint: String },
-}
-
-impl From<&GateReason> for GateReasonRef {
-    fn from(reason: &GateReason) -> Self {
-        match reason {
-            GateReason::BlockingFinding { fingerprint, .. } => GateReasonRef::BlockingFinding {
-                fingerprint: fingerprint.clone(),
-            },
-            GateReason::MissingScan { tool } => GateReasonRef::MissingScan { tool: tool.clone() },
-            GateReason::StaleScan { scan_id, .. } => GateReasonRef::StaleScan { scan_id: *scan_id },
-            GateReason::ExpiredAcceptance { fingerprint, .. } => GateReasonRef::ExpiredAcceptance {
-                fingerprint: fingerprint.clone(),
-            },
-            GateReason::DeniedLicense { fingerprint, .. } => GateReasonRef::DeniedLicense {
-                fingerprint: fingerprint.clone(),
-            },
-            GateReason::SlaBreach { fingerprint, .. } => GateReasonRef::SlaBreach {
-                fingerprint: fingerprint.clone(),
-            },
-        }
-    }
-}
-
 /// One recorded gate evaluation ([`Store::gate`]).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct GateEvaluation {
@@ -284,68 +65,9 @@ pub struct GateEvaluation {
     pub evaluated_at: NaiveDateTime,
 }
 
-/// A finding an ignore rule of the policy left out.
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
-pub struct IgnoredFinding {
-    pub fingerprint: String,
-    pub rule_id: String,
-    pub reason: String,
-}
-
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
-pub struct GateResult {
-    pub project: String,
-    pub release: String,
-    pub passed: bool,
-    /// The policy version used; `None` when the project has no policy (defaults apply).
-    pub policy_version: Option<i64>,
-    /// The general threshold that applied (per-kind thresholds may differ).
-    pub fail_on: Severity,
-    pub required_tools: Vec<String>,
-    pub evaluated_at: NaiveDateTime,
-    pub scans: usize,
-    pub findings: usize,
-    pub reasons: Vec<GateReason>,
-    /// Findings the policy's ignore rules left out, with the rule's reason.
-    pub ignored: Vec<IgnoredFinding>,
-}
-
-fn location(f: &GateFinding) -> Option<String> {
-    [
-        f.file.as_deref(),
-        f.resource.as_deref(),
-        f.url.as_deref(),
-        f.component.as_deref(),
-        f.target.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .next()
-    .map(str::to_string)
-}
-
-/// When a scan was made: the tool's own timestamp when it parses, else the upload time.
-fn scanned_at(tool_says: Option<&str>, uploaded_at: NaiveDateTime) -> NaiveDateTime {
-    let Some(text) = tool_says.map(str::trim) else {
-        return uploaded_at;
-    };
-    chrono::DateTime::parse_from_rfc3339(text)
-        .map(|d| d.naive_utc())
-        .ok()
-        .or_else(|| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f").ok())
-        .or_else(|| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f").ok())
-        .or_else(|| {
-            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .ok()
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-        })
-        .unwrap_or(uploaded_at)
-}
-
-/// A finding as the gate reads it: what its rules look at and what its reasons name, from
-/// the finding's record in the release view (its most severe current occurrence).
+/// A [`GateFinding`] as the candidates query reads it.
 #[derive(Debug, Clone, PartialEq, QueryableByName)]
-pub(crate) struct GateFinding {
+struct GateRow {
     #[diesel(sql_type = BigInt)]
     finding_id: i64,
     #[diesel(sql_type = Text)]
@@ -380,7 +102,6 @@ pub(crate) struct GateFinding {
     line_start: Option<i64>,
     #[diesel(sql_type = Timestamp)]
     first_seen_at: NaiveDateTime,
-    /// The triage decision's approver, author and expiry (`None` while undecided).
     #[diesel(sql_type = Nullable<Text>)]
     approver: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
@@ -389,260 +110,59 @@ pub(crate) struct GateFinding {
     expires_at: Option<NaiveDateTime>,
 }
 
-/// The columns of a [`GateFinding`], for [`current_findings_sql`].
+impl TryFrom<GateRow> for GateFinding {
+    type Error = StoreError;
+
+    fn try_from(r: GateRow) -> Result<GateFinding, StoreError> {
+        Ok(GateFinding {
+            finding_id: Some(FindingId::new(r.finding_id)),
+            fingerprint: r.fingerprint,
+            severity: Severity::from_rank(r.severity),
+            kind: stored_kind(&r.kind)?,
+            rule_id: r.rule_id,
+            title: r.title,
+            tool: r.tool,
+            status: stored_status(&r.status)?,
+            tool_status: r.tool_status,
+            component: r.component,
+            target: r.target,
+            file: r.file,
+            resource: r.resource,
+            url: r.url,
+            line_start: r.line_start,
+            first_seen_at: r.first_seen_at,
+            approver: r.approver,
+            decided_by: r.decided_by,
+            expires_at: r.expires_at,
+        })
+    }
+}
+
+/// The columns of a [`GateRow`], for [`current_findings_sql`].
 const GATE_COLUMNS: &str = "o.finding_id, f.fingerprint, o.severity, f.kind, f.rule_id, \
     COALESCE(o.title, f.title) AS title, f.tool, COALESCE(t.status, 'open') AS status, \
     o.tool_status, f.component_name AS component, o.target, o.file, o.resource, o.url, \
     o.line_start, f.first_seen_at, t.approver, t.decided_by, t.expires_at";
-
-impl From<ViewFinding> for GateFinding {
-    fn from(f: ViewFinding) -> GateFinding {
-        let decision = f.decision;
-        GateFinding {
-            finding_id: f.finding_id.map_or(0, domain::FindingId::get),
-            fingerprint: f.fingerprint,
-            severity: f.severity.rank(),
-            kind: f.kind.as_str().to_string(),
-            rule_id: f.rule_id,
-            title: f.title,
-            tool: f.tool,
-            status: f.status.as_str().to_string(),
-            tool_status: f.tool_status,
-            component: f.component,
-            target: f.target,
-            file: f.file,
-            resource: f.resource,
-            url: f.url,
-            line_start: f.line_start,
-            first_seen_at: f.first_seen_at,
-            approver: decision.as_ref().and_then(|d| d.approver.clone()),
-            decided_by: decision.as_ref().map(|d| d.decided_by.clone()),
-            expires_at: decision.and_then(|d| d.expires_at),
-        }
-    }
-}
-
-/// The release view's order: most severe first, then by rule id and fingerprint.
-fn view_order(a: &GateFinding, b: &GateFinding) -> std::cmp::Ordering {
-    b.severity
-        .cmp(&a.severity)
-        .then_with(|| a.rule_id.cmp(&b.rule_id))
-        .then_with(|| a.fingerprint.cmp(&b.fingerprint))
-}
-
-/// The release's gate settings: the policy in force and the options applied to it.
-struct Settings {
-    release_id: i64,
-    policy_version: Option<i64>,
-    policy: Policy,
-    at: NaiveDateTime,
-    fail_on: Severity,
-    required_tools: Vec<String>,
-}
 
 fn settings(
     conn: &mut DbConn,
     project: &str,
     release_name: &str,
     options: &GateOptions,
-) -> Result<Settings, StoreError> {
+) -> Result<(i64, GateSettings), StoreError> {
     let rel = release(conn, project, release_name)?;
     let (policy_version, policy) = match active_policy(conn, rel.project_id)? {
         Some((v, p)) => (Some(v), p),
         None => (None, Policy::default()),
     };
-    let fail_on = options.fail_on.unwrap_or(policy.gate.fail_on);
-    let mut required_tools = policy.gate.required_tools.clone();
-    for tool in &options.required_tools {
-        if !required_tools.iter().any(|t| t.eq_ignore_ascii_case(tool)) {
-            required_tools.push(tool.clone());
-        }
-    }
-    Ok(Settings {
-        release_id: rel.id,
+    let settings = GateSettings::new(
         policy_version,
         policy,
-        at: options.at.unwrap_or_else(crate::now),
-        fail_on,
-        required_tools,
-    })
-}
-
-// ---------------------------------------------------------------- the judgement
-
-/// The reasons a release's current scans give: required tools missing, scans too old.
-fn judge_scans(s: &Settings, scans: &[ScanSummary]) -> Vec<GateReason> {
-    let mut reasons = Vec::new();
-    for tool in &s.required_tools {
-        if !scans
-            .iter()
-            .any(|scan| scan.tool.eq_ignore_ascii_case(tool))
-        {
-            reasons.push(GateReason::MissingScan { tool: tool.clone() });
-        }
-    }
-    if let Some(max) = s.policy.gate.max_scan_age_days {
-        for scan in scans {
-            let required = s.required_tools.is_empty()
-                || s.required_tools
-                    .iter()
-                    .any(|t| t.eq_ignore_ascii_case(&scan.tool));
-            if !required {
-                continue;
-            }
-            let when = scanned_at(scan.scanned_at.as_deref(), scan.uploaded_at);
-            let age_days = (s.at - when).num_days();
-            if age_days > i64::from(max) {
-                reasons.push(GateReason::StaleScan {
-                    scan_id: scan.id,
-                    tool: scan.tool.clone(),
-                    label: scan.label.clone(),
-                    scanned_at: when,
-                    age_days,
-                    max_age_days: max,
-                });
-            }
-        }
-    }
-    reasons
-}
-
-/// The reasons one finding gives, or the ignore rule that leaves it out.
-fn judge_finding(
-    s: &Settings,
-    f: &GateFinding,
-    reasons: &mut Vec<GateReason>,
-    ignored: &mut Vec<IgnoredFinding>,
-) {
-    let policy = &s.policy;
-    let at = s.at;
-    let fail_on = s.fail_on;
-    let severity = Severity::from_rank(f.severity);
-    let path = f.file.as_deref().or(f.resource.as_deref());
-    if let Some(rule) = policy.ignored_by(&f.tool, &f.rule_id, path) {
-        ignored.push(IgnoredFinding {
-            fingerprint: f.fingerprint.clone(),
-            rule_id: f.rule_id.clone(),
-            reason: rule.reason.clone(),
-        });
-        return;
-    }
-    let expires_at = f.expires_at;
-    let expired = f.status == "accepted" && expires_at.is_some_and(|e| e <= at);
-    match f.status.as_str() {
-        "false_positive" => return,
-        "accepted" if !expired => return,
-        "accepted" => {
-            if policy.gate.block_expired_acceptances
-                && let Some(expired_at) = expires_at
-            {
-                reasons.push(GateReason::ExpiredAcceptance {
-                    fingerprint: f.fingerprint.clone(),
-                    severity,
-                    rule_id: f.rule_id.clone(),
-                    title: f.title.clone(),
-                    approver: f.approver.clone(),
-                    decided_by: f.decided_by.clone(),
-                    expired_at,
-                });
-            }
-            return;
-        }
-        _ => {}
-    }
-    // Open or confirmed from here on.
-    if f.kind == "license" && policy.licenses.is_set() {
-        if let Some(verdict) = policy.licenses.verdict(&f.rule_id) {
-            reasons.push(GateReason::DeniedLicense {
-                fingerprint: f.fingerprint.clone(),
-                license: f.rule_id.clone(),
-                component: f.component.clone(),
-                tool: f.tool.clone(),
-                verdict,
-            });
-        }
-        return;
-    }
-    let tool_exempt = f.tool_status.as_deref().is_some_and(|ts| {
-        policy
-            .gate
-            .non_blocking_tool_statuses
-            .iter()
-            .any(|s| s.eq_ignore_ascii_case(ts))
-    });
-    if tool_exempt {
-        return;
-    }
-    // A kind whose threshold is `never` never blocks, by severity or by SLA.
-    let threshold = match policy.kind_threshold(&f.kind) {
-        Some(Threshold::Never) => return,
-        Some(Threshold::AtLeast(s)) => s,
-        None => fail_on,
-    };
-    if severity >= threshold {
-        reasons.push(GateReason::BlockingFinding {
-            fingerprint: f.fingerprint.clone(),
-            severity,
-            rule_id: f.rule_id.clone(),
-            title: f.title.clone(),
-            tool: f.tool.clone(),
-            kind: f.kind.clone(),
-            status: f.status.clone(),
-            tool_status: f.tool_status.clone(),
-            location: location(f),
-            line: f.line_start,
-            threshold,
-        });
-    }
-    if policy.gate.block_sla_breaches
-        && let Some(days) = policy.sla.days(severity)
-    {
-        let due_at = f.first_seen_at + TimeDelta::days(i64::from(days));
-        if at > due_at {
-            reasons.push(GateReason::SlaBreach {
-                fingerprint: f.fingerprint.clone(),
-                severity,
-                rule_id: f.rule_id.clone(),
-                title: f.title.clone(),
-                status: f.status.clone(),
-                first_seen_at: f.first_seen_at,
-                due_at,
-                sla_days: days,
-                days_over: (at - due_at).num_days(),
-            });
-        }
-    }
-}
-
-/// The gate itself: every reason the release is blocked, from its settings, its current
-/// scans, and its findings in the view's order (all of them, or a superset of those that
-/// give a reason or are ignored). The one implementation, whatever fed it.
-fn judge(
-    project: &str,
-    release_name: &str,
-    s: &Settings,
-    scans: &[ScanSummary],
-    findings: usize,
-    candidates: &[GateFinding],
-) -> GateResult {
-    let mut reasons = judge_scans(s, scans);
-    let mut ignored = Vec::new();
-    for f in candidates {
-        judge_finding(s, f, &mut reasons, &mut ignored);
-    }
-    GateResult {
-        project: project.to_string(),
-        release: release_name.to_string(),
-        passed: reasons.is_empty(),
-        policy_version: s.policy_version,
-        fail_on: s.fail_on,
-        required_tools: s.required_tools.clone(),
-        evaluated_at: s.at,
-        scans: scans.len(),
-        findings,
-        reasons,
-        ignored,
-    }
+        options.fail_on,
+        &options.required_tools,
+        options.at.unwrap_or_else(crate::now),
+    );
+    Ok((rel.id, settings))
 }
 
 // ---------------------------------------------------------------- feeding it from SQL
@@ -744,7 +264,7 @@ struct Batch {
 fn candidates(
     conn: &mut DbConn,
     scan_ids: &[i64],
-    s: &Settings,
+    s: &GateSettings,
     batch: Option<&Batch>,
 ) -> Result<Vec<GateFinding>, StoreError> {
     let policy = &s.policy;
@@ -829,7 +349,8 @@ fn candidates(
             batch.size
         ));
     }
-    sql.load(conn)
+    let rows: Vec<GateRow> = sql.load(conn)?;
+    rows.into_iter().map(GateFinding::try_from).collect()
 }
 
 /// Evaluates the gate on every candidate, fed from SQL; does not record it.
@@ -839,8 +360,8 @@ fn evaluate(
     release_name: &str,
     options: &GateOptions,
 ) -> Result<(GateResult, i64), StoreError> {
-    let s = settings(conn, project, release_name, options)?;
-    let (scans, ids, findings) = current_of(conn, s.release_id)?;
+    let (release_id, s) = settings(conn, project, release_name, options)?;
+    let (scans, ids, findings) = current_of(conn, release_id)?;
     let mut all = if ids.is_empty() {
         Vec::new()
     } else {
@@ -849,7 +370,7 @@ fn evaluate(
     all.sort_by(view_order);
     Ok((
         judge(project, release_name, &s, &scans, findings, &all),
-        s.release_id,
+        release_id,
     ))
 }
 
@@ -860,7 +381,7 @@ fn evaluate_on_view(
     release_name: &str,
     options: &GateOptions,
 ) -> Result<GateResult, StoreError> {
-    let s = settings(conn, project, release_name, options)?;
+    let (_, s) = settings(conn, project, release_name, options)?;
     let view = release_view_in(conn, project, release_name)?;
     let findings = view.findings.len();
     let all: Vec<GateFinding> = view.findings.into_iter().map(GateFinding::from).collect();
@@ -891,8 +412,8 @@ fn preview(
     options: &GateOptions,
     max_reasons: usize,
 ) -> Result<GatePreview, StoreError> {
-    let s = settings(conn, project, release_name, options)?;
-    let (scans, ids, findings) = current_of(conn, s.release_id)?;
+    let (release_id, s) = settings(conn, project, release_name, options)?;
+    let (scans, ids, findings) = current_of(conn, release_id)?;
     let mut found = judge_scans(&s, &scans).len();
     // Candidates that gave a reason or were ignored, each judged once.
     let mut kept: Vec<GateFinding> = Vec::new();
@@ -905,7 +426,7 @@ fn preview(
         let page = candidates(conn, &ids, &s, Some(&batch))?;
         complete = page.len() < batch.size;
         for f in page {
-            batch.after = Some((f.severity, f.finding_id));
+            batch.after = Some((f.severity.rank(), f.finding_id.map_or(0, FindingId::get)));
             let (mut reasons, mut ignored) = (Vec::new(), Vec::new());
             judge_finding(&s, &f, &mut reasons, &mut ignored);
             found += reasons.len();

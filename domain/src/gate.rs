@@ -1,0 +1,749 @@
+//! The release gate's judgement: may this release ship, and if not, every reason why.
+//!
+//! [`judge`] is the one implementation: the release's settings (its policy with the caller's
+//! options applied), its current scans and its findings in the view's order in, a
+//! [`GateResult`] out. `schema` feeds it from SQL (only the findings that may give a reason) or
+//! from the whole release view; both must give the same result.
+
+use crate::{
+    FindingId, Kind, LicenseVerdict, Policy, ScanSummary, Severity, Threshold, TriageStatus,
+    ViewFinding,
+};
+use chrono::{NaiveDateTime, TimeDelta};
+use serde::Serialize;
+
+/// Why a release is blocked.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum GateReason {
+    BlockingFinding {
+        fingerprint: String,
+        severity: Severity,
+        rule_id: String,
+        title: String,
+        tool: String,
+        kind: Kind,
+        status: TriageStatus,
+        tool_status: Option<String>,
+        location: Option<String>,
+        line: Option<i64>,
+        /// The threshold that applied to this finding's kind.
+        threshold: Severity,
+    },
+    MissingScan {
+        tool: String,
+    },
+    StaleScan {
+        scan_id: i64,
+        tool: String,
+        label: String,
+        /// When the tool says it scanned, else when the report was uploaded.
+        scanned_at: NaiveDateTime,
+        age_days: i64,
+        max_age_days: u32,
+    },
+    ExpiredAcceptance {
+        fingerprint: String,
+        severity: Severity,
+        rule_id: String,
+        title: String,
+        approver: Option<String>,
+        decided_by: Option<String>,
+        expired_at: NaiveDateTime,
+    },
+    DeniedLicense {
+        fingerprint: String,
+        license: String,
+        component: Option<String>,
+        tool: String,
+        verdict: LicenseVerdict,
+    },
+    SlaBreach {
+        fingerprint: String,
+        severity: Severity,
+        rule_id: String,
+        title: String,
+        status: TriageStatus,
+        first_seen_at: NaiveDateTime,
+        due_at: NaiveDateTime,
+        sla_days: u32,
+        days_over: i64,
+    },
+}
+
+impl GateReason {
+    /// The gate rule this reason belongs to (one JUnit test case per rule).
+    pub fn rule(&self) -> &'static str {
+        match self {
+            GateReason::BlockingFinding { .. } => "severity-threshold",
+            GateReason::MissingScan { .. } => "required-scans",
+            GateReason::StaleScan { .. } => "scan-age",
+            GateReason::ExpiredAcceptance { .. } => "expired-acceptances",
+            GateReason::DeniedLicense { .. } => "licenses",
+            GateReason::SlaBreach { .. } => "sla",
+        }
+    }
+
+    /// Every gate rule, in the order reports list them.
+    pub const RULES: [&'static str; 6] = [
+        "severity-threshold",
+        "required-scans",
+        "scan-age",
+        "expired-acceptances",
+        "licenses",
+        "sla",
+    ];
+
+    /// The fingerprint of the finding this reason names, if it names one.
+    pub fn fingerprint(&self) -> Option<&str> {
+        match self {
+            GateReason::BlockingFinding { fingerprint, .. }
+            | GateReason::ExpiredAcceptance { fingerprint, .. }
+            | GateReason::DeniedLicense { fingerprint, .. }
+            | GateReason::SlaBreach { fingerprint, .. } => Some(fingerprint),
+            GateReason::MissingScan { .. } | GateReason::StaleScan { .. } => None,
+        }
+    }
+
+    /// One line for people.
+    pub fn message(&self) -> String {
+        let short = |fp: &str| fp.chars().take(12).collect::<String>();
+        match self {
+            GateReason::BlockingFinding {
+                fingerprint,
+                severity,
+                rule_id,
+                title,
+                tool,
+                status,
+                tool_status,
+                location,
+                threshold,
+                ..
+            } => format!(
+                "{severity} finding {rule_id} \"{title}\" [{tool}, {status}{}{}] at or above \
+                 {threshold} ({})",
+                tool_status
+                    .as_deref()
+                    .map(|s| format!(", tool: {}", crate::tool_status_label(s)))
+                    .unwrap_or_default(),
+                location
+                    .as_deref()
+                    .map(|l| format!(", {l}"))
+                    .unwrap_or_default(),
+                short(fingerprint)
+            ),
+            GateReason::MissingScan { tool } => {
+                format!("missing scan: no {tool} scan in this release")
+            }
+            GateReason::StaleScan {
+                scan_id,
+                tool,
+                label,
+                scanned_at,
+                age_days,
+                max_age_days,
+            } => format!(
+                "scan {scan_id} ({tool}, {label}) is {age_days} days old (scanned {}), more \
+                 than the {max_age_days} days allowed",
+                scanned_at.format("%Y-%m-%d")
+            ),
+            GateReason::ExpiredAcceptance {
+                fingerprint,
+                rule_id,
+                title,
+                approver,
+                expired_at,
+                ..
+            } => format!(
+                "acceptance of {rule_id} \"{title}\" expired on {} (approved by {}) ({})",
+                expired_at.format("%Y-%m-%d"),
+                approver.as_deref().unwrap_or("nobody"),
+                short(fingerprint)
+            ),
+            GateReason::DeniedLicense {
+                fingerprint,
+                license,
+                component,
+                verdict,
+                ..
+            } => format!(
+                "license {license}{} is {} ({})",
+                component
+                    .as_deref()
+                    .map(|c| format!(" in {c}"))
+                    .unwrap_or_default(),
+                match verdict {
+                    LicenseVerdict::Denied => "denied by the policy",
+                    LicenseVerdict::NotAllowed => "not on the policy's allow list",
+                },
+                short(fingerprint)
+            ),
+            GateReason::SlaBreach {
+                fingerprint,
+                severity,
+                rule_id,
+                title,
+                due_at,
+                sla_days,
+                days_over,
+                ..
+            } => format!(
+                "{severity} finding {rule_id} \"{title}\" is {days_over} days past its \
+                 {sla_days}-day SLA (due {}) ({})",
+                due_at.format("%Y-%m-%d"),
+                short(fingerprint)
+            ),
+        }
+    }
+}
+
+/// What a recorded evaluation keeps of a reason: its kind and what it names (the finding's
+/// fingerprint, the missing tool, the stale scan), never a copy of the finding's text, which
+/// the findings and the raw reports already hold.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum GateReasonRef {
+    BlockingFinding { fingerprint: String },
+    MissingScan { tool: String },
+    StaleScan { scan_id: i64 },
+    ExpiredAcceptance { fingerprint: String },
+    DeniedLicense { fingerprint: String },
+    SlaBreach { fingerprint: String },
+}
+
+impl From<&GateReason> for GateReasonRef {
+    fn from(reason: &GateReason) -> Self {
+        match reason {
+            GateReason::BlockingFinding { fingerprint, .. } => GateReasonRef::BlockingFinding {
+                fingerprint: fingerprint.clone(),
+            },
+            GateReason::MissingScan { tool } => GateReasonRef::MissingScan { tool: tool.clone() },
+            GateReason::StaleScan { scan_id, .. } => GateReasonRef::StaleScan { scan_id: *scan_id },
+            GateReason::ExpiredAcceptance { fingerprint, .. } => GateReasonRef::ExpiredAcceptance {
+                fingerprint: fingerprint.clone(),
+            },
+            GateReason::DeniedLicense { fingerprint, .. } => GateReasonRef::DeniedLicense {
+                fingerprint: fingerprint.clone(),
+            },
+            GateReason::SlaBreach { fingerprint, .. } => GateReasonRef::SlaBreach {
+                fingerprint: fingerprint.clone(),
+            },
+        }
+    }
+}
+
+/// A finding an ignore rule of the policy left out.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+pub struct IgnoredFinding {
+    pub fingerprint: String,
+    pub rule_id: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct GateResult {
+    pub project: String,
+    pub release: String,
+    pub passed: bool,
+    /// The policy version used; `None` when the project has no policy (defaults apply).
+    pub policy_version: Option<i64>,
+    /// The general threshold that applied (per-kind thresholds may differ).
+    pub fail_on: Severity,
+    pub required_tools: Vec<String>,
+    pub evaluated_at: NaiveDateTime,
+    pub scans: usize,
+    pub findings: usize,
+    pub reasons: Vec<GateReason>,
+    /// Findings the policy's ignore rules left out, with the rule's reason.
+    pub ignored: Vec<IgnoredFinding>,
+}
+
+/// The most specific place a gate reason names.
+fn location(f: &GateFinding) -> Option<String> {
+    [
+        f.file.as_deref(),
+        f.resource.as_deref(),
+        f.url.as_deref(),
+        f.component.as_deref(),
+        f.target.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .next()
+    .map(str::to_string)
+}
+
+/// When a scan was made: the tool's own timestamp when it parses, else the upload time.
+fn scanned_at(tool_says: Option<&str>, uploaded_at: NaiveDateTime) -> NaiveDateTime {
+    let Some(text) = tool_says.map(str::trim) else {
+        return uploaded_at;
+    };
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|d| d.naive_utc())
+        .ok()
+        .or_else(|| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f").ok())
+        .or_else(|| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f").ok())
+        .or_else(|| {
+            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+        })
+        .unwrap_or(uploaded_at)
+}
+
+/// A finding as the gate reads it: what its rules look at and what its reasons name, from
+/// the finding's record in the release view (its most severe current occurrence).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GateFinding {
+    /// The store's id (for paging through candidates); `None` when not from the store.
+    pub finding_id: Option<FindingId>,
+    pub fingerprint: String,
+    pub severity: Severity,
+    pub kind: Kind,
+    pub rule_id: String,
+    pub title: String,
+    pub tool: String,
+    /// Our triage state.
+    pub status: TriageStatus,
+    pub tool_status: Option<String>,
+    pub component: Option<String>,
+    pub target: Option<String>,
+    pub file: Option<String>,
+    pub resource: Option<String>,
+    pub url: Option<String>,
+    pub line_start: Option<i64>,
+    pub first_seen_at: NaiveDateTime,
+    /// The triage decision's approver, author and expiry (`None` while undecided).
+    pub approver: Option<String>,
+    pub decided_by: Option<String>,
+    pub expires_at: Option<NaiveDateTime>,
+}
+
+impl From<ViewFinding> for GateFinding {
+    fn from(f: ViewFinding) -> GateFinding {
+        let decision = f.decision;
+        GateFinding {
+            finding_id: f.finding_id,
+            fingerprint: f.fingerprint,
+            severity: f.severity,
+            kind: f.kind,
+            rule_id: f.rule_id,
+            title: f.title,
+            tool: f.tool,
+            status: f.status,
+            tool_status: f.tool_status,
+            component: f.component,
+            target: f.target,
+            file: f.file,
+            resource: f.resource,
+            url: f.url,
+            line_start: f.line_start,
+            first_seen_at: f.first_seen_at,
+            approver: decision.as_ref().and_then(|d| d.approver.clone()),
+            decided_by: decision.as_ref().map(|d| d.decided_by.clone()),
+            expires_at: decision.and_then(|d| d.expires_at),
+        }
+    }
+}
+
+/// The release view's order: most severe first, then by rule id and fingerprint.
+pub fn view_order(a: &GateFinding, b: &GateFinding) -> std::cmp::Ordering {
+    b.severity
+        .cmp(&a.severity)
+        .then_with(|| a.rule_id.cmp(&b.rule_id))
+        .then_with(|| a.fingerprint.cmp(&b.fingerprint))
+}
+
+/// A release's gate settings: the policy in force and the caller's options applied to it.
+#[derive(Debug, Clone)]
+pub struct GateSettings {
+    /// The stored policy version; `None` when the project has none (the defaults apply).
+    pub policy_version: Option<i64>,
+    pub policy: Policy,
+    /// The time the gate judges as of.
+    pub at: NaiveDateTime,
+    /// The general threshold (per-kind thresholds may differ).
+    pub fail_on: Severity,
+    pub required_tools: Vec<String>,
+}
+
+impl GateSettings {
+    /// The settings a policy gives, with a caller's overrides: `fail_on` replaces the policy's
+    /// threshold, `extra_tools` are required besides the policy's (a tool named twice, in any
+    /// case, counts once).
+    pub fn new(
+        policy_version: Option<i64>,
+        policy: Policy,
+        fail_on: Option<Severity>,
+        extra_tools: &[String],
+        at: NaiveDateTime,
+    ) -> GateSettings {
+        let fail_on = fail_on.unwrap_or(policy.gate.fail_on);
+        let mut required_tools = policy.gate.required_tools.clone();
+        for tool in extra_tools {
+            if !required_tools.iter().any(|t| t.eq_ignore_ascii_case(tool)) {
+                required_tools.push(tool.clone());
+            }
+        }
+        GateSettings {
+            policy_version,
+            policy,
+            at,
+            fail_on,
+            required_tools,
+        }
+    }
+}
+
+// ---------------------------------------------------------------- the judgement
+
+/// The reasons a release's current scans give: required tools missing, scans too old.
+pub fn judge_scans(s: &GateSettings, scans: &[ScanSummary]) -> Vec<GateReason> {
+    let mut reasons = Vec::new();
+    for tool in &s.required_tools {
+        if !scans
+            .iter()
+            .any(|scan| scan.tool.eq_ignore_ascii_case(tool))
+        {
+            reasons.push(GateReason::MissingScan { tool: tool.clone() });
+        }
+    }
+    if let Some(max) = s.policy.gate.max_scan_age_days {
+        for scan in scans {
+            let required = s.required_tools.is_empty()
+                || s.required_tools
+                    .iter()
+                    .any(|t| t.eq_ignore_ascii_case(&scan.tool));
+            if !required {
+                continue;
+            }
+            let when = scanned_at(scan.scanned_at.as_deref(), scan.uploaded_at);
+            let age_days = (s.at - when).num_days();
+            if age_days > i64::from(max) {
+                reasons.push(GateReason::StaleScan {
+                    scan_id: scan.id,
+                    tool: scan.tool.clone(),
+                    label: scan.label.clone(),
+                    scanned_at: when,
+                    age_days,
+                    max_age_days: max,
+                });
+            }
+        }
+    }
+    reasons
+}
+
+/// The reasons one finding gives, or the ignore rule that leaves it out.
+pub fn judge_finding(
+    s: &GateSettings,
+    f: &GateFinding,
+    reasons: &mut Vec<GateReason>,
+    ignored: &mut Vec<IgnoredFinding>,
+) {
+    let policy = &s.policy;
+    let at = s.at;
+    let fail_on = s.fail_on;
+    let severity = f.severity;
+    let path = f.file.as_deref().or(f.resource.as_deref());
+    if let Some(rule) = policy.ignored_by(&f.tool, &f.rule_id, path) {
+        ignored.push(IgnoredFinding {
+            fingerprint: f.fingerprint.clone(),
+            rule_id: f.rule_id.clone(),
+            reason: rule.reason.clone(),
+        });
+        return;
+    }
+    let expires_at = f.expires_at;
+    let expired = f.status == TriageStatus::Accepted && expires_at.is_some_and(|e| e <= at);
+    match f.status {
+        TriageStatus::FalsePositive => return,
+        TriageStatus::Accepted if !expired => return,
+        TriageStatus::Accepted => {
+            if policy.gate.block_expired_acceptances
+                && let Some(expired_at) = expires_at
+            {
+                reasons.push(GateReason::ExpiredAcceptance {
+                    fingerprint: f.fingerprint.clone(),
+                    severity,
+                    rule_id: f.rule_id.clone(),
+                    title: f.title.clone(),
+                    approver: f.approver.clone(),
+                    decided_by: f.decided_by.clone(),
+                    expired_at,
+                });
+            }
+            return;
+        }
+        TriageStatus::Open | TriageStatus::Confirmed => {}
+    }
+    // Open or confirmed from here on.
+    if f.kind == Kind::License && policy.licenses.is_set() {
+        if let Some(verdict) = policy.licenses.verdict(&f.rule_id) {
+            reasons.push(GateReason::DeniedLicense {
+                fingerprint: f.fingerprint.clone(),
+                license: f.rule_id.clone(),
+                component: f.component.clone(),
+                tool: f.tool.clone(),
+                verdict,
+            });
+        }
+        return;
+    }
+    let tool_exempt = f.tool_status.as_deref().is_some_and(|ts| {
+        policy
+            .gate
+            .non_blocking_tool_statuses
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(ts))
+    });
+    if tool_exempt {
+        return;
+    }
+    // A kind whose threshold is `never` never blocks, by severity or by SLA.
+    let threshold = match policy.kind_threshold(f.kind.as_str()) {
+        Some(Threshold::Never) => return,
+        Some(Threshold::AtLeast(s)) => s,
+        None => fail_on,
+    };
+    if severity >= threshold {
+        reasons.push(GateReason::BlockingFinding {
+            fingerprint: f.fingerprint.clone(),
+            severity,
+            rule_id: f.rule_id.clone(),
+            title: f.title.clone(),
+            tool: f.tool.clone(),
+            kind: f.kind,
+            status: f.status,
+            tool_status: f.tool_status.clone(),
+            location: location(f),
+            line: f.line_start,
+            threshold,
+        });
+    }
+    if policy.gate.block_sla_breaches
+        && let Some(days) = policy.sla.days(severity)
+    {
+        let due_at = f.first_seen_at + TimeDelta::days(i64::from(days));
+        if at > due_at {
+            reasons.push(GateReason::SlaBreach {
+                fingerprint: f.fingerprint.clone(),
+                severity,
+                rule_id: f.rule_id.clone(),
+                title: f.title.clone(),
+                status: f.status,
+                first_seen_at: f.first_seen_at,
+                due_at,
+                sla_days: days,
+                days_over: (at - due_at).num_days(),
+            });
+        }
+    }
+}
+
+/// The gate itself: every reason the release is blocked, from its settings, its current
+/// scans, and its findings in the view's order (all of them, or a superset of those that
+/// give a reason or are ignored). The one implementation, whatever fed it.
+pub fn judge(
+    project: &str,
+    release_name: &str,
+    s: &GateSettings,
+    scans: &[ScanSummary],
+    findings: usize,
+    candidates: &[GateFinding],
+) -> GateResult {
+    let mut reasons = judge_scans(s, scans);
+    let mut ignored = Vec::new();
+    for f in candidates {
+        judge_finding(s, f, &mut reasons, &mut ignored);
+    }
+    GateResult {
+        project: project.to_string(),
+        release: release_name.to_string(),
+        passed: reasons.is_empty(),
+        policy_version: s.policy_version,
+        fail_on: s.fail_on,
+        required_tools: s.required_tools.clone(),
+        evaluated_at: s.at,
+        scans: scans.len(),
+        findings,
+        reasons,
+        ignored,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::expect_used, clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn at(day: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 6, day)
+            .and_then(|d| d.and_hms_opt(12, 0, 0))
+            .expect("a date")
+    }
+
+    fn settings(policy: &str) -> GateSettings {
+        let policy = Policy::parse(policy).expect("policy");
+        GateSettings::new(Some(1), policy, None, &[], at(20))
+    }
+
+    fn finding(fingerprint: &str, severity: Severity, kind: Kind) -> GateFinding {
+        GateFinding {
+            finding_id: None,
+            fingerprint: fingerprint.into(),
+            severity,
+            kind,
+            rule_id: "CVE-2026-0001".into(),
+            title: "a problem".into(),
+            tool: "trivy".into(),
+            status: TriageStatus::Open,
+            tool_status: None,
+            component: Some("openssl".into()),
+            target: None,
+            file: None,
+            resource: None,
+            url: None,
+            line_start: None,
+            first_seen_at: at(1),
+            approver: None,
+            decided_by: None,
+            expires_at: None,
+        }
+    }
+
+    fn scan(tool: &str, uploaded: NaiveDateTime) -> ScanSummary {
+        ScanSummary {
+            id: 1,
+            tool: tool.into(),
+            format: "json".into(),
+            label: tool.into(),
+            target: None,
+            tool_version: None,
+            scanned_at: None,
+            sha256: "00".repeat(32),
+            file_name: None,
+            uploaded_at: uploaded,
+            uploaded_by: "ci".into(),
+            findings: 0,
+            superseded: false,
+            partial: false,
+        }
+    }
+
+    fn rules(result: &GateResult) -> Vec<&'static str> {
+        result.reasons.iter().map(GateReason::rule).collect()
+    }
+
+    #[test]
+    fn open_findings_at_the_threshold_block_and_decided_ones_do_not() {
+        let s = settings("");
+        let mut accepted = finding("b", Severity::Critical, Kind::Vulnerability);
+        accepted.status = TriageStatus::Accepted;
+        accepted.expires_at = Some(at(30));
+        let mut false_positive = finding("c", Severity::Critical, Kind::Vulnerability);
+        false_positive.status = TriageStatus::FalsePositive;
+        let candidates = [
+            finding("a", Severity::High, Kind::Vulnerability),
+            accepted,
+            false_positive,
+            finding("d", Severity::Medium, Kind::Vulnerability),
+        ];
+        let result = judge("shop", "1.0", &s, &[], candidates.len(), &candidates);
+        assert!(!result.passed);
+        assert_eq!(rules(&result), ["severity-threshold"]);
+        assert_eq!(result.reasons[0].fingerprint(), Some("a"));
+    }
+
+    #[test]
+    fn an_expired_acceptance_blocks_unless_the_policy_says_otherwise() {
+        let mut expired = finding("a", Severity::Low, Kind::Vulnerability);
+        expired.status = TriageStatus::Accepted;
+        expired.expires_at = Some(at(10));
+        let blocked = judge(
+            "p",
+            "r",
+            &settings(""),
+            &[],
+            1,
+            std::slice::from_ref(&expired),
+        );
+        assert_eq!(rules(&blocked), ["expired-acceptances"]);
+        let lenient = settings("[gate]\nblock_expired_acceptances = false\n");
+        assert!(judge("p", "r", &lenient, &[], 1, &[expired]).passed);
+    }
+
+    #[test]
+    fn a_kind_threshold_replaces_fail_on_and_never_means_never() {
+        let s = settings(
+            "[gate]\nfail_on = \"critical\"\n[gate.kinds]\ncode = \"never\"\nsecret = \"low\"\n",
+        );
+        let candidates = [
+            finding("a", Severity::High, Kind::Vulnerability),
+            finding("b", Severity::Critical, Kind::Code),
+            finding("c", Severity::Low, Kind::Secret),
+        ];
+        let result = judge("p", "r", &s, &[], 3, &candidates);
+        let fingerprints: Vec<_> = result
+            .reasons
+            .iter()
+            .filter_map(GateReason::fingerprint)
+            .collect();
+        assert_eq!(fingerprints, ["c"]);
+    }
+
+    #[test]
+    fn required_tools_missing_and_stale_scans_block() {
+        let s = GateSettings::new(
+            None,
+            Policy::parse("[gate]\nmax_scan_age_days = 7\nrequired_tools = [\"trivy\"]\n")
+                .expect("policy"),
+            None,
+            &["TFSEC".to_string(), "Trivy".to_string()],
+            at(20),
+        );
+        assert_eq!(
+            s.required_tools,
+            ["trivy", "TFSEC"],
+            "a tool named twice counts once"
+        );
+        let result = judge("p", "r", &s, &[scan("trivy", at(1))], 0, &[]);
+        assert_eq!(rules(&result), ["required-scans", "scan-age"]);
+    }
+
+    #[test]
+    fn an_ignore_rule_leaves_a_finding_out_with_its_reason() {
+        let s = settings(
+            "[[ignore]]\ntool = \"trivy\"\nrule = \"CVE-2026-0001\"\nreason = \"not shipped\"\n",
+        );
+        let result = judge(
+            "p",
+            "r",
+            &s,
+            &[],
+            1,
+            &[finding("a", Severity::Critical, Kind::Vulnerability)],
+        );
+        assert!(result.passed);
+        assert_eq!(result.ignored.len(), 1);
+        assert_eq!(result.ignored[0].reason, "not shipped");
+    }
+
+    #[test]
+    fn an_sla_breach_blocks_when_the_policy_says_so() {
+        let s = settings(
+            "[gate]\nfail_on = \"critical\"\nblock_sla_breaches = true\n[sla]\nhigh = 10\n",
+        );
+        let result = judge(
+            "p",
+            "r",
+            &s,
+            &[],
+            1,
+            &[finding("a", Severity::High, Kind::Vulnerability)],
+        );
+        assert_eq!(rules(&result), ["sla"]);
+    }
+}
