@@ -7,6 +7,7 @@
 //! the same slot with the existing scan (`duplicate: true`).
 
 use anyhow::{Context, bail};
+use backon::{BlockingRetryable, ExponentialBuilder};
 use indicatif::{ProgressBar, ProgressStyle};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::de::DeserializeOwned;
@@ -15,8 +16,8 @@ use std::path::Path;
 use std::time::Duration;
 use ureq::Agent;
 
-/// How many times a call is tried in all.
-const ATTEMPTS: u32 = 5;
+/// How many times a failed call is tried again (five tries in all).
+const RETRIES: usize = 4;
 /// Largest JSON answer read (a diff of a large release).
 const MAX_ANSWER: u64 = 1 << 30;
 
@@ -44,6 +45,20 @@ fn encode(s: &str) -> String {
 enum Failure {
     Retry(anyhow::Error),
     Final(anyhow::Error),
+}
+
+impl Failure {
+    fn error(&self) -> &anyhow::Error {
+        match self {
+            Failure::Retry(e) | Failure::Final(e) => e,
+        }
+    }
+
+    fn into_error(self) -> anyhow::Error {
+        match self {
+            Failure::Retry(e) | Failure::Final(e) => e,
+        }
+    }
 }
 
 /// A server's refusal: its status and the message of its error shape.
@@ -130,26 +145,26 @@ impl Remote {
         self.token.as_ref().map(|t| format!("Bearer {t}"))
     }
 
-    /// Runs `attempt` until it succeeds, fails for good, or runs out of attempts.
-    fn with_retries<T>(
-        &self,
-        mut attempt: impl FnMut() -> Result<T, Failure>,
-    ) -> anyhow::Result<T> {
-        let mut delay = Duration::from_millis(500);
-        for n in 1..=ATTEMPTS {
-            match attempt() {
-                Ok(v) => return Ok(v),
-                Err(Failure::Final(e)) => return Err(e),
-                Err(Failure::Retry(e)) if n == ATTEMPTS => return Err(e),
-                Err(Failure::Retry(e)) => {
-                    tracing::warn!(attempt = n, error = %e, "retrying");
-                    tell!("warning: {e:#}; retrying in {:.1} s", delay.as_secs_f64());
-                    std::thread::sleep(delay);
-                    delay = (delay * 2).min(Duration::from_secs(8));
-                }
-            }
-        }
-        bail!("no attempts made")
+    /// Runs `attempt` until it succeeds, fails for good, or runs out of attempts; waits 0.5 s
+    /// before the first retry and twice as long before each next one (8 s at most).
+    fn with_retries<T>(&self, attempt: impl FnMut() -> Result<T, Failure>) -> anyhow::Result<T> {
+        let backoff = ExponentialBuilder::new()
+            .with_min_delay(Duration::from_millis(500))
+            .with_max_delay(Duration::from_secs(8))
+            .with_max_times(RETRIES);
+        let mut retried = 0u32;
+        attempt
+            .retry(backoff)
+            .sleep(std::thread::sleep)
+            .when(|failure| matches!(failure, Failure::Retry(_)))
+            .notify(|failure, delay| {
+                retried += 1;
+                let e = failure.error();
+                tracing::warn!(attempt = retried, error = %e, "retrying");
+                tell!("warning: {e:#}; retrying in {:.1} s", delay.as_secs_f64());
+            })
+            .call()
+            .map_err(Failure::into_error)
     }
 
     fn answer<T: DeserializeOwned>(

@@ -231,6 +231,9 @@ fn artifact_uri(f: &ViewFinding) -> String {
         .or_else(|| f.component.clone())
         .unwrap_or_else(|| f.scan_label.clone());
     let trimmed = raw.trim_start_matches('/');
+    // Not the `percent-encoding` crate: it always encodes non-ASCII bytes (`src/日本.rs` would
+    // become `src/%E6%97%A5%E6%9C%AC.rs`), while this keeps them as they are, so SARIF output
+    // and the bundles that hold it would change bytes. Only three ASCII characters need it here.
     let mut uri = String::with_capacity(trimmed.len());
     for c in trimmed.chars() {
         match c {

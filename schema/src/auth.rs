@@ -125,29 +125,41 @@ const LAST_USED_GRANULARITY_SECS: i64 = 60;
 /// How long a token found valid is taken as valid without asking the database again.
 pub const TOKEN_CACHE_SECS: u64 = 10;
 /// Tokens remembered at most (a busy server sees a handful: one per pipeline or person).
-const TOKEN_CACHE_ENTRIES: usize = 1024;
+const TOKEN_CACHE_ENTRIES: u64 = 1024;
 
 /// Tokens recently found valid, by SHA-256 of the secret (the secret itself is never kept).
 /// A hit skips two queries and a connection on every API call; the price is that a token
 /// revoked on another replica (or expiring) keeps working there for up to
 /// [`TOKEN_CACHE_SECS`]. Revoking through this store forgets it at once.
-#[derive(Default)]
 pub(crate) struct TokenCache {
-    entries: std::sync::Mutex<std::collections::HashMap<String, CachedToken>>,
+    entries: mini_moka::sync::Cache<String, CachedToken>,
 }
 
+impl Default for TokenCache {
+    fn default() -> Self {
+        TokenCache {
+            entries: mini_moka::sync::Cache::builder()
+                .max_capacity(TOKEN_CACHE_ENTRIES)
+                .time_to_live(std::time::Duration::from_secs(TOKEN_CACHE_SECS))
+                .build(),
+        }
+    }
+}
+
+#[derive(Clone)]
 struct CachedToken {
     principal: Principal,
+    /// Sooner than the cache's TTL when the token itself expires sooner.
     valid_until: std::time::Instant,
 }
 
 impl TokenCache {
     fn get(&self, digest: &str) -> Option<Principal> {
-        let entries = self.entries.lock().ok()?;
-        entries
-            .get(digest)
+        // The cache keeps its keys in `Arc`s, so it is asked with an owned key.
+        self.entries
+            .get(&digest.to_string())
             .filter(|t| t.valid_until > std::time::Instant::now())
-            .map(|t| t.principal.clone())
+            .map(|t| t.principal)
     }
 
     fn put(&self, digest: String, principal: &Principal, expires_at: Option<NaiveDateTime>) {
@@ -156,23 +168,25 @@ impl TokenCache {
         if let Some(left) = expires_at.and_then(|e| (e - now()).to_std().ok()) {
             ttl = ttl.min(left);
         }
-        if let Ok(mut entries) = self.entries.lock() {
-            if entries.len() >= TOKEN_CACHE_ENTRIES {
-                entries.clear();
-            }
-            entries.insert(
-                digest,
-                CachedToken {
-                    principal: principal.clone(),
-                    valid_until: std::time::Instant::now() + ttl,
-                },
-            );
-        }
+        self.entries.insert(
+            digest,
+            CachedToken {
+                principal: principal.clone(),
+                valid_until: std::time::Instant::now() + ttl,
+            },
+        );
     }
 
     fn forget(&self, token_id: i64) {
-        if let Ok(mut entries) = self.entries.lock() {
-            entries.retain(|_, t| t.principal.id != token_id);
+        // The keys first: the cache's iterator holds a lock that invalidating would wait on.
+        let digests: Vec<String> = self
+            .entries
+            .iter()
+            .filter(|t| t.value().principal.id == token_id)
+            .map(|t| t.key().clone())
+            .collect();
+        for digest in digests {
+            self.entries.invalidate(&digest);
         }
     }
 }

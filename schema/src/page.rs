@@ -23,7 +23,7 @@ use domain::{FindingId, ScanId, TriageStatus};
 use importers::Severity;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// The order of a findings page. Each order ends with the finding id, so it is total and a
 /// cursor names one position.
@@ -632,26 +632,25 @@ impl KnownScans {
 
 /// The [`KnownScans`] of releases paged lately, shared by a store's clones. Never stale in
 /// effect: a page checks its entry (see [`page_in`]) and reloads it when the count moved.
-#[derive(Default)]
-pub(crate) struct ScansCache(Mutex<HashMap<(String, String), Arc<KnownScans>>>);
+pub(crate) struct ScansCache(mini_moka::sync::Cache<(String, String), Arc<KnownScans>>);
+
+impl Default for ScansCache {
+    fn default() -> Self {
+        ScansCache(mini_moka::sync::Cache::new(Self::CAPACITY))
+    }
+}
 
 impl ScansCache {
-    /// Entries kept; past this the cache starts over (releases paged at once are few).
-    const CAPACITY: usize = 4096;
+    /// Entries kept; past this the least used go (releases paged at once are few).
+    const CAPACITY: u64 = 4096;
 
     fn get(&self, project: &str, release: &str) -> Option<Arc<KnownScans>> {
-        let map = self.0.lock().ok()?;
-        map.get(&(project.to_string(), release.to_string()))
-            .cloned()
+        self.0.get(&(project.to_string(), release.to_string()))
     }
 
     fn put(&self, project: &str, release: &str, known: Arc<KnownScans>) {
-        if let Ok(mut map) = self.0.lock() {
-            if map.len() >= Self::CAPACITY {
-                map.clear();
-            }
-            map.insert((project.to_string(), release.to_string()), known);
-        }
+        self.0
+            .insert((project.to_string(), release.to_string()), known);
     }
 }
 

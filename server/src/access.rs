@@ -313,6 +313,11 @@ enum Credentials {
     Session(String),
 }
 
+/// Read by hand rather than with actix-web-httpauth's `Authorization<Bearer>` and
+/// `Authorization<Basic>`: their parsers (0.8.3, `scheme/bearer.rs` and `scheme/basic.rs`) match
+/// the scheme as exactly `Bearer ` or `Basic `, so `bearer slt_...` and blanks after the scheme,
+/// accepted today (the scheme is case-insensitive, RFC 9110, 11.1), would become 401s; the test
+/// `authorization_schemes_are_case_insensitive_and_malformed_headers_are_401` pins this.
 fn credentials(req: &ServiceRequest) -> Option<Credentials> {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
         return crate::ui::session::cookie(req).map(Credentials::Session);

@@ -167,6 +167,44 @@ async fn every_failure_has_the_one_json_shape() {
     }
 }
 
+/// The `Authorization` header as `access::credentials` reads it: the scheme in any case
+/// (RFC 9110, 11.1), blanks around the credentials ignored; anything else is 401 with the one
+/// error shape. (actix-web-httpauth's typed header would refuse `bearer` and `BASIC`.)
+#[actix_web::test]
+async fn authorization_schemes_are_case_insensitive_and_malformed_headers_are_401() {
+    use base64::Engine;
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    for t in backends() {
+        let admin = token(&t.store, Role::Admin, None);
+        let app = test::init_service(server::app(state(&t.store, ServerConfig::default()))).await;
+        for (header, want) in [
+            (format!("Bearer {admin}"), 200),
+            (format!("bearer {admin}"), 200),
+            (format!("BEARER   {admin} "), 200),
+            ("Bearer".to_string(), 401),
+            ("Bearer ".to_string(), 401),
+            (format!("Token {admin}"), 401),
+            (format!("Basic {}", b64("nobody")), 401),
+            ("Basic !!!".to_string(), 401),
+            (format!("basic {}", b64("nobody:nothing")), 401),
+            ("Digest username=\"x\"".to_string(), 401),
+        ] {
+            let req = test::TestRequest::get()
+                .uri("/api/v1/whoami")
+                .insert_header(("Authorization", header.as_str()))
+                .to_request();
+            let response = test::call_service(&app, req).await;
+            let got = response.status().as_u16();
+            let body = test::read_body(response).await;
+            if want == 200 {
+                assert_eq!(got, 200, "{header:?}: {}", String::from_utf8_lossy(&body));
+            } else {
+                assert_shape(got, &body, want, "unauthorized");
+            }
+        }
+    }
+}
+
 #[actix_web::test]
 async fn multipart_uploads_work_like_raw_ones() {
     for t in backends() {

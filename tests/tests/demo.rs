@@ -3,6 +3,7 @@
 //! page. A second run finds the demo there and gives the users new passwords.
 
 use crate::serve::scanledger;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Stdio};
@@ -138,16 +139,11 @@ fn cookie(headers: &[(String, String)], name: &str) -> String {
         .to_string()
 }
 
+/// What a form value keeps as it is: ASCII letters, digits and `-_.`.
+const FORM_SAFE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.');
+
 fn form_encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
-                char::from(b).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    utf8_percent_encode(value, FORM_SAFE).to_string()
 }
 
 /// Signs in on the UI's form; the session cookie.

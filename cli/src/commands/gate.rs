@@ -4,9 +4,8 @@
 use crate::Outcome;
 use crate::args::{GateArgs, GateFormat};
 use crate::output;
-use quick_xml::escape::escape;
+use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 use schema::{GateOptions, GateReason, GateResult, Store};
-use std::fmt::Write as _;
 
 pub fn run(store: &Store, args: &GateArgs) -> anyhow::Result<Outcome> {
     let options = GateOptions {
@@ -23,7 +22,7 @@ pub fn run(store: &Store, args: &GateArgs) -> anyhow::Result<Outcome> {
 pub fn show(result: &GateResult, format: GateFormat) -> anyhow::Result<Outcome> {
     match format {
         GateFormat::Json => output::json(result)?,
-        GateFormat::Junit => output::verbatim(&junit(result))?,
+        GateFormat::Junit => output::verbatim(&junit(result)?)?,
         GateFormat::Sarif => output::json(&sarif(result))?,
         GateFormat::Text => text(result),
     }
@@ -72,66 +71,50 @@ fn text(result: &GateResult) {
     }
 }
 
-/// One test suite, one test case per gate rule; a failing rule lists its reasons.
-fn junit(result: &GateResult) -> String {
-    let failures = GateReason::RULES
-        .iter()
-        .filter(|rule| result.reasons.iter().any(|r| r.rule() == **rule))
-        .count();
-    let name = format!("scanledger gate {} {}", result.project, result.release);
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(
-        xml,
-        "<testsuites name=\"scanledger gate\" tests=\"{}\" failures=\"{failures}\">",
-        GateReason::RULES.len()
-    );
-    let _ = writeln!(
-        xml,
-        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" timestamp=\"{}\">",
-        escape(&name),
-        GateReason::RULES.len(),
-        result.evaluated_at.format("%Y-%m-%dT%H:%M:%S")
-    );
-    let _ = writeln!(xml, "    <properties>");
-    for (key, value) in [
-        ("project", result.project.clone()),
-        ("release", result.release.clone()),
-        (
+/// One test suite, one test case per gate rule; a failing rule lists its reasons. quick-junit
+/// writes the XML (escaping, and dropping control characters XML cannot carry).
+fn junit(result: &GateResult) -> anyhow::Result<String> {
+    let mut suite = TestSuite::new(format!(
+        "scanledger gate {} {}",
+        result.project, result.release
+    ));
+    suite.set_timestamp(result.evaluated_at.and_utc().fixed_offset());
+    suite.add_properties([
+        Property::new("project", &result.project),
+        Property::new("release", &result.release),
+        Property::new(
             "policy_version",
             result
                 .policy_version
                 .map_or_else(|| "none".to_string(), |v| v.to_string()),
         ),
-        ("fail_on", result.fail_on.to_string()),
-    ] {
-        let _ = writeln!(
-            xml,
-            "      <property name=\"{key}\" value=\"{}\"/>",
-            escape(&value)
-        );
-    }
-    let _ = writeln!(xml, "    </properties>");
+        Property::new("fail_on", result.fail_on.to_string()),
+    ]);
     for rule in GateReason::RULES {
-        let reasons: Vec<&GateReason> =
-            result.reasons.iter().filter(|r| r.rule() == rule).collect();
-        if reasons.is_empty() {
-            let _ = writeln!(
-                xml,
-                "    <testcase classname=\"scanledger.gate\" name=\"{rule}\"/>"
-            );
-            continue;
-        }
-        let body: Vec<String> = reasons.iter().map(|r| r.message()).collect();
-        let _ = writeln!(
-            xml,
-            "    <testcase classname=\"scanledger.gate\" name=\"{rule}\">\n      \
-             <failure message=\"{}\" type=\"{rule}\">{}</failure>\n    </testcase>",
-            escape(format!("{} reason(s): {}", reasons.len(), body[0])),
-            escape(body.join("\n"))
-        );
+        let messages: Vec<String> = result
+            .reasons
+            .iter()
+            .filter(|r| r.rule() == rule)
+            .map(GateReason::message)
+            .collect();
+        let status = match messages.first() {
+            None => TestCaseStatus::success(),
+            Some(first) => {
+                let mut failure = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                failure
+                    .set_message(format!("{} reason(s): {first}", messages.len()))
+                    .set_type(rule)
+                    .set_description(messages.join("\n"));
+                failure
+            }
+        };
+        let mut case = TestCase::new(rule, status);
+        case.set_classname("scanledger.gate");
+        suite.add_test_case(case);
     }
-    xml.push_str("  </testsuite>\n</testsuites>\n");
-    xml
+    let mut report = Report::new("scanledger gate");
+    report.add_test_suite(suite);
+    Ok(report.to_string()?)
 }
 
 /// SARIF 2.1.0: one result per reason, rule ids `scanledger/<gate rule>`.

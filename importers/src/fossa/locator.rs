@@ -10,6 +10,8 @@
 //! `stackoverflow`, ...) and locators whose package cannot be split without guessing (a Maven
 //! package without `group:artifact`) give no purl: the raw locator stays the identity.
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
 /// A parsed locator, borrowing from the string it came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Locator<'a> {
@@ -325,20 +327,18 @@ fn build(
     Some(out)
 }
 
+/// What a purl part keeps as it is: ASCII letters, digits and `-._~` (RFC 3986's unreserved
+/// set); everything else is percent-encoded.
+const PURL_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// Percent-encodes everything but ASCII letters, digits and `-._~`.
 fn encode_into(out: &mut String, s: &str) {
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0x0f)]));
-        }
-    }
+    out.extend(utf8_percent_encode(s, PURL_UNRESERVED));
 }
-
-const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 #[cfg(test)]
 mod tests {

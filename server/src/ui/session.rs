@@ -12,6 +12,7 @@ use actix_web::HttpMessage;
 use actix_web::HttpRequest;
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::dev::ServiceRequest;
+use subtle::ConstantTimeEq;
 
 pub const SESSION_COOKIE: &str = "sl_session";
 pub const LOGIN_CSRF_COOKIE: &str = "sl_login_csrf";
@@ -39,11 +40,7 @@ pub fn csrf_token(req: &HttpRequest) -> Option<String> {
 
 /// Whether `given` is the session's CSRF token. Requests without a session fail.
 pub fn csrf_ok(req: &HttpRequest, given: &str) -> bool {
-    csrf_token(req).is_some_and(|want| constant_eq(want.as_bytes(), given.as_bytes()))
-}
-
-pub fn constant_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    csrf_token(req).is_some_and(|want| bool::from(want.as_bytes().ct_eq(given.as_bytes())))
 }
 
 /// Whether the browser reached us over TLS.

@@ -290,6 +290,9 @@ fn item(seed: u64, stream: u64, i: usize) -> (Item, Rng) {
             prose(&mut rng, 1)
         )
     };
+    // Acunetix escapes only the blanks of a payload in its URLs (`../../etc/passwd` stays as
+    // it is): one `replace` imitates it. Not a percent-encoder, so not the `percent-encoding`
+    // crate: a set shared with FOSSA's `+` and `/` would change these bytes.
     let query = if check.parameter {
         format!("?{parameter}={}", payload.replace(' ', "%20"))
     } else {

@@ -183,6 +183,9 @@ fn package(rng: &mut Rng, i: usize, vulnerable: bool) -> Package {
     }
 }
 
+/// The project locator. FOSSA's URLs escape only its `+` and `/` (`custom%2B1234%2Fshop-...`),
+/// which the callers imitate with two `replace`s rather than a `percent-encoding` set (a set
+/// shared with Acunetix's blanks would change Acunetix's URLs, whose `/` stay as they are).
 fn project(seed: u64) -> String {
     format!("custom+1234/shop-platform-{}", seed % 100)
 }
