@@ -5,7 +5,7 @@ use crate::db::{DbConn, per_backend};
 use crate::error::StoreError;
 use crate::models::{ReleaseRow, ScanRow};
 use crate::tables::*;
-use crate::tx::{read_tx, write_tx};
+use crate::tx::write_tx;
 use crate::{Store, now};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -271,49 +271,6 @@ impl Store {
                 releases: 0,
                 latest_release: None,
             })
-        })
-    }
-
-    /// Every project with its latest release's seal state and open findings (counted in SQL),
-    /// by name: the admin page's table.
-    pub fn project_overview(&self) -> Result<Vec<ProjectOverview>, StoreError> {
-        let mut conn = self.conn()?;
-        read_tx(&mut conn, |c| {
-            let rows: Vec<(i64, String, NaiveDateTime)> = projects::table
-                .order(projects::name.asc())
-                .select((projects::id, projects::name, projects::created_at))
-                .load(c)?;
-            let mut out = Vec::with_capacity(rows.len());
-            for (id, name, created_at) in rows {
-                let releases: i64 = releases::table
-                    .filter(releases::project_id.eq(id))
-                    .count()
-                    .get_result(c)?;
-                let latest: Option<ReleaseRow> = releases::table
-                    .filter(releases::project_id.eq(id))
-                    .order(releases::id.desc())
-                    .select(ReleaseRow::as_select())
-                    .first(c)
-                    .optional()?;
-                let open_findings = match &latest {
-                    Some(rel) => {
-                        let all = scans_of(c, rel.id)?;
-                        let ids: Vec<i64> = current_scans(&all).iter().map(|s| s.id).collect();
-                        Some(crate::lookup::open_counts_of_scans(c, &ids)?.values().sum())
-                    }
-                    None => None,
-                };
-                out.push(ProjectOverview {
-                    name,
-                    created_at,
-                    releases,
-                    latest_release: latest.as_ref().map(|r| r.name.clone()),
-                    latest_sealed_at: latest.as_ref().and_then(|r| r.sealed_at),
-                    latest_sealed_by: latest.and_then(|r| r.sealed_by),
-                    open_findings,
-                });
-            }
-            Ok(out)
         })
     }
 

@@ -7,13 +7,16 @@
 //! slots counts once, at its most severe occurrence); `schema/tests/lookup.rs` compares them.
 
 use crate::Store;
+use crate::catalog::ProjectOverview;
 use crate::catalog::{current_scans, project_id, release, releases_of, scans_of};
 use crate::db::DbConn;
 use crate::error::StoreError;
+use crate::models::ReleaseRow;
 use crate::page::{COLUMNS, PageRow, Sql, current_findings_sql, view_finding};
 use crate::tables::*;
 use crate::tx::read_tx;
 use crate::view::{ViewFinding, stored_status};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, SmallInt};
 use importers::Severity;
@@ -117,6 +120,49 @@ fn finding_id(
 }
 
 impl Store {
+    /// Every project with its latest release's seal state and open findings (counted in SQL),
+    /// by name: the admin page's table.
+    pub fn project_overview(&self) -> Result<Vec<ProjectOverview>, StoreError> {
+        let mut conn = self.conn()?;
+        read_tx(&mut conn, |c| {
+            let rows: Vec<(i64, String, NaiveDateTime)> = projects::table
+                .order(projects::name.asc())
+                .select((projects::id, projects::name, projects::created_at))
+                .load(c)?;
+            let mut out = Vec::with_capacity(rows.len());
+            for (id, name, created_at) in rows {
+                let releases: i64 = releases::table
+                    .filter(releases::project_id.eq(id))
+                    .count()
+                    .get_result(c)?;
+                let latest: Option<ReleaseRow> = releases::table
+                    .filter(releases::project_id.eq(id))
+                    .order(releases::id.desc())
+                    .select(ReleaseRow::as_select())
+                    .first(c)
+                    .optional()?;
+                let open_findings = match &latest {
+                    Some(rel) => {
+                        let all = scans_of(c, rel.id)?;
+                        let ids: Vec<i64> = current_scans(&all).iter().map(|s| s.id).collect();
+                        Some(open_counts_of_scans(c, &ids)?.values().sum())
+                    }
+                    None => None,
+                };
+                out.push(ProjectOverview {
+                    name,
+                    created_at,
+                    releases,
+                    latest_release: latest.as_ref().map(|r| r.name.clone()),
+                    latest_sealed_at: latest.as_ref().and_then(|r| r.sealed_at),
+                    latest_sealed_by: latest.and_then(|r| r.sealed_by),
+                    open_findings,
+                });
+            }
+            Ok(out)
+        })
+    }
+
     /// One finding of a release's current view, by its exact fingerprint: the same record as
     /// in [`Store::release_view`], read with two indexed queries. Not found when the finding
     /// is not in this release.
