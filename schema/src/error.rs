@@ -81,7 +81,7 @@ pub enum StoreError {
     ControlCharacter { field: &'static str, value: String },
     /// A policy file that cannot be used; the active policy is unchanged.
     #[error(transparent)]
-    Policy(crate::policy::PolicyError),
+    Policy(domain::PolicyError),
 }
 
 impl StoreError {
