@@ -43,7 +43,7 @@ pub struct RouteSpec {
 impl RouteSpec {
     /// A web UI route (HTML, session cookie), as opposed to the JSON API and the probes.
     pub fn is_ui(&self) -> bool {
-        self.path == "/" || crate::ui::is_ui(self.path)
+        self.path == "/" || crate::session::is_ui(self.path)
     }
 }
 
@@ -320,7 +320,7 @@ enum Credentials {
 /// `authorization_schemes_are_case_insensitive_and_malformed_headers_are_401` pins this.
 fn credentials(req: &ServiceRequest) -> Option<Credentials> {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
-        return crate::ui::session::cookie(req).map(Credentials::Session);
+        return crate::session::cookie(req).map(Credentials::Session);
     };
     let value = value.to_str().ok()?;
     let (scheme, rest) = value.trim().split_once(' ')?;
@@ -462,7 +462,7 @@ async fn authenticate(req: &ServiceRequest) -> Result<Principal, ApiError> {
         .and_then(|r| r)?;
     if let (_, Some(session)) = &principal {
         req.extensions_mut()
-            .insert(crate::ui::session::UiSession(session.csrf_token.clone()));
+            .insert(crate::session::UiSession(session.csrf_token.clone()));
     }
     if is_token && principal.0.is_none() {
         token_failures.failed(&source);
@@ -558,7 +558,7 @@ pub async fn gatekeeper(
             }
             next.call(req).await?.map_into_boxed_body()
         }
-        Err(err) if crate::ui::is_ui(req.path()) => {
+        Err(err) if crate::session::is_ui(req.path()) => {
             let response = crate::ui::refusal(req.request(), &err);
             req.into_response(response)
         }

@@ -22,6 +22,7 @@ pub mod config;
 pub mod error;
 pub mod metrics;
 pub mod routes;
+pub mod session;
 pub mod slots;
 pub mod spool;
 pub mod triage;

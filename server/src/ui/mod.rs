@@ -13,7 +13,6 @@
 //!   script or style), `X-Frame-Options: DENY`, `Referrer-Policy`, `X-Content-Type-Options`.
 
 pub mod pages;
-pub mod session;
 
 use crate::error::ApiError;
 use actix_web::http::StatusCode;
@@ -22,11 +21,6 @@ use actix_web::middleware::DefaultHeaders;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use askama::Template;
 use schema::{Permission, Principal};
-
-/// Whether a path belongs to the web UI.
-pub fn is_ui(path: &str) -> bool {
-    path == "/ui" || path.starts_with("/ui/")
-}
 
 /// The security headers, on every response (API included: they cost nothing there).
 pub fn security_headers() -> DefaultHeaders {
@@ -112,7 +106,7 @@ impl Layout {
                 user: p.name.clone(),
                 role: p.role.as_str().to_string(),
                 scope: p.project.clone().unwrap_or_else(|| "all projects".into()),
-                csrf: session::csrf_token(req).unwrap_or_default(),
+                csrf: crate::session::csrf_token(req).unwrap_or_default(),
                 is_admin: p.may(Permission::Admin, None),
                 signed_in: true,
             },

@@ -3,8 +3,8 @@
 use super::{Choice, Page, choices, enc, fmt_time, forbidden_csrf, non_empty};
 use crate::access::Caller;
 use crate::error::ApiError;
+use crate::session;
 use crate::slots::DbSlots;
-use crate::ui::session;
 use crate::ui::{Layout, UiError, html};
 use actix_web::{HttpRequest, web};
 use askama::Template;

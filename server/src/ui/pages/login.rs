@@ -3,8 +3,8 @@
 
 use super::{Page, fmt_time, forbidden_csrf, see_other};
 use crate::error::ApiError;
+use crate::session::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
 use crate::slots::DbSlots;
-use crate::ui::session::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
 use crate::ui::{Layout, html};
 use actix_web::{HttpRequest, web};
 use askama::Template;
@@ -37,7 +37,7 @@ fn safe_next(next: &str) -> String {
 }
 
 fn is_local_ui(next: &str) -> bool {
-    crate::ui::is_ui(next.split(['?', '#']).next().unwrap_or_default())
+    crate::session::is_ui(next.split(['?', '#']).next().unwrap_or_default())
         && !next.contains('\\')
         && !next.contains("//")
 }

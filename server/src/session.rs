@@ -14,6 +14,11 @@ use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::dev::ServiceRequest;
 use subtle::ConstantTimeEq;
 
+/// Whether a path belongs to the web UI.
+pub fn is_ui(path: &str) -> bool {
+    path == "/ui" || path.starts_with("/ui/")
+}
+
 pub const SESSION_COOKIE: &str = "sl_session";
 pub const LOGIN_CSRF_COOKIE: &str = "sl_login_csrf";
 
@@ -25,7 +30,7 @@ pub struct UiSession(pub String);
 /// The session id from the cookie, on UI routes only (the JSON API takes no cookies, so it
 /// needs no CSRF defence).
 pub fn cookie(req: &ServiceRequest) -> Option<String> {
-    if !super::is_ui(req.path()) {
+    if !is_ui(req.path()) {
         return None;
     }
     req.cookie(SESSION_COOKIE)
