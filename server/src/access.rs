@@ -32,6 +32,12 @@ use schema::{PasswordCheck, Permission, Principal, Store};
 use std::sync::LazyLock;
 use std::time::Instant;
 
+/// How a refusal on a web UI path is shown (a sign-in redirect, an HTML page) instead of the
+/// JSON error: the UI registers it as app data (`crate::app`), so the gatekeeper depends on
+/// nothing of the UI's.
+#[derive(Clone, Copy)]
+pub struct UiRefusal(pub fn(&actix_web::HttpRequest, &ApiError) -> actix_web::HttpResponse);
+
 /// One route: method, path pattern (actix syntax), and what it needs.
 #[derive(Debug, Clone)]
 pub struct RouteSpec {
@@ -558,11 +564,17 @@ pub async fn gatekeeper(
             }
             next.call(req).await?.map_into_boxed_body()
         }
-        Err(err) if crate::session::is_ui(req.path()) => {
-            let response = crate::ui::refusal(req.request(), &err);
+        Err(err) => {
+            let ui_refusal = req
+                .app_data::<UiRefusal>()
+                .copied()
+                .filter(|_| crate::session::is_ui(req.path()));
+            let response = match ui_refusal {
+                Some(UiRefusal(render)) => render(req.request(), &err),
+                None => err.error_response(),
+            };
             req.into_response(response)
         }
-        Err(err) => req.into_response(err.error_response()),
     };
     let status = response.status().as_u16();
     let elapsed = started.elapsed();

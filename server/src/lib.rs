@@ -189,6 +189,7 @@ pub fn app(
         .app_data(state.token_failures)
         .app_data(state.spool)
         .app_data(state.import_budget)
+        .app_data(access::UiRefusal(ui::refusal))
         .app_data(web::JsonConfig::default().error_handler(error::json_error))
         .app_data(web::QueryConfig::default().error_handler(error::query_error))
         .app_data(web::PathConfig::default().error_handler(error::path_error))
