@@ -14,7 +14,7 @@
 mod output;
 mod args;
 mod commands;
-mod remote;
+mod ledger;
 
 use clap::Parser;
 use std::process::ExitCode;

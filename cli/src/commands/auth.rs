@@ -4,7 +4,7 @@
 use crate::Outcome;
 use crate::args::{CreateUserArgs, ListArgs, TextOrJson, TokenCreateArgs, TokenRevokeArgs};
 use crate::output::{self, opt};
-use crate::remote::Remote;
+use crate::ledger::remote::Remote;
 use anyhow::Context;
 use schema::{Grant, NewToken, Store, TokenInfo};
 

@@ -37,7 +37,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         _ => {}
     }
     if let Some(url) = &cli.server {
-        let remote = crate::remote::Remote::new(url, cli.token.clone())?;
+        let remote = crate::ledger::remote::Remote::new(url, cli.token.clone())?;
         return match &cli.command {
             Command::Upload(args) => remote::upload(&remote, args),
             Command::Projects(args) => remote::projects(&remote, args),

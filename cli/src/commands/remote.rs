@@ -6,7 +6,7 @@ use crate::args::{
     DiffArgs, FindingsArgs, GateArgs, ListArgs, ReleasesArgs, TextOrJson, UploadArgs,
 };
 use crate::output;
-use crate::remote::Remote;
+use crate::ledger::remote::Remote;
 use schema::{FindingsPage, ImportOutcome};
 
 fn list(items: &[impl ToString]) -> String {
@@ -102,7 +102,7 @@ pub fn gate(remote: &Remote, args: &GateArgs) -> anyhow::Result<Outcome> {
     let result: schema::GateResult = match remote.post(&path, &q) {
         Err(err)
             if err
-                .downcast_ref::<crate::remote::Refused>()
+                .downcast_ref::<crate::ledger::remote::Refused>()
                 .is_some_and(|r| r.status == 403) =>
         {
             tell!("note: this evaluation is not recorded (recording needs the uploader role)");

@@ -1,0 +1,3 @@
+//! The ledger the verbs act on: the database, or a ScanLedger server over HTTP.
+
+pub mod remote;
