@@ -62,7 +62,7 @@ fn remote_verbs_print_what_local_verbs_print() {
         );
         assert!(String::from_utf8_lossy(&again_local.stdout).contains("\"duplicate\":true"));
     }
-    let verbs: [&[&str]; 8] = [
+    let verbs: [&[&str]; 9] = [
         &["projects"],
         &["releases", "-p", "shop"],
         &["findings", "-p", "shop", "-r", "1.1"],
@@ -81,6 +81,7 @@ fn remote_verbs_print_what_local_verbs_print() {
             "diff", "-p", "shop", "--from", "1.0", "--to", "1.1", "--only", "new",
         ],
         &["findings", "-p", "shop", "-r", "1.0", "--text", "openssl"],
+        &["findings", "-p", "shop", "-r", "1.1", "--category", "bug"],
     ];
     for verb in verbs {
         for format in ["json", "csv", "table"] {

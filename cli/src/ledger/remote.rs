@@ -331,6 +331,9 @@ fn findings_query(filter: &FindingFilter) -> Vec<(&'static str, String)> {
     if !filter.kinds.is_empty() {
         query.push(("kind", list(&filter.kinds)));
     }
+    if !filter.categories.is_empty() {
+        query.push(("category", filter.categories.join(",")));
+    }
     if !filter.tools.is_empty() {
         query.push(("tool", filter.tools.join(",")));
     }
