@@ -1,10 +1,10 @@
 //! `scanledger`: the command-line face of ScanLedger.
 //!
-//! Every verb opens the store (`--database-url`, SQLite by default) and calls one `schema`
-//! operation; this crate formats results for people (tables) and machines (JSON, CSV) and maps
-//! outcomes to exit codes: 0 ok, 1 gate blocked or check failed, 2 error, 3 (`verify` only) a
-//! bundle whose signatures hold but whose key was not checked against a trusted one. It never
-//! writes SQL.
+//! Every verb acts on a ledger (`ledger/`): the store (`--database-url`, SQLite by default), or
+//! a server with `--server`, and calls one operation of it; this crate formats results for
+//! people (tables) and machines (JSON, CSV) and maps outcomes to exit codes: 0 ok, 1 gate
+//! blocked or check failed, 2 error, 3 (`verify` only) a bundle whose signatures hold but whose
+//! key was not checked against a trusted one. It never writes SQL.
 
 // Clippy refuses `println!` and `eprintln!`: people's output goes through `say!` and `tell!`
 // (output.rs), which show control characters from reports instead of sending them.
@@ -14,7 +14,7 @@
 mod output;
 mod args;
 mod commands;
-mod remote;
+mod ledger;
 
 use clap::Parser;
 use std::process::ExitCode;

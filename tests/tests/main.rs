@@ -6,5 +6,6 @@ mod browser;
 mod ci;
 mod demo;
 mod deploy;
+mod parity;
 mod replicas;
 mod serve;

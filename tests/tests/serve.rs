@@ -138,7 +138,7 @@ pub fn make_token(server: &Server, role: &str, project: Option<&str>) -> String 
 }
 
 /// The CLI in remote mode, as a CI job runs it.
-fn remote(server: &Server, token: &str) -> Command {
+pub fn remote(server: &Server, token: &str) -> Command {
     let mut cmd = scanledger();
     cmd.env("SCANLEDGER_URL", format!("http://{}", server.addr))
         .env("SCANLEDGER_TOKEN", token)
@@ -148,7 +148,7 @@ fn remote(server: &Server, token: &str) -> Command {
 
 /// A file of the scanner corpus (`testdata::corpus_dir`); fails the test naming the file when
 /// it is missing, or the corpus when that is.
-fn corpus(relative: &str) -> std::path::PathBuf {
+pub fn corpus(relative: &str) -> std::path::PathBuf {
     let path = testdata::corpus_dir().join(relative);
     assert!(path.exists(), "corpus fixture missing: {}", path.display());
     path

@@ -3,16 +3,9 @@
 
 use crate::Outcome;
 use crate::args::{CreateUserArgs, ListArgs, TextOrJson, TokenCreateArgs, TokenRevokeArgs};
+use crate::ledger::{Ledger, NewGrant};
 use crate::output::{self, opt};
-use crate::remote::Remote;
 use anyhow::Context;
-use schema::{Grant, NewToken, Store, TokenInfo};
-
-/// Who creates things locally: whoever runs the command on the database.
-fn local_actor() -> String {
-    let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
-    format!("local:{user}")
-}
 
 fn read_password(args: &CreateUserArgs) -> anyhow::Result<String> {
     if args.password_stdin {
@@ -27,33 +20,16 @@ fn read_password(args: &CreateUserArgs) -> anyhow::Result<String> {
     )
 }
 
-pub fn create_user(
-    store: Option<&Store>,
-    remote: Option<&Remote>,
-    args: &CreateUserArgs,
-) -> anyhow::Result<Outcome> {
+pub fn create_user(ledger: &dyn Ledger, args: &CreateUserArgs) -> anyhow::Result<Outcome> {
     let password = read_password(args)?;
-    let user: schema::UserInfo = match (remote, store) {
-        (Some(remote), _) => remote.post_json(
-            &Remote::path(&["users"]),
-            &serde_json::json!({
-                "name": args.name,
-                "password": password,
-                "role": args.role.as_str(),
-                "project": args.project,
-            }),
-        )?,
-        (None, Some(store)) => store.create_user(
-            &Grant {
-                name: &args.name,
-                role: args.role,
-                project: args.project.as_deref(),
-                created_by: &local_actor(),
-            },
-            &password,
-        )?,
-        (None, None) => anyhow::bail!("no database and no server"),
-    };
+    let user = ledger.create_user(
+        &NewGrant {
+            name: &args.name,
+            role: args.role,
+            project: args.project.as_deref(),
+        },
+        &password,
+    )?;
     say!(
         "user {} created: {} ({}, {})",
         user.id,
@@ -67,33 +43,15 @@ pub fn create_user(
     Ok(Outcome::Ok)
 }
 
-pub fn create_token(
-    store: Option<&Store>,
-    remote: Option<&Remote>,
-    args: &TokenCreateArgs,
-) -> anyhow::Result<Outcome> {
-    let created: NewToken = match (remote, store) {
-        (Some(remote), _) => remote.post_json(
-            &Remote::path(&["tokens"]),
-            &serde_json::json!({
-                "name": args.name,
-                "role": args.role.as_str(),
-                "project": args.project,
-                "expires_in_days": args.expires_in_days,
-            }),
-        )?,
-        (None, Some(store)) => store.create_token(
-            &Grant {
-                name: &args.name,
-                role: args.role,
-                project: args.project.as_deref(),
-                created_by: &local_actor(),
-            },
-            args.expires_in_days
-                .map(|d| chrono::Utc::now().naive_utc() + chrono::Duration::days(i64::from(d))),
-        )?,
-        (None, None) => anyhow::bail!("no database and no server"),
-    };
+pub fn create_token(ledger: &dyn Ledger, args: &TokenCreateArgs) -> anyhow::Result<Outcome> {
+    let created = ledger.create_token(
+        &NewGrant {
+            name: &args.name,
+            role: args.role,
+            project: args.project.as_deref(),
+        },
+        args.expires_in_days,
+    )?;
     match args.format {
         TextOrJson::Json => output::json(&created)?,
         TextOrJson::Text => {
@@ -118,16 +76,8 @@ pub fn create_token(
     Ok(Outcome::Ok)
 }
 
-pub fn list_tokens(
-    store: Option<&Store>,
-    remote: Option<&Remote>,
-    args: &ListArgs,
-) -> anyhow::Result<Outcome> {
-    let tokens: Vec<TokenInfo> = match (remote, store) {
-        (Some(remote), _) => remote.get(&Remote::path(&["tokens"]), &[])?,
-        (None, Some(store)) => store.tokens()?,
-        (None, None) => anyhow::bail!("no database and no server"),
-    };
+pub fn list_tokens(ledger: &dyn Ledger, args: &ListArgs) -> anyhow::Result<Outcome> {
+    let tokens = ledger.tokens()?;
     let time = |t: &Option<chrono::NaiveDateTime>| {
         t.map(|t| t.format("%Y-%m-%d %H:%M").to_string())
             .unwrap_or_default()
@@ -167,16 +117,8 @@ pub fn list_tokens(
     Ok(Outcome::Ok)
 }
 
-pub fn revoke_token(
-    store: Option<&Store>,
-    remote: Option<&Remote>,
-    args: &TokenRevokeArgs,
-) -> anyhow::Result<Outcome> {
-    let token: TokenInfo = match (remote, store) {
-        (Some(remote), _) => remote.delete(&Remote::path(&["tokens", &args.id_or_prefix]))?,
-        (None, Some(store)) => store.revoke_token(&args.id_or_prefix, &local_actor())?,
-        (None, None) => anyhow::bail!("no database and no server"),
-    };
+pub fn revoke_token(ledger: &dyn Ledger, args: &TokenRevokeArgs) -> anyhow::Result<Outcome> {
+    let token = ledger.revoke_token(&args.id_or_prefix)?;
     say!(
         "token {} ({}, {}) revoked",
         token.id,

@@ -264,9 +264,11 @@ fn triage(store: &Store, release: &str) -> anyhow::Result<()> {
 
 /// What `--no-serve` prints after loading: the diff between the releases and the gate.
 fn summary(store: &Store) -> anyhow::Result<()> {
+    // The handle is a pool: the clone is the same database.
+    let ledger = crate::ledger::Local::new(store.clone());
     say!();
     super::query::diff(
-        store,
+        &ledger,
         &DiffArgs {
             project: PROJECT.into(),
             from: RELEASES[0].into(),
@@ -278,7 +280,7 @@ fn summary(store: &Store) -> anyhow::Result<()> {
     )?;
     say!();
     super::gate::run(
-        store,
+        &ledger,
         &GateArgs {
             project: PROJECT.into(),
             release: RELEASES[1].into(),

@@ -3,23 +3,24 @@
 
 use crate::Outcome;
 use crate::args::{GateArgs, GateFormat};
+use crate::ledger::{Gate, Ledger};
 use crate::output;
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
-use schema::{GateOptions, GateReason, GateResult, Store};
+use schema::{GateReason, GateResult};
 
-pub fn run(store: &Store, args: &GateArgs) -> anyhow::Result<Outcome> {
-    let options = GateOptions {
+pub fn run(ledger: &dyn Ledger, args: &GateArgs) -> anyhow::Result<Outcome> {
+    let result = ledger.gate(&Gate {
+        project: &args.project,
+        release: &args.release,
         fail_on: args.options.fail_on,
-        required_tools: args.options.require.clone(),
-        at: None,
-        evaluated_by: Some(args.actor.clone()),
-    };
-    let result = store.gate(&args.project, &args.release, &options)?;
+        required_tools: &args.options.require,
+        actor: &args.actor,
+    })?;
     show(&result, args.format)
 }
 
-/// Prints a gate result (local or from a server); the outcome carries its exit code.
-pub fn show(result: &GateResult, format: GateFormat) -> anyhow::Result<Outcome> {
+/// Prints a gate result; the outcome carries its exit code.
+fn show(result: &GateResult, format: GateFormat) -> anyhow::Result<Outcome> {
     match format {
         GateFormat::Json => output::json(result)?,
         GateFormat::Junit => output::verbatim(&junit(result)?)?,

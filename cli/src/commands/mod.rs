@@ -6,7 +6,6 @@ mod evidence;
 mod gate;
 mod key;
 mod query;
-mod remote;
 pub mod serve;
 mod upload;
 // The triage, policy and audit issue.
@@ -20,6 +19,7 @@ use crate::Outcome;
 use crate::args::{
     AdminCommand, AuditCommand, Cli, Command, PolicyCommand, TokenCommand, VexCommand,
 };
+use crate::ledger::{Ledger, Local, Remote};
 use anyhow::Context;
 
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
@@ -36,84 +36,72 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         }
         _ => {}
     }
-    if let Some(url) = &cli.server {
-        let remote = crate::remote::Remote::new(url, cli.token.clone())?;
-        return match &cli.command {
-            Command::Upload(args) => remote::upload(&remote, args),
-            Command::Projects(args) => remote::projects(&remote, args),
-            Command::Releases(args) => remote::releases(&remote, args),
-            Command::Findings(args) => remote::findings(&remote, args),
-            Command::Diff(args) => remote::diff(&remote, args),
-            Command::Gate(args) => remote::gate(&remote, args),
-            Command::Admin(AdminCommand::CreateUser(args)) => {
-                auth::create_user(None, Some(&remote), args)
-            }
-            Command::Token(TokenCommand::Create(args)) => {
-                auth::create_token(None, Some(&remote), args)
-            }
-            Command::Token(TokenCommand::List(args)) => {
-                auth::list_tokens(None, Some(&remote), args)
-            }
-            Command::Token(TokenCommand::Revoke(args)) => {
-                auth::revoke_token(None, Some(&remote), args)
-            }
-            command => anyhow::bail!(
-                "`{}` has no remote mode yet; unset SCANLEDGER_URL (and --server) to run it on \
-                 the database",
-                verb(command)
-            ),
-        };
+    if let (Command::Demo(args), None) = (&cli.command, &cli.server) {
+        // It makes its own database (or the one its configuration names) and serves it.
+        return demo::run(&cli.database_url, args);
     }
-    match cli.command {
-        Command::Admin(AdminCommand::CreateUser(args)) => {
-            auth::create_user(Some(&open(&cli.database_url)?), None, &args)
-        }
-        Command::Token(command) => {
-            let store = open(&cli.database_url)?;
-            match command {
-                TokenCommand::Create(args) => auth::create_token(Some(&store), None, &args),
-                TokenCommand::List(args) => auth::list_tokens(Some(&store), None, &args),
-                TokenCommand::Revoke(args) => auth::revoke_token(Some(&store), None, &args),
-            }
-        }
-        Command::Upload(args) => upload::run(&open(&cli.database_url)?, &args),
-        Command::Demo(args) => demo::run(&cli.database_url, &args),
+    let ledger = ledger(&cli)?;
+    let ledger = ledger.as_ref();
+    match &cli.command {
+        Command::Upload(args) => upload::run(ledger, args),
+        Command::Projects(args) => query::projects(ledger, args),
+        Command::Releases(args) => query::releases(ledger, args),
+        Command::Findings(args) => query::findings(ledger, args),
+        Command::Diff(args) => query::diff(ledger, args),
+        Command::Gate(args) => gate::run(ledger, args),
+        Command::Admin(AdminCommand::CreateUser(args)) => auth::create_user(ledger, args),
+        Command::Token(TokenCommand::Create(args)) => auth::create_token(ledger, args),
+        Command::Token(TokenCommand::List(args)) => auth::list_tokens(ledger, args),
+        Command::Token(TokenCommand::Revoke(args)) => auth::revoke_token(ledger, args),
         command => {
-            // Every other verb reads, or changes what is already there: a missing SQLite file
-            // is a mistake to report, not a database to create.
-            let store = open_existing(&cli.database_url)?;
+            let store = ledger.database(verb(command))?;
             match command {
-                Command::Projects(args) => query::projects(&store, &args),
-                Command::Releases(args) => query::releases(&store, &args),
-                Command::Scans(args) => query::scans(&store, &args),
-                Command::Findings(args) => query::findings(&store, &args),
-                Command::Diff(args) => query::diff(&store, &args),
-                Command::Gate(args) => gate::run(&store, &args),
-                Command::Raw(args) => query::raw(&store, &args),
-                Command::Triage(args) => triage::run(&store, &args),
-                Command::Policy(PolicyCommand::Set(args)) => policy::set(&store, &args),
-                Command::Policy(PolicyCommand::Show(args)) => policy::show(&store, &args),
-                Command::Policy(PolicyCommand::Versions(args)) => policy::versions(&store, &args),
-                Command::Audit(AuditCommand::List(args)) => audit::list(&store, &args),
-                Command::Audit(AuditCommand::Verify(args)) => audit::verify(&store, &args),
-                Command::Vex(VexCommand::Export(args)) => vex::export(&store, &args),
-                Command::Vex(VexCommand::Import(args)) => vex::import(&store, &args),
-                Command::Sla(args) => sla::run(&store, &args),
-                Command::Seal(args) => evidence::seal(&store, &args),
-                Command::Bundle(args) => evidence::bundle(&store, &args),
-                Command::Report(args) => evidence::report(&store, &args),
+                Command::Scans(args) => query::scans(store, args),
+                Command::Raw(args) => query::raw(store, args),
+                Command::Triage(args) => triage::run(store, args),
+                Command::Policy(PolicyCommand::Set(args)) => policy::set(store, args),
+                Command::Policy(PolicyCommand::Show(args)) => policy::show(store, args),
+                Command::Policy(PolicyCommand::Versions(args)) => policy::versions(store, args),
+                Command::Audit(AuditCommand::List(args)) => audit::list(store, args),
+                Command::Audit(AuditCommand::Verify(args)) => audit::verify(store, args),
+                Command::Vex(VexCommand::Export(args)) => vex::export(store, args),
+                Command::Vex(VexCommand::Import(args)) => vex::import(store, args),
+                Command::Sla(args) => sla::run(store, args),
+                Command::Seal(args) => evidence::seal(store, args),
+                Command::Bundle(args) => evidence::bundle(store, args),
+                Command::Report(args) => evidence::report(store, args),
                 Command::Formats(_)
                 | Command::Serve(_)
                 | Command::Demo(_)
                 | Command::Admin(_)
                 | Command::Token(_)
                 | Command::Upload(_)
+                | Command::Projects(_)
+                | Command::Releases(_)
+                | Command::Findings(_)
+                | Command::Diff(_)
+                | Command::Gate(_)
                 | Command::Verify(_)
                 | Command::Key(_)
                 | Command::Policy(PolicyCommand::Check(_)) => unreachable_command(),
             }
         }
     }
+}
+
+/// The one choice between the server (`--server` / `SCANLEDGER_URL`) and the database.
+fn ledger(cli: &Cli) -> anyhow::Result<Box<dyn Ledger>> {
+    if let Some(url) = &cli.server {
+        return Ok(Box::new(Remote::new(url, cli.token.clone())?));
+    }
+    let store = match cli.command {
+        // Uploads, and the first admin and token, may start a database.
+        Command::Upload(_) | Command::Admin(_) | Command::Token(_) => open(&cli.database_url)?,
+        // Every other verb reads, or changes what is already there: a missing SQLite file
+        // is a mistake to report, not a database to create.
+        _ => open_existing(&cli.database_url)?,
+    };
+    Ok(Box::new(Local::new(store)))
 }
 
 /// The verb as typed, for messages.

@@ -4,15 +4,16 @@ use crate::Outcome;
 use crate::args::{
     DiffArgs, FindingsArgs, ListArgs, OutputFormat, RawArgs, ReleaseArgs, ReleasesArgs,
 };
+use crate::ledger::Ledger;
 use crate::output::{self, opt};
 use anyhow::Context;
 use schema::{FindingFilter, Store, ViewFinding};
 
-pub fn projects(store: &Store, args: &ListArgs) -> anyhow::Result<Outcome> {
-    show_projects(&store.projects()?, args.format)
+pub fn projects(ledger: &dyn Ledger, args: &ListArgs) -> anyhow::Result<Outcome> {
+    show_projects(&ledger.projects()?, args.format)
 }
 
-pub fn show_projects(
+fn show_projects(
     projects: &[schema::ProjectSummary],
     format: OutputFormat,
 ) -> anyhow::Result<Outcome> {
@@ -31,11 +32,11 @@ pub fn show_projects(
     emit(format, &projects, &headers, rows)
 }
 
-pub fn releases(store: &Store, args: &ReleasesArgs) -> anyhow::Result<Outcome> {
-    show_releases(&store.releases(&args.project)?, args.format)
+pub fn releases(ledger: &dyn Ledger, args: &ReleasesArgs) -> anyhow::Result<Outcome> {
+    show_releases(&ledger.releases(&args.project)?, args.format)
 }
 
-pub fn show_releases(
+fn show_releases(
     releases: &[schema::ReleaseSummary],
     format: OutputFormat,
 ) -> anyhow::Result<Outcome> {
@@ -147,7 +148,7 @@ fn finding_row(f: &ViewFinding, short: bool) -> Vec<String> {
     ]
 }
 
-pub fn finding_filter(args: &FindingsArgs) -> FindingFilter {
+fn finding_filter(args: &FindingsArgs) -> FindingFilter {
     FindingFilter {
         severities: args.severity.clone(),
         min_severity: args.min_severity,
@@ -159,16 +160,16 @@ pub fn finding_filter(args: &FindingsArgs) -> FindingFilter {
     }
 }
 
-pub fn findings(store: &Store, args: &FindingsArgs) -> anyhow::Result<Outcome> {
-    let view = store.release_view(&args.project, &args.release, &finding_filter(args))?;
-    show_findings(&view.findings, args.format, args.wide)
+pub fn findings(ledger: &dyn Ledger, args: &FindingsArgs) -> anyhow::Result<Outcome> {
+    let findings = ledger.findings(&args.project, &args.release, &finding_filter(args))?;
+    show_findings(&findings, args.format, args.wide)
 }
 
 /// The finding columns a narrow table keeps: severity, rule, title, component, fingerprint.
 const FINDING_NARROW: [usize; 5] = [0, 3, 4, 7, 11];
 const FINDING_TITLE: usize = 4;
 
-pub fn show_findings(
+fn show_findings(
     findings: &[ViewFinding],
     format: OutputFormat,
     wide: bool,
@@ -201,11 +202,8 @@ pub fn show_findings(
     Ok(Outcome::Ok)
 }
 
-pub fn diff(store: &Store, args: &DiffArgs) -> anyhow::Result<Outcome> {
-    show_diff(store.diff(&args.project, &args.from, &args.to)?, args)
-}
-
-pub fn show_diff(mut diff: schema::Diff, args: &DiffArgs) -> anyhow::Result<Outcome> {
+pub fn diff(ledger: &dyn Ledger, args: &DiffArgs) -> anyhow::Result<Outcome> {
+    let mut diff = ledger.diff(&args.project, &args.from, &args.to)?;
     if !args.only.is_empty() {
         diff.entries.retain(|e| {
             args.only

@@ -2,20 +2,24 @@
 
 use crate::Outcome;
 use crate::args::{TextOrJson, UploadArgs};
+use crate::ledger::{Ledger, Upload};
 use crate::output;
-use indicatif::{ProgressBar, ProgressStyle};
-use schema::{ImportOutcome, ImportRequest, Store};
-use std::io::IsTerminal;
+use schema::ImportOutcome;
 use std::path::Path;
 
-/// Files above this size get a progress bar on a terminal.
-const PROGRESS_THRESHOLD: u64 = 8 * 1024 * 1024;
-
-pub fn run(store: &Store, args: &UploadArgs) -> anyhow::Result<Outcome> {
+pub fn run(ledger: &dyn Ledger, args: &UploadArgs) -> anyhow::Result<Outcome> {
     let mut failed = 0usize;
     let mut done = Vec::new();
     for file in &args.files {
-        match upload_one(store, args, file) {
+        let upload = Upload {
+            project: &args.project,
+            release: &args.release,
+            label: args.label.as_deref(),
+            report_type: args.report_type.as_deref(),
+            uploaded_by: &args.uploaded_by,
+            file,
+        };
+        match ledger.upload(&upload) {
             Ok(outcome) => {
                 match args.format {
                     TextOrJson::Json => output::json_line(&outcome)?,
@@ -33,14 +37,14 @@ pub fn run(store: &Store, args: &UploadArgs) -> anyhow::Result<Outcome> {
         anyhow::bail!("{}", batch_summary(failed, args.files.len(), &done));
     }
     if args.gate {
-        return super::gate::run(store, &gate_args(args));
+        return super::gate::run(ledger, &gate_args(args));
     }
     Ok(Outcome::Ok)
 }
 
 /// The last word on a batch in which `failed` of `total` files failed: each file is its own
 /// transaction, so the others may well have been stored, and this says which.
-pub fn batch_summary(failed: usize, total: usize, done: &[ImportOutcome]) -> String {
+fn batch_summary(failed: usize, total: usize, done: &[ImportOutcome]) -> String {
     let was = |n: usize| if n == 1 { "was" } else { "were" };
     let scans = |ids: Vec<i64>| {
         let list = ids
@@ -77,7 +81,7 @@ pub fn batch_summary(failed: usize, total: usize, done: &[ImportOutcome]) -> Str
 }
 
 /// The gate that `upload --gate` evaluates.
-pub fn gate_args(args: &UploadArgs) -> crate::args::GateArgs {
+fn gate_args(args: &UploadArgs) -> crate::args::GateArgs {
     crate::args::GateArgs {
         project: args.project.clone(),
         release: args.release.clone(),
@@ -93,41 +97,7 @@ pub fn gate_args(args: &UploadArgs) -> crate::args::GateArgs {
     }
 }
 
-fn upload_one(store: &Store, args: &UploadArgs, file: &Path) -> anyhow::Result<ImportOutcome> {
-    let size = std::fs::metadata(file)?.len();
-    let bar = (std::io::stderr().is_terminal() && size >= PROGRESS_THRESHOLD).then(|| {
-        let bar = ProgressBar::new(size);
-        bar.set_style(
-            ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        bar.set_message(file.display().to_string());
-        bar
-    });
-    let progress = |done: u64, _total: u64| {
-        if let Some(bar) = &bar {
-            bar.set_position(done);
-        }
-    };
-    let file_name = file.file_name().map(|n| n.to_string_lossy().into_owned());
-    let request = ImportRequest {
-        project: &args.project,
-        release: &args.release,
-        label: args.label.as_deref(),
-        format: args.report_type.as_deref(),
-        file_name: file_name.as_deref(),
-        uploaded_by: &args.uploaded_by,
-        request_id: None,
-        progress: Some(&progress),
-    };
-    let outcome = store.import_scan(&request, &file);
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
-    Ok(outcome?)
-}
-
-pub fn print_outcome(file: &Path, o: &ImportOutcome) {
+fn print_outcome(file: &Path, o: &ImportOutcome) {
     let state = if o.duplicate {
         "already uploaded, nothing stored"
     } else {

@@ -1,15 +1,22 @@
 //! Remote mode: with `--server URL` (or `SCANLEDGER_URL`) the verbs talk to a ScanLedger server
 //! over its JSON API instead of opening the database, with the same flags, output and exit
-//! codes. The token comes from `--token` or `SCANLEDGER_TOKEN` and is never printed.
+//! codes: [`Remote`] is the [`Ledger`] whose operations are API calls, answering with the same
+//! schema types the API serializes. The token comes from `--token` or `SCANLEDGER_TOKEN` and is
+//! never printed.
 //!
 //! Network errors and 502/503/504 answers are retried with exponential backoff. Every call is
 //! safe to repeat: reads are reads, and the store answers a repeated upload of the same bytes to
 //! the same slot with the existing scan (`duplicate: true`).
 
+use super::{Gate, Ledger, NewGrant, Upload};
 use anyhow::{Context, bail};
 use backon::{BlockingRetryable, ExponentialBuilder};
 use indicatif::{ProgressBar, ProgressStyle};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use schema::{
+    Diff, FindingFilter, FindingsPage, GateResult, ImportOutcome, NewToken, ProjectSummary,
+    ReleaseSummary, TokenInfo, UserInfo, ViewFinding,
+};
 use serde::de::DeserializeOwned;
 use std::io::{IsTerminal, Read};
 use std::path::Path;
@@ -21,6 +28,7 @@ const RETRIES: usize = 4;
 /// Largest JSON answer read (a diff of a large release).
 const MAX_ANSWER: u64 = 1 << 30;
 
+/// A ScanLedger server, called over HTTP with retries.
 pub struct Remote {
     base: String,
     token: Option<String>,
@@ -63,8 +71,8 @@ impl Failure {
 
 /// A server's refusal: its status and the message of its error shape.
 #[derive(Debug)]
-pub struct Refused {
-    pub status: u16,
+struct Refused {
+    status: u16,
     message: String,
 }
 
@@ -121,7 +129,7 @@ impl Remote {
     }
 
     /// `/api/v1/projects/{p}/releases/{r}/...` with each segment encoded.
-    pub fn path(segments: &[&str]) -> String {
+    fn path(segments: &[&str]) -> String {
         let mut out = String::from("/api/v1");
         for s in segments {
             out.push('/');
@@ -201,11 +209,7 @@ impl Remote {
     }
 
     /// GET a JSON answer.
-    pub fn get<T: DeserializeOwned>(
-        &self,
-        path: &str,
-        query: &[(&str, String)],
-    ) -> anyhow::Result<T> {
+    fn get<T: DeserializeOwned>(&self, path: &str, query: &[(&str, String)]) -> anyhow::Result<T> {
         let url = self.url(path, query);
         self.with_retries(|| {
             let mut req = self.agent.get(&url);
@@ -218,11 +222,7 @@ impl Remote {
 
     /// POST with an empty body, for an action named by its path and query (recording a gate
     /// evaluation). Retried like a read: a repeat records the same evaluation once more.
-    pub fn post<T: DeserializeOwned>(
-        &self,
-        path: &str,
-        query: &[(&str, String)],
-    ) -> anyhow::Result<T> {
+    fn post<T: DeserializeOwned>(&self, path: &str, query: &[(&str, String)]) -> anyhow::Result<T> {
         let url = self.url(path, query);
         self.with_retries(|| {
             let mut req = self.agent.post(&url);
@@ -234,7 +234,7 @@ impl Remote {
     }
 
     /// POST a JSON body (not retried: creating twice is not harmless for tokens).
-    pub fn post_json<T: DeserializeOwned>(
+    fn post_json<T: DeserializeOwned>(
         &self,
         path: &str,
         body: &serde_json::Value,
@@ -251,7 +251,7 @@ impl Remote {
     }
 
     /// DELETE (revoking twice is harmless, so retried).
-    pub fn delete<T: DeserializeOwned>(&self, path: &str) -> anyhow::Result<T> {
+    fn delete<T: DeserializeOwned>(&self, path: &str) -> anyhow::Result<T> {
         let url = self.url(path, &[]);
         self.with_retries(|| {
             let mut req = self.agent.delete(&url);
@@ -263,7 +263,7 @@ impl Remote {
     }
 
     /// Streams a report file as the request body, with a progress bar on a terminal.
-    pub fn upload<T: DeserializeOwned>(
+    fn upload_file<T: DeserializeOwned>(
         &self,
         path: &str,
         query: &[(&str, String)],
@@ -322,5 +322,174 @@ impl<R: Read> Read for Progress<R> {
             bar.inc(n as u64);
         }
         Ok(n)
+    }
+}
+
+/// A list flag as the API takes it: comma-separated.
+fn list(items: &[impl ToString]) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The query of the findings list for a filter.
+fn findings_query(filter: &FindingFilter) -> Vec<(&'static str, String)> {
+    let mut query = Vec::new();
+    if !filter.severities.is_empty() {
+        query.push(("severity", list(&filter.severities)));
+    }
+    if let Some(min) = filter.min_severity {
+        query.push(("min_severity", min.to_string()));
+    }
+    if !filter.kinds.is_empty() {
+        query.push(("kind", list(&filter.kinds)));
+    }
+    if !filter.categories.is_empty() {
+        query.push(("category", filter.categories.join(",")));
+    }
+    if !filter.tools.is_empty() {
+        query.push(("tool", filter.tools.join(",")));
+    }
+    if !filter.statuses.is_empty() {
+        let statuses: Vec<&str> = filter.statuses.iter().map(|s| s.as_str()).collect();
+        query.push(("status", statuses.join(",")));
+    }
+    if let Some(text) = &filter.text {
+        query.push(("text", text.clone()));
+    }
+    query
+}
+
+impl Ledger for Remote {
+    fn upload(&self, upload: &Upload<'_>) -> anyhow::Result<ImportOutcome> {
+        let path = Remote::path(&[
+            "projects",
+            upload.project,
+            "releases",
+            upload.release,
+            "scans",
+        ]);
+        let mut q = Vec::new();
+        if let Some(label) = upload.label {
+            q.push(("label", label.to_string()));
+        }
+        if let Some(t) = upload.report_type {
+            q.push(("type", t.to_string()));
+        }
+        if let Some(name) = upload.file.file_name() {
+            q.push(("file_name", name.to_string_lossy().into_owned()));
+        }
+        self.upload_file(&path, &q, upload.file)
+    }
+
+    fn projects(&self) -> anyhow::Result<Vec<ProjectSummary>> {
+        self.get(&Remote::path(&["projects"]), &[])
+    }
+
+    fn releases(&self, project: &str) -> anyhow::Result<Vec<ReleaseSummary>> {
+        self.get(&Remote::path(&["projects", project, "releases"]), &[])
+    }
+
+    /// Every page of the API's list, in the local order.
+    fn findings(
+        &self,
+        project: &str,
+        release: &str,
+        filter: &FindingFilter,
+    ) -> anyhow::Result<Vec<ViewFinding>> {
+        let path = Remote::path(&["projects", project, "releases", release, "findings"]);
+        let mut base = vec![("limit", "1000".to_string())];
+        base.extend(findings_query(filter));
+        let mut findings = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let mut q = base.clone();
+            if let Some(c) = &cursor {
+                q.push(("cursor", c.clone()));
+            }
+            let page: FindingsPage = self.get(&path, &q)?;
+            findings.extend(page.findings);
+            match page.next_cursor {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+        // The local order: most severe first, then by rule and fingerprint.
+        findings.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then_with(|| a.rule_id.cmp(&b.rule_id))
+                .then_with(|| a.fingerprint.cmp(&b.fingerprint))
+        });
+        Ok(findings)
+    }
+
+    fn diff(&self, project: &str, from: &str, to: &str) -> anyhow::Result<Diff> {
+        self.get(
+            &Remote::path(&["projects", project, "diff"]),
+            &[("from", from.to_string()), ("to", to.to_string())],
+        )
+    }
+
+    /// Recorded, like the local `gate`; a caller whose role may not record (an auditor) gets
+    /// the same answer from the read, and nothing is recorded.
+    fn gate(&self, gate: &Gate<'_>) -> anyhow::Result<GateResult> {
+        let mut q = Vec::new();
+        if let Some(fail_on) = gate.fail_on {
+            q.push(("fail_on", fail_on.to_string()));
+        }
+        if !gate.required_tools.is_empty() {
+            q.push(("require", gate.required_tools.join(",")));
+        }
+        let path = Remote::path(&["projects", gate.project, "releases", gate.release, "gate"]);
+        match self.post(&path, &q) {
+            Err(err)
+                if err
+                    .downcast_ref::<Refused>()
+                    .is_some_and(|r| r.status == 403) =>
+            {
+                tell!("note: this evaluation is not recorded (recording needs the uploader role)");
+                self.get(&path, &q)
+            }
+            answer => answer,
+        }
+    }
+
+    fn create_user(&self, user: &NewGrant<'_>, password: &str) -> anyhow::Result<UserInfo> {
+        self.post_json(
+            &Remote::path(&["users"]),
+            &serde_json::json!({
+                "name": user.name,
+                "password": password,
+                "role": user.role.as_str(),
+                "project": user.project,
+            }),
+        )
+    }
+
+    fn create_token(
+        &self,
+        token: &NewGrant<'_>,
+        expires_in_days: Option<u32>,
+    ) -> anyhow::Result<NewToken> {
+        self.post_json(
+            &Remote::path(&["tokens"]),
+            &serde_json::json!({
+                "name": token.name,
+                "role": token.role.as_str(),
+                "project": token.project,
+                "expires_in_days": expires_in_days,
+            }),
+        )
+    }
+
+    fn tokens(&self) -> anyhow::Result<Vec<TokenInfo>> {
+        self.get(&Remote::path(&["tokens"]), &[])
+    }
+
+    fn revoke_token(&self, id_or_prefix: &str) -> anyhow::Result<TokenInfo> {
+        self.delete(&Remote::path(&["tokens", id_or_prefix]))
     }
 }

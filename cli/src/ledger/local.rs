@@ -1,0 +1,142 @@
+//! The ledger on the database: each operation is one `schema::Store` call.
+
+use super::{Gate, Ledger, NewGrant, Upload};
+use indicatif::{ProgressBar, ProgressStyle};
+use schema::{
+    Diff, FindingFilter, GateOptions, GateResult, Grant, ImportOutcome, ImportRequest, NewToken,
+    ProjectSummary, ReleaseSummary, Store, TokenInfo, UserInfo, ViewFinding,
+};
+use std::io::IsTerminal;
+
+/// Files above this size get a progress bar on a terminal.
+const PROGRESS_THRESHOLD: u64 = 8 * 1024 * 1024;
+
+/// The database, opened.
+pub struct Local {
+    store: Store,
+}
+
+impl Local {
+    pub fn new(store: Store) -> Local {
+        Local { store }
+    }
+}
+
+/// Who creates things locally: whoever runs the command on the database.
+fn local_actor() -> String {
+    let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
+    format!("local:{user}")
+}
+
+impl Local {
+    fn grant<'a>(grant: &NewGrant<'a>, created_by: &'a str) -> Grant<'a> {
+        Grant {
+            name: grant.name,
+            role: grant.role,
+            project: grant.project,
+            created_by,
+        }
+    }
+}
+
+impl Ledger for Local {
+    fn upload(&self, upload: &Upload<'_>) -> anyhow::Result<ImportOutcome> {
+        let file = upload.file;
+        let size = std::fs::metadata(file)?.len();
+        let bar = (std::io::stderr().is_terminal() && size >= PROGRESS_THRESHOLD).then(|| {
+            let bar = ProgressBar::new(size);
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar.set_message(file.display().to_string());
+            bar
+        });
+        let progress = |done: u64, _total: u64| {
+            if let Some(bar) = &bar {
+                bar.set_position(done);
+            }
+        };
+        let file_name = file.file_name().map(|n| n.to_string_lossy().into_owned());
+        let request = ImportRequest {
+            project: upload.project,
+            release: upload.release,
+            label: upload.label,
+            format: upload.report_type,
+            file_name: file_name.as_deref(),
+            uploaded_by: upload.uploaded_by,
+            request_id: None,
+            progress: Some(&progress),
+        };
+        let outcome = self.store.import_scan(&request, &file);
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
+        Ok(outcome?)
+    }
+
+    fn projects(&self) -> anyhow::Result<Vec<ProjectSummary>> {
+        Ok(self.store.projects()?)
+    }
+
+    fn releases(&self, project: &str) -> anyhow::Result<Vec<ReleaseSummary>> {
+        Ok(self.store.releases(project)?)
+    }
+
+    fn findings(
+        &self,
+        project: &str,
+        release: &str,
+        filter: &FindingFilter,
+    ) -> anyhow::Result<Vec<ViewFinding>> {
+        Ok(self.store.release_view(project, release, filter)?.findings)
+    }
+
+    fn diff(&self, project: &str, from: &str, to: &str) -> anyhow::Result<Diff> {
+        Ok(self.store.diff(project, from, to)?)
+    }
+
+    fn gate(&self, gate: &Gate<'_>) -> anyhow::Result<GateResult> {
+        let options = GateOptions {
+            fail_on: gate.fail_on,
+            required_tools: gate.required_tools.to_vec(),
+            at: None,
+            evaluated_by: Some(gate.actor.to_string()),
+        };
+        Ok(self.store.gate(gate.project, gate.release, &options)?)
+    }
+
+    fn create_user(&self, user: &NewGrant<'_>, password: &str) -> anyhow::Result<UserInfo> {
+        let actor = local_actor();
+        Ok(self
+            .store
+            .create_user(&Local::grant(user, &actor), password)?)
+    }
+
+    fn create_token(
+        &self,
+        token: &NewGrant<'_>,
+        expires_in_days: Option<u32>,
+    ) -> anyhow::Result<NewToken> {
+        let actor = local_actor();
+        let expires_at = expires_in_days
+            .map(|d| chrono::Utc::now().naive_utc() + chrono::Duration::days(i64::from(d)));
+        Ok(self
+            .store
+            .create_token(&Local::grant(token, &actor), expires_at)?)
+    }
+
+    fn tokens(&self) -> anyhow::Result<Vec<TokenInfo>> {
+        Ok(self.store.tokens()?)
+    }
+
+    fn revoke_token(&self, id_or_prefix: &str) -> anyhow::Result<TokenInfo> {
+        Ok(self.store.revoke_token(id_or_prefix, &local_actor())?)
+    }
+
+    fn database(&self, _verb: &str) -> anyhow::Result<&Store> {
+        Ok(&self.store)
+    }
+}

@@ -1,0 +1,101 @@
+//! The ledger the verbs act on: the database ([`Local`], over `schema::Store`) or a ScanLedger
+//! server ([`Remote`], over its JSON API). Each verb is written once, against [`Ledger`]; which
+//! one it gets is chosen once, from `--server` / `SCANLEDGER_URL` (`commands::run`). Both
+//! answer with the same types, schema's, so the verbs print the same either way.
+
+mod local;
+mod remote;
+
+pub use local::Local;
+pub use remote::Remote;
+
+use importers::Severity;
+use schema::{
+    Diff, FindingFilter, GateResult, ImportOutcome, NewToken, ProjectSummary, ReleaseSummary, Role,
+    Store, TokenInfo, UserInfo, ViewFinding,
+};
+use std::path::Path;
+
+/// One report file to store in a release's slot.
+pub struct Upload<'a> {
+    pub project: &'a str,
+    pub release: &'a str,
+    /// The slot; `None`: the tool's default.
+    pub label: Option<&'a str>,
+    /// The format, when it is not to be detected.
+    pub report_type: Option<&'a str>,
+    /// Who uploads (the database records it; a server knows its caller from the token).
+    pub uploaded_by: &'a str,
+    pub file: &'a Path,
+}
+
+/// A gate evaluation, recorded like CI's.
+pub struct Gate<'a> {
+    pub project: &'a str,
+    pub release: &'a str,
+    pub fail_on: Option<Severity>,
+    pub required_tools: &'a [String],
+    /// Who evaluates (the database records it; a server knows its caller from the token).
+    pub actor: &'a str,
+}
+
+/// A user to create, or a token to issue: its name, role and project (`None`: every project).
+pub struct NewGrant<'a> {
+    pub name: &'a str,
+    pub role: Role,
+    pub project: Option<&'a str>,
+}
+
+/// What the verbs that work remotely need of a ledger.
+pub trait Ledger {
+    /// Stores one report file; a repeat of the same bytes in the same slot answers the
+    /// existing scan (`duplicate`).
+    fn upload(&self, upload: &Upload<'_>) -> anyhow::Result<ImportOutcome>;
+
+    /// Every project the caller may see, by name.
+    fn projects(&self) -> anyhow::Result<Vec<ProjectSummary>>;
+
+    /// A project's releases.
+    fn releases(&self, project: &str) -> anyhow::Result<Vec<ReleaseSummary>>;
+
+    /// A release's current findings that `filter` keeps: most severe first, then by rule id
+    /// and fingerprint.
+    fn findings(
+        &self,
+        project: &str,
+        release: &str,
+        filter: &FindingFilter,
+    ) -> anyhow::Result<Vec<ViewFinding>>;
+
+    /// What changed between two releases of a project.
+    fn diff(&self, project: &str, from: &str, to: &str) -> anyhow::Result<Diff>;
+
+    /// Evaluates a release's gate and records the evaluation (where the caller may record).
+    fn gate(&self, gate: &Gate<'_>) -> anyhow::Result<GateResult>;
+
+    /// Creates a user with a password.
+    fn create_user(&self, user: &NewGrant<'_>, password: &str) -> anyhow::Result<UserInfo>;
+
+    /// Issues an API token; its secret is in the answer and nowhere else.
+    fn create_token(
+        &self,
+        token: &NewGrant<'_>,
+        expires_in_days: Option<u32>,
+    ) -> anyhow::Result<NewToken>;
+
+    /// Every API token, newest first, without secrets.
+    fn tokens(&self) -> anyhow::Result<Vec<TokenInfo>>;
+
+    /// Revokes a token named by id or prefix.
+    fn revoke_token(&self, id_or_prefix: &str) -> anyhow::Result<TokenInfo>;
+
+    /// The database itself, for the verbs that have no remote mode yet: a ledger that is not
+    /// the database refuses them here, the one place that says so. When the API offers a
+    /// verb, it becomes a method above and stops asking for this.
+    fn database(&self, verb: &str) -> anyhow::Result<&Store> {
+        anyhow::bail!(
+            "`{verb}` has no remote mode yet; unset SCANLEDGER_URL (and --server) to run it on \
+             the database"
+        )
+    }
+}
