@@ -9,6 +9,7 @@
 //! rule is tested without a database.
 
 mod access;
+mod diff;
 mod error;
 mod finding;
 mod gate;
@@ -16,9 +17,11 @@ mod ids;
 mod policy;
 mod scan;
 mod severity;
+mod sla;
 mod triage;
 
 pub use access::{Permission, Role};
+pub use diff::{Diff, DiffChange, DiffEntry, diff};
 pub use error::InvalidValue;
 pub use finding::{Decision, Place, ViewFinding, tool_status_label};
 pub use gate::{
@@ -32,4 +35,5 @@ pub use policy::{
 };
 pub use scan::ScanSummary;
 pub use severity::{Kind, Severity};
+pub use sla::{SlaItem, sla_items};
 pub use triage::TriageStatus;

@@ -7,7 +7,13 @@
 //! One binary serves both backends: [`Store::open`] picks SQLite (`sqlite://PATH`, the default)
 //! or PostgreSQL (`postgres://...`) from the URL and runs the embedded migrations.
 //!
-//! Not here: parsing reports (`importers`), rendering anything (`reports`), HTTP (`server`).
+//! The store loads and stores; what the data means and the rules that judge it (types, ids,
+//! the gate's judgement, the policy model) are `domain`'s. Errors are classed by
+//! [`StoreError::kind`].
+//!
+//! Not here: parsing reports (`importers`), HTTP (`server`), the renderings themselves
+//! (`reports`). Sealing is the one place the store calls `reports`: it renders and signs the
+//! bundle from the snapshot it took, then stores those bytes in the seal's transaction.
 
 mod auth;
 mod blob;

@@ -11,32 +11,13 @@ use crate::tables::{findings, occurrences};
 use crate::tx::read_tx;
 use crate::view::{ReleaseView, release_view_in};
 use crate::{Store, now};
-use chrono::{NaiveDateTime, TimeDelta};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
+pub use domain::SlaItem;
 use domain::TriageStatus;
 use importers::Severity;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
-
-/// One open finding against its SLA.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct SlaItem {
-    pub fingerprint: String,
-    pub rule_id: String,
-    pub title: String,
-    pub tool: String,
-    pub severity: Severity,
-    /// `open`, `confirmed`, or `accepted` when the acceptance expired.
-    pub status: TriageStatus,
-    pub first_seen_at: NaiveDateTime,
-    pub age_days: i64,
-    /// `None`: the severity has no SLA.
-    pub sla_days: Option<u32>,
-    pub due_at: Option<NaiveDateTime>,
-    /// Negative when breached.
-    pub days_left: Option<i64>,
-    pub breached: bool,
-}
 
 /// Open findings and breaches of one severity.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -84,51 +65,6 @@ pub struct Acceptance {
     pub decided_by: String,
     pub decided_at: NaiveDateTime,
     pub expired: bool,
-}
-
-fn items(view: &ReleaseView, policy: &Policy, at: NaiveDateTime) -> Vec<SlaItem> {
-    let mut out = Vec::new();
-    for f in &view.findings {
-        let path = f.file.as_deref().or(f.resource.as_deref());
-        if policy.ignored_by(&f.tool, &f.rule_id, path).is_some() {
-            continue;
-        }
-        let counts = match f.status.as_str() {
-            "open" | "confirmed" => true,
-            "accepted" => f
-                .decision
-                .as_ref()
-                .and_then(|d| d.expires_at)
-                .is_some_and(|e| e <= at),
-            _ => false,
-        };
-        if !counts {
-            continue;
-        }
-        let sla_days = policy.sla.days(f.severity);
-        let due_at = sla_days.map(|d| f.first_seen_at + TimeDelta::days(i64::from(d)));
-        out.push(SlaItem {
-            fingerprint: f.fingerprint.clone(),
-            rule_id: f.rule_id.clone(),
-            title: f.title.clone(),
-            tool: f.tool.clone(),
-            severity: f.severity,
-            status: f.status,
-            first_seen_at: f.first_seen_at,
-            age_days: (at - f.first_seen_at).num_days(),
-            sla_days,
-            due_at,
-            days_left: due_at.map(|d| (d - at).num_days()),
-            breached: due_at.is_some_and(|d| at > d),
-        });
-    }
-    out.sort_by(|a, b| {
-        b.breached
-            .cmp(&a.breached)
-            .then_with(|| a.due_at.cmp(&b.due_at))
-            .then_with(|| b.severity.cmp(&a.severity))
-    });
-    out
 }
 
 /// What the mean time to remediate needs of a release's current view, and no more: each
@@ -281,7 +217,7 @@ pub(crate) fn sla_in(
         }
     }
     thin.push(ThinView::of_view(view));
-    let items = items(view, &policy, at);
+    let items = domain::sla_items(&view.findings, &policy, at);
     let summary = Severity::DESCENDING
         .iter()
         .map(|&severity| SlaSummary {

@@ -304,8 +304,8 @@ impl Store {
                 "products": [{ "@id": product_id }],
             });
             let expired = d.and_then(|d| d.expires_at).is_some_and(|e| e <= at);
-            let fields: Vec<(&str, serde_json::Value)> = match f.status.as_str() {
-                "false_positive" => {
+            let fields: Vec<(&str, serde_json::Value)> = match f.status {
+                TriageStatus::FalsePositive => {
                     let text = just.unwrap_or_default();
                     let mut v = vec![("status", "not_affected".into())];
                     if let Some(j) = JUSTIFICATIONS.iter().find(|j| text.contains(*j)) {
@@ -314,7 +314,7 @@ impl Store {
                     v.push(("impact_statement", text.into()));
                     v
                 }
-                "accepted" => vec![
+                TriageStatus::Accepted => vec![
                     ("status", "affected".into()),
                     (
                         "action_statement",
@@ -330,7 +330,7 @@ impl Store {
                         .into(),
                     ),
                 ],
-                "confirmed" => vec![
+                TriageStatus::Confirmed => vec![
                     ("status", "affected".into()),
                     (
                         "action_statement",
@@ -341,7 +341,7 @@ impl Store {
                         .into(),
                     ),
                 ],
-                _ => vec![("status", "under_investigation".into())],
+                TriageStatus::Open => vec![("status", "under_investigation".into())],
             };
             if let Some(obj) = st.as_object_mut() {
                 for (k, v) in fields {

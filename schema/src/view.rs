@@ -13,7 +13,7 @@ use diesel::prelude::*;
 use importers::{Kind, Severity};
 use serde::Serialize;
 
-pub use domain::{Decision, ViewFinding};
+pub use domain::{Decision, Diff, DiffChange, DiffEntry, ViewFinding};
 use domain::{FindingId, ScanId, TriageStatus};
 
 /// A kind as stored: one the store wrote, so one it cannot read is corrupt data.
@@ -325,40 +325,6 @@ pub(crate) fn release_view_in(
     })
 }
 
-/// How a finding changed between two releases.
-#[derive(Debug, Clone, Copy, Serialize, serde::Deserialize, PartialEq, Eq, PartialOrd, Ord)]
-#[serde(rename_all = "snake_case")]
-pub enum DiffChange {
-    /// In the later release, not in the earlier one.
-    New,
-    /// In both.
-    StillOpen,
-    /// In the earlier release; the slot that reported it was scanned again and no longer does.
-    Fixed,
-    /// In the earlier release; its slot has no complete scan in the later release (none, or a
-    /// partial one), so nobody knows.
-    NotRescanned,
-}
-
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
-pub struct DiffEntry {
-    pub change: DiffChange,
-    #[serde(flatten)]
-    pub finding: ViewFinding,
-}
-
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
-pub struct Diff {
-    pub project: String,
-    pub from: String,
-    pub to: String,
-    pub new: u64,
-    pub still_open: u64,
-    pub fixed: u64,
-    pub not_rescanned: u64,
-    pub entries: Vec<DiffEntry>,
-}
-
 impl Store {
     /// The current view of a release, filtered.
     pub fn release_view(
@@ -394,60 +360,12 @@ impl Store {
                 release_view_in(c, project, to)?,
             ))
         })?;
-        // Slots whose later scan is complete: only those can show a finding as fixed.
-        let after_slots: std::collections::HashSet<(String, String)> = after
-            .scans
-            .iter()
-            .filter(|s| !s.partial)
-            .map(|s| (s.tool.clone(), s.label.clone()))
-            .collect();
-        let slot_of: HashMap<ScanId, (String, String)> = before
-            .scans
-            .iter()
-            .map(|s| (ScanId::new(s.id), (s.tool.clone(), s.label.clone())))
-            .collect();
-        let before_ids: std::collections::HashSet<Option<FindingId>> =
-            before.findings.iter().map(|f| f.finding_id).collect();
-        let after_ids: std::collections::HashSet<Option<FindingId>> =
-            after.findings.iter().map(|f| f.finding_id).collect();
-        let mut entries = Vec::new();
-        for f in after.findings {
-            let change = if before_ids.contains(&f.finding_id) {
-                DiffChange::StillOpen
-            } else {
-                DiffChange::New
-            };
-            entries.push(DiffEntry { change, finding: f });
-        }
-        for f in before.findings {
-            if after_ids.contains(&f.finding_id) {
-                continue;
-            }
-            let rescanned = slot_of
-                .get(&f.scan_id)
-                .is_some_and(|slot| after_slots.contains(slot));
-            let change = if rescanned {
-                DiffChange::Fixed
-            } else {
-                DiffChange::NotRescanned
-            };
-            entries.push(DiffEntry { change, finding: f });
-        }
-        entries.sort_by(|a, b| {
-            a.change
-                .cmp(&b.change)
-                .then_with(|| b.finding.severity.cmp(&a.finding.severity))
-        });
-        let count = |c: DiffChange| entries.iter().filter(|e| e.change == c).count() as u64;
-        Ok(Diff {
-            project: project.to_string(),
-            from: from.to_string(),
-            to: to.to_string(),
-            new: count(DiffChange::New),
-            still_open: count(DiffChange::StillOpen),
-            fixed: count(DiffChange::Fixed),
-            not_rescanned: count(DiffChange::NotRescanned),
-            entries,
-        })
+        Ok(domain::diff(
+            project,
+            from,
+            to,
+            (&before.scans, before.findings),
+            (&after.scans, after.findings),
+        ))
     }
 }
