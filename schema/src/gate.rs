@@ -29,8 +29,9 @@
 use crate::catalog::{current_scans, release, scans_of};
 use crate::db::DbConn;
 use crate::error::StoreError;
-use crate::page::{Bind, current_findings_sql};
+use crate::page::current_findings_sql;
 use crate::policy::{Policy, Threshold, active_policy};
+use crate::sql::Bind;
 use crate::tables::*;
 use crate::tx::{read_tx, write_tx};
 use crate::view::{current_summaries, release_view_in, stored_kind, stored_status};
