@@ -110,63 +110,11 @@ pub fn diff(
 #[allow(clippy::expect_used, clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::{Kind, Severity, TriageStatus};
-    use chrono::NaiveDate;
+    use crate::Severity;
+    use crate::testing::{day, finding};
 
     fn scan(id: i64, tool: &str, partial: bool) -> ScanSummary {
-        ScanSummary {
-            id,
-            tool: tool.into(),
-            format: "json".into(),
-            label: tool.into(),
-            target: None,
-            tool_version: None,
-            scanned_at: None,
-            sha256: String::new(),
-            file_name: None,
-            uploaded_at: NaiveDate::from_ymd_opt(2026, 1, 1)
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-                .expect("a date"),
-            uploaded_by: "ci".into(),
-            findings: 0,
-            superseded: false,
-            partial,
-        }
-    }
-
-    fn finding(fingerprint: &str, scan_id: i64, severity: Severity) -> ViewFinding {
-        ViewFinding {
-            fingerprint: fingerprint.into(),
-            severity,
-            severity_original: None,
-            kind: Kind::Vulnerability,
-            category: None,
-            rule_id: "r".into(),
-            title: "t".into(),
-            tool: "t".into(),
-            status: TriageStatus::Open,
-            tool_status: None,
-            component: None,
-            component_version: None,
-            purl: None,
-            fixed_version: None,
-            cvss_score: None,
-            cwe: Vec::new(),
-            target: None,
-            file: None,
-            line_start: None,
-            line_end: None,
-            resource: None,
-            url: None,
-            parameter: None,
-            scan_id: ScanId::new(scan_id),
-            scan_label: String::new(),
-            first_seen_at: NaiveDate::from_ymd_opt(2026, 1, 1)
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-                .expect("a date"),
-            decision: None,
-            finding_id: None,
-        }
+        crate::testing::scan(id, tool, partial, day(1, 1))
     }
 
     #[test]
@@ -177,16 +125,16 @@ mod tests {
             scan(3, "sonar", false),
         ];
         let before = vec![
-            finding("kept", 1, Severity::High),
-            finding("gone", 1, Severity::Low),
-            finding("unscanned", 2, Severity::Critical),
-            finding("partly", 3, Severity::Medium),
+            finding("kept", Severity::High, 1),
+            finding("gone", Severity::Low, 1),
+            finding("unscanned", Severity::Critical, 2),
+            finding("partly", Severity::Medium, 3),
         ];
         // trivy scanned again in full, sonar only partly, tfsec not at all.
         let after_scans = [scan(4, "trivy", false), scan(5, "sonar", true)];
         let after = vec![
-            finding("kept", 4, Severity::High),
-            finding("new", 4, Severity::Info),
+            finding("kept", Severity::High, 4),
+            finding("new", Severity::Info, 4),
         ];
         let d = diff(
             "p",

@@ -591,46 +591,14 @@ mod tests {
     }
 
     fn finding(fingerprint: &str, severity: Severity, kind: Kind) -> GateFinding {
-        GateFinding {
-            finding_id: None,
-            fingerprint: fingerprint.into(),
-            severity,
-            kind,
-            rule_id: "CVE-2026-0001".into(),
-            title: "a problem".into(),
-            tool: "trivy".into(),
-            status: TriageStatus::Open,
-            tool_status: None,
-            component: Some("openssl".into()),
-            target: None,
-            file: None,
-            resource: None,
-            url: None,
-            line_start: None,
-            first_seen_at: at(1),
-            approver: None,
-            decided_by: None,
-            expires_at: None,
-        }
+        let mut f = crate::testing::finding(fingerprint, severity, 1);
+        f.kind = kind;
+        f.first_seen_at = at(1);
+        GateFinding::from(f)
     }
 
     fn scan(tool: &str, uploaded: NaiveDateTime) -> ScanSummary {
-        ScanSummary {
-            id: 1,
-            tool: tool.into(),
-            format: "json".into(),
-            label: tool.into(),
-            target: None,
-            tool_version: None,
-            scanned_at: None,
-            sha256: "00".repeat(32),
-            file_name: None,
-            uploaded_at: uploaded,
-            uploaded_by: "ci".into(),
-            findings: 0,
-            superseded: false,
-            partial: false,
-        }
+        crate::testing::scan(1, tool, false, uploaded)
     }
 
     fn rules(result: &GateResult) -> Vec<&'static str> {

@@ -18,6 +18,8 @@ mod policy;
 mod scan;
 mod severity;
 mod sla;
+#[cfg(test)]
+mod testing;
 mod triage;
 
 pub use access::{Permission, Role};

@@ -73,46 +73,30 @@ pub fn sla_items(findings: &[ViewFinding], policy: &Policy, at: NaiveDateTime) -
 #[allow(clippy::expect_used, clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::{Decision, Kind, ScanId};
-    use chrono::NaiveDate;
+    use crate::Decision;
 
+    /// Midnight of a day of March 2026; findings are first seen on 1 March.
     fn day(d: u32) -> NaiveDateTime {
-        NaiveDate::from_ymd_opt(2026, 3, d)
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .expect("a date")
+        crate::testing::day(3, d)
     }
 
-    fn finding(fingerprint: &str, severity: Severity, status: TriageStatus) -> ViewFinding {
-        ViewFinding {
-            fingerprint: fingerprint.into(),
-            severity,
-            severity_original: None,
-            kind: Kind::Vulnerability,
-            category: None,
-            rule_id: "CVE-1".into(),
-            title: "t".into(),
-            tool: "trivy".into(),
-            status,
-            tool_status: None,
-            component: None,
-            component_version: None,
-            purl: None,
-            fixed_version: None,
-            cvss_score: None,
-            cwe: Vec::new(),
-            target: None,
-            file: None,
-            line_start: None,
-            line_end: None,
-            resource: None,
-            url: None,
-            parameter: None,
-            scan_id: ScanId::new(1),
-            scan_label: "trivy".into(),
-            first_seen_at: day(1),
-            decision: None,
-            finding_id: None,
-        }
+    /// An undecided finding first seen on 1 March.
+    fn finding(fingerprint: &str, severity: Severity) -> ViewFinding {
+        let mut f = crate::testing::finding(fingerprint, severity, 1);
+        f.first_seen_at = day(1);
+        f
+    }
+
+    fn confirmed(fingerprint: &str, severity: Severity) -> ViewFinding {
+        let mut f = finding(fingerprint, severity);
+        f.status = TriageStatus::Confirmed;
+        f
+    }
+
+    fn false_positive(fingerprint: &str, severity: Severity) -> ViewFinding {
+        let mut f = finding(fingerprint, severity);
+        f.status = TriageStatus::FalsePositive;
+        f
     }
 
     #[test]
@@ -120,8 +104,8 @@ mod tests {
         // Defaults: critical 7 days, high 30.
         let policy = Policy::default();
         let findings = [
-            finding("high", Severity::High, TriageStatus::Open),
-            finding("critical", Severity::Critical, TriageStatus::Confirmed),
+            finding("high", Severity::High),
+            confirmed("critical", Severity::Critical),
         ];
         let items = sla_items(&findings, &policy, day(10));
         let order: Vec<_> = items.iter().map(|i| i.fingerprint.as_str()).collect();
@@ -137,7 +121,8 @@ mod tests {
     #[test]
     fn decided_findings_count_only_when_an_acceptance_expired() {
         let policy = Policy::default();
-        let mut accepted = finding("accepted", Severity::High, TriageStatus::Accepted);
+        let mut accepted = finding("accepted", Severity::High);
+        accepted.status = TriageStatus::Accepted;
         accepted.decision = Some(Decision {
             justification: Some("j".into()),
             approver: Some("a".into()),
@@ -145,10 +130,7 @@ mod tests {
             decided_by: "d".into(),
             decided_at: day(2),
         });
-        let findings = [
-            accepted,
-            finding("fp", Severity::Critical, TriageStatus::FalsePositive),
-        ];
+        let findings = [accepted, false_positive("fp", Severity::Critical)];
         assert!(sla_items(&findings, &policy, day(4)).is_empty());
         let after = sla_items(&findings, &policy, day(6));
         assert_eq!(after.len(), 1);
