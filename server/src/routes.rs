@@ -5,7 +5,7 @@
 use crate::access::{Caller, Project};
 use crate::error::{ApiError, ErrorBody};
 use crate::metrics::{FindingsBySeverity, Metrics};
-use crate::slots::DbSlots;
+use crate::slots::{Db, DbSlots};
 use actix_web::{HttpResponse, http::StatusCode, web};
 use importers::{Kind, Severity};
 use schema::{
@@ -152,15 +152,9 @@ pub async fn projects(
     responses((status = 200, description = "Releases, oldest first"),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
-pub async fn releases(
-    store: web::Data<Store>,
-    slots: web::Data<DbSlots>,
-    admitted: Project,
-) -> Result<HttpResponse, ApiError> {
-    let store = store.clone();
+pub async fn releases(db: Db, admitted: Project) -> Result<HttpResponse, ApiError> {
     let project = admitted.0;
-    let releases = slots.run(move || store.releases(&project)).await??;
-    Ok(HttpResponse::Ok().json(releases))
+    db.json(move |store| store.releases(&project)).await
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/releases/{release}/scans", tag = "scans",
@@ -169,16 +163,13 @@ pub async fn releases(
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
 pub async fn scans(
-    store: web::Data<Store>,
-    slots: web::Data<DbSlots>,
+    db: Db,
     admitted: Project,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let store = store.clone();
     let (_, release) = path.into_inner();
     let project = admitted.0;
-    let scans = slots.run(move || store.scans(&project, &release)).await??;
-    Ok(HttpResponse::Ok().json(scans))
+    db.json(move |store| store.scans(&project, &release)).await
 }
 
 /// Where a scan's raw report is spooled before it is sent.
@@ -394,21 +385,17 @@ fn gate_options(query: &GateQuery, caller: &Caller) -> Result<GateOptions, ApiEr
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
 pub async fn gate(
-    store: web::Data<Store>,
-    slots: web::Data<DbSlots>,
+    db: Db,
     caller: Caller,
     admitted: Project,
     path: web::Path<(String, String)>,
     query: web::Query<GateQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let store = store.clone();
     let (_, release) = path.into_inner();
     let project = admitted.0;
     let options = gate_options(&query, &caller)?;
-    let result = slots
-        .run(move || store.gate_unrecorded(&project, &release, &options))
-        .await??;
-    Ok(HttpResponse::Ok().json(result))
+    db.json(move |store| store.gate_unrecorded(&project, &release, &options))
+        .await
 }
 
 #[utoipa::path(post, path = "/api/v1/projects/{project}/releases/{release}/gate", tag = "findings",
@@ -460,18 +447,13 @@ pub struct DiffQuery {
         (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
 pub async fn diff(
-    store: web::Data<Store>,
-    slots: web::Data<DbSlots>,
+    db: Db,
     admitted: Project,
     query: web::Query<DiffQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let store = store.clone();
     let project = admitted.0;
     let DiffQuery { from, to } = query.into_inner();
-    let diff = slots
-        .run(move || store.diff(&project, &from, &to))
-        .await??;
-    Ok(HttpResponse::Ok().json(diff))
+    db.json(move |store| store.diff(&project, &from, &to)).await
 }
 
 /// A token to create.
@@ -534,13 +516,8 @@ pub async fn create_token(
     responses((status = 200, description = "Every token, newest first; never a secret"),
         (status = 403, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
-pub async fn tokens(
-    store: web::Data<Store>,
-    slots: web::Data<DbSlots>,
-) -> Result<HttpResponse, ApiError> {
-    let store = store.clone();
-    let tokens = slots.run(move || store.tokens()).await??;
-    Ok(HttpResponse::Ok().json(tokens))
+pub async fn tokens(db: Db) -> Result<HttpResponse, ApiError> {
+    db.json(move |store| store.tokens()).await
 }
 
 #[utoipa::path(delete, path = "/api/v1/tokens/{token}", tag = "auth",
@@ -549,16 +526,13 @@ pub async fn tokens(
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
 pub async fn revoke_token(
-    store: web::Data<Store>,
-    slots: web::Data<DbSlots>,
+    db: Db,
     caller: Caller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let store = store.clone();
     let token = path.into_inner();
     let by = caller.0.label();
-    let revoked = slots.run(move || store.revoke_token(&token, &by)).await??;
-    Ok(HttpResponse::Ok().json(revoked))
+    db.json(move |store| store.revoke_token(&token, &by)).await
 }
 
 /// A user to create.
@@ -608,11 +582,6 @@ pub async fn create_user(
     responses((status = 200, description = "Every user (never a password hash)"),
         (status = 403, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
-pub async fn users(
-    store: web::Data<Store>,
-    slots: web::Data<DbSlots>,
-) -> Result<HttpResponse, ApiError> {
-    let store = store.clone();
-    let users = slots.run(move || store.users()).await??;
-    Ok(HttpResponse::Ok().json(users))
+pub async fn users(db: Db) -> Result<HttpResponse, ApiError> {
+    db.json(move |store| store.users()).await
 }

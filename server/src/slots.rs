@@ -31,3 +31,45 @@ impl DbSlots {
         web::block(work).await
     }
 }
+
+/// What a handler needs to work on the store: the store and the turns at it, taken from the
+/// app's data as one extractor.
+pub struct Db {
+    store: web::Data<schema::Store>,
+    slots: web::Data<DbSlots>,
+}
+
+impl Db {
+    /// Runs `op` on the store when its turn comes, on a blocking thread.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        op: impl FnOnce(&schema::Store) -> Result<T, schema::StoreError> + Send + 'static,
+    ) -> Result<T, crate::error::ApiError> {
+        let store = self.store.clone();
+        Ok(self.slots.run(move || op(&store)).await??)
+    }
+
+    /// [`Db::run`], answered as JSON with 200.
+    pub async fn json<T: serde::Serialize + Send + 'static>(
+        &self,
+        op: impl FnOnce(&schema::Store) -> Result<T, schema::StoreError> + Send + 'static,
+    ) -> Result<actix_web::HttpResponse, crate::error::ApiError> {
+        let value = self.run(op).await?;
+        Ok(actix_web::HttpResponse::Ok().json(value))
+    }
+}
+
+impl actix_web::FromRequest for Db {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Db, actix_web::Error>>;
+
+    fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let db = req
+            .app_data::<web::Data<schema::Store>>()
+            .cloned()
+            .zip(req.app_data::<web::Data<DbSlots>>().cloned())
+            .map(|(store, slots)| Db { store, slots })
+            .ok_or_else(|| crate::error::ApiError::internal().into());
+        std::future::ready(db)
+    }
+}

@@ -4,10 +4,10 @@
 
 use crate::access::{Caller, Project};
 use crate::error::{ApiError, ErrorBody};
-use crate::slots::DbSlots;
+use crate::slots::Db;
 use actix_web::{HttpResponse, web};
 use importers::{Kind, Severity};
-use schema::{AuditQuery, FindingFilter, Store, TriageDecision, TriageFilter, TriageStatus};
+use schema::{AuditQuery, FindingFilter, TriageDecision, TriageFilter, TriageStatus};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -51,22 +51,18 @@ impl TriageBody {
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
 pub async fn triage(
-    store: web::Data<Store>,
-    slots: web::Data<DbSlots>,
+    db: Db,
     caller: Caller,
     admitted: Project,
     path: web::Path<(String, String)>,
     body: web::Json<TriageBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let store = store.clone();
     let (_, fingerprint) = path.into_inner();
     let project = admitted.0;
     let decision = body.decision()?;
     let actor = caller.0.label();
-    let outcome = slots
-        .run(move || store.triage(&project, &fingerprint, &decision, &actor, None))
-        .await??;
-    Ok(HttpResponse::Ok().json(outcome))
+    db.json(move |store| store.triage(&project, &fingerprint, &decision, &actor, None))
+        .await
 }
 
 /// A decision on every finding of a release's current view that matches the filter (at least
@@ -150,22 +146,18 @@ impl BulkTriageBody {
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
 pub async fn bulk(
-    store: web::Data<Store>,
-    slots: web::Data<DbSlots>,
+    db: Db,
     caller: Caller,
     admitted: Project,
     body: web::Json<BulkTriageBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let store = store.clone();
     let project = admitted.0;
     let decision = body.decision.decision()?;
     let filter = body.filter()?;
     let dry_run = body.dry_run;
     let actor = caller.0.label();
-    let outcome = slots
-        .run(move || store.triage_bulk(&project, &filter, &decision, &actor, None, dry_run))
-        .await??;
-    Ok(HttpResponse::Ok().json(outcome))
+    db.json(move |store| store.triage_bulk(&project, &filter, &decision, &actor, None, dry_run))
+        .await
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/findings/{fingerprint}/history", tag = "triage",
@@ -174,18 +166,14 @@ pub async fn bulk(
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
 pub async fn history(
-    store: web::Data<Store>,
-    slots: web::Data<DbSlots>,
+    db: Db,
     admitted: Project,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let store = store.clone();
     let (_, fingerprint) = path.into_inner();
     let project = admitted.0;
-    let history = slots
-        .run(move || store.triage_history(&project, &fingerprint))
-        .await??;
-    Ok(HttpResponse::Ok().json(history))
+    db.json(move |store| store.triage_history(&project, &fingerprint))
+        .await
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/sla", tag = "triage",
@@ -193,17 +181,10 @@ pub async fn history(
     responses((status = 200, description = "Open findings by age against the policy, breaches, mean time to remediate"),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
-pub async fn sla(
-    store: web::Data<Store>,
-    slots: web::Data<DbSlots>,
-    admitted: Project,
-) -> Result<HttpResponse, ApiError> {
-    let store = store.clone();
+pub async fn sla(db: Db, admitted: Project) -> Result<HttpResponse, ApiError> {
     let project = admitted.0;
-    let report = slots
-        .run(move || store.sla(&project, None, 10, None))
-        .await??;
-    Ok(HttpResponse::Ok().json(report))
+    db.json(move |store| store.sla(&project, None, 10, None))
+        .await
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/audit", tag = "triage",
@@ -211,18 +192,12 @@ pub async fn sla(
     responses((status = 200, description = "The project's audit events, oldest first"),
         (status = 403, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
-pub async fn audit(
-    store: web::Data<Store>,
-    slots: web::Data<DbSlots>,
-    admitted: Project,
-) -> Result<HttpResponse, ApiError> {
-    let store = store.clone();
+pub async fn audit(db: Db, admitted: Project) -> Result<HttpResponse, ApiError> {
     let query = AuditQuery {
         project: Some(admitted.0),
         ..Default::default()
     };
-    let events = slots.run(move || store.audit_list(&query)).await??;
-    Ok(HttpResponse::Ok().json(events))
+    db.json(move |store| store.audit_list(&query)).await
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/releases/{release}/vex", tag = "triage",
@@ -231,18 +206,14 @@ pub async fn audit(
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
 pub async fn vex(
-    store: web::Data<Store>,
-    slots: web::Data<DbSlots>,
+    db: Db,
     caller: Caller,
     admitted: Project,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let store = store.clone();
     let (_, release) = path.into_inner();
     let project = admitted.0;
     let author = caller.0.label();
-    let document = slots
-        .run(move || store.vex_export(&project, &release, &author, None))
-        .await??;
-    Ok(HttpResponse::Ok().json(document))
+    db.json(move |store| store.vex_export(&project, &release, &author, None))
+        .await
 }
