@@ -60,7 +60,7 @@ pub fn diff(
     let slot_of: HashMap<ScanId, (String, String)> = before
         .0
         .iter()
-        .map(|s| (ScanId::new(s.id), (s.tool.clone(), s.label.clone())))
+        .map(|s| (s.id, (s.tool.clone(), s.label.clone())))
         .collect();
     // A finding is one fingerprint of the project in every release.
     let before_ids: HashSet<String> = before.1.iter().map(|f| f.fingerprint.clone()).collect();

@@ -6,8 +6,8 @@
 //! from the whole release view; both must give the same result.
 
 use crate::{
-    FindingId, Kind, LicenseVerdict, Policy, ScanSummary, Severity, Threshold, TriageStatus,
-    ViewFinding,
+    FindingId, Kind, LicenseVerdict, Policy, ScanId, ScanSummary, Severity, Threshold,
+    TriageStatus, ViewFinding,
 };
 use chrono::{NaiveDateTime, TimeDelta};
 use serde::Serialize;
@@ -34,7 +34,7 @@ pub enum GateReason {
         tool: String,
     },
     StaleScan {
-        scan_id: i64,
+        scan_id: ScanId,
         tool: String,
         label: String,
         /// When the tool says it scanned, else when the report was uploaded.
@@ -206,7 +206,7 @@ impl GateReason {
 pub enum GateReasonRef {
     BlockingFinding { fingerprint: String },
     MissingScan { tool: String },
-    StaleScan { scan_id: i64 },
+    StaleScan { scan_id: ScanId },
     ExpiredAcceptance { fingerprint: String },
     DeniedLicense { fingerprint: String },
     SlaBreach { fingerprint: String },

@@ -1,12 +1,13 @@
 //! A scan as the store lists it.
 
+use crate::ScanId;
 use chrono::NaiveDateTime;
 use serde::Serialize;
 
 /// A scan as listed: its slot, its evidence and whether a newer scan replaced it in the view.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ScanSummary {
-    pub id: i64,
+    pub id: ScanId,
     pub tool: String,
     pub format: String,
     pub label: String,

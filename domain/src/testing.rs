@@ -47,7 +47,7 @@ pub fn finding(fingerprint: &str, severity: Severity, scan_id: i64) -> ViewFindi
 /// A complete (or partial) scan of `tool`, labelled by its tool, uploaded at `uploaded_at`.
 pub fn scan(id: i64, tool: &str, partial: bool, uploaded_at: NaiveDateTime) -> ScanSummary {
     ScanSummary {
-        id,
+        id: ScanId::new(id),
         tool: tool.into(),
         format: "json".into(),
         label: tool.into(),

@@ -307,7 +307,7 @@ impl Store {
             .into_iter()
             .map(|s| ScanSummary {
                 superseded: !current.contains(&s.id),
-                id: s.id,
+                id: domain::ScanId::new(s.id),
                 tool: s.tool,
                 format: s.format,
                 label: s.label,

@@ -188,7 +188,7 @@ impl Store {
             for s in &view.scans {
                 let size: i64 = blobs::table.find(&s.sha256).select(blobs::size).first(c)?;
                 scans.push(ScanSnapshot {
-                    id: s.id,
+                    id: s.id.get(),
                     tool: s.tool.clone(),
                     format: s.format.clone(),
                     label: s.label.clone(),
@@ -201,7 +201,7 @@ impl Store {
                     size: size as u64,
                     file_name: s.file_name.clone(),
                     partial: s.partial,
-                    by_severity: scan_severities(c, s.id)?,
+                    by_severity: scan_severities(c, s.id.get())?,
                 });
             }
             // A sealed release keeps the link it was sealed with; an open one would chain to

@@ -114,7 +114,7 @@ impl ThinView {
             scans: view
                 .scans
                 .iter()
-                .map(|s| (s.id, (s.tool.clone(), s.label.clone(), s.uploaded_at)))
+                .map(|s| (s.id.get(), (s.tool.clone(), s.label.clone(), s.uploaded_at)))
                 .collect(),
             findings: view
                 .findings

@@ -16,7 +16,7 @@ use crate::db::{DbConn, per_backend};
 use crate::error::StoreError;
 use crate::tables::*;
 use crate::tx::{read_tx, write_tx};
-use crate::view::{FindingFilter, ViewFinding, release_view_in};
+use crate::view::{FindingFilter, ViewFinding, release_view_in, stored_status};
 use crate::{Store, now};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -166,8 +166,8 @@ pub struct TriageOutcome {
 /// One entry of a finding's decision history.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct TriageHistoryEntry {
-    pub previous_status: Option<String>,
-    pub status: String,
+    pub previous_status: Option<TriageStatus>,
+    pub status: TriageStatus,
     pub justification: Option<String>,
     pub approver: Option<String>,
     pub expires_at: Option<NaiveDateTime>,
@@ -539,20 +539,21 @@ impl Store {
                     triage_events::request_id,
                 ))
                 .load(c)?;
-            Ok(rows
-                .into_iter()
-                .map(|r| TriageHistoryEntry {
-                    previous_status: r.0,
-                    status: r.1,
-                    justification: r.2,
-                    approver: r.3,
-                    expires_at: r.4,
-                    decided_by: r.5,
-                    decided_at: r.6,
-                    source: r.7,
-                    request_id: r.8,
+            rows.into_iter()
+                .map(|r| {
+                    Ok(TriageHistoryEntry {
+                        previous_status: r.0.as_deref().map(stored_status).transpose()?,
+                        status: stored_status(&r.1)?,
+                        justification: r.2,
+                        approver: r.3,
+                        expires_at: r.4,
+                        decided_by: r.5,
+                        decided_at: r.6,
+                        source: r.7,
+                        request_id: r.8,
+                    })
                 })
-                .collect())
+                .collect::<Result<_, StoreError>>()
         })
     }
 }

@@ -286,7 +286,7 @@ pub(crate) fn current_summaries(current: &[&ScanRow]) -> Vec<crate::ScanSummary>
     current
         .iter()
         .map(|s| crate::ScanSummary {
-            id: s.id,
+            id: ScanId::new(s.id),
             tool: s.tool.clone(),
             format: s.format.clone(),
             label: s.label.clone(),

@@ -192,7 +192,7 @@ fn triage_follows_the_finding_into_later_releases() {
         assert_eq!(history[0].request_id.as_deref(), Some("req-1"));
         assert_eq!(
             (
-                history[1].previous_status.as_deref(),
+                history[1].previous_status.map(TriageStatus::as_str),
                 history[1].status.as_str(),
                 history[1].decided_by.as_str()
             ),

@@ -33,8 +33,10 @@ pub fn run(store: &Store, args: &TriageArgs) -> anyhow::Result<Outcome> {
                         vec![
                             h.decided_at.format("%Y-%m-%d %H:%M:%S").to_string(),
                             h.decided_by.clone(),
-                            h.previous_status.clone().unwrap_or_else(|| "open".into()),
-                            h.status.clone(),
+                            h.previous_status
+                                .map_or("open", TriageStatus::as_str)
+                                .to_string(),
+                            h.status.to_string(),
                             output::opt(&h.justification),
                             output::opt(&h.approver),
                             h.expires_at

@@ -218,7 +218,7 @@ pub async fn finding(
             by: h.decided_by.clone(),
             change: format!(
                 "{} → {}",
-                h.previous_status.as_deref().unwrap_or("open"),
+                h.previous_status.map_or("open", TriageStatus::as_str),
                 h.status
             ),
             justification: opt(&h.justification),

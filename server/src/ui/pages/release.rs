@@ -136,7 +136,7 @@ fn scan_row(project: &str, s: &ScanSummary) -> ScanRow {
         notes.push("partial");
     }
     ScanRow {
-        id: s.id,
+        id: s.id.get(),
         tool: s.tool.clone(),
         label: s.label.clone(),
         target: opt(&s.target),
