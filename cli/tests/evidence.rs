@@ -514,7 +514,7 @@ fn deleting_the_newest_audit_event_fails_against_the_sealed_bundles() {
     let mut forged = Vec::new();
     let snap = testdata::sample::sample_snapshot(true);
     let mut raw = |scan: &reports::ScanSnapshot, out: &mut dyn Write| {
-        out.write_all(&testdata::sample::sample_raw(scan.id))
+        out.write_all(&testdata::sample::sample_raw(scan.id.get()))
     };
     reports::write_bundle(&snap, &other, &mut raw, std::io::Cursor::new(&mut forged)).unwrap();
     std::fs::write(env.path("kept/forged.zip"), forged).unwrap();

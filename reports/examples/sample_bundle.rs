@@ -34,8 +34,9 @@ fn main() {
             .truncate(true)
             .open(dir.join(format!("{name}.zip")))
             .unwrap();
-        let mut raw =
-            |scan: &reports::ScanSnapshot, out: &mut dyn Write| out.write_all(&sample_raw(scan.id));
+        let mut raw = |scan: &reports::ScanSnapshot, out: &mut dyn Write| {
+            out.write_all(&sample_raw(scan.id.get()))
+        };
         let outcome = reports::write_bundle(&snap, &key, &mut raw, file).unwrap();
         println!(
             "{name}: {} ({} bytes, {} members)",

@@ -178,7 +178,7 @@ pub struct PolicySnapshot {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ScanSnapshot {
-    pub id: i64,
+    pub id: domain::ScanId,
     pub tool: String,
     pub format: String,
     pub label: String,

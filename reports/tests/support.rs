@@ -12,7 +12,8 @@ pub fn key() -> EvidenceKey {
 }
 
 pub fn bundle_of(snap: &ReleaseSnapshot, key: &EvidenceKey) -> (Vec<u8>, reports::BundleOutcome) {
-    let mut raw = |scan: &ScanSnapshot, out: &mut dyn Write| out.write_all(&sample_raw(scan.id));
+    let mut raw =
+        |scan: &ScanSnapshot, out: &mut dyn Write| out.write_all(&sample_raw(scan.id.get()));
     let mut cursor = Cursor::new(Vec::new());
     let outcome = reports::write_bundle(snap, key, &mut raw, &mut cursor).expect("bundle");
     (cursor.into_inner(), outcome)

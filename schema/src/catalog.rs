@@ -327,12 +327,12 @@ impl Store {
     /// Writes a scan's raw report, byte-exact, to `out`; returns its SHA-256.
     pub fn raw_report(
         &self,
-        scan_id: i64,
+        scan_id: domain::ScanId,
         out: &mut dyn std::io::Write,
     ) -> Result<String, StoreError> {
         let mut conn = self.conn()?;
         let sha: String = scans::table
-            .find(scan_id)
+            .find(scan_id.get())
             .select(scans::blob_sha256)
             .first(&mut conn)
             .optional()?

@@ -188,7 +188,7 @@ impl Store {
             for s in &view.scans {
                 let size: i64 = blobs::table.find(&s.sha256).select(blobs::size).first(c)?;
                 scans.push(ScanSnapshot {
-                    id: s.id.get(),
+                    id: s.id,
                     tool: s.tool.clone(),
                     format: s.format.clone(),
                     label: s.label.clone(),
@@ -496,7 +496,7 @@ impl Store {
             }
             let all = scans_of(c, rel.id)?;
             let now_ids: Vec<i64> = current_scans(&all).iter().map(|s| s.id).collect();
-            let snap_ids: Vec<i64> = snapshot.scans.iter().map(|s| s.id).collect();
+            let snap_ids: Vec<i64> = snapshot.scans.iter().map(|s| s.id.get()).collect();
             if now_ids != snap_ids {
                 return Err(StoreError::Conflict(
                     "a scan arrived while sealing; seal again".into(),

@@ -70,7 +70,7 @@ pub struct ImportRequest<'a> {
 /// New, unchanged and fixed findings against the previous scan of the same slot.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct SlotComparison {
-    pub previous_scan_id: i64,
+    pub previous_scan_id: domain::ScanId,
     pub previous_release: String,
     pub new: u64,
     pub unchanged: u64,
@@ -81,7 +81,7 @@ pub struct SlotComparison {
 /// nothing new was stored; the other fields then describe the existing scan.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ImportOutcome {
-    pub scan_id: i64,
+    pub scan_id: domain::ScanId,
     pub duplicate: bool,
     pub project: String,
     pub release: String,
@@ -243,7 +243,7 @@ fn describe_existing(
 ) -> Result<ImportOutcome, StoreError> {
     Ok(ImportOutcome {
         by_severity: severity_counts(conn, scan.id)?,
-        scan_id: scan.id,
+        scan_id: domain::ScanId::new(scan.id),
         duplicate: true,
         project: req.project.to_string(),
         release: req.release.to_string(),
@@ -469,7 +469,7 @@ fn import_in_tx(
         "imported scan"
     );
     Ok(ImportOutcome {
-        scan_id,
+        scan_id: domain::ScanId::new(scan_id),
         duplicate: false,
         project: req.project.to_string(),
         release: req.release.to_string(),
@@ -559,7 +559,7 @@ fn compare_with_previous_scan(
     let now: HashSet<i64> = finding_ids.iter().copied().collect();
     let unchanged = now.intersection(&before).count() as u64;
     Ok(Some(SlotComparison {
-        previous_scan_id,
+        previous_scan_id: domain::ScanId::new(previous_scan_id),
         previous_release,
         new: now.len() as u64 - unchanged,
         unchanged,

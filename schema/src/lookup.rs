@@ -28,7 +28,7 @@ use std::collections::{BTreeMap, HashMap};
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct FindingOccurrence {
     pub release: String,
-    pub scan_id: i64,
+    pub scan_id: domain::ScanId,
     pub scan_label: String,
     pub tool: String,
     pub severity: Severity,
@@ -252,7 +252,7 @@ impl Store {
                 };
                 by_release.entry(*age).or_insert_with(|| FindingOccurrence {
                     release: release.clone(),
-                    scan_id,
+                    scan_id: domain::ScanId::new(scan_id),
                     scan_label: label.clone(),
                     tool: tool.clone(),
                     severity: Severity::from_rank(severity),

@@ -597,11 +597,11 @@ impl Store {
     }
 
     /// The project a scan belongs to (to check access before handing out its report).
-    pub fn scan_project(&self, scan_id: i64) -> Result<String, StoreError> {
+    pub fn scan_project(&self, scan_id: ScanId) -> Result<String, StoreError> {
         let mut conn = self.conn()?;
         scans::table
             .inner_join(releases::table.inner_join(projects::table))
-            .filter(scans::id.eq(scan_id))
+            .filter(scans::id.eq(scan_id.get()))
             .select(projects::name)
             .first(&mut conn)
             .optional()?

@@ -154,7 +154,7 @@ fn a_newer_scan_supersedes_its_slot_only() {
             .store
             .release_view("p", "1", &FindingFilter::default())
             .expect("view");
-        let scan_ids: Vec<i64> = view.scans.iter().map(|s| s.id.get()).collect();
+        let scan_ids: Vec<_> = view.scans.iter().map(|s| s.id).collect();
         assert_eq!(scan_ids, vec![secrets.scan_id, newer.scan_id]);
         assert_eq!(
             view.findings.len() as u64,
@@ -165,7 +165,7 @@ fn a_newer_scan_supersedes_its_slot_only() {
             scans
                 .iter()
                 .filter(|s| s.superseded)
-                .map(|s| s.id.get())
+                .map(|s| s.id)
                 .collect::<Vec<_>>(),
             vec![older.scan_id]
         );

@@ -155,7 +155,7 @@ fn occurrences_are_the_views_of_the_newest_releases() {
                         let f = v.findings.iter().find(|f| &f.fingerprint == fp)?;
                         Some(FindingOccurrence {
                             release: v.release.clone(),
-                            scan_id: f.scan_id.get(),
+                            scan_id: f.scan_id,
                             scan_label: f.scan_label.clone(),
                             tool: f.tool.clone(),
                             severity: f.severity,

@@ -189,7 +189,7 @@ pub async fn raw(
     store: web::Data<Store>,
     slots: web::Data<DbSlots>,
     admitted: Project,
-    path: web::Path<(String, i64)>,
+    path: web::Path<(String, domain::ScanId)>,
 ) -> Result<HttpResponse, ApiError> {
     let store = store.clone();
     let (_, scan) = path.into_inner();

@@ -214,7 +214,7 @@ pub async fn upload(
             project = %outcome.project,
             release = %outcome.release,
             tool = %outcome.tool,
-            scan_id = outcome.scan_id,
+            scan_id = outcome.scan_id.get(),
             findings = outcome.findings,
             duplicate = outcome.duplicate,
             "upload"

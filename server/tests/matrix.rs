@@ -103,7 +103,7 @@ fn fixture(store: &Store) -> Fixture {
                     &report(1001 - i as u64),
                 )
                 .expect("fixture upload");
-            scan_of.insert(project, outcome.scan_id);
+            scan_of.insert(project, outcome.scan_id.get());
         }
     }
     let revoked = token(store, Role::Admin, None);

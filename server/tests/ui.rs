@@ -42,6 +42,7 @@ fn upload(store: &Store, project: &str, release: &str, bytes: &[u8]) -> i64 {
         )
         .expect("upload")
         .scan_id
+        .get()
 }
 
 fn trivy(findings: usize, seed: u64) -> Vec<u8> {

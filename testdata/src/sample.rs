@@ -237,7 +237,7 @@ pub fn sample_snapshot(sealed: bool) -> ReleaseSnapshot {
         policy: None,
         scans: vec![
             ScanSnapshot {
-                id: 1,
+                id: ScanId::new(1),
                 tool: "trivy".into(),
                 format: "trivy-json".into(),
                 label: "trivy:registry.example.com/shop/api".into(),
@@ -253,7 +253,7 @@ pub fn sample_snapshot(sealed: bool) -> ReleaseSnapshot {
                 by_severity: by1,
             },
             ScanSnapshot {
-                id: 2,
+                id: ScanId::new(2),
                 tool: "tfsec".into(),
                 format: "tfsec-checkstyle".into(),
                 label: "tfsec:infra".into(),

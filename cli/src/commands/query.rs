@@ -257,7 +257,7 @@ pub fn raw(store: &Store, args: &RawArgs) -> anyhow::Result<Outcome> {
         Some(path) => {
             let mut file = std::fs::File::create(path)
                 .with_context(|| format!("creating {}", path.display()))?;
-            let sha = store.raw_report(args.scan, &mut file)?;
+            let sha = store.raw_report(domain::ScanId::new(args.scan), &mut file)?;
             tell!(
                 "wrote scan {} to {} (sha256 {sha})",
                 args.scan,
@@ -266,7 +266,7 @@ pub fn raw(store: &Store, args: &RawArgs) -> anyhow::Result<Outcome> {
         }
         None => {
             let mut out = std::io::stdout().lock();
-            store.raw_report(args.scan, &mut out)?;
+            store.raw_report(domain::ScanId::new(args.scan), &mut out)?;
         }
     }
     Ok(Outcome::Ok)

@@ -46,7 +46,7 @@ pub fn run(ledger: &dyn Ledger, args: &UploadArgs) -> anyhow::Result<Outcome> {
 /// transaction, so the others may well have been stored, and this says which.
 fn batch_summary(failed: usize, total: usize, done: &[ImportOutcome]) -> String {
     let was = |n: usize| if n == 1 { "was" } else { "were" };
-    let scans = |ids: Vec<i64>| {
+    let scans = |ids: Vec<domain::ScanId>| {
         let list = ids
             .iter()
             .map(ToString::to_string)
