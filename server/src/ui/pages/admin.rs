@@ -4,7 +4,7 @@ use super::{Choice, Page, choices, enc, fmt_time, forbidden_csrf, non_empty};
 use crate::access::Caller;
 use crate::error::ApiError;
 use crate::session;
-use crate::slots::DbSlots;
+use crate::slots::{Db, DbSlots};
 use crate::ui::{Layout, UiError, html};
 use actix_web::{HttpRequest, web};
 use askama::Template;
@@ -24,14 +24,8 @@ fn role_choices() -> Vec<Choice> {
     choices(Role::ALL.iter().map(|r| r.as_str().to_string()), "auditor")
 }
 
-pub async fn users(
-    req: HttpRequest,
-    store: web::Data<Store>,
-    slots: web::Data<DbSlots>,
-    caller: Caller,
-) -> Page {
-    let store = store.clone();
-    let users = slots.run(move || store.users()).await??;
+pub async fn users(req: HttpRequest, db: Db, caller: Caller) -> Page {
+    let users = db.run(|store| store.users()).await?;
     html(&UsersPage {
         layout: Layout::new(&req, Some(&caller.0), "Users"),
         users,
@@ -112,14 +106,8 @@ struct TokensPage {
     secret_name: String,
 }
 
-pub async fn tokens(
-    req: HttpRequest,
-    store: web::Data<Store>,
-    slots: web::Data<DbSlots>,
-    caller: Caller,
-) -> Page {
-    let store = store.clone();
-    let tokens = slots.run(move || store.tokens()).await??;
+pub async fn tokens(req: HttpRequest, db: Db, caller: Caller) -> Page {
+    let tokens = db.run(|store| store.tokens()).await?;
     html(&TokensPage {
         layout: Layout::new(&req, Some(&caller.0), "API tokens"),
         tokens,

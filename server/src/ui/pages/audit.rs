@@ -2,11 +2,11 @@
 
 use super::{Page, fmt_time, non_empty, opt};
 use crate::access::Caller;
-use crate::slots::DbSlots;
+use crate::slots::Db;
 use crate::ui::{Layout, html};
 use actix_web::{HttpRequest, web};
 use askama::Template;
-use schema::{AuditEvent, AuditQuery, Store};
+use schema::{AuditEvent, AuditQuery};
 use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize)]
@@ -50,8 +50,7 @@ const AUDIT_LIMIT: i64 = 500;
 
 pub async fn audit(
     req: HttpRequest,
-    store: web::Data<Store>,
-    slots: web::Data<DbSlots>,
+    db: Db,
     caller: Caller,
     query: web::Query<AuditFilter>,
     config: web::Data<crate::ServerConfig>,
@@ -63,7 +62,6 @@ pub async fn audit(
         Some(own) => Some(own.clone()),
         None => non_empty(&q.project),
     };
-    let store = store.clone();
     let query = AuditQuery {
         project: project.clone(),
         since: None,
@@ -71,7 +69,7 @@ pub async fn audit(
         limit: Some(AUDIT_LIMIT),
     };
     let actor = q.actor.trim().to_string();
-    let events = slots.run(move || store.audit_list(&query)).await??;
+    let events = db.run(move |store| store.audit_list(&query)).await?;
     let events = events
         .iter()
         .rev()
