@@ -87,7 +87,7 @@ impl ImportError {
     /// Nothing recognizes `head`: name the formats of the same syntax.
     pub fn unrecognized(head: &str) -> Self {
         ImportError::Unrecognized {
-            start: crate::input::start_of(head),
+            start: start_of(head),
             syntax: crate::Syntax::guess(head).name(),
             candidates: crate::candidates(head),
         }
@@ -97,7 +97,7 @@ impl ImportError {
     pub fn unsupported(what: &'static str, head: &str) -> Self {
         ImportError::Unsupported {
             what,
-            start: crate::input::start_of(head),
+            start: start_of(head),
         }
     }
 
@@ -134,4 +134,45 @@ impl ImportError {
             message,
         }
     }
+}
+
+/// The first characters of a head, readable in an error message: white space runs become one
+/// space, and each run of other non-printable characters (control bytes, and bytes that were
+/// not text, decoded as U+FFFD) becomes `[N non-printable bytes]`.
+pub fn start_of(head: &str) -> String {
+    const SHOWN: usize = 60;
+    let mut out = String::new();
+    let mut shown = 0;
+    let mut hidden = 0usize;
+    let mut blank = false;
+    let flush = |out: &mut String, hidden: &mut usize| {
+        if *hidden > 0 {
+            let s = if *hidden == 1 { "" } else { "s" };
+            out.push_str(&format!("[{hidden} non-printable byte{s}]"));
+            *hidden = 0;
+        }
+    };
+    for c in head.trim_start().chars() {
+        if c.is_whitespace() {
+            flush(&mut out, &mut hidden);
+            blank = true;
+            continue;
+        }
+        if blank {
+            out.push(' ');
+            blank = false;
+        }
+        if c.is_control() || c == char::REPLACEMENT_CHARACTER {
+            hidden += 1;
+        } else {
+            flush(&mut out, &mut hidden);
+            if shown == SHOWN {
+                break;
+            }
+            out.push(c);
+            shown += 1;
+        }
+    }
+    flush(&mut out, &mut hidden);
+    out.trim_end().to_string()
 }
