@@ -20,6 +20,7 @@ use super::raw::{RawLog, RawResult, RawRun};
 use crate::Sink;
 use crate::error::SinkError;
 use crate::finding::ScanInfo;
+use crate::stream::EachElement;
 use serde::Deserialize;
 use serde::de::value::SeqAccessDeserializer;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -253,12 +254,21 @@ impl<'de> Visitor<'de> for RunSeed<'_, '_, '_> {
                     };
                     // Without the tool, a result can be neither named nor identified yet.
                     let run = seen[0].then(|| Run::new(&raw).before(unread));
-                    map.next_value_seed(ResultsSeed {
-                        walker: &mut *walker,
-                        run: run.as_ref(),
-                        run_index,
-                        held: &mut held,
-                    })?;
+                    // Each result converted as read when the run's tool is known, else held.
+                    let mut index = 0;
+                    map.next_value_seed(EachElement::new(
+                        "a list of results",
+                        |result: RawResult| {
+                            index += 1;
+                            match run.as_ref() {
+                                Some(run) => walker.convert(run, run_index, index - 1, &result),
+                                None => {
+                                    held.push(result);
+                                    Ok(())
+                                }
+                            }
+                        },
+                    ))?;
                     missed = run.as_ref().map(Run::missed).unwrap_or_default();
                 }
                 "originalUriBaseIds" => raw.original_uri_base_ids = map.next_value()?,
@@ -289,48 +299,5 @@ impl<'de> Visitor<'de> for RunSeed<'_, '_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
         let raw = RawRun::deserialize(SeqAccessDeserializer::new(seq))?;
         self.walker.whole_run(raw)
-    }
-}
-
-/// A run's `results` (or `null`): each converted as read when the run's tool is known, else held.
-struct ResultsSeed<'w, 'r, 'a, 'b> {
-    walker: &'w mut Walker<'a, 'b>,
-    run: Option<&'r Run<'r>>,
-    run_index: usize,
-    held: &'w mut Vec<RawResult>,
-}
-
-impl<'de> DeserializeSeed<'de> for ResultsSeed<'_, '_, '_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_option(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ResultsSeed<'_, '_, '_, '_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a sequence")
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let mut index = 0;
-        while let Some(result) = seq.next_element::<RawResult>()? {
-            match self.run {
-                Some(run) => self.walker.convert(run, self.run_index, index, &result)?,
-                None => self.held.push(result),
-            }
-            index += 1;
-        }
-        Ok(())
     }
 }
