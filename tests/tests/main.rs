@@ -4,6 +4,7 @@
 mod behaviour;
 mod browser;
 mod ci;
+mod consumers;
 mod demo;
 mod deploy;
 mod parity;
