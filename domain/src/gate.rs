@@ -241,11 +241,59 @@ pub struct IgnoredFinding {
     pub reason: String,
 }
 
+/// The gate's answer: may the release ship?
+///
+/// On the wire (JSON, bundles, the database) it stays the boolean `passed` it always was, so
+/// clients and sealed bundles read it unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GateVerdict {
+    /// No reason blocks the release.
+    Passed,
+    /// At least one reason blocks it.
+    Blocked,
+}
+
+impl GateVerdict {
+    /// `Passed` when `passed` is true: for values read back from storage or JSON.
+    pub fn from_passed(passed: bool) -> GateVerdict {
+        if passed {
+            GateVerdict::Passed
+        } else {
+            GateVerdict::Blocked
+        }
+    }
+
+    pub fn is_passed(self) -> bool {
+        self == GateVerdict::Passed
+    }
+
+    /// `passed` or `blocked`: how pages, logs and metrics name the verdict.
+    pub fn label(self) -> &'static str {
+        match self {
+            GateVerdict::Passed => "passed",
+            GateVerdict::Blocked => "blocked",
+        }
+    }
+}
+
+impl Serialize for GateVerdict {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bool(self.is_passed())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GateVerdict {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        bool::deserialize(deserializer).map(GateVerdict::from_passed)
+    }
+}
+
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct GateResult {
     pub project: String,
     pub release: String,
-    pub passed: bool,
+    #[serde(rename = "passed")]
+    pub verdict: GateVerdict,
     /// The policy version used; `None` when the project has no policy (defaults apply).
     pub policy_version: Option<i64>,
     /// The general threshold that applied (per-kind thresholds may differ).
@@ -561,7 +609,11 @@ pub fn judge(
     GateResult {
         project: project.to_string(),
         release: release_name.to_string(),
-        passed: reasons.is_empty(),
+        verdict: if reasons.is_empty() {
+            GateVerdict::Passed
+        } else {
+            GateVerdict::Blocked
+        },
         policy_version: s.policy_version,
         fail_on: s.fail_on,
         required_tools: s.required_tools.clone(),
@@ -620,7 +672,7 @@ mod tests {
             finding("d", Severity::Medium, Kind::Vulnerability),
         ];
         let result = judge("shop", "1.0", &s, &[], candidates.len(), &candidates);
-        assert!(!result.passed);
+        assert_eq!(result.verdict, GateVerdict::Blocked);
         assert_eq!(rules(&result), ["severity-threshold"]);
         assert_eq!(result.reasons[0].fingerprint(), Some("a"));
     }
@@ -640,7 +692,11 @@ mod tests {
         );
         assert_eq!(rules(&blocked), ["expired-acceptances"]);
         let lenient = settings("[gate]\nblock_expired_acceptances = false\n");
-        assert!(judge("p", "r", &lenient, &[], 1, &[expired]).passed);
+        assert!(
+            judge("p", "r", &lenient, &[], 1, &[expired])
+                .verdict
+                .is_passed()
+        );
     }
 
     #[test]
@@ -694,7 +750,7 @@ mod tests {
             1,
             &[finding("a", Severity::Critical, Kind::Vulnerability)],
         );
-        assert!(result.passed);
+        assert_eq!(result.verdict, GateVerdict::Passed);
         assert_eq!(result.ignored.len(), 1);
         assert_eq!(result.ignored[0].reason, "not shipped");
     }

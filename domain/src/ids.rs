@@ -51,6 +51,14 @@ typed_id!(
     /// A finding of a project, across its releases (`findings.id`).
     FindingId
 );
+typed_id!(
+    /// A user who signs in (`users.id`).
+    UserId
+);
+typed_id!(
+    /// An API token (`api_tokens.id`), never its secret.
+    TokenId
+);
 
 #[cfg(test)]
 mod tests {

@@ -27,10 +27,10 @@ pub use diff::{Diff, DiffChange, DiffEntry, diff};
 pub use error::InvalidValue;
 pub use finding::{Decision, Place, ViewFinding, tool_status_label};
 pub use gate::{
-    GateFinding, GateReason, GateReasonRef, GateResult, GateSettings, IgnoredFinding, judge,
-    judge_finding, judge_scans, view_order,
+    GateFinding, GateReason, GateReasonRef, GateResult, GateSettings, GateVerdict, IgnoredFinding,
+    judge, judge_finding, judge_scans, view_order,
 };
-pub use ids::{FindingId, ProjectId, ReleaseId, ScanId};
+pub use ids::{FindingId, ProjectId, ReleaseId, ScanId, TokenId, UserId};
 pub use policy::{
     GatePolicy, IgnoreRule, LicensePolicy, LicenseVerdict, Policy, PolicyError, SlaPolicy, SpdxId,
     Threshold,

@@ -346,7 +346,7 @@ pub fn write_bundle<W: Read + Write + Seek>(
                 "sealedAt": snap.seal.as_ref().map(|s| s.sealed_at),
                 "sealedBy": snap.seal.as_ref().map(|s| &s.sealed_by),
             },
-            "gate": {"passed": snap.gate.passed, "failOn": snap.gate.fail_on},
+            "gate": {"passed": snap.gate.verdict, "failOn": snap.gate.fail_on},
             "previousBundle": snap.previous_bundle.as_ref().map(|p| json!({
                 "release": p.release,
                 "digest": {"sha256": p.sha256},

@@ -65,7 +65,7 @@ pub fn report_html(snap: &ReleaseSnapshot, key_fingerprint: Option<&str>) -> Str
             );
         }
     }
-    let (class, verdict) = if snap.gate.passed {
+    let (class, verdict) = if snap.gate.verdict.is_passed() {
         ("pass", "PASSED")
     } else {
         ("fail", "BLOCKED")

@@ -118,7 +118,7 @@ fn count(counts: &BTreeMap<String, u64>, severity: &str) -> u64 {
 /// The forum post. `key_fingerprint` names the signing key when the post goes into a bundle.
 pub fn forum_post(snap: &ReleaseSnapshot, key_fingerprint: Option<&str>) -> String {
     let mut md = String::new();
-    let verdict = if snap.gate.passed {
+    let verdict = if snap.gate.verdict.is_passed() {
         "✅ PASSED"
     } else {
         "❌ BLOCKED"

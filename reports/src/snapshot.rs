@@ -7,7 +7,7 @@
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-use domain::TriageStatus;
+use domain::{GateVerdict, TriageStatus};
 pub use domain::{Place, ViewFinding};
 use std::collections::BTreeMap;
 
@@ -153,7 +153,8 @@ pub struct Seal {
 /// The gate result at the moment of the snapshot (of sealing, for a sealed release).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct GateSummary {
-    pub passed: bool,
+    #[serde(rename = "passed")]
+    pub verdict: GateVerdict,
     pub fail_on: String,
     pub required_tools: Vec<String>,
     pub reasons: Vec<GateReasonLine>,

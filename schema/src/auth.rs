@@ -20,20 +20,20 @@ use diesel::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-pub use domain::{Permission, Role};
+pub use domain::{Permission, Role, TokenId, UserId};
 
+/// Which user or token a [`Principal`] is: a user's id cannot be taken for a token's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PrincipalKind {
-    User,
-    Token,
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum PrincipalId {
+    User(UserId),
+    Token(TokenId),
 }
 
 /// Who is calling: a user or a token, with role and scope. Never holds a secret.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Principal {
-    pub kind: PrincipalKind,
-    pub id: i64,
+    pub id: PrincipalId,
     pub name: String,
     pub role: Role,
     /// The one project this principal may act in; `None`: every project.
@@ -43,9 +43,9 @@ pub struct Principal {
 impl Principal {
     /// `token:12` or `user:alice`: how logs and `uploaded_by` name the caller.
     pub fn label(&self) -> String {
-        match self.kind {
-            PrincipalKind::User => format!("user:{}", self.name),
-            PrincipalKind::Token => format!("token:{}:{}", self.id, self.name),
+        match self.id {
+            PrincipalId::User(_) => format!("user:{}", self.name),
+            PrincipalId::Token(id) => format!("token:{}:{}", id, self.name),
         }
     }
 
@@ -75,7 +75,7 @@ impl Principal {
 /// A token as listed: never its secret.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct TokenInfo {
-    pub id: i64,
+    pub id: TokenId,
     pub name: String,
     /// The first characters of the token, to recognize it.
     pub prefix: String,
@@ -98,7 +98,7 @@ pub struct NewToken {
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct UserInfo {
-    pub id: i64,
+    pub id: UserId,
     pub name: String,
     pub role: Role,
     pub project: Option<String>,
@@ -177,12 +177,12 @@ impl TokenCache {
         );
     }
 
-    fn forget(&self, token_id: i64) {
+    fn forget(&self, token_id: TokenId) {
         // The keys first: the cache's iterator holds a lock that invalidating would wait on.
         let digests: Vec<String> = self
             .entries
             .iter()
-            .filter(|t| t.value().principal.id == token_id)
+            .filter(|t| t.value().principal.id == PrincipalId::Token(token_id))
             .map(|t| t.key().clone())
             .collect();
         for digest in digests {
@@ -281,7 +281,7 @@ type TokenRow = (
 fn token_info(conn: &mut DbConn, row: TokenRow) -> Result<TokenInfo, StoreError> {
     let (id, name, prefix, role, project_id, created_at, created_by, expires, revoked, used) = row;
     Ok(TokenInfo {
-        id,
+        id: TokenId::new(id),
         name,
         prefix,
         role: parse_role(&role)?,
@@ -364,7 +364,7 @@ impl Store {
                 .returning(users::id)
                 .get_result(c)?;
             let user = UserInfo {
-                id,
+                id: UserId::new(id),
                 name: grant.name.to_string(),
                 role: grant.role,
                 project: grant.project.map(str::to_string),
@@ -421,7 +421,7 @@ impl Store {
                 .execute(c)?;
             diesel::delete(sessions::table.filter(sessions::user_id.eq(id))).execute(c)?;
             let user = UserInfo {
-                id,
+                id: UserId::new(id),
                 name: name.to_string(),
                 role: parse_role(&role)?,
                 project: project_name(c, project_id)?,
@@ -462,7 +462,7 @@ impl Store {
             rows.into_iter()
                 .map(|(id, name, role, project_id, created_at, created_by)| {
                     Ok(UserInfo {
-                        id,
+                        id: UserId::new(id),
                         name,
                         role: parse_role(&role)?,
                         project: project_name(c, project_id)?,
@@ -510,8 +510,7 @@ impl Store {
             return Ok(None);
         };
         Ok(Some(Principal {
-            kind: PrincipalKind::User,
-            id,
+            id: PrincipalId::User(UserId::new(id)),
             name: name.to_string(),
             role: parse_role(&role)?,
             project: project_name(&mut conn, project_id)?,
@@ -546,7 +545,7 @@ impl Store {
                 .returning(api_tokens::id)
                 .get_result(c)?;
             let token = TokenInfo {
-                id,
+                id: TokenId::new(id),
                 name: grant.name.to_string(),
                 prefix: prefix.clone(),
                 role: grant.role,
@@ -617,7 +616,7 @@ impl Store {
             if info.revoked_at.is_none() {
                 let before = serde_json::to_value(&info).ok();
                 let at = now();
-                diesel::update(api_tokens::table.find(info.id))
+                diesel::update(api_tokens::table.find(info.id.get()))
                     .set(api_tokens::revoked_at.eq(at))
                     .execute(c)?;
                 info.revoked_at = Some(at);
@@ -633,7 +632,7 @@ impl Store {
                         request_id: None,
                     }],
                 )?;
-                tracing::info!(token_id = info.id, by, "token revoked");
+                tracing::info!(token_id = info.id.get(), by, "token revoked");
             }
             Ok(info)
         })?;
@@ -670,8 +669,7 @@ impl Store {
                 .execute(&mut conn)?;
         }
         let principal = Principal {
-            kind: PrincipalKind::Token,
-            id,
+            id: PrincipalId::Token(TokenId::new(id)),
             name,
             role: parse_role(&role)?,
             project: project_name(&mut conn, project_id)?,

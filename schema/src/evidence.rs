@@ -17,7 +17,7 @@ use crate::import::ReportSource;
 use crate::tables::*;
 use crate::tx::{read_tx, write_tx};
 use crate::view::{DiffChange, ViewFinding, release_view_in};
-use crate::{GateOptions, GateReason, Store, now};
+use crate::{GateOptions, GateReason, GateVerdict, Store, now};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use importers::Severity;
@@ -55,7 +55,9 @@ pub struct BundleRecord {
     pub previous_sha256: Option<String>,
     pub key_fingerprint: String,
     pub key_id: String,
-    pub gate_passed: bool,
+    /// The gate's verdict at sealing (`gate_passed` in JSON).
+    #[serde(rename = "gate_passed")]
+    pub gate: GateVerdict,
     pub allow_blocked_reason: Option<String>,
     pub file_name: String,
 }
@@ -292,7 +294,7 @@ impl Store {
             gate: match sealed_gate.and_then(|g| serde_json::from_str(&g).ok()) {
                 Some(sealed) => sealed,
                 None => GateSummary {
-                    passed: gate_result.passed,
+                    verdict: gate_result.verdict,
                     fail_on: gate_result.fail_on.as_str().to_string(),
                     required_tools: gate_result.required_tools.clone(),
                     reasons: gate_result.reasons.iter().map(gate_line).collect(),
@@ -442,7 +444,7 @@ impl Store {
             Some(seal),
             true,
         )?;
-        if !snapshot.gate.passed {
+        if !snapshot.gate.verdict.is_passed() {
             match req.allow_blocked_reason {
                 None => {
                     return Err(StoreError::Blocked {
@@ -541,7 +543,7 @@ impl Store {
                     bundles::manifest.eq(String::from_utf8_lossy(&outcome.manifest).as_ref()),
                     bundles::key_fingerprint.eq(&outcome.key_fingerprint),
                     bundles::key_id.eq(&outcome.key_id),
-                    bundles::gate_passed.eq(snapshot.gate.passed),
+                    bundles::gate_passed.eq(snapshot.gate.verdict.is_passed()),
                     bundles::gate.eq(&gate_json),
                     bundles::allow_blocked_reason.eq(snapshot
                         .seal
@@ -562,7 +564,7 @@ impl Store {
                         "bundle_sha256": outcome.sha256,
                         "previous_sha256": latest,
                         "key_fingerprint": outcome.key_fingerprint,
-                        "gate_passed": snapshot.gate.passed,
+                        "gate_passed": snapshot.gate.verdict,
                         "allow_blocked_reason": snapshot.seal.as_ref().and_then(|s| s.allow_blocked_reason.clone()),
                     })),
                     request_id: None,
@@ -632,7 +634,7 @@ impl Store {
             previous_sha256: previous,
             key_fingerprint: fingerprint,
             key_id,
-            gate_passed: passed,
+            gate: GateVerdict::from_passed(passed),
             allow_blocked_reason: reason,
             file_name,
         }))

@@ -40,7 +40,7 @@ use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, SmallInt, Text, Timestamp};
 use domain::{FindingId, GateFinding, GateSettings, judge, judge_finding, judge_scans, view_order};
-pub use domain::{GateReason, GateReasonRef, GateResult, IgnoredFinding};
+pub use domain::{GateReason, GateReasonRef, GateResult, GateVerdict, IgnoredFinding};
 use importers::Severity;
 use serde::Serialize;
 
@@ -60,7 +60,8 @@ pub struct GateOptions {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct GateEvaluation {
     pub policy_version: Option<i64>,
-    pub passed: bool,
+    #[serde(rename = "passed")]
+    pub verdict: GateVerdict,
     pub reasons: Vec<GateReasonRef>,
     pub evaluated_by: String,
     pub evaluated_at: NaiveDateTime,
@@ -461,7 +462,7 @@ impl Store {
                 .values((
                     gate_evaluations::release_id.eq(release_id),
                     gate_evaluations::policy_version.eq(result.policy_version),
-                    gate_evaluations::passed.eq(result.passed),
+                    gate_evaluations::passed.eq(result.verdict.is_passed()),
                     gate_evaluations::reason_refs.eq(serde_json::to_string(
                         &result
                             .reasons
@@ -551,7 +552,7 @@ impl Store {
                 |(policy_version, passed, refs, evaluated_by, evaluated_at)| {
                     Ok(GateEvaluation {
                         policy_version,
-                        passed,
+                        verdict: GateVerdict::from_passed(passed),
                         reasons: serde_json::from_str(&refs).map_err(|e| {
                             StoreError::Corrupt(format!(
                                 "a recorded gate evaluation's reasons: {e}"

@@ -45,15 +45,16 @@ pub use audit::{
     BundleAnchor, GENESIS_HASH,
 };
 pub use auth::{
-    Grant, NewToken, Permission, Principal, PrincipalKind, Role, TOKEN_CACHE_SECS, TokenInfo,
-    UserInfo, dummy_verifications,
+    Grant, NewToken, Permission, Principal, PrincipalId, Role, TOKEN_CACHE_SECS, TokenId,
+    TokenInfo, UserId, UserInfo, dummy_verifications,
 };
 pub use catalog::{ProjectOverview, ProjectSummary, ReleaseSummary, ScanSummary};
 pub use db::Backend;
 pub use error::{ErrorKind, StoreError};
 pub use evidence::{BundleRecord, SealRequest};
 pub use gate::{
-    GateEvaluation, GateOptions, GatePreview, GateReason, GateReasonRef, GateResult, IgnoredFinding,
+    GateEvaluation, GateOptions, GatePreview, GateReason, GateReasonRef, GateResult, GateVerdict,
+    IgnoredFinding,
 };
 pub use import::{ImportOutcome, ImportRequest, ReportSource, SlotComparison};
 pub use lookup::{FindingOccurrence, OpenCounts};

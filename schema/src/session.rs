@@ -22,7 +22,7 @@ use crate::db::{DbConn, per_backend};
 use crate::error::StoreError;
 use crate::tables::*;
 use crate::tx::write_tx;
-use crate::{Principal, PrincipalKind, Store, now};
+use crate::{Principal, PrincipalId, Store, UserId, now};
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
@@ -210,6 +210,13 @@ impl Store {
             PasswordCheck::Refused => return Ok(LoginOutcome::Refused),
             PasswordCheck::Locked { until } => return Ok(LoginOutcome::Locked { until }),
         };
+        // Passwords belong to users only; a session is always a user's.
+        let PrincipalId::User(user_id) = principal.id else {
+            return Err(StoreError::Internal(format!(
+                "a password check answered for {}, not a user",
+                principal.label()
+            )));
+        };
         let at = now();
         let mut conn = self.conn()?;
         write_tx(&mut conn, |c| {
@@ -222,7 +229,7 @@ impl Store {
             diesel::insert_into(sessions::table)
                 .values((
                     sessions::id_sha256.eq(digest(&id)),
-                    sessions::user_id.eq(principal.id),
+                    sessions::user_id.eq(user_id.get()),
                     sessions::csrf_token.eq(&csrf_token),
                     sessions::created_at.eq(at),
                     sessions::expires_at.eq(expires_at),
@@ -299,8 +306,7 @@ impl Store {
         };
         Ok(Some(SessionInfo {
             principal: Principal {
-                kind: PrincipalKind::User,
-                id: uid,
+                id: PrincipalId::User(UserId::new(uid)),
                 name,
                 role: parse_role(&role)?,
                 project: project_name(&mut conn, project_id)?,

@@ -21,6 +21,7 @@ use crate::{Store, now};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use diesel::upsert::excluded;
+use domain::FindingId;
 use serde::Serialize;
 
 pub use domain::TriageStatus;
@@ -179,20 +180,29 @@ pub struct TriageHistoryEntry {
 
 /// A finding to decide on, as the store knows it.
 pub(crate) struct Target {
-    pub finding_id: i64,
+    pub finding_id: FindingId,
     pub fingerprint: String,
     pub rule_id: String,
     pub title: String,
 }
 
-impl From<&ViewFinding> for Target {
-    fn from(f: &ViewFinding) -> Target {
-        Target {
-            finding_id: f.finding_id.map_or(0, domain::FindingId::get),
+impl TryFrom<&ViewFinding> for Target {
+    type Error = StoreError;
+
+    /// A finding the store read always has its id; one without cannot be decided on.
+    fn try_from(f: &ViewFinding) -> Result<Target, StoreError> {
+        let Some(finding_id) = f.finding_id else {
+            return Err(StoreError::Internal(format!(
+                "finding {} was read without its id",
+                f.fingerprint
+            )));
+        };
+        Ok(Target {
+            finding_id,
             fingerprint: f.fingerprint.clone(),
             rule_id: f.rule_id.clone(),
             title: f.title.clone(),
-        }
+        })
     }
 }
 
@@ -209,7 +219,7 @@ pub(crate) fn resolve(
 ) -> Result<Target, StoreError> {
     let fingerprint = fingerprint.trim();
     let row = |r: (i64, String, String, String)| Target {
-        finding_id: r.0,
+        finding_id: FindingId::new(r.0),
         fingerprint: r.1,
         rule_id: r.2,
         title: r.3,
@@ -277,7 +287,7 @@ pub(crate) fn apply(
     let mut changes = Vec::with_capacity(targets.len());
     let mut events = Vec::with_capacity(targets.len());
     for chunk in targets.chunks(CHUNK) {
-        let ids: Vec<i64> = chunk.iter().map(|t| t.finding_id).collect();
+        let ids: Vec<i64> = chunk.iter().map(|t| t.finding_id.get()).collect();
         type Current = (
             i64,
             String,
@@ -331,9 +341,9 @@ pub(crate) fn apply(
             .iter()
             .map(|t| {
                 (
-                    triage_events::finding_id.eq(t.finding_id),
+                    triage_events::finding_id.eq(t.finding_id.get()),
                     triage_events::previous_status
-                        .eq(before.get(&t.finding_id).map(|b| b.1.clone())),
+                        .eq(before.get(&t.finding_id.get()).map(|b| b.1.clone())),
                     triage_events::status.eq(status),
                     triage_events::justification.eq(decision.justification.as_deref()),
                     triage_events::approver.eq(decision.approver.as_deref()),
@@ -349,7 +359,7 @@ pub(crate) fn apply(
             .values(&history)
             .execute(c))?;
         for t in chunk {
-            let previous = before.get(&t.finding_id);
+            let previous = before.get(&t.finding_id.get());
             let previous_status = match previous {
                 Some(b) => crate::view::stored_status(&b.1)?,
                 None => TriageStatus::Open,
@@ -487,7 +497,10 @@ impl Store {
                     })
                     .collect());
             }
-            let targets: Vec<Target> = matching.into_iter().map(Target::from).collect();
+            let targets = matching
+                .into_iter()
+                .map(Target::try_from)
+                .collect::<Result<Vec<_>, _>>()?;
             apply(c, project, &targets, decision, actor, "bulk", request_id)
         };
         let changes = if dry_run {
@@ -525,7 +538,7 @@ impl Store {
                 Option<String>,
             );
             let rows: Vec<Row> = triage_events::table
-                .filter(triage_events::finding_id.eq(target.finding_id))
+                .filter(triage_events::finding_id.eq(target.finding_id.get()))
                 .order(triage_events::id.asc())
                 .select((
                     triage_events::previous_status,

@@ -34,7 +34,7 @@ use crate::view::release_view_in;
 use crate::{Store, now};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use domain::Kind;
+use domain::{FindingId, Kind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -260,7 +260,7 @@ fn targets_of(
                     .is_some_and(|p| purls.contains(&purl_base(p)))
         })
         .map(|(finding_id, fingerprint, rule_id, title, ..)| Target {
-            finding_id,
+            finding_id: FindingId::new(finding_id),
             fingerprint,
             rule_id,
             title,

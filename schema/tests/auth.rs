@@ -42,7 +42,7 @@ fn tokens_authenticate_until_revoked_and_are_stored_hashed() {
         // Found valid moments ago: answered from memory (the server's event loop asks this).
         assert_eq!(
             t.store.cached_token(&created.token).map(|p| p.id),
-            Some(created.info.id)
+            Some(schema::PrincipalId::Token(created.info.id))
         );
         assert!(t.store.cached_token(&wrong).is_none());
         // Revoke by prefix (this store forgets its cached copy at once); twice is harmless.

@@ -64,7 +64,7 @@ fn sealing_freezes_the_release_and_stores_a_verifiable_bundle() {
             )
             .expect("seal");
         assert_eq!(record.sealed_by, "alice");
-        assert!(!record.gate_passed);
+        assert!(!record.gate.is_passed());
         assert_eq!(
             record.allow_blocked_reason.as_deref(),
             Some("known issues, tracked in SEC-1")
@@ -224,7 +224,7 @@ fn an_open_release_snapshot_is_a_draft_with_scans_and_counts() {
         assert_eq!(snap.scans[0].total_findings() as usize, snap.findings.len());
         assert!(snap.scans[0].size > 0);
         assert!(snap.previous_bundle.is_none());
-        assert!(!snap.gate.passed);
+        assert!(!snap.gate.verdict.is_passed());
         assert!(snap.gate.reasons.iter().all(|r| r.fingerprint.is_some()));
         // Rendering a draft report records no gate evaluation (sealing records one).
         assert_eq!(t.store.gate_evaluation_count("shop", "2.0").unwrap(), 0);

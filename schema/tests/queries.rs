@@ -183,7 +183,7 @@ fn gate_blocks_on_threshold_and_missing_tools() {
             .store
             .gate("p", "1", &GateOptions::default())
             .expect("gate");
-        assert!(!default.passed);
+        assert!(!default.verdict.is_passed());
         assert_eq!(default.reasons.len(), highs);
 
         let critical_only = t
@@ -204,7 +204,7 @@ fn gate_blocks_on_threshold_and_missing_tools() {
             .filter(|f| f.severity == Severity::Critical)
             .count();
         assert_eq!(
-            critical_only.passed,
+            critical_only.verdict.is_passed(),
             criticals == 0,
             "{:?}",
             critical_only.reasons
@@ -222,7 +222,7 @@ fn gate_blocks_on_threshold_and_missing_tools() {
                 },
             )
             .expect("gate");
-        assert!(!missing.passed);
+        assert!(!missing.verdict.is_passed());
         assert!(missing.reasons.contains(&GateReason::MissingScan {
             tool: "tfsec".into()
         }));

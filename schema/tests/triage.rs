@@ -459,7 +459,7 @@ fn every_gate_reason_names_its_finding_or_scan() {
             .store
             .gate("shop", "1.0", &GateOptions::default())
             .unwrap();
-        assert!(!gate.passed);
+        assert!(!gate.verdict.is_passed());
         assert_eq!(gate.policy_version, None);
 
         t.store
@@ -566,7 +566,7 @@ allow = ["MIT", "GPL-3.0-only"]
             )
             .unwrap();
         let gate = t.store.gate("shop", "1.0", &later).unwrap();
-        assert!(gate.passed, "{}: {:?}", t.name, gate.reasons);
+        assert!(gate.verdict.is_passed(), "{}: {:?}", t.name, gate.reasons);
         assert_eq!(gate.policy_version, Some(2));
         // An allow list blocks every other license.
         t.store.set_policy("shop", "[licenses]\nallow = [\"MIT\"]\n[gate]\nfail_on = \"critical\"\nnon_blocking_tool_statuses = [\"fixed\"]\n", "admin", None).unwrap();

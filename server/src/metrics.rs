@@ -3,6 +3,7 @@
 //! open findings and SLA breaches by severity, and the periodic audit chain check, served as
 //! text at `/metrics`.
 
+use domain::GateVerdict;
 use importers::Severity;
 use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
@@ -195,8 +196,11 @@ impl Metrics {
             .observe(seconds);
     }
 
-    pub fn gate(&self, project: &str, passed: bool) {
-        let result = if passed { "pass" } else { "blocked" };
+    pub fn gate(&self, project: &str, verdict: GateVerdict) {
+        let result = match verdict {
+            GateVerdict::Passed => "pass",
+            GateVerdict::Blocked => "blocked",
+        };
         self.gates.with_label_values(&[project, result]).inc();
     }
 

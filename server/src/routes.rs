@@ -419,12 +419,12 @@ pub async fn record_gate(
     let result = slots
         .run(move || store.gate(&project, &release, &options))
         .await??;
-    metrics.gate(&result.project, result.passed);
+    metrics.gate(&result.project, result.verdict);
     tracing::info!(
         target: "scanledger::gate",
         project = %result.project,
         release = %result.release,
-        passed = result.passed,
+        passed = result.verdict.is_passed(),
         reasons = result.reasons.len(),
         "gate"
     );

@@ -974,7 +974,7 @@ async fn browsing_records_no_gate_evaluation_and_the_api_does() {
             .expect("gate");
         assert_eq!(evaluations("1.1"), before.1 + 1);
         let r = get(&app, &mut b, "/ui/projects/shop/releases/1.1?view=gate").await;
-        let state = if gate.passed { "passed" } else { "blocked" };
+        let state = gate.verdict.label();
         assert!(
             r.body
                 .contains(&format!("<span class=\"gate {state}\">{state}</span>")),

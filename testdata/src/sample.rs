@@ -215,7 +215,7 @@ pub fn sample_snapshot(sealed: bool) -> ReleaseSnapshot {
             ),
         }),
         gate: GateSummary {
-            passed: false,
+            verdict: domain::GateVerdict::Blocked,
             fail_on: "high".into(),
             required_tools: vec!["trivy".into(), "tfsec".into()],
             reasons: [&findings[0], &findings[1], &findings[3]]

@@ -4,7 +4,7 @@ use crate::Outcome;
 use crate::args::{BundleArgs, ReportArgs, ReportFormat, SealArgs, TextOrJson, VerifyArgs};
 use crate::output;
 use anyhow::Context;
-use schema::{GateOptions, SealRequest, Store, StoreError};
+use schema::{GateOptions, GateVerdict, SealRequest, Store, StoreError};
 use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -101,10 +101,9 @@ pub fn seal(store: &Store, args: &SealArgs) -> anyhow::Result<Outcome> {
                 record.release,
                 record.sealed_at,
                 record.sealed_by,
-                if record.gate_passed {
-                    "passed"
-                } else {
-                    "BLOCKED"
+                match record.gate {
+                    GateVerdict::Passed => "passed",
+                    GateVerdict::Blocked => "BLOCKED",
                 },
                 record
                     .allow_blocked_reason

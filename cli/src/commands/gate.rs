@@ -6,7 +6,7 @@ use crate::args::{GateArgs, GateFormat};
 use crate::ledger::{Gate, Ledger};
 use crate::output;
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
-use schema::{GateReason, GateResult};
+use schema::{GateReason, GateResult, GateVerdict};
 
 pub fn run(ledger: &dyn Ledger, args: &GateArgs) -> anyhow::Result<Outcome> {
     let result = ledger.gate(&Gate {
@@ -27,7 +27,7 @@ fn show(result: &GateResult, format: GateFormat) -> anyhow::Result<Outcome> {
         GateFormat::Sarif => output::json(&sarif(result))?,
         GateFormat::Text => text(result),
     }
-    Ok(if result.passed {
+    Ok(if result.verdict.is_passed() {
         Outcome::Ok
     } else {
         Outcome::GateBlocked
@@ -35,7 +35,10 @@ fn show(result: &GateResult, format: GateFormat) -> anyhow::Result<Outcome> {
 }
 
 fn text(result: &GateResult) {
-    let verdict = if result.passed { "PASS" } else { "BLOCKED" };
+    let verdict = match result.verdict {
+        GateVerdict::Passed => "PASS",
+        GateVerdict::Blocked => "BLOCKED",
+    };
     say!(
         "gate {verdict}: {} {} ({} scans, {} findings; {}; blocking at {} and above{})",
         result.project,
@@ -180,7 +183,7 @@ fn sarif(result: &GateResult) -> serde_json::Value {
             "properties": {
                 "project": result.project,
                 "release": result.release,
-                "passed": result.passed,
+                "passed": result.verdict,
                 "policy_version": result.policy_version,
             },
         }],

@@ -54,12 +54,7 @@ pub async fn dashboard(
                 if let Some(latest) = &p.latest_release {
                     // A preview: showing the gate records no evaluation.
                     let gate = store.gate_preview(&p.name, latest, &gate_options(&principal), 1)?;
-                    row.gate = if gate.result.passed {
-                        "passed"
-                    } else {
-                        "blocked"
-                    }
-                    .into();
+                    row.gate = gate.result.verdict.label().into();
                     let (chart, newest) = trend(&store, &p.name)?;
                     let open = match newest {
                         Some(open) if &open.release == latest => open,

@@ -67,7 +67,7 @@ pub async fn project(
                 let href = format!("/ui/projects/{}/releases/{}", enc(&name), enc(&r.name));
                 let gate = if i >= gated_from {
                     let g = store.gate_preview(&name, &r.name, &gate_options(&principal), 1)?;
-                    if g.result.passed { "passed" } else { "blocked" }.to_string()
+                    g.result.verdict.label().to_string()
                 } else {
                     "not evaluated".to_string()
                 };

@@ -7,7 +7,7 @@ use crate::slots::DbSlots;
 use crate::ui::{Layout, UiError, html};
 use actix_web::{HttpRequest, web};
 use askama::Template;
-use domain::TriageStatus;
+use domain::{ScanId, TriageStatus};
 use importers::{Kind, Severity};
 use schema::{
     Diff, FindingFilter, FindingSort, GateReason, GateResult, PageRequest, ScanSummary, Store,
@@ -36,7 +36,7 @@ pub struct ReleaseQuery {
 }
 
 pub struct ScanRow {
-    pub id: i64,
+    pub id: ScanId,
     pub tool: String,
     pub label: String,
     pub target: String,
@@ -136,7 +136,7 @@ fn scan_row(project: &str, s: &ScanSummary) -> ScanRow {
         notes.push("partial");
     }
     ScanRow {
-        id: s.id.get(),
+        id: s.id,
         tool: s.tool.clone(),
         label: s.label.clone(),
         target: opt(&s.target),
@@ -282,7 +282,7 @@ pub async fn release(
                     let preview =
                         store.gate_preview(&p, &r, &gate_options(&principal), MAX_REASONS)?;
                     let g = &preview.result;
-                    page.gate_state = if g.passed { "passed" } else { "blocked" }.into();
+                    page.gate_state = g.verdict.label().into();
                     page.gate_meta = format!(
                         "fail on {} and above; policy {}; {} scans, {} findings; evaluated {}{}",
                         g.fail_on.as_str(),
