@@ -1,32 +1,10 @@
 //! What a run's results are: the tool family of the driver, its reading flavor, and each
 //! result's kind (vulnerability, misconfiguration, secret, license, code).
 
-use super::normalize::Run;
 use super::raw::*;
+use super::run::{Flavor, Run};
 use super::taxonomy::strings_of;
 use crate::finding::Kind;
-
-/// The tool family of a driver name: lower-cased, with tfsec's engine name (`defsec`) mapped to
-/// `tfsec`. An unnamed driver is `sarif`.
-pub fn tool_family(driver_name: Option<&str>) -> String {
-    let name = driver_name
-        .map(str::trim)
-        .unwrap_or_default()
-        .to_lowercase();
-    match name.as_str() {
-        "" => "sarif".to_string(),
-        "defsec" | "tfsec" => "tfsec".to_string(),
-        _ => name,
-    }
-}
-
-/// How a run's results are read: most tools generically, two with their own identity rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Flavor {
-    Generic,
-    Trivy,
-    Tfsec,
-}
 
 /// Drivers whose every result is of one kind (matched on the lower-cased driver name).
 pub(super) const SECRET_TOOLS: &[&str] = &["gitleaks", "trufflehog", "detect-secrets", "ggshield"];
@@ -115,12 +93,5 @@ mod tests {
         assert!(!is_advisory_id("CVE"));
         assert!(!is_advisory_id("py/empty-except"));
         assert!(!is_advisory_id("GOTO-1"));
-    }
-
-    #[test]
-    fn tool_families() {
-        assert_eq!(tool_family(Some("defsec")), "tfsec");
-        assert_eq!(tool_family(Some(" Trivy ")), "trivy");
-        assert_eq!(tool_family(None), "sarif");
     }
 }

@@ -2,8 +2,8 @@
 //! display, paths folded for identity, further locations listed.
 
 use super::message::non_empty;
-use super::normalize::{Run, Unread};
 use super::raw::*;
+use super::run::{Run, Unread};
 
 /// A path for display: `file://` dropped (and the slash before a Windows drive), `%XX` decoded.
 pub(super) fn display_path(uri: &str) -> String {

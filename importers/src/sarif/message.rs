@@ -1,8 +1,7 @@
 //! Message texts: templates with arguments, message strings of rules and tools, first lines.
 
-use super::normalize::Run;
 use super::raw::*;
-use super::rules::RuleRef;
+use super::run::{RuleRef, Run};
 use serde_json::Value;
 use std::collections::BTreeMap;
 

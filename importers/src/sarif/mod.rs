@@ -13,6 +13,7 @@ mod message;
 mod normalize;
 mod raw;
 mod rules;
+mod run;
 mod severity;
 mod status;
 mod taxonomy;
@@ -24,7 +25,8 @@ use crate::{Importer, Sink};
 use serde::de::DeserializeSeed;
 use std::io::Read;
 
-pub use kind::{is_advisory_id, tool_family};
+pub use kind::is_advisory_id;
+pub use run::tool_family;
 
 const FORMAT: &str = "sarif";
 

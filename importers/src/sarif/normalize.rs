@@ -14,96 +14,18 @@
 //! - tfsec SARIF: [`crate::tfsec::tfsec_fingerprint`], the same rule as tfsec's other formats.
 
 use super::identity::{message_field, tool_fingerprints, trivy_parts};
-use super::kind::{Flavor, tool_family};
 use super::location::identity_path;
 use super::message::{first_line, non_empty};
 use super::raw::*;
-use super::rules::RuleRef;
+use super::run::{Flavor, Run};
 use super::severity::severity;
 use super::status::tool_status;
 use super::taxonomy::{cve_ids, cwe_ids_in, strings_of};
 use crate::finding::{Component, Finding, Kind, Location, ScanInfo};
 use crate::fingerprint::{fingerprint, normalize_code_line};
 use serde_json::Value;
-use std::cell::Cell;
-use std::collections::{BTreeMap, HashMap};
-
-/// Everything a run's results share.
-pub struct Run<'r> {
-    pub(super) tool: String,
-    pub(super) flavor: Flavor,
-    pub(super) driver: Option<&'r RawToolComponent>,
-    pub(super) extensions: &'r [RawToolComponent],
-    pub(super) rules_by_id: HashMap<&'r str, RuleRef<'r>>,
-    pub(super) bases: Option<&'r BTreeMap<String, RawArtifactLocation>>,
-    pub(super) artifacts: &'r [RawArtifact],
-    /// What the walk had not read yet when this run was built (see [`Run::before`]).
-    pub(super) unread: Unread,
-    /// Set when a result looked up a base id or artifact that was still unread.
-    pub(super) missed: Cell<Unread>,
-}
-
-/// Run-level lists that results may use but that were not read yet when the results came.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Unread {
-    /// `originalUriBaseIds`.
-    pub bases: bool,
-    /// `artifacts`.
-    pub artifacts: bool,
-}
 
 impl<'r> Run<'r> {
-    pub fn new(run: &'r RawRun) -> Run<'r> {
-        let driver = run.tool.as_ref().and_then(|t| t.driver.as_ref());
-        let extensions = run
-            .tool
-            .as_ref()
-            .and_then(|t| t.extensions.as_deref())
-            .unwrap_or_default();
-        let tool = tool_family(driver.and_then(|d| d.name.as_deref()));
-        let flavor = match tool.as_str() {
-            "trivy" => Flavor::Trivy,
-            "tfsec" => Flavor::Tfsec,
-            _ => Flavor::Generic,
-        };
-        let mut rules_by_id: HashMap<&str, RuleRef<'_>> = HashMap::new();
-        // Extensions first, so that the driver's rules win on a shared id.
-        for component in extensions.iter().chain(driver) {
-            for rule in component.rules.as_deref().unwrap_or_default() {
-                if let Some(id) = rule.id.as_deref() {
-                    rules_by_id.insert(id, (rule, Some(component)));
-                }
-            }
-        }
-        Run {
-            tool,
-            flavor,
-            driver,
-            extensions,
-            rules_by_id,
-            bases: run.original_uri_base_ids.as_ref(),
-            artifacts: run.artifacts.as_deref().unwrap_or_default(),
-            unread: Unread::default(),
-            missed: Cell::new(Unread::default()),
-        }
-    }
-
-    /// The run as far as it has been read, for results that come before the lists in `unread`:
-    /// a result that looks one of them up is converted without it, and [`Run::missed`] says so.
-    pub fn before(mut self, unread: Unread) -> Run<'r> {
-        self.unread = unread;
-        self
-    }
-
-    /// The unread lists that some result looked up.
-    pub fn missed(&self) -> Unread {
-        self.missed.get()
-    }
-
-    pub fn tool(&self) -> &str {
-        &self.tool
-    }
-
     /// What the run says about the scan.
     pub fn scan_info(&self, run: &RawRun) -> ScanInfo {
         let target = run

@@ -1,10 +1,7 @@
 //! Finding a result's rule among the driver's and the extensions' rules.
 
-use super::normalize::Run;
 use super::raw::*;
-
-/// Where a rule lives: the driver or one of the extensions.
-pub(super) type RuleRef<'r> = (&'r RawRule, Option<&'r RawToolComponent>);
+use super::run::{RuleRef, Run};
 
 impl<'r> Run<'r> {
     /// The rule of a result: by `rule.index` (in the component named by `toolComponent`) or

@@ -15,8 +15,8 @@
 //! The seeds accept what the derived `RawLog` and `RawRun` accept (a struct written as a JSON
 //! list is read through them, whole) and fail with the same messages.
 
-use super::normalize::{Run, Unread};
 use super::raw::{RawLog, RawResult, RawRun};
+use super::run::{Run, Unread};
 use crate::Sink;
 use crate::error::SinkError;
 use crate::finding::ScanInfo;
