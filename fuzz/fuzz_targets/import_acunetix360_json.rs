@@ -1,3 +1,3 @@
 //! Any bytes into the acunetix360-json importer, detection bypassed (`--format acunetix360-json`).
 #![no_main]
-libfuzzer_sys::fuzz_target!(|data: &[u8]| scanledger_fuzz::import(Some("acunetix360-json"), data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| testdata::fuzz::import(Some("acunetix360-json"), data));

@@ -1,3 +1,3 @@
 //! Any bytes into the acunetix-xml importer, detection bypassed (`--format acunetix-xml`).
 #![no_main]
-libfuzzer_sys::fuzz_target!(|data: &[u8]| scanledger_fuzz::import(Some("acunetix-xml"), data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| testdata::fuzz::import(Some("acunetix-xml"), data));

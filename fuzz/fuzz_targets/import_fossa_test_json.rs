@@ -1,3 +1,3 @@
 //! Any bytes into the fossa-test-json importer, detection bypassed (`--format fossa-test-json`).
 #![no_main]
-libfuzzer_sys::fuzz_target!(|data: &[u8]| scanledger_fuzz::import(Some("fossa-test-json"), data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| testdata::fuzz::import(Some("fossa-test-json"), data));

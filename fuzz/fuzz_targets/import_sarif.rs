@@ -1,3 +1,3 @@
 //! Any bytes into the sarif importer, detection bypassed (`--format sarif`).
 #![no_main]
-libfuzzer_sys::fuzz_target!(|data: &[u8]| scanledger_fuzz::import(Some("sarif"), data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| testdata::fuzz::import(Some("sarif"), data));

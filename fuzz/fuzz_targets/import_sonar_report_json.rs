@@ -1,3 +1,3 @@
 //! Any bytes into the sonar-report-json importer, detection bypassed (`--format sonar-report-json`).
 #![no_main]
-libfuzzer_sys::fuzz_target!(|data: &[u8]| scanledger_fuzz::import(Some("sonar-report-json"), data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| testdata::fuzz::import(Some("sonar-report-json"), data));

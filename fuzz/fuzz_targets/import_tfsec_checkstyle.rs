@@ -1,3 +1,3 @@
 //! Any bytes into the tfsec-checkstyle importer, detection bypassed (`--format tfsec-checkstyle`).
 #![no_main]
-libfuzzer_sys::fuzz_target!(|data: &[u8]| scanledger_fuzz::import(Some("tfsec-checkstyle"), data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| testdata::fuzz::import(Some("tfsec-checkstyle"), data));

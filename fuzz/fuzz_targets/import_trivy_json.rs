@@ -1,3 +1,3 @@
 //! Any bytes into the trivy-json importer, detection bypassed (`--format trivy-json`).
 #![no_main]
-libfuzzer_sys::fuzz_target!(|data: &[u8]| scanledger_fuzz::import(Some("trivy-json"), data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| testdata::fuzz::import(Some("trivy-json"), data));

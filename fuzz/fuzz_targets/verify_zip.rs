@@ -1,3 +1,3 @@
 //! Any bytes as an evidence bundle, through the offline verifier.
 #![no_main]
-libfuzzer_sys::fuzz_target!(|data: &[u8]| scanledger_fuzz::verify_zip(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| testdata::fuzz::verify_zip(data));

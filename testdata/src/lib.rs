@@ -2,7 +2,7 @@
 //!
 //! Data to exercise ScanLedger with: deterministic synthetic scanner reports of every format the
 //! importers read ([`synthetic`]), the reports of `scanledger demo` ([`demo`]), a small fixed
-//! release snapshot for the renderers ([`sample`]), and where the scanner corpus lives
+//! release snapshot for the renderers ([`sample`]), what every fuzz target runs ([`fuzz`]), and where the scanner corpus lives
 //! ([`corpus_dir`]). The binaries `gen-report` (writes a synthetic report) and `bench-parse`
 //! (parse throughput) are the benchmarks' tools.
 //!
@@ -12,6 +12,7 @@
 //! only), and nothing here is read when a real report is imported.
 
 pub mod demo;
+pub mod fuzz;
 pub mod sample;
 pub mod synthetic;
 

@@ -62,9 +62,9 @@ fn sample_members() -> &'static [(String, Vec<u8>)] {
     static MEMBERS: OnceLock<Vec<(String, Vec<u8>)>> = OnceLock::new();
     MEMBERS.get_or_init(|| {
         let key = reports::EvidenceKey::from_seed(&[42u8; 32]);
-        let snapshot = testdata::sample::sample_snapshot(true);
+        let snapshot = crate::sample::sample_snapshot(true);
         let mut raw = |scan: &reports::ScanSnapshot, out: &mut dyn Write| {
-            out.write_all(&testdata::sample::sample_raw(scan.id.get()))
+            out.write_all(&crate::sample::sample_raw(scan.id.get()))
         };
         let mut zip = Cursor::new(Vec::new());
         if let Err(e) = reports::write_bundle(&snapshot, &key, &mut raw, &mut zip) {
