@@ -196,3 +196,54 @@ fn tables_fit_a_narrow_terminal_unless_wide() {
         "{out}"
     );
 }
+
+/// Issue 18's regression: the demo's 1.1.0 has three critical `python:S5131` findings, one
+/// open in SonarQube, one resolved there as a false positive and one as won't fix. The gate
+/// blocks on the open one only and names the other two as decided in SonarQube.
+#[test]
+fn the_gate_honours_what_sonarqube_decided_and_blocks_on_the_rest() {
+    let env = Env::new();
+    let (code, _, err) = env.run(&["demo", "--no-serve"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = env.run(&["gate", "-p", "demo-shop", "-r", "1.1.0", "--format", "json"]);
+    assert_eq!(code, 1, "{err}");
+    let gate: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let blocking: Vec<&serde_json::Value> = gate["reasons"]
+        .as_array()
+        .expect("reasons")
+        .iter()
+        .filter(|r| r["rule_id"] == "python:S5131")
+        .collect();
+    assert_eq!(blocking.len(), 1, "{out}");
+    assert_eq!(blocking[0]["tool_status"], "OPEN", "{out}");
+    let decided = gate["decided_in_tool"].as_array().expect("decided_in_tool");
+    let mut s5131: Vec<(&str, &str)> = decided
+        .iter()
+        .filter(|d| d["rule_id"] == "python:S5131")
+        .map(|d| {
+            (
+                d["decision"].as_str().unwrap_or_default(),
+                d["tool_status"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    s5131.sort();
+    assert_eq!(
+        s5131,
+        [
+            ("false_positive", "RESOLVED/FALSE-POSITIVE"),
+            ("wont_fix", "RESOLVED/WONTFIX")
+        ],
+        "{out}"
+    );
+    // People read it as SonarQube's decision, apart from the reasons.
+    let (_, text, _) = env.run(&["gate", "-p", "demo-shop", "-r", "1.1.0"]);
+    assert!(
+        text.contains("decided in the tools, not blocking"),
+        "{text}"
+    );
+    assert!(
+        text.contains("decided in SonarQube: false positive"),
+        "{text}"
+    );
+}

@@ -7,7 +7,7 @@
 
 use crate::{
     FindingId, Kind, LicenseVerdict, Policy, ScanId, ScanSummary, Severity, Threshold,
-    TriageStatus, ViewFinding,
+    ToolDecision, TriageStatus, ViewFinding,
 };
 use chrono::{NaiveDateTime, TimeDelta};
 use serde::Serialize;
@@ -305,6 +305,38 @@ pub struct GateResult {
     pub reasons: Vec<GateReason>,
     /// Findings the policy's ignore rules left out, with the rule's reason.
     pub ignored: Vec<IgnoredFinding>,
+    /// Findings that would block but that their tool decided (a false positive resolved in
+    /// SonarQube, say) in a way the policy honours. Absent from JSON when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decided_in_tool: Vec<ToolDecidedFinding>,
+}
+
+/// A finding that would block, kept from blocking by its tool's decision.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+pub struct ToolDecidedFinding {
+    pub fingerprint: String,
+    pub severity: Severity,
+    pub rule_id: String,
+    pub title: String,
+    pub tool: String,
+    pub decision: ToolDecision,
+    /// The tool's own word for it (`RESOLVED/FALSE-POSITIVE`).
+    pub tool_status: String,
+}
+
+impl ToolDecidedFinding {
+    /// `high finding python:S5131 "..." decided in SonarQube: false positive`.
+    pub fn describe(&self) -> String {
+        format!(
+            "{} finding {} \"{}\" decided in {}: {} ({})",
+            self.severity,
+            self.rule_id,
+            self.title,
+            crate::tool_display_name(&self.tool),
+            self.decision.label(),
+            self.tool_status
+        )
+    }
 }
 
 /// The most specific place a gate reason names.
@@ -483,20 +515,34 @@ pub fn judge_scans(s: &GateSettings, scans: &[ScanSummary]) -> Vec<GateReason> {
     reasons
 }
 
-/// The reasons one finding gives, or the ignore rule that leaves it out.
+/// What judging findings found besides the reasons: what the policy's ignore rules left out
+/// and what the tools' own decisions kept from blocking.
+#[derive(Debug, Default)]
+pub struct SetAside {
+    pub ignored: Vec<IgnoredFinding>,
+    pub decided_in_tool: Vec<ToolDecidedFinding>,
+}
+
+impl SetAside {
+    pub fn is_empty(&self) -> bool {
+        self.ignored.is_empty() && self.decided_in_tool.is_empty()
+    }
+}
+
+/// The reasons one finding gives, or what sets it aside: an ignore rule, or (for a finding we
+/// have not decided on) a decision of its tool that the policy honours.
 pub fn judge_finding(
     s: &GateSettings,
     f: &GateFinding,
     reasons: &mut Vec<GateReason>,
-    ignored: &mut Vec<IgnoredFinding>,
+    set_aside: &mut SetAside,
 ) {
     let policy = &s.policy;
     let at = s.at;
-    let fail_on = s.fail_on;
     let severity = f.severity;
     let path = f.file.as_deref().or(f.resource.as_deref());
     if let Some(rule) = policy.ignored_by(&f.tool, &f.rule_id, path) {
-        ignored.push(IgnoredFinding {
+        set_aside.ignored.push(IgnoredFinding {
             fingerprint: f.fingerprint.clone(),
             rule_id: f.rule_id.clone(),
             reason: rule.reason.clone(),
@@ -526,7 +572,41 @@ pub fn judge_finding(
         }
         TriageStatus::Open | TriageStatus::Confirmed => {}
     }
-    // Open or confirmed from here on.
+    // Open or confirmed from here on. Our own decision (confirmed) outranks the tool's.
+    let honoured = match f.status {
+        TriageStatus::Open => f
+            .tool_status
+            .as_deref()
+            .and_then(ToolDecision::of)
+            .filter(|d| policy.gate.honour_tool_decisions.contains(d)),
+        _ => None,
+    };
+    let Some(decision) = honoured else {
+        open_reasons(s, f, reasons);
+        return;
+    };
+    let mut would_block = Vec::new();
+    open_reasons(s, f, &mut would_block);
+    if !would_block.is_empty() {
+        set_aside.decided_in_tool.push(ToolDecidedFinding {
+            fingerprint: f.fingerprint.clone(),
+            severity: f.severity,
+            rule_id: f.rule_id.clone(),
+            title: f.title.clone(),
+            tool: f.tool.clone(),
+            decision,
+            tool_status: f.tool_status.clone().unwrap_or_default(),
+        });
+    }
+}
+
+/// The reasons an open or confirmed finding gives: a denied license, its severity at or above
+/// its kind's threshold (unless a tool status the policy names exempts it), an SLA breach.
+fn open_reasons(s: &GateSettings, f: &GateFinding, reasons: &mut Vec<GateReason>) {
+    let policy = &s.policy;
+    let at = s.at;
+    let fail_on = s.fail_on;
+    let severity = f.severity;
     if f.kind == Kind::License && policy.licenses.is_set() {
         if let Some(verdict) = policy.licenses.verdict(&f.rule_id) {
             reasons.push(GateReason::DeniedLicense {
@@ -602,9 +682,9 @@ pub fn judge(
     candidates: &[GateFinding],
 ) -> GateResult {
     let mut reasons = judge_scans(s, scans);
-    let mut ignored = Vec::new();
+    let mut set_aside = SetAside::default();
     for f in candidates {
-        judge_finding(s, f, &mut reasons, &mut ignored);
+        judge_finding(s, f, &mut reasons, &mut set_aside);
     }
     GateResult {
         project: project.to_string(),
@@ -621,7 +701,8 @@ pub fn judge(
         scans: scans.len(),
         findings,
         reasons,
-        ignored,
+        ignored: set_aside.ignored,
+        decided_in_tool: set_aside.decided_in_tool,
     }
 }
 
@@ -697,6 +778,70 @@ mod tests {
                 .verdict
                 .is_passed()
         );
+    }
+
+    #[test]
+    fn a_tools_decision_the_policy_honours_sets_a_finding_aside_unless_we_decided() {
+        let decided = |fingerprint: &str, tool_status: &str| {
+            let mut f = finding(fingerprint, Severity::Critical, Kind::Code);
+            f.tool = "sonarqube".into();
+            f.tool_status = Some(tool_status.into());
+            f
+        };
+        let mut confirmed = decided("confirmed", "RESOLVED/FALSE-POSITIVE");
+        confirmed.status = TriageStatus::Confirmed;
+        let candidates = [
+            decided("fp", "RESOLVED/FALSE-POSITIVE"),
+            decided("wontfix", "RESOLVED/WONTFIX"),
+            decided("accepted", "ACCEPTED"),
+            decided("open", "OPEN"),
+            confirmed,
+            // Below the threshold: nothing to set aside, so not listed.
+            {
+                let mut low = decided("low", "RESOLVED/FALSE-POSITIVE");
+                low.severity = Severity::Low;
+                low
+            },
+        ];
+        let by_default = judge("p", "r", &settings(""), &[], 6, &candidates);
+        let blocking: Vec<_> = by_default
+            .reasons
+            .iter()
+            .filter_map(GateReason::fingerprint)
+            .collect();
+        assert_eq!(blocking, ["accepted", "open", "confirmed"]);
+        let aside: Vec<_> = by_default
+            .decided_in_tool
+            .iter()
+            .map(|d| (d.fingerprint.as_str(), d.decision))
+            .collect();
+        assert_eq!(
+            aside,
+            [
+                ("fp", ToolDecision::FalsePositive),
+                ("wontfix", ToolDecision::WontFix)
+            ]
+        );
+        assert!(
+            by_default.decided_in_tool[0]
+                .describe()
+                .contains("decided in SonarQube: false positive")
+        );
+
+        // A policy may honour acceptances made in the tool, or none of the tools' decisions.
+        let with_acceptances =
+            settings("[gate]\nhonour_tool_decisions = [\"false_positive\", \"accepted\"]\n");
+        let result = judge("p", "r", &with_acceptances, &[], 6, &candidates);
+        let blocking: Vec<_> = result
+            .reasons
+            .iter()
+            .filter_map(GateReason::fingerprint)
+            .collect();
+        assert_eq!(blocking, ["wontfix", "open", "confirmed"]);
+        let none = settings("[gate]\nhonour_tool_decisions = []\n");
+        let result = judge("p", "r", &none, &[], 6, &candidates);
+        assert_eq!(result.reasons.len(), 5);
+        assert!(result.decided_in_tool.is_empty());
     }
 
     #[test]

@@ -20,6 +20,7 @@ mod severity;
 mod sla;
 #[cfg(test)]
 mod testing;
+mod tool_decision;
 mod triage;
 
 pub use access::{Permission, Role};
@@ -28,7 +29,7 @@ pub use error::InvalidValue;
 pub use finding::{Decision, Place, ViewFinding, tool_status_label};
 pub use gate::{
     GateFinding, GateReason, GateReasonRef, GateResult, GateSettings, GateVerdict, IgnoredFinding,
-    judge, judge_finding, judge_scans, view_order,
+    SetAside, ToolDecidedFinding, judge, judge_finding, judge_scans, view_order,
 };
 pub use ids::{FindingId, ProjectId, ReleaseId, ScanId, TokenId, UserId};
 pub use policy::{
@@ -38,4 +39,5 @@ pub use policy::{
 pub use scan::ScanSummary;
 pub use severity::{Kind, Severity};
 pub use sla::{SlaItem, sla_items};
+pub use tool_decision::{ToolDecision, tool_display_name};
 pub use triage::TriageStatus;

@@ -1,7 +1,7 @@
 //! A project's policy: the gate's thresholds and required tools, SLA days, the license lists
 //! and ignore rules, parsed from TOML. Versions are stored by `schema`; this is what one says.
 
-use crate::{Kind, Severity};
+use crate::{Kind, Severity, ToolDecision};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -46,6 +46,11 @@ pub struct GatePolicy {
     /// Ours stays `open`; only the gate reads these.
     #[serde(default)]
     pub non_blocking_tool_statuses: Vec<String>,
+    /// The decisions made inside the tools that keep a finding we have not decided on from
+    /// blocking (default: false positives, not affected, won't fix; an acceptance needs our
+    /// own decision with an approver unless it is named here).
+    #[serde(default = "honoured_by_default")]
+    pub honour_tool_decisions: Vec<ToolDecision>,
 }
 
 impl Default for GatePolicy {
@@ -58,8 +63,13 @@ impl Default for GatePolicy {
             block_expired_acceptances: true,
             block_sla_breaches: false,
             non_blocking_tool_statuses: Vec::new(),
+            honour_tool_decisions: honoured_by_default(),
         }
     }
+}
+
+fn honoured_by_default() -> Vec<ToolDecision> {
+    ToolDecision::HONOURED_BY_DEFAULT.to_vec()
 }
 
 fn default_fail_on() -> Severity {

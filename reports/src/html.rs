@@ -105,6 +105,13 @@ pub fn report_html(snap: &ReleaseSnapshot, key_fingerprint: Option<&str>) -> Str
         }
         h.push_str("</ul>\n");
     }
+    if !snap.gate.decided_in_tool.is_empty() {
+        h.push_str("<p>Decided in the tools, not blocking:</p><ul>");
+        for line in &snap.gate.decided_in_tool {
+            let _ = write!(h, "<li>{}</li>", esc(line));
+        }
+        h.push_str("</ul>\n");
+    }
 
     let _ = writeln!(
         h,

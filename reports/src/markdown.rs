@@ -210,6 +210,12 @@ pub fn forum_post(snap: &ReleaseSnapshot, key_fingerprint: Option<&str>) -> Stri
             );
         }
     }
+    if !snap.gate.decided_in_tool.is_empty() {
+        let _ = writeln!(md, "\nDecided in the tools, not blocking:");
+        for line in snap.gate.decided_in_tool.iter().take(MAX_DIFF_ROWS) {
+            let _ = writeln!(md, "- {}", cell(line));
+        }
+    }
     if let Some(reason) = snap
         .seal
         .as_ref()

@@ -625,6 +625,27 @@ fn cover(l: &mut Layout<'_>, snap: &ReleaseSnapshot, key_fingerprint: Option<&st
             Face::Regular,
         );
     }
+    let decided = &snap.gate.decided_in_tool;
+    if !decided.is_empty() {
+        l.paragraph(
+            &format!("Decided in the tools, not blocking ({}):", decided.len()),
+            8.5,
+            Face::Bold,
+        );
+        for line in decided.iter().take(12) {
+            l.paragraph(&format!("• {line}"), 8.5, Face::Regular);
+        }
+        if decided.len() > 12 {
+            l.paragraph(
+                &format!(
+                    "… and {} more (the bundle's manifest.json lists every one).",
+                    decided.len() - 12
+                ),
+                8.5,
+                Face::Regular,
+            );
+        }
+    }
 }
 
 fn counts(l: &mut Layout<'_>, snap: &ReleaseSnapshot) {

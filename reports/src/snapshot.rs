@@ -158,6 +158,10 @@ pub struct GateSummary {
     pub fail_on: String,
     pub required_tools: Vec<String>,
     pub reasons: Vec<GateReasonLine>,
+    /// Findings that would block but that their tools decided in a way the policy honours,
+    /// one line each ("... decided in SonarQube: false positive"). Absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decided_in_tool: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -298,6 +298,11 @@ impl Store {
                     fail_on: gate_result.fail_on.as_str().to_string(),
                     required_tools: gate_result.required_tools.clone(),
                     reasons: gate_result.reasons.iter().map(gate_line).collect(),
+                    decided_in_tool: gate_result
+                        .decided_in_tool
+                        .iter()
+                        .map(crate::ToolDecidedFinding::describe)
+                        .collect(),
                 },
             },
             // The policy version the gate used, as written.

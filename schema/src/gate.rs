@@ -39,8 +39,13 @@ use crate::{ScanSummary, Store};
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, SmallInt, Text, Timestamp};
-use domain::{FindingId, GateFinding, GateSettings, judge, judge_finding, judge_scans, view_order};
-pub use domain::{GateReason, GateReasonRef, GateResult, GateVerdict, IgnoredFinding};
+use domain::{
+    FindingId, GateFinding, GateSettings, SetAside, judge, judge_finding, judge_scans, view_order,
+};
+pub use domain::{
+    GateReason, GateReasonRef, GateResult, GateVerdict, IgnoredFinding, ToolDecidedFinding,
+    ToolDecision,
+};
 use importers::Severity;
 use serde::Serialize;
 
@@ -429,10 +434,10 @@ fn preview(
         complete = page.len() < batch.size;
         for f in page {
             batch.after = Some((f.severity.rank(), f.finding_id.map_or(0, FindingId::get)));
-            let (mut reasons, mut ignored) = (Vec::new(), Vec::new());
-            judge_finding(&s, &f, &mut reasons, &mut ignored);
+            let (mut reasons, mut set_aside) = (Vec::new(), SetAside::default());
+            judge_finding(&s, &f, &mut reasons, &mut set_aside);
             found += reasons.len();
-            if !reasons.is_empty() || !ignored.is_empty() {
+            if !reasons.is_empty() || !set_aside.is_empty() {
                 kept.push(f);
             }
         }

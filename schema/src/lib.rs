@@ -54,7 +54,7 @@ pub use error::{ErrorKind, StoreError};
 pub use evidence::{BundleRecord, SealRequest};
 pub use gate::{
     GateEvaluation, GateOptions, GatePreview, GateReason, GateReasonRef, GateResult, GateVerdict,
-    IgnoredFinding,
+    IgnoredFinding, ToolDecidedFinding, ToolDecision,
 };
 pub use import::{ImportOutcome, ImportRequest, ReportSource, SlotComparison};
 pub use lookup::{FindingOccurrence, OpenCounts};

@@ -216,6 +216,7 @@ pub fn sample_snapshot(sealed: bool) -> ReleaseSnapshot {
         }),
         gate: GateSummary {
             verdict: domain::GateVerdict::Blocked,
+            decided_in_tool: Vec::new(),
             fail_on: "high".into(),
             required_tools: vec!["trivy".into(), "tfsec".into()],
             reasons: [&findings[0], &findings[1], &findings[3]]

@@ -29,7 +29,9 @@ required_tools = ["trivy", "tfsec", "sonarqube"]
 block_expired_acceptances = true
 
 [gate.kinds]
-code = "never"
+# Code findings block when critical; what SonarQube's users resolved there (false positive,
+# won't fix) is honoured by default (`honour_tool_decisions`).
+code = "critical"
 
 [sla]
 critical = 7

@@ -73,6 +73,15 @@ fn text(result: &GateResult) {
             result.ignored.len()
         );
     }
+    if !result.decided_in_tool.is_empty() {
+        say!(
+            "decided in the tools, not blocking ({}):",
+            result.decided_in_tool.len()
+        );
+        for decided in &result.decided_in_tool {
+            say!("  {}", decided.describe());
+        }
+    }
 }
 
 /// One test suite, one test case per gate rule; a failing rule lists its reasons. quick-junit

@@ -98,6 +98,8 @@ struct ReleasePage {
     /// Whether the preview judged every finding (else there may be more reasons).
     reasons_complete: bool,
     reasons_by_rule: String,
+    /// Findings their tools decided in a way the policy honours: not blocking, shown apart.
+    decided_in_tool: Vec<String>,
     diff_title: String,
     diff_summary: String,
     diff: Vec<DiffRow>,
@@ -268,6 +270,7 @@ pub async fn release(
                 gate_state: String::new(),
                 gate_meta: String::new(),
                 reasons: Vec::new(),
+                decided_in_tool: Vec::new(),
                 reasons_total: 0,
                 reasons_complete: true,
                 reasons_by_rule: String::new(),
@@ -310,6 +313,11 @@ pub async fn release(
                         .collect::<Vec<_>>()
                         .join(", ");
                     page.reasons.truncate(MAX_REASONS);
+                    page.decided_in_tool = g
+                        .decided_in_tool
+                        .iter()
+                        .map(schema::ToolDecidedFinding::describe)
+                        .collect();
                 }
                 "diff" => match store.previous_release(&p, &r)? {
                     Some(prev) => {
