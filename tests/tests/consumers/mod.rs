@@ -4,6 +4,7 @@
 //! `scripts/test` runs) into the folder it prints, passed here as `SCANLEDGER_CONSUMERS`.
 
 mod metrics;
+mod pdf;
 
 use std::path::PathBuf;
 
