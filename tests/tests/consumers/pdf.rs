@@ -5,9 +5,7 @@
 //! Chinese, Japanese, Russian and Arabic. The big and non-Latin releases are rendered straight
 //! from synthetic snapshots (`testdata::sample`), not imported, to stay quick in a debug build.
 
-use super::tool;
-use crate::serve::scanledger;
-use std::io::Read;
+use super::{Demo, tool};
 use std::path::Path;
 use std::process::Command;
 
@@ -92,54 +90,9 @@ fn write(dir: &Path, name: &str, pdf: &[u8]) -> std::path::PathBuf {
 
 #[test]
 fn the_demos_draft_report_and_bundle_pdf_pass_qpdf_pdffonts_and_pdftotext() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = format!("sqlite://{}", dir.path().join("demo.db").display());
-    let cli = |args: &[&str]| {
-        let out = scanledger()
-            .args(args)
-            .env("DATABASE_URL", &db)
-            .env_remove("SCANLEDGER_KEY_DIR")
-            .env_remove("SCANLEDGER_SIGNING_KEY")
-            .current_dir(dir.path())
-            .output()
-            .expect("scanledger ran");
-        assert!(
-            out.status.success(),
-            "scanledger {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    cli(&["demo", "--no-serve"]);
-    let draft = dir.path().join("draft.pdf");
-    cli(&[
-        "report",
-        "--project",
-        "demo-shop",
-        "--release",
-        "1.1.0",
-        "--format",
-        "pdf",
-        "-o",
-        draft.to_str().expect("UTF-8 path"),
-    ]);
-    let bundle = dir.path().join("bundle.zip");
-    cli(&[
-        "bundle",
-        "--project",
-        "demo-shop",
-        "--release",
-        "1.0.0",
-        "-o",
-        bundle.to_str().expect("UTF-8 path"),
-    ]);
-    let mut sealed = Vec::new();
-    zip::ZipArchive::new(std::fs::File::open(&bundle).expect("the bundle"))
-        .expect("the bundle is a zip")
-        .by_name("report.pdf")
-        .expect("the bundle has report.pdf")
-        .read_to_end(&mut sealed)
-        .expect("read report.pdf");
-    let sealed = write(dir.path(), "sealed.pdf", &sealed);
+    let demo = Demo::load();
+    let draft = write(demo.dir(), "draft.pdf", &demo.draft_report("pdf"));
+    let sealed = write(demo.dir(), "sealed.pdf", &demo.bundle_member("report.pdf"));
 
     let text = check(&draft);
     assert_has(
