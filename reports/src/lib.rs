@@ -8,12 +8,14 @@
 //! - [`findings`]: `findings.json`, `findings.csv`, `findings.sarif`, `triage.json`;
 //! - [`csv_writer`]: the one CSV writer (quoting, and the spreadsheet formula guard);
 //! - [`markdown`]: the Discourse forum post; [`html`]: one self-contained page;
-//! - [`pdf`]: the auditor's report (printpdf, embedded Unicode fonts);
+//! - [`pdf`]: the auditor's report (printpdf, embedded Unicode fonts); [`bidi`]: its
+//!   right-to-left text (visual order, Arabic joining);
 //! - [`keys`]: the Ed25519 key, its encodings and the three signatures;
 //! - [`bundle`]: the deterministic, signed zip; [`verify`]: checking one offline.
 //!
 //! Not here: reading the database (`schema` produces the snapshot) or HTTP (`server`).
 
+pub mod bidi;
 pub mod bundle;
 pub mod csv_writer;
 pub mod findings;

@@ -49,7 +49,8 @@ pub fn shorten(text: &str, max: usize) -> String {
     }
 }
 
-/// Escapes text for a Markdown table cell: no pipes, no line breaks, no HTML, no emphasis, no
+/// Escapes text for a Markdown table cell: no pipes, no line breaks, no HTML (nor entities: `&`
+/// is written `&amp;`, so `&lt;` in a scanner's text shows as it is), no emphasis, no
 /// mentions (a zero-width space after an `@` that starts a word: `@alice`, `@here` ping nobody;
 /// `ciso@example.com` stays as it is). Long text is cut at a word ([`shorten`]) before it is
 /// escaped, so no escape is cut in two.
@@ -64,6 +65,7 @@ pub fn cell(text: &str) -> String {
             '@' if starts_word => out.push_str("@\u{200b}"),
             '|' => out.push_str("\\|"),
             '\n' | '\r' | '\t' => out.push(' '),
+            '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '*' | '_' | '`' | '[' | ']' | '\\' => {
@@ -74,6 +76,21 @@ pub fn cell(text: &str) -> String {
         }
     }
     out.trim().to_string()
+}
+
+/// Text as inline code (`` `text` ``): a backtick in it would end the span early and a line
+/// break would let the next line start a block of its own (raw HTML among them), so backticks
+/// become `'` and line breaks spaces. Cut like a cell.
+pub fn code_span(text: &str) -> String {
+    let text: String = shorten(text, MAX_CELL_CHARS)
+        .chars()
+        .map(|c| match c {
+            '`' => '\'',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect();
+    format!("`{}`", text.trim())
 }
 
 /// A gate reason's line: its message cut like any cell, but the finding's short fingerprint at
@@ -344,9 +361,9 @@ fn diff_list(md: &mut String, title: &str, lines: &[DiffLine], total: u64) {
     for l in lines.iter().take(MAX_DIFF_ROWS) {
         let _ = writeln!(
             md,
-            "- {} `{}` {} ({}{})",
+            "- {} {} {} ({}{})",
             l.severity,
-            l.rule_id.replace('`', "'"),
+            code_span(&l.rule_id),
             cell(&l.title),
             cell(&l.tool),
             if l.location.is_empty() {

@@ -7,20 +7,24 @@
 //!
 //! Text is set in DejaVu Sans (embedded, subset), falling back per character to Droid Sans
 //! Fallback for scripts DejaVu lacks (Japanese, Chinese, Korean), so any finding title renders.
-//! Both fonts ship in `reports/fonts/` with their licenses. printpdf names fonts and the
+//! Both fonts ship in `reports/fonts/` with their licenses. Right-to-left text (Arabic, Hebrew)
+//! is drawn in visual order and Arabic joined ([`crate::bidi`]); its glyphs go in as glyph ids
+//! that carry their text, so extraction gives the logical text back. printpdf names fonts and the
 //! document `/ID` randomly; fonts get fixed ids here and the `/ID` is rewritten from the
 //! content, so the same snapshot gives the same bytes. All printpdf code stays in this module:
 //! the crate changes its API often.
 
 use crate::ReportError;
+use crate::bidi::{Run, ShapedGlyph, Shaper};
 use crate::format_time;
 use crate::markdown::severity_line;
 use crate::snapshot::{ReleaseSnapshot, SEVERITIES, ViewFinding, severity_rank};
 use printpdf::{
-    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle,
-    PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem,
+    Codepoint, Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem,
 };
 use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 const REGULAR_TTF: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
@@ -44,6 +48,22 @@ enum Face {
 }
 
 impl Face {
+    const ALL: [Face; 3] = [Face::Regular, Face::Bold, Face::Fallback];
+
+    /// The face whose font resource id is `id`.
+    fn from_id(id: &str) -> Option<Face> {
+        Face::ALL.into_iter().find(|f| f.id() == id)
+    }
+
+    /// The font file, as embedded in the binary.
+    fn source(self) -> &'static [u8] {
+        match self {
+            Face::Regular => REGULAR_TTF,
+            Face::Bold => BOLD_TTF,
+            Face::Fallback => FALLBACK_TTF,
+        }
+    }
+
     fn id(self) -> &'static str {
         // Six capitals: printpdf uses the first six characters as the subset tag.
         match self {
@@ -187,13 +207,24 @@ fn severity_color(severity: &str) -> Color {
     }
 }
 
+/// What the drawn text used of each face (indexed by `Face as usize`): the characters drawn as
+/// text, and the glyphs drawn by id (shaped right-to-left text). The subsets keep these.
+#[derive(Default)]
+struct Used {
+    chars: [BTreeSet<char>; 3],
+    glyphs: [BTreeSet<u16>; 3],
+}
+
 /// Pages being drawn; `y` is millimetres from the top of the current page.
 struct Layout<'f> {
     fonts: &'f Fonts,
     pages: Vec<Vec<Op>>,
     ops: Vec<Op>,
     y: f32,
-    used: [std::collections::BTreeSet<char>; 3],
+    used: Used,
+    /// Each face's shaper, made when its first right-to-left run is drawn (`Err`: its font
+    /// did not parse for shaping, so such runs are drawn reversed but unjoined).
+    shapers: [Option<Result<Shaper, String>>; 3],
     header: String,
 }
 
@@ -204,7 +235,8 @@ impl<'f> Layout<'f> {
             pages: Vec::new(),
             ops: Vec::new(),
             y: TOP,
-            used: Default::default(),
+            used: Used::default(),
+            shapers: Default::default(),
             header,
         }
     }
@@ -253,33 +285,95 @@ impl<'f> Layout<'f> {
                 y: Mm(PAGE_H - y).into_pt(),
             },
         });
-        let mut run = String::new();
-        let mut run_face: Option<Face> = None;
-        for c in text.chars() {
-            let c = if c.is_control() { ' ' } else { c };
-            let f = self.fonts.face_for(face, c);
-            if run_face.is_some_and(|rf| rf != f) {
-                self.push_run(&mut run, run_face, size);
+        let text: String = text
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        match crate::bidi::visual_runs(&text) {
+            None => self.left_to_right(&text, face, size),
+            Some(runs) => {
+                for run in runs {
+                    match run {
+                        Run::LeftToRight(t) => self.left_to_right(t, face, size),
+                        Run::RightToLeft(t) => self.right_to_left(t, face, size),
+                    }
+                }
             }
-            run_face = Some(f);
-            run.push(c);
         }
-        self.push_run(&mut run, run_face, size);
         self.ops.push(Op::EndTextSection);
     }
 
-    fn push_run(&mut self, run: &mut String, face: Option<Face>, size: f32) {
-        let Some(face) = face else { return };
-        if run.is_empty() {
-            return;
+    /// Left-to-right text, each stretch in the face that has its characters.
+    fn left_to_right(&mut self, text: &str, face: Face, size: f32) {
+        for (f, stretch) in self.by_face(text, face) {
+            self.used.chars[f as usize].extend(stretch.chars());
+            self.set_font(f, size);
+            self.ops.push(Op::ShowText {
+                items: vec![TextItem::Text(stretch)],
+            });
         }
-        self.used[face as usize].extend(run.chars());
+    }
+
+    /// A right-to-left run: each stretch shaped in its face, then the stretches and their
+    /// glyphs laid down in visual order (last first).
+    fn right_to_left(&mut self, text: &str, face: Face, size: f32) {
+        let mut shaped: Vec<(Face, Vec<ShapedGlyph>)> = Vec::new();
+        for (f, stretch) in self.by_face(text, face) {
+            let glyphs = match self.shaper(f) {
+                Some(shaper) => shaper.right_to_left(&stretch),
+                None => stretch
+                    .chars()
+                    .rev()
+                    .map(|c| ShapedGlyph {
+                        glyph: self.fonts.font(f).lookup_glyph_index(c as u32).unwrap_or(0),
+                        text: c.to_string(),
+                    })
+                    .collect(),
+            };
+            shaped.push((f, glyphs));
+        }
+        for (f, glyphs) in shaped.into_iter().rev() {
+            self.used.glyphs[f as usize].extend(glyphs.iter().map(|g| g.glyph));
+            self.set_font(f, size);
+            let glyphs = glyphs
+                .into_iter()
+                .map(|g| Codepoint {
+                    gid: g.glyph,
+                    offset: 0.0,
+                    cid: Some(g.text),
+                })
+                .collect();
+            self.ops.push(Op::ShowText {
+                items: vec![TextItem::GlyphIds(glyphs)],
+            });
+        }
+    }
+
+    /// `text` cut where the face that draws its characters changes.
+    fn by_face(&self, text: &str, wanted: Face) -> Vec<(Face, String)> {
+        let mut stretches: Vec<(Face, String)> = Vec::new();
+        for c in text.chars() {
+            let f = self.fonts.face_for(wanted, c);
+            match stretches.last_mut() {
+                Some((last, stretch)) if *last == f => stretch.push(c),
+                _ => stretches.push((f, c.to_string())),
+            }
+        }
+        stretches
+    }
+
+    /// The face's shaper, made on first use; `None` when its font cannot be shaped with.
+    fn shaper(&mut self, face: Face) -> Option<&mut Shaper> {
+        self.shapers[face as usize]
+            .get_or_insert_with(|| Shaper::new(face.source()))
+            .as_mut()
+            .ok()
+    }
+
+    fn set_font(&mut self, face: Face, size: f32) {
         self.ops.push(Op::SetFont {
             font: PdfFontHandle::External(FontId(face.id().to_string())),
             size: Pt(size),
-        });
-        self.ops.push(Op::ShowText {
-            items: vec![TextItem::Text(std::mem::take(run))],
         });
     }
 
@@ -355,7 +449,7 @@ impl<'f> Layout<'f> {
     }
 
     /// Page footers, then the pages.
-    fn finish(mut self) -> (Vec<PdfPage>, [std::collections::BTreeSet<char>; 3]) {
+    fn finish(mut self) -> (Vec<PdfPage>, Used) {
         let ops = std::mem::take(&mut self.ops);
         self.pages.push(ops);
         let total = self.pages.len();
@@ -418,23 +512,29 @@ pub fn report_pdf(
     decisions(&mut l, snap);
     scans(&mut l, snap);
 
-    let (pages, used) = l.finish();
+    let (mut pages, used) = l.finish();
     let mut doc = PdfDocument::new(&format!(
         "{} {} security evidence",
         snap.project, snap.release
     ));
     doc.metadata.info.creator = snap.generator.clone();
     doc.metadata.info.producer = snap.generator.clone();
-    for face in [Face::Regular, Face::Bold, Face::Fallback] {
-        let chars = &used[face as usize];
-        if chars.is_empty() {
+    let mut renumbered: [BTreeMap<u16, u16>; 3] = Default::default();
+    for face in Face::ALL {
+        let chars = &used.chars[face as usize];
+        let glyphs = &used.glyphs[face as usize];
+        if chars.is_empty() && glyphs.is_empty() {
             continue;
         }
-        let font = subset(face, fonts.font(face), chars)?;
+        let (font, numbers) = subset(face, fonts.font(face), chars, glyphs)?;
+        renumbered[face as usize] = numbers;
         doc.resources
             .fonts
             .map
             .insert(FontId(face.id().to_string()), printpdf::PdfFont::new(font));
+    }
+    for page in &mut pages {
+        renumber_glyphs(&mut page.ops, &renumbered);
     }
     doc.with_pages(pages);
     let mut warnings = Vec::new();
@@ -442,30 +542,35 @@ pub fn report_pdf(
     Ok(fix_document_id(bytes))
 }
 
-/// The face cut down to the glyphs of `chars` (and `.notdef`), with a Unicode cmap, so the
-/// PDF embeds kilobytes instead of the whole font (printpdf subsets only with its
-/// `text_layout` feature, which pulls in a layout engine we do not need).
+/// The face cut down to the glyphs of `chars` and `glyphs` (and `.notdef`), with a Unicode
+/// cmap, so the PDF embeds kilobytes instead of the whole font (printpdf subsets only with its
+/// `text_layout` feature, which pulls in a layout engine we do not need). Also each kept
+/// glyph's new number: text drawn by glyph id must use it.
 fn subset(
     face: Face,
     font: &ParsedFont,
-    chars: &std::collections::BTreeSet<char>,
-) -> Result<ParsedFont, ReportError> {
+    chars: &BTreeSet<char>,
+    glyphs: &BTreeSet<u16>,
+) -> Result<(ParsedFont, BTreeMap<u16, u16>), ReportError> {
     use allsorts::binary::read::ReadScope;
     use allsorts::font_data::FontData;
     use allsorts::subset::{CmapTarget, SubsetProfile};
-    let source = match face {
-        Face::Regular => REGULAR_TTF,
-        Face::Bold => BOLD_TTF,
-        Face::Fallback => FALLBACK_TTF,
-    };
+    let source = face.source();
     let mut ids: Vec<u16> = chars
         .iter()
         .filter_map(|c| font.lookup_glyph_index(*c as u32))
+        .chain(glyphs.iter().copied())
         .filter(|g| *g != 0)
         .collect();
     ids.sort_unstable();
     ids.dedup();
     ids.insert(0, 0);
+    // The subset numbers its glyphs in the order given.
+    let numbers: BTreeMap<u16, u16> = ids
+        .iter()
+        .enumerate()
+        .filter_map(|(new, old)| Some((*old, u16::try_from(new).ok()?)))
+        .collect();
     let error = |e: String| ReportError::Pdf(format!("subsetting {}: {e}", face.id()));
     let scope = ReadScope::new(source);
     let data = scope
@@ -475,8 +580,37 @@ fn subset(
     let bytes = allsorts::subset::subset(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode)
         .map_err(|e| error(e.to_string()))?;
     let mut warnings = Vec::new();
-    ParsedFont::from_bytes(&bytes, 0, &mut warnings)
-        .ok_or_else(|| error("the subset does not parse".into()))
+    let font = ParsedFont::from_bytes(&bytes, 0, &mut warnings)
+        .ok_or_else(|| error("the subset does not parse".into()))?;
+    Ok((font, numbers))
+}
+
+/// Text drawn by glyph id names the full font's glyphs; give each the number it has in its
+/// face's subset (`.notdef` for one the subset lacks, which cannot happen: every drawn glyph
+/// is kept).
+fn renumber_glyphs(ops: &mut [Op], renumbered: &[BTreeMap<u16, u16>; 3]) {
+    let mut face = None;
+    for op in ops {
+        match op {
+            Op::SetFont {
+                font: PdfFontHandle::External(FontId(id)),
+                ..
+            } => face = Face::from_id(id),
+            Op::ShowText { items } => {
+                let Some(numbers) = face.map(|f| &renumbered[f as usize]) else {
+                    continue;
+                };
+                for item in items {
+                    if let TextItem::GlyphIds(glyphs) = item {
+                        for g in glyphs {
+                            g.gid = numbers.get(&g.gid).copied().unwrap_or(0);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// printpdf writes a random `/ID [(a) (b)]` trailer entry; make both ids a hash of everything

@@ -292,3 +292,21 @@ fn the_forum_post_pings_nobody() {
     // An address is not a mention, and stays as it was.
     assert!(post.contains("ciso@example.com"), "{post}");
 }
+
+#[test]
+fn the_forum_posts_code_spans_and_entities_stay_closed() {
+    let mut snap = sample_snapshot(true);
+    let diff = snap.diff.as_mut().unwrap();
+    diff.new_findings[0].rule_id = "r`1\n<script>alert(1)</script>".into();
+    snap.findings[0].title = "&lt;b&gt; &amp;".into();
+    let post = reports::markdown::forum_post(&snap, None);
+    // One code span on one line: no backtick ends it early, no line break lets HTML start a line.
+    assert!(
+        post.lines()
+            .any(|l| l.starts_with("- critical `r'1 <script>alert(1)</script>` ")),
+        "{post}"
+    );
+    assert!(!post.lines().any(|l| l.starts_with("<script>")), "{post}");
+    // An entity in a scanner's text shows as written, not as the character it names.
+    assert!(post.contains("&amp;lt;b&amp;gt; &amp;amp;"), "{post}");
+}

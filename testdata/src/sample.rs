@@ -1,6 +1,8 @@
 //! A small, fixed release snapshot: for tests, documentation screenshots and trying renderers.
 //! It has a blocked gate, an accepted risk, a false positive, a diff, and finding titles in
-//! Slovene and Japanese.
+//! Slovene and Japanese. Two variants stretch the renderers: [`large_snapshot`] (the sample's
+//! findings repeated to any count) and [`non_latin_snapshot`] (titles in Chinese, Japanese,
+//! Russian and Arabic).
 
 use chrono::NaiveDate;
 use domain::{Decision, Kind, ScanId, Severity, TriageStatus};
@@ -79,6 +81,37 @@ fn finding(
         first_seen_at: at(20, 9),
         decision: None,
         finding_id: None,
+    }
+}
+
+/// The sample's findings that block its gate (critical and high, open), by index.
+const BLOCKING: [usize; 3] = [0, 1, 3];
+
+/// The gate's reason for a blocking finding, worded as the gate words it.
+fn gate_reason(f: &ViewFinding) -> GateReasonLine {
+    GateReasonLine {
+        reason: "blocking_finding".into(),
+        message: format!(
+            "{} {} {} ({}, {})",
+            f.severity,
+            f.rule_id,
+            f.title,
+            f.tool,
+            f.location()
+        ),
+        fingerprint: Some(f.fingerprint.clone()),
+    }
+}
+
+/// A finding as the diff against the previous release lists it.
+fn diff_line(f: &ViewFinding) -> DiffLine {
+    DiffLine {
+        fingerprint: f.fingerprint.clone(),
+        severity: f.severity.as_str().to_string(),
+        rule_id: f.rule_id.clone(),
+        title: f.title.clone(),
+        tool: f.tool.clone(),
+        location: f.location(),
     }
 }
 
@@ -184,14 +217,6 @@ pub fn sample_snapshot(sealed: bool) -> ReleaseSnapshot {
     by2.insert("high".to_string(), 1);
     by2.insert("medium".to_string(), 1);
     by2.insert("info".to_string(), 1);
-    let line = |f: &ViewFinding| DiffLine {
-        fingerprint: f.fingerprint.clone(),
-        severity: f.severity.as_str().to_string(),
-        rule_id: f.rule_id.clone(),
-        title: f.title.clone(),
-        tool: f.tool.clone(),
-        location: f.location(),
-    };
     let fixed = finding(
         9,
         "high",
@@ -219,20 +244,9 @@ pub fn sample_snapshot(sealed: bool) -> ReleaseSnapshot {
             decided_in_tool: Vec::new(),
             fail_on: "high".into(),
             required_tools: vec!["trivy".into(), "tfsec".into()],
-            reasons: [&findings[0], &findings[1], &findings[3]]
+            reasons: BLOCKING
                 .iter()
-                .map(|f| GateReasonLine {
-                    reason: "blocking_finding".into(),
-                    message: format!(
-                        "{} {} {} ({}, {})",
-                        f.severity,
-                        f.rule_id,
-                        f.title,
-                        f.tool,
-                        f.location()
-                    ),
-                    fingerprint: Some(f.fingerprint.clone()),
-                })
+                .map(|i| gate_reason(&findings[*i]))
                 .collect(),
         },
         policy: None,
@@ -276,8 +290,8 @@ pub fn sample_snapshot(sealed: bool) -> ReleaseSnapshot {
             still_open: 5,
             fixed: 1,
             not_rescanned: 0,
-            new_findings: vec![line(&findings[0]), line(&findings[3])],
-            fixed_findings: vec![line(&fixed)],
+            new_findings: vec![diff_line(&findings[0]), diff_line(&findings[3])],
+            fixed_findings: vec![diff_line(&fixed)],
         }),
         previous_bundle: Some(PreviousBundle {
             release: "4.1.0".into(),
@@ -292,4 +306,53 @@ pub fn sample_snapshot(sealed: bool) -> ReleaseSnapshot {
         }),
         findings,
     }
+}
+
+/// The sealed sample with `count` findings: its seven repeated in turn, each copy under a fingerprint
+/// of its own (the first seven keep theirs, so the gate's reasons still name them). About two in
+/// seven are accepted or false positives, so the PDF lists that many rows; the counts, scans
+/// and diff stay the sample's. For the renderers' size limits and timings.
+pub fn large_snapshot(count: usize) -> ReleaseSnapshot {
+    let mut snap = sample_snapshot(true);
+    let base = std::mem::take(&mut snap.findings);
+    snap.findings = (0..count)
+        .map(|i| {
+            let mut f = base[i % base.len()].clone();
+            if i >= base.len() {
+                f.fingerprint = format!("{i:064x}");
+            }
+            f
+        })
+        .collect();
+    snap
+}
+
+/// Finding titles in four scripts besides Latin, one per finding the PDF and the forum post
+/// list in full (blocking, accepted or false positive): Chinese, Russian, Japanese and Arabic.
+pub const NON_LATIN_TITLES: [&str; 5] = [
+    "跨站脚本攻击漏洞",
+    "Переполнение буфера в zlib",
+    "証明書の検証が不十分",
+    "入力検証の不備によるクロスサイトスクリプティング",
+    "تجاوز سعة المخزن المؤقت",
+];
+
+/// The sealed sample with the titles of its blocking, accepted and false-positive findings in
+/// [`NON_LATIN_TITLES`], and the project and release named in Cyrillic and Chinese, so every
+/// renderer meets those scripts where it lays text out: the cover, tables, gate reasons, diff.
+pub fn non_latin_snapshot() -> ReleaseSnapshot {
+    let mut snap = sample_snapshot(true);
+    snap.project = "магазин".into();
+    snap.release = "发布-4.2.0".into();
+    for (finding, title) in snap.findings.iter_mut().zip(NON_LATIN_TITLES) {
+        finding.title = title.into();
+    }
+    snap.gate.reasons = BLOCKING
+        .iter()
+        .map(|i| gate_reason(&snap.findings[*i]))
+        .collect();
+    if let Some(diff) = &mut snap.diff {
+        diff.new_findings = vec![diff_line(&snap.findings[0]), diff_line(&snap.findings[3])];
+    }
+    snap
 }

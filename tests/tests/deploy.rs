@@ -46,8 +46,9 @@ fn exposed(text: &str) -> BTreeSet<String> {
         .collect()
 }
 
-#[test]
-fn dashboard_and_alerts_use_only_metrics_the_server_exposes() {
+/// The text of `/metrics` after the demo load on a fresh `scanledger serve`: uploads of two
+/// tools into two releases, a passing and a blocked gate, and one error response.
+pub fn metrics_after_demo_load() -> String {
     let server = start();
     let token = make_token(&server, "admin", None);
     let token = token.as_str();
@@ -99,7 +100,12 @@ fn dashboard_and_alerts_use_only_metrics_the_server_exposes() {
         .get(&format!("{base}/metrics"))
         .call()
         .expect("metrics");
-    let metrics = response.body_mut().read_to_string().expect("text");
+    response.body_mut().read_to_string().expect("text")
+}
+
+#[test]
+fn dashboard_and_alerts_use_only_metrics_the_server_exposes() {
+    let metrics = metrics_after_demo_load();
     let exposed = exposed(&metrics);
 
     let dashboard =
