@@ -38,4 +38,4 @@ pub use policy::{
 pub use scan::ScanSummary;
 pub use severity::{Kind, Severity};
 pub use sla::{SlaItem, sla_items};
-pub use triage::TriageStatus;
+pub use triage::{TriageDecision, TriageStatus};
