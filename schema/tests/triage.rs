@@ -6,7 +6,7 @@ use chrono::{NaiveDateTime, TimeDelta};
 use importers::Severity;
 use schema::{
     AuditQuery, FindingFilter, GateOptions, GateReason, LicenseVerdict, TriageDecision,
-    TriageFilter, TriageStatus, VexImportOptions,
+    TriageFilter, TriageStatus, VexFormat, VexImportOptions,
 };
 
 /// A Trivy image report: (CVE, package, version, severity, Trivy status) per vulnerability,
@@ -743,7 +743,13 @@ fn vex_export_and_import() {
             .unwrap();
         let doc = t
             .store
-            .vex_export("shop", "1.0", "security@example.com", None)
+            .vex_export(
+                "shop",
+                "1.0",
+                VexFormat::OpenVex,
+                "security@example.com",
+                None,
+            )
             .unwrap();
         assert_eq!(doc["@context"], "https://openvex.dev/ns/v0.2.0");
         let statements = doc["statements"].as_array().unwrap();

@@ -4,12 +4,18 @@ use crate::Outcome;
 use crate::args::{TextOrJson, VexExportArgs, VexImportArgs};
 use crate::output;
 use anyhow::Context;
-use schema::{Store, VexImportOptions};
+use schema::{Store, VexFormat, VexImportOptions};
 use std::io::Write;
 
 pub fn export(store: &Store, args: &VexExportArgs) -> anyhow::Result<Outcome> {
     let author = args.author.as_deref().unwrap_or(&args.actor);
-    let doc = store.vex_export(&args.project, &args.release, author, None)?;
+    let doc = store.vex_export(
+        &args.project,
+        &args.release,
+        VexFormat::OpenVex,
+        author,
+        None,
+    )?;
     let mut bytes = serde_json::to_vec_pretty(&doc)?;
     bytes.push(b'\n');
     match &args.output {
