@@ -129,7 +129,7 @@ impl Store {
             at,
         };
         match format {
-            VexFormat::OpenVex => Ok(vex::openvex::render(&header, &view.findings)),
+            VexFormat::OpenVex => vex::openvex::render(&header, &view.findings).map_err(refused),
         }
     }
 

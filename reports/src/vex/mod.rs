@@ -49,7 +49,7 @@ pub enum ClaimAction {
 /// One statement of a VEX document, in our terms.
 #[derive(Debug, Clone)]
 pub struct Claim {
-    /// Where it is in the document, for messages: `statement 2`, `vulnerabilities[2]`.
+    /// Where it is, for messages: `OpenVEX statement 2`, `CycloneDX vulnerabilities[2] (CVE-…)`.
     pub place: String,
     /// The vulnerability's names (id and aliases), sorted, without duplicates.
     pub names: Vec<String>,

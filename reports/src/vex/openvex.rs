@@ -28,6 +28,7 @@ use super::{
     purl_base, sorted, stamp,
 };
 use domain::{Kind, TriageDecision, TriageStatus, ViewFinding};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -175,7 +176,7 @@ pub fn read(bytes: &[u8], defaults: &ImportDefaults) -> Result<VexDocument, VexE
     }
     let mut claims = Vec::with_capacity(doc.statements.len());
     for (index, st) in doc.statements.iter().enumerate() {
-        let place = format!("statement {index}");
+        let place = format!("OpenVEX statement {index}");
         let action = action_of(st, doc.author.as_deref(), defaults, &place)?;
         let names = sorted(
             st.vulnerability
@@ -206,7 +207,16 @@ pub fn read(bytes: &[u8], defaults: &ImportDefaults) -> Result<VexDocument, VexE
 }
 
 /// The release's decisions on its vulnerability findings as an OpenVEX (v0.2.0) document.
-pub fn render(header: &VexHeader<'_>, findings: &[ViewFinding]) -> serde_json::Value {
+///
+/// What the OpenVEX schema asks is kept: product ids are IRIs (a scan target without a
+/// package URL is written as a `urn:scanledger:target:` with its spaces and other characters
+/// an IRI cannot hold percent-encoded), statements are unique (findings that would say the
+/// same thing give one statement), and there is at least one: a release without vulnerability
+/// findings has nothing to state, which is an error.
+pub fn render(
+    header: &VexHeader<'_>,
+    findings: &[ViewFinding],
+) -> Result<serde_json::Value, VexError> {
     let VexHeader {
         project,
         release,
@@ -220,10 +230,10 @@ pub fn render(header: &VexHeader<'_>, findings: &[ViewFinding]) -> serde_json::V
                 format!("{p}@{v}")
             }
             (Some(p), _) => p.clone(),
-            (None, _) => f
-                .target
-                .clone()
-                .unwrap_or_else(|| format!("urn:scanledger:{project}:{release}")),
+            (None, _) => match &f.target {
+                Some(target) => format!("urn:scanledger:target:{}", iri_part(target)),
+                None => format!("urn:scanledger:{}:{}", iri_part(project), iri_part(release)),
+            },
         };
         let d = f.decision.as_ref();
         let just = d.and_then(|d| d.justification.clone());
@@ -279,10 +289,19 @@ pub fn render(header: &VexHeader<'_>, findings: &[ViewFinding]) -> serde_json::V
                 obj.insert("timestamp".into(), stamp(d.decided_at).into());
             }
         }
-        statements.push(st);
+        if !statements.contains(&st) {
+            statements.push(st);
+        }
     }
-    let id_safe = |s: &str| s.replace(|c: char| c.is_whitespace() || c == ':', "-");
-    serde_json::json!({
+    if statements.is_empty() {
+        return Err(VexError::Empty(format!(
+            "release {release} of {project} has no vulnerability findings, and an OpenVEX \
+             document needs at least one statement (a CycloneDX one may be empty: --format \
+             cyclonedx)"
+        )));
+    }
+    let id_safe = |s: &str| iri_part(&s.replace(|c: char| c.is_whitespace() || c == ':', "-"));
+    Ok(serde_json::json!({
         "@context": OPENVEX_CONTEXT,
         "@id": format!(
             "urn:scanledger:vex:{}:{}:{}",
@@ -295,5 +314,30 @@ pub fn render(header: &VexHeader<'_>, findings: &[ViewFinding]) -> serde_json::V
         "version": 1,
         "tooling": "ScanLedger",
         "statements": statements,
-    })
+    }))
+}
+
+/// What an IRI cannot hold unescaped (RFC 3987): controls, the space, `"`, `<`, `>`, `\`,
+/// `^`, the backquote, `{`, `|`, `}`; and `%`, `#`, `?`, `[`, `]`, which would change what the
+/// rest means.
+const NOT_IN_IRI: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'<')
+    .add(b'>')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}')
+    .add(b'%')
+    .add(b'#')
+    .add(b'?')
+    .add(b'[')
+    .add(b']');
+
+/// Text as part of an IRI: percent-encoded where an IRI cannot hold it.
+fn iri_part(text: &str) -> String {
+    utf8_percent_encode(text, NOT_IN_IRI).to_string()
 }
