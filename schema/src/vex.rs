@@ -130,6 +130,10 @@ impl Store {
         };
         match format {
             VexFormat::OpenVex => vex::openvex::render(&header, &view.findings).map_err(refused),
+            VexFormat::CycloneDx(spec) => {
+                vex::cyclonedx::render(&header, spec, &serial_number()?, &view.findings)
+                    .map_err(refused)
+            }
         }
     }
 
@@ -214,6 +218,24 @@ impl Store {
             statements,
         })
     }
+}
+
+/// A new CycloneDX serial number: a random (version 4) UUID, as the specification asks of
+/// every BOM, even one whose content has not changed.
+fn serial_number() -> Result<String, StoreError> {
+    let mut b = [0u8; 16];
+    getrandom::fill(&mut b).map_err(|e| StoreError::Internal(format!("random numbers: {e}")))?;
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex = hex::encode(b);
+    Ok(format!(
+        "urn:uuid:{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    ))
 }
 
 /// A document the store will not write or apply, as the error its callers map.

@@ -6,6 +6,7 @@
 //! [`cyclonedx::render`], and matches the claims of [`read`] to the project's findings and
 //! applies their decisions. Nothing here reads a database or a clock.
 
+pub mod cyclonedx;
 pub mod openvex;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -35,6 +36,8 @@ pub struct ImportDefaults {
 pub enum VexFormat {
     /// OpenVEX v0.2.0.
     OpenVex,
+    /// A CycloneDX BOM whose `vulnerabilities` carry our decisions as `analysis`.
+    CycloneDx(cyclonedx::SpecVersion),
 }
 
 /// What a statement asks of the findings it names.
@@ -122,8 +125,9 @@ pub fn read(bytes: &[u8], defaults: &ImportDefaults) -> Result<VexDocument, VexE
         ))
     })?;
     match (probe.context, probe.bom_format) {
-        (Some(_), _) => openvex::read(bytes, defaults),
-        (None, _) => Err(VexError::Document(
+        (_, Some(_)) => cyclonedx::read(bytes, defaults),
+        (Some(_), None) => openvex::read(bytes, defaults),
+        (None, None) => Err(VexError::Document(
             "not a VEX document: neither an OpenVEX `@context` nor a CycloneDX `bomFormat`".into(),
         )),
     }
