@@ -283,3 +283,12 @@ fn openvex_statements_are_unique_iris_and_never_none() {
     let err = openvex::render(&header(), &[]).unwrap_err();
     assert_eq!(err.field(), "release");
 }
+
+#[test]
+fn documents_of_neither_format_are_refused() {
+    let err = read(b"{\"statements\": []}", &ImportDefaults::default()).unwrap_err();
+    assert_eq!(err.field(), "document");
+    assert!(err.to_string().contains("neither"), "{err}");
+    let err = read(b"[1, 2", &ImportDefaults::default()).unwrap_err();
+    assert!(err.to_string().contains("line 1"), "{err}");
+}

@@ -189,13 +189,4 @@ mod tests {
         );
         assert_eq!(purl_base("pkg:golang/x"), "pkg:golang/x");
     }
-
-    #[test]
-    fn neither_format_is_refused() {
-        let err = read(b"{\"statements\": []}", &ImportDefaults::default()).unwrap_err();
-        assert_eq!(err.field(), "document");
-        assert!(err.to_string().contains("neither"), "{err}");
-        let err = read(b"[1, 2", &ImportDefaults::default()).unwrap_err();
-        assert!(err.to_string().contains("line 1"), "{err}");
-    }
 }
