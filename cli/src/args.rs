@@ -116,7 +116,7 @@ pub enum Command {
     /// The hash-chained audit log: list events, verify the chain.
     #[command(subcommand)]
     Audit(AuditCommand),
-    /// VEX: export a release's decisions as OpenVEX, import OpenVEX statements as decisions.
+    /// VEX: export a release's decisions as OpenVEX or CycloneDX, import either as decisions.
     #[command(subcommand)]
     Vex(VexCommand),
     /// SLA view of a project: open findings by age, breaches, mean time to remediate.
@@ -623,14 +623,15 @@ pub struct AuditVerifyArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum VexCommand {
-    /// Write the release's decisions on its vulnerabilities as an OpenVEX document.
+    /// Write the release's decisions on its vulnerabilities as an OpenVEX or CycloneDX document.
     #[command(
-        after_help = "Example:\n  scanledger vex export --project shop --release 4.2.0 -o shop-4.2.0.openvex.json"
+        after_help = "Examples:\n  scanledger vex export --project shop --release 4.2.0 -o shop-4.2.0.openvex.json\n  scanledger vex export --project shop --release 4.2.0 --format cyclonedx -o shop-4.2.0.cdx.json"
     )]
     Export(VexExportArgs),
-    /// Apply an OpenVEX document's statements as triage decisions (see docs/TRIAGE.md).
+    /// Apply an OpenVEX or CycloneDX document's statements as triage decisions (the format is
+    /// recognized by content; see docs/TRIAGE.md).
     #[command(
-        after_help = "Example:\n  scanledger vex import --project shop --expires 2027-03-01 vendor.openvex.json"
+        after_help = "Examples:\n  scanledger vex import --project shop --expires 2027-03-01 vendor.openvex.json\n  scanledger vex import --project shop vendor.cdx.json"
     )]
     Import(VexImportArgs),
 }
@@ -646,6 +647,12 @@ pub struct VexExportArgs {
     /// The document's author (default: the actor).
     #[arg(long)]
     pub author: Option<String>,
+    /// The document's format.
+    #[arg(long, value_enum, default_value_t = VexDocumentFormat::Openvex)]
+    pub format: VexDocumentFormat,
+    /// The CycloneDX specification version to write (with `--format cyclonedx`).
+    #[arg(long, value_enum, default_value_t = CycloneDxVersion::V1_6)]
+    pub spec_version: CycloneDxVersion,
     /// Output file; standard output when omitted.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
@@ -653,17 +660,36 @@ pub struct VexExportArgs {
     pub actor: String,
 }
 
+/// The VEX formats `vex export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum VexDocumentFormat {
+    /// OpenVEX v0.2.0.
+    Openvex,
+    /// A CycloneDX BOM with the decisions as `vulnerabilities[].analysis`.
+    Cyclonedx,
+}
+
+/// The CycloneDX specification versions `vex export --format cyclonedx` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CycloneDxVersion {
+    #[value(name = "1.5")]
+    V1_5,
+    #[value(name = "1.6")]
+    V1_6,
+}
+
 #[derive(Debug, Args)]
 pub struct VexImportArgs {
     /// The project, by name (e.g. shop).
     #[arg(long, short)]
     pub project: String,
-    /// The OpenVEX JSON document.
+    /// The OpenVEX or CycloneDX JSON document.
     pub file: PathBuf,
-    /// Expiry of the acceptances the document makes (required when it makes any).
+    /// Expiry of the acceptances the document makes (required when it makes any and does not
+    /// name one itself).
     #[arg(long, value_parser = parse_date)]
     pub expires: Option<chrono::NaiveDate>,
-    /// Approver of those acceptances (default: the document's author).
+    /// Approver of those acceptances (default: what the document names, else its author).
     #[arg(long)]
     pub approver: Option<String>,
     /// Show what would be decided, store nothing.

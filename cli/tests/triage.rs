@@ -370,3 +370,182 @@ fn the_documented_example_policy_is_the_checked_file() {
     let (code, out, err) = env.run(&["policy", "check", &file]);
     assert_eq!(code, 0, "{out}{err}");
 }
+
+/// `vex export --format cyclonedx` and `vex import` of what it wrote into a fresh project
+/// holding the same report: the same decisions. Bad documents: exit 2, the file and the place
+/// named, nothing decided.
+#[test]
+fn cyclonedx_vex_round_trip_and_bad_documents() {
+    let env = Env::new();
+    upload_trivy(&env);
+    let vulns: Vec<String> = findings(&env)
+        .iter()
+        .filter(|f| f["kind"] == "vulnerability")
+        .map(|f| f["fingerprint"].as_str().unwrap().to_string())
+        .collect();
+    let decisions: [&[&str]; 3] = [
+        &["--status", "confirmed", "--justification", "patch in 1.1"],
+        &[
+            "--status",
+            "false_positive",
+            "--justification",
+            "not in the image",
+        ],
+        &[
+            "--status",
+            "accepted",
+            "--justification",
+            "build stage only",
+            "--approver",
+            "ciso",
+            "--expires",
+            "2099-03-01",
+        ],
+    ];
+    for (fp, decision) in vulns.iter().zip(decisions) {
+        let mut args = vec!["triage", "-p", "shop", fp.as_str()];
+        args.extend_from_slice(decision);
+        let (code, _, err) = env.run(&args);
+        assert_eq!(code, 0, "{err}");
+    }
+    let cdx = env.dir.path().join("shop.cdx.json").display().to_string();
+    let (code, _, err) = env.run(&[
+        "vex",
+        "export",
+        "-p",
+        "shop",
+        "-r",
+        "1.0",
+        "--format",
+        "cyclonedx",
+        "-o",
+        &cdx,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&cdx).unwrap()).unwrap();
+    assert_eq!(doc["bomFormat"], "CycloneDX");
+    assert_eq!(doc["specVersion"], "1.6");
+
+    let file = corpus("trivy/all_statuses.json").display().to_string();
+    let (code, _, err) = env.run(&["upload", "-p", "copy", "-r", "1.0", &file]);
+    assert_eq!(code, 0, "{err}");
+    let decisions_of = |project: &str| {
+        let (code, out, err) =
+            env.run(&["findings", "-p", project, "-r", "1.0", "--format", "json"]);
+        assert_eq!(code, 0, "{err}");
+        let view: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let mut list: Vec<String> = view
+            .as_array()
+            .or_else(|| view["findings"].as_array())
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let d = &f["decision"];
+                format!(
+                    "{} {} {} {} {}",
+                    f["fingerprint"],
+                    f["status"],
+                    d["justification"],
+                    d["approver"],
+                    d["expires_at"]
+                )
+            })
+            .collect();
+        list.sort();
+        list
+    };
+
+    // Bad documents first: each refused whole, naming the file and where it is wrong.
+    let mut unknown_state = doc.clone();
+    unknown_state["vulnerabilities"][0]["analysis"]["state"] = "probably".into();
+    let mut no_expiry = doc.clone();
+    for v in no_expiry["vulnerabilities"].as_array_mut().unwrap() {
+        v["properties"] = serde_json::json!([]);
+    }
+    let bad = [
+        (
+            "state.cdx.json",
+            serde_json::to_vec(&unknown_state).unwrap(),
+            "unknown variant `probably`",
+        ),
+        (
+            "expiry.cdx.json",
+            serde_json::to_vec(&no_expiry).unwrap(),
+            "give an expiry date",
+        ),
+        (
+            "truncated.cdx.json",
+            b"{\"bomFormat\": \"CycloneDX\", \"vulnerabilities\": [".to_vec(),
+            "line 1",
+        ),
+    ];
+    let before = decisions_of("copy");
+    for (name, bytes, says) in bad {
+        let path = env.write(name, &bytes);
+        let (code, _, err) = env.run(&["vex", "import", "-p", "copy", &path]);
+        assert_eq!(code, 2, "{name}: {err}");
+        assert!(err.contains(name) && err.contains(says), "{name}: {err}");
+        assert!(err.contains("nothing was decided"), "{err}");
+    }
+    let (_, _, err) = env.run(&[
+        "vex",
+        "import",
+        "-p",
+        "copy",
+        &env.write("x.json", &serde_json::to_vec(&no_expiry).unwrap()),
+    ]);
+    assert!(err.contains("CycloneDX vulnerabilities["), "{err}");
+    assert_eq!(
+        decisions_of("copy"),
+        before,
+        "a refused document changes nothing"
+    );
+
+    let (code, out, err) = env.run(&["vex", "import", "-p", "copy", &cdx, "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let outcome: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(outcome["format"], "cyclonedx");
+    assert_eq!(outcome["decided"], 3, "{out}");
+    assert_eq!(decisions_of("copy"), decisions_of("shop"));
+    let (code, out, _) = env.run(&[
+        "audit",
+        "list",
+        "--project",
+        "copy",
+        "--action",
+        "triage.set",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0);
+    let events: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(events.as_array().map(Vec::len), Some(3), "{out}");
+}
+
+/// An OpenVEX document needs a statement: a release without vulnerability findings is an error
+/// that says so, where CycloneDX writes an empty list.
+#[test]
+fn openvex_export_of_a_release_without_vulnerabilities_is_refused() {
+    let env = Env::new();
+    let file = corpus("tfsec/one_finding_legacy.json")
+        .display()
+        .to_string();
+    let (code, _, err) = env.run(&["upload", "-p", "infra", "-r", "1", &file]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = env.run(&["vex", "export", "-p", "infra", "-r", "1"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no vulnerability findings"), "{err}");
+    let (code, out, err) = env.run(&[
+        "vex",
+        "export",
+        "-p",
+        "infra",
+        "-r",
+        "1",
+        "--format",
+        "cyclonedx",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["vulnerabilities"], serde_json::json!([]));
+}

@@ -40,4 +40,4 @@ pub use scan::ScanSummary;
 pub use severity::{Kind, Severity};
 pub use sla::{SlaItem, sla_items};
 pub use tool_decision::{ToolDecision, tool_display_name};
-pub use triage::TriageStatus;
+pub use triage::{TriageDecision, TriageStatus};

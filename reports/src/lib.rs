@@ -11,7 +11,8 @@
 //! - [`pdf`]: the auditor's report (printpdf, embedded Unicode fonts); [`bidi`]: its
 //!   right-to-left text (visual order, Arabic joining);
 //! - [`keys`]: the Ed25519 key, its encodings and the three signatures;
-//! - [`bundle`]: the deterministic, signed zip; [`verify`]: checking one offline.
+//! - [`bundle`]: the deterministic, signed zip; [`verify`]: checking one offline;
+//! - [`vex`]: a release's triage decisions as VEX documents, and VEX documents read back.
 //!
 //! Not here: reading the database (`schema` produces the snapshot) or HTTP (`server`).
 
@@ -25,6 +26,7 @@ pub mod markdown;
 pub mod pdf;
 pub mod snapshot;
 pub mod verify;
+pub mod vex;
 
 pub use bundle::{BundleOutcome, RawScans, write_bundle};
 pub use verify::{

@@ -5,3 +5,4 @@
 mod bundle;
 mod render;
 mod support;
+mod vex;

@@ -63,6 +63,7 @@ pub use policy::{
     GatePolicy, IgnoreRule, LicensePolicy, LicenseVerdict, Policy, PolicyError, PolicyVersion,
     SlaPolicy, SpdxId, Threshold,
 };
+pub use reports::vex::VexFormat;
 pub use session::{
     ADDRESS_WINDOW_MINUTES, AuthLimits, LOCKOUT_MINUTES, LOGIN_FORM_MINUTES, LoginForm,
     LoginOutcome, MAX_ADDRESS_FAILURES, MAX_FAILURES, NewSession, PasswordCheck, SESSION_HOURS,

@@ -18,82 +18,16 @@ use crate::tables::*;
 use crate::tx::{read_tx, write_tx};
 use crate::view::{FindingFilter, ViewFinding, release_view_in, stored_status};
 use crate::{Store, now};
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::upsert::excluded;
 use domain::FindingId;
 use serde::Serialize;
 
-pub use domain::TriageStatus;
+pub use domain::{TriageDecision, TriageStatus};
 
 /// Rows per multi-row statement.
 const CHUNK: usize = 1000;
-
-/// A decision to apply.
-#[derive(Debug, Clone)]
-pub struct TriageDecision {
-    pub status: TriageStatus,
-    /// Required for `accepted` and `false_positive`.
-    pub justification: Option<String>,
-    /// Required for `accepted`: who approved the risk.
-    pub approver: Option<String>,
-    /// Required for `accepted`, in the future: the acceptance stops counting at the start of
-    /// this day (UTC).
-    pub expires: Option<NaiveDate>,
-}
-
-impl TriageDecision {
-    pub fn new(status: TriageStatus) -> TriageDecision {
-        TriageDecision {
-            status,
-            justification: None,
-            approver: None,
-            expires: None,
-        }
-    }
-
-    /// Checks the fields a status requires, against today's date (UTC).
-    pub fn validate(&self, today: NaiveDate) -> Result<(), StoreError> {
-        let present = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
-        let bad = |m: &str| Err(StoreError::invalid("decision", m));
-        match self.status {
-            TriageStatus::Accepted => {
-                if !present(&self.justification) {
-                    return bad("accepting a risk needs a justification");
-                }
-                if !present(&self.approver) {
-                    return bad("accepting a risk needs an approver");
-                }
-                match self.expires {
-                    None => return bad("accepting a risk needs an expiry date"),
-                    Some(d) if d <= today => {
-                        return Err(StoreError::invalid(
-                            "expires",
-                            format!("the expiry date {d} is not in the future"),
-                        ));
-                    }
-                    Some(_) => {}
-                }
-            }
-            TriageStatus::FalsePositive => {
-                if !present(&self.justification) {
-                    return bad("marking a false positive needs a justification");
-                }
-            }
-            TriageStatus::Open | TriageStatus::Confirmed => {}
-        }
-        if self.status != TriageStatus::Accepted
-            && (self.expires.is_some() || present(&self.approver))
-        {
-            return bad("an approver and an expiry date belong to `accepted` only");
-        }
-        Ok(())
-    }
-
-    fn expires_at(&self) -> Option<NaiveDateTime> {
-        self.expires.and_then(|d| d.and_hms_opt(0, 0, 0))
-    }
-}
 
 /// Which findings a bulk decision covers, in a release's current view. At least one criterion
 /// is required.

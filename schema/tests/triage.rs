@@ -6,7 +6,7 @@ use chrono::{NaiveDateTime, TimeDelta};
 use importers::Severity;
 use schema::{
     AuditQuery, FindingFilter, GateOptions, GateReason, LicenseVerdict, TriageDecision,
-    TriageFilter, TriageStatus, VexImportOptions,
+    TriageFilter, TriageStatus, VexFormat, VexImportOptions,
 };
 
 /// A Trivy image report: (CVE, package, version, severity, Trivy status) per vulnerability,
@@ -743,7 +743,13 @@ fn vex_export_and_import() {
             .unwrap();
         let doc = t
             .store
-            .vex_export("shop", "1.0", "security@example.com", None)
+            .vex_export(
+                "shop",
+                "1.0",
+                VexFormat::OpenVex,
+                "security@example.com",
+                None,
+            )
             .unwrap();
         assert_eq!(doc["@context"], "https://openvex.dev/ns/v0.2.0");
         let statements = doc["statements"].as_array().unwrap();
@@ -835,6 +841,118 @@ fn vex_export_and_import() {
             t.store
                 .vex_import("shop", b"{\"statements\": []}", &options, "a", None)
                 .is_err()
+        );
+    });
+}
+
+/// A CycloneDX export imported into a fresh project that holds the same report makes the
+/// same decisions; a document that cannot be applied is refused whole; the import is audited.
+#[test]
+fn cyclonedx_vex_round_trips_into_a_fresh_project() {
+    on_each_backend(|t| {
+        upload(t, "1.0", trivy("shop:1.0", BASE, &[]));
+        let openssl = fingerprint_of(t, "1.0", "CVE-2026-0001");
+        let zlib = fingerprint_of(t, "1.0", "CVE-2026-0002");
+        let curl = fingerprint_of(t, "1.0", "CVE-2026-0003");
+        let decide = |fp: &str, d: TriageDecision| {
+            t.store.triage("shop", fp, &d, "alice", None).unwrap();
+        };
+        decide(&openssl, false_positive("built without the module"));
+        decide(&zlib, accept("behind the WAF", 30));
+        decide(
+            &curl,
+            TriageDecision {
+                justification: Some("upgrade in 1.1".into()),
+                ..TriageDecision::new(TriageStatus::Confirmed)
+            },
+        );
+        let spec = reports::vex::cyclonedx::SpecVersion::V1_6;
+        let doc = t
+            .store
+            .vex_export("shop", "1.0", VexFormat::CycloneDx(spec), "psirt", None)
+            .unwrap();
+        let bytes = serde_json::to_vec(&doc).unwrap();
+        let decisions = |project: &str| {
+            let view = t
+                .store
+                .release_view(project, "1.0", &FindingFilter::default())
+                .unwrap();
+            let mut out: Vec<_> = view
+                .findings
+                .into_iter()
+                .map(|f| {
+                    let d = f
+                        .decision
+                        .map(|d| (d.justification, d.approver, d.expires_at));
+                    (f.fingerprint, f.status, d)
+                })
+                .collect();
+            out.sort_by(|a, b| a.0.cmp(&b.0));
+            out
+        };
+
+        let copy = request("copy", "1.0");
+        t.store
+            .import_scan(&copy, &trivy("shop:1.0", BASE, &[]))
+            .unwrap();
+        // Refused whole: the second vulnerability's state is unknown, so not even the first
+        // is decided.
+        let mut bad = doc.clone();
+        bad["vulnerabilities"][1]["analysis"]["state"] = "probably".into();
+        let err = t
+            .store
+            .vex_import(
+                "copy",
+                &serde_json::to_vec(&bad).unwrap(),
+                &VexImportOptions::default(),
+                "bob",
+                None,
+            )
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("unknown variant `probably`"),
+            "{err}"
+        );
+        assert!(
+            decisions("copy")
+                .iter()
+                .all(|(_, s, _)| *s == TriageStatus::Open),
+            "{}: a refused document decides nothing",
+            t.name
+        );
+
+        let out = t
+            .store
+            .vex_import(
+                "copy",
+                &bytes,
+                &VexImportOptions::default(),
+                "bob",
+                Some("cdx-1"),
+            )
+            .unwrap();
+        assert_eq!(out.format, "cyclonedx");
+        assert_eq!(out.decided, 3, "{}: {:?}", t.name, out.statements);
+        let (ours, theirs) = (decisions("shop"), decisions("copy"));
+        assert_eq!(ours, theirs, "{}", t.name);
+        let source = &t.store.triage_history("copy", &zlib).unwrap()[0].source;
+        assert_eq!(
+            source,
+            &format!("vex:{}", doc["serialNumber"].as_str().unwrap())
+        );
+        let audited = t
+            .store
+            .audit_list(&AuditQuery {
+                project: Some("copy".into()),
+                action: Some("triage.set".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(audited.len(), 3, "{}: one audit event per decision", t.name);
+        assert!(
+            audited
+                .iter()
+                .all(|e| e.request_id.as_deref() == Some("cdx-1"))
         );
     });
 }

@@ -7,7 +7,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::slots::Db;
 use actix_web::{HttpResponse, web};
 use importers::{Kind, Severity};
-use schema::{AuditQuery, FindingFilter, TriageDecision, TriageFilter, TriageStatus};
+use schema::{AuditQuery, FindingFilter, TriageDecision, TriageFilter, TriageStatus, VexFormat};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -214,6 +214,6 @@ pub async fn vex(
     let (_, release) = path.into_inner();
     let project = admitted.0;
     let author = caller.0.label();
-    db.json(move |store| store.vex_export(&project, &release, &author, None))
+    db.json(move |store| store.vex_export(&project, &release, VexFormat::OpenVex, &author, None))
         .await
 }

@@ -1,25 +1,35 @@
-//! `scanledger vex`: export a release's decisions as OpenVEX; import OpenVEX as decisions.
+//! `scanledger vex`: export a release's decisions as OpenVEX or CycloneDX; import either as
+//! decisions.
 
 use crate::Outcome;
-use crate::args::{TextOrJson, VexExportArgs, VexImportArgs};
+use crate::args::{CycloneDxVersion, TextOrJson, VexDocumentFormat, VexExportArgs, VexImportArgs};
 use crate::output;
 use anyhow::Context;
-use schema::{Store, VexImportOptions};
+use reports::vex::cyclonedx::SpecVersion;
+use schema::{Store, VexFormat, VexImportOptions};
 use std::io::Write;
 
 pub fn export(store: &Store, args: &VexExportArgs) -> anyhow::Result<Outcome> {
     let author = args.author.as_deref().unwrap_or(&args.actor);
-    let doc = store.vex_export(&args.project, &args.release, author, None)?;
+    let format = match args.format {
+        VexDocumentFormat::Openvex => VexFormat::OpenVex,
+        VexDocumentFormat::Cyclonedx => VexFormat::CycloneDx(match args.spec_version {
+            CycloneDxVersion::V1_5 => SpecVersion::V1_5,
+            CycloneDxVersion::V1_6 => SpecVersion::V1_6,
+        }),
+    };
+    let doc = store.vex_export(&args.project, &args.release, format, author, None)?;
     let mut bytes = serde_json::to_vec_pretty(&doc)?;
     bytes.push(b'\n');
     match &args.output {
         Some(path) => {
             std::fs::write(path, &bytes).with_context(|| format!("writing {}", path.display()))?;
-            tell!(
-                "wrote {} statement(s) to {}",
-                doc["statements"].as_array().map_or(0, Vec::len),
-                path.display()
-            );
+            // OpenVEX has a statement per finding; CycloneDX a vulnerability per rule and decision.
+            let statements = doc["statements"]
+                .as_array()
+                .or_else(|| doc["vulnerabilities"].as_array())
+                .map_or(0, Vec::len);
+            tell!("wrote {statements} statement(s) to {}", path.display());
         }
         None => std::io::stdout().lock().write_all(&bytes)?,
     }
@@ -46,7 +56,7 @@ pub fn import(store: &Store, args: &VexImportArgs) -> anyhow::Result<Outcome> {
         TextOrJson::Json => output::json(&outcome)?,
         TextOrJson::Text => {
             say!(
-                "{} {} finding(s) of {} from {}",
+                "{} {} finding(s) of {} from {} document {}",
                 if outcome.dry_run {
                     "would decide"
                 } else {
@@ -54,10 +64,8 @@ pub fn import(store: &Store, args: &VexImportArgs) -> anyhow::Result<Outcome> {
                 },
                 outcome.decided,
                 outcome.project,
-                outcome
-                    .document_id
-                    .as_deref()
-                    .unwrap_or("(document without @id)")
+                outcome.format,
+                outcome.document_id.as_deref().unwrap_or("(without id)")
             );
             for s in &outcome.statements {
                 say!(

@@ -6,6 +6,7 @@
 mod forum;
 mod metrics;
 mod pdf;
+mod vex;
 
 use crate::serve::scanledger;
 use std::io::Read;
