@@ -178,7 +178,7 @@ fn csv_cells_cannot_become_spreadsheet_formulas() {
 fn sarif_is_what_github_code_scanning_takes() {
     let snap = sample_snapshot(true);
     let sarif: serde_json::Value =
-        serde_json::from_slice(&reports::findings::findings_sarif(&snap).unwrap()).unwrap();
+        serde_json::from_slice(&reports::sarif::findings_sarif(&snap).unwrap()).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
     assert!(sarif["$schema"].as_str().unwrap().contains("sarif-2.1.0"));
     let runs = sarif["runs"].as_array().unwrap();
