@@ -1,4 +1,4 @@
-//! Times each renderer on a snapshot of N findings (the sample's, repeated):
+//! Times each renderer on a snapshot of N findings (the sample's, repeated: `sample_snapshot_of`):
 //! `cargo run --release -p reports --example render_timing -- 100000`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -9,15 +9,7 @@ fn main() {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .unwrap_or(100_000);
-    let mut snap = testdata::sample::sample_snapshot(true);
-    let base = snap.findings.clone();
-    snap.findings = (0..n)
-        .map(|i| {
-            let mut f = base[i % base.len()].clone();
-            f.fingerprint = format!("{i:064x}");
-            f
-        })
-        .collect();
+    let snap = testdata::sample::sample_snapshot_of(n);
     let t = Instant::now();
     let json = reports::findings::findings_json(&snap).unwrap();
     println!(

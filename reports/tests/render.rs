@@ -212,11 +212,16 @@ fn sarif_is_what_github_code_scanning_takes() {
             assert!(!r["message"]["text"].as_str().unwrap().is_empty());
             let loc = &r["locations"][0]["physicalLocation"];
             let uri = loc["artifactLocation"]["uri"].as_str().unwrap();
+            // A relative reference under %SRCROOT%, or an absolute URI: never a rooted path.
             assert!(
                 !uri.is_empty() && !uri.starts_with('/') && !uri.contains(' '),
                 "{uri}"
             );
-            assert!(loc["region"]["startLine"].as_i64().unwrap() >= 1);
+            let relative = loc["artifactLocation"]["uriBaseId"] == "%SRCROOT%";
+            assert!(relative || uri.contains("://"), "{uri}");
+            if let Some(region) = loc.get("region") {
+                assert!(region["startLine"].as_i64().unwrap() >= 1);
+            }
             assert_eq!(
                 r["partialFingerprints"]["scanledger/v1"]
                     .as_str()
@@ -291,4 +296,36 @@ fn the_forum_post_pings_nobody() {
     }
     // An address is not a mention, and stays as it was.
     assert!(post.contains("ciso@example.com"), "{post}");
+}
+
+#[test]
+fn a_100000_finding_release_keeps_within_githubs_limits_and_says_what_it_left_out() {
+    let snap = testdata::sample::sample_snapshot_of(100_000);
+    let bytes = reports::sarif::findings_sarif(&snap).unwrap();
+    let sarif: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let limits = reports::sarif::Limits::GITHUB;
+    let runs = sarif["runs"].as_array().unwrap();
+    assert!(runs.len() <= limits.runs_per_file);
+    let mut written = 0;
+    let mut left_out = 0;
+    for run in runs {
+        let results = run["results"].as_array().unwrap().len();
+        let rules = run["tool"]["driver"]["rules"].as_array().unwrap().len();
+        assert!(results <= limits.results_per_run && rules <= results);
+        written += results;
+        if let Some(n) = run["properties"]["leftOutResults"].as_u64() {
+            left_out += n as usize;
+            let note = run["conversion"]["invocation"]["toolExecutionNotifications"][0]["message"]
+                ["text"]
+                .as_str()
+                .unwrap();
+            assert!(note.contains(&format!("left out {n}")), "{note}");
+        }
+    }
+    assert_eq!(written + left_out, 100_000);
+    assert!(left_out > 0, "two tools cannot hold 100,000 results");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gz, &bytes).unwrap();
+    let compressed = gz.finish().unwrap().len() as u64;
+    assert!(compressed <= limits.compressed_bytes, "{compressed}");
 }

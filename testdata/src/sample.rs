@@ -292,3 +292,22 @@ pub fn sample_snapshot(sealed: bool) -> ReleaseSnapshot {
         findings,
     }
 }
+
+/// The sample with `n` findings: its findings repeated, each with its own fingerprint and one of
+/// 1,000 rule ids per tool, most severe first. For renderers at scale (a 100,000-finding
+/// release) without importing that many rows.
+pub fn sample_snapshot_of(n: usize) -> ReleaseSnapshot {
+    let mut snap = sample_snapshot(true);
+    let base = snap.findings.clone();
+    let mut findings: Vec<ViewFinding> = (0..n)
+        .map(|i| {
+            let mut f = base[i % base.len()].clone();
+            f.fingerprint = format!("{i:064x}");
+            f.rule_id = format!("{}-{}", f.rule_id, i % 1000);
+            f
+        })
+        .collect();
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    snap.findings = findings;
+    snap
+}
