@@ -3,7 +3,7 @@
 //! them, failing on any error. The tools are installed by `scripts/install-consumers` (which
 //! `scripts/test` runs) into the folder it prints, passed here as `SCANLEDGER_CONSUMERS`.
 
-#![allow(dead_code)] // until the first consumer module uses these
+mod sarif;
 
 use std::path::PathBuf;
 
