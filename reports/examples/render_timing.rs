@@ -25,7 +25,7 @@ fn main() {
         csv.len() / 1024
     );
     let t = Instant::now();
-    let sarif = reports::findings::findings_sarif(&snap).unwrap();
+    let sarif = reports::sarif::findings_sarif(&snap).unwrap();
     println!(
         "sarif  {:>6} ms {:>6} KB",
         t.elapsed().as_millis(),

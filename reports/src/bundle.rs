@@ -22,7 +22,7 @@
 
 use crate::keys::{DSSE_PAYLOAD_TYPE, EvidenceKey, PRINCIPAL, SSH_NAMESPACE};
 use crate::snapshot::{ReleaseSnapshot, ScanSnapshot};
-use crate::{ReportError, canonical_json, findings, html, markdown, pdf};
+use crate::{ReportError, canonical_json, findings, html, markdown, pdf, sarif};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -182,7 +182,7 @@ fn generated_members(
         let pdf = scope.spawn(|| pdf::report_pdf(snap, Some(&fp)));
         let json = spool(|out| findings::write_findings_json(snap, out));
         let csv = spool(|out| findings::write_findings_csv(snap, out));
-        let sarif = spool(|out| findings::write_findings_sarif(snap, out));
+        let sarif = spool(|out| sarif::write_findings_sarif(snap, out));
         let pdf = pdf
             .join()
             .unwrap_or_else(|_| Err(ReportError::Pdf("the PDF renderer panicked".into())));

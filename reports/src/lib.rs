@@ -5,7 +5,7 @@
 //! bundles): the same input gives the same bytes, so a bundle built twice hashes identically.
 //!
 //! - [`snapshot`]: the plain data (filled by `schema`, or by hand in tests);
-//! - [`findings`]: `findings.json`, `findings.csv`, `findings.sarif`, `triage.json`;
+//! - [`findings`]: `findings.json`, `findings.csv`, `triage.json`; [`sarif`]: `findings.sarif`;
 //! - [`csv_writer`]: the one CSV writer (quoting, and the spreadsheet formula guard);
 //! - [`markdown`]: the Discourse forum post; [`html`]: one self-contained page;
 //! - [`pdf`]: the auditor's report (printpdf, embedded Unicode fonts); [`bidi`]: its
@@ -24,6 +24,7 @@ pub mod html;
 pub mod keys;
 pub mod markdown;
 pub mod pdf;
+pub mod sarif;
 pub mod snapshot;
 pub mod verify;
 pub mod vex;

@@ -178,7 +178,7 @@ fn csv_cells_cannot_become_spreadsheet_formulas() {
 fn sarif_is_what_github_code_scanning_takes() {
     let snap = sample_snapshot(true);
     let sarif: serde_json::Value =
-        serde_json::from_slice(&reports::findings::findings_sarif(&snap).unwrap()).unwrap();
+        serde_json::from_slice(&reports::sarif::findings_sarif(&snap).unwrap()).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
     assert!(sarif["$schema"].as_str().unwrap().contains("sarif-2.1.0"));
     let runs = sarif["runs"].as_array().unwrap();
@@ -212,11 +212,16 @@ fn sarif_is_what_github_code_scanning_takes() {
             assert!(!r["message"]["text"].as_str().unwrap().is_empty());
             let loc = &r["locations"][0]["physicalLocation"];
             let uri = loc["artifactLocation"]["uri"].as_str().unwrap();
+            // A relative reference under %SRCROOT%, or an absolute URI: never a rooted path.
             assert!(
                 !uri.is_empty() && !uri.starts_with('/') && !uri.contains(' '),
                 "{uri}"
             );
-            assert!(loc["region"]["startLine"].as_i64().unwrap() >= 1);
+            let relative = loc["artifactLocation"]["uriBaseId"] == "%SRCROOT%";
+            assert!(relative || uri.contains("://"), "{uri}");
+            if let Some(region) = loc.get("region") {
+                assert!(region["startLine"].as_i64().unwrap() >= 1);
+            }
             assert_eq!(
                 r["partialFingerprints"]["scanledger/v1"]
                     .as_str()
@@ -309,4 +314,36 @@ fn the_forum_posts_code_spans_and_entities_stay_closed() {
     assert!(!post.lines().any(|l| l.starts_with("<script>")), "{post}");
     // An entity in a scanner's text shows as written, not as the character it names.
     assert!(post.contains("&amp;lt;b&amp;gt; &amp;amp;"), "{post}");
+}
+
+#[test]
+fn a_100000_finding_release_keeps_within_githubs_limits_and_says_what_it_left_out() {
+    let snap = testdata::sample::large_snapshot(100_000);
+    let bytes = reports::sarif::findings_sarif(&snap).unwrap();
+    let sarif: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let limits = reports::sarif::Limits::GITHUB;
+    let runs = sarif["runs"].as_array().unwrap();
+    assert!(runs.len() <= limits.runs_per_file);
+    let mut written = 0;
+    let mut left_out = 0;
+    for run in runs {
+        let results = run["results"].as_array().unwrap().len();
+        let rules = run["tool"]["driver"]["rules"].as_array().unwrap().len();
+        assert!(results <= limits.results_per_run && rules <= results);
+        written += results;
+        if let Some(n) = run["properties"]["leftOutResults"].as_u64() {
+            left_out += n as usize;
+            let note = run["conversion"]["invocation"]["toolExecutionNotifications"][0]["message"]
+                ["text"]
+                .as_str()
+                .unwrap();
+            assert!(note.contains(&format!("left out {n}")), "{note}");
+        }
+    }
+    assert_eq!(written + left_out, 100_000);
+    assert!(left_out > 0, "two tools cannot hold 100,000 results");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gz, &bytes).unwrap();
+    let compressed = gz.finish().unwrap().len() as u64;
+    assert!(compressed <= limits.compressed_bytes, "{compressed}");
 }

@@ -182,7 +182,7 @@ pub fn report(store: &Store, args: &ReportArgs) -> anyhow::Result<Outcome> {
             ReportFormat::ForumPost => reports::markdown::forum_post(&snap, None).into_bytes(),
             ReportFormat::Csv => reports::findings::findings_csv(&snap)?,
             ReportFormat::Json => reports::findings::findings_json(&snap)?,
-            ReportFormat::Sarif => reports::findings::findings_sarif(&snap)?,
+            ReportFormat::Sarif => reports::sarif::findings_sarif(&snap)?,
         }
     };
     match &args.output {

@@ -1,5 +1,5 @@
 //! `scanledger gate`: may this release ship? Text, JSON, JUnit (one test case per gate rule)
-//! or SARIF (one result per reason). Exit 0 pass, 1 blocked, 2 error.
+//! or SARIF (one result per reason, written by `reports::sarif`). Exit 0 pass, 1 blocked, 2 error.
 
 use crate::Outcome;
 use crate::args::{GateArgs, GateFormat};
@@ -24,7 +24,9 @@ fn show(result: &GateResult, format: GateFormat) -> anyhow::Result<Outcome> {
     match format {
         GateFormat::Json => output::json(result)?,
         GateFormat::Junit => output::verbatim(&junit(result)?)?,
-        GateFormat::Sarif => output::json(&sarif(result))?,
+        GateFormat::Sarif => {
+            output::verbatim(&String::from_utf8(reports::sarif::gate_sarif(result)?)?)?
+        }
         GateFormat::Text => text(result),
     }
     Ok(if result.verdict.is_passed() {
@@ -128,73 +130,4 @@ fn junit(result: &GateResult) -> anyhow::Result<String> {
     let mut report = Report::new("scanledger gate");
     report.add_test_suite(suite);
     Ok(report.to_string()?)
-}
-
-/// SARIF 2.1.0: one result per reason, rule ids `scanledger/<gate rule>`.
-fn sarif(result: &GateResult) -> serde_json::Value {
-    let rules: Vec<serde_json::Value> = GateReason::RULES
-        .iter()
-        .map(|rule| {
-            serde_json::json!({
-                "id": format!("scanledger/{rule}"),
-                "shortDescription": { "text": format!("Release gate rule: {rule}") },
-            })
-        })
-        .collect();
-    let results: Vec<serde_json::Value> = result
-        .reasons
-        .iter()
-        .map(|reason| {
-            let mut r = serde_json::json!({
-                "ruleId": format!("scanledger/{}", reason.rule()),
-                "level": "error",
-                "message": { "text": reason.message() },
-            });
-            if let Some(fp) = reason.fingerprint() {
-                r["partialFingerprints"] = serde_json::json!({ "scanledger/v1": fp });
-            }
-            let location = match reason {
-                GateReason::BlockingFinding {
-                    location: Some(loc),
-                    line,
-                    ..
-                } if !loc.contains("://") => {
-                    let mut physical = serde_json::json!({ "artifactLocation": { "uri": loc } });
-                    if let Some(line) = line.filter(|l| *l > 0) {
-                        physical["region"] = serde_json::json!({ "startLine": line });
-                    }
-                    Some(serde_json::json!({ "physicalLocation": physical }))
-                }
-                GateReason::MissingScan { tool } => Some(
-                    serde_json::json!({ "logicalLocations": [{ "name": tool, "kind": "tool" }] }),
-                ),
-                GateReason::StaleScan { label, .. } => Some(
-                    serde_json::json!({ "logicalLocations": [{ "name": label, "kind": "scan" }] }),
-                ),
-                _ => None,
-            };
-            if let Some(location) = location {
-                r["locations"] = serde_json::json!([location]);
-            }
-            r
-        })
-        .collect();
-    serde_json::json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "scanledger-gate",
-                "version": env!("CARGO_PKG_VERSION"),
-                "rules": rules,
-            }},
-            "results": results,
-            "properties": {
-                "project": result.project,
-                "release": result.release,
-                "passed": result.verdict,
-                "policy_version": result.policy_version,
-            },
-        }],
-    })
 }

@@ -6,6 +6,7 @@
 mod forum;
 mod metrics;
 mod pdf;
+mod sarif;
 mod vex;
 
 use crate::serve::scanledger;
