@@ -6,7 +6,7 @@
 //!
 //! - [`access`]: the route table and the gatekeeper that authenticates and authorizes every
 //!   request (one mechanism for every route).
-//! - [`routes`], [`upload`]: the handlers.
+//! - [`routes`], [`upload`], [`raw`], [`triage`]: the handlers.
 //! - [`error`]: the one JSON error shape.
 //! - [`metrics`]: Prometheus metrics; [`audit_check`]: the periodic audit chain check.
 //! - [`config`]: the server's settings.
@@ -21,6 +21,7 @@ pub mod budget;
 pub mod config;
 pub mod error;
 pub mod metrics;
+pub mod raw;
 pub mod routes;
 pub mod session;
 pub mod slots;
@@ -42,7 +43,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
     info(title = "ScanLedger API", description = "Upload scanner reports, query findings, gate releases."),
     paths(
         routes::healthz, routes::readyz, routes::metrics, routes::whoami, routes::projects,
-        routes::releases, routes::scans, upload::upload, routes::raw, routes::findings,
+        routes::releases, routes::scans, upload::upload, raw::raw, routes::findings,
         routes::gate, routes::record_gate, routes::diff, routes::tokens, routes::create_token, routes::revoke_token,
         routes::users, routes::create_user, triage::triage, triage::bulk, triage::history, triage::sla,
         triage::audit, triage::vex,
@@ -97,7 +98,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 )
                 .route(
                     "/projects/{project}/scans/{scan}/raw",
-                    web::get().to(routes::raw),
+                    web::get().to(raw::raw),
                 )
                 .route(
                     "/projects/{project}/releases/{release}/findings",
