@@ -6,7 +6,7 @@
 //!
 //! - [`access`]: the route table and the gatekeeper that authenticates and authorizes every
 //!   request (one mechanism for every route).
-//! - [`routes`], [`upload`], [`raw`], [`triage`]: the handlers.
+//! - [`routes`], [`upload`], [`raw`], [`triage`], [`audit_log`]: the handlers.
 //! - [`error`]: the one JSON error shape.
 //! - [`metrics`]: Prometheus metrics; [`audit_check`]: the periodic audit chain check.
 //! - [`config`]: the server's settings.
@@ -17,6 +17,7 @@
 
 pub mod access;
 pub mod audit_check;
+pub mod audit_log;
 pub mod budget;
 pub mod config;
 pub mod error;
@@ -46,7 +47,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
         routes::releases, routes::scans, upload::upload, raw::raw, routes::findings,
         routes::gate, routes::record_gate, routes::diff, routes::tokens, routes::create_token, routes::revoke_token,
         routes::users, routes::create_user, triage::triage, triage::bulk, triage::history, triage::sla,
-        triage::audit, triage::vex,
+        audit_log::audit, triage::vex,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, routes::CreateToken, routes::CreateUser,
         triage::TriageBody, triage::BulkTriageBody)),
@@ -123,7 +124,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 )
                 .route("/projects/{project}/triage", web::post().to(triage::bulk))
                 .route("/projects/{project}/sla", web::get().to(triage::sla))
-                .route("/projects/{project}/audit", web::get().to(triage::audit))
+                .route("/projects/{project}/audit", web::get().to(audit_log::audit))
                 .route(
                     "/projects/{project}/releases/{release}/vex",
                     web::get().to(triage::vex),

@@ -1,4 +1,4 @@
-//! Triage, its history, the SLA view, the audit log and VEX over HTTP: thin wrappers around the
+//! Triage, its history, the SLA view and VEX over HTTP: thin wrappers around the
 //! store's operations (docs/TRIAGE.md). Changing triage needs the `triage` permission (admin,
 //! triager); the rest is reading (every role in its projects).
 
@@ -7,7 +7,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::slots::Db;
 use actix_web::{HttpResponse, web};
 use importers::{Kind, Severity};
-use schema::{AuditQuery, FindingFilter, TriageDecision, TriageFilter, TriageStatus};
+use schema::{FindingFilter, TriageDecision, TriageFilter, TriageStatus};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -185,19 +185,6 @@ pub async fn sla(db: Db, admitted: Project) -> Result<HttpResponse, ApiError> {
     let project = admitted.0;
     db.json(move |store| store.sla(&project, None, 10, None))
         .await
-}
-
-#[utoipa::path(get, path = "/api/v1/projects/{project}/audit", tag = "triage",
-    params(("project" = String, Path)),
-    responses((status = 200, description = "The project's audit events, oldest first"),
-        (status = 403, body = ErrorBody)),
-    security(("token" = []), ("basic" = [])))]
-pub async fn audit(db: Db, admitted: Project) -> Result<HttpResponse, ApiError> {
-    let query = AuditQuery {
-        project: Some(admitted.0),
-        ..Default::default()
-    };
-    db.json(move |store| store.audit_list(&query)).await
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/releases/{release}/vex", tag = "triage",
