@@ -48,9 +48,11 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
         routes::gate, routes::record_gate, routes::diff, routes::tokens, routes::create_token, routes::revoke_token,
         routes::users, routes::create_user, triage::triage, triage::bulk, triage::history, triage::sla,
         audit_log::audit, triage::vex,
+        raw::scan_raw, audit_log::audit_all, audit_log::verify, audit_log::verify_anchored,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, routes::CreateToken, routes::CreateUser,
-        triage::TriageBody, triage::BulkTriageBody)),
+        triage::TriageBody, triage::BulkTriageBody,
+        audit_log::AnchorsBody, audit_log::AnchorBody)),
     modifiers(&Security),
 )]
 pub struct ApiDoc;
@@ -129,6 +131,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     "/projects/{project}/releases/{release}/vex",
                     web::get().to(triage::vex),
                 )
+                .route("/scans/{scan}/raw", web::get().to(raw::scan_raw))
+                .route("/audit", web::get().to(audit_log::audit_all))
+                .route("/audit/verify", web::get().to(audit_log::verify))
+                .route("/audit/verify", web::post().to(audit_log::verify_anchored))
                 .route("/tokens", web::get().to(routes::tokens))
                 .route("/tokens", web::post().to(routes::create_token))
                 .route("/tokens/{token}", web::delete().to(routes::revoke_token))

@@ -9,7 +9,7 @@ use actix_web::{HttpResponse, web};
 use importers::{Kind, Severity};
 use schema::{FindingFilter, TriageDecision, TriageFilter, TriageStatus};
 use serde::Deserialize;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 /// A triage decision on one finding.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -176,14 +176,31 @@ pub async fn history(
         .await
 }
 
+/// Which release the SLA view is of, and how far back the mean time to remediate looks: the
+/// flags of `scanledger sla`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SlaQuery {
+    /// The release; the project's latest when omitted.
+    pub release: Option<String>,
+    /// How many release changes the mean time to remediate covers (default 10).
+    pub releases: Option<usize>,
+}
+
 #[utoipa::path(get, path = "/api/v1/projects/{project}/sla", tag = "triage",
-    params(("project" = String, Path)),
+    params(("project" = String, Path), SlaQuery),
     responses((status = 200, description = "Open findings by age against the policy, breaches, mean time to remediate"),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
-pub async fn sla(db: Db, admitted: Project) -> Result<HttpResponse, ApiError> {
+pub async fn sla(
+    db: Db,
+    admitted: Project,
+    query: web::Query<SlaQuery>,
+) -> Result<HttpResponse, ApiError> {
     let project = admitted.0;
-    db.json(move |store| store.sla(&project, None, 10, None))
+    let SlaQuery { release, releases } = query.into_inner();
+    let release = release.filter(|r| !r.is_empty());
+    db.json(move |store| store.sla(&project, release.as_deref(), releases.unwrap_or(10), None))
         .await
 }
 
