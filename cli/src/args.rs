@@ -26,8 +26,8 @@ pub struct Cli {
     pub database_url: String,
 
     /// Talk to a ScanLedger server instead of the database (upload, findings, diff, gate,
-    /// releases, projects, token, admin). Verbs that need neither ignore it; the others
-    /// (triage, policy, vex, sla, audit, scans, raw, seal, bundle, report, demo) refuse it.
+    /// releases, projects, scans, raw, triage, sla, audit, token, admin). Verbs that need
+    /// neither ignore it; the others (policy, vex, seal, bundle, report, demo) refuse it.
     #[arg(
         long = "server",
         global = true,
@@ -513,7 +513,8 @@ pub struct TriageArgs {
     /// Show the finding's decision history instead of deciding.
     #[arg(long, conflicts_with_all = ["status", "filter"])]
     pub history: bool,
-    /// Who decides (recorded in the audit log).
+    /// Who decides (recorded in the audit log). Through --server the server records its
+    /// caller (the token or user) instead.
     #[arg(long, env = "SCANLEDGER_USER", default_value = "cli")]
     pub actor: String,
     #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
@@ -581,6 +582,8 @@ pub enum AuditCommand {
     List(AuditListArgs),
     /// Recompute the hash chain; exit 1 and name the first broken event when it does not hold.
     /// With --bundles, also check that the log still holds the chain head each sealed bundle signed.
+    /// Through --server it needs an admin or auditor of every project; the bundles' signatures
+    /// are still checked here, against --key.
     #[command(
         after_help = "Exit codes: 0 intact, 1 broken (or a bundle's signed head is not in the log), 2 error.\n\n\
                       Examples:\n  scanledger audit verify\n  \
@@ -591,7 +594,8 @@ pub enum AuditCommand {
 
 #[derive(Debug, Args)]
 pub struct AuditListArgs {
-    /// Only this project, by name.
+    /// Only this project, by name. Without it, every project's events and those of no project
+    /// (users, tokens); through --server with a token scoped to one project, that project's.
     #[arg(long, short)]
     pub project: Option<String>,
     /// Only events at or after this UTC date or time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS).

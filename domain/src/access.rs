@@ -15,7 +15,7 @@ pub enum Role {
     Uploader,
     /// Change triage (and read).
     Triager,
-    /// Read everything, change nothing.
+    /// Read everything, change nothing; and, when of every project, check the audit chain.
     Auditor,
 }
 
@@ -42,6 +42,7 @@ impl Role {
             Permission::Upload => matches!(self, Role::Admin | Role::Uploader),
             Permission::Triage => matches!(self, Role::Admin | Role::Triager),
             Permission::Admin => self == Role::Admin,
+            Permission::AuditChain => matches!(self, Role::Admin | Role::Auditor),
         }
     }
 }
@@ -68,4 +69,7 @@ pub enum Permission {
     Triage,
     /// Manage users and tokens (admins of every project only).
     Admin,
+    /// Check the audit log's hash chain. The chain is one over every project's events, so it
+    /// is for admins and auditors of every project; it changes nothing.
+    AuditChain,
 }

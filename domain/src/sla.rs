@@ -6,7 +6,7 @@ use chrono::{NaiveDateTime, TimeDelta};
 use serde::Serialize;
 
 /// One open finding against its SLA.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct SlaItem {
     pub fingerprint: String,
     pub rule_id: String,

@@ -59,7 +59,7 @@ pub struct NewAuditEvent<'a> {
 }
 
 /// An event as stored.
-#[derive(Debug, Clone, Serialize, Queryable, Selectable, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, Queryable, Selectable, PartialEq)]
 #[diesel(table_name = audit_events)]
 #[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct AuditEvent {
@@ -192,7 +192,7 @@ pub struct AuditQuery {
 }
 
 /// The first event where the chain no longer holds.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct BrokenEvent {
     /// The event's position in the chain (or where an event is missing).
     pub seq: i64,
@@ -200,7 +200,7 @@ pub struct BrokenEvent {
 }
 
 /// The result of recomputing the chain.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct AuditVerification {
     pub ok: bool,
     /// Events checked.
@@ -361,7 +361,7 @@ pub struct BundleAnchor {
 }
 
 /// A bundle whose signed head the log no longer contains.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct AnchorProblem {
     pub bundle: String,
     /// The position in the chain where the log and the bundle disagree.
@@ -370,7 +370,7 @@ pub struct AnchorProblem {
 }
 
 /// The chain recomputed, and every bundle's signed head looked up in it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct AnchoredVerification {
     /// The chain intact and every anchor found.
     pub ok: bool,

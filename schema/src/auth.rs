@@ -59,7 +59,8 @@ impl Principal {
         match (permission, project, &self.project) {
             (Permission::Public | Permission::Authenticated, _, _) => true,
             (_, _, None) => true,
-            (Permission::Admin, _, Some(_)) => false,
+            // About every project at once: a scoped principal may not.
+            (Permission::Admin | Permission::AuditChain, _, Some(_)) => false,
             (_, Some(wanted), Some(own)) => wanted == own,
             // Listings across projects are filtered by the handler.
             (_, None, Some(_)) => true,

@@ -20,7 +20,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
 /// Open findings and breaches of one severity.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct SlaSummary {
     pub severity: Severity,
     pub sla_days: Option<u32>,
@@ -29,14 +29,14 @@ pub struct SlaSummary {
 }
 
 /// Mean time to remediate one severity: from first seen to the scan that no longer reported it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct MttrEntry {
     pub severity: Severity,
     pub fixed: u64,
     pub mean_days: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SlaReport {
     pub project: String,
     pub release: String,

@@ -77,7 +77,7 @@ impl TriageFilter {
 }
 
 /// One finding whose state a decision set.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct TriageChange {
     pub fingerprint: String,
     pub rule_id: String,
@@ -87,7 +87,7 @@ pub struct TriageChange {
 }
 
 /// What a decision did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct TriageOutcome {
     pub project: String,
     pub status: TriageStatus,
@@ -99,7 +99,7 @@ pub struct TriageOutcome {
 }
 
 /// One entry of a finding's decision history.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 pub struct TriageHistoryEntry {
     pub previous_status: Option<TriageStatus>,
     pub status: TriageStatus,

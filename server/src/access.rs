@@ -141,6 +141,14 @@ pub static ROUTES: &[RouteSpec] = &[
         "/api/v1/projects/{project}/releases/{release}/vex",
         Permission::Read,
     ),
+    // A raw report by scan id alone (`scanledger raw`): the handler checks the caller may read
+    // the scan's project, and answers 404 when not (server/src/raw.rs).
+    route(Method::GET, "/api/v1/scans/{scan}/raw", Permission::Read),
+    // The audit log across projects, narrowed to the caller's scope by the handler; its chain
+    // check spans every project (server/src/audit_log.rs).
+    route(Method::GET, "/api/v1/audit", Permission::Read),
+    route(Method::GET, "/api/v1/audit/verify", Permission::AuditChain),
+    route(Method::POST, "/api/v1/audit/verify", Permission::AuditChain),
     route(Method::GET, "/api/v1/tokens", Permission::Admin),
     route(Method::POST, "/api/v1/tokens", Permission::Admin),
     route(Method::DELETE, "/api/v1/tokens/{token}", Permission::Admin),

@@ -6,7 +6,7 @@
 //!
 //! - [`access`]: the route table and the gatekeeper that authenticates and authorizes every
 //!   request (one mechanism for every route).
-//! - [`routes`], [`upload`]: the handlers.
+//! - [`routes`], [`upload`], [`raw`], [`triage`], [`audit_log`]: the handlers.
 //! - [`error`]: the one JSON error shape.
 //! - [`metrics`]: Prometheus metrics; [`audit_check`]: the periodic audit chain check.
 //! - [`config`]: the server's settings.
@@ -17,10 +17,12 @@
 
 pub mod access;
 pub mod audit_check;
+pub mod audit_log;
 pub mod budget;
 pub mod config;
 pub mod error;
 pub mod metrics;
+pub mod raw;
 pub mod routes;
 pub mod session;
 pub mod slots;
@@ -42,13 +44,15 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
     info(title = "ScanLedger API", description = "Upload scanner reports, query findings, gate releases."),
     paths(
         routes::healthz, routes::readyz, routes::metrics, routes::whoami, routes::projects,
-        routes::releases, routes::scans, upload::upload, routes::raw, routes::findings,
+        routes::releases, routes::scans, upload::upload, raw::raw, routes::findings,
         routes::gate, routes::record_gate, routes::diff, routes::tokens, routes::create_token, routes::revoke_token,
         routes::users, routes::create_user, triage::triage, triage::bulk, triage::history, triage::sla,
-        triage::audit, triage::vex,
+        audit_log::audit, triage::vex,
+        raw::scan_raw, audit_log::audit_all, audit_log::verify, audit_log::verify_anchored,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, routes::CreateToken, routes::CreateUser,
-        triage::TriageBody, triage::BulkTriageBody)),
+        triage::TriageBody, triage::BulkTriageBody,
+        audit_log::AnchorsBody, audit_log::AnchorBody)),
     modifiers(&Security),
 )]
 pub struct ApiDoc;
@@ -97,7 +101,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 )
                 .route(
                     "/projects/{project}/scans/{scan}/raw",
-                    web::get().to(routes::raw),
+                    web::get().to(raw::raw),
                 )
                 .route(
                     "/projects/{project}/releases/{release}/findings",
@@ -122,11 +126,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 )
                 .route("/projects/{project}/triage", web::post().to(triage::bulk))
                 .route("/projects/{project}/sla", web::get().to(triage::sla))
-                .route("/projects/{project}/audit", web::get().to(triage::audit))
+                .route("/projects/{project}/audit", web::get().to(audit_log::audit))
                 .route(
                     "/projects/{project}/releases/{release}/vex",
                     web::get().to(triage::vex),
                 )
+                .route("/scans/{scan}/raw", web::get().to(raw::scan_raw))
+                .route("/audit", web::get().to(audit_log::audit_all))
+                .route("/audit/verify", web::get().to(audit_log::verify))
+                .route("/audit/verify", web::post().to(audit_log::verify_anchored))
                 .route("/tokens", web::get().to(routes::tokens))
                 .route("/tokens", web::post().to(routes::create_token))
                 .route("/tokens/{token}", web::delete().to(routes::revoke_token))

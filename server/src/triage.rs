@@ -1,4 +1,4 @@
-//! Triage, its history, the SLA view, the audit log and VEX over HTTP: thin wrappers around the
+//! Triage, its history, the SLA view and VEX over HTTP: thin wrappers around the
 //! store's operations (docs/TRIAGE.md). Changing triage needs the `triage` permission (admin,
 //! triager); the rest is reading (every role in its projects).
 
@@ -7,9 +7,9 @@ use crate::error::{ApiError, ErrorBody};
 use crate::slots::Db;
 use actix_web::{HttpResponse, web};
 use importers::{Kind, Severity};
-use schema::{AuditQuery, FindingFilter, TriageDecision, TriageFilter, TriageStatus, VexFormat};
+use schema::{FindingFilter, TriageDecision, TriageFilter, TriageStatus, VexFormat};
 use serde::Deserialize;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 /// A triage decision on one finding.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -176,28 +176,32 @@ pub async fn history(
         .await
 }
 
-#[utoipa::path(get, path = "/api/v1/projects/{project}/sla", tag = "triage",
-    params(("project" = String, Path)),
-    responses((status = 200, description = "Open findings by age against the policy, breaches, mean time to remediate"),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
-    security(("token" = []), ("basic" = [])))]
-pub async fn sla(db: Db, admitted: Project) -> Result<HttpResponse, ApiError> {
-    let project = admitted.0;
-    db.json(move |store| store.sla(&project, None, 10, None))
-        .await
+/// Which release the SLA view is of, and how far back the mean time to remediate looks: the
+/// flags of `scanledger sla`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SlaQuery {
+    /// The release; the project's latest when omitted.
+    pub release: Option<String>,
+    /// How many release changes the mean time to remediate covers (default 10).
+    pub releases: Option<usize>,
 }
 
-#[utoipa::path(get, path = "/api/v1/projects/{project}/audit", tag = "triage",
-    params(("project" = String, Path)),
-    responses((status = 200, description = "The project's audit events, oldest first"),
-        (status = 403, body = ErrorBody)),
+#[utoipa::path(get, path = "/api/v1/projects/{project}/sla", tag = "triage",
+    params(("project" = String, Path), SlaQuery),
+    responses((status = 200, description = "Open findings by age against the policy, breaches, mean time to remediate"),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
-pub async fn audit(db: Db, admitted: Project) -> Result<HttpResponse, ApiError> {
-    let query = AuditQuery {
-        project: Some(admitted.0),
-        ..Default::default()
-    };
-    db.json(move |store| store.audit_list(&query)).await
+pub async fn sla(
+    db: Db,
+    admitted: Project,
+    query: web::Query<SlaQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let project = admitted.0;
+    let SlaQuery { release, releases } = query.into_inner();
+    let release = release.filter(|r| !r.is_empty());
+    db.json(move |store| store.sla(&project, release.as_deref(), releases.unwrap_or(10), None))
+        .await
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/releases/{release}/vex", tag = "triage",

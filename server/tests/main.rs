@@ -8,4 +8,5 @@ mod errors;
 mod hardening;
 mod harness;
 mod matrix;
+mod remote_verbs;
 mod ui;

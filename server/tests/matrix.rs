@@ -42,6 +42,15 @@ fn expected(method: &Method, path: &str, who: Who, foreign: bool) -> u16 {
     if path == "/api/v1/whoami" || path == "/api/v1/projects" {
         return 200;
     }
+    // Lists narrowed to the caller's scope (the audit log), and a raw report by scan id, of a
+    // scan of the caller's own project.
+    if path == "/api/v1/audit" || path == "/api/v1/scans/{scan}/raw" {
+        return 200;
+    }
+    if path == "/api/v1/audit/verify" {
+        // The chain spans every project: admins and auditors of every project.
+        return if who == GlobalAdmin { 200 } else { 403 };
+    }
     if path.starts_with("/api/v1/tokens") || path.starts_with("/api/v1/users") {
         return match (who, method.as_str()) {
             (GlobalAdmin, "POST") => 201,
@@ -196,6 +205,9 @@ async fn every_route_every_role_own_and_foreign_project() {
                             "name": format!("user-{seed}"), "password": "a long enough password",
                             "role": "auditor"
                         })),
+                        ("POST", "/api/v1/audit/verify") => {
+                            req.set_json(serde_json::json!({"anchors": []}))
+                        }
                         ("POST", "/api/v1/projects/{project}/triage") => req.set_json(
                             serde_json::json!({"severity": ["critical"], "status": "confirmed"}),
                         ),

@@ -121,3 +121,361 @@ fn remote_verbs_print_what_local_verbs_print() {
         );
     }
 }
+
+/// A verb both ways: the same exit code and the same standard output; the local run's output.
+fn alike(server: &Server, token: &str, args: &[&str]) -> Output {
+    let there = run(remote(server, token), args);
+    let here = run(local(server), args);
+    assert_eq!(there.status.code(), here.status.code(), "{args:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&there.stdout),
+        String::from_utf8_lossy(&here.stdout),
+        "{args:?}"
+    );
+    here
+}
+
+/// A verb that fails both ways: exit 2 both ways, and the server's refusal carries the local
+/// message (remotely prefixed with who said it: `server answered 404 (not_found): ...`).
+fn fails_alike(server: &Server, token: &str, args: &[&str]) {
+    let there = remote(server, token).args(args).output().expect("run");
+    let here = local(server).args(args).output().expect("run");
+    let (there_err, here_err) = (
+        String::from_utf8_lossy(&there.stderr),
+        String::from_utf8_lossy(&here.stderr),
+    );
+    assert_eq!(here.status.code(), Some(2), "{args:?} locally: {here_err}");
+    assert_eq!(
+        there.status.code(),
+        Some(2),
+        "{args:?} remotely: {there_err}"
+    );
+    let message = here_err
+        .trim()
+        .strip_prefix("error: ")
+        .unwrap_or_else(|| panic!("{args:?}: {here_err}"));
+    assert!(
+        there_err.trim().ends_with(message),
+        "{args:?}: remotely {there_err:?}, locally {here_err:?}"
+    );
+    assert!(
+        there.stdout.is_empty() && here.stdout.is_empty(),
+        "{args:?}"
+    );
+}
+
+/// JSON output without the keys whose values are the time of the run.
+fn without(out: &Output, keys: &[&str]) -> serde_json::Value {
+    let mut value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    if let Some(object) = value.as_object_mut() {
+        for key in keys {
+            object.remove(*key);
+        }
+    }
+    value
+}
+
+#[test]
+fn triage_sla_audit_scans_and_raw_work_remotely_as_locally() {
+    let server = start();
+    let admin = make_token(&server, "admin", None);
+    // 1.1 has critical findings (config) and the tool's own states (statuses).
+    for (release, label, report) in [
+        ("1.0", "cluster", "trivy/kubernetes_fabricated_subset.json"),
+        ("1.1", "cluster", "trivy/kubernetes.json"),
+        ("1.1", "config", "trivy/misconfigurations_and_secrets.json"),
+        ("1.1", "statuses", "trivy/all_statuses.json"),
+    ] {
+        let report = corpus(report);
+        let report = report.to_str().expect("utf-8 path");
+        let stored = run(
+            local(&server),
+            &["upload", "-p", "shop", "-r", release, "-l", label, report],
+        );
+        assert_eq!(stored.status.code(), Some(0));
+    }
+    // A sealed bundle of 1.0, kept outside the database, for the anchored chain check.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let keys = dir.path().join("keys");
+    let keys = keys.to_str().expect("utf-8 path");
+    let bundles = dir.path().join("bundles");
+    std::fs::create_dir(&bundles).expect("bundles folder");
+    let bundle = bundles.join("shop-1.0.zip");
+    run(local(&server), &["key", "generate", "--key-dir", keys]);
+    let sealed = run(
+        local(&server),
+        &[
+            "seal",
+            "-p",
+            "shop",
+            "-r",
+            "1.0",
+            "--allow-blocked",
+            "--reason",
+            "parity test",
+            "--key-dir",
+            keys,
+            "-o",
+            bundle.to_str().expect("utf-8 path"),
+        ],
+    );
+    assert_eq!(sealed.status.code(), Some(0));
+    let public = format!("{keys}/evidence-key.pub");
+    let bundles = bundles.to_str().expect("utf-8 path");
+
+    // Reading verbs, every output format.
+    let listings: [&[&str]; 8] = [
+        &["scans", "-p", "shop", "-r", "1.1"],
+        &["sla", "-p", "shop"],
+        &["sla", "-p", "shop", "-r", "1.0", "--releases", "1"],
+        &["audit", "list"],
+        &["audit", "list", "-p", "shop"],
+        &["audit", "list", "--action", "scan.upload", "--limit", "1"],
+        &["audit", "list", "--since", "2000-01-01", "-p", "shop"],
+        &["audit", "list", "-p", "no-such-project"],
+    ];
+    for verb in listings {
+        for format in ["csv", "table", "json"] {
+            let mut args = verb.to_vec();
+            args.extend(["--format", format]);
+            if verb[0] == "sla" && format == "json" {
+                // `at`, the time the view was computed, is the run's own.
+                let there = run(remote(&server, &admin), &args);
+                let here = run(local(&server), &args);
+                assert_eq!(there.status.code(), here.status.code(), "{args:?}");
+                assert_eq!(
+                    without(&there, &["at"]),
+                    without(&here, &["at"]),
+                    "{args:?}"
+                );
+                continue;
+            }
+            let here = alike(&server, &admin, &args);
+            assert!(!here.stdout.is_empty(), "{args:?}");
+        }
+    }
+    for format in ["text", "json"] {
+        alike(&server, &admin, &["audit", "verify", "--format", format]);
+        let anchored = alike(
+            &server,
+            &admin,
+            &[
+                "audit",
+                "verify",
+                "--bundles",
+                bundles,
+                "--key",
+                &public,
+                "--format",
+                format,
+            ],
+        );
+        assert_eq!(anchored.status.code(), Some(0));
+        if format == "json" {
+            let json: serde_json::Value = serde_json::from_slice(&anchored.stdout).expect("json");
+            assert_eq!(json["anchors"], 1, "{json}");
+        }
+    }
+
+    // Raw reports, to standard output and to a file: the same bytes and the same message.
+    let scans: serde_json::Value = serde_json::from_slice(
+        &run(
+            local(&server),
+            &["scans", "-p", "shop", "-r", "1.1", "--format", "json"],
+        )
+        .stdout,
+    )
+    .expect("scans json");
+    let scan = scans[0]["id"].as_i64().expect("scan id").to_string();
+    let raw = alike(&server, &admin, &["raw", "--scan", &scan]);
+    assert_eq!(
+        raw.stdout,
+        std::fs::read(corpus("trivy/kubernetes.json")).expect("report")
+    );
+    let (there_file, here_file) = (dir.path().join("there.json"), dir.path().join("here.json"));
+    let there = run(
+        remote(&server, &admin),
+        &[
+            "raw",
+            "--scan",
+            &scan,
+            "-o",
+            there_file.to_str().expect("path"),
+        ],
+    );
+    let here = run(
+        local(&server),
+        &[
+            "raw",
+            "--scan",
+            &scan,
+            "-o",
+            here_file.to_str().expect("path"),
+        ],
+    );
+    assert_eq!(
+        std::fs::read(&there_file).expect("there"),
+        std::fs::read(&here_file).expect("here")
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&there.stderr).replace("there.json", "FILE"),
+        String::from_utf8_lossy(&here.stderr).replace("here.json", "FILE")
+    );
+
+    // Triage by filter, as a dry run: every filter key the CLI has.
+    let findings: serde_json::Value = serde_json::from_slice(
+        &run(
+            local(&server),
+            &["findings", "-p", "shop", "-r", "1.1", "--format", "json"],
+        )
+        .stdout,
+    )
+    .expect("findings json");
+    let first = &findings[0];
+    let fingerprint = first["fingerprint"].as_str().expect("fingerprint");
+    let rule = format!("rule={}", first["rule_id"].as_str().expect("rule"));
+    let filters: [&[&str]; 6] = [
+        &["--filter", "severity=critical,high"],
+        &["--filter", "min-severity=high", "--filter", "status=open"],
+        &[
+            "--filter",
+            "kind=vulnerability",
+            "--filter",
+            "tool=trivy",
+            "-r",
+            "1.0",
+        ],
+        &["--filter", &rule, "--filter", "text=a"],
+        &["--filter", "path=**"],
+        &["--filter", "tool-status=fixed,affected"],
+    ];
+    for filter in filters {
+        for format in ["text", "json"] {
+            let mut args = vec!["triage", "-p", "shop", "--status", "confirmed", "--dry-run"];
+            args.extend(filter);
+            args.extend(["--format", format]);
+            let here = alike(&server, &admin, &args);
+            if format == "json" {
+                // Each filter keeps some findings, and a dry run stores nothing.
+                let outcome: serde_json::Value =
+                    serde_json::from_slice(&here.stdout).expect("json");
+                assert!(
+                    outcome["changes"].as_array().is_some_and(|c| !c.is_empty()),
+                    "{args:?}: {outcome}"
+                );
+                assert_eq!(outcome["dry_run"], true);
+            }
+        }
+    }
+
+    // Real decisions: decided through the server, undone on the database, decided there the
+    // same way: both say the same (from open to the decision).
+    let one: &[&str] = &[
+        "triage",
+        "-p",
+        "shop",
+        fingerprint,
+        "--status",
+        "accepted",
+        "--justification",
+        "behind the WAF",
+        "--approver",
+        "ciso",
+        "--expires",
+        "2099-01-01",
+    ];
+    let bulk: &[&str] = &[
+        "triage",
+        "-p",
+        "shop",
+        "--filter",
+        "severity=critical",
+        "--status",
+        "confirmed",
+    ];
+    let undo_one = ["triage", "-p", "shop", fingerprint, "--status", "open"];
+    let undo_bulk = [
+        "triage",
+        "-p",
+        "shop",
+        "--filter",
+        "severity=critical",
+        "--status",
+        "open",
+    ];
+    for (decide, undo) in [(one, &undo_one[..]), (bulk, &undo_bulk[..])] {
+        for format in ["text", "json"] {
+            let mut args = decide.to_vec();
+            args.extend(["--format", format]);
+            let there = run(remote(&server, &admin), &args);
+            run(local(&server), undo);
+            let here = run(local(&server), &args);
+            run(local(&server), undo);
+            assert_eq!(there.status.code(), Some(0), "{args:?}");
+            assert_eq!(
+                String::from_utf8_lossy(&there.stdout),
+                String::from_utf8_lossy(&here.stdout),
+                "{args:?}"
+            );
+            assert!(!String::from_utf8_lossy(&here.stdout).contains(" 0 finding"));
+        }
+    }
+    // The history, read both ways; the server recorded its caller, the token, as the decider.
+    for format in ["text", "json"] {
+        let history = alike(
+            &server,
+            &admin,
+            &[
+                "triage",
+                "-p",
+                "shop",
+                fingerprint,
+                "--history",
+                "--format",
+                format,
+            ],
+        );
+        let history = String::from_utf8_lossy(&history.stdout);
+        assert!(history.contains("token:"), "{history}");
+    }
+
+    // Errors: the same message and exit 2 both ways.
+    let failures: [&[&str]; 9] = [
+        &["triage", "-p", "nope", fingerprint, "--status", "confirmed"],
+        &[
+            "triage",
+            "-p",
+            "shop",
+            "0123456789abcdef",
+            "--status",
+            "confirmed",
+        ],
+        &["triage", "-p", "shop", fingerprint, "--status", "accepted"],
+        &[
+            "triage",
+            "-p",
+            "nope",
+            "--filter",
+            "severity=high",
+            "--status",
+            "confirmed",
+        ],
+        &["triage", "-p", "shop", fingerprint, "--history"][..],
+        &["sla", "-p", "nope"],
+        &["scans", "-p", "nope", "-r", "1.0"],
+        &["scans", "-p", "shop", "-r", "9.9"],
+        &["raw", "--scan", "999999"],
+    ];
+    for args in failures {
+        if args.contains(&"--history") {
+            // An unknown project's history.
+            fails_alike(
+                &server,
+                &admin,
+                &["triage", "-p", "nope", fingerprint, "--history"],
+            );
+            continue;
+        }
+        fails_alike(&server, &admin, args);
+    }
+}

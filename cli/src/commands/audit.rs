@@ -3,13 +3,14 @@
 
 use crate::Outcome;
 use crate::args::{AuditListArgs, AuditVerifyArgs, OutputFormat, TextOrJson};
+use crate::ledger::Ledger;
 use crate::output;
 use anyhow::Context;
-use schema::{AuditQuery, AuditVerification, BundleAnchor, Store};
+use schema::{AuditQuery, AuditVerification, BundleAnchor};
 use std::path::Path;
 
-pub fn list(store: &Store, args: &AuditListArgs) -> anyhow::Result<Outcome> {
-    let events = store.audit_list(&AuditQuery {
+pub fn list(ledger: &dyn Ledger, args: &AuditListArgs) -> anyhow::Result<Outcome> {
+    let events = ledger.audit_list(&AuditQuery {
         project: args.project.clone(),
         since: args.since,
         action: args.action.clone(),
@@ -44,16 +45,16 @@ pub fn list(store: &Store, args: &AuditListArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
-pub fn verify(store: &Store, args: &AuditVerifyArgs) -> anyhow::Result<Outcome> {
+pub fn verify(ledger: &dyn Ledger, args: &AuditVerifyArgs) -> anyhow::Result<Outcome> {
     let Some(dir) = &args.bundles else {
-        return verify_chain(store, args);
+        return verify_chain(ledger, args);
     };
     let mut keys = Vec::new();
     for path in &args.key {
         keys.extend(super::evidence::read_keys(path)?);
     }
     let (anchors, mut unusable) = bundle_anchors(dir, &keys)?;
-    let result = store.audit_verify_anchors(&anchors)?;
+    let result = ledger.audit_verify_anchors(&anchors)?;
     let ok = result.ok && unusable.is_empty();
     unusable.sort();
     match args.format {
@@ -175,8 +176,8 @@ fn print_chain(result: &AuditVerification) {
     }
 }
 
-fn verify_chain(store: &Store, args: &AuditVerifyArgs) -> anyhow::Result<Outcome> {
-    let result = store.audit_verify()?;
+fn verify_chain(ledger: &dyn Ledger, args: &AuditVerifyArgs) -> anyhow::Result<Outcome> {
+    let result = ledger.audit_verify()?;
     match args.format {
         TextOrJson::Json => output::json(&result)?,
         TextOrJson::Text => {

@@ -53,20 +53,20 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Token(TokenCommand::Create(args)) => auth::create_token(ledger, args),
         Command::Token(TokenCommand::List(args)) => auth::list_tokens(ledger, args),
         Command::Token(TokenCommand::Revoke(args)) => auth::revoke_token(ledger, args),
+        Command::Scans(args) => query::scans(ledger, args),
+        Command::Raw(args) => query::raw(ledger, args),
+        Command::Triage(args) => triage::run(ledger, args),
+        Command::Sla(args) => sla::run(ledger, args),
+        Command::Audit(AuditCommand::List(args)) => audit::list(ledger, args),
+        Command::Audit(AuditCommand::Verify(args)) => audit::verify(ledger, args),
         command => {
             let store = ledger.database(verb(command))?;
             match command {
-                Command::Scans(args) => query::scans(store, args),
-                Command::Raw(args) => query::raw(store, args),
-                Command::Triage(args) => triage::run(store, args),
                 Command::Policy(PolicyCommand::Set(args)) => policy::set(store, args),
                 Command::Policy(PolicyCommand::Show(args)) => policy::show(store, args),
                 Command::Policy(PolicyCommand::Versions(args)) => policy::versions(store, args),
-                Command::Audit(AuditCommand::List(args)) => audit::list(store, args),
-                Command::Audit(AuditCommand::Verify(args)) => audit::verify(store, args),
                 Command::Vex(VexCommand::Export(args)) => vex::export(store, args),
                 Command::Vex(VexCommand::Import(args)) => vex::import(store, args),
-                Command::Sla(args) => sla::run(store, args),
                 Command::Seal(args) => evidence::seal(store, args),
                 Command::Bundle(args) => evidence::bundle(store, args),
                 Command::Report(args) => evidence::report(store, args),
@@ -83,7 +83,12 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 | Command::Gate(_)
                 | Command::Verify(_)
                 | Command::Key(_)
-                | Command::Policy(PolicyCommand::Check(_)) => unreachable_command(),
+                | Command::Policy(PolicyCommand::Check(_))
+                | Command::Scans(_)
+                | Command::Raw(_)
+                | Command::Triage(_)
+                | Command::Sla(_)
+                | Command::Audit(_) => unreachable_command(),
             }
         }
     }

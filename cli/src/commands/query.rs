@@ -7,7 +7,7 @@ use crate::args::{
 use crate::ledger::Ledger;
 use crate::output::{self, opt};
 use anyhow::Context;
-use schema::{FindingFilter, Store, ViewFinding};
+use schema::{FindingFilter, ViewFinding};
 
 pub fn projects(ledger: &dyn Ledger, args: &ListArgs) -> anyhow::Result<Outcome> {
     show_projects(&ledger.projects()?, args.format)
@@ -55,8 +55,8 @@ fn show_releases(
     emit(format, &releases, &headers, rows)
 }
 
-pub fn scans(store: &Store, args: &ReleaseArgs) -> anyhow::Result<Outcome> {
-    let scans = store.scans(&args.project, &args.release)?;
+pub fn scans(ledger: &dyn Ledger, args: &ReleaseArgs) -> anyhow::Result<Outcome> {
+    let scans = ledger.scans(&args.project, &args.release)?;
     let headers = [
         "scan", "tool", "format", "label", "target", "findings", "uploaded", "sha256", "current",
     ];
@@ -252,12 +252,12 @@ fn change_name(change: schema::DiffChange) -> Option<String> {
         .and_then(|v| v.as_str().map(str::to_string))
 }
 
-pub fn raw(store: &Store, args: &RawArgs) -> anyhow::Result<Outcome> {
+pub fn raw(ledger: &dyn Ledger, args: &RawArgs) -> anyhow::Result<Outcome> {
     match &args.output {
         Some(path) => {
             let mut file = std::fs::File::create(path)
                 .with_context(|| format!("creating {}", path.display()))?;
-            let sha = store.raw_report(domain::ScanId::new(args.scan), &mut file)?;
+            let sha = ledger.raw_report(domain::ScanId::new(args.scan), &mut file)?;
             tell!(
                 "wrote scan {} to {} (sha256 {sha})",
                 args.scan,
@@ -266,7 +266,7 @@ pub fn raw(store: &Store, args: &RawArgs) -> anyhow::Result<Outcome> {
         }
         None => {
             let mut out = std::io::stdout().lock();
-            store.raw_report(domain::ScanId::new(args.scan), &mut out)?;
+            ledger.raw_report(domain::ScanId::new(args.scan), &mut out)?;
         }
     }
     Ok(Outcome::Ok)

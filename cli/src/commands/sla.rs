@@ -3,11 +3,11 @@
 
 use crate::Outcome;
 use crate::args::{OutputFormat, SlaArgs};
+use crate::ledger::Ledger;
 use crate::output;
-use schema::Store;
 
-pub fn run(store: &Store, args: &SlaArgs) -> anyhow::Result<Outcome> {
-    let report = store.sla(&args.project, args.release.as_deref(), args.releases, None)?;
+pub fn run(ledger: &dyn Ledger, args: &SlaArgs) -> anyhow::Result<Outcome> {
+    let report = ledger.sla(&args.project, args.release.as_deref(), args.releases)?;
     match args.format {
         OutputFormat::Json => output::json(&report)?,
         OutputFormat::Csv => output::csv(

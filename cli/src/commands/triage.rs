@@ -3,17 +3,18 @@
 
 use crate::Outcome;
 use crate::args::{TextOrJson, TriageArgs};
+use crate::ledger::{Decide, Ledger};
 use crate::output;
 use anyhow::{Context, bail};
-use schema::{FindingFilter, Store, TriageDecision, TriageFilter, TriageStatus};
+use schema::{FindingFilter, TriageDecision, TriageFilter, TriageStatus};
 
-pub fn run(store: &Store, args: &TriageArgs) -> anyhow::Result<Outcome> {
+pub fn run(ledger: &dyn Ledger, args: &TriageArgs) -> anyhow::Result<Outcome> {
     if args.history {
         let fingerprint = args
             .fingerprint
             .as_deref()
             .context("--history needs a fingerprint")?;
-        let history = store.triage_history(&args.project, fingerprint)?;
+        let history = ledger.triage_history(&args.project, fingerprint)?;
         match args.format {
             TextOrJson::Json => output::json(&history)?,
             TextOrJson::Text => output::table(
@@ -57,8 +58,13 @@ pub fn run(store: &Store, args: &TriageArgs) -> anyhow::Result<Outcome> {
         approver: args.approver.clone(),
         expires: args.expires,
     };
+    let decide = Decide {
+        project: &args.project,
+        decision: &decision,
+        actor: &args.actor,
+    };
     let outcome = match &args.fingerprint {
-        Some(fp) => store.triage(&args.project, fp, &decision, &args.actor, None)?,
+        Some(fp) => ledger.triage(&decide, fp)?,
         None if args.filter.is_empty() => bail!(
             "which findings: give a fingerprint (or a unique prefix of at least 8 characters), \
              or --filter KEY=VALUE (repeatable) to decide on every finding that matches"
@@ -66,14 +72,7 @@ pub fn run(store: &Store, args: &TriageArgs) -> anyhow::Result<Outcome> {
         None => {
             let mut filter = parse_filter(&args.filter)?;
             filter.release = args.release.clone();
-            store.triage_bulk(
-                &args.project,
-                &filter,
-                &decision,
-                &args.actor,
-                None,
-                args.dry_run,
-            )?
+            ledger.triage_bulk(&decide, &filter, args.dry_run)?
         }
     };
     match args.format {

@@ -1,7 +1,11 @@
 //! The ledger on the database: each operation is one `schema::Store` call.
 
-use super::{Gate, Ledger, NewGrant, Upload};
+use super::{Decide, Gate, Ledger, NewGrant, Upload};
 use indicatif::{ProgressBar, ProgressStyle};
+use schema::{
+    AnchoredVerification, AuditEvent, AuditQuery, AuditVerification, BundleAnchor, ScanSummary,
+    SlaReport, TriageFilter, TriageHistoryEntry, TriageOutcome,
+};
 use schema::{
     Diff, FindingFilter, GateOptions, GateResult, Grant, ImportOutcome, ImportRequest, NewToken,
     ProjectSummary, ReleaseSummary, Store, TokenInfo, UserInfo, ViewFinding,
@@ -134,6 +138,76 @@ impl Ledger for Local {
 
     fn revoke_token(&self, id_or_prefix: &str) -> anyhow::Result<TokenInfo> {
         Ok(self.store.revoke_token(id_or_prefix, &local_actor())?)
+    }
+
+    fn scans(&self, project: &str, release: &str) -> anyhow::Result<Vec<ScanSummary>> {
+        Ok(self.store.scans(project, release)?)
+    }
+
+    fn raw_report(
+        &self,
+        scan: domain::ScanId,
+        out: &mut dyn std::io::Write,
+    ) -> anyhow::Result<String> {
+        Ok(self.store.raw_report(scan, out)?)
+    }
+
+    fn triage(&self, decide: &Decide<'_>, fingerprint: &str) -> anyhow::Result<TriageOutcome> {
+        Ok(self.store.triage(
+            decide.project,
+            fingerprint,
+            decide.decision,
+            decide.actor,
+            None,
+        )?)
+    }
+
+    fn triage_bulk(
+        &self,
+        decide: &Decide<'_>,
+        filter: &TriageFilter,
+        dry_run: bool,
+    ) -> anyhow::Result<TriageOutcome> {
+        Ok(self.store.triage_bulk(
+            decide.project,
+            filter,
+            decide.decision,
+            decide.actor,
+            None,
+            dry_run,
+        )?)
+    }
+
+    fn triage_history(
+        &self,
+        project: &str,
+        fingerprint: &str,
+    ) -> anyhow::Result<Vec<TriageHistoryEntry>> {
+        Ok(self.store.triage_history(project, fingerprint)?)
+    }
+
+    fn sla(
+        &self,
+        project: &str,
+        release: Option<&str>,
+        releases: usize,
+    ) -> anyhow::Result<SlaReport> {
+        Ok(self.store.sla(project, release, releases, None)?)
+    }
+
+    fn audit_list(&self, query: &AuditQuery) -> anyhow::Result<Vec<AuditEvent>> {
+        Ok(self.store.audit_list(query)?)
+    }
+
+    fn audit_verify(&self) -> anyhow::Result<AuditVerification> {
+        Ok(self.store.audit_verify()?)
+    }
+
+    fn audit_verify_anchors(
+        &self,
+        anchors: &[BundleAnchor],
+    ) -> anyhow::Result<AnchoredVerification> {
+        Ok(self.store.audit_verify_anchors(anchors)?)
     }
 
     fn database(&self, _verb: &str) -> anyhow::Result<&Store> {

@@ -14,6 +14,11 @@ use schema::{
     Diff, FindingFilter, GateResult, ImportOutcome, NewToken, ProjectSummary, ReleaseSummary, Role,
     Store, TokenInfo, UserInfo, ViewFinding,
 };
+// Scans, raw reports, triage, SLA and the audit log.
+use schema::{
+    AnchoredVerification, AuditEvent, AuditQuery, AuditVerification, BundleAnchor, ScanSummary,
+    SlaReport, TriageDecision, TriageFilter, TriageHistoryEntry, TriageOutcome,
+};
 use std::path::Path;
 
 /// One report file to store in a release's slot.
@@ -44,6 +49,14 @@ pub struct NewGrant<'a> {
     pub name: &'a str,
     pub role: Role,
     pub project: Option<&'a str>,
+}
+
+/// A triage decision and who makes it.
+pub struct Decide<'a> {
+    pub project: &'a str,
+    pub decision: &'a TriageDecision,
+    /// Who decides (the database records it; a server records its caller instead).
+    pub actor: &'a str,
 }
 
 /// What the verbs that work remotely need of a ledger.
@@ -88,6 +101,58 @@ pub trait Ledger {
 
     /// Revokes a token named by id or prefix.
     fn revoke_token(&self, id_or_prefix: &str) -> anyhow::Result<TokenInfo>;
+
+    /// A release's scans, oldest first, superseded ones marked.
+    fn scans(&self, project: &str, release: &str) -> anyhow::Result<Vec<ScanSummary>>;
+
+    /// Writes a scan's report, byte-exact, to `out` as it arrives (never whole in memory);
+    /// answers its SHA-256, checked against the one recorded.
+    fn raw_report(
+        &self,
+        scan: domain::ScanId,
+        out: &mut dyn std::io::Write,
+    ) -> anyhow::Result<String>;
+
+    /// Decides on one finding (by fingerprint or a unique prefix of it).
+    fn triage(&self, decide: &Decide<'_>, fingerprint: &str) -> anyhow::Result<TriageOutcome>;
+
+    /// Decides on every finding `filter` keeps, in one transaction; with `dry_run`, only says
+    /// which.
+    fn triage_bulk(
+        &self,
+        decide: &Decide<'_>,
+        filter: &TriageFilter,
+        dry_run: bool,
+    ) -> anyhow::Result<TriageOutcome>;
+
+    /// Every decision on a finding, oldest first.
+    fn triage_history(
+        &self,
+        project: &str,
+        fingerprint: &str,
+    ) -> anyhow::Result<Vec<TriageHistoryEntry>>;
+
+    /// The SLA view of a release (the latest when `None`), with the mean time to remediate
+    /// over the last `releases` release changes.
+    fn sla(
+        &self,
+        project: &str,
+        release: Option<&str>,
+        releases: usize,
+    ) -> anyhow::Result<SlaReport>;
+
+    /// Audit events, oldest first.
+    fn audit_list(&self, query: &AuditQuery) -> anyhow::Result<Vec<AuditEvent>>;
+
+    /// The audit log's hash chain, recomputed.
+    fn audit_verify(&self) -> anyhow::Result<AuditVerification>;
+
+    /// The chain recomputed, and held against the heads sealed bundles signed (the bundles
+    /// checked by the caller against the keys it trusts).
+    fn audit_verify_anchors(
+        &self,
+        anchors: &[BundleAnchor],
+    ) -> anyhow::Result<AnchoredVerification>;
 
     /// The database itself, for the verbs that have no remote mode yet: a ledger that is not
     /// the database refuses them here, the one place that says so. When the API offers a

@@ -8,11 +8,15 @@
 //! safe to repeat: reads are reads, and the store answers a repeated upload of the same bytes to
 //! the same slot with the existing scan (`duplicate: true`).
 
-use super::{Gate, Ledger, NewGrant, Upload};
+use super::{Decide, Gate, Ledger, NewGrant, Upload};
 use anyhow::{Context, bail};
 use backon::{BlockingRetryable, ExponentialBuilder};
 use indicatif::{ProgressBar, ProgressStyle};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use schema::{
+    AnchoredVerification, AuditEvent, AuditQuery, AuditVerification, BundleAnchor, ScanSummary,
+    SlaReport, TriageDecision, TriageFilter, TriageHistoryEntry, TriageOutcome,
+};
 use schema::{
     Diff, FindingFilter, FindingsPage, GateResult, ImportOutcome, NewToken, ProjectSummary,
     ReleaseSummary, TokenInfo, UserInfo, ViewFinding,
@@ -262,6 +266,55 @@ impl Remote {
         })
     }
 
+    /// GET a file, streamed into `out` as it arrives, never whole in memory; answers its
+    /// SHA-256, checked against the server's `X-Content-SHA256`. Retried until the answer
+    /// starts: once bytes have gone to `out`, a failure is final.
+    fn download(&self, path: &str, out: &mut dyn std::io::Write) -> anyhow::Result<String> {
+        let url = self.url(path, &[]);
+        let response = self.with_retries(|| {
+            let mut req = self.agent.get(&url);
+            if let Some(auth) = self.auth() {
+                req = req.header("Authorization", auth);
+            }
+            let mut response = req.call().map_err(|e| {
+                Failure::Retry(anyhow::Error::new(e).context(format!("cannot reach {}", self.base)))
+            })?;
+            let status = response.status().as_u16();
+            if (200..300).contains(&status) {
+                return Ok(response);
+            }
+            let body = response
+                .body_mut()
+                .with_config()
+                .limit(MAX_ANSWER)
+                .read_to_string()
+                .unwrap_or_default();
+            let err = api_error(status, &body);
+            Err(if matches!(status, 502..=504) {
+                Failure::Retry(err)
+            } else {
+                Failure::Final(err)
+            })
+        })?;
+        let expected = response
+            .headers()
+            .get("X-Content-SHA256")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let mut hashing = reports::bundle::HashingWriter::new(out);
+        std::io::copy(&mut response.into_body().into_reader(), &mut hashing)
+            .context("receiving the download")?;
+        let (sha256, _) = hashing.finish();
+        if let Some(expected) = expected
+            && expected != sha256
+        {
+            bail!(
+                "the download's SHA-256 is {sha256}, but the server sent {expected}: it changed on the way"
+            );
+        }
+        Ok(sha256)
+    }
+
     /// Streams a report file as the request body, with a progress bar on a terminal.
     fn upload_file<T: DeserializeOwned>(
         &self,
@@ -360,6 +413,64 @@ fn findings_query(filter: &FindingFilter) -> Vec<(&'static str, String)> {
         query.push(("text", text.clone()));
     }
     query
+}
+
+/// A decision as the triage routes take it.
+fn decision_body(decision: &TriageDecision) -> serde_json::Value {
+    serde_json::json!({
+        "status": decision.status.as_str(),
+        "justification": decision.justification,
+        "approver": decision.approver,
+        "expires": decision.expires.map(|d| d.format("%Y-%m-%d").to_string()),
+    })
+}
+
+/// A bulk decision's body: the filter's criteria under the API's names, the decision, and
+/// `dry_run`.
+fn bulk_body(
+    filter: &TriageFilter,
+    decision: &TriageDecision,
+    dry_run: bool,
+) -> anyhow::Result<serde_json::Value> {
+    let f = &filter.findings;
+    let strings = |items: &[String]| items.to_vec();
+    let mut body = serde_json::json!({
+        "release": filter.release,
+        "kind": f.kinds.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "category": strings(&f.categories),
+        "tool": strings(&f.tools),
+        "severity": f.severities.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "min_severity": f.min_severity.map(|s| s.to_string()),
+        "current_status": f.statuses.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+        "tool_status": strings(&filter.tool_statuses),
+        "rule": strings(&filter.rules),
+        "path": filter.path,
+        "text": f.text,
+        "dry_run": dry_run,
+    });
+    if let (Some(body), serde_json::Value::Object(decision)) =
+        (body.as_object_mut(), decision_body(decision))
+    {
+        body.extend(decision);
+    } else {
+        bail!("internal error: a triage body is not a JSON object");
+    }
+    Ok(body)
+}
+
+/// The filters of the audit list as query parameters.
+fn audit_query(query: &AuditQuery) -> Vec<(&'static str, String)> {
+    let mut q = Vec::new();
+    if let Some(since) = query.since {
+        q.push(("since", since.format("%Y-%m-%dT%H:%M:%S%.f").to_string()));
+    }
+    if let Some(action) = &query.action {
+        q.push(("action", action.clone()));
+    }
+    if let Some(limit) = query.limit {
+        q.push(("limit", limit.to_string()));
+    }
+    q
 }
 
 impl Ledger for Remote {
@@ -491,5 +602,106 @@ impl Ledger for Remote {
 
     fn revoke_token(&self, id_or_prefix: &str) -> anyhow::Result<TokenInfo> {
         self.delete(&Remote::path(&["tokens", id_or_prefix]))
+    }
+
+    fn scans(&self, project: &str, release: &str) -> anyhow::Result<Vec<ScanSummary>> {
+        self.get(
+            &Remote::path(&["projects", project, "releases", release, "scans"]),
+            &[],
+        )
+    }
+
+    /// By scan id alone, as locally: the server checks the caller may read its project.
+    fn raw_report(
+        &self,
+        scan: domain::ScanId,
+        out: &mut dyn std::io::Write,
+    ) -> anyhow::Result<String> {
+        self.download(&Remote::path(&["scans", &scan.to_string(), "raw"]), out)
+    }
+
+    /// Not retried: a repeat would record the decision twice in the history.
+    fn triage(&self, decide: &Decide<'_>, fingerprint: &str) -> anyhow::Result<TriageOutcome> {
+        self.post_json(
+            &Remote::path(&[
+                "projects",
+                decide.project,
+                "findings",
+                fingerprint,
+                "triage",
+            ]),
+            &decision_body(decide.decision),
+        )
+    }
+
+    fn triage_bulk(
+        &self,
+        decide: &Decide<'_>,
+        filter: &TriageFilter,
+        dry_run: bool,
+    ) -> anyhow::Result<TriageOutcome> {
+        self.post_json(
+            &Remote::path(&["projects", decide.project, "triage"]),
+            &bulk_body(filter, decide.decision, dry_run)?,
+        )
+    }
+
+    fn triage_history(
+        &self,
+        project: &str,
+        fingerprint: &str,
+    ) -> anyhow::Result<Vec<TriageHistoryEntry>> {
+        self.get(
+            &Remote::path(&["projects", project, "findings", fingerprint, "history"]),
+            &[],
+        )
+    }
+
+    fn sla(
+        &self,
+        project: &str,
+        release: Option<&str>,
+        releases: usize,
+    ) -> anyhow::Result<SlaReport> {
+        let mut q = vec![("releases", releases.to_string())];
+        if let Some(release) = release {
+            q.push(("release", release.to_string()));
+        }
+        self.get(&Remote::path(&["projects", project, "sla"]), &q)
+    }
+
+    /// A project's events from its route; every project's from `/audit` (narrowed by the
+    /// server to the caller's scope).
+    fn audit_list(&self, query: &AuditQuery) -> anyhow::Result<Vec<AuditEvent>> {
+        let path = match &query.project {
+            Some(project) => Remote::path(&["projects", project, "audit"]),
+            None => Remote::path(&["audit"]),
+        };
+        self.get(&path, &audit_query(query))
+    }
+
+    fn audit_verify(&self) -> anyhow::Result<AuditVerification> {
+        self.get(&Remote::path(&["audit", "verify"]), &[])
+    }
+
+    fn audit_verify_anchors(
+        &self,
+        anchors: &[BundleAnchor],
+    ) -> anyhow::Result<AnchoredVerification> {
+        let anchors: Vec<serde_json::Value> = anchors
+            .iter()
+            .map(|a| {
+                serde_json::json!({
+                    "bundle": a.bundle,
+                    "bundle_sha256": a.bundle_sha256,
+                    "seq": a.anchor.seq,
+                    "hash": a.anchor.hash,
+                })
+            })
+            .collect();
+        self.post_json(
+            &Remote::path(&["audit", "verify"]),
+            &serde_json::json!({ "anchors": anchors }),
+        )
     }
 }

@@ -66,7 +66,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route(
             "/ui/projects/{project}/scans/{scan}/raw",
-            web::get().to(crate::routes::raw),
+            web::get().to(crate::raw::raw),
         )
         .route("/ui/audit", web::get().to(pages::audit))
         .route("/ui/admin/users", web::get().to(pages::users))
