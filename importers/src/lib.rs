@@ -23,6 +23,7 @@ pub mod text;
 pub mod tfsec;
 pub mod trivy;
 mod unsupported;
+mod xml;
 
 pub use error::{ImportError, Position, SinkError};
 pub use finding::{Component, Cvss, Finding, Kind, Location, ScanInfo, Severity};

@@ -13,7 +13,7 @@ use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::reader::Reader;
 use std::io::{BufReader, Read};
 
-pub(super) struct XmlReader<'a> {
+pub(crate) struct XmlReader<'a> {
     reader: Reader<BufReader<&'a mut dyn Read>>,
     /// The bytes of the event being read.
     buf: Vec<u8>,
@@ -24,7 +24,7 @@ pub(super) struct XmlReader<'a> {
 }
 
 /// What the callers need of an event.
-pub(super) enum Item {
+pub(crate) enum Item {
     /// A start tag, or an empty element (`empty` = true, no matching end will follow).
     Start {
         element: BytesStart<'static>,
