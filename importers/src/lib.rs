@@ -23,6 +23,7 @@ pub mod text;
 pub mod tfsec;
 pub mod trivy;
 mod unsupported;
+pub mod web;
 mod xml;
 
 pub use error::{ImportError, Position, SinkError};
