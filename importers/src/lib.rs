@@ -11,6 +11,7 @@
 //! `schema` crate), nor where anything is rendered (the `reports` crate).
 
 pub mod acunetix;
+pub mod burp;
 pub mod error;
 pub mod finding;
 pub mod fingerprint;
@@ -118,6 +119,7 @@ pub fn all() -> &'static [&'static dyn Importer] {
         &tfsec::TfsecCsv,
         &tfsec::TfsecCheckstyle,
         &tfsec::TfsecJunit,
+        &burp::BurpXml,
         // FOSSA: the API export before the CLI report (both have `issues`; only the API's
         // issues have `source`), the inventories last.
         &fossa::FossaApiIssuesJson,

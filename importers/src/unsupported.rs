@@ -23,9 +23,6 @@ const KNOWN: &[(&str, Looks)] = &[
     ("a Trivy Operator resource", |h| {
         starts_json(h) && h.contains("aquasecurity.github.io")
     }),
-    ("a Burp Suite report", |h| {
-        starts_xml(h) && h.contains("burpVersion")
-    }),
     ("an OWASP ZAP report", |h| {
         (starts_xml(h) && h.contains("<OWASPZAPReport"))
             || (starts_json(h) && h.contains("\"@programName\"") && h.contains("ZAP"))

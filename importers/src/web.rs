@@ -65,8 +65,9 @@ pub fn hrefs(html: &str) -> Vec<String> {
     out
 }
 
-/// HTML-to-text conversions of one report, remembered: Acunetix repeats the same description,
-/// impact and remediation for every item of a type, and converting HTML is the costly part.
+/// HTML-to-text conversions of one report, remembered: web scanners repeat the same
+/// description, impact and remediation for every item of a type, and converting HTML is the
+/// costly part.
 #[derive(Default)]
 pub struct HtmlText {
     cache: HashMap<String, String>,
@@ -102,10 +103,15 @@ const MAX_DETAIL_CHARS: usize = 2000;
 pub struct Merger {
     items: Vec<Pending>,
     index: HashMap<String, usize>,
+    /// How strong a tool status is, when the merged finding keeps the strongest (Burp's
+    /// confidence); without it the first record's status is kept.
+    status_rank: Option<fn(&str) -> u8>,
 }
 
 struct Pending {
     finding: Finding,
+    /// Parameters of the later records that differ from the finding's own.
+    parameters: Parameters,
     /// The description without instance details.
     base: Option<String>,
     details: Vec<String>,
@@ -113,8 +119,17 @@ struct Pending {
 }
 
 impl Merger {
+    /// A merger whose findings keep the strongest tool status of their records, by `rank`
+    /// (higher is stronger).
+    pub fn keeping_strongest_status(rank: fn(&str) -> u8) -> Merger {
+        Merger {
+            status_rank: Some(rank),
+            ..Merger::default()
+        }
+    }
+
     /// Adds one item: a new finding, or merged into the one with the same fingerprint (highest
-    /// severity wins; CWEs, references and instance details are united).
+    /// severity wins; CWEs, aliases, references, parameters and instance details are united).
     pub fn add(&mut self, finding: Finding, details: Option<String>) {
         if let Some(&i) = self.index.get(&finding.fingerprint)
             && let Some(pending) = self.items.get_mut(i)
@@ -124,15 +139,19 @@ impl Merger {
                 kept.severity = finding.severity;
                 kept.severity_original = finding.severity_original;
             }
-            for cwe in finding.cwe {
-                if !kept.cwe.contains(&cwe) {
-                    kept.cwe.push(cwe);
-                }
+            if let (Some(rank), Some(new)) = (self.status_rank, finding.tool_status)
+                && kept
+                    .tool_status
+                    .as_deref()
+                    .is_none_or(|old| rank(&new) > rank(old))
+            {
+                kept.tool_status = Some(new);
             }
-            for r in finding.references {
-                if !kept.references.contains(&r) {
-                    kept.references.push(r);
-                }
+            unite(&mut kept.cwe, finding.cwe);
+            unite(&mut kept.aliases, finding.aliases);
+            unite(&mut kept.references, finding.references);
+            if let Some(new) = finding.location.parameter {
+                pending.parameters.add(new);
             }
             if kept.cvss.is_empty() {
                 kept.cvss = finding.cvss;
@@ -142,6 +161,7 @@ impl Merger {
         }
         let mut pending = Pending {
             base: finding.description.clone(),
+            parameters: Parameters::default(),
             finding,
             details: Vec::new(),
             more_details: 0,
@@ -182,6 +202,7 @@ impl Pending {
 
     fn into_finding(self) -> Finding {
         let mut finding = self.finding;
+        self.parameters.join_into(&mut finding.location.parameter);
         let mut parts: Vec<String> = self.base.into_iter().collect();
         match self.details.len() {
             0 => {}
@@ -201,6 +222,113 @@ impl Pending {
         finding.description = (!parts.is_empty()).then(|| parts.join("\n\n"));
         finding
     }
+}
+
+/// Adds the entries of `more` that `list` lacks, in order.
+fn unite(list: &mut Vec<String>, more: Vec<String>) {
+    for entry in more {
+        if !list.contains(&entry) {
+            list.push(entry);
+        }
+    }
+}
+
+/// The distinct parameters of a merged finding's later records (its identity may leave the
+/// parameter out, as Burp's does), listed after its own, comma-separated.
+#[derive(Default)]
+struct Parameters {
+    more: Vec<String>,
+}
+
+impl Parameters {
+    /// At most this many are listed; the records keep every one in the raw report.
+    const MAX: usize = 20;
+
+    fn add(&mut self, parameter: String) {
+        if self.more.len() < Self::MAX && !self.more.contains(&parameter) {
+            self.more.push(parameter);
+        }
+    }
+
+    fn join_into(self, parameter: &mut Option<String>) {
+        let mut all: Vec<String> = parameter.take().into_iter().collect();
+        unite(&mut all, self.more);
+        *parameter = (!all.is_empty()).then(|| all.join(", "));
+    }
+}
+
+/// The origin of an absolute URL, `scheme://host[:port]`, lower-cased, the scheme's default port
+/// (80 for http, 443 for https) left out; `None` without a scheme and host.
+pub fn origin(url: &str) -> Option<String> {
+    let (scheme, rest) = url.trim().split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let authority = host_of(rest)?;
+    let authority = match (scheme.as_str(), authority.rsplit_once(':')) {
+        ("http", Some((host, "80"))) | ("https", Some((host, "443"))) => host.to_string(),
+        _ => authority,
+    };
+    Some(format!("{scheme}://{authority}"))
+}
+
+/// A date written with an English month abbreviation (`27`, `Jan`, `2021`, `22:43:35`), as
+/// ZAP and Burp write theirs, as ISO 8601 local time without offset; `None` when any part does
+/// not parse (a report written in another locale: `Okt`, `Mär`).
+pub fn english_date(day: &str, month: &str, year: &str, time: &str) -> Option<String> {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let month = month.get(..3).map(str::to_ascii_lowercase)?;
+    let month = MONTHS.iter().position(|m| *m == month)? + 1;
+    let day: u32 = day.trim_end_matches(',').parse().ok()?;
+    let year: u32 = year.parse().ok()?;
+    let mut clock = time.split(':').map(|p| p.parse::<u32>().ok());
+    let (hour, minute, second) = (clock.next()??, clock.next()??, clock.next()??);
+    let valid = (1..=31).contains(&day)
+        && (1000..=9999).contains(&year)
+        && hour < 24
+        && minute < 60
+        && second <= 60
+        && clock.next().is_none();
+    valid.then(|| format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}"))
+}
+
+/// Every CWE id (`CWE-79`) in a text, once each, in order of first appearance.
+pub fn cwe_ids(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("CWE-") {
+        let tail = &rest[at + 4..];
+        let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 {
+            let id = format!("CWE-{}", &tail[..digits]);
+            if !out.contains(&id) {
+                out.push(id);
+            }
+        }
+        rest = tail;
+    }
+    out
+}
+
+/// Every CVE id (`CVE-2018-19396`) in a text, once each, in order of first appearance.
+pub fn cve_ids(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("CVE-") {
+        let tail = &rest[at + 4..];
+        let year = tail.bytes().take_while(u8::is_ascii_digit).count();
+        let number = tail
+            .get(year + 1..)
+            .map_or(0, |n| n.bytes().take_while(u8::is_ascii_digit).count());
+        if year == 4 && tail.as_bytes().get(4) == Some(&b'-') && number >= 4 {
+            let id = format!("CVE-{}", &tail[..year + 1 + number]);
+            if !out.contains(&id) {
+                out.push(id);
+            }
+        }
+        rest = tail;
+    }
+    out
 }
 
 #[cfg(test)]
@@ -223,5 +351,75 @@ mod tests {
             Some("example.co.id:9000")
         );
         assert_eq!(host_of(""), None);
+    }
+
+    #[test]
+    fn origins_and_cves() {
+        assert_eq!(origin("HTTP://Bwa:80/x?y").as_deref(), Some("http://bwa"));
+        assert_eq!(
+            origin("https://a.example:8443/").as_deref(),
+            Some("https://a.example:8443")
+        );
+        assert_eq!(
+            origin("https://a.example:443").as_deref(),
+            Some("https://a.example")
+        );
+        assert_eq!(origin("/no/host"), None);
+        assert_eq!(
+            cwe_ids("<a>CWE-524: x</a> CWE-525, CWE-524, CWE-"),
+            ["CWE-524", "CWE-525"]
+        );
+        assert_eq!(
+            english_date("12", "May", "2020", "20:57:30").as_deref(),
+            Some("2020-05-12T20:57:30")
+        );
+        assert_eq!(
+            english_date("30", "Sep.", "2022", "08:40:35").as_deref(),
+            Some("2022-09-30T08:40:35")
+        );
+        assert_eq!(english_date("30", "Okt", "2022", "08:40:35"), None);
+        assert_eq!(english_date("30", "Oct", "2022", "8:40"), None);
+        assert_eq!(
+            cve_ids("CVE-2018-19396 and <a>CVE-2018-19395</a>, CVE-2018-19396, CVE-18-1, CVE-"),
+            ["CVE-2018-19396", "CVE-2018-19395"]
+        );
+    }
+
+    #[test]
+    fn merged_findings_unite_parameters_and_keep_the_strongest_status() {
+        let finding = |parameter: &str, status: &str| Finding {
+            fingerprint: "f".into(),
+            kind: crate::Kind::Web,
+            category: None,
+            rule_id: "r".into(),
+            title: "t".into(),
+            description: None,
+            remediation: None,
+            severity: crate::Severity::Low,
+            severity_original: None,
+            cvss: Vec::new(),
+            cwe: Vec::new(),
+            aliases: Vec::new(),
+            references: Vec::new(),
+            component: crate::Component::default(),
+            location: crate::Location {
+                parameter: Some(parameter.into()),
+                ..crate::Location::default()
+            },
+            tool_status: Some(status.into()),
+        };
+        let mut merger = Merger::keeping_strongest_status(|s| u8::from(s == "certain"));
+        merger.add(finding("a", "tentative"), None);
+        merger.add(finding("b", "certain"), None);
+        merger.add(finding("a", "tentative"), None);
+        let mut out = Vec::new();
+        let flushed = merger.flush(&mut |f| {
+            out.push(f);
+            Ok(())
+        });
+        assert!(flushed.is_ok());
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].location.parameter.as_deref(), Some("a, b"));
+        assert_eq!(out[0].tool_status.as_deref(), Some("certain"));
     }
 }

@@ -24,7 +24,6 @@ fn assert_named(text: &str, what: &str, name: &str) {
 #[test]
 fn corpus_files_of_formats_we_do_not_read_are_named() {
     let folders = [
-        ("burp", "a Burp Suite report"),
         ("zap", "an OWASP ZAP report"),
         ("trivy_operator", "a Trivy Operator resource"),
     ];
