@@ -26,6 +26,7 @@ pub mod trivy;
 mod unsupported;
 pub mod web;
 mod xml;
+pub mod zap;
 
 pub use error::{ImportError, Position, SinkError};
 pub use finding::{Component, Cvss, Finding, Kind, Location, ScanInfo, Severity};
@@ -120,6 +121,8 @@ pub fn all() -> &'static [&'static dyn Importer] {
         &tfsec::TfsecCheckstyle,
         &tfsec::TfsecJunit,
         &burp::BurpXml,
+        &zap::ZapXml,
+        &zap::ZapJson,
         // FOSSA: the API export before the CLI report (both have `issues`; only the API's
         // issues have `source`), the inventories last.
         &fossa::FossaApiIssuesJson,

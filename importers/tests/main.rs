@@ -15,3 +15,4 @@ mod streaming;
 mod tfsec;
 mod trivy;
 mod unsupported;
+mod zap;
