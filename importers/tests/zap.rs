@@ -221,7 +221,7 @@ fn the_same_alerts_as_xml_and_json_have_the_same_identity() {
 
 #[test]
 fn an_alert_without_instances_is_a_finding_at_its_site() {
-    // ZAP before 2.5 wrote the instance's fields on the alert itself; a bare alert is at the
+    // Older ZAP versions wrote the instance's fields on the alert itself; a bare alert is at the
     // site.
     let xml = r#"<OWASPZAPReport version="2.4.3" generated="Thu, 7 Jan 2016 10:00:00"><site name="http://old.example:8080">
 <alerts><alertitem><pluginid>10016</pluginid><alert>Web Browser XSS Protection Not Enabled</alert><riskcode>1</riskcode>

@@ -57,7 +57,7 @@ struct Alert {
     reference: Option<String>,
     #[serde(default, deserialize_with = "text")]
     cweid: Option<String>,
-    /// ZAP before 2.5 wrote one instance's fields on the alert itself.
+    /// Older ZAP versions wrote one instance's fields on the alert itself.
     #[serde(default, deserialize_with = "text")]
     uri: Option<String>,
     #[serde(default, deserialize_with = "text")]
@@ -88,7 +88,7 @@ struct Instance {
 }
 
 impl Alert {
-    /// The alert's instances; the one written on the alert itself by ZAP before 2.5; or, with
+    /// The alert's instances; the one older ZAP versions wrote on the alert itself; or, with
     /// neither, one without a request (the finding is then at the site).
     fn take_instances(&mut self) -> Vec<Instance> {
         let mut instances = std::mem::take(&mut self.instances);
