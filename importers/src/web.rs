@@ -159,8 +159,10 @@ impl Merger {
             pending.push_details(details);
             return;
         }
+        let mut finding = finding;
         let mut pending = Pending {
-            base: finding.description.clone(),
+            // Moved, not copied: the description is put together again when it is flushed.
+            base: finding.description.take(),
             parameters: Parameters::default(),
             finding,
             details: Vec::new(),

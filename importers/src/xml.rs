@@ -167,6 +167,8 @@ impl<'a> XmlReader<'a> {
         let mut out = String::new();
         loop {
             match self.raw_event(true)? {
+                // The usual single text node is moved, not copied.
+                Raw::Text(Ok(s)) if out.is_empty() => out = s,
                 Raw::Text(Ok(s)) => out.push_str(&s),
                 Raw::Text(Err(m)) => return Err(self.error(m)),
                 Raw::Start(e) => self.enter(&e)?,
@@ -183,6 +185,17 @@ impl<'a> XmlReader<'a> {
                 Raw::Empty(_) | Raw::Other => {}
             }
         }
+    }
+
+    /// [`XmlReader::text`] trimmed, `None` when blank.
+    pub fn trimmed_text(&mut self) -> Result<Option<String>, ImportError> {
+        let text = self.text()?;
+        let trimmed = text.trim();
+        Ok(if trimmed.len() == text.len() {
+            (!text.is_empty()).then_some(text)
+        } else {
+            (!trimmed.is_empty()).then(|| trimmed.to_string())
+        })
     }
 
     /// Like [`XmlReader::text`], but keeps at most `max` bytes (cut on a character boundary)

@@ -82,7 +82,7 @@ impl Issue {
                     continue;
                 }
             };
-            *slot = Some(xml.text()?.trim().to_string()).filter(|t| !t.is_empty());
+            *slot = xml.trimmed_text()?;
         }
     }
 

@@ -151,7 +151,7 @@ fn alert(xml: &mut XmlReader<'_>) -> Result<Alert, ImportError> {
                 continue;
             }
         };
-        *slot = text(xml)?;
+        *slot = xml.trimmed_text()?;
     }
 }
 
@@ -203,13 +203,6 @@ fn instance(xml: &mut XmlReader<'_>) -> Result<Instance, ImportError> {
                 continue;
             }
         };
-        *slot = text(xml)?;
+        *slot = xml.trimmed_text()?;
     }
-}
-
-/// The trimmed text of the element just opened, `None` when blank.
-fn text(xml: &mut XmlReader<'_>) -> Result<Option<String>, ImportError> {
-    let text = xml.text()?;
-    let trimmed = text.trim();
-    Ok((!trimmed.is_empty()).then(|| trimmed.to_string()))
 }
