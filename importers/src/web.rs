@@ -205,23 +205,32 @@ impl Pending {
     fn into_finding(self) -> Finding {
         let mut finding = self.finding;
         self.parameters.join_into(&mut finding.location.parameter);
-        let mut parts: Vec<String> = self.base.into_iter().collect();
-        match self.details.len() {
-            0 => {}
-            1 => parts.push(format!("Details:\n{}", self.details.concat())),
-            n => {
-                let mut text = format!("Details ({} instances):", n + self.more_details);
-                for d in &self.details {
+        // One string, written in place: most findings of a large report have one record.
+        let mut text = self.base.unwrap_or_default();
+        if !self.details.is_empty() && !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        match self.details.as_slice() {
+            [] => {}
+            [one] => {
+                text.push_str("Details:\n");
+                text.push_str(one);
+            }
+            all => {
+                text.push_str(&format!(
+                    "Details ({} instances):",
+                    all.len() + self.more_details
+                ));
+                for d in all {
                     text.push_str("\n- ");
                     text.push_str(&d.replace('\n', "\n  "));
                 }
                 if self.more_details > 0 {
                     text.push_str(&format!("\n- ... and {} more", self.more_details));
                 }
-                parts.push(text);
             }
         }
-        finding.description = (!parts.is_empty()).then(|| parts.join("\n\n"));
+        finding.description = (!text.is_empty()).then_some(text);
         finding
     }
 }

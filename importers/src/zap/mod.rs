@@ -343,33 +343,38 @@ fn located(
             &param,
         ],
     );
-    let mut lines = Vec::new();
+    // The instance's lines, written into one string.
+    let mut lines = String::new();
     if let Some(uri) = uri.as_deref() {
-        lines.push(if method.is_empty() {
-            uri.to_string()
-        } else {
-            format!("{method} {uri}")
-        });
-    }
-    if !param.is_empty() {
-        lines.push(format!("Parameter: {param}"));
-    }
-    for (label, value) in [
-        ("Attack", instance.attack),
-        ("Evidence", instance.evidence),
-        ("Other info", instance.otherinfo),
-    ] {
-        if let Some(value) = value {
-            lines.push(format!("{label}: {value}"));
+        if !method.is_empty() {
+            lines.push_str(&method);
+            lines.push(' ');
         }
+        lines.push_str(uri);
     }
+    push_line(&mut lines, "Parameter: ", Some(&param));
+    push_line(&mut lines, "Attack: ", instance.attack.as_deref());
+    push_line(&mut lines, "Evidence: ", instance.evidence.as_deref());
+    push_line(&mut lines, "Other info: ", instance.otherinfo.as_deref());
     finding.location = Location {
         target: origin,
         url: uri,
         parameter: (!param.is_empty()).then_some(param),
         ..Location::default()
     };
-    (finding, (!lines.is_empty()).then(|| lines.join("\n")))
+    (finding, (!lines.is_empty()).then_some(lines))
+}
+
+/// Appends `label` and `value` as a line of their own, unless `value` is empty.
+fn push_line(out: &mut String, label: &str, value: Option<&str>) {
+    let Some(value) = value.filter(|v| !v.is_empty()) else {
+        return;
+    };
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(label);
+    out.push_str(value);
 }
 
 /// The links in ZAP's `reference` text (one URL per line or paragraph), once each.
