@@ -11,6 +11,7 @@
 //! `schema` crate), nor where anything is rendered (the `reports` crate).
 
 pub mod acunetix;
+pub mod burp;
 pub mod error;
 pub mod finding;
 pub mod fingerprint;
@@ -23,6 +24,9 @@ pub mod text;
 pub mod tfsec;
 pub mod trivy;
 mod unsupported;
+pub mod web;
+mod xml;
+pub mod zap;
 
 pub use error::{ImportError, Position, SinkError};
 pub use finding::{Component, Cvss, Finding, Kind, Location, ScanInfo, Severity};
@@ -116,6 +120,9 @@ pub fn all() -> &'static [&'static dyn Importer] {
         &tfsec::TfsecCsv,
         &tfsec::TfsecCheckstyle,
         &tfsec::TfsecJunit,
+        &burp::BurpXml,
+        &zap::ZapXml,
+        &zap::ZapJson,
         // FOSSA: the API export before the CLI report (both have `issues`; only the API's
         // issues have `source`), the inventories last.
         &fossa::FossaApiIssuesJson,

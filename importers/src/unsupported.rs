@@ -23,13 +23,6 @@ const KNOWN: &[(&str, Looks)] = &[
     ("a Trivy Operator resource", |h| {
         starts_json(h) && h.contains("aquasecurity.github.io")
     }),
-    ("a Burp Suite report", |h| {
-        starts_xml(h) && h.contains("burpVersion")
-    }),
-    ("an OWASP ZAP report", |h| {
-        (starts_xml(h) && h.contains("<OWASPZAPReport"))
-            || (starts_json(h) && h.contains("\"@programName\"") && h.contains("ZAP"))
-    }),
     ("an HTML page", |h| {
         let start: String = h.trim_start().chars().take(15).collect();
         let start = start.to_ascii_lowercase();
@@ -39,8 +32,4 @@ const KNOWN: &[(&str, Looks)] = &[
 
 fn starts_json(head: &str) -> bool {
     head.trim_start().starts_with(['{', '['])
-}
-
-fn starts_xml(head: &str) -> bool {
-    head.trim_start().starts_with('<')
 }

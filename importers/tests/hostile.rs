@@ -18,6 +18,8 @@ const TRUNCATION_FOLDERS: &[&str] = &[
     "fossa",
     "tfsec-extra",
     "tfsec",
+    "burp",
+    "zap",
 ];
 
 /// Every corpus file of every importer, cut at 20 points, gives an error (never a panic, never
@@ -248,6 +250,89 @@ fn xml_entities_are_never_expanded() {
     }
 }
 
+/// Burp and ZAP XML: entity bombs and external entities are refused by name, never expanded;
+/// deep nesting and cut documents are errors naming the format and the byte.
+#[test]
+fn burp_and_zap_xml_refuse_entities_nesting_and_cut_documents() {
+    let laughs = "<!DOCTYPE lolz [\n <!ENTITY lol \"lol\">\n <!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n <!ENTITY lol9 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n]>";
+    let external = "<!DOCTYPE x [ <!ENTITY xxe SYSTEM \"file:///etc/passwd\"> ]>";
+    for (prolog, entity) in [(laughs, "lol9"), (external, "xxe")] {
+        let burp = format!(
+            "<?xml version=\"1.0\"?>\n{prolog}<issues burpVersion=\"2024.1\"><issue><type>1</type><name>&{entity};</name></issue></issues>"
+        );
+        let text = import_error(burp.as_bytes(), None).to_string();
+        assert!(text.starts_with("burp-xml: "), "{text}");
+        assert!(text.contains(entity) && text.contains("at byte"), "{text}");
+        assert!(!text.contains("root:"), "{text}");
+        let zap = format!(
+            "<?xml version=\"1.0\"?>\n{prolog}<OWASPZAPReport version=\"2.16.0\"><site name=\"http://a\"><alerts><alertitem><pluginid>1</pluginid><desc>&{entity};</desc></alertitem></alerts></site></OWASPZAPReport>"
+        );
+        let text = import_error(zap.as_bytes(), None).to_string();
+        assert!(text.starts_with("zap-xml: "), "{text}");
+        assert!(text.contains(entity), "{text}");
+    }
+    let mut deep = String::from("<issues burpVersion=\"1\"><issue>");
+    deep.push_str(&"<x>".repeat(100_000));
+    let text = import_error(deep.as_bytes(), None).to_string();
+    assert!(
+        text.starts_with("burp-xml: ") && text.contains("nested"),
+        "{text}"
+    );
+    let mut deep = String::from("<OWASPZAPReport><site><alerts><alertitem>");
+    deep.push_str(&"<x>".repeat(100_000));
+    let text = import_error(deep.as_bytes(), None).to_string();
+    assert!(
+        text.starts_with("zap-xml: ") && text.contains("nested"),
+        "{text}"
+    );
+    let cut = "<issues burpVersion=\"1\"><issue><type>1</type><name>x</name>";
+    let text = import_error(cut.as_bytes(), None).to_string();
+    assert!(text.contains("truncated file"), "{text}");
+}
+
+#[test]
+fn zap_json_errors_name_format_and_position() {
+    let input = br#"{"@programName": "ZAP", "@generated": "x", "site": [{"@name": "http://a", "alerts": [{"pluginid": "1", "instances": 5}]}]}"#;
+    let text = import_error(&input[..], None).to_string();
+    assert!(text.starts_with("zap-json: "), "{text}");
+    assert!(text.contains("line 1, column"), "{text}");
+    let mut deep = String::from(r#"{"@programName": "ZAP", "site": [{"alerts": [{"tags": "#);
+    deep.push_str(&"[".repeat(100_000));
+    assert!(
+        import_error(deep.as_bytes(), None)
+            .to_string()
+            .starts_with("zap-json: ")
+    );
+    // A ZAP-like object without its site list is not a report.
+    let text = import_error(
+        br#"{"@programName": "ZAP", "@generated": "x", "sites": []}"#,
+        Some("zap-json"),
+    )
+    .to_string();
+    assert!(text.contains("no `site` list"), "{text}");
+}
+
+#[test]
+fn burp_and_zap_many_large_requests_stream() {
+    // 20,000 issues with a 20 KB base64 request each: the requests are read past, not built.
+    let request = "QUFB".repeat(5_000);
+    let mut xml = String::from("<issues burpVersion=\"2024.1\">");
+    for i in 0..20_000 {
+        xml.push_str(&format!(
+            "<issue><type>1</type><name>n</name><host>http://a</host><path>/p{i}</path><requestresponse><request base64=\"true\">{request}</request><response base64=\"true\">{request}</response></requestresponse></issue>"
+        ));
+    }
+    xml.push_str("</issues>");
+    let mut count = 0usize;
+    importers::import(xml.as_bytes(), None, &mut |f| {
+        count += 1;
+        assert!(f.description.as_deref().is_none_or(|d| d.len() < 1000));
+        Ok(())
+    })
+    .expect("import");
+    assert_eq!(count, 20_000);
+}
+
 #[test]
 fn tfsec_xml_deep_nesting_is_an_error() {
     let mut input =
@@ -464,6 +549,48 @@ proptest! {
         let input = serde_json::json!({"count": 1, "issues": [{"type": "vulnerability", "cve": "CVE-1", "revisionId": locator}], "status": "SCANNED"});
         let (_, findings) = importers::import_to_vec(input.to_string().as_bytes(), None).expect("valid report");
         prop_assert_eq!(findings.len(), 1);
+    }
+
+    #[test]
+    fn arbitrary_bytes_after_burp_and_zap_heads_never_panic(
+        which in 0usize..4,
+        tail in proptest::collection::vec(any::<u8>(), 0..512),
+    ) {
+        let head: &[u8] = match which {
+            0 => b"<?xml version=\"1.0\"?><issues burpVersion=\"2024.1\"><issue><type>1</type><name>",
+            1 => b"<issues burpVersion=\"1\"><issue><requestresponse><request base64=\"true\">",
+            2 => b"<OWASPZAPReport version=\"2.16.0\"><site name=\"http://a\"><alerts><alertitem><instances><instance><uri>",
+            _ => br#"{"@programName": "ZAP", "@generated": "x", "site": [{"@name": "http://a", "alerts": [{"pluginid": "#,
+        };
+        let mut bytes = head.to_vec();
+        bytes.extend_from_slice(&tail);
+        let _ = importers::import_to_vec(&bytes[..], None);
+    }
+
+    /// Well-formed Burp and ZAP reports made of arbitrary values in the fields the importers read.
+    #[test]
+    fn arbitrary_burp_and_zap_values_never_panic(
+        host in "\\PC{0,24}",
+        path in "\\PC{0,24}",
+        location in "\\PC{0,24}",
+        risk in "\\PC{0,3}",
+        text in "\\PC{0,40}",
+        request in "[A-Za-z0-9+/=\\s]{0,64}",
+    ) {
+        let x = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;");
+        let burp = format!(
+            "<issues burpVersion=\"{}\" exportTime=\"{}\"><issue><type>{}</type><name>{}</name><host>{}</host><path>{}</path><location>{}</location><severity>{}</severity><confidence>{}</confidence><issueDetail>{}</issueDetail><vulnerabilityClassifications>{}</vulnerabilityClassifications><requestresponse><request base64=\"true\">{}</request></requestresponse></issue></issues>",
+            x(&risk), x(&text), x(&risk), x(&text), x(&host), x(&path), x(&location), x(&risk), x(&risk), x(&text), x(&text), x(&request)
+        );
+        let _ = importers::import_to_vec(burp.as_bytes(), None);
+        let alert = serde_json::json!({
+            "pluginid": risk, "alertRef": text, "name": text, "riskcode": risk, "confidence": risk,
+            "riskdesc": text, "desc": text, "cweid": risk, "reference": text,
+            "instances": [{"uri": host, "method": risk, "param": location, "evidence": text}]
+        });
+        let doc = serde_json::json!({"@programName": "ZAP", "@generated": text, "site": [{"@name": path, "alerts": [alert]}]});
+        let bytes = serde_json::to_vec(&doc).expect("json");
+        let _ = importers::import_to_vec(&bytes[..], Some("zap-json"));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod acunetix;
+mod burp;
 mod corpus;
 mod fossa;
 mod hostile;
@@ -14,3 +15,4 @@ mod streaming;
 mod tfsec;
 mod trivy;
 mod unsupported;
+mod zap;

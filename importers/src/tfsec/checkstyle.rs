@@ -4,10 +4,10 @@
 //! message="..." link="URL">` per failed result. Severity is coarse: tfsec writes `error` for
 //! both CRITICAL and HIGH, so they import as high. No end line, no resource.
 
-use super::xml::{Item, XmlReader};
 use super::{Record, version_from_link};
 use crate::error::ImportError;
 use crate::finding::ScanInfo;
+use crate::xml::{Item, XmlReader};
 use crate::{Importer, Sink};
 use std::io::Read;
 

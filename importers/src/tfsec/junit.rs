@@ -4,10 +4,10 @@
 //! a finding (`<skipped>` is an ignored result, no child a passed one). The suite name is the
 //! executable's name (`tfsec`, `tfsec.exe`). A `<testsuites>` wrapper is accepted.
 
-use super::xml::{Item, XmlReader};
 use super::{Record, version_from_link};
 use crate::error::ImportError;
 use crate::finding::ScanInfo;
+use crate::xml::{Item, XmlReader};
 use crate::{Importer, Sink};
 use std::io::Read;
 

@@ -23,7 +23,6 @@ mod checkstyle;
 mod csv_report;
 mod json;
 mod junit;
-mod xml;
 
 pub use checkstyle::TfsecCheckstyle;
 pub use csv_report::TfsecCsv;

@@ -18,11 +18,13 @@
 
 mod acunetix;
 mod advisory;
+mod burp;
 mod fossa;
 mod sarif;
 mod sonarqube;
 mod tfsec;
 mod trivy;
+mod zap;
 
 pub use advisory::{TITLE_TEMPLATES, is_advisory_title};
 pub use trivy::{trivy_report, write_trivy_report};
@@ -69,6 +71,9 @@ pub const FORMATS: &[&str] = &[
     "tfsec-csv",
     "tfsec-checkstyle",
     "tfsec-junit",
+    "burp-xml",
+    "zap-xml",
+    "zap-json",
     "fossa-api-issues-json",
     "fossa-test-json",
     "fossa-attribution-json",
@@ -98,6 +103,9 @@ pub fn write_report(
         "tfsec-csv" => tfsec::write_csv(out, options),
         "tfsec-checkstyle" => tfsec::write_checkstyle(out, options),
         "tfsec-junit" => tfsec::write_junit(out, options),
+        "burp-xml" => burp::write_xml(out, options),
+        "zap-xml" => zap::write_xml(out, options),
+        "zap-json" => zap::write_json(out, options),
         "fossa-api-issues-json" => fossa::write_api_issues(out, options),
         "fossa-test-json" => fossa::write_test(out, options),
         "fossa-attribution-json" => fossa::write_attribution(out, options),

@@ -1,11 +1,13 @@
-//! A thin, strict pull reader over quick-xml for the tfsec XML formats. It streams: one event
-//! at a time is read from the input, so a report of any size is never held whole in memory.
+//! A thin, strict pull reader over quick-xml for the XML formats read element by element (tfsec
+//! checkstyle and JUnit, Burp Suite, OWASP ZAP). It streams: one event at a time is read from
+//! the input, so a report of any size is never held whole in memory.
 //!
 //! - Entities: only the five predefined ones and character references are resolved. Custom
 //!   entities (declared in a DOCTYPE) are an error, external ones are never fetched, so entity
-//!   expansion attacks (billion laughs) cannot grow anything.
+//!   expansion attacks (billion laughs) cannot grow anything. A DOCTYPE itself (Burp writes one
+//!   with element declarations) is read past.
 //! - A document that ends with elements still open is an error (a cut file), as is one with no
-//!   root element.
+//!   root element, and one nested deeper than [`MAX_DEPTH`].
 
 use crate::error::{ImportError, Position};
 use quick_xml::XmlVersion;
@@ -13,7 +15,7 @@ use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::reader::Reader;
 use std::io::{BufReader, Read};
 
-pub(super) struct XmlReader<'a> {
+pub(crate) struct XmlReader<'a> {
     reader: Reader<BufReader<&'a mut dyn Read>>,
     /// The bytes of the event being read.
     buf: Vec<u8>,
@@ -24,7 +26,7 @@ pub(super) struct XmlReader<'a> {
 }
 
 /// What the callers need of an event.
-pub(super) enum Item {
+pub(crate) enum Item {
     /// A start tag, or an empty element (`empty` = true, no matching end will follow).
     Start {
         element: BytesStart<'static>,
@@ -45,8 +47,9 @@ enum Raw {
     Other,
 }
 
-/// Deeper than this is not a tfsec report (they nest three levels).
-const MAX_DEPTH: usize = 256;
+/// Deeper than this is no report these formats describe (tfsec nests three levels, Burp and
+/// ZAP five).
+pub(crate) const MAX_DEPTH: usize = 256;
 
 impl<'a> XmlReader<'a> {
     pub fn new(input: &'a mut dyn Read, format: &'static str) -> Self {
@@ -164,6 +167,8 @@ impl<'a> XmlReader<'a> {
         let mut out = String::new();
         loop {
             match self.raw_event(true)? {
+                // The usual single text node is moved, not copied.
+                Raw::Text(Ok(s)) if out.is_empty() => out = s,
                 Raw::Text(Ok(s)) => out.push_str(&s),
                 Raw::Text(Err(m)) => return Err(self.error(m)),
                 Raw::Start(e) => self.enter(&e)?,
@@ -182,9 +187,63 @@ impl<'a> XmlReader<'a> {
         }
     }
 
+    /// [`XmlReader::text`] trimmed, `None` when blank.
+    pub fn trimmed_text(&mut self) -> Result<Option<String>, ImportError> {
+        let text = self.text()?;
+        let trimmed = text.trim();
+        Ok(if trimmed.len() == text.len() {
+            (!text.is_empty()).then_some(text)
+        } else {
+            (!trimmed.is_empty()).then(|| trimmed.to_string())
+        })
+    }
+
+    /// Like [`XmlReader::text`], but keeps at most `max` bytes (cut on a character boundary)
+    /// and reads past the rest without building it: for elements that may be huge (a request
+    /// or response) of which only the start is wanted.
+    pub fn text_capped(&mut self, max: usize) -> Result<String, ImportError> {
+        let depth = self.open.len();
+        let mut out = String::new();
+        loop {
+            let want = out.len() < max;
+            match self.raw_event(want)? {
+                Raw::Text(Ok(s)) if want => {
+                    let room = max - out.len();
+                    let mut end = s.len().min(room);
+                    while !s.is_char_boundary(end) {
+                        end -= 1;
+                    }
+                    out.push_str(&s[..end]);
+                    if end < s.len() {
+                        // Full: the rest is read past unbuilt.
+                        return self.skip_rest(depth).map(|()| out);
+                    }
+                }
+                Raw::Text(Err(m)) => return Err(self.error(m)),
+                Raw::Start(e) => self.enter(&e)?,
+                Raw::End => {
+                    self.open.pop();
+                    if self.open.len() < depth {
+                        return Ok(out);
+                    }
+                }
+                Raw::Eof => {
+                    self.eof()?;
+                    return Err(self.error("unexpected end of input"));
+                }
+                Raw::Text(Ok(_)) | Raw::Empty(_) | Raw::Other => {}
+            }
+        }
+    }
+
     /// Skips the rest of the element just opened (its text unbuilt).
     pub fn skip(&mut self) -> Result<(), ImportError> {
         let depth = self.open.len();
+        self.skip_rest(depth)
+    }
+
+    /// Reads past events until the element open at `depth` closes.
+    fn skip_rest(&mut self, depth: usize) -> Result<(), ImportError> {
         loop {
             match self.raw_event(false)? {
                 Raw::Text(Err(m)) => return Err(self.error(m)),
