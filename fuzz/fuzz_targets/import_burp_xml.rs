@@ -1,3 +1,3 @@
 //! Any bytes into the burp-xml importer, detection bypassed (`--format burp-xml`).
 #![no_main]
-libfuzzer_sys::fuzz_target!(|data: &[u8]| scanledger_fuzz::import(Some("burp-xml"), data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| testdata::fuzz::import(Some("burp-xml"), data));
