@@ -10,7 +10,8 @@
 //! - [`markdown`]: the Discourse forum post; [`html`]: one self-contained page;
 //! - [`pdf`]: the auditor's report (printpdf, embedded Unicode fonts);
 //! - [`keys`]: the Ed25519 key, its encodings and the three signatures;
-//! - [`bundle`]: the deterministic, signed zip; [`verify`]: checking one offline.
+//! - [`bundle`]: the deterministic, signed zip; [`verify`]: checking one offline;
+//! - [`report`]: one report of a release in a chosen format, drafted or taken from its bundle.
 //!
 //! Not here: reading the database (`schema` produces the snapshot) or HTTP (`server`).
 
@@ -21,6 +22,7 @@ pub mod html;
 pub mod keys;
 pub mod markdown;
 pub mod pdf;
+pub mod report;
 pub mod snapshot;
 pub mod verify;
 
@@ -30,7 +32,8 @@ pub use verify::{
     verify_bundle,
 };
 
-pub use keys::{EvidenceKey, PublicKey};
+pub use keys::{EvidenceKey, KeyRing, PublicKey, PublishedKey, RetiredKey};
+pub use report::{ReportFormat, write_bundle_member, write_report};
 pub use snapshot::*;
 
 /// What can go wrong rendering, signing or verifying.

@@ -26,6 +26,7 @@ mod import;
 mod import_writer;
 mod models;
 mod page;
+mod report;
 mod sql;
 mod tables;
 mod tx;
@@ -59,6 +60,7 @@ pub use gate::{
 pub use import::{ImportOutcome, ImportRequest, ReportSource, SlotComparison};
 pub use lookup::{FindingOccurrence, OpenCounts};
 pub use page::{FindingSort, FindingsPage, MAX_PAGE, PageRequest};
+pub use report::ReleaseReport;
 pub use policy::{
     GatePolicy, IgnoreRule, LicensePolicy, LicenseVerdict, Policy, PolicyError, PolicyVersion,
     SlaPolicy, SpdxId, Threshold,
