@@ -41,7 +41,7 @@ impl Role {
             Permission::Public | Permission::Authenticated | Permission::Read => true,
             Permission::Upload => matches!(self, Role::Admin | Role::Uploader),
             Permission::Triage => matches!(self, Role::Admin | Role::Triager),
-            Permission::Admin => self == Role::Admin,
+            Permission::Manage | Permission::Admin => self == Role::Admin,
         }
     }
 }
@@ -66,6 +66,9 @@ pub enum Permission {
     Upload,
     /// Change triage in a project.
     Triage,
+    /// Decide for a project as its admin: set its policy, seal its releases. Admins, each in
+    /// their scope (an admin of one project manages that project).
+    Manage,
     /// Manage users and tokens (admins of every project only).
     Admin,
 }

@@ -170,12 +170,12 @@ fn a_new_password_replaces_the_old_and_is_audited() {
 fn roles_grant_what_the_issue_says() {
     use Permission::*;
     let allowed = |role: Role| {
-        [Read, Upload, Triage, Admin]
+        [Read, Upload, Triage, Manage, Admin]
             .into_iter()
             .filter(|p| role.allows(*p))
             .collect::<Vec<_>>()
     };
-    assert_eq!(allowed(Role::Admin), vec![Read, Upload, Triage, Admin]);
+    assert_eq!(allowed(Role::Admin), vec![Read, Upload, Triage, Manage, Admin]);
     assert_eq!(allowed(Role::Uploader), vec![Read, Upload]);
     assert_eq!(allowed(Role::Triager), vec![Read, Triage]);
     assert_eq!(allowed(Role::Auditor), vec![Read]);
