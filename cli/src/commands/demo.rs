@@ -127,9 +127,9 @@ fn key_dir_beside(database_url: &str) -> PathBuf {
 
 /// The signing key: SCANLEDGER_SIGNING_KEY or the one in `dir`, created when there is none.
 fn signing_key(dir: &Path) -> anyhow::Result<reports::EvidenceKey> {
-    let configured = std::env::var(super::key::KEY_ENV).is_ok_and(|k| !k.trim().is_empty());
-    if configured || dir.join(super::key::PRIVATE).exists() {
-        return super::key::load(dir);
+    let configured = std::env::var(crate::key_dir::KEY_ENV).is_ok_and(|k| !k.trim().is_empty());
+    if configured || dir.join(crate::key_dir::PRIVATE).exists() {
+        return crate::key_dir::load(dir);
     }
     let key = super::key::create(dir)?;
     say!(

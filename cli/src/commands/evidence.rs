@@ -52,7 +52,7 @@ fn write_atomically(
 }
 
 pub fn seal(store: &Store, args: &SealArgs) -> anyhow::Result<Outcome> {
-    let key = super::key::load(&args.keys.key_dir)?;
+    let key = crate::key_dir::load(&args.keys.key_dir)?;
     let generator = generator();
     let request = SealRequest {
         project: &args.project,
