@@ -12,7 +12,7 @@
 //! `SCANLEDGER_SIGNING_KEY` (the private key PEM itself) overrides the folder, for CI secrets.
 
 use anyhow::Context;
-use reports::EvidenceKey;
+use reports::{EvidenceKey, KeyRing, PublishedKey, RetiredKey};
 use std::path::{Path, PathBuf};
 
 pub const PRIVATE: &str = "evidence-key.pem";
@@ -38,6 +38,22 @@ pub fn load(dir: &Path) -> anyhow::Result<EvidenceKey> {
     EvidenceKey::from_pkcs8_pem(&pem).with_context(|| format!("reading {}", path.display()))
 }
 
+/// The key in the folder (or `SCANLEDGER_SIGNING_KEY`), public part only, with the public
+/// keys it replaced: what `key show` prints, and what a server answers for its key.
+pub fn ring(dir: &Path) -> anyhow::Result<KeyRing> {
+    let key = load(dir)?;
+    Ok(KeyRing {
+        current: PublishedKey::of(&key.public()),
+        retired: retired_keys(dir)
+            .into_iter()
+            .map(|(path, public)| RetiredKey {
+                fingerprint: public.fingerprint(),
+                path: path.display().to_string(),
+            })
+            .collect(),
+    })
+}
+
 /// The public keys rotated out (`retired/*.pub`), by file name.
 pub fn retired_keys(dir: &Path) -> Vec<(PathBuf, reports::PublicKey)> {
     let mut out = Vec::new();
@@ -59,4 +75,3 @@ pub fn retired_keys(dir: &Path) -> Vec<(PathBuf, reports::PublicKey)> {
     }
     out
 }
-

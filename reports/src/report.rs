@@ -46,7 +46,9 @@ impl ReportFormat {
     }
 
     pub fn parse(s: &str) -> Option<ReportFormat> {
-        ReportFormat::ALL.into_iter().find(|f| f.as_str() == s.trim())
+        ReportFormat::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s.trim())
     }
 
     /// Its file in a sealed bundle.

@@ -60,11 +60,11 @@ pub use gate::{
 pub use import::{ImportOutcome, ImportRequest, ReportSource, SlotComparison};
 pub use lookup::{FindingOccurrence, OpenCounts};
 pub use page::{FindingSort, FindingsPage, MAX_PAGE, PageRequest};
-pub use report::ReleaseReport;
 pub use policy::{
     GatePolicy, IgnoreRule, LicensePolicy, LicenseVerdict, Policy, PolicyError, PolicyVersion,
     SlaPolicy, SpdxId, Threshold,
 };
+pub use report::ReleaseReport;
 pub use session::{
     ADDRESS_WINDOW_MINUTES, AuthLimits, LOCKOUT_MINUTES, LOGIN_FORM_MINUTES, LoginForm,
     LoginOutcome, MAX_ADDRESS_FAILURES, MAX_FAILURES, NewSession, PasswordCheck, SESSION_HOURS,

@@ -175,7 +175,10 @@ fn roles_grant_what_the_issue_says() {
             .filter(|p| role.allows(*p))
             .collect::<Vec<_>>()
     };
-    assert_eq!(allowed(Role::Admin), vec![Read, Upload, Triage, Manage, Admin]);
+    assert_eq!(
+        allowed(Role::Admin),
+        vec![Read, Upload, Triage, Manage, Admin]
+    );
     assert_eq!(allowed(Role::Uploader), vec![Read, Upload]);
     assert_eq!(allowed(Role::Triager), vec![Read, Triage]);
     assert_eq!(allowed(Role::Auditor), vec![Read]);

@@ -3,16 +3,16 @@
 
 use crate::Outcome;
 use crate::args::KeyCommand;
+use crate::key_dir::{ALLOWED, PRIVATE, PUBLIC_PEM, PUBLIC_SSH, load};
 use anyhow::{Context, bail};
-use reports::{EvidenceKey, keys::ROTATION_NAMESPACE};
-use crate::key_dir::{ALLOWED, PRIVATE, PUBLIC_PEM, PUBLIC_SSH, load, retired_keys};
+use reports::{EvidenceKey, KeyRing, PublishedKey, keys::ROTATION_NAMESPACE};
 use std::io::Write;
 use std::path::Path;
 
 pub fn run(command: &KeyCommand) -> anyhow::Result<Outcome> {
     match command {
         KeyCommand::Generate(args) => generate(&args.key_dir),
-        KeyCommand::Show(args) => show(&args.key_dir),
+        KeyCommand::Show(args) => show(&crate::key_dir::ring(&args.key_dir)?),
         KeyCommand::Rotate(args) => rotate(&args.key_dir),
     }
 }
@@ -52,7 +52,7 @@ fn write_public(dir: &Path, key: &EvidenceKey) -> anyhow::Result<()> {
 fn generate(dir: &Path) -> anyhow::Result<Outcome> {
     let key = create(dir)?;
     say!("created signing key {}", dir.join(PRIVATE).display());
-    print_key(&key);
+    print_key(&PublishedKey::of(&key.public()));
     say!();
     say!(
         "Publish the fingerprint where auditors can find it (security page, README): it is how they know a bundle is yours."
@@ -76,25 +76,24 @@ pub fn create(dir: &Path) -> anyhow::Result<EvidenceKey> {
     Ok(key)
 }
 
-fn print_key(key: &EvidenceKey) {
-    let public = key.public();
-    say!("fingerprint: {}", public.fingerprint());
+fn print_key(key: &PublishedKey) {
+    say!("fingerprint: {}", key.fingerprint);
     say!(
         "key id:      {} (SHA-256 of the SPKI public key)",
-        public.key_id()
+        key.key_id
     );
-    say!("public key:  {}", public.to_openssh());
+    say!("public key:  {}", key.public_key);
 }
 
-fn show(dir: &Path) -> anyhow::Result<Outcome> {
-    let key = load(dir)?;
-    print_key(&key);
-    let retired = retired_keys(dir);
-    if !retired.is_empty() {
+/// `key show`: the signing key's public part and the retired keys, of the key folder or of
+/// the server (`--server`).
+pub fn show(ring: &KeyRing) -> anyhow::Result<Outcome> {
+    print_key(&ring.current);
+    if !ring.retired.is_empty() {
         say!();
         say!("retired keys (old bundles still verify with them):");
-        for (path, public) in retired {
-            say!("  {}  {}", public.fingerprint(), path.display());
+        for retired in &ring.retired {
+            say!("  {}  {}", retired.fingerprint, retired.path);
         }
     }
     Ok(Outcome::Ok)
@@ -140,7 +139,7 @@ fn rotate(dir: &Path) -> anyhow::Result<Outcome> {
         retired.display()
     );
     say!("new signing key:");
-    print_key(&new);
+    print_key(&PublishedKey::of(&new.public()));
     say!();
     say!(
         "The old key signed the new public key: {}/{stem}.rotation.sshsig (ssh-keygen -Y verify -n {ROTATION_NAMESPACE}).",
