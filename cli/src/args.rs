@@ -26,8 +26,9 @@ pub struct Cli {
     pub database_url: String,
 
     /// Talk to a ScanLedger server instead of the database (upload, findings, diff, gate,
-    /// releases, projects, scans, raw, triage, sla, audit, token, admin). Verbs that need
-    /// neither ignore it; the others (policy, vex, seal, bundle, report, demo) refuse it.
+    /// releases, projects, scans, raw, triage, sla, audit, token, admin, policy set|show|versions,
+    /// seal, bundle, report, and key show: the server's key). Verbs that need neither ignore it;
+    /// the others (vex, demo) refuse it.
     #[arg(
         long = "server",
         global = true,
@@ -418,11 +419,6 @@ pub struct DemoArgs {
     /// and exit; the database is not opened.
     #[arg(long, value_name = "DIR", conflicts_with = "no_serve")]
     pub write_samples: Option<PathBuf>,
-    /// Folder of the evidence signing key [default: scanledger-keys beside a SQLite database,
-    /// else in the current folder]; a key is created there when it has none and
-    /// SCANLEDGER_SIGNING_KEY is not set.
-    #[arg(long, env = "SCANLEDGER_KEY_DIR")]
-    pub key_dir: Option<PathBuf>,
     #[command(flatten)]
     pub serve: ServeArgs,
 }
@@ -459,6 +455,11 @@ pub struct ServeArgs {
     /// Seconds between audit chain checks; 0 turns them off [default: 3600].
     #[arg(long, env = "SCANLEDGER_AUDIT_CHECK_INTERVAL", value_name = "SECS")]
     pub audit_check_interval: Option<u64>,
+    /// Folder of the evidence signing key the server seals with (`scanledger key generate`);
+    /// SCANLEDGER_SIGNING_KEY overrides it. Without either the server does not seal. `demo`:
+    /// default scanledger-keys beside a SQLite database (else here), a key made when missing.
+    #[arg(long, env = "SCANLEDGER_KEY_DIR", value_name = "DIR")]
+    pub key_dir: Option<PathBuf>,
 }
 
 fn parse_severity(s: &str) -> Result<importers::Severity, String> {

@@ -14,6 +14,7 @@
 mod output;
 mod args;
 mod commands;
+mod key_dir;
 mod ledger;
 
 use clap::Parser;

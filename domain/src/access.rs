@@ -41,7 +41,7 @@ impl Role {
             Permission::Public | Permission::Authenticated | Permission::Read => true,
             Permission::Upload => matches!(self, Role::Admin | Role::Uploader),
             Permission::Triage => matches!(self, Role::Admin | Role::Triager),
-            Permission::Admin => self == Role::Admin,
+            Permission::Manage | Permission::Admin => self == Role::Admin,
             Permission::AuditChain => matches!(self, Role::Admin | Role::Auditor),
         }
     }
@@ -67,6 +67,9 @@ pub enum Permission {
     Upload,
     /// Change triage in a project.
     Triage,
+    /// Decide for a project as its admin: set its policy, seal its releases. Admins, each in
+    /// their scope (an admin of one project manages that project).
+    Manage,
     /// Manage users and tokens (admins of every project only).
     Admin,
     /// Check the audit log's hash chain. The chain is one over every project's events, so it

@@ -408,3 +408,40 @@ mod tests {
         assert_eq!(key.public().key_id().len(), 64);
     }
 }
+
+/// A public key as it is published: what `scanledger key show` prints and the API's
+/// `GET /api/v1/key` answers. Never the private part.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PublishedKey {
+    /// `SHA256:<base64>`, as `ssh-keygen -l` prints it.
+    pub fingerprint: String,
+    /// Lowercase hex SHA-256 of the SPKI public key.
+    pub key_id: String,
+    /// The OpenSSH line.
+    pub public_key: String,
+}
+
+impl PublishedKey {
+    pub fn of(public: &PublicKey) -> PublishedKey {
+        PublishedKey {
+            fingerprint: public.fingerprint(),
+            key_id: public.key_id(),
+            public_key: public.to_openssh(),
+        }
+    }
+}
+
+/// A key rotated out: old bundles still verify with it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RetiredKey {
+    pub fingerprint: String,
+    /// Where its public key is kept (in the key folder's `retired/`).
+    pub path: String,
+}
+
+/// The signing key in use and the keys it replaced, public parts only.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct KeyRing {
+    pub current: PublishedKey,
+    pub retired: Vec<RetiredKey>,
+}

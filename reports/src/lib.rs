@@ -12,6 +12,7 @@
 //!   right-to-left text (visual order, Arabic joining);
 //! - [`keys`]: the Ed25519 key, its encodings and the three signatures;
 //! - [`bundle`]: the deterministic, signed zip; [`verify`]: checking one offline;
+//! - [`report`]: one report of a release in a chosen format, drafted or taken from its bundle;
 //! - [`vex`]: a release's triage decisions as VEX documents, and VEX documents read back.
 //!
 //! Not here: reading the database (`schema` produces the snapshot) or HTTP (`server`).
@@ -24,6 +25,7 @@ pub mod html;
 pub mod keys;
 pub mod markdown;
 pub mod pdf;
+pub mod report;
 pub mod sarif;
 pub mod snapshot;
 pub mod verify;
@@ -35,7 +37,8 @@ pub use verify::{
     verify_bundle,
 };
 
-pub use keys::{EvidenceKey, PublicKey};
+pub use keys::{EvidenceKey, KeyRing, PublicKey, PublishedKey, RetiredKey};
+pub use report::{ReportFormat, write_bundle_member, write_report};
 pub use snapshot::*;
 
 /// What can go wrong rendering, signing or verifying.

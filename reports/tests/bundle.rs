@@ -443,3 +443,18 @@ fn the_private_key_pem_is_readable_by_openssl() {
     let sig = std::fs::read(dir.path().join("sig")).unwrap();
     assert_eq!(sig, key().sign_raw(b"hello"));
 }
+
+/// Every report format names a member of the bundle, takes its own name back, and is copied
+/// out of the bundle byte for byte.
+#[test]
+fn every_report_format_is_a_bundle_member_copied_as_signed() {
+    let zip = sample_bundle();
+    for format in reports::ReportFormat::ALL {
+        assert_eq!(reports::ReportFormat::parse(format.as_str()), Some(format));
+        let mut out = Vec::new();
+        reports::write_bundle_member(Cursor::new(&zip), format, &mut out).expect("member");
+        assert_eq!(out, member(&zip, format.member_name()), "{format}");
+        assert!(!out.is_empty(), "{format}");
+    }
+    assert_eq!(reports::ReportFormat::parse("docx"), None);
+}

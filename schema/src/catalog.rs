@@ -274,6 +274,57 @@ impl Store {
         })
     }
 
+    /// Creates a release of an existing project (an explicit act; an upload creates its
+    /// release on first use). Logged as `release.create`. Refused when the project is unknown,
+    /// the name is taken or not 1 to 200 printable characters.
+    pub fn create_release(
+        &self,
+        project: &str,
+        name: &str,
+        actor: &str,
+        request_id: Option<&str>,
+    ) -> Result<ReleaseSummary, StoreError> {
+        check_name("release", name)?;
+        let mut conn = self.conn()?;
+        write_tx(&mut conn, |c| {
+            let pid = project_id(c, project)?;
+            let created_at = now();
+            let inserted = per_backend!(c, |b| diesel::insert_into(releases::table)
+                .values((
+                    releases::project_id.eq(pid),
+                    releases::name.eq(name),
+                    releases::created_at.eq(created_at),
+                ))
+                .on_conflict_do_nothing()
+                .execute(b))?;
+            if inserted == 0 {
+                return Err(StoreError::Conflict(format!(
+                    "release {name:?} of project {project:?} already exists"
+                )));
+            }
+            crate::audit::append(
+                c,
+                &[crate::audit::NewAuditEvent {
+                    actor,
+                    action: "release.create",
+                    project: Some(project),
+                    subject: format!("{project}/{name} release"),
+                    before: None,
+                    after: Some(serde_json::json!({ "name": name, "created_at": created_at })),
+                    request_id,
+                }],
+            )?;
+            Ok(ReleaseSummary {
+                name: name.to_string(),
+                created_at,
+                sealed: false,
+                sealed_at: None,
+                sealed_by: None,
+                scans: 0,
+            })
+        })
+    }
+
     /// The releases of a project, oldest first.
     pub fn releases(&self, project: &str) -> Result<Vec<ReleaseSummary>, StoreError> {
         let mut conn = self.conn()?;

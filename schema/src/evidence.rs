@@ -43,7 +43,7 @@ pub struct SealRequest<'a> {
 }
 
 /// A sealed release's bundle as recorded.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct BundleRecord {
     pub project: String,
     pub release: String,

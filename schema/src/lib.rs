@@ -26,6 +26,7 @@ mod import;
 mod import_writer;
 mod models;
 mod page;
+mod report;
 mod sql;
 mod tables;
 mod tx;
@@ -63,6 +64,7 @@ pub use policy::{
     GatePolicy, IgnoreRule, LicensePolicy, LicenseVerdict, Policy, PolicyError, PolicyVersion,
     SlaPolicy, SpdxId, Threshold,
 };
+pub use report::ReleaseReport;
 pub use reports::vex::VexFormat;
 pub use session::{
     ADDRESS_WINDOW_MINUTES, AuthLimits, LOCKOUT_MINUTES, LOGIN_FORM_MINUTES, LoginForm,

@@ -170,14 +170,14 @@ fn a_new_password_replaces_the_old_and_is_audited() {
 fn roles_grant_what_the_issue_says() {
     use Permission::*;
     let allowed = |role: Role| {
-        [Read, Upload, Triage, Admin, AuditChain]
+        [Read, Upload, Triage, Manage, Admin, AuditChain]
             .into_iter()
             .filter(|p| role.allows(*p))
             .collect::<Vec<_>>()
     };
     assert_eq!(
         allowed(Role::Admin),
-        vec![Read, Upload, Triage, Admin, AuditChain]
+        vec![Read, Upload, Triage, Manage, Admin, AuditChain]
     );
     assert_eq!(allowed(Role::Uploader), vec![Read, Upload]);
     assert_eq!(allowed(Role::Triager), vec![Read, Triage]);

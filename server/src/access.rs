@@ -149,6 +149,46 @@ pub static ROUTES: &[RouteSpec] = &[
     route(Method::GET, "/api/v1/audit", Permission::Read),
     route(Method::GET, "/api/v1/audit/verify", Permission::AuditChain),
     route(Method::POST, "/api/v1/audit/verify", Permission::AuditChain),
+    // Creating projects and releases (server/src/catalog.rs): uploads create them too.
+    route(Method::POST, "/api/v1/projects", Permission::Admin),
+    route(
+        Method::POST,
+        "/api/v1/projects/{project}/releases",
+        Permission::Upload,
+    ),
+    // Release policies (server/src/policy.rs): setting one decides what blocks a release.
+    route(
+        Method::GET,
+        "/api/v1/projects/{project}/policy",
+        Permission::Read,
+    ),
+    route(
+        Method::PUT,
+        "/api/v1/projects/{project}/policy",
+        Permission::Manage,
+    ),
+    route(
+        Method::GET,
+        "/api/v1/projects/{project}/policy/versions",
+        Permission::Read,
+    ),
+    // Evidence (server/src/evidence.rs): sealing is the project admin's; reading is everyone's.
+    route(
+        Method::POST,
+        "/api/v1/projects/{project}/releases/{release}/seal",
+        Permission::Manage,
+    ),
+    route(
+        Method::GET,
+        "/api/v1/projects/{project}/releases/{release}/bundle",
+        Permission::Read,
+    ),
+    route(
+        Method::GET,
+        "/api/v1/projects/{project}/releases/{release}/report",
+        Permission::Read,
+    ),
+    route(Method::GET, "/api/v1/key", Permission::Read),
     route(Method::GET, "/api/v1/tokens", Permission::Admin),
     route(Method::POST, "/api/v1/tokens", Permission::Admin),
     route(Method::DELETE, "/api/v1/tokens/{token}", Permission::Admin),

@@ -35,6 +35,9 @@ pub struct FileConfig {
     pub trusted_keys: Option<String>,
     /// Seconds between audit chain checks (default 3600; 0: never).
     pub audit_check_interval_secs: Option<u64>,
+    /// The folder of the evidence signing key the server seals with (`scanledger key
+    /// generate`); without it (or `SCANLEDGER_SIGNING_KEY`) the server does not seal.
+    pub key_dir: Option<String>,
 }
 
 impl FileConfig {
@@ -63,6 +66,49 @@ pub struct ServerConfig {
     pub trusted_keys: Vec<reports::PublicKey>,
     /// Seconds between audit chain checks; 0: never.
     pub audit_check_interval_secs: u64,
+    /// The key the server seals with; `None`: sealing is refused (`no_signing_key`).
+    pub signing_key: Option<SigningKey>,
+}
+
+/// The evidence signing key a server seals releases with, read at start from its key folder
+/// or `SCANLEDGER_SIGNING_KEY`. The private part stays in this process's memory: never in the
+/// database, a response or a log (its `Debug` shows the fingerprint only).
+#[derive(Clone)]
+pub struct SigningKey {
+    key: std::sync::Arc<reports::EvidenceKey>,
+    ring: reports::KeyRing,
+}
+
+impl SigningKey {
+    /// The key, with the public keys it replaced (the key folder's `retired/`).
+    pub fn new(key: reports::EvidenceKey, retired: Vec<reports::RetiredKey>) -> SigningKey {
+        let ring = reports::KeyRing {
+            current: reports::PublishedKey::of(&key.public()),
+            retired,
+        };
+        SigningKey {
+            key: std::sync::Arc::new(key),
+            ring,
+        }
+    }
+
+    /// The private key, to sign bundles with.
+    pub fn key(&self) -> &reports::EvidenceKey {
+        &self.key
+    }
+
+    /// Its public part and the retired keys: what anyone may know.
+    pub fn ring(&self) -> &reports::KeyRing {
+        &self.ring
+    }
+}
+
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningKey")
+            .field("fingerprint", &self.ring.current.fingerprint)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for ServerConfig {
@@ -77,6 +123,7 @@ impl Default for ServerConfig {
             bad_tokens_per_minute: DEFAULT_BAD_TOKENS_PER_MINUTE,
             trusted_keys: Vec::new(),
             audit_check_interval_secs: DEFAULT_AUDIT_CHECK_INTERVAL_SECS,
+            signing_key: None,
         }
     }
 }

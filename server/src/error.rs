@@ -32,8 +32,8 @@ pub struct ErrorDetail {
     /// Stable code: `not_found`, `unauthorized`, `forbidden`, `bad_request`, `bad_json`,
     /// `bad_report`, `control_character`, `payload_too_large`, `unsupported_media_type`,
     /// `method_not_allowed`, `request_timeout`, `too_many_requests`, `sealed`, `blocked`,
-    /// `bad_policy`, `conflict`, `unavailable`, `internal`. A refused field is named in
-    /// `details.field`.
+    /// `bad_policy`, `conflict`, `no_signing_key`, `no_policy`, `unavailable`, `internal`. A
+    /// refused field is named in `details.field`.
     pub code: String,
     pub message: String,
     #[schema(value_type = Object)]

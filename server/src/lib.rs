@@ -6,7 +6,10 @@
 //!
 //! - [`access`]: the route table and the gatekeeper that authenticates and authorizes every
 //!   request (one mechanism for every route).
-//! - [`routes`], [`upload`], [`raw`], [`triage`], [`audit_log`]: the handlers.
+//! - [`routes`], [`upload`], [`raw`], [`triage`], [`audit_log`]: the handlers; [`catalog`]
+//!   (creating projects and releases), [`policy`] (release policies), [`evidence`] (seal,
+//!   bundle, reports, key).
+//! - [`download`]: responses written on a blocking thread and streamed as they are written.
 //! - [`error`]: the one JSON error shape.
 //! - [`metrics`]: Prometheus metrics; [`audit_check`]: the periodic audit chain check.
 //! - [`config`]: the server's settings.
@@ -19,9 +22,13 @@ pub mod access;
 pub mod audit_check;
 pub mod audit_log;
 pub mod budget;
+pub mod catalog;
 pub mod config;
+pub mod download;
 pub mod error;
+pub mod evidence;
 pub mod metrics;
+pub mod policy;
 pub mod raw;
 pub mod routes;
 pub mod session;
@@ -49,10 +56,13 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
         routes::users, routes::create_user, triage::triage, triage::bulk, triage::history, triage::sla,
         audit_log::audit, triage::vex,
         raw::scan_raw, audit_log::audit_all, audit_log::verify, audit_log::verify_anchored,
+        catalog::create_project, catalog::create_release,
+        policy::show, policy::versions, policy::set,
+        evidence::seal, evidence::bundle, evidence::report, evidence::key,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, routes::CreateToken, routes::CreateUser,
         triage::TriageBody, triage::BulkTriageBody,
-        audit_log::AnchorsBody, audit_log::AnchorBody)),
+        audit_log::AnchorsBody, audit_log::AnchorBody, catalog::CreateNamed, evidence::SealBody)),
     modifiers(&Security),
 )]
 pub struct ApiDoc;
@@ -87,10 +97,34 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route("/openapi.json", web::get().to(openapi))
                 .route("/whoami", web::get().to(routes::whoami))
                 .route("/projects", web::get().to(routes::projects))
+                .route("/projects", web::post().to(catalog::create_project))
                 .route(
                     "/projects/{project}/releases",
                     web::get().to(routes::releases),
                 )
+                .route(
+                    "/projects/{project}/releases",
+                    web::post().to(catalog::create_release),
+                )
+                .route("/projects/{project}/policy", web::get().to(policy::show))
+                .route("/projects/{project}/policy", web::put().to(policy::set))
+                .route(
+                    "/projects/{project}/policy/versions",
+                    web::get().to(policy::versions),
+                )
+                .route(
+                    "/projects/{project}/releases/{release}/seal",
+                    web::post().to(evidence::seal),
+                )
+                .route(
+                    "/projects/{project}/releases/{release}/bundle",
+                    web::get().to(evidence::bundle),
+                )
+                .route(
+                    "/projects/{project}/releases/{release}/report",
+                    web::get().to(evidence::report),
+                )
+                .route("/key", web::get().to(evidence::key))
                 .route(
                     "/projects/{project}/releases/{release}/scans",
                     web::get().to(routes::scans),

@@ -26,7 +26,7 @@ fn split(list: &Option<String>) -> Vec<String> {
 
 /// A query parameter's value outside its closed set: 400, naming the parameter and the values
 /// it takes (also in `details`, for programs).
-fn unknown_value(parameter: &str, value: &str, allowed: &[&str]) -> ApiError {
+pub(crate) fn unknown_value(parameter: &str, value: &str, allowed: &[&str]) -> ApiError {
     ApiError::bad_request(format!(
         "unknown {parameter} {value:?}: use {}",
         allowed.join(", ")
@@ -302,7 +302,8 @@ pub struct GateQuery {
     pub require: Option<String>,
 }
 
-fn gate_options(query: &GateQuery, caller: &Caller) -> Result<GateOptions, ApiError> {
+/// The gate a query asks for, evaluated (and recorded, where it is) as the caller.
+pub(crate) fn gate_options(query: &GateQuery, caller: &Caller) -> Result<GateOptions, ApiError> {
     Ok(GateOptions {
         fail_on: match query.fail_on.as_deref() {
             Some(s) if !s.is_empty() => Some(severity("fail_on", s)?),

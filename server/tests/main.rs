@@ -5,6 +5,7 @@
 mod budget;
 mod corpus;
 mod errors;
+mod evidence;
 mod hardening;
 mod harness;
 mod matrix;

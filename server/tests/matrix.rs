@@ -39,6 +39,10 @@ fn expected(method: &Method, path: &str, who: Who, foreign: bool) -> u16 {
     if matches!(who, Anonymous | Revoked) {
         return 401;
     }
+    if *method == Method::POST && path == "/api/v1/projects" {
+        // Creating a project: admins of every project.
+        return if who == GlobalAdmin { 201 } else { 403 };
+    }
     if path == "/api/v1/whoami" || path == "/api/v1/projects" {
         return 200;
     }
@@ -69,6 +73,21 @@ fn expected(method: &Method, path: &str, who: Who, foreign: bool) -> u16 {
             _ => 403,
         };
     }
+    if *method == Method::PUT && path.ends_with("/policy") {
+        // Setting a policy: the project's admins (each call sets a new text).
+        return match who {
+            GlobalAdmin | Admin => 201,
+            _ => 403,
+        };
+    }
+    if *method == Method::POST && path.ends_with("/seal") {
+        // Sealing: the project's admins. The matrix seals a release the fixture sealed, so
+        // an admitted caller meets the conflict, which changes nothing.
+        return match who {
+            GlobalAdmin | Admin => 409,
+            _ => 403,
+        };
+    }
     if *method == Method::POST && path.ends_with("/triage") {
         return match who {
             GlobalAdmin | Admin | Triager => 200,
@@ -76,7 +95,7 @@ fn expected(method: &Method, path: &str, who: Who, foreign: bool) -> u16 {
         };
     }
     if *method == Method::POST {
-        // Upload.
+        // Upload, and creating a release.
         return match who {
             GlobalAdmin | Admin | Uploader => 201,
             _ => 403,
@@ -115,6 +134,25 @@ fn fixture(store: &Store) -> Fixture {
             scan_of.insert(project, outcome.scan_id.get());
         }
     }
+    for project in ["own", "foreign"] {
+        store
+            .set_policy(project, "# the defaults\n", "fixture", None)
+            .expect("fixture policy");
+        // Release 1.0 is sealed: the bundle route has one to send, the seal route refuses.
+        store
+            .seal(
+                &schema::SealRequest {
+                    project,
+                    release: "1.0",
+                    sealed_by: "fixture",
+                    gate: schema::GateOptions::default(),
+                    allow_blocked_reason: Some("fixture"),
+                    generator: "fixture",
+                },
+                &signing_key(),
+            )
+            .expect("fixture seal");
+    }
     let revoked = token(store, Role::Admin, None);
     store.revoke_token(&revoked[..12], "test").expect("revoke");
     let tokens = vec![
@@ -142,6 +180,11 @@ fn fixture(store: &Store) -> Fixture {
     }
 }
 
+/// The fixture's evidence key, which the matrix's server seals with too.
+fn signing_key() -> reports::EvidenceKey {
+    reports::EvidenceKey::from_seed(&[7; 32])
+}
+
 #[actix_web::test]
 async fn every_route_every_role_own_and_foreign_project() {
     for t in backends() {
@@ -150,6 +193,7 @@ async fn every_route_every_role_own_and_foreign_project() {
         // flood limit has its own test (tests/hardening.rs).
         let config = ServerConfig {
             bad_tokens_per_minute: u32::MAX,
+            signing_key: Some(server::config::SigningKey::new(signing_key(), Vec::new())),
             ..ServerConfig::default()
         };
         let app = test::init_service(server::app(state(&t.store, config))).await;
@@ -178,15 +222,24 @@ async fn every_route_every_role_own_and_foreign_project() {
                             None,
                         )
                         .expect("victim");
+                    // The sealed release for the routes of sealed ones, else the open one.
+                    let release =
+                        if route.path.ends_with("/seal") || route.path.ends_with("/bundle") {
+                            "1.0"
+                        } else {
+                            "1.1"
+                        };
                     let path = route
                         .path
                         .replace("{project}", project)
-                        .replace("{release}", "1.1")
+                        .replace("{release}", release)
                         .replace("{scan}", &fx.scan_of[project].to_string())
                         .replace("{token}", &victim.info.id.to_string())
                         .replace("{fingerprint}", &fx.fingerprint_of[project]);
                     let uri = if route.path.ends_with("/diff") {
                         format!("{path}?from=1.0&to=1.1")
+                    } else if route.path.ends_with("/report") {
+                        format!("{path}?format=json")
                     } else {
                         path.clone()
                     };
@@ -207,6 +260,18 @@ async fn every_route_every_role_own_and_foreign_project() {
                         })),
                         ("POST", "/api/v1/audit/verify") => {
                             req.set_json(serde_json::json!({"anchors": []}))
+                        }
+                        ("POST", "/api/v1/projects") => {
+                            req.set_json(serde_json::json!({"name": format!("made-{seed}")}))
+                        }
+                        ("POST", "/api/v1/projects/{project}/releases") => {
+                            req.set_json(serde_json::json!({"name": format!("made-{seed}")}))
+                        }
+                        ("PUT", p) if p.ends_with("/policy") => req
+                            .insert_header(("Content-Type", "application/toml"))
+                            .set_payload(format!("# version {seed}\n")),
+                        ("POST", p) if p.ends_with("/seal") => {
+                            req.set_json(serde_json::json!({"allow_blocked": false}))
                         }
                         ("POST", "/api/v1/projects/{project}/triage") => req.set_json(
                             serde_json::json!({"severity": ["critical"], "status": "confirmed"}),

@@ -48,7 +48,7 @@ pub fn start() -> Server {
 }
 
 /// A server on a database in `dir`, with more `serve` flags.
-fn start_in(dir: tempfile::TempDir, flags: &[&str]) -> Server {
+pub fn start_in(dir: tempfile::TempDir, flags: &[&str]) -> Server {
     let addr = format!("127.0.0.1:{}", free_port());
     let db = format!("sqlite://{}", dir.path().join("s.db").display());
     let log = std::fs::OpenOptions::new()

@@ -55,7 +55,16 @@ pub fn run(database_url: &str, args: &DemoArgs) -> anyhow::Result<Outcome> {
         return write_samples(dir);
     }
     let file = super::serve::file_config(&args.serve)?;
-    let (database_url, config) = super::serve::settings(database_url, &args.serve, file)?;
+    if let Some(dir) = &args.serve.key_dir {
+        // Made before the server's settings read it.
+        signing_key(dir)?;
+    }
+    let (database_url, mut config) = super::serve::settings(database_url, &args.serve, file)?;
+    let key_dir = args
+        .serve
+        .key_dir
+        .clone()
+        .unwrap_or_else(|| key_dir_beside(&database_url));
     let store = super::open(&database_url)?;
     if is_loaded(&store)? {
         say!(
@@ -64,10 +73,6 @@ pub fn run(database_url: &str, args: &DemoArgs) -> anyhow::Result<Outcome> {
             RELEASES[1]
         );
     } else {
-        let key_dir = args
-            .key_dir
-            .clone()
-            .unwrap_or_else(|| key_dir_beside(&database_url));
         load(&store, &key_dir)?;
         if args.no_serve {
             summary(&store)?;
@@ -80,6 +85,10 @@ pub fn run(database_url: &str, args: &DemoArgs) -> anyhow::Result<Outcome> {
             RELEASES[1]
         );
         return Ok(Outcome::Ok);
+    }
+    // The demo's server seals with the demo's key, made by the load if there was none.
+    if config.signing_key.is_none() && key_dir.join(crate::key_dir::PRIVATE).exists() {
+        config.signing_key = Some(super::serve::server_key(&key_dir)?);
     }
     let passwords = users(&store)?;
     super::serve::serve(store, config, |addrs| welcome(addrs, &passwords))
@@ -129,9 +138,9 @@ fn key_dir_beside(database_url: &str) -> PathBuf {
 
 /// The signing key: SCANLEDGER_SIGNING_KEY or the one in `dir`, created when there is none.
 fn signing_key(dir: &Path) -> anyhow::Result<reports::EvidenceKey> {
-    let configured = std::env::var(super::key::KEY_ENV).is_ok_and(|k| !k.trim().is_empty());
-    if configured || dir.join(super::key::PRIVATE).exists() {
-        return super::key::load(dir);
+    let configured = std::env::var(crate::key_dir::KEY_ENV).is_ok_and(|k| !k.trim().is_empty());
+    if configured || dir.join(crate::key_dir::PRIVATE).exists() {
+        return crate::key_dir::load(dir);
     }
     let key = super::key::create(dir)?;
     say!(

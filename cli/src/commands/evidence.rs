@@ -2,15 +2,12 @@
 
 use crate::Outcome;
 use crate::args::{BundleArgs, ReportArgs, ReportFormat, SealArgs, TextOrJson, VerifyArgs};
+use crate::ledger::{Ledger, Report, Seal, SealOutcome};
 use crate::output;
 use anyhow::Context;
-use schema::{GateOptions, GateVerdict, SealRequest, Store, StoreError};
-use std::io::{Cursor, Read, Write};
+use schema::GateVerdict;
+use std::io::Write;
 use std::path::{Path, PathBuf};
-
-fn generator() -> String {
-    format!("scanledger {}", env!("CARGO_PKG_VERSION"))
-}
 
 fn default_bundle_path(project: &str, release: &str) -> PathBuf {
     PathBuf::from(format!(
@@ -51,30 +48,24 @@ fn write_atomically(
     }
 }
 
-pub fn seal(store: &Store, args: &SealArgs) -> anyhow::Result<Outcome> {
-    let key = super::key::load(&args.keys.key_dir)?;
-    let generator = generator();
-    let request = SealRequest {
+pub fn seal(ledger: &dyn Ledger, args: &SealArgs) -> anyhow::Result<Outcome> {
+    let seal = Seal {
         project: &args.project,
         release: &args.release,
-        sealed_by: &args.sealed_by,
-        gate: GateOptions {
-            fail_on: args.gate_options.fail_on,
-            required_tools: args.gate_options.require.clone(),
-            at: None,
-            evaluated_by: Some(args.sealed_by.clone()),
-        },
+        fail_on: args.gate_options.fail_on,
+        required_tools: &args.gate_options.require,
         allow_blocked_reason: if args.allow_blocked {
             args.reason.as_deref()
         } else {
             None
         },
-        generator: &generator,
+        sealed_by: &args.sealed_by,
+        key_dir: &args.keys.key_dir,
     };
-    let record = match store.seal(&request, &key) {
-        Ok(record) => record,
-        Err(err @ StoreError::Blocked { .. }) => {
-            tell!("seal refused: {err}");
+    let record = match ledger.seal(&seal)? {
+        SealOutcome::Sealed(record) => record,
+        SealOutcome::Blocked(refusal) => {
+            tell!("seal refused: {refusal}");
             tell!(
                 "see why: scanledger gate --project {} --release {}",
                 args.project,
@@ -82,14 +73,13 @@ pub fn seal(store: &Store, args: &SealArgs) -> anyhow::Result<Outcome> {
             );
             return Ok(Outcome::GateBlocked);
         }
-        Err(err) => return Err(err.into()),
     };
     let path = args
         .output
         .clone()
         .unwrap_or_else(|| default_bundle_path(&args.project, &args.release));
     write_atomically(&path, |file| {
-        store.write_bundle(&args.project, &args.release, file)?;
+        ledger.write_bundle(&args.project, &args.release, file)?;
         Ok(())
     })?;
     match args.format {
@@ -131,69 +121,56 @@ pub fn seal(store: &Store, args: &SealArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
-pub fn bundle(store: &Store, args: &BundleArgs) -> anyhow::Result<Outcome> {
+pub fn bundle(ledger: &dyn Ledger, args: &BundleArgs) -> anyhow::Result<Outcome> {
     let path = args
         .output
         .clone()
         .unwrap_or_else(|| default_bundle_path(&args.project, &args.release));
-    let mut record = None;
+    let mut sha256 = None;
     write_atomically(&path, |file| {
-        record = Some(store.write_bundle(&args.project, &args.release, file)?);
+        sha256 = Some(ledger.write_bundle(&args.project, &args.release, file)?);
         Ok(())
     })?;
-    if let Some(record) = record {
-        say!("{}  {}", record.sha256, path.display());
+    if let Some(sha256) = sha256 {
+        say!("{sha256}  {}", path.display());
     }
     Ok(Outcome::Ok)
 }
 
-fn member_name(format: ReportFormat) -> &'static str {
+fn report_format(format: ReportFormat) -> reports::ReportFormat {
     match format {
-        ReportFormat::Pdf => "report.pdf",
-        ReportFormat::Html => "report.html",
-        ReportFormat::ForumPost => "forum-post.md",
-        ReportFormat::Csv => "findings.csv",
-        ReportFormat::Json => "findings.json",
-        ReportFormat::Sarif => "findings.sarif",
+        ReportFormat::Pdf => reports::ReportFormat::Pdf,
+        ReportFormat::Html => reports::ReportFormat::Html,
+        ReportFormat::ForumPost => reports::ReportFormat::ForumPost,
+        ReportFormat::Csv => reports::ReportFormat::Csv,
+        ReportFormat::Json => reports::ReportFormat::Json,
+        ReportFormat::Sarif => reports::ReportFormat::Sarif,
     }
 }
 
 /// A sealed release's report is the one in its bundle (as sealed); an open release's is
-/// rendered now and marked as a draft.
-pub fn report(store: &Store, args: &ReportArgs) -> anyhow::Result<Outcome> {
-    let bytes = if store.bundle_record(&args.project, &args.release)?.is_some() {
-        let mut zip = Vec::new();
-        store.write_bundle(&args.project, &args.release, &mut zip)?;
-        let mut archive = zip::ZipArchive::new(Cursor::new(zip))?;
-        let mut member = archive.by_name(member_name(args.format))?;
-        let mut bytes = Vec::new();
-        member.read_to_end(&mut bytes)?;
-        bytes
-    } else {
-        let gate = GateOptions {
-            fail_on: args.gate_options.fail_on,
-            required_tools: args.gate_options.require.clone(),
-            ..GateOptions::default()
-        };
-        let snap = store.release_snapshot(&args.project, &args.release, &gate, &generator())?;
-        match args.format {
-            ReportFormat::Pdf => reports::pdf::report_pdf(&snap, None)?,
-            ReportFormat::Html => reports::html::report_html(&snap, None).into_bytes(),
-            ReportFormat::ForumPost => reports::markdown::forum_post(&snap, None).into_bytes(),
-            ReportFormat::Csv => reports::findings::findings_csv(&snap)?,
-            ReportFormat::Json => reports::findings::findings_json(&snap)?,
-            ReportFormat::Sarif => reports::sarif::findings_sarif(&snap)?,
-        }
+/// rendered now and marked as a draft. Written as it comes, never held whole.
+pub fn report(ledger: &dyn Ledger, args: &ReportArgs) -> anyhow::Result<Outcome> {
+    let report = Report {
+        project: &args.project,
+        release: &args.release,
+        format: report_format(args.format),
+        fail_on: args.gate_options.fail_on,
+        required_tools: &args.gate_options.require,
     };
     match &args.output {
-        Some(path) => write_atomically(path, |f| Ok(f.write_all(&bytes)?))?,
+        Some(path) => write_atomically(path, |f| {
+            let mut out = std::io::BufWriter::new(f);
+            ledger.write_report(&report, &mut out)?;
+            Ok(out.flush()?)
+        })?,
         None => {
             use std::io::IsTerminal;
             if args.format == ReportFormat::Pdf && std::io::stdout().is_terminal() {
                 anyhow::bail!("a PDF on a terminal is unreadable: pass -o FILE.pdf");
             }
-            let mut out = std::io::stdout().lock();
-            out.write_all(&bytes)?;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            ledger.write_report(&report, &mut out)?;
             out.flush()?;
         }
     }

@@ -1,51 +1,20 @@
-//! `scanledger key`: the Ed25519 evidence signing key, kept outside the database.
-//!
-//! Layout of the key folder (`--key-dir`, `SCANLEDGER_KEY_DIR`, default `./scanledger-keys`):
-//! - `evidence-key.pem`: the private key, PKCS#8 v1 PEM, mode 0600;
-//! - `evidence-key.pub`, `evidence-key.pub.pem`: its public key (OpenSSH, SPKI PEM);
-//! - `allowed_signers`: every key ever used, for `ssh-keygen -Y verify` on old bundles;
-//! - `retired/<date>-<key id>.pub` and `.pub.pem`: public keys rotated out, and
-//!   `retired/<date>-<key id>.rotation.sshsig`: the new public key signed by the old one
-//!   (namespace `scanledger-key-rotation`).
-//!
-//! `SCANLEDGER_SIGNING_KEY` (the private key PEM itself) overrides the folder, for CI secrets.
+//! `scanledger key`: the Ed25519 evidence signing key, kept outside the database, in the key
+//! folder (`crate::key_dir` describes its layout).
 
 use crate::Outcome;
 use crate::args::KeyCommand;
+use crate::key_dir::{ALLOWED, PRIVATE, PUBLIC_PEM, PUBLIC_SSH, load};
 use anyhow::{Context, bail};
-use reports::{EvidenceKey, keys::ROTATION_NAMESPACE};
+use reports::{EvidenceKey, KeyRing, PublishedKey, keys::ROTATION_NAMESPACE};
 use std::io::Write;
-use std::path::{Path, PathBuf};
-
-pub const PRIVATE: &str = "evidence-key.pem";
-const PUBLIC_SSH: &str = "evidence-key.pub";
-const PUBLIC_PEM: &str = "evidence-key.pub.pem";
-const ALLOWED: &str = "allowed_signers";
-pub const KEY_ENV: &str = "SCANLEDGER_SIGNING_KEY";
+use std::path::Path;
 
 pub fn run(command: &KeyCommand) -> anyhow::Result<Outcome> {
     match command {
         KeyCommand::Generate(args) => generate(&args.key_dir),
-        KeyCommand::Show(args) => show(&args.key_dir),
+        KeyCommand::Show(args) => show(&crate::key_dir::ring(&args.key_dir)?),
         KeyCommand::Rotate(args) => rotate(&args.key_dir),
     }
-}
-
-/// The signing key: from `SCANLEDGER_SIGNING_KEY`, else from the key folder.
-pub fn load(dir: &Path) -> anyhow::Result<EvidenceKey> {
-    if let Ok(pem) = std::env::var(KEY_ENV)
-        && !pem.trim().is_empty()
-    {
-        return EvidenceKey::from_pkcs8_pem(&pem).with_context(|| format!("reading {KEY_ENV}"));
-    }
-    let path = dir.join(PRIVATE);
-    let pem = std::fs::read_to_string(&path).with_context(|| {
-        format!(
-            "no signing key at {} (create one with `scanledger key generate`, or set {KEY_ENV})",
-            path.display()
-        )
-    })?;
-    EvidenceKey::from_pkcs8_pem(&pem).with_context(|| format!("reading {}", path.display()))
 }
 
 /// Writes a file readable by its owner only, created fresh (never over an existing one).
@@ -83,7 +52,7 @@ fn write_public(dir: &Path, key: &EvidenceKey) -> anyhow::Result<()> {
 fn generate(dir: &Path) -> anyhow::Result<Outcome> {
     let key = create(dir)?;
     say!("created signing key {}", dir.join(PRIVATE).display());
-    print_key(&key);
+    print_key(&PublishedKey::of(&key.public()));
     say!();
     say!(
         "Publish the fingerprint where auditors can find it (security page, README): it is how they know a bundle is yours."
@@ -107,49 +76,27 @@ pub fn create(dir: &Path) -> anyhow::Result<EvidenceKey> {
     Ok(key)
 }
 
-fn print_key(key: &EvidenceKey) {
-    let public = key.public();
-    say!("fingerprint: {}", public.fingerprint());
+fn print_key(key: &PublishedKey) {
+    say!("fingerprint: {}", key.fingerprint);
     say!(
         "key id:      {} (SHA-256 of the SPKI public key)",
-        public.key_id()
+        key.key_id
     );
-    say!("public key:  {}", public.to_openssh());
+    say!("public key:  {}", key.public_key);
 }
 
-fn show(dir: &Path) -> anyhow::Result<Outcome> {
-    let key = load(dir)?;
-    print_key(&key);
-    let retired = retired_keys(dir);
-    if !retired.is_empty() {
+/// `key show`: the signing key's public part and the retired keys, of the key folder or of
+/// the server (`--server`).
+pub fn show(ring: &KeyRing) -> anyhow::Result<Outcome> {
+    print_key(&ring.current);
+    if !ring.retired.is_empty() {
         say!();
         say!("retired keys (old bundles still verify with them):");
-        for (path, public) in retired {
-            say!("  {}  {}", public.fingerprint(), path.display());
+        for retired in &ring.retired {
+            say!("  {}  {}", retired.fingerprint, retired.path);
         }
     }
     Ok(Outcome::Ok)
-}
-
-fn retired_keys(dir: &Path) -> Vec<(PathBuf, reports::PublicKey)> {
-    let mut out = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(dir.join("retired")) {
-        let mut paths: Vec<PathBuf> = entries
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "pub"))
-            .collect();
-        paths.sort();
-        for path in paths {
-            if let Some(public) = std::fs::read_to_string(&path)
-                .ok()
-                .and_then(|t| reports::PublicKey::parse(&t).ok())
-            {
-                out.push((path, public));
-            }
-        }
-    }
-    out
 }
 
 fn rotate(dir: &Path) -> anyhow::Result<Outcome> {
@@ -192,7 +139,7 @@ fn rotate(dir: &Path) -> anyhow::Result<Outcome> {
         retired.display()
     );
     say!("new signing key:");
-    print_key(&new);
+    print_key(&PublishedKey::of(&new.public()));
     say!();
     say!(
         "The old key signed the new public key: {}/{stem}.rotation.sshsig (ssh-keygen -Y verify -n {ROTATION_NAMESPACE}).",

@@ -17,7 +17,7 @@ mod vex;
 
 use crate::Outcome;
 use crate::args::{
-    AdminCommand, AuditCommand, Cli, Command, PolicyCommand, TokenCommand, VexCommand,
+    AdminCommand, AuditCommand, Cli, Command, KeyCommand, PolicyCommand, TokenCommand, VexCommand,
 };
 use crate::ledger::{Ledger, Local, Remote};
 use anyhow::Context;
@@ -29,6 +29,14 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Formats(args) => return query::formats(args),
         Command::Policy(PolicyCommand::Check(args)) => return policy::check(args),
         Command::Verify(args) => return evidence::verify(args),
+        // The key a server seals with, when there is a server; else the key folder's.
+        Command::Key(KeyCommand::Show(args)) => {
+            let ring = match &cli.server {
+                Some(url) => Remote::new(url, cli.token.clone())?.signing_key()?,
+                None => crate::key_dir::ring(&args.key_dir)?,
+            };
+            return key::show(&ring);
+        }
         Command::Key(command) => return key::run(command),
         Command::Serve(args) => {
             let file = serve::file_config(args)?;
@@ -59,17 +67,17 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Sla(args) => sla::run(ledger, args),
         Command::Audit(AuditCommand::List(args)) => audit::list(ledger, args),
         Command::Audit(AuditCommand::Verify(args)) => audit::verify(ledger, args),
+        Command::Policy(PolicyCommand::Set(args)) => policy::set(ledger, args),
+        Command::Policy(PolicyCommand::Show(args)) => policy::show(ledger, args),
+        Command::Policy(PolicyCommand::Versions(args)) => policy::versions(ledger, args),
+        Command::Seal(args) => evidence::seal(ledger, args),
+        Command::Bundle(args) => evidence::bundle(ledger, args),
+        Command::Report(args) => evidence::report(ledger, args),
         command => {
             let store = ledger.database(verb(command))?;
             match command {
-                Command::Policy(PolicyCommand::Set(args)) => policy::set(store, args),
-                Command::Policy(PolicyCommand::Show(args)) => policy::show(store, args),
-                Command::Policy(PolicyCommand::Versions(args)) => policy::versions(store, args),
                 Command::Vex(VexCommand::Export(args)) => vex::export(store, args),
                 Command::Vex(VexCommand::Import(args)) => vex::import(store, args),
-                Command::Seal(args) => evidence::seal(store, args),
-                Command::Bundle(args) => evidence::bundle(store, args),
-                Command::Report(args) => evidence::report(store, args),
                 Command::Formats(_)
                 | Command::Serve(_)
                 | Command::Demo(_)
@@ -83,7 +91,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 | Command::Gate(_)
                 | Command::Verify(_)
                 | Command::Key(_)
-                | Command::Policy(PolicyCommand::Check(_))
+                | Command::Policy(_)
+                | Command::Seal(_)
+                | Command::Bundle(_)
+                | Command::Report(_)
                 | Command::Scans(_)
                 | Command::Raw(_)
                 | Command::Triage(_)

@@ -2,18 +2,19 @@
 
 use crate::Outcome;
 use crate::args::{PolicyCheckArgs, PolicyFormat, PolicySetArgs, PolicyShowArgs, ReleasesArgs};
+use crate::ledger::Ledger;
 use crate::output;
 use anyhow::Context;
-use schema::{Policy, Store};
+use schema::Policy;
 
 fn read(path: &std::path::Path) -> anyhow::Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
 }
 
-pub fn set(store: &Store, args: &PolicySetArgs) -> anyhow::Result<Outcome> {
+pub fn set(ledger: &dyn Ledger, args: &PolicySetArgs) -> anyhow::Result<Outcome> {
     let source = read(&args.file)?;
-    let stored = store
-        .set_policy(&args.project, &source, &args.actor, None)
+    let stored = ledger
+        .set_policy(&args.project, &source, &args.actor)
         .with_context(|| {
             format!(
                 "{} not stored; the active policy is unchanged",
@@ -37,8 +38,8 @@ pub fn set(store: &Store, args: &PolicySetArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
-pub fn show(store: &Store, args: &PolicyShowArgs) -> anyhow::Result<Outcome> {
-    let Some(version) = store.policy(&args.project, args.version)? else {
+pub fn show(ledger: &dyn Ledger, args: &PolicyShowArgs) -> anyhow::Result<Outcome> {
+    let Some(version) = ledger.policy(&args.project, args.version)? else {
         match args.version {
             Some(v) => anyhow::bail!("project {} has no policy version {v}", args.project),
             None => anyhow::bail!(
@@ -66,8 +67,8 @@ pub fn show(store: &Store, args: &PolicyShowArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
-pub fn versions(store: &Store, args: &ReleasesArgs) -> anyhow::Result<Outcome> {
-    let versions = store.policy_versions(&args.project)?;
+pub fn versions(ledger: &dyn Ledger, args: &ReleasesArgs) -> anyhow::Result<Outcome> {
+    let versions = ledger.policy_versions(&args.project)?;
     let last = versions.last().map(|v| v.version);
     match args.format {
         crate::args::OutputFormat::Json => output::json(&versions)?,

@@ -3,8 +3,11 @@
 
 use crate::Outcome;
 use crate::args::ServeArgs;
+use crate::key_dir::KEY_ENV;
 use anyhow::Context;
+use server::config::SigningKey;
 use server::{FileConfig, ServerConfig};
+use std::path::{Path, PathBuf};
 
 /// The database URL the CLI uses when nothing else is given.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://scanledger.db";
@@ -77,8 +80,28 @@ pub fn settings(
             .audit_check_interval
             .or(file.audit_check_interval_secs)
             .unwrap_or(defaults.audit_check_interval_secs),
+        signing_key: signing_key(args.key_dir.clone().or(file.key_dir.map(Into::into)))?,
     };
     Ok((database_url, config))
+}
+
+/// The key the server seals with: `SCANLEDGER_SIGNING_KEY`, else the one in the key folder;
+/// none when neither is given. A folder given without a readable key is an error at start, not
+/// a surprise at the first seal.
+fn signing_key(dir: Option<PathBuf>) -> anyhow::Result<Option<SigningKey>> {
+    let from_env = std::env::var(KEY_ENV).is_ok_and(|k| !k.trim().is_empty());
+    if dir.is_none() && !from_env {
+        return Ok(None);
+    }
+    let dir = dir.unwrap_or_default();
+    Ok(Some(server_key(&dir)?))
+}
+
+/// The key in `dir` (or `SCANLEDGER_SIGNING_KEY`) with the public keys it replaced, as a
+/// server holds it.
+pub fn server_key(dir: &Path) -> anyhow::Result<SigningKey> {
+    let ring = crate::key_dir::ring(dir)?;
+    Ok(SigningKey::new(crate::key_dir::load(dir)?, ring.retired))
 }
 
 /// Serves `store` until SIGTERM or SIGINT; `ready` gets the bound addresses.

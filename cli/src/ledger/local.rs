@@ -1,6 +1,6 @@
 //! The ledger on the database: each operation is one `schema::Store` call.
 
-use super::{Decide, Gate, Ledger, NewGrant, Upload};
+use super::{Decide, Gate, Ledger, NewGrant, Report, Seal, SealOutcome, Upload};
 use indicatif::{ProgressBar, ProgressStyle};
 use schema::{
     AnchoredVerification, AuditEvent, AuditQuery, AuditVerification, BundleAnchor, ScanSummary,
@@ -8,9 +8,10 @@ use schema::{
 };
 use schema::{
     Diff, FindingFilter, GateOptions, GateResult, Grant, ImportOutcome, ImportRequest, NewToken,
-    ProjectSummary, ReleaseSummary, Store, TokenInfo, UserInfo, ViewFinding,
+    PolicyVersion, ProjectSummary, ReleaseSummary, SealRequest, Store, StoreError, TokenInfo,
+    UserInfo, ViewFinding,
 };
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
 /// Files above this size get a progress bar on a terminal.
 const PROGRESS_THRESHOLD: u64 = 8 * 1024 * 1024;
@@ -24,6 +25,11 @@ impl Local {
     pub fn new(store: Store) -> Local {
         Local { store }
     }
+}
+
+/// What bundles and draft reports name as their maker.
+fn generator() -> String {
+    format!("scanledger {}", env!("CARGO_PKG_VERSION"))
 }
 
 /// Who creates things locally: whoever runs the command on the database.
@@ -208,6 +214,69 @@ impl Ledger for Local {
         anchors: &[BundleAnchor],
     ) -> anyhow::Result<AnchoredVerification> {
         Ok(self.store.audit_verify_anchors(anchors)?)
+    }
+
+    fn policy(&self, project: &str, version: Option<i64>) -> anyhow::Result<Option<PolicyVersion>> {
+        Ok(self.store.policy(project, version)?)
+    }
+
+    fn set_policy(
+        &self,
+        project: &str,
+        source: &str,
+        actor: &str,
+    ) -> anyhow::Result<PolicyVersion> {
+        Ok(self.store.set_policy(project, source, actor, None)?)
+    }
+
+    fn policy_versions(&self, project: &str) -> anyhow::Result<Vec<PolicyVersion>> {
+        Ok(self.store.policy_versions(project)?)
+    }
+
+    /// Signs with the key in the key folder (or `SCANLEDGER_SIGNING_KEY`).
+    fn seal(&self, seal: &Seal<'_>) -> anyhow::Result<SealOutcome> {
+        let key = crate::key_dir::load(seal.key_dir)?;
+        let generator = generator();
+        let request = SealRequest {
+            project: seal.project,
+            release: seal.release,
+            sealed_by: seal.sealed_by,
+            gate: GateOptions {
+                fail_on: seal.fail_on,
+                required_tools: seal.required_tools.to_vec(),
+                at: None,
+                evaluated_by: Some(seal.sealed_by.to_string()),
+            },
+            allow_blocked_reason: seal.allow_blocked_reason,
+            generator: &generator,
+        };
+        match self.store.seal(&request, &key) {
+            Ok(record) => Ok(SealOutcome::Sealed(Box::new(record))),
+            Err(err @ StoreError::Blocked { .. }) => Ok(SealOutcome::Blocked(err.to_string())),
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    fn write_bundle(
+        &self,
+        project: &str,
+        release: &str,
+        out: &mut dyn Write,
+    ) -> anyhow::Result<String> {
+        Ok(self.store.write_bundle(project, release, out)?.sha256)
+    }
+
+    fn write_report(&self, report: &Report<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
+        let gate = GateOptions {
+            fail_on: report.fail_on,
+            required_tools: report.required_tools.to_vec(),
+            ..GateOptions::default()
+        };
+        let source =
+            self.store
+                .release_report(report.project, report.release, &gate, &generator())?;
+        source.write(report.format, out)?;
+        Ok(())
     }
 
     fn database(&self, _verb: &str) -> anyhow::Result<&Store> {

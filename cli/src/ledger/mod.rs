@@ -10,15 +10,17 @@ pub use local::Local;
 pub use remote::Remote;
 
 use importers::Severity;
+use reports::ReportFormat;
 use schema::{
-    Diff, FindingFilter, GateResult, ImportOutcome, NewToken, ProjectSummary, ReleaseSummary, Role,
-    Store, TokenInfo, UserInfo, ViewFinding,
+    BundleRecord, Diff, FindingFilter, GateResult, ImportOutcome, NewToken, PolicyVersion,
+    ProjectSummary, ReleaseSummary, Role, Store, TokenInfo, UserInfo, ViewFinding,
 };
 // Scans, raw reports, triage, SLA and the audit log.
 use schema::{
     AnchoredVerification, AuditEvent, AuditQuery, AuditVerification, BundleAnchor, ScanSummary,
     SlaReport, TriageDecision, TriageFilter, TriageHistoryEntry, TriageOutcome,
 };
+use std::io::Write;
 use std::path::Path;
 
 /// One report file to store in a release's slot.
@@ -57,6 +59,37 @@ pub struct Decide<'a> {
     pub decision: &'a TriageDecision,
     /// Who decides (the database records it; a server records its caller instead).
     pub actor: &'a str,
+}
+
+/// A release to seal, and under which gate.
+pub struct Seal<'a> {
+    pub project: &'a str,
+    pub release: &'a str,
+    pub fail_on: Option<Severity>,
+    pub required_tools: &'a [String],
+    /// Seal although the gate blocks, for this reason.
+    pub allow_blocked_reason: Option<&'a str>,
+    /// Who seals (the database records it; a server knows its caller from the token).
+    pub sealed_by: &'a str,
+    /// The signing key's folder (a server signs with its own key).
+    pub key_dir: &'a Path,
+}
+
+/// What came of a seal.
+pub enum SealOutcome {
+    Sealed(Box<BundleRecord>),
+    /// The gate blocks and no reason to seal anyway was given: the store's refusal, in words.
+    Blocked(String),
+}
+
+/// One report of a release.
+pub struct Report<'a> {
+    pub project: &'a str,
+    pub release: &'a str,
+    pub format: ReportFormat,
+    /// The gate an open release's draft shows (a sealed release shows its gate at sealing).
+    pub fail_on: Option<Severity>,
+    pub required_tools: &'a [String],
 }
 
 /// What the verbs that work remotely need of a ledger.
@@ -153,6 +186,33 @@ pub trait Ledger {
         &self,
         anchors: &[BundleAnchor],
     ) -> anyhow::Result<AnchoredVerification>;
+
+    /// A policy version of a project (the active one when `version` is `None`); `None` when
+    /// the project has no policy, or not that version.
+    fn policy(&self, project: &str, version: Option<i64>) -> anyhow::Result<Option<PolicyVersion>>;
+
+    /// Validates a policy's TOML and stores it as the project's next version (the text of the
+    /// active version again stores nothing and says so).
+    fn set_policy(&self, project: &str, source: &str, actor: &str)
+    -> anyhow::Result<PolicyVersion>;
+
+    /// Every policy version of a project, oldest first.
+    fn policy_versions(&self, project: &str) -> anyhow::Result<Vec<PolicyVersion>>;
+
+    /// Seals a release: freezes it and stores its signed bundle.
+    fn seal(&self, seal: &Seal<'_>) -> anyhow::Result<SealOutcome>;
+
+    /// Writes a sealed release's bundle into `out`, as it was signed; answers its SHA-256.
+    fn write_bundle(
+        &self,
+        project: &str,
+        release: &str,
+        out: &mut dyn Write,
+    ) -> anyhow::Result<String>;
+
+    /// Writes one report of a release into `out`: a sealed release's as signed, an open
+    /// release's as a draft.
+    fn write_report(&self, report: &Report<'_>, out: &mut dyn Write) -> anyhow::Result<()>;
 
     /// The database itself, for the verbs that have no remote mode yet: a ledger that is not
     /// the database refuses them here, the one place that says so. When the API offers a

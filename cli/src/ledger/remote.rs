@@ -8,7 +8,7 @@
 //! safe to repeat: reads are reads, and the store answers a repeated upload of the same bytes to
 //! the same slot with the existing scan (`duplicate: true`).
 
-use super::{Decide, Gate, Ledger, NewGrant, Upload};
+use super::{Decide, Gate, Ledger, NewGrant, Report, Seal, SealOutcome, Upload};
 use anyhow::{Context, bail};
 use backon::{BlockingRetryable, ExponentialBuilder};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -18,8 +18,8 @@ use schema::{
     SlaReport, TriageDecision, TriageFilter, TriageHistoryEntry, TriageOutcome,
 };
 use schema::{
-    Diff, FindingFilter, FindingsPage, GateResult, ImportOutcome, NewToken, ProjectSummary,
-    ReleaseSummary, TokenInfo, UserInfo, ViewFinding,
+    BundleRecord, Diff, FindingFilter, FindingsPage, GateResult, ImportOutcome, NewToken,
+    PolicyVersion, ProjectSummary, ReleaseSummary, TokenInfo, UserInfo, ViewFinding,
 };
 use serde::de::DeserializeOwned;
 use std::io::{IsTerminal, Read};
@@ -73,10 +73,14 @@ impl Failure {
     }
 }
 
-/// A server's refusal: its status and the message of its error shape.
+/// A server's refusal: its status, and the code and message of its error shape.
 #[derive(Debug)]
 struct Refused {
     status: u16,
+    /// The stable code (`blocked`, `no_policy`, ...), when the answer had the error shape.
+    code: Option<String>,
+    /// The server's own words, when the answer had the error shape.
+    said: Option<String>,
     message: String,
 }
 
@@ -90,13 +94,6 @@ impl std::error::Error for Refused {}
 
 /// Reads the error shape of a failed answer into a message.
 fn api_error(status: u16, body: &str) -> anyhow::Error {
-    anyhow::Error::new(Refused {
-        status,
-        message: api_message(status, body),
-    })
-}
-
-fn api_message(status: u16, body: &str) -> String {
     let parsed: Option<(String, String)> = serde_json::from_str::<serde_json::Value>(body)
         .ok()
         .and_then(|v| {
@@ -106,13 +103,26 @@ fn api_message(status: u16, body: &str) -> String {
                 e.get("message")?.as_str()?.to_string(),
             ))
         });
-    match parsed {
+    let message = match &parsed {
         Some((code, message)) => format!("server answered {status} ({code}): {message}"),
         None => format!(
             "server answered {status}: {}",
             body.chars().take(200).collect::<String>()
         ),
-    }
+    };
+    let (code, said) = parsed.unzip();
+    anyhow::Error::new(Refused {
+        status,
+        code,
+        said,
+        message,
+    })
+}
+
+/// The refusal in `err`, when it is the server's with this code.
+fn refused_with<'e>(err: &'e anyhow::Error, code: &str) -> Option<&'e Refused> {
+    err.downcast_ref::<Refused>()
+        .filter(|r| r.code.as_deref() == Some(code))
 }
 
 impl Remote {
@@ -266,11 +276,69 @@ impl Remote {
         })
     }
 
-    /// GET a file, streamed into `out` as it arrives, never whole in memory; answers its
-    /// SHA-256, checked against the server's `X-Content-SHA256`. Retried until the answer
-    /// starts: once bytes have gone to `out`, a failure is final.
-    fn download(&self, path: &str, out: &mut dyn std::io::Write) -> anyhow::Result<String> {
+    /// GET evidence (a raw report, a bundle) into `out` as it arrives, and check what arrived
+    /// against the SHA-256 the server sends with it (`X-Content-SHA256`); answers that SHA-256.
+    fn download_checked(&self, path: &str, out: &mut dyn std::io::Write) -> anyhow::Result<String> {
+        let mut hashing = reports::bundle::HashingWriter::new(out);
+        let headers = self.download(path, &[], &mut hashing)?;
+        let (sha256, _) = hashing.finish();
+        let sent = headers
+            .get("X-Content-SHA256")
+            .and_then(|v| v.to_str().ok())
+            .context("the server sent the download without its SHA-256")?;
+        if sent != sha256 {
+            bail!("the download arrived damaged: SHA-256 {sha256}, the server sent {sent}");
+        }
+        Ok(sha256)
+    }
+
+    /// PUT a text body (a policy). Not retried: a repeat would answer "nothing stored".
+    fn put_text<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: &str,
+    ) -> anyhow::Result<T> {
         let url = self.url(path, &[]);
+        let mut req = self.agent.put(&url).header("Content-Type", content_type);
+        if let Some(auth) = self.auth() {
+            req = req.header("Authorization", auth);
+        }
+        match self.answer(req.send(body)) {
+            Ok((_, v)) => Ok(v),
+            Err(Failure::Retry(e) | Failure::Final(e)) => Err(e),
+        }
+    }
+
+    /// POST a JSON body with a query; not retried (sealing twice is refused the second time).
+    fn post_json_query<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        body: &serde_json::Value,
+    ) -> anyhow::Result<T> {
+        let url = self.url(path, query);
+        let mut req = self.agent.post(&url);
+        if let Some(auth) = self.auth() {
+            req = req.header("Authorization", auth);
+        }
+        match self.answer(req.send_json(body)) {
+            Ok((_, v)) => Ok(v),
+            Err(Failure::Retry(e) | Failure::Final(e)) => Err(e),
+        }
+    }
+
+    /// GET a file the server streams (a bundle, a report) and copy it into `out` as it
+    /// arrives, never whole in memory. Retried until the server answers; the body is then read
+    /// once, and a body cut short is an error (the caller drops what it got). Answers the
+    /// response's headers.
+    fn download(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        out: &mut dyn std::io::Write,
+    ) -> anyhow::Result<ureq::http::HeaderMap> {
+        let url = self.url(path, query);
         let response = self.with_retries(|| {
             let mut req = self.agent.get(&url);
             if let Some(auth) = self.auth() {
@@ -290,29 +358,15 @@ impl Remote {
                 .read_to_string()
                 .unwrap_or_default();
             let err = api_error(status, &body);
-            Err(if matches!(status, 502..=504) {
-                Failure::Retry(err)
+            if matches!(status, 502..=504) {
+                Err(Failure::Retry(err))
             } else {
-                Failure::Final(err)
-            })
+                Err(Failure::Final(err))
+            }
         })?;
-        let expected = response
-            .headers()
-            .get("X-Content-SHA256")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        let mut hashing = reports::bundle::HashingWriter::new(out);
-        std::io::copy(&mut response.into_body().into_reader(), &mut hashing)
-            .context("receiving the download")?;
-        let (sha256, _) = hashing.finish();
-        if let Some(expected) = expected
-            && expected != sha256
-        {
-            bail!(
-                "the download's SHA-256 is {sha256}, but the server sent {expected}: it changed on the way"
-            );
-        }
-        Ok(sha256)
+        let (parts, body) = response.into_parts();
+        std::io::copy(&mut body.into_reader(), out).context("reading the answer")?;
+        Ok(parts.headers)
     }
 
     /// Streams a report file as the request body, with a progress bar on a terminal.
@@ -617,7 +671,7 @@ impl Ledger for Remote {
         scan: domain::ScanId,
         out: &mut dyn std::io::Write,
     ) -> anyhow::Result<String> {
-        self.download(&Remote::path(&["scans", &scan.to_string(), "raw"]), out)
+        self.download_checked(&Remote::path(&["scans", &scan.to_string(), "raw"]), out)
     }
 
     /// Not retried: a repeat would record the decision twice in the history.
@@ -703,5 +757,101 @@ impl Ledger for Remote {
             &Remote::path(&["audit", "verify"]),
             &serde_json::json!({ "anchors": anchors }),
         )
+    }
+
+    fn policy(&self, project: &str, version: Option<i64>) -> anyhow::Result<Option<PolicyVersion>> {
+        let query: Vec<(&str, String)> = version
+            .map(|v| ("version", v.to_string()))
+            .into_iter()
+            .collect();
+        match self.get(&Remote::path(&["projects", project, "policy"]), &query) {
+            Ok(policy) => Ok(Some(policy)),
+            Err(err) if refused_with(&err, "no_policy").is_some() => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    fn set_policy(
+        &self,
+        project: &str,
+        source: &str,
+        _actor: &str,
+    ) -> anyhow::Result<PolicyVersion> {
+        self.put_text(
+            &Remote::path(&["projects", project, "policy"]),
+            "application/toml",
+            source,
+        )
+    }
+
+    fn policy_versions(&self, project: &str) -> anyhow::Result<Vec<PolicyVersion>> {
+        self.get(
+            &Remote::path(&["projects", project, "policy", "versions"]),
+            &[],
+        )
+    }
+
+    /// The server signs with its own key, as the caller.
+    fn seal(&self, seal: &Seal<'_>) -> anyhow::Result<SealOutcome> {
+        let mut query = Vec::new();
+        if let Some(fail_on) = seal.fail_on {
+            query.push(("fail_on", fail_on.to_string()));
+        }
+        if !seal.required_tools.is_empty() {
+            query.push(("require", seal.required_tools.join(",")));
+        }
+        let body = serde_json::json!({
+            "allow_blocked": seal.allow_blocked_reason.is_some(),
+            "reason": seal.allow_blocked_reason,
+        });
+        let path = Remote::path(&["projects", seal.project, "releases", seal.release, "seal"]);
+        match self.post_json_query::<BundleRecord>(&path, &query, &body) {
+            Ok(record) => Ok(SealOutcome::Sealed(Box::new(record))),
+            Err(err) => match refused_with(&err, "blocked").and_then(|r| r.said.clone()) {
+                Some(said) => Ok(SealOutcome::Blocked(said)),
+                None => Err(err),
+            },
+        }
+    }
+
+    /// Checks what arrived against the SHA-256 the server sent with it.
+    fn write_bundle(
+        &self,
+        project: &str,
+        release: &str,
+        out: &mut dyn std::io::Write,
+    ) -> anyhow::Result<String> {
+        let path = Remote::path(&["projects", project, "releases", release, "bundle"]);
+        self.download_checked(&path, out)
+    }
+
+    fn write_report(
+        &self,
+        report: &Report<'_>,
+        out: &mut dyn std::io::Write,
+    ) -> anyhow::Result<()> {
+        let mut query = vec![("format", report.format.as_str().to_string())];
+        if let Some(fail_on) = report.fail_on {
+            query.push(("fail_on", fail_on.to_string()));
+        }
+        if !report.required_tools.is_empty() {
+            query.push(("require", report.required_tools.join(",")));
+        }
+        let path = Remote::path(&[
+            "projects",
+            report.project,
+            "releases",
+            report.release,
+            "report",
+        ]);
+        self.download(&path, &query, out)?;
+        Ok(())
+    }
+}
+
+impl Remote {
+    /// The public part of the key the server seals with, and the keys it replaced.
+    pub fn signing_key(&self) -> anyhow::Result<reports::KeyRing> {
+        self.get(&Remote::path(&["key"]), &[])
     }
 }

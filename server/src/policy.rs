@@ -1,0 +1,92 @@
+//! A project's release policy over HTTP: the active version (or one by number), every version,
+//! and setting the next one (docs/TRIAGE.md). Reading needs `read`; setting needs `manage`
+//! (admins, in their scope), as the policy decides what blocks a release.
+
+use crate::access::{Caller, Project};
+use crate::error::{ApiError, ErrorBody};
+use crate::slots::Db;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PolicyQuery {
+    /// A version number; the active version when omitted.
+    pub version: Option<i64>,
+}
+
+/// The project has no policy (or not that version): a 404 of its own code, so a client can tell
+/// it from an unknown project.
+fn no_policy(project: &str, version: Option<i64>) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "no_policy",
+        match version {
+            Some(v) => format!("project {project} has no policy version {v}"),
+            None => format!(
+                "project {project} has no policy; the gate uses the defaults (docs/TRIAGE.md)"
+            ),
+        },
+    )
+}
+
+#[utoipa::path(get, path = "/api/v1/projects/{project}/policy", tag = "policy",
+    params(("project" = String, Path), PolicyQuery),
+    responses((status = 200, description = "The policy version: its TOML `source` as written, who set it and when, and the parsed `policy`"),
+        (status = 403, body = ErrorBody),
+        (status = 404, description = "No such project (`not_found`), or no policy or no such version (`no_policy`)", body = ErrorBody)),
+    security(("token" = []), ("basic" = [])))]
+pub async fn show(
+    db: Db,
+    admitted: Project,
+    query: web::Query<PolicyQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let project = admitted.0;
+    let version = query.version;
+    let name = project.clone();
+    match db.run(move |store| store.policy(&project, version)).await? {
+        Some(policy) => Ok(HttpResponse::Ok().json(policy)),
+        None => Err(no_policy(&name, version)),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/projects/{project}/policy/versions", tag = "policy",
+    params(("project" = String, Path)),
+    responses((status = 200, description = "Every policy version of the project, oldest first; the last is active"),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("token" = []), ("basic" = [])))]
+pub async fn versions(db: Db, admitted: Project) -> Result<HttpResponse, ApiError> {
+    let project = admitted.0;
+    db.json(move |store| store.policy_versions(&project)).await
+}
+
+#[utoipa::path(put, path = "/api/v1/projects/{project}/policy", tag = "policy",
+    params(("project" = String, Path)),
+    request_body(content = String, content_type = "application/toml",
+        description = "The policy file, TOML as written (docs/TRIAGE.md)"),
+    responses((status = 201, description = "Stored as the next version, now active"),
+        (status = 200, description = "The active version is this text already: nothing stored (`unchanged`)"),
+        (status = 403, body = ErrorBody),
+        (status = 422, description = "Not a valid policy (`bad_policy`, naming the line and key); nothing stored", body = ErrorBody)),
+    security(("token" = []), ("basic" = [])))]
+pub async fn set(
+    db: Db,
+    caller: Caller,
+    admitted: Project,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let project = admitted.0;
+    let source = String::from_utf8(body.to_vec())
+        .map_err(|_| ApiError::bad_request("the policy is not UTF-8 text"))?;
+    let actor = caller.0.label();
+    let stored = db
+        .run(move |store| store.set_policy(&project, &source, &actor, None))
+        .await?;
+    Ok(if stored.unchanged {
+        HttpResponse::Ok().json(stored)
+    } else {
+        HttpResponse::Created().json(stored)
+    })
+}
