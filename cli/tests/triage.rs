@@ -204,16 +204,20 @@ fn policy_set_show_and_gate_formats() {
     assert_eq!(code, 1);
     assert!(out.starts_with("<?xml"), "{out}");
     assert_eq!(
-        out.matches("<testcase ").count(),
+        out.matches("<testsuite ").count(),
         6,
-        "one test case per gate rule: {out}"
+        "one test suite per gate rule: {out}"
     );
     let required = out
+        .split("<testsuite ")
+        .find(|suite| suite.contains(": required-scans\""))
+        .unwrap_or_else(|| panic!("no required-scans test suite: {out}"));
+    // One failing test case per reason, named by it.
+    let case = required
         .split("<testcase ")
-        .find(|case| case.contains("name=\"required-scans\""))
-        .unwrap_or_else(|| panic!("no required-scans test case: {out}"));
-    assert!(required.contains("<failure"), "{out}");
-    assert!(out.contains("no tfsec scan"), "{out}");
+        .find(|case| case.contains("no tfsec scan"))
+        .unwrap_or_else(|| panic!("no test case for the missing tfsec scan: {out}"));
+    assert!(case.contains("<failure"), "{out}");
 
     let (code, out, _) = env.run(&["gate", "-p", "shop", "-r", "1.0", "--format", "sarif"]);
     assert_eq!(code, 1);

@@ -8,6 +8,7 @@
 //! - [`findings`]: `findings.json`, `findings.csv`, `triage.json`; [`sarif`]: `findings.sarif`;
 //! - [`csv_writer`]: the one CSV writer (quoting, and the spreadsheet formula guard);
 //! - [`markdown`]: the Discourse forum post; [`html`]: one self-contained page;
+//! - [`junit`]: the gate as a JUnit XML test report;
 //! - [`pdf`]: the auditor's report (printpdf, embedded Unicode fonts); [`bidi`]: its
 //!   right-to-left text (visual order, Arabic joining);
 //! - [`keys`]: the Ed25519 key, its encodings and the three signatures;
@@ -22,6 +23,7 @@ pub mod bundle;
 pub mod csv_writer;
 pub mod findings;
 pub mod html;
+pub mod junit;
 pub mod keys;
 pub mod markdown;
 pub mod pdf;

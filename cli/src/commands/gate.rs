@@ -5,7 +5,6 @@ use crate::Outcome;
 use crate::args::{GateArgs, GateFormat};
 use crate::ledger::{Gate, Ledger};
 use crate::output;
-use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 use schema::{GateReason, GateResult, GateVerdict};
 
 pub fn run(ledger: &dyn Ledger, args: &GateArgs) -> anyhow::Result<Outcome> {
@@ -23,7 +22,9 @@ pub fn run(ledger: &dyn Ledger, args: &GateArgs) -> anyhow::Result<Outcome> {
 fn show(result: &GateResult, format: GateFormat) -> anyhow::Result<Outcome> {
     match format {
         GateFormat::Json => output::json(result)?,
-        GateFormat::Junit => output::verbatim(&junit(result)?)?,
+        GateFormat::Junit => {
+            output::verbatim(&String::from_utf8(reports::junit::gate_junit(result)?)?)?
+        }
         GateFormat::Sarif => {
             output::verbatim(&String::from_utf8(reports::sarif::gate_sarif(result)?)?)?
         }
@@ -84,50 +85,4 @@ fn text(result: &GateResult) {
             say!("  {}", decided.describe());
         }
     }
-}
-
-/// One test suite, one test case per gate rule; a failing rule lists its reasons. quick-junit
-/// writes the XML (escaping, and dropping control characters XML cannot carry).
-fn junit(result: &GateResult) -> anyhow::Result<String> {
-    let mut suite = TestSuite::new(format!(
-        "scanledger gate {} {}",
-        result.project, result.release
-    ));
-    suite.set_timestamp(result.evaluated_at.and_utc().fixed_offset());
-    suite.add_properties([
-        Property::new("project", &result.project),
-        Property::new("release", &result.release),
-        Property::new(
-            "policy_version",
-            result
-                .policy_version
-                .map_or_else(|| "none".to_string(), |v| v.to_string()),
-        ),
-        Property::new("fail_on", result.fail_on.to_string()),
-    ]);
-    for rule in GateReason::RULES {
-        let messages: Vec<String> = result
-            .reasons
-            .iter()
-            .filter(|r| r.rule() == rule)
-            .map(GateReason::message)
-            .collect();
-        let status = match messages.first() {
-            None => TestCaseStatus::success(),
-            Some(first) => {
-                let mut failure = TestCaseStatus::non_success(NonSuccessKind::Failure);
-                failure
-                    .set_message(format!("{} reason(s): {first}", messages.len()))
-                    .set_type(rule)
-                    .set_description(messages.join("\n"));
-                failure
-            }
-        };
-        let mut case = TestCase::new(rule, status);
-        case.set_classname("scanledger.gate");
-        suite.add_test_case(case);
-    }
-    let mut report = Report::new("scanledger gate");
-    report.add_test_suite(suite);
-    Ok(report.to_string()?)
 }

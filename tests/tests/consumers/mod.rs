@@ -4,6 +4,7 @@
 //! `scripts/test` runs) into the folder it prints, passed here as `SCANLEDGER_CONSUMERS`.
 
 mod forum;
+mod junit;
 mod metrics;
 mod pdf;
 mod sarif;
@@ -70,16 +71,22 @@ impl Demo {
         self.dir.path()
     }
 
-    /// Runs `scanledger ARGS` on the demo's database, failing the test when it fails.
-    pub fn cli(&self, args: &[&str]) {
-        let out = scanledger()
+    /// Runs `scanledger ARGS` on the demo's database, whatever its exit code.
+    pub fn output(&self, args: &[&str]) -> std::process::Output {
+        scanledger()
             .args(args)
             .env("DATABASE_URL", &self.db)
+            .env_remove("SCANLEDGER_URL")
             .env_remove("SCANLEDGER_KEY_DIR")
             .env_remove("SCANLEDGER_SIGNING_KEY")
             .current_dir(self.dir())
             .output()
-            .expect("scanledger ran");
+            .expect("scanledger ran")
+    }
+
+    /// Runs `scanledger ARGS` on the demo's database, failing the test when it fails.
+    pub fn cli(&self, args: &[&str]) {
+        let out = self.output(args);
         assert!(
             out.status.success(),
             "scanledger {args:?}: {}",
