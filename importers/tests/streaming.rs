@@ -3,21 +3,7 @@
 
 use crate::corpus;
 use std::io::Read;
-
-/// Hands out the input `step` bytes at a time.
-struct Trickle<'a> {
-    data: &'a [u8],
-    step: usize,
-}
-
-impl Read for Trickle<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.step.min(buf.len()).min(self.data.len());
-        buf[..n].copy_from_slice(&self.data[..n]);
-        self.data = &self.data[n..];
-        Ok(n)
-    }
-}
+use testdata::fuzz::Trickle;
 
 fn outcome(input: impl Read) -> String {
     match importers::import_to_vec(input, None) {
@@ -44,7 +30,7 @@ fn every_corpus_file_gives_the_same_read_whole_or_in_small_pieces() {
             }
             let whole = outcome(&bytes[..]);
             for step in [1, 7] {
-                let pieces = outcome(Trickle { data: &bytes, step });
+                let pieces = outcome(Trickle::new(&bytes, step));
                 assert_eq!(
                     whole,
                     pieces,

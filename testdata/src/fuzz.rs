@@ -7,9 +7,19 @@ use std::sync::OnceLock;
 
 /// A reader that hands out the input in small pieces, so parsers that stream meet every
 /// boundary (split characters, split tags, split tokens) that a slow upload could give them.
-struct Trickle<'a> {
+pub struct Trickle<'a> {
     data: &'a [u8],
     step: usize,
+}
+
+impl<'a> Trickle<'a> {
+    /// Reads `data` at most `step` bytes at a time (at least one).
+    pub fn new(data: &'a [u8], step: usize) -> Trickle<'a> {
+        Trickle {
+            data,
+            step: step.max(1),
+        }
+    }
 }
 
 impl Read for Trickle<'_> {
@@ -27,7 +37,7 @@ impl Read for Trickle<'_> {
 pub fn import(format: Option<&str>, data: &[u8]) {
     let whole = count(format, data);
     let step = 1 + data.first().map_or(0, |b| usize::from(b % 61));
-    let pieces = count(format, Trickle { data, step });
+    let pieces = count(format, Trickle::new(data, step));
     assert_eq!(
         whole.is_ok(),
         pieces.is_ok(),

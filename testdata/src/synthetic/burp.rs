@@ -3,6 +3,7 @@
 //! request and response, as the corpus files have them. Every issue has its own path, so the
 //! importer's merge (type + site + path) keeps one finding per issue.
 
+use super::web::{PAGES, PARAMS, SECTIONS};
 use base64::Engine;
 use rand::RngExt;
 use std::io::{self, Write};
@@ -149,22 +150,6 @@ const TYPES: &[IssueType] = &[
     },
 ];
 
-const SECTIONS: &[&str] = &[
-    "account",
-    "cart",
-    "catalog",
-    "search",
-    "checkout",
-    "admin",
-    "api/v2/orders",
-    "blog",
-];
-const PAGES: &[&str] = &[
-    "index", "view", "edit", "list", "details", "export", "login", "settings",
-];
-const PARAMS: &[&str] = &[
-    "id", "q", "page", "sort", "redirect", "file", "user", "lang",
-];
 const PAYLOADS: &[&str] = &[
     "'",
     "1' AND '1'='2",

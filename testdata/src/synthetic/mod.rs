@@ -24,6 +24,7 @@ mod sarif;
 mod sonarqube;
 mod tfsec;
 mod trivy;
+mod web;
 mod zap;
 
 pub use advisory::{TITLE_TEMPLATES, is_advisory_title};

@@ -3,6 +3,7 @@
 //! references, each with up to [`PER_ALERT`] instances (URI, method, parameter, attack,
 //! evidence). Every instance has its own path, so the importers keep one finding per instance.
 
+use super::web::{PAGES, PARAMS, SECTIONS};
 use rand::RngExt;
 use std::io::{self, Write};
 
@@ -126,22 +127,6 @@ const RULES: &[Rule] = &[
 /// At most this many instances per alert, as ZAP lists a rule's findings under one alert.
 pub const PER_ALERT: usize = 40;
 
-const SECTIONS: &[&str] = &[
-    "account",
-    "cart",
-    "catalog",
-    "search",
-    "checkout",
-    "admin",
-    "api/v2/orders",
-    "blog",
-];
-const PAGES: &[&str] = &[
-    "index", "view", "edit", "list", "details", "export", "login", "settings",
-];
-const PARAMS: &[&str] = &[
-    "id", "q", "page", "sort", "redirect", "file", "user", "lang",
-];
 const ATTACKS: &[&str] = &[
     "<scrIpt>alert(1);</scRipt>",
     "' OR '1'='1",
