@@ -27,8 +27,8 @@ pub struct Cli {
 
     /// Talk to a ScanLedger server instead of the database (upload, findings, diff, gate,
     /// releases, projects, scans, raw, triage, sla, audit, token, admin, policy set|show|versions,
-    /// seal, bundle, report, and key show: the server's key). Verbs that need neither ignore it;
-    /// the others (vex, demo) refuse it.
+    /// seal, bundle, report, vex, and key show: the server's key). Verbs that need neither
+    /// ignore it; demo refuses it.
     #[arg(
         long = "server",
         global = true,

@@ -19,7 +19,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use domain::FindingId;
 use reports::vex::{self, ClaimAction, ImportDefaults, VexError, VexFormat, VexHeader, purl_base};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How to turn statements into decisions.
 #[derive(Debug, Clone, Default)]
@@ -34,7 +34,7 @@ pub struct VexImportOptions {
 }
 
 /// What became of one statement.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct VexStatementOutcome {
     pub vulnerability: String,
     pub vex_status: String,
@@ -45,11 +45,11 @@ pub struct VexStatementOutcome {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct VexImportOutcome {
     pub project: String,
     /// `openvex` or `cyclonedx`.
-    pub format: &'static str,
+    pub format: String,
     pub document_id: Option<String>,
     pub decided: u64,
     pub dry_run: bool,
@@ -211,7 +211,7 @@ impl Store {
         };
         Ok(VexImportOutcome {
             project: project.to_string(),
-            format: doc.format,
+            format: doc.format.to_string(),
             document_id: doc.id,
             decided,
             dry_run: options.dry_run,

@@ -141,6 +141,12 @@ pub static ROUTES: &[RouteSpec] = &[
         "/api/v1/projects/{project}/releases/{release}/vex",
         Permission::Read,
     ),
+    // A VEX document's statements become triage decisions (server/src/triage.rs).
+    route(
+        Method::POST,
+        "/api/v1/projects/{project}/vex",
+        Permission::Triage,
+    ),
     // A raw report by scan id alone (`scanledger raw`): the handler checks the caller may read
     // the scan's project, and answers 404 when not (server/src/raw.rs).
     route(Method::GET, "/api/v1/scans/{scan}/raw", Permission::Read),

@@ -54,7 +54,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
         routes::releases, routes::scans, upload::upload, raw::raw, routes::findings,
         routes::gate, routes::record_gate, routes::diff, routes::tokens, routes::create_token, routes::revoke_token,
         routes::users, routes::create_user, triage::triage, triage::bulk, triage::history, triage::sla,
-        audit_log::audit, triage::vex,
+        audit_log::audit, triage::vex, triage::vex_import,
         raw::scan_raw, audit_log::audit_all, audit_log::verify, audit_log::verify_anchored,
         catalog::create_project, catalog::create_release,
         policy::show, policy::versions, policy::set,
@@ -164,6 +164,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(
                     "/projects/{project}/releases/{release}/vex",
                     web::get().to(triage::vex),
+                )
+                .service(
+                    web::resource("/projects/{project}/vex")
+                        .app_data(web::PayloadConfig::new(triage::MAX_VEX_BYTES))
+                        .route(web::post().to(triage::vex_import)),
                 )
                 .route("/scans/{scan}/raw", web::get().to(raw::scan_raw))
                 .route("/audit", web::get().to(audit_log::audit_all))

@@ -7,7 +7,10 @@ use crate::error::{ApiError, ErrorBody};
 use crate::slots::Db;
 use actix_web::{HttpResponse, web};
 use importers::{Kind, Severity};
-use schema::{FindingFilter, TriageDecision, TriageFilter, TriageStatus, VexFormat};
+use reports::vex::cyclonedx::SpecVersion;
+use schema::{
+    FindingFilter, TriageDecision, TriageFilter, TriageStatus, VexFormat, VexImportOptions,
+};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -204,20 +207,101 @@ pub async fn sla(
         .await
 }
 
+/// Which VEX document to write (`scanledger vex export`'s flags).
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct VexExportQuery {
+    /// `openvex` (default) or `cyclonedx`.
+    pub format: Option<String>,
+    /// CycloneDX's specification version: `1.5` or `1.6` (default).
+    pub spec_version: Option<String>,
+    /// The document's author; the caller when omitted.
+    pub author: Option<String>,
+}
+
+impl VexExportQuery {
+    fn vex_format(&self) -> Result<VexFormat, ApiError> {
+        let spec = match self.spec_version.as_deref().unwrap_or("1.6") {
+            "1.5" => SpecVersion::V1_5,
+            "1.6" => SpecVersion::V1_6,
+            other => {
+                return Err(ApiError::bad_request(format!(
+                    "unknown CycloneDX version {other:?}: use 1.5 or 1.6"
+                ))
+                .with_details(serde_json::json!({ "field": "spec_version" })));
+            }
+        };
+        match self.format.as_deref().unwrap_or("openvex") {
+            "openvex" => Ok(VexFormat::OpenVex),
+            "cyclonedx" => Ok(VexFormat::CycloneDx(spec)),
+            other => Err(ApiError::bad_request(format!(
+                "unknown VEX format {other:?}: use openvex or cyclonedx"
+            ))
+            .with_details(serde_json::json!({ "field": "format" }))),
+        }
+    }
+}
+
 #[utoipa::path(get, path = "/api/v1/projects/{project}/releases/{release}/vex", tag = "triage",
-    params(("project" = String, Path), ("release" = String, Path)),
-    responses((status = 200, description = "The release's decisions as an OpenVEX document"),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    params(("project" = String, Path), ("release" = String, Path), VexExportQuery),
+    responses((status = 200, description = "The release's decisions as an OpenVEX document or a CycloneDX BOM"),
+        (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
 pub async fn vex(
     db: Db,
     caller: Caller,
     admitted: Project,
     path: web::Path<(String, String)>,
+    query: web::Query<VexExportQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (_, release) = path.into_inner();
     let project = admitted.0;
-    let author = caller.0.label();
-    db.json(move |store| store.vex_export(&project, &release, VexFormat::OpenVex, &author, None))
+    let format = query.vex_format()?;
+    let author = query.author.clone().unwrap_or_else(|| caller.0.label());
+    db.json(move |store| store.vex_export(&project, &release, format, &author, None))
+        .await
+}
+
+/// How a VEX document's acceptances are completed (`scanledger vex import`'s flags).
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct VexImportQuery {
+    /// Approver of acceptances, over what the document names.
+    pub approver: Option<String>,
+    /// Expiry of acceptances (YYYY-MM-DD), over what the document names.
+    pub expires: Option<chrono::NaiveDate>,
+    /// Say what would be decided; store nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// The largest VEX document a project takes at once.
+pub const MAX_VEX_BYTES: usize = 32 * 1024 * 1024;
+
+#[utoipa::path(post, path = "/api/v1/projects/{project}/vex", tag = "triage",
+    params(("project" = String, Path), VexImportQuery),
+    request_body(content = String, description = "An OpenVEX document or a CycloneDX BOM with `vulnerabilities[].analysis`", content_type = "application/json"),
+    responses((status = 200, description = "What each statement decided (nothing is stored with `dry_run`, or when any statement is refused)"),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 422, body = ErrorBody)),
+    security(("token" = []), ("basic" = [])))]
+pub async fn vex_import(
+    db: Db,
+    caller: Caller,
+    admitted: Project,
+    query: web::Query<VexImportQuery>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let project = admitted.0;
+    let actor = caller.0.label();
+    let VexImportQuery {
+        approver,
+        expires,
+        dry_run,
+    } = query.into_inner();
+    let options = VexImportOptions {
+        approver,
+        expires,
+        dry_run,
+    };
+    db.json(move |store| store.vex_import(&project, &body, &options, &actor, None))
         .await
 }

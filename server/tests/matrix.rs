@@ -88,7 +88,7 @@ fn expected(method: &Method, path: &str, who: Who, foreign: bool) -> u16 {
             _ => 403,
         };
     }
-    if *method == Method::POST && path.ends_with("/triage") {
+    if *method == Method::POST && (path.ends_with("/triage") || path.ends_with("/vex")) {
         return match who {
             GlobalAdmin | Admin | Triager => 200,
             _ => 403,
@@ -276,6 +276,18 @@ async fn every_route_every_role_own_and_foreign_project() {
                         ("POST", "/api/v1/projects/{project}/triage") => req.set_json(
                             serde_json::json!({"severity": ["critical"], "status": "confirmed"}),
                         ),
+                        ("POST", p) if p.ends_with("/vex") => req.set_json(serde_json::json!({
+                            "@context": "https://openvex.dev/ns/v0.2.0",
+                            "@id": format!("https://example.com/vex/{seed}"),
+                            "author": "matrix",
+                            "timestamp": "2026-01-01T00:00:00Z",
+                            "version": 1,
+                            "statements": [{
+                                "vulnerability": {"name": "CVE-0000-0001"},
+                                "products": [{"@id": "pkg:npm/nothing@1.0.0"}],
+                                "status": "under_investigation"
+                            }]
+                        })),
                         ("POST", p) if p.ends_with("/triage") => {
                             req.set_json(serde_json::json!({"status": "confirmed"}))
                         }

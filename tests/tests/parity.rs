@@ -702,3 +702,151 @@ fn dir_file(dir: &std::path::Path, name: &str, text: &str) -> std::path::PathBuf
     std::fs::write(&path, text).expect("write");
     path
 }
+
+/// A VEX document without what differs between two exports of the same decisions: its id,
+/// serial number and the time it was written.
+fn vex_without_times(mut doc: serde_json::Value) -> serde_json::Value {
+    fn strip(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for key in ["@id", "timestamp", "serialNumber"] {
+                    map.remove(key);
+                }
+                map.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    strip(&mut doc);
+    doc
+}
+
+/// VEX export (every format) and import (a dry run, then a real one) through a server as on
+/// its database.
+#[test]
+fn vex_export_and_import_are_the_same_remotely() {
+    let server = start();
+    let admin = make_token(&server, "admin", None);
+    let report = corpus("trivy/kubernetes.json");
+    let report = report.to_str().expect("utf-8 path");
+    assert_eq!(
+        run(
+            local(&server),
+            &["upload", "-p", "shop", "-r", "1.0", report]
+        )
+        .status
+        .code(),
+        Some(0)
+    );
+    // One decision to export: the first vulnerability, a false positive.
+    let findings: serde_json::Value = serde_json::from_slice(
+        &run(
+            local(&server),
+            &["findings", "-p", "shop", "-r", "1.0", "--format", "json"],
+        )
+        .stdout,
+    )
+    .expect("findings json");
+    let fingerprint = findings
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["kind"] == "vulnerability")
+        .and_then(|f| f["fingerprint"].as_str())
+        .expect("a vulnerability");
+    let decided = run(
+        local(&server),
+        &[
+            "triage",
+            "-p",
+            "shop",
+            fingerprint,
+            "--status",
+            "false_positive",
+            "--justification",
+            "not reachable",
+        ],
+    );
+    assert_eq!(decided.status.code(), Some(0));
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let exports: [&[&str]; 3] = [
+        &[],
+        &["--format", "cyclonedx", "--spec-version", "1.5"],
+        &["--format", "cyclonedx"],
+    ];
+    for format in exports {
+        let mut args = vec![
+            "vex", "export", "-p", "shop", "-r", "1.0", "--author", "sec",
+        ];
+        args.extend_from_slice(format);
+        let there = run(remote(&server, &admin), &args);
+        let here = run(local(&server), &args);
+        assert_eq!(there.status.code(), Some(0), "{args:?}");
+        let parse = |out: &Output| -> serde_json::Value {
+            serde_json::from_slice(&out.stdout).expect("a VEX document")
+        };
+        assert_eq!(
+            vex_without_times(parse(&there)),
+            vex_without_times(parse(&here)),
+            "{args:?}"
+        );
+        // A document the server wrote imports back, both ways, as the same decisions.
+        let file = dir.path().join("exported.json");
+        std::fs::write(&file, &there.stdout).expect("write");
+        let file = file.to_str().expect("utf-8 path");
+        for output in ["text", "json"] {
+            alike(
+                &server,
+                &admin,
+                &[
+                    "vex",
+                    "import",
+                    "-p",
+                    "shop",
+                    "--expires",
+                    "2099-01-01",
+                    "--dry-run",
+                    "--format",
+                    output,
+                    file,
+                ],
+            );
+        }
+    }
+    // A real import through the server decides, and records the server's caller.
+    let file = dir.path().join("exported.json");
+    let file = file.to_str().expect("utf-8 path");
+    let imported = run(
+        remote(&server, &admin),
+        &[
+            "vex",
+            "import",
+            "-p",
+            "shop",
+            "--expires",
+            "2099-01-01",
+            "--format",
+            "json",
+            file,
+        ],
+    );
+    assert_eq!(imported.status.code(), Some(0));
+    let outcome: serde_json::Value = serde_json::from_slice(&imported.stdout).expect("json");
+    assert_eq!(outcome["dry_run"], false, "{outcome}");
+    // Broken documents and unknown releases fail alike (exit 2, the store's message).
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, b"{\"@context\": ").expect("write");
+    let broken = broken.to_str().expect("utf-8 path");
+    let failing: [&[&str]; 2] = [
+        &["vex", "import", "-p", "shop", broken],
+        &["vex", "export", "-p", "shop", "-r", "9.9"],
+    ];
+    for args in failing {
+        let there = run_in(remote(&server, &admin), dir.path(), args);
+        let here = run_in(local(&server), dir.path(), args);
+        assert_eq!(here.status.code(), Some(2), "{args:?}");
+        same(&there, &here, args);
+    }
+}

@@ -3,14 +3,14 @@
 
 use crate::Outcome;
 use crate::args::{CycloneDxVersion, TextOrJson, VexDocumentFormat, VexExportArgs, VexImportArgs};
+use crate::ledger::Ledger;
 use crate::output;
 use anyhow::Context;
 use reports::vex::cyclonedx::SpecVersion;
-use schema::{Store, VexFormat, VexImportOptions};
+use schema::{VexFormat, VexImportOptions};
 use std::io::Write;
 
-pub fn export(store: &Store, args: &VexExportArgs) -> anyhow::Result<Outcome> {
-    let author = args.author.as_deref().unwrap_or(&args.actor);
+pub fn export(ledger: &dyn Ledger, args: &VexExportArgs) -> anyhow::Result<Outcome> {
     let format = match args.format {
         VexDocumentFormat::Openvex => VexFormat::OpenVex,
         VexDocumentFormat::Cyclonedx => VexFormat::CycloneDx(match args.spec_version {
@@ -18,7 +18,13 @@ pub fn export(store: &Store, args: &VexExportArgs) -> anyhow::Result<Outcome> {
             CycloneDxVersion::V1_6 => SpecVersion::V1_6,
         }),
     };
-    let doc = store.vex_export(&args.project, &args.release, format, author, None)?;
+    let doc = ledger.vex_export(
+        &args.project,
+        &args.release,
+        format,
+        args.author.as_deref(),
+        &args.actor,
+    )?;
     let mut bytes = serde_json::to_vec_pretty(&doc)?;
     bytes.push(b'\n');
     match &args.output {
@@ -36,10 +42,10 @@ pub fn export(store: &Store, args: &VexExportArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
-pub fn import(store: &Store, args: &VexImportArgs) -> anyhow::Result<Outcome> {
+pub fn import(ledger: &dyn Ledger, args: &VexImportArgs) -> anyhow::Result<Outcome> {
     let bytes =
         std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
-    let outcome = store
+    let outcome = ledger
         .vex_import(
             &args.project,
             &bytes,
@@ -49,7 +55,6 @@ pub fn import(store: &Store, args: &VexImportArgs) -> anyhow::Result<Outcome> {
                 dry_run: args.dry_run,
             },
             &args.actor,
-            None,
         )
         .with_context(|| format!("{}: nothing was decided", args.file.display()))?;
     match args.format {

@@ -4,7 +4,8 @@ use super::{Decide, Gate, Ledger, NewGrant, Report, Seal, SealOutcome, Upload};
 use indicatif::{ProgressBar, ProgressStyle};
 use schema::{
     AnchoredVerification, AuditEvent, AuditQuery, AuditVerification, BundleAnchor, ScanSummary,
-    SlaReport, TriageFilter, TriageHistoryEntry, TriageOutcome,
+    SlaReport, TriageFilter, TriageHistoryEntry, TriageOutcome, VexFormat, VexImportOptions,
+    VexImportOutcome,
 };
 use schema::{
     Diff, FindingFilter, GateOptions, GateResult, Grant, ImportOutcome, ImportRequest, NewToken,
@@ -277,6 +278,32 @@ impl Ledger for Local {
                 .release_report(report.project, report.release, &gate, &generator())?;
         source.write(report.format, out)?;
         Ok(())
+    }
+
+    fn vex_export(
+        &self,
+        project: &str,
+        release: &str,
+        format: VexFormat,
+        author: Option<&str>,
+        actor: &str,
+    ) -> anyhow::Result<serde_json::Value> {
+        let author = author.unwrap_or(actor);
+        Ok(self
+            .store
+            .vex_export(project, release, format, author, None)?)
+    }
+
+    fn vex_import(
+        &self,
+        project: &str,
+        document: &[u8],
+        options: &VexImportOptions,
+        actor: &str,
+    ) -> anyhow::Result<VexImportOutcome> {
+        Ok(self
+            .store
+            .vex_import(project, document, options, actor, None)?)
     }
 
     fn database(&self, _verb: &str) -> anyhow::Result<&Store> {

@@ -18,7 +18,8 @@ use schema::{
 // Scans, raw reports, triage, SLA and the audit log.
 use schema::{
     AnchoredVerification, AuditEvent, AuditQuery, AuditVerification, BundleAnchor, ScanSummary,
-    SlaReport, TriageDecision, TriageFilter, TriageHistoryEntry, TriageOutcome,
+    SlaReport, TriageDecision, TriageFilter, TriageHistoryEntry, TriageOutcome, VexFormat,
+    VexImportOptions, VexImportOutcome,
 };
 use std::io::Write;
 use std::path::Path;
@@ -213,6 +214,26 @@ pub trait Ledger {
     /// Writes one report of a release into `out`: a sealed release's as signed, an open
     /// release's as a draft.
     fn write_report(&self, report: &Report<'_>, out: &mut dyn Write) -> anyhow::Result<()>;
+
+    /// A release's decisions as a VEX document of `format`, by `author` (a server writes its
+    /// caller when the author is `None`).
+    fn vex_export(
+        &self,
+        project: &str,
+        release: &str,
+        format: VexFormat,
+        author: Option<&str>,
+        actor: &str,
+    ) -> anyhow::Result<serde_json::Value>;
+
+    /// A VEX document's statements as decisions, in one transaction (none with `dry_run`).
+    fn vex_import(
+        &self,
+        project: &str,
+        document: &[u8],
+        options: &VexImportOptions,
+        actor: &str,
+    ) -> anyhow::Result<VexImportOutcome>;
 
     /// The database itself, for the verbs that have no remote mode yet: a ledger that is not
     /// the database refuses them here, the one place that says so. When the API offers a

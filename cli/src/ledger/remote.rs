@@ -15,7 +15,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use schema::{
     AnchoredVerification, AuditEvent, AuditQuery, AuditVerification, BundleAnchor, ScanSummary,
-    SlaReport, TriageDecision, TriageFilter, TriageHistoryEntry, TriageOutcome,
+    SlaReport, TriageDecision, TriageFilter, TriageHistoryEntry, TriageOutcome, VexFormat,
+    VexImportOptions, VexImportOutcome,
 };
 use schema::{
     BundleRecord, Diff, FindingFilter, FindingsPage, GateResult, ImportOutcome, NewToken,
@@ -846,6 +847,64 @@ impl Ledger for Remote {
         ]);
         self.download(&path, &query, out)?;
         Ok(())
+    }
+
+    /// The server writes its caller as the author when none is given.
+    fn vex_export(
+        &self,
+        project: &str,
+        release: &str,
+        format: VexFormat,
+        author: Option<&str>,
+        _actor: &str,
+    ) -> anyhow::Result<serde_json::Value> {
+        let mut query = match format {
+            VexFormat::OpenVex => vec![("format", "openvex".to_string())],
+            VexFormat::CycloneDx(spec) => vec![
+                ("format", "cyclonedx".to_string()),
+                ("spec_version", spec.as_str().to_string()),
+            ],
+        };
+        if let Some(author) = author {
+            query.push(("author", author.to_string()));
+        }
+        self.get(
+            &Remote::path(&["projects", project, "releases", release, "vex"]),
+            &query,
+        )
+    }
+
+    /// The server records its caller as the decider. Not retried: a repeat would record the
+    /// decisions twice in the history.
+    fn vex_import(
+        &self,
+        project: &str,
+        document: &[u8],
+        options: &VexImportOptions,
+        _actor: &str,
+    ) -> anyhow::Result<VexImportOutcome> {
+        let mut query = Vec::new();
+        if let Some(approver) = &options.approver {
+            query.push(("approver", approver.clone()));
+        }
+        if let Some(expires) = options.expires {
+            query.push(("expires", expires.to_string()));
+        }
+        if options.dry_run {
+            query.push(("dry_run", "true".to_string()));
+        }
+        let url = self.url(&Remote::path(&["projects", project, "vex"]), &query);
+        let mut req = self
+            .agent
+            .post(&url)
+            .header("Content-Type", "application/json");
+        if let Some(auth) = self.auth() {
+            req = req.header("Authorization", auth);
+        }
+        match self.answer(req.send(document)) {
+            Ok((_, v)) => Ok(v),
+            Err(Failure::Retry(e) | Failure::Final(e)) => Err(e),
+        }
     }
 }
 
