@@ -146,7 +146,7 @@ fn cyclonedx_reads_back_the_decisions_it_wrote() {
     let doc = cyclonedx::render(&header(), SpecVersion::V1_6, SERIAL, &findings).unwrap();
     let bytes = serde_json::to_vec(&doc).unwrap();
     let read = read(&bytes, &ImportDefaults::default()).unwrap();
-    assert_eq!(read.format, "cyclonedx");
+    assert_eq!(read.format, reports::vex::VexKind::CycloneDx);
     assert_eq!(read.id.as_deref(), Some(SERIAL));
     assert_eq!(read.claims.len(), 4);
     for f in &findings {

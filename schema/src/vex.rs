@@ -18,7 +18,9 @@ use crate::{Store, now};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use domain::FindingId;
-use reports::vex::{self, ClaimAction, ImportDefaults, VexError, VexFormat, VexHeader, purl_base};
+use reports::vex::{
+    self, ClaimAction, ImportDefaults, VexError, VexFormat, VexHeader, VexKind, purl_base,
+};
 use serde::{Deserialize, Serialize};
 
 /// How to turn statements into decisions.
@@ -48,8 +50,7 @@ pub struct VexStatementOutcome {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct VexImportOutcome {
     pub project: String,
-    /// `openvex` or `cyclonedx`.
-    pub format: String,
+    pub format: VexKind,
     pub document_id: Option<String>,
     pub decided: u64,
     pub dry_run: bool,
@@ -211,7 +212,7 @@ impl Store {
         };
         Ok(VexImportOutcome {
             project: project.to_string(),
-            format: doc.format.to_string(),
+            format: doc.format,
             document_id: doc.id,
             decided,
             dry_run: options.dry_run,

@@ -931,7 +931,7 @@ fn cyclonedx_vex_round_trips_into_a_fresh_project() {
                 Some("cdx-1"),
             )
             .unwrap();
-        assert_eq!(out.format, "cyclonedx");
+        assert_eq!(out.format, reports::vex::VexKind::CycloneDx);
         assert_eq!(out.decided, 3, "{}: {:?}", t.name, out.statements);
         let (ours, theirs) = (decisions("shop"), decisions("copy"));
         assert_eq!(ours, theirs, "{}", t.name);

@@ -597,7 +597,7 @@ pub fn read(bytes: &[u8], defaults: &ImportDefaults) -> Result<VexDocument, VexE
         });
     }
     Ok(VexDocument {
-        format: "cyclonedx",
+        format: super::VexKind::CycloneDx,
         id: bom.serial_number,
         claims,
     })

@@ -64,12 +64,34 @@ pub struct Claim {
     pub action: ClaimAction,
 }
 
+/// Which of the two VEX formats a document is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VexKind {
+    OpenVex,
+    CycloneDx,
+}
+
+impl VexKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VexKind::OpenVex => "openvex",
+            VexKind::CycloneDx => "cyclonedx",
+        }
+    }
+}
+
+impl std::fmt::Display for VexKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A VEX document read: its format, its id (OpenVEX `@id`, CycloneDX `serialNumber`) and its
 /// statements in document order.
 #[derive(Debug, Clone)]
 pub struct VexDocument {
-    /// `openvex` or `cyclonedx`.
-    pub format: &'static str,
+    pub format: VexKind,
     pub id: Option<String>,
     pub claims: Vec<Claim>,
 }

@@ -200,7 +200,7 @@ pub fn read(bytes: &[u8], defaults: &ImportDefaults) -> Result<VexDocument, VexE
         });
     }
     Ok(VexDocument {
-        format: "openvex",
+        format: super::VexKind::OpenVex,
         id: doc.id,
         claims,
     })
