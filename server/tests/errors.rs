@@ -1,7 +1,7 @@
 //! One JSON error shape with the right status, for every kind of failure; the OpenAPI document
 //! covers every route.
 
-use crate::harness::{backends, bearer, report, state, token};
+use crate::harness::{backends, bearer, import_fixture, report, state, token};
 use actix_web::test;
 use schema::Role;
 use server::ServerConfig;
@@ -338,21 +338,7 @@ async fn metrics_scrape_in_prometheus_text_format() {
 #[actix_web::test]
 async fn the_audit_check_holds_the_log_against_stored_bundles() {
     for t in backends() {
-        t.store
-            .import_scan(
-                &schema::ImportRequest {
-                    project: "shop",
-                    release: "1.0",
-                    label: None,
-                    format: None,
-                    file_name: None,
-                    uploaded_by: "fixture",
-                    request_id: None,
-                    progress: None,
-                },
-                &report(1).as_slice(),
-            )
-            .expect("upload");
+        import_fixture(&t.store, "shop", "1.0", 1);
         let key = reports::EvidenceKey::from_seed(&[5; 32]);
         t.store
             .seal(

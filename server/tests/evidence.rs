@@ -2,10 +2,10 @@
 //! API: who may, what each answers (byte for byte what the store gives), what the audit log
 //! says, and that bundles and reports arrive in chunks rather than as one body.
 
-use crate::harness::{backends, bearer, report, state, token};
+use crate::harness::{backends, bearer, import_fixture, state, token};
 use actix_web::body::MessageBody;
 use actix_web::test;
-use schema::{AuditQuery, GateOptions, ImportRequest, Role, Store};
+use schema::{AuditQuery, GateOptions, Role, Store};
 use server::ServerConfig;
 use server::config::SigningKey;
 use server::download::CHUNK;
@@ -20,25 +20,6 @@ fn with_key() -> ServerConfig {
         signing_key: Some(SigningKey::new(key(), Vec::new())),
         ..ServerConfig::default()
     }
-}
-
-/// A release of `shop` with a small report (its lows block a gate that fails on low).
-fn upload(store: &Store, release: &str, seed: u64) {
-    store
-        .import_scan(
-            &ImportRequest {
-                project: "shop",
-                release,
-                label: None,
-                format: None,
-                file_name: None,
-                uploaded_by: "fixture",
-                request_id: None,
-                progress: None,
-            },
-            &report(seed),
-        )
-        .expect("fixture upload");
 }
 
 fn actions_by(store: &Store, action: &str) -> Vec<String> {
@@ -70,7 +51,7 @@ async fn chunks<B: MessageBody + Unpin>(mut body: B) -> (Vec<u8>, Vec<usize>) {
 #[actix_web::test]
 async fn the_projects_admin_seals_with_the_servers_key_and_anyone_in_it_downloads_the_bundle() {
     for t in backends() {
-        upload(&t.store, "1.0", 11);
+        import_fixture(&t.store, "shop", "1.0", 11);
         let admin = token(&t.store, Role::Admin, Some("shop"));
         let uploader = token(&t.store, Role::Uploader, Some("shop"));
         let auditor = token(&t.store, Role::Auditor, Some("shop"));
@@ -187,7 +168,7 @@ async fn the_projects_admin_seals_with_the_servers_key_and_anyone_in_it_download
 #[actix_web::test]
 async fn a_server_without_a_key_refuses_to_seal_and_names_the_setting() {
     for t in backends() {
-        upload(&t.store, "1.0", 12);
+        import_fixture(&t.store, "shop", "1.0", 12);
         let admin = token(&t.store, Role::Admin, None);
         let app = test::init_service(server::app(state(&t.store, ServerConfig::default()))).await;
         for req in [
@@ -240,7 +221,7 @@ async fn the_key_route_shows_the_public_part_only() {
 #[actix_web::test]
 async fn every_report_format_is_what_the_store_writes_with_its_content_type() {
     for t in backends() {
-        upload(&t.store, "1.0", 13);
+        import_fixture(&t.store, "shop", "1.0", 13);
         let auditor = token(&t.store, Role::Auditor, Some("shop"));
         let app = test::init_service(server::app(state(&t.store, with_key()))).await;
         for sealed in [false, true] {
@@ -311,7 +292,7 @@ async fn every_report_format_is_what_the_store_writes_with_its_content_type() {
 #[actix_web::test]
 async fn the_projects_admin_sets_policies_and_everyone_in_it_reads_them() {
     for t in backends() {
-        upload(&t.store, "1.0", 14);
+        import_fixture(&t.store, "shop", "1.0", 14);
         let admin = token(&t.store, Role::Admin, Some("shop"));
         let triager = token(&t.store, Role::Triager, Some("shop"));
         let app = test::init_service(server::app(state(&t.store, with_key()))).await;

@@ -1,6 +1,6 @@
 //! Issue 16, hardening after an attack run: each test here failed before its fix.
 
-use crate::harness::{backends, bearer, report, state, token};
+use crate::harness::{backends, bearer, import_fixture, report, state, token};
 use actix_web::test;
 use base64::Engine;
 use schema::{AuditQuery, AuthLimits, Grant, Role, Store};
@@ -177,21 +177,7 @@ async fn unknown_user_names_cost_an_argon2_verification_too() {
 async fn unknown_filter_values_are_refused_by_name() {
     for t in backends() {
         let admin = token(&t.store, Role::Admin, None);
-        t.store
-            .import_scan(
-                &schema::ImportRequest {
-                    project: "shop",
-                    release: "1.0",
-                    label: None,
-                    format: None,
-                    file_name: None,
-                    uploaded_by: "fixture",
-                    request_id: None,
-                    progress: None,
-                },
-                &report(1),
-            )
-            .expect("upload");
+        import_fixture(&t.store, "shop", "1.0", 1);
         let app = test::init_service(server::app(state(&t.store, ServerConfig::default()))).await;
         for (query, parameter, allowed) in [
             ("status=bogus", "status", "false_positive"),

@@ -2,7 +2,7 @@
 
 use diesel::Connection;
 use diesel::connection::SimpleConnection;
-use schema::{Grant, Role, Store};
+use schema::{Grant, ImportOutcome, ImportRequest, Role, Store};
 use server::{AppState, ServerConfig};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -85,6 +85,25 @@ pub fn bearer(token: &str) -> (&'static str, String) {
 /// it looked for; no test skips silently.
 pub fn corpus_dir() -> PathBuf {
     testdata::corpus_dir()
+}
+
+/// Stores [`report`]`(seed)` in `project` `release`, uploaded by `fixture`.
+pub fn import_fixture(store: &Store, project: &str, release: &str, seed: u64) -> ImportOutcome {
+    store
+        .import_scan(
+            &ImportRequest {
+                project,
+                release,
+                label: None,
+                format: None,
+                file_name: None,
+                uploaded_by: "fixture",
+                request_id: None,
+                progress: None,
+            },
+            &report(seed).as_slice(),
+        )
+        .expect("fixture upload")
 }
 
 /// A small Trivy report, different for every `seed`.

@@ -1,7 +1,7 @@
 //! The role matrix: every route x every principal x own and foreign project, with the expected
 //! status written out, and proof that refused requests changed nothing.
 
-use crate::harness::{backends, bearer, report, state, token};
+use crate::harness::{backends, bearer, import_fixture, report, state, token};
 use actix_web::http::Method;
 use actix_web::test;
 use schema::{Grant, Role, Store};
@@ -526,21 +526,7 @@ async fn project_names_are_decoded_once_for_access_and_handler() {
         let app = test::init_service(server::app(state(&t.store, ServerConfig::default()))).await;
         let mut uploaders = Vec::new();
         for (i, name) in names.iter().enumerate() {
-            t.store
-                .import_scan(
-                    &schema::ImportRequest {
-                        project: name,
-                        release: "1.0",
-                        label: None,
-                        format: None,
-                        file_name: None,
-                        uploaded_by: "fixture",
-                        request_id: None,
-                        progress: None,
-                    },
-                    &report(3000 + i as u64),
-                )
-                .expect("fixture upload");
+            import_fixture(&t.store, name, "1.0", 3000 + i as u64);
             uploaders.push(token(&t.store, Role::Uploader, Some(name)));
         }
         let mut seed = 4000;

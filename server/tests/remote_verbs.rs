@@ -2,7 +2,7 @@
 //! role gets beyond the role matrix (scope narrowing, not-found for other projects' scans, the
 //! chain check's anchors), and that a decision made with a token records the token as actor.
 
-use crate::harness::{backends, bearer, report, state, token};
+use crate::harness::{backends, bearer, import_fixture, report, state, token};
 use actix_web::test;
 use schema::{AuditQuery, Role, Store};
 use server::ServerConfig;
@@ -11,21 +11,7 @@ use server::ServerConfig;
 fn two_projects(store: &Store) -> (i64, i64) {
     let mut ids = Vec::new();
     for (project, seed) in [("own", 11), ("foreign", 12)] {
-        let outcome = store
-            .import_scan(
-                &schema::ImportRequest {
-                    project,
-                    release: "1.0",
-                    label: None,
-                    format: None,
-                    file_name: None,
-                    uploaded_by: "fixture",
-                    request_id: None,
-                    progress: None,
-                },
-                &report(seed),
-            )
-            .expect("upload");
+        let outcome = import_fixture(store, project, "1.0", seed);
         ids.push(outcome.scan_id.get());
     }
     (ids[0], ids[1])
@@ -289,21 +275,7 @@ async fn a_tokens_decisions_are_recorded_as_the_tokens() {
 async fn the_sla_view_takes_the_release_and_how_far_back_to_look() {
     for t in backends() {
         two_projects(&t.store);
-        t.store
-            .import_scan(
-                &schema::ImportRequest {
-                    project: "own",
-                    release: "1.1",
-                    label: None,
-                    format: None,
-                    file_name: None,
-                    uploaded_by: "fixture",
-                    request_id: None,
-                    progress: None,
-                },
-                &report(13),
-            )
-            .expect("upload");
+        import_fixture(&t.store, "own", "1.1", 13);
         let app = test::init_service(server::app(state(&t.store, ServerConfig::default()))).await;
         let secret = token(&t.store, Role::Auditor, Some("own"));
         let sla = |query: &str| {
