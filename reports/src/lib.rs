@@ -30,6 +30,7 @@ pub mod pdf;
 pub mod report;
 pub mod sarif;
 pub mod snapshot;
+mod uri;
 pub mod verify;
 pub mod vex;
 

@@ -4,7 +4,7 @@
 //! the URL it is. SARIF1004 ("a relative reference must not begin with a slash") is what writing
 //! absolute paths as relative references earned.
 
-use percent_encoding::{AsciiSet, CONTROLS, NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 
 /// The base id relative paths are resolved against: the scanner's root, which GitHub code
@@ -48,17 +48,7 @@ const ABSOLUTE_PATH: &AsciiSet = &RELATIVE_PATH.remove(b':');
 
 /// What a URL a scanner wrote may not contain as it is: controls, space, non-ASCII and the
 /// characters RFC 3986 never allows. Its `%XX` escapes, `?` and `#` are its own and stay.
-const IN_URL: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'<')
-    .add(b'>')
-    .add(b'\\')
-    .add(b'^')
-    .add(b'`')
-    .add(b'{')
-    .add(b'|')
-    .add(b'}');
+const IN_URL: &AsciiSet = crate::uri::NEVER_IN_URI;
 
 impl ArtifactLocation {
     /// The artifact location of a place a scanner named: a file path (relative or absolute, in

@@ -28,7 +28,7 @@ use super::{
     purl_base, sorted, stamp,
 };
 use domain::{Kind, TriageDecision, TriageStatus, ViewFinding};
-use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use percent_encoding::{AsciiSet, utf8_percent_encode};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -320,17 +320,7 @@ pub fn render(
 /// What an IRI cannot hold unescaped (RFC 3987): controls, the space, `"`, `<`, `>`, `\`,
 /// `^`, the backquote, `{`, `|`, `}`; and `%`, `#`, `?`, `[`, `]`, which would change what the
 /// rest means.
-const NOT_IN_IRI: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'<')
-    .add(b'>')
-    .add(b'\\')
-    .add(b'^')
-    .add(b'`')
-    .add(b'{')
-    .add(b'|')
-    .add(b'}')
+const NOT_IN_IRI: &AsciiSet = &crate::uri::NEVER_IN_URI
     .add(b'%')
     .add(b'#')
     .add(b'?')
