@@ -27,6 +27,14 @@ macro_rules! typed_id {
             }
         }
 
+        /// For the store's row structs (`#[diesel(deserialize_as = i64)]`): a row id read
+        /// from its own table's id column becomes its type once, where it is read.
+        impl From<i64> for $name {
+            fn from(row_id: i64) -> $name {
+                $name(row_id)
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 self.0.fmt(f)

@@ -17,6 +17,7 @@ use crate::tx::{read_tx, write_tx};
 use crate::{Store, now};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use domain::ProjectId;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -251,7 +252,7 @@ pub(crate) fn project_name(
 
 /// The scope's project id; a grant for a project that does not exist yet creates it, as
 /// `created_by`.
-fn scope_id(conn: &mut DbConn, grant: &Grant<'_>) -> Result<Option<i64>, StoreError> {
+fn scope_id(conn: &mut DbConn, grant: &Grant<'_>) -> Result<Option<ProjectId>, StoreError> {
     let actor = Actor {
         name: grant.created_by,
         request_id: None,
@@ -351,7 +352,7 @@ impl Store {
                     grant.name
                 )));
             }
-            let project_id = scope_id(c, grant)?;
+            let project_id = scope_id(c, grant)?.map(ProjectId::get);
             let created_at = now();
             let id: i64 = diesel::insert_into(users::table)
                 .values((
@@ -530,7 +531,7 @@ impl Store {
         let digest = sha256_hex(&secret);
         let mut conn = self.conn()?;
         let info = write_tx(&mut conn, |c| {
-            let project_id = scope_id(c, grant)?;
+            let project_id = scope_id(c, grant)?.map(ProjectId::get);
             let created_at = now();
             let id: i64 = diesel::insert_into(api_tokens::table)
                 .values((

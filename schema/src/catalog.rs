@@ -10,6 +10,7 @@ use crate::{Store, now};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 pub use domain::ScanSummary;
+use domain::{ProjectId, ReleaseId, ScanId};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
@@ -44,12 +45,13 @@ pub struct ReleaseSummary {
     pub scans: i64,
 }
 
-pub(crate) fn project_id(conn: &mut DbConn, name: &str) -> Result<i64, StoreError> {
+pub(crate) fn project_id(conn: &mut DbConn, name: &str) -> Result<ProjectId, StoreError> {
     projects::table
         .filter(projects::name.eq(name))
         .select(projects::id)
-        .first(conn)
+        .first::<i64>(conn)
         .optional()?
+        .map(ProjectId::new)
         .ok_or_else(|| StoreError::not_found("project", name))
 }
 
@@ -60,7 +62,7 @@ pub(crate) fn release(
 ) -> Result<ReleaseRow, StoreError> {
     let pid = project_id(conn, project)?;
     releases::table
-        .filter(releases::project_id.eq(pid))
+        .filter(releases::project_id.eq(pid.get()))
         .filter(releases::name.eq(release))
         .select(ReleaseRow::as_select())
         .first(conn)
@@ -102,7 +104,7 @@ pub(crate) fn ensure_project(
     conn: &mut DbConn,
     name: &str,
     actor: Actor<'_>,
-) -> Result<i64, StoreError> {
+) -> Result<ProjectId, StoreError> {
     Ok(create_project_in(conn, name, actor)?.0)
 }
 
@@ -111,7 +113,7 @@ fn create_project_in(
     conn: &mut DbConn,
     name: &str,
     actor: Actor<'_>,
-) -> Result<(i64, bool), StoreError> {
+) -> Result<(ProjectId, bool), StoreError> {
     check_name("project", name)?;
     let created_at = now();
     let inserted = per_backend!(conn, |c| diesel::insert_into(projects::table)
@@ -139,21 +141,21 @@ fn create_project_in(
 /// The release, creating it when missing.
 pub(crate) fn ensure_release(
     conn: &mut DbConn,
-    project_id: i64,
+    project_id: ProjectId,
     name: &str,
 ) -> Result<ReleaseRow, StoreError> {
     check_name("release", name)?;
     let created = now();
     per_backend!(conn, |c| diesel::insert_into(releases::table)
         .values((
-            releases::project_id.eq(project_id),
+            releases::project_id.eq(project_id.get()),
             releases::name.eq(name),
             releases::created_at.eq(created),
         ))
         .on_conflict_do_nothing()
         .execute(c))?;
     Ok(releases::table
-        .filter(releases::project_id.eq(project_id))
+        .filter(releases::project_id.eq(project_id.get()))
         .filter(releases::name.eq(name))
         .select(ReleaseRow::as_select())
         .first(conn)?)
@@ -162,21 +164,29 @@ pub(crate) fn ensure_release(
 /// The releases of a project in creation order.
 pub(crate) fn releases_of(
     conn: &mut DbConn,
-    project_id: i64,
+    project_id: ProjectId,
 ) -> Result<Vec<ReleaseRow>, StoreError> {
     Ok(releases::table
-        .filter(releases::project_id.eq(project_id))
+        .filter(releases::project_id.eq(project_id.get()))
         .order(releases::id.asc())
         .select(ReleaseRow::as_select())
         .load(conn)?)
 }
 
-pub(crate) fn scans_of(conn: &mut DbConn, release_id: i64) -> Result<Vec<ScanRow>, StoreError> {
+pub(crate) fn scans_of(
+    conn: &mut DbConn,
+    release_id: ReleaseId,
+) -> Result<Vec<ScanRow>, StoreError> {
     Ok(scans::table
-        .filter(scans::release_id.eq(release_id))
+        .filter(scans::release_id.eq(release_id.get()))
         .order(scans::id.asc())
         .select(ScanRow::as_select())
         .load(conn)?)
+}
+
+/// The row ids of typed ids, for diesel's `eq_any` (the raw-SQL builders bind each id).
+pub(crate) fn row_ids(ids: &[ScanId]) -> Vec<i64> {
+    ids.iter().map(|id| id.get()).collect()
 }
 
 /// The newest scan of each slot (tool, label): the scans that make a release's current view.
@@ -229,7 +239,7 @@ impl Store {
             .load(&mut conn)?;
         let mut out = Vec::with_capacity(rows.len());
         for (id, name, created_at) in rows {
-            let releases = releases_of(&mut conn, id)?;
+            let releases = releases_of(&mut conn, ProjectId::new(id))?;
             out.push(ProjectSummary {
                 name,
                 created_at,
@@ -262,7 +272,7 @@ impl Store {
                 )));
             }
             let created_at = projects::table
-                .find(id)
+                .find(id.get())
                 .select(projects::created_at)
                 .first(c)?;
             Ok(ProjectSummary {
@@ -291,7 +301,7 @@ impl Store {
             let created_at = now();
             let inserted = per_backend!(c, |b| diesel::insert_into(releases::table)
                 .values((
-                    releases::project_id.eq(pid),
+                    releases::project_id.eq(pid.get()),
                     releases::name.eq(name),
                     releases::created_at.eq(created_at),
                 ))
@@ -332,7 +342,7 @@ impl Store {
         let mut out = Vec::new();
         for r in releases_of(&mut conn, pid)? {
             let count: i64 = scans::table
-                .filter(scans::release_id.eq(r.id))
+                .filter(scans::release_id.eq(r.id.get()))
                 .count()
                 .get_result(&mut conn)?;
             out.push(ReleaseSummary {
@@ -352,13 +362,13 @@ impl Store {
         let mut conn = self.conn()?;
         let rel = release(&mut conn, project, release_name)?;
         let rows = scans_of(&mut conn, rel.id)?;
-        let current: std::collections::HashSet<i64> =
+        let current: std::collections::HashSet<domain::ScanId> =
             current_scans(&rows).iter().map(|s| s.id).collect();
         Ok(rows
             .into_iter()
             .map(|s| ScanSummary {
                 superseded: !current.contains(&s.id),
-                id: domain::ScanId::new(s.id),
+                id: s.id,
                 tool: s.tool,
                 format: s.format,
                 label: s.label,

@@ -20,6 +20,7 @@ use crate::view::{DiffChange, ViewFinding, release_view_in};
 use crate::{GateOptions, GateReason, GateVerdict, Store, now};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use domain::{ProjectId, ScanId};
 use importers::Severity;
 use reports::{
     DiffLine, DiffSnapshot, EvidenceKey, GateReasonLine, GateSummary, PolicySnapshot,
@@ -63,9 +64,12 @@ pub struct BundleRecord {
 }
 
 /// Severity counts of one scan's occurrences.
-fn scan_severities(conn: &mut DbConn, scan_id: i64) -> Result<BTreeMap<String, u64>, StoreError> {
+fn scan_severities(
+    conn: &mut DbConn,
+    scan_id: ScanId,
+) -> Result<BTreeMap<String, u64>, StoreError> {
     let rows: Vec<(i16, i64)> = occurrences::table
-        .filter(occurrences::scan_id.eq(scan_id))
+        .filter(occurrences::scan_id.eq(scan_id.get()))
         .group_by(occurrences::severity)
         .select((occurrences::severity, diesel::dsl::count_star()))
         .load(conn)?;
@@ -103,11 +107,11 @@ fn gate_line(reason: &GateReason) -> GateReasonLine {
 /// The project's most recently sealed bundle: (release name, zip sha256, SHA256SUMS sha256).
 fn latest_bundle(
     conn: &mut DbConn,
-    project_id: i64,
+    project_id: ProjectId,
 ) -> Result<Option<(String, String, String)>, StoreError> {
     Ok(bundles::table
         .inner_join(releases::table)
-        .filter(releases::project_id.eq(project_id))
+        .filter(releases::project_id.eq(project_id.get()))
         .order((bundles::created_at.desc(), bundles::release_id.desc()))
         .select((releases::name, bundles::sha256, bundles::sha256sums_sha256))
         .first(conn)
@@ -142,7 +146,7 @@ impl Store {
             match (rel.sealed_at, rel.sealed_by) {
                 (Some(at), Some(by)) => {
                     let (reason, manifest): (Option<String>, String) = bundles::table
-                        .find(rel.id)
+                        .find(rel.id.get())
                         .select((bundles::allow_blocked_reason, bundles::manifest))
                         .first(&mut conn)
                         .optional()?
@@ -203,13 +207,13 @@ impl Store {
                     size: size as u64,
                     file_name: s.file_name.clone(),
                     partial: s.partial,
-                    by_severity: scan_severities(c, s.id.get())?,
+                    by_severity: scan_severities(c, s.id)?,
                 });
             }
             // A sealed release keeps the link it was sealed with; an open one would chain to
             // the project's latest bundle.
             let own: Option<Option<String>> = bundles::table
-                .find(rel.id)
+                .find(rel.id.get())
                 .select(bundles::previous_sha256)
                 .first(c)
                 .optional()?;
@@ -224,7 +228,7 @@ impl Store {
                     .optional()?,
             };
             let sealed_gate: Option<String> = bundles::table
-                .find(rel.id)
+                .find(rel.id.get())
                 .select(bundles::gate)
                 .first(c)
                 .optional()?;
@@ -502,7 +506,7 @@ impl Store {
                 )));
             }
             let all = scans_of(c, rel.id)?;
-            let now_ids: Vec<i64> = current_scans(&all).iter().map(|s| s.id).collect();
+            let now_ids: Vec<i64> = current_scans(&all).iter().map(|s| s.id.get()).collect();
             let snap_ids: Vec<i64> = snapshot.scans.iter().map(|s| s.id.get()).collect();
             if now_ids != snap_ids {
                 return Err(StoreError::Conflict(
@@ -524,7 +528,7 @@ impl Store {
             )?;
             let updated = diesel::update(
                 releases::table
-                    .filter(releases::id.eq(rel.id))
+                    .filter(releases::id.eq(rel.id.get()))
                     .filter(releases::sealed_at.is_null()),
             )
             .set((
@@ -540,7 +544,7 @@ impl Store {
             let gate_json = serde_json::to_string(&snapshot.gate).unwrap_or_else(|_| "{}".into());
             diesel::insert_into(bundles::table)
                 .values((
-                    bundles::release_id.eq(rel.id),
+                    bundles::release_id.eq(rel.id.get()),
                     bundles::sha256.eq(&outcome.sha256),
                     bundles::size.eq(outcome.size as i64),
                     bundles::sha256sums_sha256.eq(&outcome.sha256sums_sha256),
@@ -607,7 +611,7 @@ impl Store {
             Option<String>,
         );
         let row: Option<Row> = bundles::table
-            .find(rel.id)
+            .find(rel.id.get())
             .select((
                 bundles::sha256,
                 bundles::size,

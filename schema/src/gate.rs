@@ -26,7 +26,7 @@
 //! feeds the same judgement from the whole release view: the definition the tests compare
 //! the SQL feed with.
 
-use crate::catalog::{current_scans, release, scans_of};
+use crate::catalog::{current_scans, release, row_ids, scans_of};
 use crate::db::DbConn;
 use crate::error::StoreError;
 use crate::page::current_findings_sql;
@@ -40,7 +40,8 @@ use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, SmallInt, Text, Timestamp};
 use domain::{
-    FindingId, GateFinding, GateSettings, SetAside, judge, judge_finding, judge_scans, view_order,
+    FindingId, GateFinding, GateSettings, ReleaseId, ScanId, SetAside, judge, judge_finding,
+    judge_scans, view_order,
 };
 pub use domain::{
     GateReason, GateReasonRef, GateResult, GateVerdict, IgnoredFinding, ToolDecidedFinding,
@@ -156,7 +157,7 @@ fn settings(
     project: &str,
     release_name: &str,
     options: &GateOptions,
-) -> Result<(i64, GateSettings), StoreError> {
+) -> Result<(ReleaseId, GateSettings), StoreError> {
     let rel = release(conn, project, release_name)?;
     let (policy_version, policy) = match active_policy(conn, rel.project_id)? {
         Some((v, p)) => (Some(v), p),
@@ -238,16 +239,16 @@ fn contains_pattern(needle: &str) -> String {
 /// The current scans of the release, and how many findings its current view holds.
 fn current_of(
     conn: &mut DbConn,
-    release_id: i64,
-) -> Result<(Vec<ScanSummary>, Vec<i64>, usize), StoreError> {
+    release_id: ReleaseId,
+) -> Result<(Vec<ScanSummary>, Vec<ScanId>, usize), StoreError> {
     let all = scans_of(conn, release_id)?;
     let current = current_scans(&all);
-    let ids: Vec<i64> = current.iter().map(|s| s.id).collect();
+    let ids: Vec<ScanId> = current.iter().map(|s| s.id).collect();
     let findings: i64 = if ids.is_empty() {
         0
     } else {
         occurrences::table
-            .filter(occurrences::scan_id.eq_any(&ids))
+            .filter(occurrences::scan_id.eq_any(row_ids(&ids)))
             .select(diesel::dsl::count(occurrences::finding_id).aggregate_distinct())
             .first(conn)?
     };
@@ -270,7 +271,7 @@ struct Batch {
 /// is on the finding's view record, so each candidate is judged as on the whole view.
 fn candidates(
     conn: &mut DbConn,
-    scan_ids: &[i64],
+    scan_ids: &[ScanId],
     s: &GateSettings,
     batch: Option<&Batch>,
 ) -> Result<Vec<GateFinding>, StoreError> {
@@ -366,7 +367,7 @@ fn evaluate(
     project: &str,
     release_name: &str,
     options: &GateOptions,
-) -> Result<(GateResult, i64), StoreError> {
+) -> Result<(GateResult, ReleaseId), StoreError> {
     let (release_id, s) = settings(conn, project, release_name, options)?;
     let (scans, ids, findings) = current_of(conn, release_id)?;
     let mut all = if ids.is_empty() {
@@ -465,7 +466,7 @@ impl Store {
             let (result, release_id) = evaluate(c, project, release, options)?;
             diesel::insert_into(gate_evaluations::table)
                 .values((
-                    gate_evaluations::release_id.eq(release_id),
+                    gate_evaluations::release_id.eq(release_id.get()),
                     gate_evaluations::policy_version.eq(result.policy_version),
                     gate_evaluations::passed.eq(result.verdict.is_passed()),
                     gate_evaluations::reason_refs.eq(serde_json::to_string(
@@ -542,7 +543,7 @@ impl Store {
         let mut conn = self.conn()?;
         let rel = release(&mut conn, project, release_name)?;
         let rows: Vec<(Option<i64>, bool, String, String, NaiveDateTime)> = gate_evaluations::table
-            .filter(gate_evaluations::release_id.eq(rel.id))
+            .filter(gate_evaluations::release_id.eq(rel.id.get()))
             .order(gate_evaluations::id)
             .select((
                 gate_evaluations::policy_version,
@@ -580,7 +581,7 @@ impl Store {
         let mut conn = self.conn()?;
         let rel = release(&mut conn, project, release_name)?;
         Ok(gate_evaluations::table
-            .filter(gate_evaluations::release_id.eq(rel.id))
+            .filter(gate_evaluations::release_id.eq(rel.id.get()))
             .count()
             .get_result(&mut conn)?)
     }

@@ -16,6 +16,7 @@ use crate::tables::*;
 use crate::tx::write_tx;
 use crate::{Store, now};
 use diesel::prelude::*;
+use domain::{ProjectId, ReleaseId, ScanId};
 use importers::{Finding, Severity};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -207,12 +208,12 @@ impl Store {
 
 fn find_duplicate(
     conn: &mut DbConn,
-    release_id: i64,
+    release_id: ReleaseId,
     sha256: &str,
     label: Option<&str>,
 ) -> Result<Option<ScanRow>, StoreError> {
     let mut query = scans::table
-        .filter(scans::release_id.eq(release_id))
+        .filter(scans::release_id.eq(release_id.get()))
         .filter(scans::blob_sha256.eq(sha256))
         .select(ScanRow::as_select())
         .order(scans::id.desc())
@@ -223,9 +224,12 @@ fn find_duplicate(
     Ok(query.first(conn).optional()?)
 }
 
-fn severity_counts(conn: &mut DbConn, scan_id: i64) -> Result<BTreeMap<Severity, u64>, StoreError> {
+fn severity_counts(
+    conn: &mut DbConn,
+    scan_id: ScanId,
+) -> Result<BTreeMap<Severity, u64>, StoreError> {
     let rows: Vec<(i16, i64)> = occurrences::table
-        .filter(occurrences::scan_id.eq(scan_id))
+        .filter(occurrences::scan_id.eq(scan_id.get()))
         .group_by(occurrences::severity)
         .select((occurrences::severity, diesel::dsl::count_star()))
         .load(conn)?;
@@ -243,7 +247,7 @@ fn describe_existing(
 ) -> Result<ImportOutcome, StoreError> {
     Ok(ImportOutcome {
         by_severity: severity_counts(conn, scan.id)?,
-        scan_id: domain::ScanId::new(scan.id),
+        scan_id: scan.id,
         duplicate: true,
         project: req.project.to_string(),
         release: req.release.to_string(),
@@ -296,9 +300,9 @@ fn import_in_tx(
     let importer = importers::choose(&peeked.head_text(), req.format)?;
     let uploaded_at = now();
     let placeholder_label = format!("(importing) {sha256}");
-    let scan_id: i64 = diesel::insert_into(scans::table)
+    let scan_id: ScanId = diesel::insert_into(scans::table)
         .values(NewScan {
-            release_id: release.id,
+            release_id: release.id.get(),
             tool: importer.tool(),
             format: importer.format(),
             label: req.label.unwrap_or(&placeholder_label),
@@ -314,7 +318,8 @@ fn import_in_tx(
             warnings: "[]",
         })
         .returning(scans::id)
-        .get_result(conn)?;
+        .get_result::<i64>(conn)
+        .map(ScanId::new)?;
 
     let mut writer = FindingWriter {
         project_id,
@@ -414,7 +419,7 @@ fn import_in_tx(
     };
     let warnings = serde_json::to_string(&info.warnings).unwrap_or_else(|_| "[]".into());
     let findings = writer.seen.len() as u64;
-    diesel::update(scans::table.find(scan_id))
+    diesel::update(scans::table.find(scan_id.get()))
         .set((
             scans::tool.eq(&info.tool),
             scans::label.eq(&label),
@@ -430,7 +435,7 @@ fn import_in_tx(
 
     if info.tool != importer.tool() {
         diesel::update(findings::table)
-            .filter(findings::first_seen_scan_id.eq(scan_id))
+            .filter(findings::first_seen_scan_id.eq(scan_id.get()))
             .set(findings::tool.eq(&info.tool))
             .execute(conn)?;
     }
@@ -462,14 +467,14 @@ fn import_in_tx(
         }],
     )?;
     tracing::info!(
-        scan_id,
+        scan_id = scan_id.get(),
         project = req.project,
         release = req.release,
         findings,
         "imported scan"
     );
     Ok(ImportOutcome {
-        scan_id: domain::ScanId::new(scan_id),
+        scan_id,
         duplicate: false,
         project: req.project.to_string(),
         release: req.release.to_string(),
@@ -513,9 +518,9 @@ const IMPORT_LOCK_CLASS: i32 = 0x5CA7_1390;
 
 /// The just-imported scan and its slot.
 struct NewScanSlot<'a> {
-    project_id: i64,
-    release_id: i64,
-    scan_id: i64,
+    project_id: ProjectId,
+    release_id: ReleaseId,
+    scan_id: ScanId,
     tool: &'a str,
     label: &'a str,
     partial: bool,
@@ -538,9 +543,9 @@ fn compare_with_previous_scan(
     } = *scan;
     let previous: Option<(i64, String)> = scans::table
         .inner_join(releases::table)
-        .filter(releases::project_id.eq(project_id))
-        .filter(releases::id.le(release_id))
-        .filter(scans::id.ne(scan_id))
+        .filter(releases::project_id.eq(project_id.get()))
+        .filter(releases::id.le(release_id.get()))
+        .filter(scans::id.ne(scan_id.get()))
         .filter(scans::tool.eq(tool))
         .filter(scans::label.eq(label))
         .order((releases::id.desc(), scans::id.desc()))

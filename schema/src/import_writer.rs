@@ -6,6 +6,7 @@ use crate::error::StoreError;
 use crate::models::{NewComponent, NewFinding, NewOccurrence};
 use crate::tables::*;
 use diesel::prelude::*;
+use domain::{ProjectId, ScanId};
 use importers::{Finding, Severity};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -27,10 +28,10 @@ pub(crate) fn refuse_control(field: &'static str, value: &str) -> Result<(), Sto
 
 /// Collects findings into batches and writes each batch with a few multi-row statements.
 pub(crate) struct FindingWriter {
-    pub(crate) project_id: i64,
+    pub(crate) project_id: ProjectId,
     /// The importer's tool family; SARIF learns the real tool from the report and fixes it up.
     pub(crate) tool: &'static str,
-    pub(crate) scan_id: i64,
+    pub(crate) scan_id: ScanId,
     pub(crate) uploaded_at: chrono::NaiveDateTime,
     /// Fingerprints already in this scan: a repeat is merged, not stored twice.
     pub(crate) seen: HashSet<String>,
@@ -74,7 +75,7 @@ impl FindingWriter {
             .iter()
             .map(|f| NewFinding {
                 id: 0,
-                project_id: self.project_id,
+                project_id: self.project_id.get(),
                 fingerprint: &f.fingerprint,
                 fingerprint_version: importers::FINGERPRINT_VERSION,
                 tool: self.tool,
@@ -89,7 +90,7 @@ impl FindingWriter {
                 refs: json(&f.references),
                 component_name: f.component.name.as_deref(),
                 component_purl: f.component.purl.as_deref(),
-                first_seen_scan_id: self.scan_id,
+                first_seen_scan_id: self.scan_id.get(),
                 first_seen_at: self.uploaded_at,
             })
             .collect();
@@ -117,7 +118,7 @@ impl FindingWriter {
             }
             let primary_score = f.cvss.iter().filter_map(|c| c.score).reduce(f64::max);
             new_occurrences.push(NewOccurrence {
-                scan_id: self.scan_id,
+                scan_id: self.scan_id.get(),
                 finding_id,
                 component_id: f
                     .component
@@ -175,7 +176,7 @@ impl FindingWriter {
             .iter()
             .map(|(purl, f)| NewComponent {
                 id: 0,
-                project_id: self.project_id,
+                project_id: self.project_id.get(),
                 purl,
                 name: f.component.name.as_deref(),
                 version: f.component.version.as_deref(),

@@ -20,6 +20,7 @@ use crate::view::{ViewFinding, stored_status};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, SmallInt};
+use domain::{FindingId, ProjectId, ReleaseId, ScanId};
 use importers::Severity;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -59,7 +60,7 @@ struct CountRow {
 }
 
 /// The current scans of a release: ids and labels.
-fn current(conn: &mut DbConn, release_id: i64) -> Result<Vec<(i64, String)>, StoreError> {
+fn current(conn: &mut DbConn, release_id: ReleaseId) -> Result<Vec<(ScanId, String)>, StoreError> {
     let all = scans_of(conn, release_id)?;
     Ok(current_scans(&all)
         .into_iter()
@@ -70,7 +71,7 @@ fn current(conn: &mut DbConn, release_id: i64) -> Result<Vec<(i64, String)>, Sto
 /// Open findings of the current view of `scan_ids` by severity: one `GROUP BY`.
 pub(crate) fn open_counts_of_scans(
     conn: &mut DbConn,
-    scan_ids: &[i64],
+    scan_ids: &[ScanId],
 ) -> Result<BTreeMap<Severity, u64>, StoreError> {
     let mut sql = Sql::new();
     let open = "COALESCE(t.status, 'open') IN ('open', 'confirmed')";
@@ -84,7 +85,7 @@ pub(crate) fn open_counts_of_scans(
         many => {
             let ids = many
                 .iter()
-                .map(i64::to_string)
+                .map(ScanId::to_string)
                 .collect::<Vec<_>>()
                 .join(", ");
             // A finding in two slots counts once, at its most severe occurrence.
@@ -107,16 +108,17 @@ pub(crate) fn open_counts_of_scans(
 /// The finding's id in the project, by exact fingerprint.
 fn finding_id(
     conn: &mut DbConn,
-    project_id: i64,
+    project_id: ProjectId,
     project: &str,
     fingerprint: &str,
-) -> Result<(i64, String), StoreError> {
+) -> Result<(FindingId, String), StoreError> {
     findings::table
-        .filter(findings::project_id.eq(project_id))
+        .filter(findings::project_id.eq(project_id.get()))
         .filter(findings::fingerprint.eq(fingerprint))
         .select((findings::id, findings::tool))
-        .first(conn)
+        .first::<(i64, String)>(conn)
         .optional()?
+        .map(|(id, tool)| (FindingId::new(id), tool))
         .ok_or_else(|| StoreError::not_found("finding", format!("{project}/{fingerprint}")))
 }
 
@@ -145,7 +147,7 @@ impl Store {
                 let open_findings = match &latest {
                     Some(rel) => {
                         let all = scans_of(c, rel.id)?;
-                        let ids: Vec<i64> = current_scans(&all).iter().map(|s| s.id).collect();
+                        let ids: Vec<ScanId> = current_scans(&all).iter().map(|s| s.id).collect();
                         Some(open_counts_of_scans(c, &ids)?.values().sum())
                     }
                     None => None,
@@ -187,8 +189,8 @@ impl Store {
             if scans.is_empty() {
                 return Err(not_here());
             }
-            let ids: Vec<i64> = scans.iter().map(|s| s.0).collect();
-            let labels: HashMap<i64, String> = scans.into_iter().collect();
+            let ids: Vec<ScanId> = scans.iter().map(|s| s.0).collect();
+            let labels: HashMap<ScanId, String> = scans.into_iter().collect();
             let rows: Vec<PageRow> = current_findings_sql(COLUMNS, &ids, Some(id)).load(c)?;
             rows.into_iter()
                 .next()
@@ -213,14 +215,14 @@ impl Store {
             let releases = releases_of(c, pid)?;
             let start = releases.len().saturating_sub(newest);
             // Current scan id -> (release name, position from the newest, label).
-            let mut scan_of: HashMap<i64, (usize, String, String)> = HashMap::new();
+            let mut scan_of: HashMap<ScanId, (usize, String, String)> = HashMap::new();
             for (age, rel) in releases[start..].iter().rev().enumerate() {
                 for (scan, label) in current(c, rel.id)? {
                     scan_of.insert(scan, (age, rel.name.clone(), label));
                 }
             }
             let status: Option<String> = triage::table
-                .filter(triage::finding_id.eq(id))
+                .filter(triage::finding_id.eq(id.get()))
                 .select(triage::status)
                 .first(c)
                 .optional()?;
@@ -228,12 +230,12 @@ impl Store {
                 Some(s) => stored_status(&s)?,
                 None => domain::TriageStatus::Open,
             };
-            let scan_ids: Vec<i64> = scan_of.keys().copied().collect();
+            let scan_ids: Vec<i64> = scan_of.keys().map(|s| s.get()).collect();
             let mut rows: Vec<(i64, i16, Option<String>)> = Vec::new();
             for chunk in scan_ids.chunks(500) {
                 rows.extend(
                     occurrences::table
-                        .filter(occurrences::finding_id.eq(id))
+                        .filter(occurrences::finding_id.eq(id.get()))
                         .filter(occurrences::scan_id.eq_any(chunk))
                         .select((
                             occurrences::scan_id,
@@ -247,12 +249,13 @@ impl Store {
             rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             let mut by_release: BTreeMap<usize, FindingOccurrence> = BTreeMap::new();
             for (scan_id, severity, tool_status) in rows {
+                let scan_id = ScanId::new(scan_id);
                 let Some((age, release, label)) = scan_of.get(&scan_id) else {
                     continue;
                 };
                 by_release.entry(*age).or_insert_with(|| FindingOccurrence {
                     release: release.clone(),
-                    scan_id: domain::ScanId::new(scan_id),
+                    scan_id,
                     scan_label: label.clone(),
                     tool: tool.clone(),
                     severity: Severity::from_rank(severity),
@@ -270,7 +273,7 @@ impl Store {
         let mut conn = self.conn()?;
         read_tx(&mut conn, |c| {
             let rel = release(c, project, release_name)?;
-            let ids: Vec<i64> = current(c, rel.id)?.into_iter().map(|s| s.0).collect();
+            let ids: Vec<ScanId> = current(c, rel.id)?.into_iter().map(|s| s.0).collect();
             Ok(OpenCounts {
                 release: release_name.to_string(),
                 by_severity: open_counts_of_scans(c, &ids)?,
@@ -291,7 +294,7 @@ impl Store {
             let start = releases.len().saturating_sub(newest);
             let mut out = Vec::new();
             for rel in &releases[start..] {
-                let ids: Vec<i64> = current(c, rel.id)?.into_iter().map(|s| s.0).collect();
+                let ids: Vec<ScanId> = current(c, rel.id)?.into_iter().map(|s| s.0).collect();
                 out.push(OpenCounts {
                     release: rel.name.clone(),
                     by_severity: open_counts_of_scans(c, &ids)?,

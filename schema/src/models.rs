@@ -3,13 +3,16 @@
 use crate::tables::*;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use domain::{ProjectId, ReleaseId, ScanId};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = releases)]
 #[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct ReleaseRow {
-    pub id: i64,
-    pub project_id: i64,
+    #[diesel(deserialize_as = i64)]
+    pub id: ReleaseId,
+    #[diesel(deserialize_as = i64)]
+    pub project_id: ProjectId,
     pub name: String,
     pub created_at: NaiveDateTime,
     pub sealed_at: Option<NaiveDateTime>,
@@ -20,7 +23,8 @@ pub struct ReleaseRow {
 #[diesel(table_name = scans)]
 #[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct ScanRow {
-    pub id: i64,
+    #[diesel(deserialize_as = i64)]
+    pub id: ScanId,
     pub tool: String,
     pub format: String,
     pub label: String,

@@ -20,7 +20,7 @@ use crate::view::{Decision, FindingFilter, ViewFinding, stored_kind, stored_stat
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Nullable, SmallInt, Text, Timestamp};
-use domain::{FindingId, ScanId, TriageStatus};
+use domain::{FindingId, ReleaseId, ScanId, TriageStatus};
 use importers::Severity;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -246,8 +246,8 @@ pub(crate) const COLUMNS: &str = "o.finding_id, o.severity, o.severity_original,
 /// be NULL), then an order and a limit.
 pub(crate) fn current_findings_sql(
     columns: &str,
-    scan_ids: &[i64],
-    only_finding: Option<i64>,
+    scan_ids: &[ScanId],
+    only_finding: Option<FindingId>,
 ) -> Sql {
     let mut sql = Sql::new();
     sql.push("SELECT ");
@@ -256,16 +256,20 @@ pub(crate) fn current_findings_sql(
 }
 
 /// Appends the `FROM ... WHERE` of [`current_findings_sql`] to a select list.
-fn current_findings_from(mut sql: Sql, scan_ids: &[i64], only_finding: Option<i64>) -> Sql {
+fn current_findings_from(
+    mut sql: Sql,
+    scan_ids: &[ScanId],
+    only_finding: Option<FindingId>,
+) -> Sql {
     if let [only] = scan_ids {
         sql.push(" FROM occurrences o");
         sql.push(" JOIN findings f ON f.id = o.finding_id");
         sql.push(" LEFT JOIN triage t ON t.finding_id = o.finding_id");
         sql.push(" WHERE o.scan_id = ");
-        sql.bind(Bind::Int(*only));
+        sql.bind(Bind::Int(only.get()));
         if let Some(id) = only_finding {
             sql.push(" AND o.finding_id = ");
-            sql.bind(Bind::Int(id));
+            sql.bind(Bind::Int(id.get()));
         }
     } else {
         sql.push(
@@ -273,10 +277,10 @@ fn current_findings_from(mut sql: Sql, scan_ids: &[i64], only_finding: Option<i6
              ORDER BY x.severity DESC, x.scan_id) AS best FROM occurrences x \
              WHERE x.scan_id IN ",
         );
-        sql.bind_values(scan_ids.iter().map(|&id| Bind::Int(id)));
+        sql.bind_values(scan_ids.iter().map(|id| Bind::Int(id.get())));
         if let Some(id) = only_finding {
             sql.push(" AND x.finding_id = ");
-            sql.bind(Bind::Int(id));
+            sql.bind(Bind::Int(id.get()));
         }
         sql.push(") o");
         sql.push(" JOIN findings f ON f.id = o.finding_id");
@@ -289,7 +293,7 @@ fn current_findings_from(mut sql: Sql, scan_ids: &[i64], only_finding: Option<i6
 /// A row of [`current_findings_sql`] as a view finding.
 pub(crate) fn view_finding(
     r: PageRow,
-    labels: &HashMap<i64, String>,
+    labels: &HashMap<ScanId, String>,
 ) -> Result<ViewFinding, StoreError> {
     Ok(ViewFinding {
         fingerprint: r.fingerprint,
@@ -319,7 +323,10 @@ pub(crate) fn view_finding(
         resource: r.resource,
         url: r.url,
         parameter: r.parameter,
-        scan_label: labels.get(&r.scan_id).cloned().unwrap_or_default(),
+        scan_label: labels
+            .get(&ScanId::new(r.scan_id))
+            .cloned()
+            .unwrap_or_default(),
         scan_id: ScanId::new(r.scan_id),
         first_seen_at: r.first_seen_at,
         finding_id: Some(FindingId::new(r.finding_id)),
@@ -344,7 +351,7 @@ fn build(
     let mut head = Sql::new();
     // An uncorrelated subquery: evaluated once per query, by an index on scans(release_id).
     head.push("SELECT (SELECT COUNT(*) FROM scans WHERE release_id = ");
-    head.bind(Bind::Int(known.release_id));
+    head.bind(Bind::Int(known.release_id.get()));
     head.push(") AS release_scans, ");
     head.push(COLUMNS);
     // Kept prepared: every value is bound but severity ranks (a handful of shapes).
@@ -449,12 +456,12 @@ fn build(
 
 /// What a page needs to know of its release: the scans, counted, and the current ones.
 pub(crate) struct KnownScans {
-    release_id: i64,
+    release_id: ReleaseId,
     /// How many scans the release had. Scans are append-only, so a later count that is equal
     /// means the very same scans.
     scan_count: i64,
-    current_ids: Vec<i64>,
-    labels: HashMap<i64, String>,
+    current_ids: Vec<ScanId>,
+    labels: HashMap<ScanId, String>,
 }
 
 impl KnownScans {

@@ -16,6 +16,7 @@ use crate::tx::{read_tx, write_tx};
 use crate::{Store, now};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use domain::ProjectId;
 pub use domain::{
     GatePolicy, IgnoreRule, LicensePolicy, LicenseVerdict, Policy, PolicyError, SlaPolicy, SpdxId,
     Threshold,
@@ -57,11 +58,11 @@ fn to_version(project: &str, row: PolicyRow, unchanged: bool) -> Result<PolicyVe
 
 fn policy_row(
     conn: &mut DbConn,
-    project_id: i64,
+    project_id: ProjectId,
     version: Option<i64>,
 ) -> Result<Option<PolicyRow>, StoreError> {
     let mut q = policies::table
-        .filter(policies::project_id.eq(project_id))
+        .filter(policies::project_id.eq(project_id.get()))
         .select((
             policies::version,
             policies::source,
@@ -80,7 +81,7 @@ fn policy_row(
 /// The active policy of a project and its version, if one was set.
 pub(crate) fn active_policy(
     conn: &mut DbConn,
-    project_id: i64,
+    project_id: ProjectId,
 ) -> Result<Option<(i64, Policy)>, StoreError> {
     match policy_row(conn, project_id, None)? {
         Some((version, source, ..)) => Ok(Some((
@@ -126,7 +127,7 @@ impl Store {
             let created_at = now();
             diesel::insert_into(policies::table)
                 .values((
-                    policies::project_id.eq(pid),
+                    policies::project_id.eq(pid.get()),
                     policies::version.eq(version),
                     policies::source.eq(source),
                     policies::sha256.eq(&sha256),
@@ -185,7 +186,7 @@ impl Store {
         read_tx(&mut conn, |c| {
             let pid = project_id(c, project)?;
             let rows: Vec<PolicyRow> = policies::table
-                .filter(policies::project_id.eq(pid))
+                .filter(policies::project_id.eq(pid.get()))
                 .order(policies::version.asc())
                 .select((
                     policies::version,

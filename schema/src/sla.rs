@@ -14,7 +14,7 @@ use crate::{Store, now};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 pub use domain::SlaItem;
-use domain::TriageStatus;
+use domain::{ReleaseId, ScanId, TriageStatus};
 use importers::Severity;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -73,16 +73,16 @@ pub struct Acceptance {
 /// whole findings, so MTTR over ten releases of 100,000 findings stays cheap.
 struct ThinView {
     /// Current scan id → (tool, label, uploaded at).
-    scans: HashMap<i64, (String, String, NaiveDateTime)>,
+    scans: HashMap<ScanId, (String, String, NaiveDateTime)>,
     /// Finding id → (severity rank, scan id).
     findings: HashMap<i64, (i16, i64)>,
 }
 
 impl ThinView {
-    fn of_release(conn: &mut DbConn, release_id: i64) -> Result<ThinView, StoreError> {
+    fn of_release(conn: &mut DbConn, release_id: ReleaseId) -> Result<ThinView, StoreError> {
         let all = scans_of(conn, release_id)?;
         let current = current_scans(&all);
-        let ids: Vec<i64> = current.iter().map(|s| s.id).collect();
+        let ids: Vec<i64> = current.iter().map(|s| s.id.get()).collect();
         let mut findings: HashMap<i64, (i16, i64)> = HashMap::new();
         for chunk in ids.chunks(500) {
             let rows: Vec<(i64, i16, i64)> = occurrences::table
@@ -114,7 +114,7 @@ impl ThinView {
             scans: view
                 .scans
                 .iter()
-                .map(|s| (s.id.get(), (s.tool.clone(), s.label.clone(), s.uploaded_at)))
+                .map(|s| (s.id, (s.tool.clone(), s.label.clone(), s.uploaded_at)))
                 .collect(),
             findings: view
                 .findings
@@ -147,7 +147,7 @@ fn remediations(conn: &mut DbConn, views: &[ThinView]) -> Result<Vec<(Severity, 
             }
             let fixed_at = before
                 .scans
-                .get(scan)
+                .get(&ScanId::new(*scan))
                 .and_then(|(tool, label, _)| after_slots.get(&(tool.as_str(), label.as_str())));
             if let Some(fixed_at) = fixed_at {
                 fixed.push((*finding, Severity::from_rank(*severity), *fixed_at));

@@ -22,6 +22,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::upsert::excluded;
 use domain::FindingId;
+use domain::ProjectId;
 use serde::Serialize;
 
 pub use domain::{TriageDecision, TriageStatus};
@@ -147,7 +148,7 @@ pub const MIN_PREFIX: usize = 8;
 /// [`MIN_PREFIX`] characters.
 pub(crate) fn resolve(
     conn: &mut DbConn,
-    project_id: i64,
+    project_id: ProjectId,
     project: &str,
     fingerprint: &str,
 ) -> Result<Target, StoreError> {
@@ -165,7 +166,7 @@ pub(crate) fn resolve(
         findings::title,
     );
     let exact: Option<(i64, String, String, String)> = findings::table
-        .filter(findings::project_id.eq(project_id))
+        .filter(findings::project_id.eq(project_id.get()))
         .filter(findings::fingerprint.eq(fingerprint))
         .select(select)
         .first(conn)
@@ -187,7 +188,7 @@ pub(crate) fn resolve(
         ));
     }
     let mut candidates: Vec<(i64, String, String, String)> = findings::table
-        .filter(findings::project_id.eq(project_id))
+        .filter(findings::project_id.eq(project_id.get()))
         .filter(findings::fingerprint.like(format!("{fingerprint}%")))
         .select(select)
         .limit(2)

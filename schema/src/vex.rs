@@ -18,6 +18,7 @@ use crate::{Store, now};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use domain::FindingId;
+use domain::ProjectId;
 use reports::vex::{
     self, ClaimAction, ImportDefaults, VexError, VexFormat, VexHeader, VexKind, purl_base,
 };
@@ -60,14 +61,14 @@ pub struct VexImportOutcome {
 /// The project's vulnerability findings a statement names.
 fn targets_of(
     conn: &mut DbConn,
-    pid: i64,
+    pid: ProjectId,
     names: &[String],
     purls: &[String],
 ) -> Result<Vec<Target>, StoreError> {
     let mut rows: Vec<(i64, String, String, String, String, Option<String>)> = Vec::new();
     for name in names {
         let found: Vec<(i64, String, String, String, String, Option<String>)> = findings::table
-            .filter(findings::project_id.eq(pid))
+            .filter(findings::project_id.eq(pid.get()))
             .filter(findings::kind.eq("vulnerability"))
             .filter(
                 findings::rule_id

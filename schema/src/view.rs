@@ -2,7 +2,7 @@
 //! between two releases.
 
 use crate::Store;
-use crate::catalog::{current_scans, release, releases_of, scans_of};
+use crate::catalog::{current_scans, release, releases_of, row_ids, scans_of};
 use crate::db::DbConn;
 use crate::error::StoreError;
 use crate::models::ScanRow;
@@ -142,11 +142,12 @@ type TriageCols = (
 /// Every finding of the given scans, with triage state.
 pub(crate) fn findings_of_scans(
     conn: &mut DbConn,
-    scan_ids: &[i64],
-    labels: &HashMap<i64, String>,
+    scan_ids: &[ScanId],
+    labels: &HashMap<ScanId, String>,
 ) -> Result<Vec<ViewFinding>, StoreError> {
     let mut out = Vec::new();
     for chunk in scan_ids.chunks(500) {
+        let chunk = row_ids(chunk);
         let rows: Vec<Row> = occurrences::table
             .inner_join(findings::table)
             .left_join(triage::table.on(triage::finding_id.eq(findings::id)))
@@ -250,7 +251,10 @@ pub(crate) fn findings_of_scans(
                 resource,
                 url,
                 parameter,
-                scan_label: labels.get(&scan_id).cloned().unwrap_or_default(),
+                scan_label: labels
+                    .get(&ScanId::new(scan_id))
+                    .cloned()
+                    .unwrap_or_default(),
                 scan_id: ScanId::new(scan_id),
                 first_seen_at,
                 decision: decided.map(
@@ -286,7 +290,7 @@ pub(crate) fn current_summaries(current: &[&ScanRow]) -> Vec<crate::ScanSummary>
     current
         .iter()
         .map(|s| crate::ScanSummary {
-            id: ScanId::new(s.id),
+            id: s.id,
             tool: s.tool.clone(),
             format: s.format.clone(),
             label: s.label.clone(),
@@ -312,8 +316,8 @@ pub(crate) fn release_view_in(
     let rel = release(conn, project, release_name)?;
     let all = scans_of(conn, rel.id)?;
     let current = current_scans(&all);
-    let ids: Vec<i64> = current.iter().map(|s| s.id).collect();
-    let labels: HashMap<i64, String> = current.iter().map(|s| (s.id, s.label.clone())).collect();
+    let ids: Vec<ScanId> = current.iter().map(|s| s.id).collect();
+    let labels: HashMap<ScanId, String> = current.iter().map(|s| (s.id, s.label.clone())).collect();
     let findings = findings_of_scans(conn, &ids, &labels)?;
     let scans = current_summaries(&current);
     Ok(ReleaseView {
