@@ -237,13 +237,13 @@ fn check_user_name(name: &str) -> Result<(), StoreError> {
 
 pub(crate) fn project_name(
     conn: &mut DbConn,
-    id: Option<i64>,
+    id: Option<ProjectId>,
 ) -> Result<Option<String>, StoreError> {
     match id {
         None => Ok(None),
         Some(id) => Ok(Some(
             projects::table
-                .find(id)
+                .find(id.get())
                 .select(projects::name)
                 .first(conn)?,
         )),
@@ -287,7 +287,7 @@ fn token_info(conn: &mut DbConn, row: TokenRow) -> Result<TokenInfo, StoreError>
         name,
         prefix,
         role: parse_role(&role)?,
-        project: project_name(conn, project_id)?,
+        project: project_name(conn, project_id.map(ProjectId::new))?,
         created_at,
         created_by,
         expires_at: expires,
@@ -352,14 +352,14 @@ impl Store {
                     grant.name
                 )));
             }
-            let project_id = scope_id(c, grant)?.map(ProjectId::get);
+            let project_id = scope_id(c, grant)?;
             let created_at = now();
             let id: i64 = diesel::insert_into(users::table)
                 .values((
                     users::name.eq(grant.name),
                     users::password_hash.eq(&hash),
                     users::role.eq(grant.role.as_str()),
-                    users::project_id.eq(project_id),
+                    users::project_id.eq(project_id.map(ProjectId::get)),
                     users::created_at.eq(created_at),
                     users::created_by.eq(grant.created_by),
                 ))
@@ -426,7 +426,7 @@ impl Store {
                 id: UserId::new(id),
                 name: name.to_string(),
                 role: parse_role(&role)?,
-                project: project_name(c, project_id)?,
+                project: project_name(c, project_id.map(ProjectId::new))?,
                 created_at,
                 created_by,
             };
@@ -467,7 +467,7 @@ impl Store {
                         id: UserId::new(id),
                         name,
                         role: parse_role(&role)?,
-                        project: project_name(c, project_id)?,
+                        project: project_name(c, project_id.map(ProjectId::new))?,
                         created_at,
                         created_by,
                     })
@@ -515,7 +515,7 @@ impl Store {
             id: PrincipalId::User(UserId::new(id)),
             name: name.to_string(),
             role: parse_role(&role)?,
-            project: project_name(&mut conn, project_id)?,
+            project: project_name(&mut conn, project_id.map(ProjectId::new))?,
         }))
     }
 
@@ -531,7 +531,7 @@ impl Store {
         let digest = sha256_hex(&secret);
         let mut conn = self.conn()?;
         let info = write_tx(&mut conn, |c| {
-            let project_id = scope_id(c, grant)?.map(ProjectId::get);
+            let project_id = scope_id(c, grant)?;
             let created_at = now();
             let id: i64 = diesel::insert_into(api_tokens::table)
                 .values((
@@ -539,7 +539,7 @@ impl Store {
                     api_tokens::prefix.eq(&prefix),
                     api_tokens::secret_sha256.eq(&digest),
                     api_tokens::role.eq(grant.role.as_str()),
-                    api_tokens::project_id.eq(project_id),
+                    api_tokens::project_id.eq(project_id.map(ProjectId::get)),
                     api_tokens::created_at.eq(created_at),
                     api_tokens::created_by.eq(grant.created_by),
                     api_tokens::expires_at.eq(expires_at),
@@ -674,7 +674,7 @@ impl Store {
             id: PrincipalId::Token(TokenId::new(id)),
             name,
             role: parse_role(&role)?,
-            project: project_name(&mut conn, project_id)?,
+            project: project_name(&mut conn, project_id.map(ProjectId::new))?,
         };
         self.tokens.put(digest, &principal, expires_at);
         Ok(Some(principal))

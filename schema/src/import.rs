@@ -16,7 +16,7 @@ use crate::tables::*;
 use crate::tx::write_tx;
 use crate::{Store, now};
 use diesel::prelude::*;
-use domain::{ProjectId, ReleaseId, ScanId};
+use domain::{FindingId, ProjectId, ReleaseId, ScanId};
 use importers::{Finding, Severity};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -531,7 +531,7 @@ struct NewScanSlot<'a> {
 fn compare_with_previous_scan(
     conn: &mut DbConn,
     scan: &NewScanSlot<'_>,
-    finding_ids: &[i64],
+    finding_ids: &[FindingId],
 ) -> Result<Option<SlotComparison>, StoreError> {
     let NewScanSlot {
         project_id,
@@ -555,13 +555,14 @@ fn compare_with_previous_scan(
     let Some((previous_scan_id, previous_release)) = previous else {
         return Ok(None);
     };
-    let before: HashSet<i64> = occurrences::table
+    let before: HashSet<FindingId> = occurrences::table
         .filter(occurrences::scan_id.eq(previous_scan_id))
         .select(occurrences::finding_id)
         .load::<i64>(conn)?
         .into_iter()
+        .map(FindingId::new)
         .collect();
-    let now: HashSet<i64> = finding_ids.iter().copied().collect();
+    let now: HashSet<FindingId> = finding_ids.iter().copied().collect();
     let unchanged = now.intersection(&before).count() as u64;
     Ok(Some(SlotComparison {
         previous_scan_id: domain::ScanId::new(previous_scan_id),

@@ -6,7 +6,7 @@ use crate::error::StoreError;
 use crate::models::{NewComponent, NewFinding, NewOccurrence};
 use crate::tables::*;
 use diesel::prelude::*;
-use domain::{ProjectId, ScanId};
+use domain::{FindingId, ProjectId, ScanId};
 use importers::{Finding, Severity};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -38,7 +38,7 @@ pub(crate) struct FindingWriter {
     pub(crate) batch: Vec<Finding>,
     pub(crate) duplicates: u64,
     pub(crate) by_severity: BTreeMap<Severity, u64>,
-    pub(crate) finding_ids: Vec<i64>,
+    pub(crate) finding_ids: Vec<FindingId>,
     pub(crate) timings: WriteTimings,
 }
 
@@ -112,7 +112,7 @@ impl FindingWriter {
                     f.fingerprint
                 )));
             };
-            self.finding_ids.push(finding_id);
+            self.finding_ids.push(FindingId::new(finding_id));
             if let Some(target) = &f.location.target {
                 refuse_control("finding target", target)?;
             }

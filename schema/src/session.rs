@@ -25,6 +25,7 @@ use crate::tx::write_tx;
 use crate::{Principal, PrincipalId, Store, UserId, now};
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
+use domain::ProjectId;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
@@ -309,7 +310,7 @@ impl Store {
                 id: PrincipalId::User(UserId::new(uid)),
                 name,
                 role: parse_role(&role)?,
-                project: project_name(&mut conn, project_id)?,
+                project: project_name(&mut conn, project_id.map(ProjectId::new))?,
             },
             csrf_token,
         }))
