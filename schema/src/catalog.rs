@@ -13,6 +13,7 @@ pub use domain::ScanSummary;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectSummary {
     pub name: String,
     pub created_at: NaiveDateTime,
@@ -22,6 +23,7 @@ pub struct ProjectSummary {
 
 /// A project as the admin page lists it.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectOverview {
     pub name: String,
     pub created_at: NaiveDateTime,
@@ -35,6 +37,7 @@ pub struct ProjectOverview {
 }
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReleaseSummary {
     pub name: String,
     pub created_at: NaiveDateTime,

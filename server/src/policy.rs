@@ -34,7 +34,7 @@ fn no_policy(project: &str, version: Option<i64>) -> ApiError {
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/policy", tag = "policy",
     params(("project" = String, Path), PolicyQuery),
-    responses((status = 200, description = "The policy version: its TOML `source` as written, who set it and when, and the parsed `policy`"),
+    responses((status = 200, description = "The policy version: its TOML `source` as written, who set it and when, and the parsed `policy`", body = schema::PolicyVersion),
         (status = 403, body = ErrorBody),
         (status = 404, description = "No such project (`not_found`), or no policy or no such version (`no_policy`)", body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
@@ -54,7 +54,7 @@ pub async fn show(
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/policy/versions", tag = "policy",
     params(("project" = String, Path)),
-    responses((status = 200, description = "Every policy version of the project, oldest first; the last is active"),
+    responses((status = 200, description = "Every policy version of the project, oldest first; the last is active", body = Vec<schema::PolicyVersion>),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
 pub async fn versions(db: Db, admitted: Project) -> Result<HttpResponse, ApiError> {
@@ -66,8 +66,8 @@ pub async fn versions(db: Db, admitted: Project) -> Result<HttpResponse, ApiErro
     params(("project" = String, Path)),
     request_body(content = String, content_type = "application/toml",
         description = "The policy file, TOML as written (docs/TRIAGE.md)"),
-    responses((status = 201, description = "Stored as the next version, now active"),
-        (status = 200, description = "The active version is this text already: nothing stored (`unchanged`)"),
+    responses((status = 201, description = "Stored as the next version, now active", body = schema::PolicyVersion),
+        (status = 200, description = "The active version is this text already: nothing stored (`unchanged`)", body = schema::PolicyVersion),
         (status = 403, body = ErrorBody),
         (status = 422, description = "Not a valid policy (`bad_policy`, naming the line and key); nothing stored", body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]

@@ -290,6 +290,60 @@ async fn openapi_documents_every_route() {
             route.path
         );
     }
+    // Every response declares its body: JSON with a schema, every refusal the one error
+    // shape, and a stream its media type (no 204s today; one would declare no body).
+    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+        for (method, operation) in item.as_object().into_iter().flatten() {
+            let responses = operation["responses"].as_object();
+            assert!(
+                responses.is_some_and(|r| r.keys().any(|s| s.starts_with('2'))),
+                "{method} {path} declares no success response"
+            );
+            for (status, response) in responses.into_iter().flatten() {
+                let content = response["content"].as_object();
+                let Some(content) = content.filter(|c| !c.is_empty()) else {
+                    assert_eq!(status, "204", "{method} {path} {status} declares no body");
+                    continue;
+                };
+                for (media, body) in content {
+                    if media.ends_with("json") {
+                        assert!(
+                            body["schema"].is_object(),
+                            "{method} {path} {status} {media} declares no schema"
+                        );
+                    }
+                    if !status.starts_with('2') {
+                        assert_eq!(
+                            (media.as_str(), &body["schema"]["$ref"]),
+                            (
+                                "application/json",
+                                &serde_json::json!("#/components/schemas/ErrorBody")
+                            ),
+                            "{method} {path} {status} is not the error shape"
+                        );
+                    }
+                }
+            }
+            if path.starts_with("/api/") {
+                assert!(
+                    operation["security"]
+                        .as_array()
+                        .is_some_and(|s| !s.is_empty()),
+                    "{method} {path} names no security scheme"
+                );
+                assert!(
+                    operation["responses"]["401"].is_object(),
+                    "{method} {path} has no 401"
+                );
+            }
+        }
+    }
+    for scheme in ["token", "basic"] {
+        assert!(
+            doc["components"]["securitySchemes"][scheme].is_object(),
+            "security scheme {scheme} missing"
+        );
+    }
     let documented: usize = doc["paths"]
         .as_object()
         .map(|paths| {
