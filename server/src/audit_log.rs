@@ -44,7 +44,7 @@ impl AuditListQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/audit", tag = "audit",
-    params(("project" = String, Path), AuditListQuery),
+    params(("project" = String, Path, example = "demo-shop"), AuditListQuery),
     responses((status = 200, description = "The project's audit events, oldest first", body = Vec<schema::AuditEvent>),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]

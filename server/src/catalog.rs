@@ -37,7 +37,7 @@ pub async fn create_project(
 }
 
 #[utoipa::path(post, path = "/api/v1/projects/{project}/releases", tag = "catalog",
-    params(("project" = String, Path)), request_body = CreateNamed,
+    params(("project" = String, Path, example = "demo-shop")), request_body = CreateNamed,
     responses((status = 201, description = "The release, open and without scans", body = schema::ReleaseSummary),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, description = "No such project", body = ErrorBody),

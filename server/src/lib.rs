@@ -28,6 +28,7 @@ pub mod download;
 pub mod error;
 pub mod evidence;
 pub mod metrics;
+pub mod openapi;
 pub mod policy;
 pub mod raw;
 pub mod routes;
@@ -41,6 +42,7 @@ pub mod upload;
 use actix_web::middleware::{ErrorHandlers, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, web};
 pub use config::{FileConfig, ServerConfig};
+use openapi::{Refusals, Timestamps};
 use schema::Store;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -63,77 +65,9 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
     components(schemas(error::ErrorBody, error::ErrorDetail, routes::CreateToken, routes::CreateUser,
         triage::TriageBody, triage::BulkTriageBody,
         audit_log::AnchorsBody, audit_log::AnchorBody, catalog::CreateNamed, evidence::SealBody)),
-    modifiers(&Security, &Refusals),
+    modifiers(&Security, &Refusals, &Timestamps),
 )]
 pub struct ApiDoc;
-
-/// The refusals every operation of a kind may answer, whatever its handler does, each in the
-/// one JSON error shape ([`error::ErrorBody`]): the gatekeeper's (401, 403, 429 on routes that
-/// need credentials; 400 for a `{project}` that is not UTF-8), the extractors' (400 for a bad
-/// query, path or JSON body; 413 and 415 for a body), and the store's (500, 503). Added where
-/// the handler's own list does not already say more.
-struct Refusals;
-
-impl utoipa::Modify for Refusals {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
-        let refusal = |description: &str| {
-            ResponseBuilder::new()
-                .description(description)
-                .content(
-                    "application/json",
-                    ContentBuilder::new()
-                        .schema(Some(Ref::from_schema_name("ErrorBody")))
-                        .build(),
-                )
-                .build()
-        };
-        for (path, item) in openapi.paths.paths.iter_mut() {
-            let operations = [
-                item.get.as_mut(),
-                item.put.as_mut(),
-                item.post.as_mut(),
-                item.delete.as_mut(),
-            ];
-            for operation in operations.into_iter().flatten() {
-                let mut add = Vec::new();
-                if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
-                    add.push(("401", "Missing or invalid credentials (`unauthorized`)"));
-                    add.push((
-                        "403",
-                        "The caller's role or project scope does not allow it (`forbidden`)",
-                    ));
-                    add.push((
-                        "429",
-                        "Too many bad credentials from this address (`too_many_requests`)",
-                    ));
-                }
-                let has_parameters = operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
-                if has_parameters || operation.request_body.is_some() {
-                    add.push(("400", "A parameter or the body is not what the operation takes (`bad_request`, `bad_json`)"));
-                }
-                if operation.request_body.is_some() {
-                    add.push(("413", "The body is over the limit (`payload_too_large`)"));
-                    add.push(("415", "The body is not of a content type the operation takes (`unsupported_media_type`)"));
-                }
-                if path.starts_with("/api/") || path == "/readyz" || path == "/metrics" {
-                    add.push((
-                        "500",
-                        "Something failed on the server (`internal`; no detail)",
-                    ));
-                    add.push(("503", "The database is unreachable or busy (`unavailable`)"));
-                }
-                for (status, description) in add {
-                    operation
-                        .responses
-                        .responses
-                        .entry(status.to_string())
-                        .or_insert_with(|| refusal(description).into());
-                }
-            }
-        }
-    }
-}
 
 struct Security;
 

@@ -33,7 +33,7 @@ fn no_policy(project: &str, version: Option<i64>) -> ApiError {
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/policy", tag = "policy",
-    params(("project" = String, Path), PolicyQuery),
+    params(("project" = String, Path, example = "demo-shop"), PolicyQuery),
     responses((status = 200, description = "The policy version: its TOML `source` as written, who set it and when, and the parsed `policy`", body = schema::PolicyVersion),
         (status = 403, body = ErrorBody),
         (status = 404, description = "No such project (`not_found`), or no policy or no such version (`no_policy`)", body = ErrorBody)),
@@ -53,7 +53,7 @@ pub async fn show(
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/policy/versions", tag = "policy",
-    params(("project" = String, Path)),
+    params(("project" = String, Path, example = "demo-shop")),
     responses((status = 200, description = "Every policy version of the project, oldest first; the last is active", body = Vec<schema::PolicyVersion>),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
@@ -63,9 +63,9 @@ pub async fn versions(db: Db, admitted: Project) -> Result<HttpResponse, ApiErro
 }
 
 #[utoipa::path(put, path = "/api/v1/projects/{project}/policy", tag = "policy",
-    params(("project" = String, Path)),
-    request_body(content = String, content_type = "application/toml",
-        description = "The policy file, TOML as written (docs/TRIAGE.md)"),
+    params(("project" = String, Path, example = "demo-shop")),
+    request_body(description = "The policy file, TOML as written (docs/TRIAGE.md), as UTF-8 text under any content type",
+        content((String = "application/toml"), (String = "text/plain"))),
     responses((status = 201, description = "Stored as the next version, now active", body = schema::PolicyVersion),
         (status = 200, description = "The active version is this text already: nothing stored (`unchanged`)", body = schema::PolicyVersion),
         (status = 403, body = ErrorBody),

@@ -154,7 +154,7 @@ pub async fn projects(
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/releases", tag = "catalog",
-    params(("project" = String, Path)),
+    params(("project" = String, Path, example = "demo-shop")),
     responses((status = 200, description = "Releases, oldest first", body = Vec<schema::ReleaseSummary>),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
@@ -164,7 +164,7 @@ pub async fn releases(db: Db, admitted: Project) -> Result<HttpResponse, ApiErro
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/releases/{release}/scans", tag = "scans",
-    params(("project" = String, Path), ("release" = String, Path)),
+    params(("project" = String, Path, example = "demo-shop"), ("release" = String, Path, example = "1.1.0")),
     responses((status = 200, description = "Scans, oldest first, superseded ones marked", body = Vec<domain::ScanSummary>),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
@@ -264,7 +264,7 @@ impl FindingsQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/releases/{release}/findings", tag = "findings",
-    params(("project" = String, Path), ("release" = String, Path), FindingsQuery),
+    params(("project" = String, Path, example = "demo-shop"), ("release" = String, Path, example = "1.1.0"), FindingsQuery),
     responses((status = 200, description = "One page: `findings` and `next_cursor`", body = schema::FindingsPage),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)),
@@ -322,7 +322,7 @@ pub(crate) fn gate_options(query: &GateQuery, caller: &Caller) -> Result<GateOpt
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/releases/{release}/gate", tag = "findings",
-    params(("project" = String, Path), ("release" = String, Path), GateQuery),
+    params(("project" = String, Path, example = "demo-shop"), ("release" = String, Path, example = "1.1.0"), GateQuery),
     responses((status = 200, description = "The gate result; `passed` says whether the release may ship. A read: nothing is recorded", body = domain::GateResult),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
@@ -341,7 +341,7 @@ pub async fn gate(
 }
 
 #[utoipa::path(post, path = "/api/v1/projects/{project}/releases/{release}/gate", tag = "findings",
-    params(("project" = String, Path), ("release" = String, Path), GateQuery),
+    params(("project" = String, Path, example = "demo-shop"), ("release" = String, Path, example = "1.1.0"), GateQuery),
     responses((status = 200, description = "The gate result, recorded as an evaluation of the release (CI's gate)", body = domain::GateResult),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
@@ -383,7 +383,7 @@ pub struct DiffQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/diff", tag = "findings",
-    params(("project" = String, Path), DiffQuery),
+    params(("project" = String, Path, example = "demo-shop"), DiffQuery),
     responses((status = 200, description = "New, still open, fixed and not rescanned findings", body = domain::Diff),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)),

@@ -92,7 +92,7 @@ fn content_type(req: &HttpRequest) -> String {
 }
 
 #[utoipa::path(post, path = "/api/v1/projects/{project}/releases/{release}/scans", tag = "scans",
-    params(("project" = String, Path), ("release" = String, Path), UploadQuery),
+    params(("project" = String, Path, example = "demo-shop"), ("release" = String, Path, example = "1.1.0"), UploadQuery),
     request_body(content = Vec<u8>, description = "The report: the raw body (any content type but forms), or multipart/form-data with a `file` field",
         content_type = "application/octet-stream"),
     responses(

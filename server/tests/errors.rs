@@ -360,6 +360,34 @@ async fn openapi_documents_every_route() {
     );
 }
 
+/// schemathesis found every timestamp of every response refused: the document said RFC 3339
+/// `date-time`, the API writes UTC without an offset. The document now says what is written.
+#[actix_web::test]
+async fn openapi_timestamps_are_declared_as_written() {
+    let t = backends().remove(0);
+    let app = test::init_service(server::app(state(&t.store, ServerConfig::default()))).await;
+    let req = test::TestRequest::get()
+        .uri("/api/v1/openapi.json")
+        .to_request();
+    let doc: serde_json::Value = test::call_and_read_body_json(&app, req).await;
+    let text = doc.to_string();
+    assert!(
+        !text.contains("\"date-time\""),
+        "a timestamp declared as RFC 3339 date-time"
+    );
+    let pattern =
+        doc["components"]["schemas"]["ScanSummary"]["properties"]["uploaded_at"]["pattern"]
+            .as_str()
+            .expect("uploaded_at has a pattern");
+    assert_eq!(pattern, r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$");
+    let written = serde_json::to_value(
+        chrono::NaiveDate::from_ymd_opt(2026, 3, 1)
+            .and_then(|d| d.and_hms_micro_opt(12, 0, 0, 123_456)),
+    )
+    .expect("a timestamp serializes");
+    assert_eq!(written, serde_json::json!("2026-03-01T12:00:00.123456"));
+}
+
 #[actix_web::test]
 async fn metrics_scrape_in_prometheus_text_format() {
     let t = backends().remove(0);
