@@ -4,6 +4,7 @@
 
 mod budget;
 mod corpus;
+mod download;
 mod errors;
 mod evidence;
 mod hardening;
