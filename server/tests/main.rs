@@ -11,4 +11,5 @@ mod hardening;
 mod harness;
 mod matrix;
 mod remote_verbs;
+mod route_docs;
 mod ui;
