@@ -3,6 +3,7 @@
 //! the API's timestamps as they are on the wire. Not the document itself (the handlers'
 //! `#[utoipa::path]` attributes are), and nothing that answers a request.
 
+use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::schema::{
     AdditionalProperties, ArrayItems, KnownFormat, Schema, SchemaFormat,
 };
@@ -30,13 +31,7 @@ impl utoipa::Modify for Refusals {
                 .build()
         };
         for (path, item) in openapi.paths.paths.iter_mut() {
-            let operations = [
-                item.get.as_mut(),
-                item.put.as_mut(),
-                item.post.as_mut(),
-                item.delete.as_mut(),
-            ];
-            for operation in operations.into_iter().flatten() {
+            for operation in operations(item) {
                 let mut add = Vec::new();
                 if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
                     add.push(("401", "Missing or invalid credentials (`unauthorized`)"));
@@ -76,6 +71,18 @@ impl utoipa::Modify for Refusals {
     }
 }
 
+/// The operations of a path, whichever methods it has.
+fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        item.get.as_mut(),
+        item.put.as_mut(),
+        item.post.as_mut(),
+        item.delete.as_mut(),
+    ]
+    .into_iter()
+    .flatten()
+}
+
 /// The API writes its timestamps as UTC without an offset (`2026-03-01T12:00:00.123456`, the
 /// store's `NaiveDateTime`), which is not RFC 3339's `date-time` utoipa would declare: each such
 /// schema says instead what the value is, by pattern.
@@ -92,13 +99,7 @@ impl utoipa::Modify for Timestamps {
             }
         }
         for item in openapi.paths.paths.values_mut() {
-            let operations = [
-                item.get.as_mut(),
-                item.put.as_mut(),
-                item.post.as_mut(),
-                item.delete.as_mut(),
-            ];
-            for operation in operations.into_iter().flatten() {
+            for operation in operations(item) {
                 for response in operation.responses.responses.values_mut() {
                     if let RefOr::T(response) = response {
                         for content in response.content.values_mut() {

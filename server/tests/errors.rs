@@ -269,14 +269,19 @@ async fn multipart_uploads_work_like_raw_ones() {
     }
 }
 
-#[actix_web::test]
-async fn openapi_documents_every_route() {
+/// The OpenAPI document the app serves.
+async fn openapi_document() -> serde_json::Value {
     let t = backends().remove(0);
     let app = test::init_service(server::app(state(&t.store, ServerConfig::default()))).await;
     let req = test::TestRequest::get()
         .uri("/api/v1/openapi.json")
         .to_request();
-    let doc: serde_json::Value = test::call_and_read_body_json(&app, req).await;
+    test::call_and_read_body_json(&app, req).await
+}
+
+#[actix_web::test]
+async fn openapi_documents_every_route() {
+    let doc = openapi_document().await;
     assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
     for route in ROUTES
         .iter()
@@ -364,12 +369,7 @@ async fn openapi_documents_every_route() {
 /// `date-time`, the API writes UTC without an offset. The document now says what is written.
 #[actix_web::test]
 async fn openapi_timestamps_are_declared_as_written() {
-    let t = backends().remove(0);
-    let app = test::init_service(server::app(state(&t.store, ServerConfig::default()))).await;
-    let req = test::TestRequest::get()
-        .uri("/api/v1/openapi.json")
-        .to_request();
-    let doc: serde_json::Value = test::call_and_read_body_json(&app, req).await;
+    let doc = openapi_document().await;
     let text = doc.to_string();
     assert!(
         !text.contains("\"date-time\""),

@@ -910,19 +910,7 @@ async fn a_sealed_release_s_reports_are_its_bundle_s() {
         user(&t.store, "alice", Role::Admin, None);
         upload(&t.store, "shop", "1.0", &trivy(10, 7));
         let key = reports::EvidenceKey::generate().expect("key");
-        t.store
-            .seal(
-                &schema::SealRequest {
-                    project: "shop",
-                    release: "1.0",
-                    sealed_by: "alice",
-                    gate: schema::GateOptions::default(),
-                    allow_blocked_reason: Some("test"),
-                    generator: "scanledger test",
-                },
-                &key,
-            )
-            .expect("seal");
+        crate::harness::seal(&t.store, "shop", "1.0", &key);
         let app = test::init_service(server::app(state(&t.store, ServerConfig::default()))).await;
         let (mut b, _) = sign_in(&app, "alice").await;
         for (format, member_format) in [
