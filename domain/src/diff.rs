@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 /// How a finding changed between two releases.
 #[derive(Debug, Clone, Copy, Serialize, serde::Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DiffChange {
     /// In the later release, not in the earlier one.
@@ -21,6 +22,7 @@ pub enum DiffChange {
 }
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DiffEntry {
     pub change: DiffChange,
     #[serde(flatten)]
@@ -28,6 +30,7 @@ pub struct DiffEntry {
 }
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Diff {
     pub project: String,
     pub from: String,

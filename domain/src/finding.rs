@@ -7,6 +7,7 @@ use serde::Serialize;
 
 /// One finding as it stands in a release's current view.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ViewFinding {
     pub fingerprint: String,
     pub severity: Severity,
@@ -46,6 +47,7 @@ pub struct ViewFinding {
 
 /// The details of our triage decision on a finding (its status is [`ViewFinding::status`]).
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Decision {
     pub justification: Option<String>,
     pub approver: Option<String>,

@@ -14,6 +14,7 @@ use serde::Serialize;
 
 /// Why a release is blocked.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum GateReason {
     BlockingFinding {
@@ -202,6 +203,7 @@ impl GateReason {
 /// fingerprint, the missing tool, the stale scan), never a copy of the finding's text, which
 /// the findings and the raw reports already hold.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum GateReasonRef {
     BlockingFinding { fingerprint: String },
@@ -235,6 +237,7 @@ impl From<&GateReason> for GateReasonRef {
 
 /// A finding an ignore rule of the policy left out.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IgnoredFinding {
     pub fingerprint: String,
     pub rule_id: String,
@@ -282,6 +285,22 @@ impl Serialize for GateVerdict {
     }
 }
 
+/// On the wire the verdict is the boolean `passed`.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for GateVerdict {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::Boolean)
+            .description(Some(
+                "true: the release may ship; false: the gate blocks it",
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for GateVerdict {}
+
 impl<'de> serde::Deserialize<'de> for GateVerdict {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         bool::deserialize(deserializer).map(GateVerdict::from_passed)
@@ -289,6 +308,7 @@ impl<'de> serde::Deserialize<'de> for GateVerdict {
 }
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GateResult {
     pub project: String,
     pub release: String,
@@ -313,6 +333,7 @@ pub struct GateResult {
 
 /// A finding that would block, kept from blocking by its tool's decision.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ToolDecidedFinding {
     pub fingerprint: String,
     pub severity: Severity,

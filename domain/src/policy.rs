@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 /// A parsed, valid policy.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Policy {
     #[serde(default)]
@@ -22,6 +23,7 @@ pub struct Policy {
 
 /// What blocks a release.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GatePolicy {
     /// Open or confirmed findings at or above this severity block (default `high`).
@@ -88,6 +90,22 @@ pub enum Threshold {
     AtLeast(Severity),
 }
 
+/// On the wire a threshold is one word: `never` or a severity name.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Threshold {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        let words = std::iter::once("never").chain(Severity::DESCENDING.iter().map(|s| s.as_str()));
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(words))
+            .description(Some("`never`, or the least severity that blocks"))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Threshold {}
+
 impl TryFrom<String> for Threshold {
     type Error = String;
     fn try_from(s: String) -> Result<Self, Self::Error> {
@@ -113,6 +131,7 @@ impl From<Threshold> for String {
 
 /// Days to fix a finding, per severity, counted from when the project first saw it.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SlaPolicy {
     #[serde(default = "sla_critical")]
@@ -173,6 +192,7 @@ impl SlaPolicy {
 
 /// License findings (kind `license`) judged by SPDX id.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LicensePolicy {
     /// These licenses block.
@@ -202,6 +222,7 @@ impl LicensePolicy {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LicenseVerdict {
     /// On the deny list.
@@ -212,6 +233,7 @@ pub enum LicenseVerdict {
 
 /// An SPDX license id (`MIT`, `GPL-3.0-only`, `LicenseRef-acme`): letters, digits, `.`, `-`, `+`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct SpdxId(pub String);
 
@@ -242,6 +264,7 @@ impl From<SpdxId> for String {
 /// no file), by rule id, or both (then both must match); optionally only for one tool.
 /// `reason` is required.
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "RawIgnoreRule")]
 pub struct IgnoreRule {
     pub path: Option<String>,
@@ -337,6 +360,7 @@ impl Policy {
 
 /// A policy file that cannot be used: where and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[error("policy line {line}, key `{key}`: {message}")]
 pub struct PolicyError {
     /// 1-based; 0 when the error has no position.

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 /// A scan as listed: its slot, its evidence and whether a newer scan replaced it in the view.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScanSummary {
     pub id: ScanId,
     pub tool: String,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// What sort of problem a finding is. Kinds are how users filter (for example keep `code`
 /// smells out of a gate), so every importer must pick one deliberately.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// A known vulnerability (CVE, GHSA, ...) in a package.
@@ -56,6 +57,7 @@ impl std::fmt::Display for Kind {
 
 /// Our severity scale, ordered from least to most severe so that `>=` means "at least as bad".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Unknown,

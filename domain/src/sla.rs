@@ -7,6 +7,7 @@ use serde::Serialize;
 
 /// One open finding against its SLA.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SlaItem {
     pub fingerprint: String,
     pub rule_id: String,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// What a tool decided about one of its findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ToolDecision {
     /// The tool's user marked it a false positive (SonarQube `FALSE-POSITIVE`, Acunetix

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// Our triage states (`fixed` is derived, never set).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TriageStatus {
     Open,

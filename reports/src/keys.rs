@@ -412,6 +412,7 @@ mod tests {
 /// A public key as it is published: what `scanledger key show` prints and the API's
 /// `GET /api/v1/key` answers. Never the private part.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublishedKey {
     /// `SHA256:<base64>`, as `ssh-keygen -l` prints it.
     pub fingerprint: String,
@@ -433,6 +434,7 @@ impl PublishedKey {
 
 /// A key rotated out: old bundles still verify with it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RetiredKey {
     pub fingerprint: String,
     /// Where its public key is kept (in the key folder's `retired/`).
@@ -441,6 +443,7 @@ pub struct RetiredKey {
 
 /// The signing key in use and the keys it replaced, public parts only.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KeyRing {
     pub current: PublishedKey,
     pub retired: Vec<RetiredKey>,

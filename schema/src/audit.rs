@@ -60,6 +60,7 @@ pub struct NewAuditEvent<'a> {
 
 /// An event as stored.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, Queryable, Selectable, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[diesel(table_name = audit_events)]
 #[diesel(check_for_backend(diesel::sqlite::Sqlite, diesel::pg::Pg))]
 pub struct AuditEvent {
@@ -193,6 +194,7 @@ pub struct AuditQuery {
 
 /// The first event where the chain no longer holds.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BrokenEvent {
     /// The event's position in the chain (or where an event is missing).
     pub seq: i64,
@@ -201,6 +203,7 @@ pub struct BrokenEvent {
 
 /// The result of recomputing the chain.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditVerification {
     pub ok: bool,
     /// Events checked.
@@ -362,6 +365,7 @@ pub struct BundleAnchor {
 
 /// A bundle whose signed head the log no longer contains.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AnchorProblem {
     pub bundle: String,
     /// The position in the chain where the log and the bundle disagree.
@@ -371,6 +375,7 @@ pub struct AnchorProblem {
 
 /// The chain recomputed, and every bundle's signed head looked up in it.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AnchoredVerification {
     /// The chain intact and every anchor found.
     pub ok: bool,

@@ -25,6 +25,7 @@ pub use domain::{Permission, Role, TokenId, UserId};
 
 /// Which user or token a [`Principal`] is: a user's id cannot be taken for a token's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
 pub enum PrincipalId {
     User(UserId),
@@ -33,6 +34,7 @@ pub enum PrincipalId {
 
 /// Who is calling: a user or a token, with role and scope. Never holds a secret.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Principal {
     pub id: PrincipalId,
     pub name: String,
@@ -76,6 +78,7 @@ impl Principal {
 
 /// A token as listed: never its secret.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenInfo {
     pub id: TokenId,
     pub name: String,
@@ -92,6 +95,7 @@ pub struct TokenInfo {
 
 /// A freshly created token: the only time its secret exists outside the caller's hands.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewToken {
     #[serde(flatten)]
     pub info: TokenInfo,
@@ -99,6 +103,7 @@ pub struct NewToken {
 }
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserInfo {
     pub id: UserId,
     pub name: String,

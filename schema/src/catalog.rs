@@ -14,6 +14,7 @@ use domain::{ProjectId, ReleaseId, ScanId};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectSummary {
     pub name: String,
     pub created_at: NaiveDateTime,
@@ -23,6 +24,7 @@ pub struct ProjectSummary {
 
 /// A project as the admin page lists it.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectOverview {
     pub name: String,
     pub created_at: NaiveDateTime,
@@ -36,6 +38,7 @@ pub struct ProjectOverview {
 }
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReleaseSummary {
     pub name: String,
     pub created_at: NaiveDateTime,

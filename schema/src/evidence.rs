@@ -45,6 +45,7 @@ pub struct SealRequest<'a> {
 
 /// A sealed release's bundle as recorded.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BundleRecord {
     pub project: String,
     pub release: String,

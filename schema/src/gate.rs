@@ -64,6 +64,7 @@ pub struct GateOptions {
 
 /// One recorded gate evaluation ([`Store::gate`]).
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GateEvaluation {
     pub policy_version: Option<i64>,
     #[serde(rename = "passed")]
@@ -406,6 +407,7 @@ fn evaluate_on_view(
 /// A gate evaluation for showing, not recorded; it may stop early (see
 /// [`Store::gate_preview`]).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GatePreview {
     /// `passed` is exact. `reasons` and `ignored` are complete only when `complete` is.
     pub result: GateResult,

@@ -70,6 +70,7 @@ pub struct ImportRequest<'a> {
 
 /// New, unchanged and fixed findings against the previous scan of the same slot.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SlotComparison {
     pub previous_scan_id: domain::ScanId,
     pub previous_release: String,
@@ -81,6 +82,7 @@ pub struct SlotComparison {
 /// The result of an import. `duplicate` says the same bytes were already in this slot and
 /// nothing new was stored; the other fields then describe the existing scan.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportOutcome {
     pub scan_id: domain::ScanId,
     pub duplicate: bool,

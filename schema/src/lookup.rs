@@ -27,6 +27,7 @@ use std::collections::{BTreeMap, HashMap};
 
 /// Where a finding occurred in one release: the scan whose occurrence the release view shows.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FindingOccurrence {
     pub release: String,
     pub scan_id: domain::ScanId,
@@ -40,6 +41,7 @@ pub struct FindingOccurrence {
 
 /// The open findings of one release, by severity (severities without any are absent).
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpenCounts {
     pub release: String,
     pub by_severity: BTreeMap<Severity, u64>,

@@ -29,6 +29,7 @@ use std::sync::Arc;
 /// The order of a findings page. Each order ends with the finding id, so it is total and a
 /// cursor names one position.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FindingSort {
     /// Most severe first (the default).
@@ -74,6 +75,7 @@ pub struct PageRequest {
 }
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FindingsPage {
     pub project: String,
     pub release: String,
@@ -85,6 +87,7 @@ pub struct FindingsPage {
 
 /// A position in an order: the sort key of the last row and its finding id.
 #[derive(Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 struct Cursor {
     sort: FindingSort,
     key: CursorKey,
@@ -92,6 +95,7 @@ struct Cursor {
 }
 
 #[derive(Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 enum CursorKey {
     Rank(i16),
     Text(String),

@@ -26,6 +26,7 @@ use sha2::{Digest, Sha256};
 
 /// A stored policy version.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PolicyVersion {
     pub project: String,
     pub version: i64,

@@ -21,6 +21,7 @@ use std::collections::{BTreeMap, HashMap};
 
 /// Open findings and breaches of one severity.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SlaSummary {
     pub severity: Severity,
     pub sla_days: Option<u32>,
@@ -30,6 +31,7 @@ pub struct SlaSummary {
 
 /// Mean time to remediate one severity: from first seen to the scan that no longer reported it.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MttrEntry {
     pub severity: Severity,
     pub fixed: u64,
@@ -37,6 +39,7 @@ pub struct MttrEntry {
 }
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SlaReport {
     pub project: String,
     pub release: String,
@@ -54,6 +57,7 @@ pub struct SlaReport {
 
 /// A risk acceptance in a release's current view.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Acceptance {
     pub fingerprint: String,
     pub rule_id: String,

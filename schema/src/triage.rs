@@ -79,6 +79,7 @@ impl TriageFilter {
 
 /// One finding whose state a decision set.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TriageChange {
     pub fingerprint: String,
     pub rule_id: String,
@@ -89,6 +90,7 @@ pub struct TriageChange {
 
 /// What a decision did.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TriageOutcome {
     pub project: String,
     pub status: TriageStatus,
@@ -101,6 +103,7 @@ pub struct TriageOutcome {
 
 /// One entry of a finding's decision history.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TriageHistoryEntry {
     pub previous_status: Option<TriageStatus>,
     pub status: TriageStatus,

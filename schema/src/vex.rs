@@ -38,6 +38,7 @@ pub struct VexImportOptions {
 
 /// What became of one statement.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VexStatementOutcome {
     pub vulnerability: String,
     pub vex_status: String,
@@ -49,6 +50,7 @@ pub struct VexStatementOutcome {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VexImportOutcome {
     pub project: String,
     pub format: VexKind,

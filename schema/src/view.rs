@@ -73,6 +73,7 @@ impl FindingFilter {
 
 /// A release's current view.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReleaseView {
     pub project: String,
     pub release: String,

@@ -44,8 +44,8 @@ impl AuditListQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/audit", tag = "audit",
-    params(("project" = String, Path), AuditListQuery),
-    responses((status = 200, description = "The project's audit events, oldest first"),
+    params(("project" = String, Path, example = "demo-shop"), AuditListQuery),
+    responses((status = 200, description = "The project's audit events, oldest first", body = Vec<schema::AuditEvent>),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
 pub async fn audit(
@@ -60,7 +60,7 @@ pub async fn audit(
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit",
     params(AuditListQuery),
     responses((status = 200, description = "Every project's audit events and those of no project \
-            (users, tokens), oldest first; for a caller scoped to one project, that project's events"),
+            (users, tokens), oldest first; for a caller scoped to one project, that project's events", body = Vec<schema::AuditEvent>),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
 pub async fn audit_all(
@@ -75,7 +75,7 @@ pub async fn audit_all(
 
 #[utoipa::path(get, path = "/api/v1/audit/verify", tag = "audit",
     responses((status = 200, description = "The hash chain recomputed: `ok`, the events checked, \
-            the head, and the first broken event. A broken chain is a 200 with `ok: false`"),
+            the head, and the first broken event. A broken chain is a 200 with `ok: false`", body = schema::AuditVerification),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
 pub async fn verify(db: Db) -> Result<HttpResponse, ApiError> {
@@ -105,7 +105,7 @@ pub struct AnchorsBody {
 
 #[utoipa::path(post, path = "/api/v1/audit/verify", tag = "audit", request_body = AnchorsBody,
     responses((status = 200, description = "The chain recomputed, and each bundle's signed head \
-            looked up in it (`ok`, `chain`, `anchors`, `anchored_up_to`, `problems`). Reads only"),
+            looked up in it (`ok`, `chain`, `anchors`, `anchored_up_to`, `problems`). Reads only", body = schema::AnchoredVerification),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]

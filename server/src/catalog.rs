@@ -19,7 +19,7 @@ pub struct CreateNamed {
 }
 
 #[utoipa::path(post, path = "/api/v1/projects", tag = "catalog", request_body = CreateNamed,
-    responses((status = 201, description = "The project, with no releases yet"),
+    responses((status = 201, description = "The project, with no releases yet", body = schema::ProjectSummary),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 409, description = "A project of that name exists", body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
@@ -37,8 +37,8 @@ pub async fn create_project(
 }
 
 #[utoipa::path(post, path = "/api/v1/projects/{project}/releases", tag = "catalog",
-    params(("project" = String, Path)), request_body = CreateNamed,
-    responses((status = 201, description = "The release, open and without scans"),
+    params(("project" = String, Path, example = "demo-shop")), request_body = CreateNamed,
+    responses((status = 201, description = "The release, open and without scans", body = schema::ReleaseSummary),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, description = "No such project", body = ErrorBody),
         (status = 409, description = "The project has a release of that name", body = ErrorBody)),

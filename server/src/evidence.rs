@@ -48,9 +48,9 @@ pub struct SealBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/projects/{project}/releases/{release}/seal", tag = "evidence",
-    params(("project" = String, Path), ("release" = String, Path), GateQuery),
+    params(("project" = String, Path, example = "demo-shop"), ("release" = String, Path, example = "1.1.0"), GateQuery),
     request_body = SealBody,
-    responses((status = 201, description = "Sealed: the bundle's record (SHA-256, size, chain link, key, gate at sealing); fetch the bundle from `.../bundle`"),
+    responses((status = 201, description = "Sealed: the bundle's record (SHA-256, size, chain link, key, gate at sealing); fetch the bundle from `.../bundle`", body = schema::BundleRecord),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, description = "The gate blocks (`blocked`), the release is sealed or changed meanwhile (`conflict`), or the server has no signing key (`no_signing_key`)", body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
@@ -96,7 +96,7 @@ pub async fn seal(
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/releases/{release}/bundle", tag = "evidence",
-    params(("project" = String, Path), ("release" = String, Path)),
+    params(("project" = String, Path, example = "demo-shop"), ("release" = String, Path, example = "1.1.0")),
     responses((status = 200, description = "The sealed bundle, byte-identical to the one made at sealing, streamed; its SHA-256 in `X-Content-SHA256`",
             content_type = "application/zip"),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
@@ -149,8 +149,11 @@ fn report_format(s: &str) -> Result<ReportFormat, ApiError> {
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/releases/{release}/report", tag = "evidence",
-    params(("project" = String, Path), ("release" = String, Path), ReportQuery, GateQuery),
-    responses((status = 200, description = "The report, streamed: for a sealed release the member of its bundle as signed (the gate at sealing), for an open one a draft under the gate asked for. Content type per format: application/pdf, text/html, text/markdown (forum-post), text/csv, application/json, application/sarif+json"),
+    params(("project" = String, Path, example = "demo-shop"), ("release" = String, Path, example = "1.1.0"), ReportQuery, GateQuery),
+    responses((status = 200, description = "The report, streamed: for a sealed release the member of its bundle as signed (the gate at sealing), for an open one a draft under the gate asked for. Content type per format: application/pdf, text/html, text/markdown (forum-post), text/csv, application/json, application/sarif+json",
+            content((String = "application/pdf"), (String = "text/html; charset=utf-8"),
+                (String = "text/markdown; charset=utf-8"), (String = "text/csv; charset=utf-8"),
+                (serde_json::Value = "application/json"), (serde_json::Value = "application/sarif+json"))),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
 pub async fn report(
@@ -185,7 +188,7 @@ pub async fn report(
 }
 
 #[utoipa::path(get, path = "/api/v1/key", tag = "evidence",
-    responses((status = 200, description = "The public part of the key this server seals with (fingerprint, key id, OpenSSH line) and the keys it replaced; never the private key"),
+    responses((status = 200, description = "The public part of the key this server seals with (fingerprint, key id, OpenSSH line) and the keys it replaced; never the private key", body = reports::KeyRing),
         (status = 401, body = ErrorBody),
         (status = 409, description = "The server has no signing key (`no_signing_key`)", body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]

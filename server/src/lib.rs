@@ -28,6 +28,7 @@ pub mod download;
 pub mod error;
 pub mod evidence;
 pub mod metrics;
+pub mod openapi;
 pub mod policy;
 pub mod raw;
 pub mod routes;
@@ -41,6 +42,7 @@ pub mod upload;
 use actix_web::middleware::{ErrorHandlers, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, web};
 pub use config::{FileConfig, ServerConfig};
+use openapi::{Refusals, Timestamps};
 use schema::Store;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -63,7 +65,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
     components(schemas(error::ErrorBody, error::ErrorDetail, routes::CreateToken, routes::CreateUser,
         triage::TriageBody, triage::BulkTriageBody,
         audit_log::AnchorsBody, audit_log::AnchorBody, catalog::CreateNamed, evidence::SealBody)),
-    modifiers(&Security),
+    modifiers(&Security, &Refusals, &Timestamps),
 )]
 pub struct ApiDoc;
 

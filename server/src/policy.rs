@@ -33,8 +33,8 @@ fn no_policy(project: &str, version: Option<i64>) -> ApiError {
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/policy", tag = "policy",
-    params(("project" = String, Path), PolicyQuery),
-    responses((status = 200, description = "The policy version: its TOML `source` as written, who set it and when, and the parsed `policy`"),
+    params(("project" = String, Path, example = "demo-shop"), PolicyQuery),
+    responses((status = 200, description = "The policy version: its TOML `source` as written, who set it and when, and the parsed `policy`", body = schema::PolicyVersion),
         (status = 403, body = ErrorBody),
         (status = 404, description = "No such project (`not_found`), or no policy or no such version (`no_policy`)", body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
@@ -53,8 +53,8 @@ pub async fn show(
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/policy/versions", tag = "policy",
-    params(("project" = String, Path)),
-    responses((status = 200, description = "Every policy version of the project, oldest first; the last is active"),
+    params(("project" = String, Path, example = "demo-shop")),
+    responses((status = 200, description = "Every policy version of the project, oldest first; the last is active", body = Vec<schema::PolicyVersion>),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
 pub async fn versions(db: Db, admitted: Project) -> Result<HttpResponse, ApiError> {
@@ -63,11 +63,11 @@ pub async fn versions(db: Db, admitted: Project) -> Result<HttpResponse, ApiErro
 }
 
 #[utoipa::path(put, path = "/api/v1/projects/{project}/policy", tag = "policy",
-    params(("project" = String, Path)),
-    request_body(content = String, content_type = "application/toml",
-        description = "The policy file, TOML as written (docs/TRIAGE.md)"),
-    responses((status = 201, description = "Stored as the next version, now active"),
-        (status = 200, description = "The active version is this text already: nothing stored (`unchanged`)"),
+    params(("project" = String, Path, example = "demo-shop")),
+    request_body(description = "The policy file, TOML as written (docs/TRIAGE.md), as UTF-8 text under any content type",
+        content((String = "application/toml"), (String = "text/plain"))),
+    responses((status = 201, description = "Stored as the next version, now active", body = schema::PolicyVersion),
+        (status = 200, description = "The active version is this text already: nothing stored (`unchanged`)", body = schema::PolicyVersion),
         (status = 403, body = ErrorBody),
         (status = 422, description = "Not a valid policy (`bad_policy`, naming the line and key); nothing stored", body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]

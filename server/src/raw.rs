@@ -18,7 +18,7 @@ struct Spooled {
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/scans/{scan}/raw", tag = "scans",
-    params(("project" = String, Path), ("scan" = i64, Path)),
+    params(("project" = String, Path, example = "demo-shop"), ("scan" = i64, Path, example = 1)),
     responses((status = 200, description = "The raw report, byte-exact; its SHA-256 in `X-Content-SHA256`",
             content_type = "application/octet-stream"),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
@@ -41,7 +41,7 @@ pub async fn raw(
 }
 
 #[utoipa::path(get, path = "/api/v1/scans/{scan}/raw", tag = "scans",
-    params(("scan" = i64, Path)),
+    params(("scan" = i64, Path, example = 1)),
     responses((status = 200, description = "The raw report, byte-exact; its SHA-256 in `X-Content-SHA256`. \
             A scan of a project the caller may not read is not found, like a scan that does not exist",
             content_type = "application/octet-stream"),

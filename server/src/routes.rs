@@ -42,15 +42,21 @@ fn severity(parameter: &str, s: &str) -> Result<Severity, ApiError> {
     Severity::parse(s).ok_or_else(|| unknown_value(parameter, s, &SEVERITIES))
 }
 
+/// The probes' answer: `ok` (up) or `ready` (database reachable, migrations applied).
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct Status {
+    pub status: &'static str,
+}
+
 #[utoipa::path(get, path = "/healthz", tag = "operations",
-    responses((status = 200, description = "The process is up")))]
+    responses((status = 200, description = "The process is up", body = Status, example = json!({"status": "ok"}))))]
 pub async fn healthz() -> HttpResponse {
-    HttpResponse::Ok().json(serde_json::json!({"status": "ok"}))
+    HttpResponse::Ok().json(Status { status: "ok" })
 }
 
 #[utoipa::path(get, path = "/readyz", tag = "operations",
     responses(
-        (status = 200, description = "Database reachable, migrations applied"),
+        (status = 200, description = "Database reachable, migrations applied", body = Status, example = json!({"status": "ready"})),
         (status = 503, description = "Not ready", body = ErrorBody)))]
 pub async fn readyz(
     store: web::Data<Store>,
@@ -59,7 +65,7 @@ pub async fn readyz(
     let store = store.clone();
     let ready = slots.run(move || store.ready()).await??;
     if ready {
-        Ok(HttpResponse::Ok().json(serde_json::json!({"status": "ready"})))
+        Ok(HttpResponse::Ok().json(Status { status: "ready" }))
     } else {
         Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -125,7 +131,7 @@ fn findings_by_severity(store: &Store) -> Result<FindingsBySeverity, schema::Sto
 }
 
 #[utoipa::path(get, path = "/api/v1/whoami", tag = "auth",
-    responses((status = 200, description = "The caller: kind, id, name, role, project scope"),
+    responses((status = 200, description = "The caller: kind, id, name, role, project scope", body = schema::Principal),
         (status = 401, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
 pub async fn whoami(caller: Caller) -> HttpResponse {
@@ -133,7 +139,7 @@ pub async fn whoami(caller: Caller) -> HttpResponse {
 }
 
 #[utoipa::path(get, path = "/api/v1/projects", tag = "catalog",
-    responses((status = 200, description = "Projects the caller may see"),
+    responses((status = 200, description = "Projects the caller may see", body = Vec<schema::ProjectSummary>),
         (status = 401, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
 pub async fn projects(
@@ -148,8 +154,8 @@ pub async fn projects(
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/releases", tag = "catalog",
-    params(("project" = String, Path)),
-    responses((status = 200, description = "Releases, oldest first"),
+    params(("project" = String, Path, example = "demo-shop")),
+    responses((status = 200, description = "Releases, oldest first", body = Vec<schema::ReleaseSummary>),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
 pub async fn releases(db: Db, admitted: Project) -> Result<HttpResponse, ApiError> {
@@ -158,8 +164,8 @@ pub async fn releases(db: Db, admitted: Project) -> Result<HttpResponse, ApiErro
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/releases/{release}/scans", tag = "scans",
-    params(("project" = String, Path), ("release" = String, Path)),
-    responses((status = 200, description = "Scans, oldest first, superseded ones marked"),
+    params(("project" = String, Path, example = "demo-shop"), ("release" = String, Path, example = "1.1.0")),
+    responses((status = 200, description = "Scans, oldest first, superseded ones marked", body = Vec<domain::ScanSummary>),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
 pub async fn scans(
@@ -258,8 +264,8 @@ impl FindingsQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/releases/{release}/findings", tag = "findings",
-    params(("project" = String, Path), ("release" = String, Path), FindingsQuery),
-    responses((status = 200, description = "One page: `findings` and `next_cursor`"),
+    params(("project" = String, Path, example = "demo-shop"), ("release" = String, Path, example = "1.1.0"), FindingsQuery),
+    responses((status = 200, description = "One page: `findings` and `next_cursor`", body = schema::FindingsPage),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
@@ -316,8 +322,8 @@ pub(crate) fn gate_options(query: &GateQuery, caller: &Caller) -> Result<GateOpt
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/releases/{release}/gate", tag = "findings",
-    params(("project" = String, Path), ("release" = String, Path), GateQuery),
-    responses((status = 200, description = "The gate result; `passed` says whether the release may ship. A read: nothing is recorded"),
+    params(("project" = String, Path, example = "demo-shop"), ("release" = String, Path, example = "1.1.0"), GateQuery),
+    responses((status = 200, description = "The gate result; `passed` says whether the release may ship. A read: nothing is recorded", body = domain::GateResult),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
 pub async fn gate(
@@ -335,8 +341,8 @@ pub async fn gate(
 }
 
 #[utoipa::path(post, path = "/api/v1/projects/{project}/releases/{release}/gate", tag = "findings",
-    params(("project" = String, Path), ("release" = String, Path), GateQuery),
-    responses((status = 200, description = "The gate result, recorded as an evaluation of the release (CI's gate)"),
+    params(("project" = String, Path, example = "demo-shop"), ("release" = String, Path, example = "1.1.0"), GateQuery),
+    responses((status = 200, description = "The gate result, recorded as an evaluation of the release (CI's gate)", body = domain::GateResult),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
 pub async fn record_gate(
@@ -377,8 +383,8 @@ pub struct DiffQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/diff", tag = "findings",
-    params(("project" = String, Path), DiffQuery),
-    responses((status = 200, description = "New, still open, fixed and not rescanned findings"),
+    params(("project" = String, Path, example = "demo-shop"), DiffQuery),
+    responses((status = 200, description = "New, still open, fixed and not rescanned findings", body = domain::Diff),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
@@ -415,7 +421,7 @@ fn role(s: &str) -> Result<Role, ApiError> {
 }
 
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "auth", request_body = CreateToken,
-    responses((status = 201, description = "The token; its secret (`token`) is shown this once"),
+    responses((status = 201, description = "The token; its secret (`token`) is shown this once", body = schema::NewToken),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 415, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
@@ -449,7 +455,7 @@ pub async fn create_token(
 }
 
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "auth",
-    responses((status = 200, description = "Every token, newest first; never a secret"),
+    responses((status = 200, description = "Every token, newest first; never a secret", body = Vec<schema::TokenInfo>),
         (status = 403, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
 pub async fn tokens(db: Db) -> Result<HttpResponse, ApiError> {
@@ -458,7 +464,7 @@ pub async fn tokens(db: Db) -> Result<HttpResponse, ApiError> {
 
 #[utoipa::path(delete, path = "/api/v1/tokens/{token}", tag = "auth",
     params(("token" = String, Path, description = "Token id or prefix")),
-    responses((status = 200, description = "The revoked token"),
+    responses((status = 200, description = "The revoked token", body = schema::TokenInfo),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
 pub async fn revoke_token(
@@ -485,7 +491,7 @@ pub struct CreateUser {
 }
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "auth", request_body = CreateUser,
-    responses((status = 201, description = "The user"),
+    responses((status = 201, description = "The user", body = schema::UserInfo),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
 pub async fn create_user(
@@ -515,7 +521,7 @@ pub async fn create_user(
 }
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "auth",
-    responses((status = 200, description = "Every user (never a password hash)"),
+    responses((status = 200, description = "Every user (never a password hash)", body = Vec<schema::UserInfo>),
         (status = 403, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
 pub async fn users(db: Db) -> Result<HttpResponse, ApiError> {

@@ -48,9 +48,9 @@ impl TriageBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/projects/{project}/findings/{fingerprint}/triage", tag = "triage",
-    params(("project" = String, Path), ("fingerprint" = String, Path, description = "Full fingerprint or a unique prefix of at least 8 characters")),
+    params(("project" = String, Path, example = "demo-shop"), ("fingerprint" = String, Path, description = "Full fingerprint or a unique prefix of at least 8 characters")),
     request_body = TriageBody,
-    responses((status = 200, description = "The decision, applied to the finding in every release"),
+    responses((status = 200, description = "The decision, applied to the finding in every release", body = schema::TriageOutcome),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
 pub async fn triage(
@@ -143,9 +143,9 @@ impl BulkTriageBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/projects/{project}/triage", tag = "triage",
-    params(("project" = String, Path)),
+    params(("project" = String, Path, example = "demo-shop")),
     request_body = BulkTriageBody,
-    responses((status = 200, description = "The findings the decision applied to (or would, with dry_run)"),
+    responses((status = 200, description = "The findings the decision applied to (or would, with dry_run)", body = schema::TriageOutcome),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
 pub async fn bulk(
@@ -164,8 +164,8 @@ pub async fn bulk(
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/findings/{fingerprint}/history", tag = "triage",
-    params(("project" = String, Path), ("fingerprint" = String, Path)),
-    responses((status = 200, description = "Every decision on the finding, oldest first"),
+    params(("project" = String, Path, example = "demo-shop"), ("fingerprint" = String, Path)),
+    responses((status = 200, description = "Every decision on the finding, oldest first", body = Vec<schema::TriageHistoryEntry>),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
 pub async fn history(
@@ -191,8 +191,8 @@ pub struct SlaQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/sla", tag = "triage",
-    params(("project" = String, Path), SlaQuery),
-    responses((status = 200, description = "Open findings by age against the policy, breaches, mean time to remediate"),
+    params(("project" = String, Path, example = "demo-shop"), SlaQuery),
+    responses((status = 200, description = "Open findings by age against the policy, breaches, mean time to remediate", body = schema::SlaReport),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
 pub async fn sla(
@@ -242,8 +242,8 @@ impl VexExportQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/releases/{release}/vex", tag = "triage",
-    params(("project" = String, Path), ("release" = String, Path), VexExportQuery),
-    responses((status = 200, description = "The release's decisions as an OpenVEX document or a CycloneDX BOM"),
+    params(("project" = String, Path, example = "demo-shop"), ("release" = String, Path, example = "1.1.0"), VexExportQuery),
+    responses((status = 200, description = "The release's decisions as an OpenVEX document or a CycloneDX BOM", body = serde_json::Value),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
 pub async fn vex(
@@ -277,9 +277,9 @@ pub struct VexImportQuery {
 pub const MAX_VEX_BYTES: usize = 32 * 1024 * 1024;
 
 #[utoipa::path(post, path = "/api/v1/projects/{project}/vex", tag = "triage",
-    params(("project" = String, Path), VexImportQuery),
+    params(("project" = String, Path, example = "demo-shop"), VexImportQuery),
     request_body(content = String, description = "An OpenVEX document or a CycloneDX BOM with `vulnerabilities[].analysis`", content_type = "application/json"),
-    responses((status = 200, description = "What each statement decided (nothing is stored with `dry_run`, or when any statement is refused)"),
+    responses((status = 200, description = "What each statement decided (nothing is stored with `dry_run`, or when any statement is refused)", body = schema::VexImportOutcome),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 413, body = ErrorBody),
         (status = 422, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]

@@ -92,12 +92,12 @@ fn content_type(req: &HttpRequest) -> String {
 }
 
 #[utoipa::path(post, path = "/api/v1/projects/{project}/releases/{release}/scans", tag = "scans",
-    params(("project" = String, Path), ("release" = String, Path), UploadQuery),
+    params(("project" = String, Path, example = "demo-shop"), ("release" = String, Path, example = "1.1.0"), UploadQuery),
     request_body(content = Vec<u8>, description = "The report: the raw body (any content type but forms), or multipart/form-data with a `file` field",
         content_type = "application/octet-stream"),
     responses(
-        (status = 201, description = "Imported; same fields as `scanledger upload --format json`"),
-        (status = 200, description = "The same bytes were already in this slot: nothing stored (`duplicate: true`)"),
+        (status = 201, description = "Imported; same fields as `scanledger upload --format json`", body = schema::ImportOutcome),
+        (status = 200, description = "The same bytes were already in this slot: nothing stored (`duplicate: true`)", body = schema::ImportOutcome),
         (status = 403, body = ErrorBody), (status = 409, body = ErrorBody, description = "Release sealed"),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "Not a report we can read; nothing stored")),

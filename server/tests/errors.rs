@@ -269,14 +269,19 @@ async fn multipart_uploads_work_like_raw_ones() {
     }
 }
 
-#[actix_web::test]
-async fn openapi_documents_every_route() {
+/// The OpenAPI document the app serves.
+async fn openapi_document() -> serde_json::Value {
     let t = backends().remove(0);
     let app = test::init_service(server::app(state(&t.store, ServerConfig::default()))).await;
     let req = test::TestRequest::get()
         .uri("/api/v1/openapi.json")
         .to_request();
-    let doc: serde_json::Value = test::call_and_read_body_json(&app, req).await;
+    test::call_and_read_body_json(&app, req).await
+}
+
+#[actix_web::test]
+async fn openapi_documents_every_route() {
+    let doc = openapi_document().await;
     assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
     for route in ROUTES
         .iter()
@@ -288,6 +293,60 @@ async fn openapi_documents_every_route() {
             "{} {} missing from the OpenAPI document",
             route.method,
             route.path
+        );
+    }
+    // Every response declares its body: JSON with a schema, every refusal the one error
+    // shape, and a stream its media type (no 204s today; one would declare no body).
+    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+        for (method, operation) in item.as_object().into_iter().flatten() {
+            let responses = operation["responses"].as_object();
+            assert!(
+                responses.is_some_and(|r| r.keys().any(|s| s.starts_with('2'))),
+                "{method} {path} declares no success response"
+            );
+            for (status, response) in responses.into_iter().flatten() {
+                let content = response["content"].as_object();
+                let Some(content) = content.filter(|c| !c.is_empty()) else {
+                    assert_eq!(status, "204", "{method} {path} {status} declares no body");
+                    continue;
+                };
+                for (media, body) in content {
+                    if media.ends_with("json") {
+                        assert!(
+                            body["schema"].is_object(),
+                            "{method} {path} {status} {media} declares no schema"
+                        );
+                    }
+                    if !status.starts_with('2') {
+                        assert_eq!(
+                            (media.as_str(), &body["schema"]["$ref"]),
+                            (
+                                "application/json",
+                                &serde_json::json!("#/components/schemas/ErrorBody")
+                            ),
+                            "{method} {path} {status} is not the error shape"
+                        );
+                    }
+                }
+            }
+            if path.starts_with("/api/") {
+                assert!(
+                    operation["security"]
+                        .as_array()
+                        .is_some_and(|s| !s.is_empty()),
+                    "{method} {path} names no security scheme"
+                );
+                assert!(
+                    operation["responses"]["401"].is_object(),
+                    "{method} {path} has no 401"
+                );
+            }
+        }
+    }
+    for scheme in ["token", "basic"] {
+        assert!(
+            doc["components"]["securitySchemes"][scheme].is_object(),
+            "security scheme {scheme} missing"
         );
     }
     let documented: usize = doc["paths"]
@@ -304,6 +363,29 @@ async fn openapi_documents_every_route() {
         ROUTES.iter().filter(|r| !r.is_ui()).count() - 1,
         "documented routes not in the route table"
     );
+}
+
+/// schemathesis found every timestamp of every response refused: the document said RFC 3339
+/// `date-time`, the API writes UTC without an offset. The document now says what is written.
+#[actix_web::test]
+async fn openapi_timestamps_are_declared_as_written() {
+    let doc = openapi_document().await;
+    let text = doc.to_string();
+    assert!(
+        !text.contains("\"date-time\""),
+        "a timestamp declared as RFC 3339 date-time"
+    );
+    let pattern =
+        doc["components"]["schemas"]["ScanSummary"]["properties"]["uploaded_at"]["pattern"]
+            .as_str()
+            .expect("uploaded_at has a pattern");
+    assert_eq!(pattern, r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$");
+    let written = serde_json::to_value(
+        chrono::NaiveDate::from_ymd_opt(2026, 3, 1)
+            .and_then(|d| d.and_hms_micro_opt(12, 0, 0, 123_456)),
+    )
+    .expect("a timestamp serializes");
+    assert_eq!(written, serde_json::json!("2026-03-01T12:00:00.123456"));
 }
 
 #[actix_web::test]

@@ -106,6 +106,23 @@ pub fn import_fixture(store: &Store, project: &str, release: &str, seed: u64) ->
         .expect("fixture upload")
 }
 
+/// Seals `project` `release` with `key`, as `alice`, whatever the gate says.
+pub fn seal(store: &Store, project: &str, release: &str, key: &reports::EvidenceKey) {
+    store
+        .seal(
+            &schema::SealRequest {
+                project,
+                release,
+                sealed_by: "alice",
+                gate: schema::GateOptions::default(),
+                allow_blocked_reason: Some("test"),
+                generator: "scanledger test",
+            },
+            key,
+        )
+        .expect("seal");
+}
+
 /// A small Trivy report, different for every `seed`.
 pub fn report(seed: u64) -> Vec<u8> {
     testdata::synthetic::trivy_report(&testdata::synthetic::SyntheticOptions {

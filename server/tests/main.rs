@@ -4,10 +4,12 @@
 
 mod budget;
 mod corpus;
+mod download;
 mod errors;
 mod evidence;
 mod hardening;
 mod harness;
 mod matrix;
 mod remote_verbs;
+mod route_docs;
 mod ui;

@@ -902,6 +902,48 @@ async fn admins_manage_users_and_tokens_and_download_bundles() {
     }
 }
 
+/// A sealed release's reports in the UI are its bundle's, as signed: they used to be drafted
+/// afresh from the snapshot (another time, the caller's gate, decisions made since).
+#[actix_web::test]
+async fn a_sealed_release_s_reports_are_its_bundle_s() {
+    for t in backends() {
+        user(&t.store, "alice", Role::Admin, None);
+        upload(&t.store, "shop", "1.0", &trivy(10, 7));
+        let key = reports::EvidenceKey::generate().expect("key");
+        crate::harness::seal(&t.store, "shop", "1.0", &key);
+        let app = test::init_service(server::app(state(&t.store, ServerConfig::default()))).await;
+        let (mut b, _) = sign_in(&app, "alice").await;
+        for (format, member_format) in [
+            ("pdf", reports::ReportFormat::Pdf),
+            ("forum-post", reports::ReportFormat::ForumPost),
+            ("html", reports::ReportFormat::Html),
+        ] {
+            let res = test::call_service(
+                &app,
+                test::TestRequest::get()
+                    .uri(&format!("/ui/projects/shop/releases/1.0/report/{format}"))
+                    .insert_header(("Cookie", b.header()))
+                    .to_request(),
+            )
+            .await;
+            assert_eq!(res.status().as_u16(), 200, "{format}");
+            b.remember(&res);
+            let served = test::read_body(res).await;
+            let mut bundle = tempfile::tempfile().expect("tempfile");
+            t.store
+                .write_bundle("shop", "1.0", &mut bundle)
+                .expect("bundle");
+            std::io::Seek::seek(&mut bundle, std::io::SeekFrom::Start(0)).expect("rewind");
+            let mut signed = Vec::new();
+            reports::write_bundle_member(bundle, member_format, &mut signed).expect("member");
+            assert!(
+                served.as_ref() == signed.as_slice(),
+                "the UI's {format} report of a sealed release is not its bundle's"
+            );
+        }
+    }
+}
+
 #[actix_web::test]
 async fn behind_tls_the_session_cookie_is_secure() {
     let t = backends().remove(0);

@@ -9,4 +9,5 @@ mod demo;
 mod deploy;
 mod parity;
 mod replicas;
+mod schemathesis;
 mod serve;

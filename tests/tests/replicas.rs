@@ -20,7 +20,8 @@ impl Drop for Replica {
     }
 }
 
-fn fresh_database() -> Option<String> {
+/// A schema of its own in `TEST_DATABASE_URL`'s database, as a URL; `None` without it.
+pub fn fresh_database() -> Option<String> {
     let base = std::env::var("TEST_DATABASE_URL")
         .ok()
         .filter(|u| !u.is_empty())?;

@@ -66,6 +66,7 @@ pub struct Claim {
 
 /// Which of the two VEX formats a document is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum VexKind {
     OpenVex,

@@ -6,6 +6,7 @@
 mod forum;
 mod junit;
 mod metrics;
+mod openapi;
 mod pdf;
 mod sarif;
 mod vex;

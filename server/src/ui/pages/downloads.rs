@@ -1,12 +1,15 @@
-//! Downloads: the sealed bundle and the reports rendered from the release snapshot.
+//! Downloads: the sealed bundle, and the release's reports: a sealed release's as signed in
+//! its bundle, an open one's drafted from its snapshot (the API's rule, `schema::release_report`).
 
 use super::{Page, gate_options};
 use crate::access::{Caller, Project};
+use crate::download;
 use crate::error::ApiError;
 use crate::slots::DbSlots;
 use crate::ui::UiError;
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
+use reports::ReportFormat;
 use schema::Store;
 
 pub async fn bundle(
@@ -39,9 +42,11 @@ pub async fn bundle(
         .body(bytes))
 }
 
-/// The release's reports, rendered from the same snapshot as the CLI's `scanledger report`:
-/// `pdf` (the auditor's PDF), `forum-post` (Markdown) and `html` (a download: it carries its own
-/// styles, which this UI's Content-Security-Policy would block inline).
+/// The release's reports, from the same source as the CLI's `scanledger report` and the API:
+/// for a sealed release the member of its bundle as signed (the gate at sealing), for an open
+/// one a draft from its snapshot under the caller's gate. `pdf` (the auditor's PDF),
+/// `forum-post` (Markdown) and `html` (a download: it carries its own styles, which this UI's
+/// Content-Security-Policy would block inline). Streamed, like the API's.
 pub async fn report(
     store: web::Data<Store>,
     slots: web::Data<DbSlots>,
@@ -51,10 +56,15 @@ pub async fn report(
 ) -> Page {
     let (_, release, format) = path.into_inner();
     let project = admitted.0;
-    let (content_type, ext, attachment) = match format.as_str() {
-        "pdf" => ("application/pdf", "pdf", false),
-        "forum-post" => ("text/plain; charset=utf-8", "md", false),
-        "html" => ("text/html; charset=utf-8", "html", true),
+    let (report_format, content_type, ext, attachment) = match format.as_str() {
+        "pdf" => (ReportFormat::Pdf, "application/pdf", "pdf", false),
+        "forum-post" => (
+            ReportFormat::ForumPost,
+            "text/plain; charset=utf-8",
+            "md",
+            false,
+        ),
+        "html" => (ReportFormat::Html, "text/html; charset=utf-8", "html", true),
         other => {
             return Err(UiError(ApiError::not_found(format!(
                 "no report format {other:?}: use pdf, forum-post or html"
@@ -64,20 +74,13 @@ pub async fn report(
     let store = store.clone();
     let (p, r) = (project.clone(), release.clone());
     let options = gate_options(&caller.0);
-    let bytes = slots
-        .run(move || -> Result<Vec<u8>, UiError> {
+    let source = slots
+        .run(move || {
             let generator = format!("scanledger {}", env!("CARGO_PKG_VERSION"));
-            let snap = store.release_snapshot(&p, &r, &options, &generator)?;
-            Ok(match ext {
-                "pdf" => reports::pdf::report_pdf(&snap, None).map_err(|e| {
-                    tracing::error!(error = %e, "rendering a PDF report");
-                    ApiError::internal()
-                })?,
-                "md" => reports::markdown::forum_post(&snap, None).into_bytes(),
-                _ => reports::html::report_html(&snap, None).into_bytes(),
-            })
+            store.release_report(&p, &r, &options, &generator)
         })
         .await??;
+    let body = download::stream("report", move |out| source.write(report_format, out)).await?;
     let name = format!(
         "{}-{}-report.{ext}",
         safe_name(&project),
@@ -92,7 +95,7 @@ pub async fn report(
                 if attachment { "attachment" } else { "inline" }
             ),
         ))
-        .body(bytes))
+        .streaming(body))
 }
 
 fn safe_name(s: &str) -> String {
