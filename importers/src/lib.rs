@@ -17,6 +17,7 @@ pub mod finding;
 pub mod fingerprint;
 pub mod fossa;
 pub mod input;
+pub mod inspector2;
 pub mod sarif;
 pub mod sonarqube;
 mod stream;
@@ -123,6 +124,7 @@ pub fn all() -> &'static [&'static dyn Importer] {
         &burp::BurpXml,
         &zap::ZapXml,
         &zap::ZapJson,
+        &inspector2::Inspector2Json,
         // FOSSA: the API export before the CLI report (both have `issues`; only the API's
         // issues have `source`), the inventories last.
         &fossa::FossaApiIssuesJson,

@@ -8,6 +8,7 @@ mod burp;
 mod corpus;
 mod fossa;
 mod hostile;
+mod inspector2;
 mod limits;
 mod sarif;
 mod sonarqube;
