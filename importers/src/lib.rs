@@ -19,6 +19,7 @@ pub mod fossa;
 pub mod input;
 pub mod inspector2;
 pub mod sarif;
+pub mod securityhub;
 pub mod sonarqube;
 mod stream;
 pub mod text;
@@ -125,6 +126,7 @@ pub fn all() -> &'static [&'static dyn Importer] {
         &zap::ZapXml,
         &zap::ZapJson,
         &inspector2::Inspector2Json,
+        &securityhub::SecurityHubAsff,
         // FOSSA: the API export before the CLI report (both have `issues`; only the API's
         // issues have `source`), the inventories last.
         &fossa::FossaApiIssuesJson,

@@ -21,6 +21,7 @@ const TRUNCATION_FOLDERS: &[&str] = &[
     "burp",
     "zap",
     "aws_inspector2",
+    "awssecurityhub",
 ];
 
 /// Every corpus file of every importer, cut at 20 points, gives an error (never a panic, never

@@ -11,6 +11,7 @@ mod hostile;
 mod inspector2;
 mod limits;
 mod sarif;
+mod securityhub;
 mod sonarqube;
 mod streaming;
 mod tfsec;

@@ -24,7 +24,7 @@ use std::collections::HashMap;
 
 /// Inspector's severity names (`INFORMATIONAL`; `UNTRIAGED`, which Inspector has not rated yet,
 /// is unknown).
-pub fn severity(original: Option<&str>) -> Severity {
+pub(crate) fn severity(original: Option<&str>) -> Severity {
     match original.map(|s| s.trim().to_ascii_uppercase()).as_deref() {
         Some("CRITICAL") => Severity::Critical,
         Some("HIGH") => Severity::High,
@@ -50,7 +50,7 @@ impl Ordinals {
     }
 }
 
-fn non_empty(s: Option<String>) -> Option<String> {
+pub(crate) fn non_empty(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
@@ -129,6 +129,12 @@ fn resource(raw: Option<RawResource>) -> Resource {
     }
 }
 
+/// A resource ARN as identity: an ECR image without its digest, a Lambda function without
+/// its version qualifier, anything else as it is.
+pub(crate) fn resource_identity(arn: &str) -> String {
+    without_qualifier(&without_digest(arn))
+}
+
 /// An ECR image ARN (`...:repository/name/sha256:abc`) without its digest.
 fn without_digest(arn: &str) -> String {
     match arn.rfind("/sha256:") {
@@ -150,24 +156,25 @@ fn without_qualifier(arn: &str) -> String {
 }
 
 /// The package version as the distribution writes it: `epoch:version-release`.
-fn full_version(package: &RawPackage) -> Option<String> {
-    let version = package
-        .version
-        .as_deref()
-        .filter(|v| !v.trim().is_empty())?;
+pub(crate) fn full_version(
+    version: Option<&str>,
+    epoch: Option<f64>,
+    release: Option<&str>,
+) -> Option<String> {
+    let version = version.filter(|v| !v.trim().is_empty())?;
     let mut out = String::new();
-    if let Some(epoch) = package.epoch.filter(|e| *e > 0.0) {
+    if let Some(epoch) = epoch.filter(|e| *e > 0.0) {
         out.push_str(&format!("{epoch}:"));
     }
     out.push_str(version);
-    if let Some(release) = package.release.as_deref().filter(|r| !r.trim().is_empty()) {
+    if let Some(release) = release.filter(|r| !r.trim().is_empty()) {
         out.push('-');
         out.push_str(release);
     }
     Some(out)
 }
 
-fn cvss_version(version: Option<&str>, vector: Option<&str>) -> String {
+pub(crate) fn cvss_version(version: Option<&str>, vector: Option<&str>) -> String {
     version
         .map(str::to_string)
         .or_else(|| {
@@ -179,7 +186,7 @@ fn cvss_version(version: Option<&str>, vector: Option<&str>) -> String {
         .unwrap_or_else(|| "3.1".to_string())
 }
 
-fn push_unique(list: &mut Vec<String>, value: Option<String>) {
+pub(crate) fn push_unique(list: &mut Vec<String>, value: Option<String>) {
     if let Some(value) = non_empty(value)
         && !list.contains(&value)
     {
@@ -278,7 +285,11 @@ pub fn finding(
             if let Some(first) = packages.next() {
                 component = Component {
                     name: non_empty(first.name.clone()),
-                    version: full_version(&first),
+                    version: full_version(
+                        first.version.as_deref(),
+                        first.epoch,
+                        first.release.as_deref(),
+                    ),
                     purl: None,
                     fixed_version: non_empty(first.fixed_in_version.clone())
                         .filter(|v| v != "NotAvailable"),
