@@ -12,6 +12,7 @@
 
 pub mod acunetix;
 pub mod burp;
+pub mod ecr;
 pub mod error;
 pub mod finding;
 pub mod fingerprint;
@@ -127,6 +128,7 @@ pub fn all() -> &'static [&'static dyn Importer] {
         &zap::ZapJson,
         &inspector2::Inspector2Json,
         &securityhub::SecurityHubAsff,
+        &ecr::EcrScanJson,
         // FOSSA: the API export before the CLI report (both have `issues`; only the API's
         // issues have `source`), the inventories last.
         &fossa::FossaApiIssuesJson,

@@ -22,6 +22,7 @@ const TRUNCATION_FOLDERS: &[&str] = &[
     "zap",
     "aws_inspector2",
     "awssecurityhub",
+    "ecr",
 ];
 
 /// Every corpus file of every importer, cut at 20 points, gives an error (never a panic, never

@@ -6,6 +6,7 @@
 mod acunetix;
 mod burp;
 mod corpus;
+mod ecr;
 mod fossa;
 mod hostile;
 mod inspector2;
