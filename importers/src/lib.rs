@@ -19,6 +19,7 @@ pub mod fingerprint;
 pub mod fossa;
 pub mod input;
 pub mod inspector2;
+pub mod kubebench;
 pub mod sarif;
 pub mod securityhub;
 pub mod sonarqube;
@@ -129,6 +130,7 @@ pub fn all() -> &'static [&'static dyn Importer] {
         &inspector2::Inspector2Json,
         &securityhub::SecurityHubAsff,
         &ecr::EcrScanJson,
+        &kubebench::KubeBenchJson,
         // FOSSA: the API export before the CLI report (both have `issues`; only the API's
         // issues have `source`), the inventories last.
         &fossa::FossaApiIssuesJson,

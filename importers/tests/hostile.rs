@@ -23,6 +23,7 @@ const TRUNCATION_FOLDERS: &[&str] = &[
     "aws_inspector2",
     "awssecurityhub",
     "ecr",
+    "kubebench",
 ];
 
 /// Every corpus file of every importer, cut at 20 points, gives an error (never a panic, never

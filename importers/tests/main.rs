@@ -10,6 +10,7 @@ mod ecr;
 mod fossa;
 mod hostile;
 mod inspector2;
+mod kubebench;
 mod limits;
 mod sarif;
 mod securityhub;
