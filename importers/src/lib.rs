@@ -27,6 +27,7 @@ mod stream;
 pub mod text;
 pub mod tfsec;
 pub mod trivy;
+pub mod trivy_operator;
 mod unsupported;
 pub mod web;
 mod xml;
@@ -131,6 +132,7 @@ pub fn all() -> &'static [&'static dyn Importer] {
         &securityhub::SecurityHubAsff,
         &ecr::EcrScanJson,
         &kubebench::KubeBenchJson,
+        &trivy_operator::TrivyOperatorJson,
         // FOSSA: the API export before the CLI report (both have `issues`; only the API's
         // issues have `source`), the inventories last.
         &fossa::FossaApiIssuesJson,

@@ -24,6 +24,7 @@ const TRUNCATION_FOLDERS: &[&str] = &[
     "awssecurityhub",
     "ecr",
     "kubebench",
+    "trivy_operator",
 ];
 
 /// Every corpus file of every importer, cut at 20 points, gives an error (never a panic, never

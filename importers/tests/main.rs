@@ -18,5 +18,6 @@ mod sonarqube;
 mod streaming;
 mod tfsec;
 mod trivy;
+mod trivy_operator;
 mod unsupported;
 mod zap;
