@@ -51,9 +51,11 @@ impl Importer for TrivyOperatorJson {
     }
 
     fn detect(&self, head: &str) -> bool {
+        // The resources' `apiVersion` value, or the plural names keying an export; never a
+        // link to Aqua's documentation, which other tools' reports hold.
         head.trim_start().starts_with(['{', '['])
-            && head.contains("aquasecurity.github.io")
-            && !head.contains("\"SchemaVersion\"")
+            && (head.contains("\"aquasecurity.github.io/v1")
+                || head.contains(".aquasecurity.github.io\""))
     }
 
     fn import(&self, input: &mut dyn Read, sink: &mut Sink<'_>) -> Result<ScanInfo, ImportError> {
