@@ -51,10 +51,19 @@ impl Importer for SecurityHubAsff {
     }
 
     fn detect(&self, head: &str) -> bool {
-        head.trim_start().starts_with('{')
-            && (head.contains("\"Findings\"") || head.contains("\"findings\""))
+        let start = head.trim_start();
+        if !start.starts_with('{') {
+            return false;
+        }
+        if (head.contains("\"Findings\"") || head.contains("\"findings\""))
             && head.contains("\"SchemaVersion\"")
             && head.contains("\"ProductArn\"")
+        {
+            return true;
+        }
+        // No findings: the whole document is `{"Findings": []}` (`get-findings`' capital F).
+        let compact: String = start.chars().filter(|c| !c.is_whitespace()).collect();
+        compact == "{\"Findings\":[]}"
     }
 
     fn import(&self, input: &mut dyn Read, sink: &mut Sink<'_>) -> Result<ScanInfo, ImportError> {
