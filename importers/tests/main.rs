@@ -9,6 +9,7 @@ mod corpus;
 mod ecr;
 mod fossa;
 mod hostile;
+mod hostile_cloud;
 mod inspector2;
 mod kubebench;
 mod limits;
