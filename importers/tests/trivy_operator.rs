@@ -135,3 +135,13 @@ fn single_vuln_snapshot() {
     let (_, findings) = corpus::import("trivy_operator/vulnerabilityreport_single_vuln.json");
     insta::assert_json_snapshot!("trivy_operator_single_vuln", findings);
 }
+
+#[test]
+fn an_empty_list_is_read_when_forced() {
+    let empty = br#"{"apiVersion": "v1", "kind": "List", "items": [], "metadata": {"resourceVersion": ""}}"#;
+    assert!(importers::import_to_vec(&empty[..], None).is_err());
+    let (imported, findings) =
+        importers::import_to_vec(&empty[..], Some("trivy-operator-json")).unwrap();
+    assert!(findings.is_empty());
+    assert!(imported.info.warnings.is_empty());
+}
