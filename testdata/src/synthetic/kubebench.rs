@@ -7,8 +7,11 @@ use std::io::{self, Write};
 
 use super::{Obj, SyntheticOptions, index, rng, write_records};
 
-/// The controls: id, text, node type, section, and checks (what is ensured, audit, remediation).
-const CONTROLS: &[(&str, &str, &str, &str, &[(&str, &str, &str)])] = &[
+/// A check of the benchmark: what is ensured, the audit command, the remediation.
+type Check = (&'static str, &'static str, &'static str);
+
+/// The controls: id, text, node type, section, and checks.
+const CONTROLS: &[(&str, &str, &str, &str, &[Check])] = &[
     (
         "1",
         "Control Plane Security Configuration",
