@@ -156,7 +156,7 @@ fn without_qualifier(arn: &str) -> String {
 }
 
 /// The package version as the distribution writes it: `epoch:version-release`.
-pub(crate) fn full_version(
+fn full_version(
     version: Option<&str>,
     epoch: Option<f64>,
     release: Option<&str>,
@@ -192,6 +192,68 @@ pub(crate) fn push_unique(list: &mut Vec<String>, value: Option<String>) {
     {
         list.push(value);
     }
+}
+
+/// One CVSS assessment as the normalized record keeps it.
+pub(crate) fn cvss_entry(raw: RawCvss) -> Cvss {
+    Cvss {
+        version: cvss_version(raw.version.as_deref(), raw.scoring_vector.as_deref()),
+        vector: non_empty(raw.scoring_vector),
+        score: raw.base_score,
+        source: non_empty(raw.source),
+    }
+}
+
+/// What the first vulnerable package of a finding gives it.
+pub(crate) struct FirstPackage {
+    pub component: Component,
+    pub file: Option<String>,
+    pub layer: Option<String>,
+}
+
+/// The vulnerable packages of a finding: each one's manager, name and file path go to the
+/// identity `parts`, its remediation command (once) to `remediation`, its architecture to
+/// `notes`; the first is the finding's component, file and layer. `None` without packages.
+pub(crate) fn packages(
+    list: Vec<RawPackage>,
+    parts: &mut Vec<String>,
+    remediation: &mut Vec<String>,
+    notes: &mut Vec<String>,
+) -> Option<FirstPackage> {
+    let mut first = None;
+    for package in list {
+        let name = package.name.clone().unwrap_or_default();
+        if first.is_none() {
+            first = Some(FirstPackage {
+                component: Component {
+                    name: non_empty(package.name.clone()),
+                    version: full_version(
+                        package.version.as_deref(),
+                        package.epoch,
+                        package.release.as_deref(),
+                    ),
+                    purl: None,
+                    fixed_version: non_empty(package.fixed_in_version.clone())
+                        .filter(|v| v != "NotAvailable"),
+                },
+                file: non_empty(package.file_path.clone()),
+                layer: non_empty(package.source_layer_hash.clone())
+                    .or_else(|| non_empty(package.source_lambda_layer_arn.clone())),
+            });
+        }
+        parts.push(package.package_manager.unwrap_or_default());
+        parts.push(name.clone());
+        parts.push(package.file_path.unwrap_or_default());
+        if let Some(command) = non_empty(package.remediation)
+            && !remediation.contains(&command)
+        {
+            remediation.push(command);
+        }
+        if let Some(arch) = non_empty(package.arch) {
+            notes.push(format!("{name} architecture: {arch}"));
+        }
+    }
+    first
 }
 
 /// Converts one record. `Err` says why a record was skipped.
@@ -264,14 +326,7 @@ pub fn finding(
                     push_unique(&mut aliases, Some(related));
                 }
             }
-            for c in details.cvss {
-                cvss.push(Cvss {
-                    version: cvss_version(c.version.as_deref(), c.scoring_vector.as_deref()),
-                    vector: non_empty(c.scoring_vector),
-                    score: c.base_score,
-                    source: non_empty(c.source),
-                });
-            }
+            cvss.extend(details.cvss.into_iter().map(cvss_entry));
             push_unique(&mut references, details.source_url);
             for url in details.reference_urls {
                 push_unique(&mut references, Some(url));
@@ -281,39 +336,17 @@ pub fn finding(
                 notes.push(format!("Vendor severity ({source}): {vendor}"));
             }
             let mut parts = vec![resource.identity];
-            let mut packages = details.vulnerable_packages.into_iter();
-            if let Some(first) = packages.next() {
-                component = Component {
-                    name: non_empty(first.name.clone()),
-                    version: full_version(
-                        first.version.as_deref(),
-                        first.epoch,
-                        first.release.as_deref(),
-                    ),
-                    purl: None,
-                    fixed_version: non_empty(first.fixed_in_version.clone())
-                        .filter(|v| v != "NotAvailable"),
-                };
-                location.file = non_empty(first.file_path.clone());
-                location.layer = non_empty(first.source_layer_hash.clone())
-                    .or_else(|| non_empty(first.source_lambda_layer_arn.clone()));
-                for package in std::iter::once(first).chain(packages) {
-                    let name = package.name.clone().unwrap_or_default();
-                    parts.push(package.package_manager.clone().unwrap_or_default());
-                    parts.push(name.clone());
-                    parts.push(package.file_path.clone().unwrap_or_default());
-                    if let Some(command) = non_empty(package.remediation.clone())
-                        && !remediation.contains(&command)
-                    {
-                        remediation.push(command);
-                    }
-                    if let Some(arch) = non_empty(package.arch) {
-                        notes.push(format!("{name} architecture: {arch}"));
-                    }
-                }
-            } else {
+            let Some(first) = packages(
+                details.vulnerable_packages,
+                &mut parts,
+                &mut remediation,
+                &mut notes,
+            ) else {
                 return Err(format!("{rule_id} without vulnerablePackages"));
-            }
+            };
+            component = first.component;
+            location.file = first.file;
+            location.layer = first.layer;
             (Kind::Vulnerability, rule_id, parts)
         }
         "CODE_VULNERABILITY" => {

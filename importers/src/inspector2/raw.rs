@@ -78,30 +78,46 @@ pub struct RawPackageDetails {
     pub reference_urls: Vec<String>,
 }
 
+/// A vulnerable package. Security Hub's ASFF writes the same record with PascalCase names
+/// (`Name`, `FixedInVersion`, `Architecture`), read through the aliases.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawPackage {
+    #[serde(alias = "Name")]
     pub name: Option<String>,
+    #[serde(alias = "Version")]
     pub version: Option<String>,
-    #[serde(default, deserialize_with = "number_or_text")]
+    #[serde(default, deserialize_with = "number_or_text", alias = "Epoch")]
     pub epoch: Option<f64>,
+    #[serde(alias = "Release")]
     pub release: Option<String>,
+    #[serde(alias = "Architecture")]
     pub arch: Option<String>,
+    #[serde(alias = "PackageManager")]
     pub package_manager: Option<String>,
+    #[serde(alias = "FilePath")]
     pub file_path: Option<String>,
+    #[serde(alias = "FixedInVersion")]
     pub fixed_in_version: Option<String>,
+    #[serde(alias = "Remediation")]
     pub remediation: Option<String>,
+    #[serde(alias = "SourceLayerHash")]
     pub source_layer_hash: Option<String>,
+    #[serde(alias = "SourceLambdaLayerArn")]
     pub source_lambda_layer_arn: Option<String>,
 }
 
+/// One CVSS assessment; ASFF's names (`BaseScore`, `BaseVector`) through the aliases.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawCvss {
-    #[serde(default, deserialize_with = "number_or_text")]
+    #[serde(default, deserialize_with = "number_or_text", alias = "BaseScore")]
     pub base_score: Option<f64>,
+    #[serde(alias = "BaseVector")]
     pub scoring_vector: Option<String>,
+    #[serde(alias = "Version")]
     pub version: Option<String>,
+    #[serde(alias = "Source")]
     pub source: Option<String>,
 }
 

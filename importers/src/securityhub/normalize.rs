@@ -17,10 +17,10 @@
 //! without its digest, a Lambda function without its version qualifier).
 
 use super::raw::*;
-use crate::finding::{Component, Cvss, Finding, Kind, Location, Severity};
+use crate::finding::{Component, Finding, Kind, Location, Severity, category_name};
 use crate::fingerprint::fingerprint;
 use crate::inspector2::normalize::{
-    cvss_version, full_version, non_empty, push_unique, resource_identity, severity as label,
+    cvss_entry, non_empty, packages, push_unique, resource_identity, severity as label,
 };
 
 /// Tool family of Security Hub's findings.
@@ -69,19 +69,6 @@ fn product(raw: &RawFinding) -> String {
                 .map(str::to_string)
         })
         .unwrap_or_default()
-}
-
-fn snake_case(name: &str) -> String {
-    name.trim()
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect()
 }
 
 /// Converts one record. `Err` says why a record was skipped.
@@ -161,13 +148,7 @@ pub fn finding(mut raw: RawFinding) -> Result<Converted, String> {
                         push_unique(&mut aliases, Some(related));
                     }
                 }
-                for c in v.cvss {
-                    let entry = Cvss {
-                        version: cvss_version(c.version.as_deref(), c.base_vector.as_deref()),
-                        vector: non_empty(c.base_vector),
-                        score: c.base_score,
-                        source: non_empty(c.source),
-                    };
+                for entry in v.cvss.into_iter().map(cvss_entry) {
                     if !cvss.contains(&entry) {
                         cvss.push(entry);
                     }
@@ -191,30 +172,15 @@ pub fn finding(mut raw: RawFinding) -> Result<Converted, String> {
                     }
                 }
                 epss = epss.or(v.epss_score);
-                for (i, p) in v.vulnerable_packages.into_iter().enumerate() {
-                    if i == 0 {
-                        component = Component {
-                            name: non_empty(p.name.clone()),
-                            version: full_version(
-                                p.version.as_deref(),
-                                p.epoch,
-                                p.release.as_deref(),
-                            ),
-                            purl: None,
-                            fixed_version: non_empty(p.fixed_in_version.clone())
-                                .filter(|v| v != "NotAvailable"),
-                        };
-                        file = non_empty(p.file_path.clone());
-                        layer = non_empty(p.source_layer_hash.clone());
-                    }
-                    parts.push(p.package_manager.unwrap_or_default());
-                    parts.push(p.name.unwrap_or_default());
-                    parts.push(p.file_path.unwrap_or_default());
-                    if let Some(command) = non_empty(p.remediation)
-                        && !remediation.contains(&command)
-                    {
-                        remediation.push(command);
-                    }
+                if let Some(first) = packages(
+                    v.vulnerable_packages,
+                    &mut parts,
+                    &mut remediation,
+                    &mut notes,
+                ) {
+                    component = first.component;
+                    file = first.file;
+                    layer = first.layer;
                 }
                 rule_id
             }
@@ -295,7 +261,7 @@ pub fn finding(mut raw: RawFinding) -> Result<Converted, String> {
     Ok(Converted::Finding(Box::new(Finding {
         fingerprint,
         kind,
-        category: Some(snake_case(&product)).filter(|c| !c.is_empty()),
+        category: category_name(&product),
         title: title.unwrap_or_else(|| rule_id.clone()),
         rule_id,
         description: Some(description),

@@ -3,6 +3,7 @@
 //! optional, so a record that lacks one is judged by the normalize step.
 
 use crate::inspector2::raw::number_or_text;
+pub use crate::inspector2::raw::{RawCvss, RawPackage};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -101,31 +102,6 @@ pub struct RawVulnerability {
     pub exploit_available: Option<String>,
     #[serde(default, deserialize_with = "number_or_text")]
     pub epss_score: Option<f64>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct RawPackage {
-    pub name: Option<String>,
-    pub version: Option<String>,
-    #[serde(default, deserialize_with = "number_or_text")]
-    pub epoch: Option<f64>,
-    pub release: Option<String>,
-    pub package_manager: Option<String>,
-    pub file_path: Option<String>,
-    pub fixed_in_version: Option<String>,
-    pub remediation: Option<String>,
-    pub source_layer_hash: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct RawCvss {
-    pub version: Option<String>,
-    #[serde(default, deserialize_with = "number_or_text")]
-    pub base_score: Option<f64>,
-    pub base_vector: Option<String>,
-    pub source: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -17,7 +17,7 @@
 //!   resource it failed on (detail report); the spec and the control (summary report).
 
 use super::raw::*;
-use crate::finding::{Component, Cvss, Finding, Kind, Location};
+use crate::finding::{Component, Cvss, Finding, Kind, Location, category_name};
 use crate::fingerprint::{fingerprint, normalize_code_line};
 use crate::inspector2::normalize::{non_empty, push_unique, severity};
 use crate::trivy::canonical_check_id;
@@ -220,18 +220,7 @@ fn fill_check(f: &mut Finding, raw: RawCheck, id: &str) {
         Some(title) => format!("{id} - {title}"),
         None => f.title.clone(),
     };
-    f.category = non_empty(raw.category).map(|c| {
-        c.trim()
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '_'
-                }
-            })
-            .collect()
-    });
+    f.category = raw.category.as_deref().and_then(category_name);
     let messages = raw.messages.join("\n");
     f.description = non_empty(Some(
         [non_empty(raw.description).unwrap_or_default(), messages]

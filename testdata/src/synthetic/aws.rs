@@ -338,19 +338,34 @@ fn inspector_network(rng: &mut Rng, i: usize) -> String {
         .done()
 }
 
-/// `aws inspector2 list-findings` output.
-pub(crate) fn write_inspector2(out: &mut dyn Write, options: &SyntheticOptions) -> io::Result<()> {
-    let digest = hex(&mut rng(options.seed, 40, usize::MAX), 64);
-    out.write_all(b"{\n  \"findings\": [")?;
+/// Writes `{"KEY": [records]}`, record `i` made by `record(rng, i)` from its own random stream.
+fn write_findings(
+    out: &mut dyn Write,
+    options: &SyntheticOptions,
+    key: &str,
+    stream: u64,
+    mut record: impl FnMut(&mut Rng, usize) -> String,
+) -> io::Result<()> {
+    write!(out, "{{\n  {}: [", js(key))?;
     write_records(out, options.findings, "    ", |i| {
-        let mut rng = rng(options.seed, 41, i);
-        match i % 20 {
-            9 => inspector_code(&mut rng, i),
-            19 => inspector_network(&mut rng, i),
-            _ => inspector_package(&mut rng, options.seed, i, &digest, false),
-        }
+        record(&mut rng(options.seed, stream, i), i)
     })?;
     out.write_all(b"\n  ]\n}\n")
+}
+
+/// The image digest of a seed's reports.
+fn digest(options: &SyntheticOptions, stream: u64) -> String {
+    hex(&mut rng(options.seed, stream, usize::MAX), 64)
+}
+
+/// `aws inspector2 list-findings` output.
+pub(crate) fn write_inspector2(out: &mut dyn Write, options: &SyntheticOptions) -> io::Result<()> {
+    let digest = digest(options, 40);
+    write_findings(out, options, "findings", 41, |rng, i| match i % 20 {
+        9 => inspector_code(rng, i),
+        19 => inspector_network(rng, i),
+        _ => inspector_package(rng, options.seed, i, &digest, false),
+    })
 }
 
 fn asff_common(
@@ -520,23 +535,20 @@ fn asff_control(rng: &mut Rng, i: usize) -> String {
 
 /// `aws securityhub get-findings` output.
 pub(crate) fn write_securityhub(out: &mut dyn Write, options: &SyntheticOptions) -> io::Result<()> {
-    let digest = hex(&mut rng(options.seed, 42, usize::MAX), 64);
-    out.write_all(b"{\n  \"Findings\": [")?;
-    write_records(out, options.findings, "    ", |i| {
-        let mut rng = rng(options.seed, 43, i);
+    let digest = digest(options, 42);
+    write_findings(out, options, "Findings", 43, |rng, i| {
         if i % 4 == 3 {
-            asff_control(&mut rng, i)
+            asff_control(rng, i)
         } else {
-            asff_inspector(&mut rng, options.seed, i, &digest)
+            asff_inspector(rng, options.seed, i, &digest)
         }
-    })?;
-    out.write_all(b"\n  ]\n}\n")
+    })
 }
 
 /// `aws ecr describe-image-scan-findings` output: basic findings for the first half of the
 /// records, enhanced (Inspector's) for the second.
 pub(crate) fn write_ecr(out: &mut dyn Write, options: &SyntheticOptions) -> io::Result<()> {
-    let digest = hex(&mut rng(options.seed, 44, usize::MAX), 64);
+    let digest = digest(options, 44);
     let basic = options.findings / 2;
     out.write_all(b"{\n  \"imageScanFindings\": {\n    \"findings\": [")?;
     write_records(out, basic, "      ", |i| {

@@ -62,6 +62,25 @@ fn metadata(kind_prefix: &str, workload: &str, hash: &str) -> String {
         .done()
 }
 
+/// Trivy's `scanner` block.
+fn scanner() -> String {
+    Obj::new()
+        .s("name", "Trivy")
+        .s("vendor", "Aqua Security")
+        .s("version", "0.58.1")
+        .done()
+}
+
+/// One resource of `kind` about the workload, with its `report`.
+fn resource(kind: &str, workload: &str, hash: &str, report: String) -> String {
+    Obj::new()
+        .s("apiVersion", "aquasecurity.github.io/v1alpha1")
+        .s("kind", kind)
+        .raw("metadata", metadata("replicaset", workload, hash))
+        .raw("report", report)
+        .done()
+}
+
 /// The `List` with `findings` records in all.
 pub(crate) fn write_list(out: &mut dyn Write, options: &SyntheticOptions) -> io::Result<()> {
     out.write_all(b"{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"List\",\n  \"items\": [")?;
@@ -93,23 +112,11 @@ pub(crate) fn write_list(out: &mut dyn Write, options: &SyntheticOptions) -> io:
                 })
                 .collect();
             let report = Obj::new()
-                .raw(
-                    "scanner",
-                    Obj::new()
-                        .s("name", "Trivy")
-                        .s("vendor", "Aqua Security")
-                        .s("version", "0.58.1")
-                        .done(),
-                )
+                .raw("scanner", scanner())
                 .raw("checks", raw_list(checks))
                 .s("updateTimestamp", "2026-11-03T07:03:10Z")
                 .done();
-            let item = Obj::new()
-                .s("apiVersion", "aquasecurity.github.io/v1alpha1")
-                .s("kind", "ConfigAuditReport")
-                .raw("metadata", metadata("replicaset", &workload, &hash))
-                .raw("report", report)
-                .done();
+            let item = resource("ConfigAuditReport", &workload, &hash, report);
             out.write_all(item.as_bytes())?;
             i += n;
         } else {
@@ -158,14 +165,7 @@ pub(crate) fn write_list(out: &mut dyn Write, options: &SyntheticOptions) -> io:
                     "registry",
                     Obj::new().s("server", "registry.example.com").done(),
                 )
-                .raw(
-                    "scanner",
-                    Obj::new()
-                        .s("name", "Trivy")
-                        .s("vendor", "Aqua Security")
-                        .s("version", "0.58.1")
-                        .done(),
-                )
+                .raw("scanner", scanner())
                 .raw(
                     "os",
                     Obj::new().s("family", "debian").s("name", "12.5").done(),
@@ -173,12 +173,7 @@ pub(crate) fn write_list(out: &mut dyn Write, options: &SyntheticOptions) -> io:
                 .s("updateTimestamp", "2026-11-03T07:03:10Z")
                 .raw("vulnerabilities", raw_list(vulns))
                 .done();
-            let item = Obj::new()
-                .s("apiVersion", "aquasecurity.github.io/v1alpha1")
-                .s("kind", "VulnerabilityReport")
-                .raw("metadata", metadata("replicaset", &workload, &hash))
-                .raw("report", report)
-                .done();
+            let item = resource("VulnerabilityReport", &workload, &hash, report);
             out.write_all(item.as_bytes())?;
             i += n;
         }
