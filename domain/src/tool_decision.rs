@@ -123,6 +123,10 @@ pub fn tool_display_name(tool: &str) -> &str {
         "tfsec" => "tfsec",
         "fossa" => "FOSSA",
         "sarif" => "the SARIF tool",
+        "aws-inspector" => "Amazon Inspector",
+        "aws-securityhub" => "AWS Security Hub",
+        "aws-ecr" => "Amazon ECR",
+        "trivy-operator" => "Trivy Operator",
         other => other,
     }
 }

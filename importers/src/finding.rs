@@ -259,6 +259,24 @@ impl Finding {
     }
 }
 
+/// A finding's `category` from a tool's own class name (`Security Hub`, `Kubernetes Security
+/// Check`): lower snake case, every character but ASCII letters and digits an underscore;
+/// `None` for a blank name.
+pub fn category_name(name: &str) -> Option<String> {
+    let name = name.trim();
+    (!name.is_empty()).then(|| {
+        name.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
+            .collect()
+    })
+}
+
 /// What a report says about the scan as a whole.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScanInfo {

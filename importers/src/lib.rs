@@ -12,17 +12,22 @@
 
 pub mod acunetix;
 pub mod burp;
+pub mod ecr;
 pub mod error;
 pub mod finding;
 pub mod fingerprint;
 pub mod fossa;
 pub mod input;
+pub mod inspector2;
+pub mod kubebench;
 pub mod sarif;
+pub mod securityhub;
 pub mod sonarqube;
 mod stream;
 pub mod text;
 pub mod tfsec;
 pub mod trivy;
+pub mod trivy_operator;
 mod unsupported;
 pub mod web;
 mod xml;
@@ -123,6 +128,11 @@ pub fn all() -> &'static [&'static dyn Importer] {
         &burp::BurpXml,
         &zap::ZapXml,
         &zap::ZapJson,
+        &inspector2::Inspector2Json,
+        &securityhub::SecurityHubAsff,
+        &ecr::EcrScanJson,
+        &kubebench::KubeBenchJson,
+        &trivy_operator::TrivyOperatorJson,
         // FOSSA: the API export before the CLI report (both have `issues`; only the API's
         // issues have `source`), the inventories last.
         &fossa::FossaApiIssuesJson,

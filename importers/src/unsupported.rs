@@ -20,16 +20,9 @@ const KNOWN: &[(&str, Looks)] = &[
         h.starts_with("PK\u{3}\u{4}") || h.starts_with("PK\u{5}\u{6}")
     }),
     ("a PDF document", |h| h.starts_with("%PDF-")),
-    ("a Trivy Operator resource", |h| {
-        starts_json(h) && h.contains("aquasecurity.github.io")
-    }),
     ("an HTML page", |h| {
         let start: String = h.trim_start().chars().take(15).collect();
         let start = start.to_ascii_lowercase();
         start.starts_with("<!doctype html") || start.starts_with("<html")
     }),
 ];
-
-fn starts_json(head: &str) -> bool {
-    head.trim_start().starts_with(['{', '['])
-}

@@ -20,6 +20,11 @@ const TRUNCATION_FOLDERS: &[&str] = &[
     "tfsec",
     "burp",
     "zap",
+    "aws_inspector2",
+    "awssecurityhub",
+    "ecr",
+    "kubebench",
+    "trivy_operator",
 ];
 
 /// Every corpus file of every importer, cut at 20 points, gives an error (never a panic, never

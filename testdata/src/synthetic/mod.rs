@@ -18,12 +18,15 @@
 
 mod acunetix;
 mod advisory;
+mod aws;
 mod burp;
 mod fossa;
+mod kubebench;
 mod sarif;
 mod sonarqube;
 mod tfsec;
 mod trivy;
+mod trivy_operator;
 mod web;
 mod zap;
 
@@ -75,6 +78,11 @@ pub const FORMATS: &[&str] = &[
     "burp-xml",
     "zap-xml",
     "zap-json",
+    "aws-inspector2-json",
+    "aws-securityhub-asff-json",
+    "aws-ecr-scan-json",
+    "kube-bench-json",
+    "trivy-operator-json",
     "fossa-api-issues-json",
     "fossa-test-json",
     "fossa-attribution-json",
@@ -107,6 +115,11 @@ pub fn write_report(
         "burp-xml" => burp::write_xml(out, options),
         "zap-xml" => zap::write_xml(out, options),
         "zap-json" => zap::write_json(out, options),
+        "aws-inspector2-json" => aws::write_inspector2(out, options),
+        "aws-securityhub-asff-json" => aws::write_securityhub(out, options),
+        "aws-ecr-scan-json" => aws::write_ecr(out, options),
+        "kube-bench-json" => kubebench::write_json(out, options),
+        "trivy-operator-json" => trivy_operator::write_list(out, options),
         "fossa-api-issues-json" => fossa::write_api_issues(out, options),
         "fossa-test-json" => fossa::write_test(out, options),
         "fossa-attribution-json" => fossa::write_attribution(out, options),
