@@ -12,12 +12,14 @@
 
 pub mod acunetix;
 pub mod burp;
+mod code_context;
 pub mod error;
 pub mod finding;
 pub mod fingerprint;
 pub mod fossa;
 pub mod input;
 pub mod sarif;
+pub mod semgrep;
 pub mod sonarqube;
 mod stream;
 pub mod text;
@@ -129,6 +131,7 @@ pub fn all() -> &'static [&'static dyn Importer] {
         &fossa::FossaTestJson,
         &fossa::FossaAttributionJson,
         &fossa::FossaAnalyzeJson,
+        &semgrep::SemgrepJson,
         // SARIF last: any tool can write it, and its driver names the tool.
         &sarif::Sarif,
     ]

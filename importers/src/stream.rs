@@ -67,3 +67,74 @@ where
         Ok(())
     }
 }
+
+/// A report that is one JSON object holding one list of records (`{"version": ..., "results":
+/// [...], ...}`): the list is streamed element by element into `each`, the top-level scalars
+/// named in `keep` are kept as text, and everything else is skipped without being built. A
+/// missing list is an error: a file without it is not such a report, and importing it as
+/// "nothing found" would close every open finding.
+pub(crate) struct ReportObject<'k, T, F> {
+    /// What the object is, for errors ("a Semgrep report object with `results`").
+    pub what: &'static str,
+    /// The key of the list.
+    pub list: &'static str,
+    /// What the list is, for errors ("a list of Semgrep results").
+    pub list_what: &'static str,
+    /// Top-level scalar fields to keep, by key; filled when present.
+    pub keep: &'k mut [(&'static str, Option<String>)],
+    pub each: F,
+    pub element: PhantomData<fn() -> T>,
+}
+
+impl<'de, T, F> DeserializeSeed<'de> for ReportObject<'_, T, F>
+where
+    T: Deserialize<'de>,
+    F: FnMut(T) -> Result<(), serde_json::Error>,
+{
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, T, F> Visitor<'de> for ReportObject<'_, T, F>
+where
+    T: Deserialize<'de>,
+    F: FnMut(T) -> Result<(), serde_json::Error>,
+{
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(self.what)
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        let mut seen = false;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == self.list {
+                seen = true;
+                map.next_value_seed(EachElement::new(self.list_what, &mut self.each))?;
+            } else if let Some((_, slot)) = self.keep.iter_mut().find(|(k, _)| *k == key) {
+                *slot = scalar_text(map.next_value::<serde_json::Value>()?);
+            } else {
+                map.next_value::<de::IgnoredAny>()?;
+            }
+        }
+        if seen {
+            Ok(())
+        } else {
+            Err(de::Error::missing_field(self.list))
+        }
+    }
+}
+
+/// A JSON scalar as text (`"1.2"`, `1.2`, `true`); `None` for null, lists and objects.
+pub(crate) fn scalar_text(value: serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::String(s) => Some(s),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}

@@ -38,3 +38,44 @@ pub fn files(folder: &str) -> Vec<String> {
     names.sort();
     names
 }
+
+/// Every file of every corpus folder with the format detection picks for it (`None`: no
+/// importer claims it), for the tests that check a format claims its own files and no other.
+pub fn detected_formats() -> Vec<(String, Option<&'static str>)> {
+    let mut folders: Vec<String> = std::fs::read_dir(dir())
+        .expect("corpus folder")
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    folders.sort();
+    let mut out = Vec::new();
+    for folder in folders {
+        for name in files(&folder) {
+            let file = format!("{folder}/{name}");
+            let Ok(bytes) = std::fs::read(path(&file)) else {
+                continue;
+            };
+            let Ok(peeked) = importers::input::peek(&bytes[..]) else {
+                continue;
+            };
+            let detected = importers::detect(&peeked.head_text()).map(|i| i.format());
+            out.push((file, detected));
+        }
+    }
+    out
+}
+
+/// Asserts that detection gives `expected`'s format for each of its files and a format of
+/// the family `family` (by name prefix) for no other corpus file.
+pub fn assert_claims_only(family: &str, expected: &[(&str, &str)]) {
+    for (file, detected) in detected_formats() {
+        match expected.iter().find(|(f, _)| *f == file) {
+            Some((_, format)) => assert_eq!(detected, Some(*format), "{file}"),
+            None => assert!(
+                !detected.is_some_and(|d| d.starts_with(family)),
+                "{file} detected as {detected:?}"
+            ),
+        }
+    }
+}

@@ -10,6 +10,7 @@ mod fossa;
 mod hostile;
 mod limits;
 mod sarif;
+mod semgrep;
 mod sonarqube;
 mod streaming;
 mod tfsec;

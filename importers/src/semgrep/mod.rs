@@ -1,0 +1,108 @@
+//! Semgrep JSON (`semgrep scan --json`, Semgrep CE and the logged-in CLI alike): one finding per
+//! result of `results[]`, streamed. `errors` and `paths` say what could not be scanned and what
+//! was; they hold no findings and are skipped. Semgrep's SARIF is read by the SARIF importer.
+//!
+//! Identity (fingerprint parts): the rule (`check_id`), the file (separators unified, a per-run
+//! directory dropped: [`crate::tfsec::fingerprint_path`]), the code context and an ordinal
+//! ([`crate::code_context`]). The context is the matched code (`extra.lines`) with white space
+//! folded, else Semgrep's own `extra.fingerprint`; the CLI writes `requires login` in both when
+//! it is not logged in, and then the context is empty and only the ordinal tells results of one
+//! rule in one file apart. Never the line numbers or the message. The same rule matching two
+//! different hard-coded secrets on lines 12 and 13 of one file gives two findings; a match that
+//! only moved to another line keeps its identity.
+//!
+//! A result with `extra.is_ignored` (a `nosemgrep` comment, reported under `--disable-nosem`)
+//! keeps the tool status `suppressed`: a decision made in Semgrep.
+
+mod normalize;
+mod raw;
+
+pub use normalize::severity;
+
+use crate::code_context::Ordinals;
+use crate::error::ImportError;
+use crate::finding::ScanInfo;
+use crate::stream::ReportObject;
+use crate::{Importer, Sink};
+use serde::de::{DeserializeSeed, Error as _};
+use std::io::Read;
+use std::marker::PhantomData;
+
+/// The tool family.
+pub const TOOL: &str = "semgrep";
+const FORMAT: &str = "semgrep-json";
+
+pub struct SemgrepJson;
+
+impl Importer for SemgrepJson {
+    fn format(&self) -> &'static str {
+        FORMAT
+    }
+
+    fn tool(&self) -> &'static str {
+        TOOL
+    }
+
+    fn description(&self) -> &'static str {
+        "Semgrep JSON (`semgrep scan --json`): code and secrets results, logged in or not"
+    }
+
+    fn example(&self) -> &'static str {
+        "semgrep scan --config auto --json --output semgrep.json"
+    }
+
+    fn detect(&self, head: &str) -> bool {
+        if !head.trim_start().starts_with('{') || !head.contains("\"results\"") {
+            return false;
+        }
+        if head.contains("\"check_id\"") && head.contains("\"extra\"") {
+            return true;
+        }
+        // A clean scan: `results` empty beside Semgrep's `errors` (and `paths`, `version`);
+        // Bandit's clean report has `generated_at` and `metrics` as well, and comes first.
+        let compact: String = head.chars().filter(|c| !c.is_whitespace()).collect();
+        compact.contains("\"results\":[]")
+            && compact.contains("\"errors\":")
+            && !head.contains("\"generated_at\"")
+            && !head.contains("\"metrics\"")
+    }
+
+    fn import(&self, input: &mut dyn Read, sink: &mut Sink<'_>) -> Result<ScanInfo, ImportError> {
+        let mut info = ScanInfo {
+            tool: TOOL.into(),
+            ..ScanInfo::default()
+        };
+        let mut ids = Ordinals::default();
+        let mut sink_error = None;
+        let mut keep = [("version", None)];
+        let reader = std::io::BufReader::with_capacity(256 * 1024, input);
+        let mut de = serde_json::Deserializer::from_reader(reader);
+        let outcome = ReportObject {
+            what: "a Semgrep report object with `results`",
+            list: "results",
+            list_what: "a list of Semgrep results",
+            keep: &mut keep,
+            each: |raw: raw::RawResult| match normalize::convert(raw, &mut ids) {
+                Ok(finding) => sink(finding).map_err(|err| {
+                    let text = err.to_string();
+                    sink_error = Some(err);
+                    serde_json::Error::custom(text)
+                }),
+                Err(reason) => {
+                    info.warn(format!("skipped {reason}"));
+                    Ok(())
+                }
+            },
+            element: PhantomData,
+        }
+        .deserialize(&mut de)
+        .and_then(|()| de.end());
+        if let Some(err) = sink_error {
+            return Err(ImportError::Sink(err));
+        }
+        outcome.map_err(|e| ImportError::from_json(FORMAT, e))?;
+        let [(_, version)] = keep;
+        info.tool_version = version;
+        Ok(info)
+    }
+}
