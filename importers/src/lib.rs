@@ -11,6 +11,7 @@
 //! `schema` crate), nor where anything is rendered (the `reports` crate).
 
 pub mod acunetix;
+pub mod bandit;
 pub mod burp;
 mod code_context;
 pub mod error;
@@ -131,6 +132,8 @@ pub fn all() -> &'static [&'static dyn Importer] {
         &fossa::FossaTestJson,
         &fossa::FossaAttributionJson,
         &fossa::FossaAnalyzeJson,
+        // Bandit before Semgrep: a clean Bandit report has `results` and `errors` too.
+        &bandit::BanditJson,
         &semgrep::SemgrepJson,
         // SARIF last: any tool can write it, and its driver names the tool.
         &sarif::Sarif,

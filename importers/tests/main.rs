@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod acunetix;
+mod bandit;
 mod burp;
 mod corpus;
 mod fossa;
