@@ -100,7 +100,8 @@ impl ToolDecision {
             "safe" | "notaffected" => Some(ToolDecision::NotAffected),
             "wontfix" | "willnotfix" | "endoflife" => Some(ToolDecision::WontFix),
             "accepted" | "acknowledged" | "acceptedrisk" => Some(ToolDecision::Accepted),
-            "suppressed" => Some(ToolDecision::Suppressed),
+            // Checkov's skipped checks (`#checkov:skip=` or a skip in its configuration).
+            "suppressed" | "skipped" => Some(ToolDecision::Suppressed),
             _ => None,
         }
     }
@@ -122,6 +123,9 @@ pub fn tool_display_name(tool: &str) -> &str {
         "tfsec" => "tfsec",
         "fossa" => "FOSSA",
         "sarif" => "the SARIF tool",
+        "semgrep" => "Semgrep",
+        "bandit" => "Bandit",
+        "checkov" => "Checkov",
         other => other,
     }
 }
@@ -143,6 +147,7 @@ mod tests {
             ("end_of_life", Some(ToolDecision::WontFix)),
             ("not_affected", Some(ToolDecision::NotAffected)),
             ("suppressed", Some(ToolDecision::Suppressed)),
+            ("skipped", Some(ToolDecision::Suppressed)),
             ("FalsePositive", Some(ToolDecision::FalsePositive)),
             ("AcceptedRisk", Some(ToolDecision::Accepted)),
             ("OPEN", None),

@@ -13,6 +13,7 @@
 pub mod acunetix;
 pub mod bandit;
 pub mod burp;
+pub mod checkov;
 mod code_context;
 pub mod error;
 pub mod finding;
@@ -135,6 +136,7 @@ pub fn all() -> &'static [&'static dyn Importer] {
         // Bandit before Semgrep: a clean Bandit report has `results` and `errors` too.
         &bandit::BanditJson,
         &semgrep::SemgrepJson,
+        &checkov::CheckovJson,
         // SARIF last: any tool can write it, and its driver names the tool.
         &sarif::Sarif,
     ]

@@ -6,6 +6,7 @@
 mod acunetix;
 mod bandit;
 mod burp;
+mod checkov;
 mod corpus;
 mod fossa;
 mod hostile;
