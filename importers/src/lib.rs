@@ -23,6 +23,7 @@ pub mod input;
 pub mod sarif;
 pub mod semgrep;
 pub mod sonarqube;
+pub mod sonarqube_gate;
 mod stream;
 pub mod text;
 pub mod tfsec;
@@ -120,6 +121,7 @@ pub fn all() -> &'static [&'static dyn Importer] {
         &acunetix::AcunetixApiJson,
         &sonarqube::SonarReportJson,
         &sonarqube::SonarQubeApiJson,
+        &sonarqube_gate::SonarQubeQualityGateJson,
         &tfsec::TfsecJson,
         &tfsec::TfsecCsv,
         &tfsec::TfsecCheckstyle,

@@ -14,6 +14,7 @@ mod limits;
 mod sarif;
 mod semgrep;
 mod sonarqube;
+mod sonarqube_gate;
 mod streaming;
 mod tfsec;
 mod trivy;
