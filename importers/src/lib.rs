@@ -20,6 +20,7 @@ pub mod finding;
 pub mod fingerprint;
 pub mod fossa;
 pub mod input;
+mod json_report;
 pub mod sarif;
 pub mod semgrep;
 pub mod sonarqube;

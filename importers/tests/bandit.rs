@@ -14,25 +14,11 @@ const EXPECTED: &[(&str, &str, usize, usize)] = &[
     ("bandit/one_vuln.json", "bandit-json", 1, 1),
 ];
 
-fn fingerprints(findings: &[Finding]) -> BTreeSet<&str> {
-    findings.iter().map(|f| f.fingerprint.as_str()).collect()
-}
+use corpus::fingerprints;
 
 #[test]
 fn every_corpus_file_imports_with_its_expected_counts() {
-    let listed: Vec<String> = corpus::files("bandit")
-        .into_iter()
-        .map(|name| format!("bandit/{name}"))
-        .collect();
-    let expected: Vec<String> = EXPECTED.iter().map(|(f, ..)| f.to_string()).collect();
-    assert_eq!(listed, expected, "every Bandit file has an expected count");
-    for (file, format, records, distinct) in EXPECTED {
-        let (imported, findings) = corpus::import(file);
-        assert_eq!(imported.format, *format, "{file}");
-        assert_eq!(imported.info.tool, "bandit", "{file}");
-        assert_eq!(findings.len(), *records, "{file}: records");
-        assert_eq!(fingerprints(&findings).len(), *distinct, "{file}: distinct");
-    }
+    corpus::assert_counts("bandit", "bandit", &[], EXPECTED);
 }
 
 /// No two distinct results of a corpus file merge: the distinct (test, file, line, excerpt)
@@ -46,7 +32,12 @@ fn distinct_results_never_merge() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|r| format!("{}|{}|{}|{}", r["test_id"], r["filename"], r["line_number"], r["code"]))
+            .map(|r| {
+                format!(
+                    "{}|{}|{}|{}",
+                    r["test_id"], r["filename"], r["line_number"], r["code"]
+                )
+            })
             .collect();
         let (_, findings) = corpus::import(file);
         assert_eq!(fingerprints(&findings).len(), distinct.len(), "{file}");
@@ -56,7 +47,10 @@ fn distinct_results_never_merge() {
 #[test]
 fn fields_of_a_result() {
     let (imported, findings) = corpus::import("bandit/one_vuln.json");
-    assert_eq!(imported.info.scanned_at.as_deref(), Some("2020-12-30T10:03:39Z"));
+    assert_eq!(
+        imported.info.scanned_at.as_deref(),
+        Some("2020-12-30T10:03:39Z")
+    );
     let f = &findings[0];
     assert_eq!(f.kind, Kind::Code);
     assert_eq!(f.rule_id, "B101");
@@ -72,7 +66,10 @@ fn fields_of_a_result() {
         ["https://bandit.readthedocs.io/en/latest/plugins/b101_assert_used.html"]
     );
     let (_, findings) = corpus::import("bandit/many_vulns.json");
-    assert_eq!(findings[0].location.file.as_deref(), Some("dojo/benchmark\\views.py"));
+    assert_eq!(
+        findings[0].location.file.as_deref(),
+        Some("dojo/benchmark\\views.py")
+    );
     assert_eq!(findings[0].location.line_end, Some(27));
     let (_, findings) = corpus::import("bandit/dd.json");
     assert_eq!(findings[0].rule_id, "B303");
@@ -80,7 +77,11 @@ fn fields_of_a_result() {
 }
 
 fn result(line: i64, code_line: &str) -> String {
-    let code = format!("{} import x\n{line} {code_line}\n{} pass\n", line - 1, line + 1);
+    let code = format!(
+        "{} import x\n{line} {code_line}\n{} pass\n",
+        line - 1,
+        line + 1
+    );
     format!(
         r#"{{"code": {code:?}, "filename": "app/db.py", "issue_confidence": "MEDIUM",
             "issue_cwe": {{"id": 89, "link": "https://cwe.mitre.org/data/definitions/89.html"}},
@@ -102,12 +103,21 @@ fn import(results: &[String]) -> Vec<Finding> {
 /// two lines is two findings; the CWE of newer Bandit versions is read.
 #[test]
 fn identity_is_the_code_line_not_the_line_number() {
-    let two = import(&[result(12, "q = 'SELECT ' + a"), result(13, "q = 'DELETE ' + b")]);
+    let two = import(&[
+        result(12, "q = 'SELECT ' + a"),
+        result(13, "q = 'DELETE ' + b"),
+    ]);
     assert_eq!(fingerprints(&two).len(), 2);
     assert_eq!(two[0].cwe, ["CWE-89"]);
-    let moved = import(&[result(40, "q  = 'SELECT ' + a"), result(52, "q = 'DELETE ' + b")]);
+    let moved = import(&[
+        result(40, "q  = 'SELECT ' + a"),
+        result(52, "q = 'DELETE ' + b"),
+    ]);
     assert_eq!(fingerprints(&two), fingerprints(&moved));
-    let same = import(&[result(12, "q = 'SELECT ' + a"), result(30, "q = 'SELECT ' + a")]);
+    let same = import(&[
+        result(12, "q = 'SELECT ' + a"),
+        result(30, "q = 'SELECT ' + a"),
+    ]);
     assert_eq!(fingerprints(&same).len(), 2);
 }
 
@@ -119,6 +129,5 @@ fn snapshot_of_one_vuln() {
 
 #[test]
 fn detection_claims_only_bandit_files() {
-    let expected: Vec<(&str, &str)> = EXPECTED.iter().map(|(f, fmt, ..)| (*f, *fmt)).collect();
-    corpus::assert_claims_only("bandit", &expected);
+    corpus::assert_detected_as_listed("bandit", EXPECTED);
 }

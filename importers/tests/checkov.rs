@@ -4,7 +4,8 @@ use importers::{Finding, Kind, Severity};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
-const HANDWRITTEN: &str = "checkov/checkov_HANDWRITTEN_3.2_skipped_secrets_kubernetes_dockerfile.json";
+const HANDWRITTEN: &str =
+    "checkov/checkov_HANDWRITTEN_3.2_skipped_secrets_kubernetes_dockerfile.json";
 
 /// Our counts for every Checkov file of the corpus: records the importer hands on, and distinct
 /// fingerprints. DefectDojo's counts are in `corpus/checkov/SOURCES.md`; ours are the same for
@@ -12,33 +13,29 @@ const HANDWRITTEN: &str = "checkov/checkov_HANDWRITTEN_3.2_skipped_secrets_kuber
 const EXPECTED: &[(&str, &str, usize, usize)] = &[
     ("checkov/checkov-report-0-vuln.json", "checkov-json", 0, 0),
     ("checkov/checkov-report-1-vuln.json", "checkov-json", 1, 1),
-    ("checkov/checkov-report-many-vuln.json", "checkov-json", 3, 3),
-    ("checkov/checkov-report-multiple-check_type.json", "checkov-json", 13, 13),
+    (
+        "checkov/checkov-report-many-vuln.json",
+        "checkov-json",
+        3,
+        3,
+    ),
+    (
+        "checkov/checkov-report-multiple-check_type.json",
+        "checkov-json",
+        13,
+        13,
+    ),
     ("checkov/checkov-report-severity.json", "checkov-json", 4, 4),
     ("checkov/checkov2-report-0-vuln.json", "checkov-json", 0, 0),
     // 5 failed checks and 1 skipped one (a tool decision), which DefectDojo leaves out.
     (HANDWRITTEN, "checkov-json", 6, 6),
 ];
 
-fn fingerprints(findings: &[Finding]) -> BTreeSet<&str> {
-    findings.iter().map(|f| f.fingerprint.as_str()).collect()
-}
+use corpus::fingerprints;
 
 #[test]
 fn every_corpus_file_imports_with_its_expected_counts() {
-    let listed: Vec<String> = corpus::files("checkov")
-        .into_iter()
-        .map(|name| format!("checkov/{name}"))
-        .collect();
-    let expected: Vec<String> = EXPECTED.iter().map(|(f, ..)| f.to_string()).collect();
-    assert_eq!(listed, expected, "every Checkov file has an expected count");
-    for (file, format, records, distinct) in EXPECTED {
-        let (imported, findings) = corpus::import(file);
-        assert_eq!(imported.format, *format, "{file}");
-        assert_eq!(imported.info.tool, "checkov", "{file}");
-        assert_eq!(findings.len(), *records, "{file}: records");
-        assert_eq!(fingerprints(&findings).len(), *distinct, "{file}: distinct");
-    }
+    corpus::assert_counts("checkov", "checkov", &[], EXPECTED);
 }
 
 /// Every failed or skipped record of every framework in a file, as JSON values.
@@ -69,7 +66,11 @@ fn distinct_records_never_merge() {
             .map(|r| {
                 format!(
                     "{}|{}|{}|{}|{}",
-                    r["check_id"], r["file_path"], r["resource"], r["file_line_range"], r["code_block"]
+                    r["check_id"],
+                    r["file_path"],
+                    r["resource"],
+                    r["file_line_range"],
+                    r["code_block"]
                 )
             })
             .collect();
@@ -85,11 +86,20 @@ fn fields_of_each_framework() {
     let f = &findings[0];
     assert_eq!(f.kind, Kind::Misconfiguration);
     assert_eq!(f.rule_id, "CKV_AWS_161");
-    assert_eq!(f.title, "Ensure RDS database has IAM authentication enabled");
+    assert_eq!(
+        f.title,
+        "Ensure RDS database has IAM authentication enabled"
+    );
     assert_eq!(f.category.as_deref(), Some("terraform"));
     assert_eq!(f.location.file.as_deref(), Some("/aws/db-app.tf"));
-    assert_eq!(f.location.resource.as_deref(), Some("aws_db_instance.default"));
-    assert_eq!((f.location.line_start, f.location.line_end), (Some(1), Some(41)));
+    assert_eq!(
+        f.location.resource.as_deref(),
+        Some("aws_db_instance.default")
+    );
+    assert_eq!(
+        (f.location.line_start, f.location.line_end),
+        (Some(1), Some(41))
+    );
     // No severity without a platform key: unknown (DefectDojo: Medium).
     assert_eq!(f.severity, Severity::Unknown);
     let docker = &findings[11];
@@ -104,7 +114,12 @@ fn fields_of_each_framework() {
     let severities: Vec<Severity> = findings.iter().map(|f| f.severity).collect();
     assert_eq!(
         severities,
-        [Severity::Medium, Severity::Medium, Severity::Low, Severity::High]
+        [
+            Severity::Medium,
+            Severity::Medium,
+            Severity::Low,
+            Severity::High
+        ]
     );
     let (imported, _) = corpus::import("checkov/checkov2-report-0-vuln.json");
     assert_eq!(imported.info.tool_version.as_deref(), Some("2.1.269"));
@@ -116,7 +131,10 @@ fn fields_of_each_framework() {
 fn skipped_checks_secrets_and_shared_resources() {
     let (imported, findings) = corpus::import(HANDWRITTEN);
     assert_eq!(imported.info.tool_version.as_deref(), Some("3.2.255"));
-    let skipped: Vec<&Finding> = findings.iter().filter(|f| f.tool_status.is_some()).collect();
+    let skipped: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.tool_status.is_some())
+        .collect();
     assert_eq!(skipped.len(), 1);
     assert_eq!(skipped[0].rule_id, "CKV_AWS_20");
     assert_eq!(skipped[0].tool_status.as_deref(), Some("skipped"));
@@ -128,11 +146,17 @@ fn skipped_checks_secrets_and_shared_resources() {
             .unwrap()
             .contains("Skipped in Checkov: The bucket serves the public website on purpose")
     );
-    let secret = findings.iter().find(|f| f.rule_id == "CKV_SECRET_2").unwrap();
+    let secret = findings
+        .iter()
+        .find(|f| f.rule_id == "CKV_SECRET_2")
+        .unwrap();
     assert_eq!(secret.kind, Kind::Secret);
     assert_eq!(secret.category.as_deref(), Some("secrets"));
     let k8s = findings.iter().find(|f| f.rule_id == "CKV_K8S_20").unwrap();
-    assert_eq!(k8s.location.resource.as_deref(), Some("Deployment.default.web"));
+    assert_eq!(
+        k8s.location.resource.as_deref(),
+        Some("Deployment.default.web")
+    );
     let exposed: BTreeSet<&str> = findings
         .iter()
         .filter(|f| f.rule_id == "CKV_DOCKER_1")
@@ -146,8 +170,10 @@ fn skipped_checks_secrets_and_shared_resources() {
 #[test]
 fn identity_survives_moved_lines() {
     let text = std::fs::read_to_string(corpus::path(HANDWRITTEN)).unwrap();
-    let moved = text
-        .replace("\"file_line_range\": [\n                        1,", "\"file_line_range\": [\n                        7,");
+    let moved = text.replace(
+        "\"file_line_range\": [\n                        1,",
+        "\"file_line_range\": [\n                        7,",
+    );
     assert_ne!(moved, text);
     let a = importers::import_to_vec(text.as_bytes(), None).unwrap().1;
     let b = importers::import_to_vec(moved.as_bytes(), None).unwrap().1;
@@ -156,10 +182,14 @@ fn identity_survives_moved_lines() {
 
 #[test]
 fn a_report_object_without_results_is_an_error() {
-    let err = importers::import_to_vec(&br#"{"check_type": "terraform"}"#[..], Some("checkov-json"))
-        .unwrap_err()
-        .to_string();
-    assert!(err.starts_with("checkov-json: ") && err.contains("results"), "{err}");
+    let err =
+        importers::import_to_vec(&br#"{"check_type": "terraform"}"#[..], Some("checkov-json"))
+            .unwrap_err()
+            .to_string();
+    assert!(
+        err.starts_with("checkov-json: ") && err.contains("results"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -170,6 +200,5 @@ fn snapshot_of_one_vuln() {
 
 #[test]
 fn detection_claims_only_checkov_files() {
-    let expected: Vec<(&str, &str)> = EXPECTED.iter().map(|(f, fmt, ..)| (*f, *fmt)).collect();
-    corpus::assert_claims_only("checkov", &expected);
+    corpus::assert_detected_as_listed("checkov", EXPECTED);
 }

@@ -79,3 +79,42 @@ pub fn assert_claims_only(family: &str, expected: &[(&str, &str)]) {
         }
     }
 }
+
+/// The distinct fingerprints of some findings (what the store keeps of them).
+pub fn fingerprints(findings: &[Finding]) -> std::collections::BTreeSet<&str> {
+    findings.iter().map(|f| f.fingerprint.as_str()).collect()
+}
+
+/// Asserts that `expected` lists every file of `folder` but those in `other_formats`, and that
+/// each imports as (file, format, records, distinct fingerprints) says, with tool `tool`.
+pub fn assert_counts(
+    folder: &str,
+    tool: &str,
+    other_formats: &[&str],
+    expected: &[(&str, &str, usize, usize)],
+) {
+    let listed: Vec<String> = files(folder)
+        .into_iter()
+        .map(|name| format!("{folder}/{name}"))
+        .filter(|f| !other_formats.contains(&f.as_str()))
+        .collect();
+    let wanted: Vec<String> = expected.iter().map(|(f, ..)| f.to_string()).collect();
+    assert_eq!(
+        listed, wanted,
+        "every file of {folder} has an expected count"
+    );
+    for (file, format, records, distinct) in expected {
+        let (imported, findings) = import(file);
+        assert_eq!(imported.format, *format, "{file}");
+        assert_eq!(imported.info.tool, tool, "{file}");
+        assert_eq!(findings.len(), *records, "{file}: records");
+        assert_eq!(fingerprints(&findings).len(), *distinct, "{file}: distinct");
+    }
+}
+
+/// Asserts that detection gives each file of `expected` its format, and that no other corpus
+/// file is detected as a format of the family `family`.
+pub fn assert_detected_as_listed(family: &str, expected: &[(&str, &str, usize, usize)]) {
+    let files: Vec<(&str, &str)> = expected.iter().map(|(f, fmt, ..)| (*f, *fmt)).collect();
+    assert_claims_only(family, &files);
+}

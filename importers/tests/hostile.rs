@@ -676,10 +676,22 @@ fn code_scanner_errors_name_format_and_position() {
 #[test]
 fn code_scanner_deep_nesting_is_an_error_not_a_stack_overflow() {
     for (head, format) in [
-        (r#"{"results": [{"check_id": "r", "extra": {"metadata": {"cwe": "#, "semgrep-json"),
-        (r#"{"generated_at": "x", "results": [{"test_id": "B1", "x": "#, "bandit-json"),
-        (r#"[{"check_type": "t", "results": {"failed_checks": [{"code_block": "#, "checkov-json"),
-        (r#"{"projectStatus": {"conditions": [{"x": "#, "sonarqube-quality-gate-json"),
+        (
+            r#"{"results": [{"check_id": "r", "extra": {"metadata": {"cwe": "#,
+            "semgrep-json",
+        ),
+        (
+            r#"{"generated_at": "x", "results": [{"test_id": "B1", "x": "#,
+            "bandit-json",
+        ),
+        (
+            r#"[{"check_type": "t", "results": {"failed_checks": [{"code_block": "#,
+            "checkov-json",
+        ),
+        (
+            r#"{"projectStatus": {"conditions": [{"x": "#,
+            "sonarqube-quality-gate-json",
+        ),
     ] {
         let mut input = String::from(head);
         input.push_str(&"[".repeat(100_000));

@@ -7,46 +7,66 @@ use std::collections::BTreeSet;
 /// fingerprints (what the store keeps). DefectDojo's counts are in `corpus/semgrep/SOURCES.md`;
 /// where ours differ, the comment says why (and docs/FORMATS.md, "Semgrep JSON").
 const EXPECTED: &[(&str, &str, usize, usize)] = &[
-    ("semgrep/close_old_findings_report_line31.json", "semgrep-json", 1, 1),
-    ("semgrep/close_old_findings_report_second_run_line24.json", "semgrep-json", 1, 1),
-    ("semgrep/close_old_findings_report_third_run_different_unique_id.json", "semgrep-json", 1, 1),
+    (
+        "semgrep/close_old_findings_report_line31.json",
+        "semgrep-json",
+        1,
+        1,
+    ),
+    (
+        "semgrep/close_old_findings_report_second_run_line24.json",
+        "semgrep-json",
+        1,
+        1,
+    ),
+    (
+        "semgrep/close_old_findings_report_third_run_different_unique_id.json",
+        "semgrep-json",
+        1,
+        1,
+    ),
     ("semgrep/cwe_list.json", "semgrep-json", 1, 1),
     ("semgrep/empty.json", "semgrep-json", 0, 0),
     ("semgrep/fingerprint_test.json", "semgrep-json", 2, 2),
-    ("semgrep/high-medium-low-severities.json", "semgrep-json", 3, 3),
+    (
+        "semgrep/high-medium-low-severities.json",
+        "semgrep-json",
+        3,
+        3,
+    ),
     ("semgrep/issue_8435.json", "semgrep-json", 1, 1),
     ("semgrep/many_findings.json", "semgrep-json", 3, 3),
-    ("semgrep/multiple_cwes_fabricated.json", "semgrep-json", 1, 1),
+    (
+        "semgrep/multiple_cwes_fabricated.json",
+        "semgrep-json",
+        1,
+        1,
+    ),
     ("semgrep/one_finding.json", "semgrep-json", 1, 1),
     // The same result twice (same rule, file, position and code): one finding, as DefectDojo.
     ("semgrep/repeated_findings.json", "semgrep-json", 2, 1),
-    ("semgrep/semgrep_version_1_30_0_line_26.json", "semgrep-json", 5, 5),
-    ("semgrep/semgrep_version_1_30_0_line_27.json", "semgrep-json", 5, 5),
+    (
+        "semgrep/semgrep_version_1_30_0_line_26.json",
+        "semgrep-json",
+        5,
+        5,
+    ),
+    (
+        "semgrep/semgrep_version_1_30_0_line_27.json",
+        "semgrep-json",
+        5,
+        5,
+    ),
 ];
 
 /// The Semgrep App API's supply-chain export (`vulns[]`) is not this format.
 const NOT_SEMGREP_JSON: &[&str] = &["semgrep/sca-deployments-vulns.json"];
 
-fn fingerprints(findings: &[Finding]) -> BTreeSet<&str> {
-    findings.iter().map(|f| f.fingerprint.as_str()).collect()
-}
+use corpus::fingerprints;
 
 #[test]
 fn every_corpus_file_imports_with_its_expected_counts() {
-    let listed: Vec<String> = corpus::files("semgrep")
-        .into_iter()
-        .map(|name| format!("semgrep/{name}"))
-        .filter(|f| !NOT_SEMGREP_JSON.contains(&f.as_str()))
-        .collect();
-    let expected: Vec<String> = EXPECTED.iter().map(|(f, ..)| f.to_string()).collect();
-    assert_eq!(listed, expected, "every Semgrep file has an expected count");
-    for (file, format, records, distinct) in EXPECTED {
-        let (imported, findings) = corpus::import(file);
-        assert_eq!(imported.format, *format, "{file}");
-        assert_eq!(imported.info.tool, "semgrep", "{file}");
-        assert_eq!(findings.len(), *records, "{file}: records");
-        assert_eq!(fingerprints(&findings).len(), *distinct, "{file}: distinct");
-    }
+    corpus::assert_counts("semgrep", "semgrep", NOT_SEMGREP_JSON, EXPECTED);
 }
 
 /// No two distinct results of a corpus file merge: the distinct (rule, file, start, matched
@@ -92,7 +112,10 @@ fn fields_of_a_result() {
         f.location.file.as_deref(),
         Some("src/main/java/org/owasp/benchmark/testcode/BenchmarkTest02194.java")
     );
-    assert_eq!((f.location.line_start, f.location.line_end), (Some(64), Some(64)));
+    assert_eq!(
+        (f.location.line_start, f.location.line_end),
+        (Some(64), Some(64))
+    );
     assert_eq!(
         f.remediation.as_deref(),
         Some("javax crypto Cipher.getInstance(\"AES/GCM/NoPadding\");")
@@ -115,7 +138,10 @@ fn fields_of_a_result() {
 fn moved_lines_keep_their_identity() {
     let fp = |file: &str| corpus::import(file).1[0].fingerprint.clone();
     let first = fp("semgrep/close_old_findings_report_line31.json");
-    assert_eq!(first, fp("semgrep/close_old_findings_report_second_run_line24.json"));
+    assert_eq!(
+        first,
+        fp("semgrep/close_old_findings_report_second_run_line24.json")
+    );
     assert_eq!(
         first,
         fp("semgrep/close_old_findings_report_third_run_different_unique_id.json")
@@ -134,7 +160,10 @@ fn result(line: i64, code: &str) -> String {
 }
 
 fn import(results: &[String]) -> Vec<Finding> {
-    let text = format!(r#"{{"version": "1.100.0", "results": [{}], "errors": []}}"#, results.join(","));
+    let text = format!(
+        r#"{{"version": "1.100.0", "results": [{}], "errors": []}}"#,
+        results.join(",")
+    );
     importers::import_to_vec(text.as_bytes(), None).unwrap().1
 }
 
@@ -143,9 +172,15 @@ fn import(results: &[String]) -> Vec<Finding> {
 /// findings told apart by their order.
 #[test]
 fn one_rule_on_two_lines_with_different_code_is_two_findings() {
-    let two = import(&[result(12, "API_KEY = 'a1b2c3'"), result(13, "TOKEN = 'z9y8x7'")]);
+    let two = import(&[
+        result(12, "API_KEY = 'a1b2c3'"),
+        result(13, "TOKEN = 'z9y8x7'"),
+    ]);
     assert_eq!(fingerprints(&two).len(), 2);
-    let moved = import(&[result(40, "API_KEY  =  'a1b2c3'"), result(52, "TOKEN = 'z9y8x7'")]);
+    let moved = import(&[
+        result(40, "API_KEY  =  'a1b2c3'"),
+        result(52, "TOKEN = 'z9y8x7'"),
+    ]);
     assert_eq!(fingerprints(&two), fingerprints(&moved));
     let same_code = import(&[result(12, "KEY = 'x'"), result(30, "KEY = 'x'")]);
     assert_eq!(fingerprints(&same_code).len(), 2);
@@ -171,10 +206,14 @@ fn nosemgrep_results_carry_a_tool_decision() {
 
 #[test]
 fn a_json_file_without_results_is_an_error() {
-    let err = importers::import_to_vec(&br#"{"errors": [], "paths": {}}"#[..], Some("semgrep-json"))
-        .unwrap_err()
-        .to_string();
-    assert!(err.starts_with("semgrep-json: ") && err.contains("results"), "{err}");
+    let err =
+        importers::import_to_vec(&br#"{"errors": [], "paths": {}}"#[..], Some("semgrep-json"))
+            .unwrap_err()
+            .to_string();
+    assert!(
+        err.starts_with("semgrep-json: ") && err.contains("results"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -185,6 +224,5 @@ fn snapshot_of_one_finding() {
 
 #[test]
 fn detection_claims_only_semgrep_files() {
-    let expected: Vec<(&str, &str)> = EXPECTED.iter().map(|(f, fmt, ..)| (*f, *fmt)).collect();
-    corpus::assert_claims_only("semgrep", &expected);
+    corpus::assert_detected_as_listed("semgrep", EXPECTED);
 }

@@ -6,26 +6,19 @@ const FAILED: &str =
 const PASSED: &str = "sonarqube-quality-gate/api_qualitygates_project_status_HANDWRITTEN_ok.json";
 
 /// Our counts: one finding per failed condition; a passed gate has none.
-const EXPECTED: &[(&str, &str, usize)] = &[
-    (FAILED, "sonarqube-quality-gate-json", 3),
-    (PASSED, "sonarqube-quality-gate-json", 0),
+const EXPECTED: &[(&str, &str, usize, usize)] = &[
+    (FAILED, "sonarqube-quality-gate-json", 3, 3),
+    (PASSED, "sonarqube-quality-gate-json", 0, 0),
 ];
 
 #[test]
-fn every_corpus_file_imports_with_its_expected_count() {
-    let listed: Vec<String> = corpus::files("sonarqube-quality-gate")
-        .into_iter()
-        .map(|name| format!("sonarqube-quality-gate/{name}"))
-        .collect();
-    let expected: Vec<String> = EXPECTED.iter().map(|(f, ..)| f.to_string()).collect();
-    assert_eq!(listed, expected, "every quality gate file has an expected count");
-    for (file, format, count) in EXPECTED {
-        let (imported, findings) = corpus::import(file);
-        assert_eq!(imported.format, *format, "{file}");
-        assert_eq!(imported.info.tool, "sonarqube-quality-gate", "{file}");
-        assert_eq!(findings.len(), *count, "{file}");
-        assert!(imported.info.warnings.is_empty(), "{file}");
-    }
+fn every_corpus_file_imports_with_its_expected_counts() {
+    corpus::assert_counts(
+        "sonarqube-quality-gate",
+        "sonarqube-quality-gate",
+        &[],
+        EXPECTED,
+    );
 }
 
 #[test]
@@ -44,24 +37,33 @@ fn failed_conditions_are_findings_named_by_metric() {
     assert_eq!(coverage.kind, Kind::Code);
     assert_eq!(coverage.category.as_deref(), Some("quality_gate"));
     assert_eq!(coverage.severity, Severity::High);
-    assert_eq!(coverage.title, "Quality gate condition failed: new_coverage");
+    assert_eq!(
+        coverage.title,
+        "Quality gate condition failed: new_coverage"
+    );
     let description = coverage.description.as_deref().unwrap();
     assert!(
         description.contains("new_coverage is 61.4; the gate fails when it is less than 80."),
         "{description}"
     );
-    assert!(description.contains("previous_version 1.0.0"), "{description}");
+    assert!(
+        description.contains("previous_version 1.0.0"),
+        "{description}"
+    );
 }
 
 /// The identity is the metric: another analysis with other values fails the same condition.
 #[test]
 fn identity_is_the_metric_not_the_values() {
     let text = std::fs::read_to_string(corpus::path(FAILED)).unwrap();
-    let later = text.replace("\"61.4\"", "\"58.0\"").replace("\"80\"", "\"85\"");
+    let later = text
+        .replace("\"61.4\"", "\"58.0\"")
+        .replace("\"80\"", "\"85\"");
     assert_ne!(text, later);
     let a = importers::import_to_vec(text.as_bytes(), None).unwrap().1;
     let b = importers::import_to_vec(later.as_bytes(), None).unwrap().1;
-    let fps = |v: &[importers::Finding]| v.iter().map(|f| f.fingerprint.clone()).collect::<Vec<_>>();
+    let fps =
+        |v: &[importers::Finding]| v.iter().map(|f| f.fingerprint.clone()).collect::<Vec<_>>();
     assert_eq!(fps(&a), fps(&b));
 }
 
@@ -80,7 +82,10 @@ fn a_failed_gate_without_failed_conditions_and_a_missing_gate() {
     )
     .unwrap();
     assert!(findings.is_empty());
-    assert_eq!(imported.info.warnings, ["the project has no quality gate (status NONE)"]);
+    assert_eq!(
+        imported.info.warnings,
+        ["the project has no quality gate (status NONE)"]
+    );
 }
 
 #[test]
@@ -103,6 +108,12 @@ fn snapshot_of_a_failed_gate() {
 
 #[test]
 fn detection_claims_only_quality_gate_files() {
-    let expected: Vec<(&str, &str)> = EXPECTED.iter().map(|(f, fmt, ..)| (*f, *fmt)).collect();
-    corpus::assert_claims_only("sonarqube-quality-gate", &expected);
+    corpus::assert_detected_as_listed("sonarqube-quality-gate", EXPECTED);
+}
+
+#[test]
+fn the_corpus_responses_need_no_warning() {
+    for (file, ..) in EXPECTED {
+        assert!(corpus::import(file).0.info.warnings.is_empty(), "{file}");
+    }
 }

@@ -18,15 +18,20 @@ pub use normalize::severity;
 use crate::code_context::Ordinals;
 use crate::error::ImportError;
 use crate::finding::ScanInfo;
-use crate::stream::ReportObject;
+use crate::json_report::{ListReport, import_list_report};
 use crate::{Importer, Sink};
-use serde::de::{DeserializeSeed, Error as _};
 use std::io::Read;
-use std::marker::PhantomData;
 
 /// The tool family.
 pub const TOOL: &str = "bandit";
 const FORMAT: &str = "bandit-json";
+const REPORT: ListReport = ListReport {
+    format: FORMAT,
+    tool: TOOL,
+    what: "a Bandit report object with `results`",
+    list: "results",
+    list_what: "a list of Bandit results",
+};
 
 pub struct BanditJson;
 
@@ -57,39 +62,11 @@ impl Importer for BanditJson {
     }
 
     fn import(&self, input: &mut dyn Read, sink: &mut Sink<'_>) -> Result<ScanInfo, ImportError> {
-        let mut info = ScanInfo {
-            tool: TOOL.into(),
-            ..ScanInfo::default()
-        };
         let mut ids = Ordinals::default();
-        let mut sink_error = None;
         let mut keep = [("generated_at", None)];
-        let reader = std::io::BufReader::with_capacity(256 * 1024, input);
-        let mut de = serde_json::Deserializer::from_reader(reader);
-        let outcome = ReportObject {
-            what: "a Bandit report object with `results`",
-            list: "results",
-            list_what: "a list of Bandit results",
-            keep: &mut keep,
-            each: |raw: normalize::RawResult| match normalize::convert(raw, &mut ids) {
-                Ok(finding) => sink(finding).map_err(|err| {
-                    let text = err.to_string();
-                    sink_error = Some(err);
-                    serde_json::Error::custom(text)
-                }),
-                Err(reason) => {
-                    info.warn(format!("skipped {reason}"));
-                    Ok(())
-                }
-            },
-            element: PhantomData,
-        }
-        .deserialize(&mut de)
-        .and_then(|()| de.end());
-        if let Some(err) = sink_error {
-            return Err(ImportError::Sink(err));
-        }
-        outcome.map_err(|e| ImportError::from_json(FORMAT, e))?;
+        let mut info = import_list_report(&REPORT, input, sink, &mut keep, |raw| {
+            normalize::convert(raw, &mut ids)
+        })?;
         let [(_, generated_at)] = keep;
         info.scanned_at = generated_at;
         Ok(info)

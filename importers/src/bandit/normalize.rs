@@ -65,7 +65,8 @@ pub fn convert(raw: RawResult, ids: &mut Ordinals) -> Result<Finding, &'static s
         (Some(code), Some(line)) => context_line(code, line).unwrap_or_default(),
         _ => String::new(),
     };
-    let position = [raw.line_number, raw.col_offset].map(|n| n.map(|n| n.to_string()).unwrap_or_default());
+    let position =
+        [raw.line_number, raw.col_offset].map(|n| n.map(|n| n.to_string()).unwrap_or_default());
     let ordinal = ids.ordinal(
         &[&rule_id, &path, &context],
         &position.each_ref().map(String::as_str),
@@ -91,7 +92,11 @@ pub fn convert(raw: RawResult, ids: &mut Ordinals) -> Result<Finding, &'static s
     if let Some(code) = raw.code.filter(|c| !c.trim().is_empty()) {
         description = format!("{description}\n\n{}", code.trim_end());
     }
-    let cwe_id = raw.issue_cwe.as_ref().and_then(|c| c.id).filter(|id| *id > 0);
+    let cwe_id = raw
+        .issue_cwe
+        .as_ref()
+        .and_then(|c| c.id)
+        .filter(|id| *id > 0);
     let mut references: Vec<String> = Vec::new();
     for link in [raw.more_info, raw.issue_cwe.and_then(|c| c.link)]
         .into_iter()

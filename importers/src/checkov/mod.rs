@@ -25,8 +25,9 @@ mod raw;
 
 pub use normalize::severity;
 
-use crate::error::{ImportError, SinkError};
+use crate::error::ImportError;
 use crate::finding::ScanInfo;
+use crate::json_report::{Emitter, run_json};
 use crate::stream::EachElement;
 use crate::{Importer, Sink};
 use normalize::{Identities, Outcome};
@@ -66,71 +67,52 @@ impl Importer for CheckovJson {
     }
 
     fn import(&self, input: &mut dyn Read, sink: &mut Sink<'_>) -> Result<ScanInfo, ImportError> {
-        let mut walker = Walker {
-            sink,
-            sink_error: None,
-            ids: Identities::default(),
-            info: ScanInfo {
-                tool: TOOL.into(),
-                ..ScanInfo::default()
-            },
-        };
-        let reader = std::io::BufReader::with_capacity(256 * 1024, input);
-        let mut de = serde_json::Deserializer::from_reader(reader);
-        let outcome = TopSeed {
-            walker: &mut walker,
-        }
-        .deserialize(&mut de)
-        .and_then(|()| de.end());
-        if let Some(err) = walker.sink_error.take() {
-            return Err(ImportError::Sink(err));
-        }
-        outcome.map_err(|e| ImportError::from_json(FORMAT, e))?;
-        Ok(walker.info)
+        let mut emitter = Emitter::new(sink, TOOL);
+        let mut ids = Identities::default();
+        run_json(FORMAT, input, &mut emitter, |de, emitter| {
+            TopSeed {
+                walker: &mut Walker {
+                    emitter,
+                    ids: &mut ids,
+                },
+            }
+            .deserialize(de)
+        })?;
+        Ok(emitter.info)
     }
 }
 
-struct Walker<'a, 'b> {
-    sink: &'a mut Sink<'b>,
-    sink_error: Option<SinkError>,
-    ids: Identities,
-    info: ScanInfo,
+/// What every level of the walk hands its records to.
+struct Walker<'w, 'a, 'b> {
+    emitter: &'w mut Emitter<'a, 'b>,
+    ids: &'w mut Identities,
 }
 
-impl Walker<'_, '_> {
+impl Walker<'_, '_, '_> {
     fn take(
         &mut self,
         raw: RawCheck,
         outcome: Outcome,
         check_type: Option<&str>,
     ) -> Result<(), serde_json::Error> {
-        match normalize::convert(raw, outcome, check_type, &mut self.ids) {
-            Ok(finding) => (self.sink)(finding).map_err(|err| {
-                let text = err.to_string();
-                self.sink_error = Some(err);
-                de::Error::custom(text)
-            }),
-            Err(reason) => {
-                self.info.warn(format!("skipped {reason}"));
-                Ok(())
-            }
-        }
+        let converted = normalize::convert(raw, outcome, check_type, self.ids);
+        self.emitter.emit(converted)
     }
 }
 
 /// The document: one report object or a list of them.
-struct TopSeed<'w, 'a, 'b> {
-    walker: &'w mut Walker<'a, 'b>,
+struct TopSeed<'s, 'w, 'a, 'b> {
+    walker: &'s mut Walker<'w, 'a, 'b>,
 }
 
-impl<'de> DeserializeSeed<'de> for TopSeed<'_, '_, '_> {
+impl<'de> DeserializeSeed<'de> for TopSeed<'_, '_, '_, '_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for TopSeed<'_, '_, '_> {
+impl<'de> Visitor<'de> for TopSeed<'_, '_, '_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -157,8 +139,8 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_, '_> {
 
 /// One framework's report: `check_type`, `results`, `summary`; or the bare summary of a scan
 /// that found nothing (`passed`, `failed`, ..., `checkov_version`). Anything else is an error.
-struct ReportSeed<'w, 'a, 'b> {
-    walker: &'w mut Walker<'a, 'b>,
+struct ReportSeed<'s, 'w, 'a, 'b> {
+    walker: &'s mut Walker<'w, 'a, 'b>,
 }
 
 #[derive(Deserialize)]
@@ -166,14 +148,14 @@ struct Summary {
     checkov_version: Option<String>,
 }
 
-impl<'de> DeserializeSeed<'de> for ReportSeed<'_, '_, '_> {
+impl<'de> DeserializeSeed<'de> for ReportSeed<'_, '_, '_, '_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for ReportSeed<'_, '_, '_> {
+impl<'de> Visitor<'de> for ReportSeed<'_, '_, '_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -216,29 +198,29 @@ impl<'de> Visitor<'de> for ReportSeed<'_, '_, '_> {
     }
 }
 
-impl ReportSeed<'_, '_, '_> {
+impl ReportSeed<'_, '_, '_, '_> {
     fn set_version(&mut self, version: Option<String>) {
-        if self.walker.info.tool_version.is_none() {
-            self.walker.info.tool_version = version.filter(|v| !v.trim().is_empty());
+        if self.walker.emitter.info.tool_version.is_none() {
+            self.walker.emitter.info.tool_version = version.filter(|v| !v.trim().is_empty());
         }
     }
 }
 
 /// `results`: the failed and skipped checks streamed, the passed ones and the parsing errors
 /// skipped without being built.
-struct ResultsSeed<'w, 'a, 'b, 't> {
-    walker: &'w mut Walker<'a, 'b>,
+struct ResultsSeed<'s, 'w, 'a, 'b, 't> {
+    walker: &'s mut Walker<'w, 'a, 'b>,
     check_type: Option<&'t str>,
 }
 
-impl<'de> DeserializeSeed<'de> for ResultsSeed<'_, '_, '_, '_> {
+impl<'de> DeserializeSeed<'de> for ResultsSeed<'_, '_, '_, '_, '_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for ResultsSeed<'_, '_, '_, '_> {
+impl<'de> Visitor<'de> for ResultsSeed<'_, '_, '_, '_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {

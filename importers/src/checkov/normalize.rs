@@ -62,7 +62,10 @@ pub fn convert(
     let resource = non_empty(raw.resource.clone());
     let path = fingerprint_path(file.as_deref().unwrap_or_default());
     let resource_part = resource.clone().unwrap_or_default();
-    let code = raw.first_code_line().map(normalize_code_line).unwrap_or_default();
+    let code = raw
+        .first_code_line()
+        .map(normalize_code_line)
+        .unwrap_or_default();
     let range = raw.file_line_range.clone().unwrap_or_default();
     let position: Vec<String> = range
         .iter()

@@ -22,15 +22,20 @@ pub use normalize::severity;
 use crate::code_context::Ordinals;
 use crate::error::ImportError;
 use crate::finding::ScanInfo;
-use crate::stream::ReportObject;
+use crate::json_report::{ListReport, import_list_report};
 use crate::{Importer, Sink};
-use serde::de::{DeserializeSeed, Error as _};
 use std::io::Read;
-use std::marker::PhantomData;
 
 /// The tool family.
 pub const TOOL: &str = "semgrep";
 const FORMAT: &str = "semgrep-json";
+const REPORT: ListReport = ListReport {
+    format: FORMAT,
+    tool: TOOL,
+    what: "a Semgrep report object with `results`",
+    list: "results",
+    list_what: "a list of Semgrep results",
+};
 
 pub struct SemgrepJson;
 
@@ -68,39 +73,11 @@ impl Importer for SemgrepJson {
     }
 
     fn import(&self, input: &mut dyn Read, sink: &mut Sink<'_>) -> Result<ScanInfo, ImportError> {
-        let mut info = ScanInfo {
-            tool: TOOL.into(),
-            ..ScanInfo::default()
-        };
         let mut ids = Ordinals::default();
-        let mut sink_error = None;
         let mut keep = [("version", None)];
-        let reader = std::io::BufReader::with_capacity(256 * 1024, input);
-        let mut de = serde_json::Deserializer::from_reader(reader);
-        let outcome = ReportObject {
-            what: "a Semgrep report object with `results`",
-            list: "results",
-            list_what: "a list of Semgrep results",
-            keep: &mut keep,
-            each: |raw: raw::RawResult| match normalize::convert(raw, &mut ids) {
-                Ok(finding) => sink(finding).map_err(|err| {
-                    let text = err.to_string();
-                    sink_error = Some(err);
-                    serde_json::Error::custom(text)
-                }),
-                Err(reason) => {
-                    info.warn(format!("skipped {reason}"));
-                    Ok(())
-                }
-            },
-            element: PhantomData,
-        }
-        .deserialize(&mut de)
-        .and_then(|()| de.end());
-        if let Some(err) = sink_error {
-            return Err(ImportError::Sink(err));
-        }
-        outcome.map_err(|e| ImportError::from_json(FORMAT, e))?;
+        let mut info = import_list_report(&REPORT, input, sink, &mut keep, |raw| {
+            normalize::convert(raw, &mut ids)
+        })?;
         let [(_, version)] = keep;
         info.tool_version = version;
         Ok(info)

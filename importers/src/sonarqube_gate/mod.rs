@@ -127,8 +127,13 @@ impl Importer for SonarQubeQualityGateJson {
                 info.warn("skipped a failed condition without a metricKey");
                 continue;
             };
-            sink(condition_finding(metric, condition, &status, period_text.as_deref()))
-                .map_err(ImportError::Sink)?;
+            sink(condition_finding(
+                metric,
+                condition,
+                &status,
+                period_text.as_deref(),
+            ))
+            .map_err(ImportError::Sink)?;
         }
         if gate == "ERROR" && failed.is_empty() {
             sink(gate_finding(&status)).map_err(ImportError::Sink)?;
@@ -177,9 +182,7 @@ fn gate_details(status: &ProjectStatus) -> Vec<String> {
         lines.push(format!("Clean as You Code: {c}"));
     }
     if status.ignored_conditions == Some(true) {
-        lines.push(
-            "Some conditions were ignored (too few changed lines on new code).".to_string(),
-        );
+        lines.push("Some conditions were ignored (too few changed lines on new code).".to_string());
     }
     lines
 }
@@ -206,24 +209,12 @@ fn condition_finding(
         lines.extend(period.map(str::to_string));
     }
     lines.extend(gate_details(status));
-    Finding {
-        fingerprint: fingerprint(TOOL, Kind::Code, &rule_id, &[]),
-        kind: Kind::Code,
-        category: Some("quality_gate".to_string()),
-        title: format!("Quality gate condition failed: {metric}"),
+    failed_finding(
         rule_id,
-        description: Some(lines.join("\n")),
-        remediation: None,
-        severity: Severity::High,
-        severity_original: condition.status.clone(),
-        cvss: Vec::new(),
-        cwe: Vec::new(),
-        aliases: Vec::new(),
-        references: Vec::new(),
-        component: Component::default(),
-        location: Location::default(),
-        tool_status: None,
-    }
+        format!("Quality gate condition failed: {metric}"),
+        lines,
+        condition.status.clone(),
+    )
 }
 
 fn gate_finding(status: &ProjectStatus) -> Finding {
@@ -231,16 +222,31 @@ fn gate_finding(status: &ProjectStatus) -> Finding {
     let mut lines =
         vec!["The quality gate failed; the response names no failed condition.".to_string()];
     lines.extend(gate_details(status));
+    failed_finding(
+        rule_id,
+        "Quality gate failed".to_string(),
+        lines,
+        status.status.clone(),
+    )
+}
+
+/// A failed condition, or the failed gate itself: high, identified by its rule id alone.
+fn failed_finding(
+    rule_id: String,
+    title: String,
+    lines: Vec<String>,
+    severity_original: Option<String>,
+) -> Finding {
     Finding {
         fingerprint: fingerprint(TOOL, Kind::Code, &rule_id, &[]),
         kind: Kind::Code,
         category: Some("quality_gate".to_string()),
-        title: "Quality gate failed".to_string(),
         rule_id,
+        title,
         description: Some(lines.join("\n")),
         remediation: None,
         severity: Severity::High,
-        severity_original: status.status.clone(),
+        severity_original,
         cvss: Vec::new(),
         cwe: Vec::new(),
         aliases: Vec::new(),

@@ -6,61 +6,76 @@ use std::io::{self, Write};
 
 use super::{Obj, SyntheticOptions, index, rng, write_records};
 
-/// (test id, test name, severity, confidence, CWE, issue text, the line's code, doc page)
-const TESTS: &[(&str, &str, &str, &str, u32, &str, &str, &str)] = &[
-    (
-        "B101",
-        "assert_used",
-        "LOW",
-        "HIGH",
-        703,
-        "Use of assert detected. The enclosed code will be removed when compiling to optimised byte code.",
-        "assert user.is_staff",
-        "b101_assert_used",
-    ),
-    (
-        "B105",
-        "hardcoded_password_string",
-        "LOW",
-        "MEDIUM",
-        259,
-        "Possible hardcoded password: 'changeme'",
-        "DEFAULT_PASSWORD = 'changeme'",
-        "b105_hardcoded_password_string",
-    ),
-    (
-        "B324",
-        "hashlib",
-        "HIGH",
-        "HIGH",
-        327,
-        "Use of weak MD5 hash for security. Consider usedforsecurity=False",
-        "digest = hashlib.md5(payload).hexdigest()",
-        "b324_hashlib",
-    ),
-    (
-        "B608",
-        "hardcoded_sql_expressions",
-        "MEDIUM",
-        "LOW",
-        89,
-        "Possible SQL injection vector through string-based query construction.",
-        "query = 'SELECT * FROM orders WHERE customer = ' + customer_id",
-        "b608_hardcoded_sql_expressions",
-    ),
-    (
-        "B602",
-        "subprocess_popen_with_shell_equals_true",
-        "HIGH",
-        "HIGH",
-        78,
-        "subprocess call with shell=True identified, security issue.",
-        "subprocess.Popen(command, shell=True)",
-        "b602_subprocess_popen_with_shell_equals_true",
-    ),
+/// One of Bandit's tests, with a finding it typically reports.
+struct Test {
+    id: &'static str,
+    name: &'static str,
+    severity: &'static str,
+    confidence: &'static str,
+    cwe: u32,
+    text: &'static str,
+    /// The reported line's code.
+    code: &'static str,
+    /// The documentation page.
+    page: &'static str,
+}
+
+const TESTS: &[Test] = &[
+    Test {
+        id: "B101",
+        name: "assert_used",
+        severity: "LOW",
+        confidence: "HIGH",
+        cwe: 703,
+        text: "Use of assert detected. The enclosed code will be removed when compiling to optimised byte code.",
+        code: "assert user.is_staff",
+        page: "b101_assert_used",
+    },
+    Test {
+        id: "B105",
+        name: "hardcoded_password_string",
+        severity: "LOW",
+        confidence: "MEDIUM",
+        cwe: 259,
+        text: "Possible hardcoded password: 'changeme'",
+        code: "DEFAULT_PASSWORD = 'changeme'",
+        page: "b105_hardcoded_password_string",
+    },
+    Test {
+        id: "B324",
+        name: "hashlib",
+        severity: "HIGH",
+        confidence: "HIGH",
+        cwe: 327,
+        text: "Use of weak MD5 hash for security. Consider usedforsecurity=False",
+        code: "digest = hashlib.md5(payload).hexdigest()",
+        page: "b324_hashlib",
+    },
+    Test {
+        id: "B608",
+        name: "hardcoded_sql_expressions",
+        severity: "MEDIUM",
+        confidence: "LOW",
+        cwe: 89,
+        text: "Possible SQL injection vector through string-based query construction.",
+        code: "query = 'SELECT * FROM orders WHERE customer = ' + customer_id",
+        page: "b608_hardcoded_sql_expressions",
+    },
+    Test {
+        id: "B602",
+        name: "subprocess_popen_with_shell_equals_true",
+        severity: "HIGH",
+        confidence: "HIGH",
+        cwe: 78,
+        text: "subprocess call with shell=True identified, security issue.",
+        code: "subprocess.Popen(command, shell=True)",
+        page: "b602_subprocess_popen_with_shell_equals_true",
+    },
 ];
 
-const DIRS: &[&str] = &["api", "billing", "catalog", "checkout", "accounts", "reports"];
+const DIRS: &[&str] = &[
+    "api", "billing", "catalog", "checkout", "accounts", "reports",
+];
 
 /// `bandit -r . -f json`.
 pub(super) fn write_json(out: &mut dyn Write, options: &SyntheticOptions) -> io::Result<()> {
@@ -69,8 +84,16 @@ pub(super) fn write_json(out: &mut dyn Write, options: &SyntheticOptions) -> io:
     )?;
     write_records(out, options.findings, "    ", |i| {
         let mut r = rng(options.seed, 81, i);
-        let (id, name, severity, confidence, cwe, text, code, page) =
-            TESTS[index(&mut r, TESTS.len())];
+        let Test {
+            id,
+            name,
+            severity,
+            confidence,
+            cwe,
+            text,
+            code,
+            page,
+        } = &TESTS[index(&mut r, TESTS.len())];
         let dir = DIRS[index(&mut r, DIRS.len())];
         let line = 5 + index(&mut r, 300);
         let excerpt = format!(
@@ -88,7 +111,10 @@ pub(super) fn write_json(out: &mut dyn Write, options: &SyntheticOptions) -> io:
                 "issue_cwe",
                 Obj::new()
                     .raw("id", cwe)
-                    .s("link", &format!("https://cwe.mitre.org/data/definitions/{cwe}.html"))
+                    .s(
+                        "link",
+                        &format!("https://cwe.mitre.org/data/definitions/{cwe}.html"),
+                    )
                     .done(),
             )
             .s("issue_severity", severity)

@@ -65,7 +65,10 @@ fn record(options: &SyntheticOptions, i: usize, framework: &str) -> Option<Strin
     };
     let start = 1 + index(&mut r, 200);
     let code = raw_list([
-        format!("[{start}, {}]", super::js(&line.replace("{name}", &resource_name))),
+        format!(
+            "[{start}, {}]",
+            super::js(&line.replace("{name}", &resource_name))
+        ),
         format!("[{}, \"  tags = local.tags\\n\"]", start + 1),
     ]);
     Some(
@@ -73,10 +76,19 @@ fn record(options: &SyntheticOptions, i: usize, framework: &str) -> Option<Strin
             .s("check_id", id)
             .raw("bc_check_id", "null")
             .s("check_name", name)
-            .raw("check_result", Obj::new().s("result", "FAILED").strs("evaluated_keys", ["tags"]).done())
+            .raw(
+                "check_result",
+                Obj::new()
+                    .s("result", "FAILED")
+                    .strs("evaluated_keys", ["tags"])
+                    .done(),
+            )
             .raw("code_block", code)
             .s("file_path", &file)
-            .s("file_abs_path", &format!("/home/runner/work/shop/shop{file}"))
+            .s(
+                "file_abs_path",
+                &format!("/home/runner/work/shop/shop{file}"),
+            )
             .s("repo_file_path", &file)
             .raw("file_line_range", format!("[{start}, {}]", start + 12))
             .s("resource", &resource)
@@ -85,7 +97,10 @@ fn record(options: &SyntheticOptions, i: usize, framework: &str) -> Option<Strin
             .raw("severity", "null")
             .s(
                 "guideline",
-                &format!("https://docs.prismacloud.io/en/enterprise-edition/policy-reference/{}", id.to_ascii_lowercase()),
+                &format!(
+                    "https://docs.prismacloud.io/en/enterprise-edition/policy-reference/{}",
+                    id.to_ascii_lowercase()
+                ),
             )
             .done(),
     )

@@ -50,7 +50,9 @@ const RULES: &[(&str, &str, &str, &str, &str, &str)] = &[
     ),
 ];
 
-const DIRS: &[&str] = &["api", "billing", "catalog", "checkout", "accounts", "search"];
+const DIRS: &[&str] = &[
+    "api", "billing", "catalog", "checkout", "accounts", "search",
+];
 
 /// `semgrep scan --json`.
 pub(super) fn write_json(out: &mut dyn Write, options: &SyntheticOptions) -> io::Result<()> {
@@ -86,7 +88,11 @@ pub(super) fn write_json(out: &mut dyn Write, options: &SyntheticOptions) -> io:
             .s("path", &path)
             .raw(
                 "start",
-                Obj::new().raw("line", start).raw("col", 5).raw("offset", start * 40).done(),
+                Obj::new()
+                    .raw("line", start)
+                    .raw("col", 5)
+                    .raw("offset", start * 40)
+                    .done(),
             )
             .raw(
                 "end",

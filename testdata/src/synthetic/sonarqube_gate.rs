@@ -20,7 +20,10 @@ const METRICS: &[(&str, &str, &str)] = &[
 /// `GET api/qualitygates/project_status?projectKey=...`.
 pub(super) fn write_json(out: &mut dyn Write, options: &SyntheticOptions) -> io::Result<()> {
     let status = if options.findings > 0 { "ERROR" } else { "OK" };
-    write!(out, "{{\"projectStatus\": {{\"status\": \"{status}\", \"conditions\": [")?;
+    write!(
+        out,
+        "{{\"projectStatus\": {{\"status\": \"{status}\", \"conditions\": ["
+    )?;
     write_records(out, options.findings + 1, "  ", |i| {
         let mut r = rng(options.seed, 83, i);
         let (metric, comparator, threshold) = METRICS[i % METRICS.len()];
