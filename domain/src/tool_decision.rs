@@ -126,6 +126,7 @@ pub fn tool_display_name(tool: &str) -> &str {
         "semgrep" => "Semgrep",
         "bandit" => "Bandit",
         "checkov" => "Checkov",
+        "sonarqube-quality-gate" => "the SonarQube quality gate",
         other => other,
     }
 }
