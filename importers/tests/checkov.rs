@@ -202,3 +202,13 @@ fn snapshot_of_one_vuln() {
 fn detection_claims_only_checkov_files() {
     corpus::assert_detected_as_listed("checkov", EXPECTED);
 }
+
+/// A Checkov record with a key named `extra` is still Checkov's, not Semgrep's.
+#[test]
+fn a_checkov_report_with_an_extra_key_is_checkov() {
+    let text = r#"{"check_type": "terraform", "results": {"failed_checks": [{"check_id": "CKV_AWS_18",
+        "extra": {}, "file_path": "/a.tf", "resource": "aws_s3_bucket.a"}]}}"#;
+    let (imported, findings) = importers::import_to_vec(text.as_bytes(), None).unwrap();
+    assert_eq!(imported.format, "checkov-json");
+    assert_eq!(findings.len(), 1);
+}

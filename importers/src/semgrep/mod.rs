@@ -60,8 +60,9 @@ impl Importer for SemgrepJson {
         if !head.trim_start().starts_with('{') || !head.contains("\"results\"") {
             return false;
         }
+        // Checkov's records have a `check_id` too, and come after Semgrep in the registry.
         if head.contains("\"check_id\"") && head.contains("\"extra\"") {
-            return true;
+            return !head.contains("\"check_type\"");
         }
         // A clean scan: `results` empty beside Semgrep's `errors` (and `paths`, `version`);
         // Bandit's clean report has `generated_at` and `metrics` as well, and comes first.
