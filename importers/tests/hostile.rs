@@ -721,23 +721,25 @@ fn code_scanners_stream_many_tiny_results() {
     assert_eq!(count, 200_000);
 }
 
+/// The start of a Semgrep, Bandit, Checkov and quality gate report, up to a record's value.
+const CODE_SCANNER_HEADS: [&str; 4] = [
+    r#"{"version": "1.97.0", "results": [{"check_id": "r", "extra": "#,
+    r#"{"errors": [], "generated_at": "x", "metrics": {}, "results": [{"code": "#,
+    r#"[{"check_type": "terraform", "results": {"failed_checks": [{"check_id": "#,
+    r#"{"projectStatus": {"status": "ERROR", "conditions": [{"status": "#,
+];
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
     fn arbitrary_bytes_after_code_scanner_heads_never_panic(
-        which in 0usize..4,
         tail in proptest::collection::vec(any::<u8>(), 0..512),
     ) {
-        let head: &[u8] = match which {
-            0 => br#"{"version": "1.97.0", "results": [{"check_id": "r", "extra": "#,
-            1 => br#"{"errors": [], "generated_at": "x", "metrics": {}, "results": [{"code": "#,
-            2 => br#"[{"check_type": "terraform", "results": {"failed_checks": [{"check_id": "#,
-            _ => br#"{"projectStatus": {"status": "ERROR", "conditions": [{"status": "#,
-        };
-        let mut bytes = head.to_vec();
-        bytes.extend_from_slice(&tail);
-        let _ = importers::import_to_vec(&bytes[..], None);
+        for head in CODE_SCANNER_HEADS {
+            let bytes = [head.as_bytes(), &tail].concat();
+            let _ = importers::import_to_vec(&bytes[..], None);
+        }
     }
 
     /// Well-formed reports made of arbitrary values in the fields the importers read.
