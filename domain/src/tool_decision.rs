@@ -101,7 +101,8 @@ impl ToolDecision {
             "safe" | "notaffected" => Some(ToolDecision::NotAffected),
             "wontfix" | "willnotfix" | "endoflife" => Some(ToolDecision::WontFix),
             "accepted" | "acknowledged" | "acceptedrisk" => Some(ToolDecision::Accepted),
-            "suppressed" => Some(ToolDecision::Suppressed),
+            // Checkov's skipped checks (`#checkov:skip=` or a skip in its configuration).
+            "suppressed" | "skipped" => Some(ToolDecision::Suppressed),
             _ => None,
         }
     }
@@ -127,6 +128,10 @@ pub fn tool_display_name(tool: &str) -> &str {
         "aws-securityhub" => "AWS Security Hub",
         "aws-ecr" => "Amazon ECR",
         "trivy-operator" => "Trivy Operator",
+        "semgrep" => "Semgrep",
+        "bandit" => "Bandit",
+        "checkov" => "Checkov",
+        "sonarqube-quality-gate" => "the SonarQube quality gate",
         other => other,
     }
 }
@@ -148,6 +153,7 @@ mod tests {
             ("end_of_life", Some(ToolDecision::WontFix)),
             ("not_affected", Some(ToolDecision::NotAffected)),
             ("suppressed", Some(ToolDecision::Suppressed)),
+            ("skipped", Some(ToolDecision::Suppressed)),
             ("FalsePositive", Some(ToolDecision::FalsePositive)),
             ("AcceptedRisk", Some(ToolDecision::Accepted)),
             ("OPEN", None),

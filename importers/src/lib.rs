@@ -11,7 +11,10 @@
 //! `schema` crate), nor where anything is rendered (the `reports` crate).
 
 pub mod acunetix;
+pub mod bandit;
 pub mod burp;
+pub mod checkov;
+mod code_context;
 pub mod ecr;
 pub mod error;
 pub mod finding;
@@ -19,10 +22,13 @@ pub mod fingerprint;
 pub mod fossa;
 pub mod input;
 pub mod inspector2;
+mod json_report;
 pub mod kubebench;
 pub mod sarif;
 pub mod securityhub;
+pub mod semgrep;
 pub mod sonarqube;
+pub mod sonarqube_gate;
 mod stream;
 pub mod text;
 pub mod tfsec;
@@ -121,6 +127,7 @@ pub fn all() -> &'static [&'static dyn Importer] {
         &acunetix::AcunetixApiJson,
         &sonarqube::SonarReportJson,
         &sonarqube::SonarQubeApiJson,
+        &sonarqube_gate::SonarQubeQualityGateJson,
         &tfsec::TfsecJson,
         &tfsec::TfsecCsv,
         &tfsec::TfsecCheckstyle,
@@ -139,6 +146,10 @@ pub fn all() -> &'static [&'static dyn Importer] {
         &fossa::FossaTestJson,
         &fossa::FossaAttributionJson,
         &fossa::FossaAnalyzeJson,
+        // Bandit before Semgrep: a clean Bandit report has `results` and `errors` too.
+        &bandit::BanditJson,
+        &semgrep::SemgrepJson,
+        &checkov::CheckovJson,
         // SARIF last: any tool can write it, and its driver names the tool.
         &sarif::Sarif,
     ]

@@ -25,6 +25,10 @@ const TRUNCATION_FOLDERS: &[&str] = &[
     "ecr",
     "kubebench",
     "trivy_operator",
+    "semgrep",
+    "bandit",
+    "checkov",
+    "sonarqube-quality-gate",
 ];
 
 /// Every corpus file of every importer, cut at 20 points, gives an error (never a panic, never
@@ -644,4 +648,132 @@ fn fossa_deep_nesting_is_an_error_not_a_stack_overflow() {
     let mut input = String::from(r#"{"deepDependencies":[],"licenses":"#);
     input.push_str(&"{\"a\":".repeat(100_000));
     assert!(importers::import_to_vec(input.as_bytes(), None).is_err());
+}
+
+/// Semgrep, Bandit, Checkov and the SonarQube quality gate: wrong types name the format and the
+/// position, deep nesting is an error and not a stack overflow, a huge report streams.
+#[test]
+fn code_scanner_errors_name_format_and_position() {
+    for (input, format) in [
+        (
+            &br#"{"results": [{"check_id": 5, "path": "a.py"}], "errors": []}"#[..],
+            "semgrep-json",
+        ),
+        (
+            br#"{"generated_at": "x", "metrics": {}, "results": [{"test_id": ["B101"]}]}"#,
+            "bandit-json",
+        ),
+        (
+            br#"{"check_type": "terraform", "results": {"failed_checks": [{"check_id": {}}]}}"#,
+            "checkov-json",
+        ),
+        (
+            br#"{"projectStatus": {"status": "ERROR", "conditions": {"a": 1}}}"#,
+            "sonarqube-quality-gate-json",
+        ),
+    ] {
+        let text = import_error(input, Some(format)).to_string();
+        assert!(text.starts_with(&format!("{format}: ")), "{text}");
+        assert!(text.contains("line 1, column"), "{text}");
+    }
+}
+
+#[test]
+fn code_scanner_deep_nesting_is_an_error_not_a_stack_overflow() {
+    for (head, format) in [
+        (
+            r#"{"results": [{"check_id": "r", "extra": {"metadata": {"cwe": "#,
+            "semgrep-json",
+        ),
+        (
+            r#"{"generated_at": "x", "results": [{"test_id": "B1", "x": "#,
+            "bandit-json",
+        ),
+        (
+            r#"[{"check_type": "t", "results": {"failed_checks": [{"code_block": "#,
+            "checkov-json",
+        ),
+        (
+            r#"{"projectStatus": {"conditions": [{"x": "#,
+            "sonarqube-quality-gate-json",
+        ),
+    ] {
+        let mut input = String::from(head);
+        input.push_str(&"[".repeat(100_000));
+        let text = import_error(input.as_bytes(), Some(format)).to_string();
+        assert!(text.starts_with(&format!("{format}: ")), "{text}");
+    }
+}
+
+#[test]
+fn code_scanners_stream_many_tiny_results() {
+    let mut input = String::from(r#"{"results": ["#);
+    for i in 0..200_000 {
+        if i > 0 {
+            input.push(',');
+        }
+        input.push_str(&format!(
+            r#"{{"check_id":"r","path":"f{i}.py","extra":{{"lines":"x"}}}}"#
+        ));
+    }
+    input.push_str(r#"], "errors": []}"#);
+    // Each result in a file of its own: 200,000 identities, none merged.
+    let mut identities = std::collections::HashSet::new();
+    let imported = importers::import(input.as_bytes(), None, &mut |finding| {
+        identities.insert(finding.fingerprint);
+        Ok(())
+    });
+    assert_eq!(imported.expect("import").format, "semgrep-json");
+    assert_eq!(identities.len(), 200_000);
+}
+
+/// The start of a Semgrep, Bandit, Checkov and quality gate report, up to a record's value.
+const CODE_SCANNER_HEADS: [&str; 4] = [
+    r#"{"version": "1.97.0", "results": [{"check_id": "r", "extra": "#,
+    r#"{"errors": [], "generated_at": "x", "metrics": {}, "results": [{"code": "#,
+    r#"[{"check_type": "terraform", "results": {"failed_checks": [{"check_id": "#,
+    r#"{"projectStatus": {"status": "ERROR", "conditions": [{"status": "#,
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn arbitrary_bytes_after_code_scanner_heads_never_panic(
+        tail in proptest::collection::vec(any::<u8>(), 0..512),
+    ) {
+        for head in CODE_SCANNER_HEADS {
+            let bytes = [head.as_bytes(), &tail].concat();
+            let _ = importers::import_to_vec(&bytes[..], None);
+        }
+    }
+
+    /// Well-formed reports made of arbitrary values in the fields the importers read.
+    #[test]
+    fn arbitrary_code_scanner_values_never_panic(
+        text in ".{0,24}",
+        line in any::<i64>(),
+        flag in any::<bool>(),
+    ) {
+        let semgrep = serde_json::json!({"results": [{"check_id": text, "path": text,
+            "start": {"line": line, "col": line}, "end": {"line": line},
+            "extra": {"lines": text, "fingerprint": text, "severity": text, "is_ignored": flag,
+                "metadata": {"cwe": [text], "references": text, "category": [text]}}}], "errors": []});
+        let bandit = serde_json::json!({"generated_at": text, "metrics": {}, "results": [{
+            "code": format!("{line} {text}"), "filename": text, "test_id": text, "line_number": line,
+            "line_range": [line, line], "issue_cwe": {"id": line}, "issue_severity": text}]});
+        let checkov = serde_json::json!([{"check_type": text, "results": {"failed_checks": [{
+            "check_id": text, "resource": text, "file_path": text, "file_line_range": [line],
+            "code_block": [[line, text]], "severity": text,
+            "vulnerability_details": {"vector": text, "cvss": 1.5}}], "skipped_checks": [{
+            "check_id": text, "check_result": {"suppress_comment": text}}]}}]);
+        let gate = serde_json::json!({"projectStatus": {"status": text, "conditions": [
+            {"status": "ERROR", "metricKey": text, "comparator": text, "actualValue": text}],
+            "periods": [{"index": line, "mode": text}]}});
+        for (value, format) in [(semgrep, "semgrep-json"), (bandit, "bandit-json"),
+            (checkov, "checkov-json"), (gate, "sonarqube-quality-gate-json")] {
+            let bytes = serde_json::to_vec(&value).expect("json");
+            let _ = importers::import_to_vec(&bytes[..], Some(format));
+        }
+    }
 }

@@ -4,7 +4,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod acunetix;
+mod bandit;
 mod burp;
+mod checkov;
 mod corpus;
 mod ecr;
 mod fossa;
@@ -15,7 +17,9 @@ mod kubebench;
 mod limits;
 mod sarif;
 mod securityhub;
+mod semgrep;
 mod sonarqube;
+mod sonarqube_gate;
 mod streaming;
 mod tfsec;
 mod trivy;

@@ -18,7 +18,7 @@ const CORPUS: &str = "corpus-formats";
 /// One small corpus file per importer format (`importers::all()` order), each uploaded into a
 /// release named after its format, so that each keeps its default slot label. The corpus has
 /// no Acunetix API export: that one is the `testdata` generator's (6 findings, seed 5).
-const CORPUS_FILES: [(&str, Option<&str>); 18] = [
+const CORPUS_FILES: [(&str, Option<&str>); 22] = [
     ("trivy-json", Some("trivy/issue_9263.json")),
     ("acunetix-xml", Some("acunetix/one_finding.xml")),
     (
@@ -30,6 +30,12 @@ const CORPUS_FILES: [(&str, Option<&str>); 18] = [
     (
         "sonarqube-api-json",
         Some("sonarqube-extra/sonarsource_api_issues_search-example_2025.json"),
+    ),
+    (
+        "sonarqube-quality-gate-json",
+        Some(
+            "sonarqube-quality-gate/api_qualitygates_project_status_HANDWRITTEN_error_3_failed.json",
+        ),
     ),
     ("tfsec-json", Some("tfsec/one_finding_legacy.json")),
     (
@@ -65,6 +71,12 @@ const CORPUS_FILES: [(&str, Option<&str>); 18] = [
     (
         "fossa-analyze-json",
         Some("fossa/fossa-cli-docs_analyze-output_maven_13deps.json"),
+    ),
+    ("bandit-json", Some("bandit/one_vuln.json")),
+    ("semgrep-json", Some("semgrep/one_finding.json")),
+    (
+        "checkov-json",
+        Some("checkov/checkov_HANDWRITTEN_3.2_skipped_secrets_kubernetes_dockerfile.json"),
     ),
     ("sarif", Some("sarif/dockle_0_3_15.sarif")),
 ];

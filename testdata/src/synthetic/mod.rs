@@ -19,11 +19,15 @@
 mod acunetix;
 mod advisory;
 mod aws;
+mod bandit;
 mod burp;
+mod checkov;
 mod fossa;
 mod kubebench;
 mod sarif;
+mod semgrep;
 mod sonarqube;
+mod sonarqube_gate;
 mod tfsec;
 mod trivy;
 mod trivy_operator;
@@ -71,6 +75,7 @@ pub const FORMATS: &[&str] = &[
     "acunetix-api-json",
     "sonar-report-json",
     "sonarqube-api-json",
+    "sonarqube-quality-gate-json",
     "tfsec-json",
     "tfsec-csv",
     "tfsec-checkstyle",
@@ -87,6 +92,9 @@ pub const FORMATS: &[&str] = &[
     "fossa-test-json",
     "fossa-attribution-json",
     "fossa-analyze-json",
+    "bandit-json",
+    "semgrep-json",
+    "checkov-json",
     "sarif",
 ];
 
@@ -124,6 +132,10 @@ pub fn write_report(
         "fossa-test-json" => fossa::write_test(out, options),
         "fossa-attribution-json" => fossa::write_attribution(out, options),
         "fossa-analyze-json" => fossa::write_analyze(out, options),
+        "sonarqube-quality-gate-json" => sonarqube_gate::write_json(out, options),
+        "bandit-json" => bandit::write_json(out, options),
+        "semgrep-json" => semgrep::write_json(out, options),
+        "checkov-json" => checkov::write_json(out, options),
         "sarif" => sarif::write_sarif(out, options),
         other => Err(io::Error::new(
             io::ErrorKind::InvalidInput,
