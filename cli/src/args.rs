@@ -364,8 +364,8 @@ pub struct DiffArgs {
     /// The later release.
     #[arg(long)]
     pub to: String,
-    /// Only these changes (new, still_open, fixed, not_rescanned).
-    #[arg(long, value_delimiter = ',', value_parser = ["new", "still_open", "fixed", "not_rescanned"])]
+    /// Only these changes (new, identity_refined, still_open, fixed, not_rescanned).
+    #[arg(long, value_delimiter = ',', value_parser = ["new", "identity_refined", "still_open", "fixed", "not_rescanned"])]
     pub only: Vec<String>,
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,

@@ -1,33 +1,59 @@
 //! Fingerprints: the stable identity of a finding (PRODUCT.md, "Fingerprints").
 //!
-//! A fingerprint is the hex SHA-256 of the algorithm version, the tool family, the kind, the rule
-//! id and the identity parts an importer chooses (package purl without version plus target,
-//! resource address plus file, URL path plus parameter, ...). Each part is length-prefixed so
-//! that `("ab", "c")` and `("a", "bc")` differ.
+//! A fingerprint is the hex SHA-256 of the hashing scheme's version, the tool family, the kind,
+//! the rule id and the identity parts an importer chooses (package purl without version plus
+//! target, resource address plus file, URL path plus parameter, the normalized code a tool shows,
+//! ...). Each part is length-prefixed so that `("ab", "c")` and `("a", "bc")` differ.
 //!
 //! Never feed it text the tool rewords between versions (titles, descriptions, messages), line
-//! numbers alone, timestamps or scan ids. When the algorithm changes, bump
-//! [`FINGERPRINT_VERSION`] so the store can migrate instead of silently splitting history.
+//! numbers, timestamps or scan ids. Results of one report that share a fingerprint at distinct
+//! places (lines) are told apart by [`with_ordinal`] (see [`crate::identity`]), never merged.
+//! When the algorithm changes, bump [`FINGERPRINT_VERSION`] so the store can tell which findings
+//! were identified by the older rule instead of silently splitting history.
 
 use crate::finding::Kind;
 use sha2::{Digest, Sha256};
 
-/// Version of the fingerprint algorithm, stored next to every fingerprint.
-pub const FINGERPRINT_VERSION: i16 = 1;
+/// Version of the fingerprint algorithm, stored next to every fingerprint and every scan.
+///
+/// - 1: [`fingerprint`] of the parts; results of one report with the same fingerprint were
+///   merged into one finding.
+/// - 2: as 1, and results with the same fingerprint at distinct places are told apart by an
+///   ordinal ([`with_ordinal`]). The first place keeps the version-1 fingerprint, so a finding
+///   that was never merged keeps its identity; one that was merged keeps it for its first part.
+pub const FINGERPRINT_VERSION: i16 = 2;
 
-/// Computes a version-1 fingerprint.
+/// The version fed into the hash of [`fingerprint`]: its parts have been hashed the same way
+/// since version 1 (version 2 only added [`with_ordinal`]), so it stays "1".
+const HASHING_SCHEME: &str = "1";
+
+/// Computes the fingerprint of a finding's identity parts.
 pub fn fingerprint(tool_family: &str, kind: Kind, rule_id: &str, identity: &[&str]) -> String {
     let mut hasher = Sha256::new();
     let mut feed = |part: &str| {
         hasher.update((part.len() as u64).to_le_bytes());
         hasher.update(part.as_bytes());
     };
-    feed(&FINGERPRINT_VERSION.to_string());
+    feed(HASHING_SCHEME);
     feed(tool_family);
     feed(kind.as_str());
     feed(rule_id);
     for part in identity {
         feed(part);
+    }
+    hex::encode(hasher.finalize())
+}
+
+/// The fingerprint of the `ordinal`-th distinct place (counting from 0) among results of one
+/// report that share the fingerprint `base`. The 0th place is `base` itself.
+pub fn with_ordinal(base: &str, ordinal: usize) -> String {
+    if ordinal == 0 {
+        return base.to_string();
+    }
+    let mut hasher = Sha256::new();
+    for part in ["ordinal", base, &ordinal.to_string()] {
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part.as_bytes());
     }
     hex::encode(hasher.finalize())
 }
@@ -72,6 +98,30 @@ mod tests {
         assert_eq!(
             purl_without_version("pkg:deb/debian/apt"),
             "pkg:deb/debian/apt"
+        );
+    }
+
+    #[test]
+    fn the_first_place_keeps_its_fingerprint() {
+        let base = fingerprint("t", Kind::Code, "r", &["a.py"]);
+        assert_eq!(with_ordinal(&base, 0), base);
+        let second = with_ordinal(&base, 1);
+        assert_ne!(second, base);
+        assert_eq!(second.len(), 64);
+        assert_ne!(with_ordinal(&base, 2), second);
+    }
+
+    #[test]
+    fn version_one_fingerprints_are_unchanged() {
+        // A fingerprint stored by version 1, which version 2 must still compute.
+        assert_eq!(
+            fingerprint(
+                "tfsec",
+                Kind::Misconfiguration,
+                "r",
+                &["main.tf", "aws_s3_bucket.a"]
+            ),
+            "4b175bce1db03252dba1f188de1f8d46651a187dbceb193a995768be276c6edc"
         );
     }
 

@@ -20,6 +20,7 @@ pub mod error;
 pub mod finding;
 pub mod fingerprint;
 pub mod fossa;
+pub mod identity;
 pub mod input;
 pub mod inspector2;
 mod json_report;
@@ -42,6 +43,7 @@ pub mod zap;
 pub use error::{ImportError, Position, SinkError};
 pub use finding::{Component, Cvss, Finding, Kind, Location, ScanInfo, Severity};
 pub use fingerprint::{FINGERPRINT_VERSION, fingerprint};
+pub use identity::Refinement;
 
 use std::io::Read;
 
@@ -181,6 +183,16 @@ pub fn choose(head: &str, format: Option<&str>) -> Result<&'static dyn Importer,
 pub struct Imported {
     pub format: &'static str,
     pub info: ScanInfo,
+    /// Results told apart from others with the same fingerprint ([`identity`]).
+    pub refinements: Vec<Refinement>,
+}
+
+/// What [`import_with`] returns besides the findings it streamed.
+#[derive(Debug, Clone, Default)]
+pub struct Parsed {
+    pub info: ScanInfo,
+    /// Results told apart from others with the same fingerprint ([`identity`]).
+    pub refinements: Vec<Refinement>,
 }
 
 /// Decodes `raw`, detects its format (or uses `format` when given) and streams its findings into
@@ -193,28 +205,35 @@ pub fn import(
     let peeked = input::peek(raw)?;
     let importer = choose(&peeked.head_text(), format)?;
     let mut reader = peeked.into_reader();
-    let info = import_with(importer, &mut reader, sink)?;
+    let parsed = import_with(importer, &mut reader, sink)?;
     Ok(Imported {
         format: importer.format(),
-        info,
+        info: parsed.info,
+        refinements: parsed.refinements,
     })
 }
 
 /// Runs `importer` on decoded input and finishes what it made ([`Finding::finish`],
-/// [`ScanInfo::finish`]: NUL characters replaced, free text cut to the field limits), so every
-/// caller gets the same bounded findings from every format.
+/// [`ScanInfo::finish`]: NUL characters replaced, free text cut to the field limits; results
+/// that share a fingerprint at distinct places told apart, [`identity`]), so every caller gets
+/// the same bounded findings with the same identities from every format.
 pub fn import_with(
     importer: &dyn Importer,
     input: &mut dyn Read,
     sink: &mut Sink<'_>,
-) -> Result<ScanInfo, ImportError> {
+) -> Result<Parsed, ImportError> {
+    let mut ordinals = identity::Ordinals::default();
     let mut finishing = |mut finding: Finding| {
         finding.finish();
+        ordinals.apply(&mut finding);
         sink(finding)
     };
     let mut info = importer.import(input, &mut finishing)?;
     info.finish();
-    Ok(info)
+    Ok(Parsed {
+        info,
+        refinements: ordinals.into_refinements(),
+    })
 }
 
 /// Collects every finding of a report in memory: for tests and small files.

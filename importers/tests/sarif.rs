@@ -448,3 +448,43 @@ fn a_repeated_run_member_is_refused_as_before() {
         "{err}"
     );
 }
+
+/// Semgrep without a login writes `requires login` for every snippet and fingerprint, so two
+/// secrets one rule finds on lines 12 and 13 of one file share every identity part. Version 2
+/// tells them apart by their place; moving both keeps their fingerprints; one result written
+/// twice at the same lines stays one finding.
+#[test]
+fn one_rule_on_two_lines_of_one_file_is_two_findings() {
+    let log = |lines: &[u32]| {
+        let results: Vec<String> = lines
+            .iter()
+            .map(|line| {
+                format!(
+                    r#"{{"ruleId":"generic.secrets.hardcoded","message":{{"text":"secret"}},
+                    "fingerprints":{{"matchBasedId/v1":"requires login"}},
+                    "locations":[{{"physicalLocation":{{"artifactLocation":{{"uri":"app/config.py"}},
+                    "region":{{"startLine":{line},"endLine":{line},"snippet":{{"text":"requires login"}}}}}}}}]}}"#
+                )
+            })
+            .collect();
+        one_run(&[
+            r#""tool":{"driver":{"name":"Semgrep OSS","rules":[{"id":"generic.secrets.hardcoded"}]}}"#,
+            &format!(r#""results":[{}]"#, results.join(",")),
+        ])
+    };
+    let two = fingerprints(&log(&[12, 13]));
+    assert_eq!(two.len(), 2);
+    assert_eq!(
+        fingerprints(&log(&[40, 41])),
+        two,
+        "moved lines keep identities"
+    );
+    assert_eq!(
+        fingerprints(&log(&[12, 12])).len(),
+        1,
+        "one place is one finding"
+    );
+    let (imported, _) = importers::import_to_vec(log(&[12, 13]).as_bytes(), None).expect("import");
+    assert_eq!(imported.refinements.len(), 1);
+    assert!(two.contains(&imported.refinements[0].base));
+}

@@ -140,12 +140,13 @@ pub fn report_html(snap: &ReleaseSnapshot, key_fingerprint: Option<&str>) -> Str
     if let Some(diff) = &snap.diff {
         let _ = writeln!(
             h,
-            "<h2>Since {}</h2><p>{} new · {} fixed · {} still open · {} not rescanned</p>",
+            "<h2>Since {}</h2><p>{} new · {} fixed · {} still open · {} not rescanned{}</p>",
             esc(&diff.previous_release),
             diff.new,
             diff.fixed,
             diff.still_open,
-            diff.not_rescanned
+            diff.not_rescanned,
+            diff.refined_note()
         );
         for (label, lines) in [("New", &diff.new_findings), ("Fixed", &diff.fixed_findings)] {
             if lines.is_empty() {

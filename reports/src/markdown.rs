@@ -248,12 +248,13 @@ pub fn forum_post(snap: &ReleaseSnapshot, key_fingerprint: Option<&str>) -> Stri
     if let Some(diff) = &snap.diff {
         let _ = writeln!(
             md,
-            "\n### Since {}\n\n{} new · {} fixed · {} still open · {} not rescanned\n",
+            "\n### Since {}\n\n{} new · {} fixed · {} still open · {} not rescanned{}\n",
             cell(&diff.previous_release),
             diff.new,
             diff.fixed,
             diff.still_open,
-            diff.not_rescanned
+            diff.not_rescanned,
+            diff.refined_note()
         );
         diff_list(&mut md, "New", &diff.new_findings, diff.new);
         diff_list(&mut md, "Fixed", &diff.fixed_findings, diff.fixed);

@@ -844,8 +844,12 @@ fn diff(l: &mut Layout<'_>, snap: &ReleaseSnapshot) {
     l.heading(&format!("Changes since {}", diff.previous_release));
     l.paragraph(
         &format!(
-            "{} new · {} fixed · {} still open · {} not rescanned (their scan was not repeated, so nobody knows)",
-            diff.new, diff.fixed, diff.still_open, diff.not_rescanned
+            "{} new · {} fixed · {} still open · {} not rescanned (their scan was not repeated, so nobody knows){}",
+            diff.new,
+            diff.fixed,
+            diff.still_open,
+            diff.not_rescanned,
+            diff.refined_note()
         ),
         9.0,
         Face::Regular,

@@ -240,10 +240,29 @@ fn guess_extension(format: &str) -> &'static str {
 }
 
 /// What changed since the previous release.
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+impl DiffSnapshot {
+    /// ` · N identity refined` when there are some, for the summary lines.
+    pub fn refined_note(&self) -> String {
+        match self.identity_refined {
+            0 => String::new(),
+            n => format!(" · {n} identity refined"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct DiffSnapshot {
     pub previous_release: String,
     pub new: u64,
+    /// Parts of a finding of the previous release that fingerprint version 1 had merged, now
+    /// told apart. Written only when there are some, so bundles sealed before it read and
+    /// re-render unchanged.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub identity_refined: u64,
     pub still_open: u64,
     pub fixed: u64,
     pub not_rescanned: u64,

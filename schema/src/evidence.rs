@@ -261,6 +261,7 @@ impl Store {
                 Some(DiffSnapshot {
                     previous_release: prev,
                     new: d.new,
+                    identity_refined: d.identity_refined,
                     still_open: d.still_open,
                     fixed: d.fixed,
                     not_rescanned: d.not_rescanned,

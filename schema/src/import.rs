@@ -318,6 +318,7 @@ fn import_in_tx(
             finding_count: 0,
             duplicates_merged: 0,
             warnings: "[]",
+            fingerprint_version: importers::FINGERPRINT_VERSION,
         })
         .returning(scans::id)
         .get_result::<i64>(conn)
@@ -402,7 +403,7 @@ fn import_in_tx(
     // A write error is the cause when several failed (the others only saw a closed channel);
     // then a bad report; then a report that changed under us.
     written?;
-    let info = parsed?;
+    let importers::Parsed { info, refinements } = parsed?;
     encoded?;
     writer.flush(conn)?;
     tracing::debug!(
@@ -441,6 +442,17 @@ fn import_in_tx(
             .set(findings::tool.eq(&info.tool))
             .execute(conn)?;
     }
+    let refined = crate::identity::mark_refined(
+        conn,
+        &crate::identity::ImportedSlot {
+            project_id,
+            release_id: release.id,
+            scan_id,
+            tool: &info.tool,
+            label: &label,
+        },
+        &refinements,
+    )?;
     let compared_to = compare_with_previous_scan(
         conn,
         &NewScanSlot {
@@ -453,6 +465,13 @@ fn import_in_tx(
         },
         &writer.finding_ids,
     )?;
+    let mut uploaded = serde_json::json!({
+        "scan_id": scan_id, "tool": info.tool, "format": importer.format(),
+        "label": label, "sha256": sha256, "size": size, "findings": findings,
+    });
+    if refined > 0 {
+        uploaded["identity_refined"] = refined.into();
+    }
     crate::audit::append(
         conn,
         &[crate::audit::NewAuditEvent {
@@ -461,10 +480,7 @@ fn import_in_tx(
             project: Some(req.project),
             subject: format!("{}/{} scan {scan_id}", req.project, req.release),
             before: None,
-            after: Some(serde_json::json!({
-                "scan_id": scan_id, "tool": info.tool, "format": importer.format(),
-                "label": label, "sha256": sha256, "size": size, "findings": findings,
-            })),
+            after: Some(uploaded),
             request_id: req.request_id,
         }],
     )?;

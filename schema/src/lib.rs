@@ -22,6 +22,7 @@ mod db;
 mod error;
 mod evidence;
 mod gate;
+mod identity;
 mod import;
 mod import_writer;
 mod models;

@@ -58,6 +58,8 @@ pub struct NewScan<'a> {
     pub finding_count: i64,
     pub duplicates_merged: i64,
     pub warnings: &'a str,
+    /// The fingerprint version that identified the scan's findings.
+    pub fingerprint_version: i16,
 }
 
 #[derive(Insertable)]

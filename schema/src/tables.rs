@@ -59,6 +59,7 @@ diesel::table! {
         duplicates_merged -> BigInt,
         warnings -> Text,
         partial -> Bool,
+        fingerprint_version -> SmallInt,
     }
 }
 
@@ -82,6 +83,7 @@ diesel::table! {
         component_purl -> Nullable<Text>,
         first_seen_scan_id -> BigInt,
         first_seen_at -> Timestamp,
+        refined_from -> Nullable<BigInt>,
     }
 }
 

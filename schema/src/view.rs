@@ -359,10 +359,12 @@ impl Store {
     /// What changed from release `from` to release `to`, by fingerprint.
     pub fn diff(&self, project: &str, from: &str, to: &str) -> Result<Diff, StoreError> {
         let mut conn = self.conn()?;
-        let (before, after) = read_tx(&mut conn, |c| {
+        let (before, after, refined) = read_tx(&mut conn, |c| {
+            let pid = crate::catalog::project_id(c, project)?;
             Ok((
                 release_view_in(c, project, from)?,
                 release_view_in(c, project, to)?,
+                crate::identity::refined_of_project(c, pid)?,
             ))
         })?;
         Ok(domain::diff(
@@ -371,6 +373,7 @@ impl Store {
             to,
             (&before.scans, before.findings),
             (&after.scans, after.findings),
+            &refined,
         ))
     }
 }

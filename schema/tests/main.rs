@@ -7,6 +7,7 @@ mod auth;
 mod evidence;
 mod gate_sql;
 mod harness;
+mod identity;
 mod import;
 mod lookup;
 mod page;

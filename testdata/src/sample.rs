@@ -290,6 +290,7 @@ pub fn sample_snapshot(sealed: bool) -> ReleaseSnapshot {
             still_open: 5,
             fixed: 1,
             not_rescanned: 0,
+            identity_refined: 0,
             new_findings: vec![diff_line(&findings[0]), diff_line(&findings[3])],
             fixed_findings: vec![diff_line(&fixed)],
         }),

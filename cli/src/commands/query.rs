@@ -232,15 +232,7 @@ pub fn diff(ledger: &dyn Ledger, args: &DiffArgs) -> anyhow::Result<Outcome> {
                 .chain(FINDING_NARROW.iter().map(|i| i + 1))
                 .collect();
             output::fitted_table(&headers, rows(true), &narrow, FINDING_TITLE + 1, args.wide)?;
-            say!(
-                "{} → {}: {} new, {} still open, {} fixed, {} not rescanned",
-                diff.from,
-                diff.to,
-                diff.new,
-                diff.still_open,
-                diff.fixed,
-                diff.not_rescanned
-            );
+            say!("{} → {}: {}", diff.from, diff.to, diff.summary());
         }
     }
     Ok(Outcome::Ok)

@@ -323,10 +323,7 @@ pub async fn release(
                     Some(prev) => {
                         let d: Diff = store.diff(&p, &prev, &r)?;
                         page.diff_title = format!("Changes from {prev} to {r}");
-                        page.diff_summary = format!(
-                            "{} new, {} still open, {} fixed, {} not rescanned",
-                            d.new, d.still_open, d.fixed, d.not_rescanned
-                        );
+                        page.diff_summary = d.summary();
                         page.diff = d
                             .entries
                             .iter()

@@ -1,0 +1,2 @@
+ALTER TABLE findings DROP COLUMN refined_from;
+ALTER TABLE scans DROP COLUMN fingerprint_version;
