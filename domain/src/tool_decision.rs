@@ -121,6 +121,7 @@ pub fn tool_display_name(tool: &str) -> &str {
         "acunetix" => "Acunetix",
         "tfsec" => "tfsec",
         "fossa" => "FOSSA",
+        "grype" => "Grype",
         "sarif" => "the SARIF tool",
         other => other,
     }

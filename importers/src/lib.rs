@@ -16,6 +16,7 @@ pub mod error;
 pub mod finding;
 pub mod fingerprint;
 pub mod fossa;
+pub mod grype;
 pub mod input;
 pub mod sarif;
 pub mod sonarqube;
@@ -129,6 +130,7 @@ pub fn all() -> &'static [&'static dyn Importer] {
         &fossa::FossaTestJson,
         &fossa::FossaAttributionJson,
         &fossa::FossaAnalyzeJson,
+        &grype::GrypeJson,
         // SARIF last: any tool can write it, and its driver names the tool.
         &sarif::Sarif,
     ]

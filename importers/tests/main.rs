@@ -7,6 +7,7 @@ mod acunetix;
 mod burp;
 mod corpus;
 mod fossa;
+mod grype;
 mod hostile;
 mod limits;
 mod sarif;
