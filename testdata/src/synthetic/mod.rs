@@ -20,6 +20,7 @@ mod acunetix;
 mod advisory;
 mod burp;
 mod fossa;
+mod grype;
 mod sarif;
 mod sonarqube;
 mod tfsec;
@@ -79,6 +80,7 @@ pub const FORMATS: &[&str] = &[
     "fossa-test-json",
     "fossa-attribution-json",
     "fossa-analyze-json",
+    "grype-json",
     "sarif",
 ];
 
@@ -111,6 +113,7 @@ pub fn write_report(
         "fossa-test-json" => fossa::write_test(out, options),
         "fossa-attribution-json" => fossa::write_attribution(out, options),
         "fossa-analyze-json" => fossa::write_analyze(out, options),
+        "grype-json" => grype::write_json(out, options),
         "sarif" => sarif::write_sarif(out, options),
         other => Err(io::Error::new(
             io::ErrorKind::InvalidInput,
