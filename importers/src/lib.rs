@@ -12,6 +12,7 @@
 
 pub mod acunetix;
 pub mod burp;
+mod copies;
 pub mod error;
 pub mod finding;
 pub mod fingerprint;

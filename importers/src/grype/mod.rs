@@ -9,9 +9,8 @@
 //!
 //! Streaming: `matches` is walked element by element, each match converted and handed on
 //! before the next is read. What is kept per report is one small entry per distinct identity
-//! (see [`identity`]), to number a package's copies in different places.
+//! (see [`crate::copies`]), to number a package's copies in different places.
 
-mod identity;
 mod normalize;
 mod raw;
 
@@ -19,7 +18,7 @@ use crate::error::{ImportError, Position, SinkError};
 use crate::finding::ScanInfo;
 use crate::stream::EachElement;
 use crate::{Importer, Sink};
-use identity::Copies;
+use crate::copies::Copies;
 use raw::{RawDescriptor, RawMatch, RawSource, RawTarget};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use std::fmt;

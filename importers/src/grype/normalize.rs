@@ -11,7 +11,7 @@
 //!   tool decision (`domain::ToolDecision::of`).
 
 use super::TOOL;
-use super::identity::{Copies, MatchIdentity};
+use crate::copies::{Copies, MatchIdentity};
 use super::raw::*;
 use crate::finding::{Component, Cvss, Finding, Kind, Location, Severity};
 
