@@ -1,13 +1,18 @@
-//! The identity of a Grype match: the advisory, the package (ecosystem and package URL without
-//! version, else its name) and which copy of the package it is.
+//! The identity of a vulnerable package's finding in the dependency scanners (Grype,
+//! OSV-Scanner): the advisory, the package (ecosystem and package URL without version, else its
+//! name) and which copy of the package it is.
 //!
-//! An image can hold one package twice (a library in `/lib` and in `/usr/lib`, one jar in two
-//! applications): each copy is a finding of its own, since each needs its own fix. The copy is
-//! numbered by the order its place (the artifact's first location) first appears among the
-//! matches of the same advisory and package in the report, never by the path itself: paths of
-//! language packages carry their version (`Django-3.2.9.dist-info`), so a path in the identity
-//! would make an upgraded package's remaining advisories look new. A match that repeats an
-//! earlier one at the same place (Grype reports one per matcher) is the same finding.
+//! A report can hold one package twice (a library in `/lib` and in `/usr/lib`, one jar in two
+//! applications, one package in two lock files): each copy is a finding of its own, since each
+//! needs its own fix. The copy is numbered by the order its place (a path) first appears among
+//! the records of the same advisory and package in the report, never by the path itself: paths
+//! of language packages carry their version (`Django-3.2.9.dist-info`), and some tools write
+//! absolute paths that differ between machines, so a path in the identity would make an
+//! unchanged finding look new. A record that repeats an earlier one at the same place (Grype
+//! reports one match per matcher) is the same finding.
+//!
+//! Not for code findings (those number identical code contexts, `fingerprint::normalize_code_line`)
+//! or web findings (`web.rs`).
 
 use crate::finding::Kind;
 use crate::fingerprint::{fingerprint, purl_without_version};
@@ -15,27 +20,30 @@ use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
-/// The places seen per advisory and package in one report: a hash of each place, in order.
+/// The places seen per advisory and package in one report: a 64-bit hash of each place, in
+/// order.
 #[derive(Default)]
 pub struct Copies {
     seen: HashMap<String, Vec<u64>>,
 }
 
-/// What a match is, for its fingerprint.
-pub struct MatchIdentity<'a> {
+/// What a record is, for its fingerprint.
+pub struct PackageIdentity<'a> {
     pub tool: &'a str,
+    /// The advisory id that names the finding for good.
     pub advisory: &'a str,
+    /// The ecosystem as the tool names it (`deb`, `npm`, `PyPI`).
     pub package_type: &'a str,
     pub purl: Option<&'a str>,
     pub name: Option<&'a str>,
-    /// The artifact's first location.
+    /// Where this copy of the package is (a path).
     pub place: Option<&'a str>,
 }
 
 impl Copies {
-    /// The fingerprint of a match, or `None` when an earlier match of the report had the same
+    /// The fingerprint of a record, or `None` when an earlier record of the report had the same
     /// advisory, package and place.
-    pub fn fingerprint(&mut self, m: &MatchIdentity<'_>) -> Option<String> {
+    pub fn fingerprint(&mut self, m: &PackageIdentity<'_>) -> Option<String> {
         let package = m
             .purl
             .filter(|p| !p.is_empty())

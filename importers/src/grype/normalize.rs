@@ -11,7 +11,7 @@
 //!   tool decision (`domain::ToolDecision::of`).
 
 use super::TOOL;
-use crate::copies::{Copies, MatchIdentity};
+use crate::copies::{Copies, PackageIdentity};
 use super::raw::*;
 use crate::finding::{Component, Cvss, Finding, Kind, Location, Severity};
 
@@ -113,7 +113,7 @@ pub fn finding(raw: RawMatch, copies: &mut Copies) -> Result<Option<Finding>, &'
     let package_type = non_empty(artifact.package_type).unwrap_or_default();
     let name = non_empty(artifact.name);
     let purl = non_empty(artifact.purl);
-    let Some(fingerprint) = copies.fingerprint(&MatchIdentity {
+    let Some(fingerprint) = copies.fingerprint(&PackageIdentity {
         tool: TOOL,
         advisory: &id,
         package_type: &package_type,
