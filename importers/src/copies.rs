@@ -30,6 +30,8 @@ pub struct Copies {
 /// What a record is, for its fingerprint.
 pub struct PackageIdentity<'a> {
     pub tool: &'a str,
+    /// A vulnerability, or a license (OSV-Scanner's license violations).
+    pub kind: Kind,
     /// The advisory id that names the finding for good.
     pub advisory: &'a str,
     /// The ecosystem as the tool names it (`deb`, `npm`, `PyPI`).
@@ -50,12 +52,7 @@ impl Copies {
             .map(purl_without_version)
             .or(m.name)
             .unwrap_or_default();
-        let base = fingerprint(
-            m.tool,
-            Kind::Vulnerability,
-            m.advisory,
-            &[m.package_type, package],
-        );
+        let base = fingerprint(m.tool, m.kind, m.advisory, &[m.package_type, package]);
         let mut hasher = DefaultHasher::new();
         m.place.unwrap_or_default().hash(&mut hasher);
         let place = hasher.finish();
@@ -67,7 +64,7 @@ impl Copies {
         let copy = places.len() - 1;
         Some(fingerprint(
             m.tool,
-            Kind::Vulnerability,
+            m.kind,
             m.advisory,
             &[m.package_type, package, &copy.to_string()],
         ))

@@ -19,6 +19,7 @@ pub mod fingerprint;
 pub mod fossa;
 pub mod grype;
 pub mod input;
+pub mod osv_scanner;
 pub mod sarif;
 pub mod sonarqube;
 mod stream;
@@ -132,6 +133,7 @@ pub fn all() -> &'static [&'static dyn Importer] {
         &fossa::FossaAttributionJson,
         &fossa::FossaAnalyzeJson,
         &grype::GrypeJson,
+        &osv_scanner::OsvScannerJson,
         // SARIF last: any tool can write it, and its driver names the tool.
         &sarif::Sarif,
     ]

@@ -21,6 +21,7 @@ const TRUNCATION_FOLDERS: &[&str] = &[
     "burp",
     "zap",
     "anchore_grype",
+    "osv_scanner",
 ];
 
 /// Every corpus file of every importer, cut at 20 points, gives an error (never a panic, never
@@ -481,8 +482,54 @@ fn grype_many_matches_stream() {
     assert_eq!(count, n);
 }
 
+#[test]
+fn osv_scanner_errors_name_format_and_position() {
+    let input = br#"{"results": [{"source": {"path": "a"}, "packages": [{"package": {"name": "p", "ecosystem": "npm"}, "vulnerabilities": [{"id": 5}]}]}]}"#;
+    let text = import_error(&input[..], None).to_string();
+    assert!(text.starts_with("osv-scanner-json: "), "{text}");
+    assert!(text.contains("line 1, column"), "{text}");
+    let mut deep = String::from(
+        r#"{"results": [{"packages": [{"package": {"ecosystem": "npm"}, "vulnerabilities": [{"database_specific": "#,
+    );
+    deep.push_str(&"[".repeat(100_000));
+    let text = import_error(deep.as_bytes(), None).to_string();
+    assert!(text.starts_with("osv-scanner-json: "), "{text}");
+    let text =
+        import_error(br#"{"experimental_config": {}}"#, Some("osv-scanner-json")).to_string();
+    assert!(text.contains("no `results` list"), "{text}");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn arbitrary_bytes_after_an_osv_scanner_head_never_panic(tail in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let mut bytes = br#"{"results": [{"source": {"path": "/a/package-lock.json"}, "packages": [{"package": {"name": "p", "version": "1", "ecosystem": "npm"}, "vulnerabilities": [{"id": "GHSA-1", "#.to_vec();
+        bytes.extend_from_slice(&tail);
+        let _ = importers::import_to_vec(&bytes[..], None);
+    }
+
+    /// Well-formed OSV-Scanner reports made of arbitrary values in the fields the importer reads.
+    #[test]
+    fn arbitrary_osv_scanner_values_never_panic(
+        id in "\\PC{0,16}",
+        text in "\\PC{0,24}",
+        other in proptest::option::of("\\PC{0,8}"),
+    ) {
+        let doc = serde_json::json!({"results": [{"source": {"path": text}, "packages": [{
+            "package": {"name": text, "version": other, "ecosystem": text, "commit": text},
+            "vulnerabilities": [
+                {"id": id, "aliases": [text], "summary": text, "severity": [{"type": text, "score": text}],
+                 "database_specific": {"severity": other, "cwe_ids": [id, 5]},
+                 "affected": [{"package": {"name": text, "ecosystem": text, "purl": other}, "database_specific": {"cwes": [{"cweId": other}]},
+                    "ranges": [{"type": other, "events": [{"fixed": text}]}]}]},
+                {"id": other}],
+            "groups": [{"ids": [id, other], "aliases": [text], "max_severity": other}],
+            "license_violations": [text]
+        }]}]});
+        let bytes = serde_json::to_vec(&doc).expect("json");
+        let _ = importers::import_to_vec(&bytes[..], Some("osv-scanner-json"));
+    }
 
     #[test]
     fn arbitrary_bytes_after_a_grype_head_never_panic(tail in proptest::collection::vec(any::<u8>(), 0..512)) {

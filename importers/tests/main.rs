@@ -10,6 +10,7 @@ mod fossa;
 mod grype;
 mod hostile;
 mod limits;
+mod osv_scanner;
 mod sarif;
 mod sonarqube;
 mod streaming;

@@ -14,11 +14,11 @@
 mod normalize;
 mod raw;
 
+use crate::copies::Copies;
 use crate::error::{ImportError, Position, SinkError};
 use crate::finding::ScanInfo;
 use crate::stream::EachElement;
 use crate::{Importer, Sink};
-use crate::copies::Copies;
 use raw::{RawDescriptor, RawMatch, RawSource, RawTarget};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use std::fmt;

@@ -11,8 +11,8 @@
 //!   tool decision (`domain::ToolDecision::of`).
 
 use super::TOOL;
-use crate::copies::{Copies, PackageIdentity};
 use super::raw::*;
+use crate::copies::{Copies, PackageIdentity};
 use crate::finding::{Component, Cvss, Finding, Kind, Location, Severity};
 
 /// Grype's severity words. Anything else is `unknown`, with the original kept.
@@ -115,6 +115,7 @@ pub fn finding(raw: RawMatch, copies: &mut Copies) -> Result<Option<Finding>, &'
     let purl = non_empty(artifact.purl);
     let Some(fingerprint) = copies.fingerprint(&PackageIdentity {
         tool: TOOL,
+        kind: Kind::Vulnerability,
         advisory: &id,
         package_type: &package_type,
         purl: purl.as_deref(),
