@@ -53,6 +53,11 @@ fn the_empty_file_is_an_empty_error() {
         importers::import_to_vec(&br#"{"results": []}"#[..], Some("osv-scanner-json"))
             .expect("a report without results");
     assert!(findings.is_empty());
+    // What OSV-Scanner writes when it finds nothing is recognized as its report.
+    let clean = br#"{"results": [], "experimental_config": {"licenses": {"summary": false, "allowlist": null}}}"#;
+    let (imported, findings) = importers::import_to_vec(&clean[..], None).expect("clean scan");
+    assert_eq!(imported.format, "osv-scanner-json");
+    assert!(findings.is_empty());
 }
 
 /// Nothing distinct merges: every (group, package, source) is one finding; the records merged

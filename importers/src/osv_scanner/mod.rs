@@ -48,13 +48,16 @@ impl Importer for OsvScannerJson {
     }
 
     fn detect(&self, head: &str) -> bool {
-        head.trim_start().starts_with('{')
-            && head.contains("\"results\"")
-            && head.contains("\"packages\"")
+        // A report without findings is `{"results": [], "experimental_config": ...}`: the
+        // configuration block is OSV-Scanner's own (1.6 and later).
+        let packages = head.contains("\"packages\"")
             && head.contains("\"ecosystem\"")
             && (head.contains("\"vulnerabilities\"")
                 || head.contains("\"groups\"")
-                || head.contains("\"license_violations\""))
+                || head.contains("\"license_violations\""));
+        head.trim_start().starts_with('{')
+            && head.contains("\"results\"")
+            && (packages || head.contains("\"experimental_config\""))
             && !head.contains("\"check_id\"")
             && !head.contains("\"check_type\"")
     }
