@@ -18,7 +18,7 @@ const CORPUS: &str = "corpus-formats";
 /// One small corpus file per importer format (`importers::all()` order), each uploaded into a
 /// release named after its format, so that each keeps its default slot label. The corpus has
 /// no Acunetix API export: that one is the `testdata` generator's (6 findings, seed 5).
-const CORPUS_FILES: [(&str, Option<&str>); 19] = [
+const CORPUS_FILES: [(&str, Option<&str>); 20] = [
     ("trivy-json", Some("trivy/issue_9263.json")),
     ("acunetix-xml", Some("acunetix/one_finding.xml")),
     (
@@ -69,6 +69,10 @@ const CORPUS_FILES: [(&str, Option<&str>); 19] = [
     (
         "grype-json",
         Some("anchore_grype/check_all_fields_with_ids_fabricated.json"),
+    ),
+    (
+        "osv-scanner-json",
+        Some("osv_scanner/multi_cwe_fabricated.json"),
     ),
     ("sarif", Some("sarif/dockle_0_3_15.sarif")),
 ];

@@ -21,6 +21,7 @@ mod advisory;
 mod burp;
 mod fossa;
 mod grype;
+mod osv_scanner;
 mod sarif;
 mod sonarqube;
 mod tfsec;
@@ -81,6 +82,7 @@ pub const FORMATS: &[&str] = &[
     "fossa-attribution-json",
     "fossa-analyze-json",
     "grype-json",
+    "osv-scanner-json",
     "sarif",
 ];
 
@@ -114,6 +116,7 @@ pub fn write_report(
         "fossa-attribution-json" => fossa::write_attribution(out, options),
         "fossa-analyze-json" => fossa::write_analyze(out, options),
         "grype-json" => grype::write_json(out, options),
+        "osv-scanner-json" => osv_scanner::write_json(out, options),
         "sarif" => sarif::write_sarif(out, options),
         other => Err(io::Error::new(
             io::ErrorKind::InvalidInput,
