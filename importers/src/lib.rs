@@ -13,6 +13,7 @@
 pub mod acunetix;
 pub mod burp;
 mod copies;
+mod dependency;
 pub mod error;
 pub mod finding;
 pub mod fingerprint;
@@ -20,6 +21,7 @@ pub mod fossa;
 pub mod grype;
 pub mod input;
 pub mod osv_scanner;
+mod record;
 pub mod sarif;
 pub mod sonarqube;
 mod stream;

@@ -38,3 +38,36 @@ pub fn files(folder: &str) -> Vec<String> {
     names.sort();
     names
 }
+
+/// Every report of `folder` but those named in `unlisted` is in `expected` (paths relative to
+/// the corpus) and imports as `format` of `tool`, without warnings, with its expected count of
+/// findings, no two of them with one fingerprint.
+pub fn assert_counts(
+    folder: &str,
+    unlisted: &[&str],
+    expected: &[(&str, usize)],
+    format: &str,
+    tool: &str,
+) {
+    let listed: Vec<String> = files(folder)
+        .into_iter()
+        .filter(|name| !unlisted.contains(&name.as_str()))
+        .map(|name| format!("{folder}/{name}"))
+        .collect();
+    let named: Vec<String> = expected.iter().map(|(f, _)| f.to_string()).collect();
+    assert_eq!(listed, named, "every {tool} file has an expected count");
+    for (file, count) in expected {
+        let (imported, findings) = import(file);
+        assert_eq!(imported.format, format, "{file}");
+        assert_eq!(imported.info.tool, tool, "{file}");
+        assert!(imported.info.warnings.is_empty(), "{file}");
+        assert_eq!(findings.len(), *count, "{file}");
+        let fingerprints: std::collections::BTreeSet<&str> =
+            findings.iter().map(|f| f.fingerprint.as_str()).collect();
+        assert_eq!(
+            fingerprints.len(),
+            findings.len(),
+            "{file}: fingerprints repeat"
+        );
+    }
+}

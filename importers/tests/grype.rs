@@ -36,26 +36,7 @@ fn by_rule<'a>(findings: &'a [Finding], rule: &str) -> Vec<&'a Finding> {
 
 #[test]
 fn every_corpus_file_imports_with_its_expected_count() {
-    let listed: Vec<String> = corpus::files("anchore_grype")
-        .into_iter()
-        .map(|name| format!("anchore_grype/{name}"))
-        .collect();
-    let expected: Vec<String> = EXPECTED.iter().map(|(f, _)| f.to_string()).collect();
-    assert_eq!(listed, expected, "every Grype file has an expected count");
-    for (file, count) in EXPECTED {
-        let (imported, findings) = corpus::import(file);
-        assert_eq!(imported.format, "grype-json", "{file}");
-        assert_eq!(imported.info.tool, "grype", "{file}");
-        assert!(imported.info.warnings.is_empty(), "{file}");
-        assert_eq!(findings.len(), *count, "{file}");
-        let fingerprints: BTreeSet<&str> =
-            findings.iter().map(|f| f.fingerprint.as_str()).collect();
-        assert_eq!(
-            fingerprints.len(),
-            findings.len(),
-            "{file}: fingerprints repeat"
-        );
-    }
+    corpus::assert_counts("anchore_grype", &[], EXPECTED, "grype-json", "grype");
 }
 
 /// Nothing distinct merges: every (advisory, package, place) of a file's matches is one finding,

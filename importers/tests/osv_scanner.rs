@@ -17,30 +17,13 @@ fn by_rule<'a>(findings: &'a [Finding], rule: &str) -> Vec<&'a Finding> {
 
 #[test]
 fn every_corpus_file_imports_with_its_expected_count() {
-    let listed: Vec<String> = corpus::files("osv_scanner")
-        .into_iter()
-        .filter(|name| name != "no_findings.json")
-        .map(|name| format!("osv_scanner/{name}"))
-        .collect();
-    let expected: Vec<String> = EXPECTED.iter().map(|(f, _)| f.to_string()).collect();
-    assert_eq!(
-        listed, expected,
-        "every OSV-Scanner file has an expected count"
+    corpus::assert_counts(
+        "osv_scanner",
+        &["no_findings.json"],
+        EXPECTED,
+        "osv-scanner-json",
+        "osv-scanner",
     );
-    for (file, count) in EXPECTED {
-        let (imported, findings) = corpus::import(file);
-        assert_eq!(imported.format, "osv-scanner-json", "{file}");
-        assert_eq!(imported.info.tool, "osv-scanner", "{file}");
-        assert!(imported.info.warnings.is_empty(), "{file}");
-        assert_eq!(findings.len(), *count, "{file}");
-        let fingerprints: BTreeSet<&str> =
-            findings.iter().map(|f| f.fingerprint.as_str()).collect();
-        assert_eq!(
-            fingerprints.len(),
-            findings.len(),
-            "{file}: fingerprints repeat"
-        );
-    }
 }
 
 /// DefectDojo's `no_findings.json` is an empty file: an error here, as every empty upload is.

@@ -14,14 +14,13 @@
 mod normalize;
 mod raw;
 
-use crate::copies::Copies;
-use crate::error::{ImportError, Position, SinkError};
+use crate::dependency::Walk;
+use crate::error::ImportError;
 use crate::finding::ScanInfo;
-use crate::stream::EachElement;
+use crate::stream::{EachElement, EachField, Fields, read_json};
 use crate::{Importer, Sink};
 use raw::{RawDescriptor, RawMatch, RawSource, RawTarget};
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
-use std::fmt;
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess};
 use std::io::Read;
 
 const FORMAT: &str = "grype-json";
@@ -53,117 +52,60 @@ impl Importer for GrypeJson {
     }
 
     fn import(&self, input: &mut dyn Read, sink: &mut Sink<'_>) -> Result<ScanInfo, ImportError> {
-        let mut walker = Walker {
-            sink,
-            sink_error: None,
-            copies: Copies::default(),
-            matches: false,
-            info: ScanInfo {
-                tool: TOOL.into(),
-                ..ScanInfo::default()
-            },
-        };
-        let reader = std::io::BufReader::with_capacity(256 * 1024, input);
-        let mut de = serde_json::Deserializer::from_reader(reader);
-        let outcome = ReportSeed {
-            walker: &mut walker,
-        }
-        .deserialize(&mut de)
-        .and_then(|()| de.end());
-        if let Some(err) = walker.sink_error.take() {
-            return Err(ImportError::Sink(err));
-        }
-        outcome.map_err(|e| ImportError::from_json(FORMAT, e))?;
-        if !walker.matches {
-            return Err(ImportError::malformed(
-                FORMAT,
-                Position::default(),
-                "no `matches` list: not a Grype JSON report",
-            ));
-        }
-        Ok(walker.info)
+        let mut walk = Walk::new(sink, TOOL);
+        read_json(FORMAT, input, &mut walk, |walk, de| {
+            EachField::new("a Grype report object", &mut Report(walk)).deserialize(de)
+        })?;
+        walk.finish(FORMAT, "matches", "a Grype JSON report")
     }
 }
 
-/// State while walking one report.
-struct Walker<'a, 'b> {
-    sink: &'a mut Sink<'b>,
-    /// The sink's error, kept here because serde carries only text.
-    sink_error: Option<SinkError>,
-    copies: Copies,
-    /// Whether the report had its `matches` list.
-    matches: bool,
-    info: ScanInfo,
+/// Converts one match and hands it on.
+fn each(walk: &mut Walk<'_, '_>, record: RawMatch) -> Result<(), serde_json::Error> {
+    match normalize::finding(record, &mut walk.copies) {
+        Ok(Some(finding)) => walk.emitter.emit(finding),
+        // A repeat of a match already emitted (same advisory, package and place).
+        Ok(None) => Ok(()),
+        Err(reason) => {
+            walk.info.warn(format!("skipped {reason}"));
+            Ok(())
+        }
+    }
 }
 
-impl Walker<'_, '_> {
-    fn each(&mut self, record: RawMatch) -> Result<(), serde_json::Error> {
-        match normalize::finding(record, &mut self.copies) {
-            Ok(Some(finding)) => (self.sink)(finding).map_err(|err| {
-                let msg = err.to_string();
-                self.sink_error = Some(err);
-                de::Error::custom(msg)
-            }),
-            // A repeat of a match already emitted (same advisory, package and place).
-            Ok(None) => Ok(()),
-            Err(reason) => {
-                self.info.warn(format!("skipped {reason}"));
-                Ok(())
+/// The report object's fields.
+struct Report<'w, 'a, 'b>(&'w mut Walk<'a, 'b>);
+
+impl<'de> Fields<'de> for Report<'_, '_, '_> {
+    fn value_of<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        match key {
+            "matches" => {
+                self.0.listed = true;
+                let walk = &mut *self.0;
+                map.next_value_seed(EachElement::new(
+                    "a list of Grype matches",
+                    |record: RawMatch| each(walk, record),
+                ))?;
             }
-        }
-    }
-}
-
-/// The report object.
-struct ReportSeed<'w, 'a, 'b> {
-    walker: &'w mut Walker<'a, 'b>,
-}
-
-impl<'de> DeserializeSeed<'de> for ReportSeed<'_, '_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ReportSeed<'_, '_, '_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a Grype report object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<String>()? {
-            match key.as_str() {
-                "matches" => {
-                    self.walker.matches = true;
-                    let walker = &mut *self.walker;
-                    map.next_value_seed(EachElement::new(
-                        "a list of Grype matches",
-                        |record: RawMatch| walker.each(record),
-                    ))?;
+            "source" => {
+                let source: Option<RawSource> = map.next_value()?;
+                self.0.info.target = source
+                    .and_then(|s| s.target)
+                    .and_then(|t| match t {
+                        RawTarget::Name(name) => Some(name),
+                        RawTarget::Image { user_input } => user_input,
+                    })
+                    .filter(|t| !t.is_empty());
+            }
+            "descriptor" => {
+                let descriptor: Option<RawDescriptor> = map.next_value()?;
+                if let Some(d) = descriptor {
+                    self.0.info.tool_version = d.version;
+                    self.0.info.scanned_at = d.timestamp;
                 }
-                "source" => {
-                    let source: Option<RawSource> = map.next_value()?;
-                    self.walker.info.target = source
-                        .and_then(|s| s.target)
-                        .and_then(|t| match t {
-                            RawTarget::Name(name) => Some(name),
-                            RawTarget::Image { user_input } => user_input,
-                        })
-                        .filter(|t| !t.is_empty());
-                }
-                "descriptor" => {
-                    let descriptor: Option<RawDescriptor> = map.next_value()?;
-                    if let Some(d) = descriptor {
-                        self.walker.info.tool_version = d.version;
-                        self.walker.info.scanned_at = d.timestamp;
-                    }
-                }
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
+            }
+            _ => {
+                map.next_value::<IgnoredAny>()?;
             }
         }
         Ok(())

@@ -14,6 +14,7 @@ use super::TOOL;
 use super::raw::*;
 use crate::copies::{Copies, PackageIdentity};
 use crate::finding::{Component, Cvss, Finding, Kind, Location, Severity};
+use crate::record::{cvss_version, non_empty, push_distinct};
 
 /// Grype's severity words. Anything else is `unknown`, with the original kept.
 pub fn severity(original: Option<&str>) -> Severity {
@@ -25,26 +26,6 @@ pub fn severity(original: Option<&str>) -> Severity {
         Some("negligible") => Severity::Info,
         _ => Severity::Unknown,
     }
-}
-
-fn non_empty(s: Option<String>) -> Option<String> {
-    s.filter(|s| !s.trim().is_empty())
-}
-
-fn push_unique(list: &mut Vec<String>, value: Option<String>) {
-    if let Some(v) = non_empty(value) {
-        if !list.contains(&v) {
-            list.push(v);
-        }
-    }
-}
-
-fn cvss_version(vector: Option<&str>, default: &str) -> String {
-    vector
-        .and_then(|v| v.strip_prefix("CVSS:"))
-        .and_then(|rest| rest.split('/').next())
-        .unwrap_or(default)
-        .to_string()
 }
 
 /// A vulnerability record's CVSS assessments, in either layout.
@@ -129,7 +110,7 @@ pub fn finding(raw: RawMatch, copies: &mut Copies) -> Result<Option<Finding>, &'
     let mut aliases = Vec::new();
     for r in &related {
         if r.id.as_deref() != Some(id.as_str()) {
-            push_unique(&mut aliases, r.id.clone());
+            push_distinct(&mut aliases, r.id.clone());
         }
     }
     let mut cvss = assessments(&mut vulnerability);
@@ -141,7 +122,7 @@ pub fn finding(raw: RawMatch, copies: &mut Copies) -> Result<Option<Finding>, &'
             .unwrap_or_default();
     }
     let mut references = Vec::new();
-    push_unique(&mut references, vulnerability.data_source.take());
+    push_distinct(&mut references, vulnerability.data_source.take());
     for url in vulnerability
         .urls
         .take()
@@ -149,10 +130,10 @@ pub fn finding(raw: RawMatch, copies: &mut Copies) -> Result<Option<Finding>, &'
         .flatten()
         .chain(vulnerability.links.take().into_iter().flatten())
     {
-        push_unique(&mut references, Some(url));
+        push_distinct(&mut references, Some(url));
     }
     for r in &related {
-        push_unique(&mut references, r.data_source.clone());
+        push_distinct(&mut references, r.data_source.clone());
     }
 
     let mut epss = epss_lines(&vulnerability);
@@ -170,7 +151,7 @@ pub fn finding(raw: RawMatch, copies: &mut Copies) -> Result<Option<Finding>, &'
         .into_iter()
         .filter_map(|d| non_empty(d.matcher))
         .fold(Vec::new(), |mut list, m| {
-            push_unique(&mut list, Some(m));
+            push_distinct(&mut list, Some(m));
             list
         });
     let text = non_empty(vulnerability.description.take()).or_else(|| {

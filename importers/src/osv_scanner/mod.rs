@@ -15,10 +15,10 @@
 mod normalize;
 mod raw;
 
-use crate::copies::Copies;
-use crate::error::{ImportError, Position, SinkError};
-use crate::finding::{Finding, ScanInfo};
-use crate::stream::EachElement;
+use crate::dependency::Walk;
+use crate::error::ImportError;
+use crate::finding::ScanInfo;
+use crate::stream::{EachElement, EachField, EachOf, Elements, Fields, read_json};
 use crate::{Importer, Sink};
 use raw::{RawPackage, RawSource};
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
@@ -63,152 +63,60 @@ impl Importer for OsvScannerJson {
     }
 
     fn import(&self, input: &mut dyn Read, sink: &mut Sink<'_>) -> Result<ScanInfo, ImportError> {
-        let mut walker = Walker {
-            sink,
-            sink_error: None,
-            copies: Copies::default(),
-            results: false,
-            info: ScanInfo {
-                tool: TOOL.into(),
-                ..ScanInfo::default()
-            },
-        };
-        let reader = std::io::BufReader::with_capacity(256 * 1024, input);
-        let mut de = serde_json::Deserializer::from_reader(reader);
-        let outcome = ReportSeed {
-            walker: &mut walker,
+        let mut walk = Walk::new(sink, TOOL);
+        read_json(FORMAT, input, &mut walk, |walk, de| {
+            EachField::new("an OSV-Scanner report object", &mut Report(walk)).deserialize(de)
+        })?;
+        walk.finish(FORMAT, "results", "an OSV-Scanner JSON report")
+    }
+}
+
+/// The `results` list, read one result at a time.
+struct Results<'w, 'a, 'b>(&'w mut Walk<'a, 'b>);
+
+impl<'de> Elements<'de> for Results<'_, '_, '_> {
+    fn next_in<A: de::SeqAccess<'de>>(&mut self, seq: &mut A) -> Result<bool, A::Error> {
+        Ok(seq
+            .next_element_seed(ResultSeed { walk: &mut *self.0 })?
+            .is_some())
+    }
+}
+
+/// Converts one package and hands its findings on.
+fn package_of(
+    walk: &mut Walk<'_, '_>,
+    package: RawPackage,
+    source: &RawSource,
+) -> Result<(), serde_json::Error> {
+    let (findings, skipped) = normalize::package(package, source, &mut walk.copies);
+    for reason in skipped {
+        walk.info.warn(format!("skipped {reason}"));
+    }
+    findings
+        .into_iter()
+        .try_for_each(|finding| walk.emitter.emit(finding))
+}
+
+/// The report object's fields.
+struct Report<'w, 'a, 'b>(&'w mut Walk<'a, 'b>);
+
+impl<'de> Fields<'de> for Report<'_, '_, '_> {
+    fn value_of<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        if key == "results" {
+            self.0.listed = true;
+            map.next_value_seed(EachOf::new(
+                "a list of OSV-Scanner results",
+                &mut Results(&mut *self.0),
+            ))
+        } else {
+            map.next_value::<IgnoredAny>().map(drop)
         }
-        .deserialize(&mut de)
-        .and_then(|()| de.end());
-        if let Some(err) = walker.sink_error.take() {
-            return Err(ImportError::Sink(err));
-        }
-        outcome.map_err(|e| ImportError::from_json(FORMAT, e))?;
-        if !walker.results {
-            return Err(ImportError::malformed(
-                FORMAT,
-                Position::default(),
-                "no `results` list: not an OSV-Scanner JSON report",
-            ));
-        }
-        Ok(walker.info)
-    }
-}
-
-/// State while walking one report.
-struct Walker<'a, 'b> {
-    sink: &'a mut Sink<'b>,
-    /// The sink's error, kept here because serde carries only text.
-    sink_error: Option<SinkError>,
-    copies: Copies,
-    /// Whether the report had its `results` list.
-    results: bool,
-    info: ScanInfo,
-}
-
-impl Walker<'_, '_> {
-    fn package(
-        &mut self,
-        package: RawPackage,
-        source: &RawSource,
-    ) -> Result<(), serde_json::Error> {
-        let (findings, skipped) = normalize::package(package, source, &mut self.copies);
-        for reason in skipped {
-            self.info.warn(format!("skipped {reason}"));
-        }
-        for finding in findings {
-            self.emit(finding)?;
-        }
-        Ok(())
-    }
-
-    fn emit(&mut self, finding: Finding) -> Result<(), serde_json::Error> {
-        (self.sink)(finding).map_err(|err| {
-            let msg = err.to_string();
-            self.sink_error = Some(err);
-            de::Error::custom(msg)
-        })
-    }
-}
-
-/// The report object.
-struct ReportSeed<'w, 'a, 'b> {
-    walker: &'w mut Walker<'a, 'b>,
-}
-
-impl<'de> DeserializeSeed<'de> for ReportSeed<'_, '_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ReportSeed<'_, '_, '_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an OSV-Scanner report object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<String>()? {
-            if key == "results" {
-                self.walker.results = true;
-                let walker = &mut *self.walker;
-                map.next_value_seed(EachElementSeed { walker })?;
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-}
-
-/// The `results` list: each result read by [`ResultSeed`].
-struct EachElementSeed<'w, 'a, 'b> {
-    walker: &'w mut Walker<'a, 'b>,
-}
-
-impl<'de> DeserializeSeed<'de> for EachElementSeed<'_, '_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_option(self)
-    }
-}
-
-impl<'de> Visitor<'de> for EachElementSeed<'_, '_, '_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a list of OSV-Scanner results or null")
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-
-    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq
-            .next_element_seed(ResultSeed {
-                walker: &mut *self.walker,
-            })?
-            .is_some()
-        {}
-        Ok(())
     }
 }
 
 /// One result: its `source`, then its `packages` (held only when the source comes after them).
 struct ResultSeed<'w, 'a, 'b> {
-    walker: &'w mut Walker<'a, 'b>,
+    walk: &'w mut Walk<'a, 'b>,
 }
 
 impl<'de> DeserializeSeed<'de> for ResultSeed<'_, '_, '_> {
@@ -226,7 +134,7 @@ impl<'de> Visitor<'de> for ResultSeed<'_, '_, '_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let walker = self.walker;
+        let walk = self.walk;
         let mut source: Option<RawSource> = None;
         let mut pending: Vec<RawPackage> = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
@@ -239,7 +147,7 @@ impl<'de> Visitor<'de> for ResultSeed<'_, '_, '_> {
                     map.next_value_seed(EachElement::new(
                         "a list of OSV-Scanner packages",
                         |package: RawPackage| match known {
-                            Some(s) => walker.package(package, s),
+                            Some(s) => package_of(walk, package, s),
                             None => {
                                 pending.push(package);
                                 Ok(())
@@ -254,9 +162,7 @@ impl<'de> Visitor<'de> for ResultSeed<'_, '_, '_> {
         }
         let source = source.unwrap_or_default();
         for package in pending {
-            walker
-                .package(package, &source)
-                .map_err(de::Error::custom)?;
+            package_of(walk, package, &source).map_err(de::Error::custom)?;
         }
         Ok(())
     }

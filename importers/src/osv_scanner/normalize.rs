@@ -17,18 +17,7 @@ use super::TOOL;
 use super::raw::*;
 use crate::copies::{Copies, PackageIdentity};
 use crate::finding::{Component, Cvss, Finding, Kind, Location, Severity};
-
-fn non_empty(s: Option<String>) -> Option<String> {
-    s.filter(|s| !s.trim().is_empty())
-}
-
-fn push_unique(list: &mut Vec<String>, value: Option<String>) {
-    if let Some(v) = non_empty(value) {
-        if !list.contains(&v) {
-            list.push(v);
-        }
-    }
-}
+use crate::record::{cvss_version, non_empty, push_distinct};
 
 /// A severity word of an advisory database.
 fn word_severity(word: &str) -> Severity {
@@ -38,23 +27,6 @@ fn word_severity(word: &str) -> Severity {
         "MODERATE" | "MEDIUM" => Severity::Medium,
         "LOW" => Severity::Low,
         _ => Severity::Unknown,
-    }
-}
-
-/// A CVSS base score by the CVSS v3 bands.
-fn score_severity(score: f64) -> Severity {
-    if !score.is_finite() || score < 0.0 {
-        Severity::Unknown
-    } else if score >= 9.0 {
-        Severity::Critical
-    } else if score >= 7.0 {
-        Severity::High
-    } else if score >= 4.0 {
-        Severity::Medium
-    } else if score > 0.0 {
-        Severity::Low
-    } else {
-        Severity::Info
     }
 }
 
@@ -183,7 +155,7 @@ fn vulnerability(
         .chain(group_aliases)
     {
         if id != rule_id {
-            push_unique(&mut aliases, Some(id));
+            push_distinct(&mut aliases, Some(id));
         }
     }
 
@@ -210,7 +182,7 @@ fn vulnerability(
             .into_iter()
             .flatten()
         {
-            push_unique(&mut cwe, c.as_str().map(str::to_string));
+            push_distinct(&mut cwe, c.as_str().map(str::to_string));
         }
         for s in v.severity.iter().flatten() {
             let (Some(kind), Some(vector)) = (&s.severity_type, &s.score) else {
@@ -225,11 +197,7 @@ fn vulnerability(
             {
                 continue;
             }
-            let version = vector
-                .strip_prefix("CVSS:")
-                .and_then(|rest| rest.split('/').next())
-                .map(str::to_string)
-                .unwrap_or_else(|| format!("{default}.0"));
+            let version = cvss_version(Some(vector), &format!("{default}.0"));
             cvss.push(Cvss {
                 version,
                 vector: Some(vector.clone()),
@@ -238,7 +206,7 @@ fn vulnerability(
             });
         }
         for r in v.references.iter().flatten() {
-            push_unique(&mut references, r.url.clone());
+            push_distinct(&mut references, r.url.clone());
         }
         for a in v.affected.iter().flatten().filter(|a| package.is(a)) {
             if base_purl.is_none() {
@@ -252,7 +220,7 @@ fn vulnerability(
                 .into_iter()
                 .flatten()
             {
-                push_unique(
+                push_distinct(
                     &mut cwe,
                     c.get("cweId").and_then(|i| i.as_str()).map(str::to_string),
                 );
@@ -266,7 +234,7 @@ fn vulnerability(
                     continue;
                 }
                 for event in range.events.iter().flatten() {
-                    push_unique(&mut fixed, event.fixed.clone());
+                    push_distinct(&mut fixed, event.fixed.clone());
                 }
             }
         }
@@ -276,7 +244,10 @@ fn vulnerability(
         .and_then(|s| s.trim().parse::<f64>().ok().map(|score| (score, s)));
     let (severity, severity_original) = match (word, max_severity) {
         (Some((s, w)), _) if s != Severity::Unknown => (s, Some(w)),
-        (_, Some((score, text))) => (score_severity(score), Some(text)),
+        (_, Some((score, text))) => (
+            Severity::from_cvss_score(score).unwrap_or(Severity::Unknown),
+            Some(text),
+        ),
         (w, None) => (Severity::Unknown, w.map(|(_, w)| w)),
     };
 
@@ -378,15 +349,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn severities_from_words_and_scores() {
+    fn severities_from_database_words() {
         assert_eq!(word_severity("MODERATE"), Severity::Medium);
         assert_eq!(word_severity("critical"), Severity::Critical);
         assert_eq!(word_severity("odd"), Severity::Unknown);
-        assert_eq!(score_severity(9.8), Severity::Critical);
-        assert_eq!(score_severity(7.0), Severity::High);
-        assert_eq!(score_severity(5.3), Severity::Medium);
-        assert_eq!(score_severity(0.1), Severity::Low);
-        assert_eq!(score_severity(0.0), Severity::Info);
-        assert_eq!(score_severity(f64::NAN), Severity::Unknown);
     }
 }

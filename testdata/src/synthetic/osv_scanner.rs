@@ -39,7 +39,7 @@ const SOURCES: &[Source] = &[
 
 /// The package entry with index `i` of a seed, for `source`.
 fn package(seed: u64, i: usize, source: &Source) -> String {
-    let mut rng = rng(seed, 0x6f73_76, i);
+    let mut rng = rng(seed, 0x006f_7376, i);
     let package = &source.packages[index(&mut rng, source.packages.len())];
     let name = package.name;
     let (version, fixed_in) = versions(&mut rng, package, false);
