@@ -23,6 +23,15 @@ const KNOWN: &[(&str, Looks)] = &[
     ("a Trivy Operator resource", |h| {
         starts_json(h) && h.contains("aquasecurity.github.io")
     }),
+    // Until a CycloneDX importer reads the `vulnerabilities` of a BOM; its VEX decisions are
+    // triage, which `scanledger vex import` reads.
+    (
+        "a CycloneDX document (an SBOM or VEX; VEX decisions go to `scanledger vex import`)",
+        |h| {
+            (starts_json(h) && h.contains("\"bomFormat\"") && h.contains("CycloneDX"))
+                || (h.trim_start().starts_with('<') && h.contains("cyclonedx.org/schema/bom"))
+        },
+    ),
     ("an HTML page", |h| {
         let start: String = h.trim_start().chars().take(15).collect();
         let start = start.to_ascii_lowercase();

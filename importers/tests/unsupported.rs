@@ -23,7 +23,13 @@ fn assert_named(text: &str, what: &str, name: &str) {
 
 #[test]
 fn corpus_files_of_formats_we_do_not_read_are_named() {
-    let folders = [("trivy_operator", "a Trivy Operator resource")];
+    let folders = [
+        ("trivy_operator", "a Trivy Operator resource"),
+        (
+            "cyclonedx",
+            "a CycloneDX document (an SBOM or VEX; VEX decisions go to `scanledger vex import`)",
+        ),
+    ];
     for (folder, what) in folders {
         for name in corpus::files(folder) {
             if name == "SOURCES.md" {
