@@ -122,6 +122,7 @@ pub fn tool_display_name(tool: &str) -> &str {
         "tfsec" => "tfsec",
         "fossa" => "FOSSA",
         "grype" => "Grype",
+        "osv-scanner" => "OSV-Scanner",
         "sarif" => "the SARIF tool",
         other => other,
     }
