@@ -1,11 +1,11 @@
 //! Grype JSON (`grype <image or dir> -o json`): the `matches` list, each a vulnerability found
 //! in one package (artifact), with its related advisories, fix state and versions, CVSS and
 //! EPSS; `source` says what was scanned and `descriptor` which Grype wrote it. Both the current
-//! layout and the one before Grype 0.20 (`links`, `cvssV2`/`cvssV3`) are read.
+//! layout and the older one of early Grype versions (0.7 in the corpus: `links`,
+//! `cvssV2`/`cvssV3`) are read.
 //!
-//! Not read: `ignoredMatches` (matches the user's Grype configuration ignored; Grype writes them
-//! only with `--show-suppressed`-style settings, and they are not findings of the scan) and the
-//! package inventory of `source`.
+//! Not read: `ignoredMatches` (matches that an ignore rule of the user's Grype configuration
+//! hid: not findings of the scan) and the image details of `source`.
 //!
 //! Streaming: `matches` is walked element by element, each match converted and handed on
 //! before the next is read. What is kept per report is one small entry per distinct identity

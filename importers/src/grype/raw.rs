@@ -1,5 +1,5 @@
 //! Grype's JSON records as serde structs: the current layout (`cvss` list, `fix`, `epss`,
-//! `matchDetails` as a list) and the one before Grype 0.20 (`links`, `cvssV2`/`cvssV3`,
+//! `matchDetails` as a list) and the older one of early versions (`links`, `cvssV2`/`cvssV3`,
 //! `matchDetails` as one object), every field optional, unknown fields ignored.
 
 use serde::Deserialize;
@@ -22,14 +22,14 @@ pub struct RawVulnerability {
     pub namespace: Option<String>,
     pub severity: Option<String>,
     pub urls: Option<Vec<String>>,
-    /// Before Grype 0.20.
+    /// Early Grype versions.
     pub links: Option<Vec<String>>,
     pub description: Option<String>,
     pub cvss: Option<Vec<RawCvss>>,
-    /// Before Grype 0.20.
+    /// Early Grype versions.
     #[serde(rename = "cvssV2")]
     pub cvss_v2: Option<RawOldCvss>,
-    /// Before Grype 0.20.
+    /// Early Grype versions.
     #[serde(rename = "cvssV3")]
     pub cvss_v3: Option<RawOldCvss>,
     pub epss: Option<Vec<RawEpss>>,
@@ -76,7 +76,7 @@ pub struct RawMatchDetail {
     pub matcher: Option<String>,
 }
 
-/// `matchDetails` is a list since Grype 0.20 and one object before.
+/// `matchDetails` is a list in current Grype and one object in early versions.
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
 pub enum OneOrMany<T> {
