@@ -1,4 +1,5 @@
-//! OSV-Scanner JSON (`osv-scanner scan --format json`, and `osv-scanner --json` before 2.0):
+//! OSV-Scanner JSON (`osv-scanner scan source --format json`; `osv-scanner --format json` or
+//! `--json` in 1.x):
 //! `results[]`, one per scanned source (a lock file, an SBOM, a git repository, an image's
 //! packages), each with `packages[]` that hold the full OSV records of their vulnerabilities,
 //! the `groups` of those records that are aliases of each other, and license violations when
@@ -44,7 +45,7 @@ impl Importer for OsvScannerJson {
     }
 
     fn example(&self) -> &'static str {
-        "osv-scanner scan source -r . --format json --output osv.json"
+        "osv-scanner scan source -r . --format json > osv.json"
     }
 
     fn detect(&self, head: &str) -> bool {
