@@ -98,6 +98,25 @@ impl Severity {
             .find(|sev| sev.as_str() == lower)
     }
 
+    /// A CVSS base score by the qualitative bands of CVSS v3 and v4 (9.0 critical, 7.0 high,
+    /// 4.0 medium, above 0 low, 0 none as info); `None` for a score outside 0 to 10.
+    pub fn from_cvss_score(score: f64) -> Option<Severity> {
+        if !score.is_finite() || !(0.0..=10.0).contains(&score) {
+            return None;
+        }
+        Some(if score >= 9.0 {
+            Severity::Critical
+        } else if score >= 7.0 {
+            Severity::High
+        } else if score >= 4.0 {
+            Severity::Medium
+        } else if score > 0.0 {
+            Severity::Low
+        } else {
+            Severity::Info
+        })
+    }
+
     /// The ordinal used for sorting and threshold comparisons in the store (0 = unknown).
     pub fn rank(self) -> i16 {
         self as i16
@@ -118,5 +137,29 @@ impl Severity {
 impl std::fmt::Display for Severity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod cvss_band_tests {
+    use super::Severity;
+
+    #[test]
+    fn cvss_scores_fall_in_their_bands() {
+        for (score, band) in [
+            (10.0, Some(Severity::Critical)),
+            (9.0, Some(Severity::Critical)),
+            (8.9, Some(Severity::High)),
+            (7.0, Some(Severity::High)),
+            (4.0, Some(Severity::Medium)),
+            (3.9, Some(Severity::Low)),
+            (0.1, Some(Severity::Low)),
+            (0.0, Some(Severity::Info)),
+            (10.1, None),
+            (-1.0, None),
+            (f64::NAN, None),
+        ] {
+            assert_eq!(Severity::from_cvss_score(score), band, "{score}");
+        }
     }
 }

@@ -123,6 +123,8 @@ pub fn tool_display_name(tool: &str) -> &str {
         "acunetix" => "Acunetix",
         "tfsec" => "tfsec",
         "fossa" => "FOSSA",
+        "grype" => "Grype",
+        "osv-scanner" => "OSV-Scanner",
         "sarif" => "the SARIF tool",
         "aws-inspector" => "Amazon Inspector",
         "aws-securityhub" => "AWS Security Hub",

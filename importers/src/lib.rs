@@ -15,16 +15,21 @@ pub mod bandit;
 pub mod burp;
 pub mod checkov;
 mod code_context;
+mod copies;
+mod dependency;
 pub mod ecr;
 pub mod error;
 pub mod finding;
 pub mod fingerprint;
 pub mod fossa;
+pub mod grype;
 pub mod identity;
 pub mod input;
 pub mod inspector2;
 mod json_report;
 pub mod kubebench;
+pub mod osv_scanner;
+mod record;
 pub mod sarif;
 pub mod securityhub;
 pub mod semgrep;
@@ -148,6 +153,8 @@ pub fn all() -> &'static [&'static dyn Importer] {
         &fossa::FossaTestJson,
         &fossa::FossaAttributionJson,
         &fossa::FossaAnalyzeJson,
+        &grype::GrypeJson,
+        &osv_scanner::OsvScannerJson,
         // Bandit before Semgrep: a clean Bandit report has `results` and `errors` too.
         &bandit::BanditJson,
         &semgrep::SemgrepJson,

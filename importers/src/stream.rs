@@ -1,9 +1,16 @@
 //! Streaming JSON lists: the one serde seed that every streaming importer uses to read a list
-//! of records one element at a time, so a report of any size is never held whole in memory.
+//! of records one element at a time, so a report of any size is never held whole in memory;
+//! the seed for lists whose elements need the walk's state ([`EachOf`]); and the reading of a
+//! whole document with findings handed on from inside the walk ([`read_json`], [`Emitter`]).
 
+use crate::Sink;
+use crate::error::{ImportError, SinkError};
+use crate::finding::Finding;
 use serde::Deserialize;
-use serde::de::{self, DeserializeSeed, Deserializer, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::de::IoRead;
 use std::fmt;
+use std::io::{BufReader, Read};
 use std::marker::PhantomData;
 
 /// A JSON list (or `null`, meaning empty) whose elements are deserialized one by one and handed
@@ -192,4 +199,154 @@ impl<'a, 'b> JsonImport<'a, 'b> {
         outcome.map_err(|e| crate::error::ImportError::from_json(format, e))?;
         Ok(self.info)
     }
+}
+
+/// A JSON list (or `null`) whose elements each need the walk's state: `state` reads one element
+/// with a seed of its own ([`Elements::next_in`]) until the list ends.
+pub(crate) struct EachOf<'s, S> {
+    what: &'static str,
+    state: &'s mut S,
+}
+
+/// What reads one element of an [`EachOf`] list.
+pub(crate) trait Elements<'de> {
+    /// Reads the next element of `seq` with a seed that borrows `self`; `false` at the end.
+    fn next_in<A: SeqAccess<'de>>(&mut self, seq: &mut A) -> Result<bool, A::Error>;
+}
+
+impl<'s, S> EachOf<'s, S> {
+    /// `what` names the list in errors ("a list of OSV-Scanner results").
+    pub(crate) fn new(what: &'static str, state: &'s mut S) -> Self {
+        EachOf { what, state }
+    }
+}
+
+impl<'de, S: Elements<'de>> DeserializeSeed<'de> for EachOf<'_, S> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_option(self)
+    }
+}
+
+impl<'de, S: Elements<'de>> Visitor<'de> for EachOf<'_, S> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{} or null", self.what)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while self.state.next_in(&mut seq)? {}
+        Ok(())
+    }
+}
+
+/// A JSON object whose values need the walk's state: `state` reads the value of each key
+/// ([`Fields::value_of`]).
+pub(crate) struct EachField<'s, S> {
+    what: &'static str,
+    state: &'s mut S,
+}
+
+/// What reads the values of an [`EachField`] object.
+pub(crate) trait Fields<'de> {
+    /// Reads the value of `key` from `map`, or reads past it.
+    fn value_of<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error>;
+}
+
+impl<'s, S> EachField<'s, S> {
+    /// `what` names the object in errors ("a Grype report object").
+    pub(crate) fn new(what: &'static str, state: &'s mut S) -> Self {
+        EachField { what, state }
+    }
+}
+
+impl<'de, S: Fields<'de>> DeserializeSeed<'de> for EachField<'_, S> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, S: Fields<'de>> Visitor<'de> for EachField<'_, S> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(self.what)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            self.state.value_of(&key, &mut map)?;
+        }
+        Ok(())
+    }
+}
+
+/// Where a streaming importer's visitors send findings: the caller's sink, with the sink's
+/// error kept whole (serde carries only text), to be returned in place of serde's.
+pub(crate) struct Emitter<'a, 'b> {
+    sink: &'a mut Sink<'b>,
+    error: Option<SinkError>,
+}
+
+impl<'a, 'b> Emitter<'a, 'b> {
+    pub(crate) fn new(sink: &'a mut Sink<'b>) -> Self {
+        Emitter { sink, error: None }
+    }
+
+    /// The sink's error, once: what stopped the walk, if the sink did.
+    pub(crate) fn take_error(&mut self) -> Option<SinkError> {
+        self.error.take()
+    }
+
+    /// Hands `finding` on; a sink's refusal stops the walk.
+    pub(crate) fn emit<E: de::Error>(&mut self, finding: Finding) -> Result<(), E> {
+        (self.sink)(finding).map_err(|err| {
+            let msg = err.to_string();
+            self.error = Some(err);
+            E::custom(msg)
+        })
+    }
+}
+
+/// A walk's state that holds an [`Emitter`].
+pub(crate) trait HasEmitter {
+    /// [`Emitter::take_error`] of the state's emitter.
+    fn sink_error(&mut self) -> Option<SinkError>;
+}
+
+/// The reader a streaming JSON walk reads from.
+pub(crate) type JsonReader<'r> = serde_json::Deserializer<IoRead<BufReader<&'r mut dyn Read>>>;
+
+/// Reads one JSON document from `input` with `walk` (which hands findings to `state`'s
+/// emitter), then checks that nothing but white space follows. A sink's error wins over the
+/// parse error it caused; parse errors name `format`, line and column.
+pub(crate) fn read_json<W: HasEmitter>(
+    format: &'static str,
+    input: &mut dyn Read,
+    state: &mut W,
+    walk: impl FnOnce(&mut W, &mut JsonReader<'_>) -> Result<(), serde_json::Error>,
+) -> Result<(), ImportError> {
+    let reader = BufReader::with_capacity(256 * 1024, input);
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let outcome = walk(state, &mut de).and_then(|()| de.end());
+    if let Some(err) = state.sink_error() {
+        return Err(ImportError::Sink(err));
+    }
+    outcome.map_err(|e| ImportError::from_json(format, e))
 }

@@ -85,8 +85,9 @@ pub fn fingerprints(findings: &[Finding]) -> std::collections::BTreeSet<&str> {
     findings.iter().map(|f| f.fingerprint.as_str()).collect()
 }
 
-/// Asserts that `expected` lists every file of `folder` but those in `other_formats`, and that
-/// each imports as (file, format, records, distinct fingerprints) says, with tool `tool`.
+/// Asserts that `expected` lists every file of `folder` but those in `other_formats` (paths
+/// relative to the corpus), and that each imports as (file, format, records, distinct
+/// fingerprints) says, with tool `tool`.
 pub fn assert_counts(
     folder: &str,
     tool: &str,

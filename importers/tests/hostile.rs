@@ -29,6 +29,8 @@ const TRUNCATION_FOLDERS: &[&str] = &[
     "bandit",
     "checkov",
     "sonarqube-quality-gate",
+    "anchore_grype",
+    "osv_scanner",
 ];
 
 /// Every corpus file of every importer, cut at 20 points, gives an error (never a panic, never
@@ -448,8 +450,125 @@ fn sarif_many_tiny_results_and_one_huge_string() {
     assert!(findings[0].title.chars().count() <= 301);
 }
 
+#[test]
+fn grype_errors_name_format_and_position() {
+    let input = br#"{"matches": [{"vulnerability": {"id": 5}, "matchDetails": []}]}"#;
+    let text = import_error(&input[..], None).to_string();
+    assert!(text.starts_with("grype-json: "), "{text}");
+    assert!(text.contains("line 1, column"), "{text}");
+    let mut deep = String::from(r#"{"matches": [{"matchDetails": [], "artifact": {"locations": "#);
+    deep.push_str(&"[".repeat(100_000));
+    let text = import_error(deep.as_bytes(), None).to_string();
+    assert!(text.starts_with("grype-json: "), "{text}");
+    // A Grype-like object without its match list is not a report.
+    let text = import_error(
+        br#"{"descriptor": {"name": "grype", "version": "0.90.0"}}"#,
+        Some("grype-json"),
+    )
+    .to_string();
+    assert!(text.contains("no `matches` list"), "{text}");
+}
+
+#[test]
+fn grype_many_matches_stream() {
+    let mut input = String::from(r#"{"matches": ["#);
+    let n = 200_000;
+    for i in 0..n {
+        if i > 0 {
+            input.push(',');
+        }
+        input.push_str(&format!(
+            r#"{{"vulnerability":{{"id":"CVE-{i}"}},"matchDetails":[],"artifact":{{"name":"p","type":"deb"}}}}"#
+        ));
+    }
+    input.push_str(r#"], "descriptor": {"name": "grype"}}"#);
+    assert_eq!(streamed_count(input.as_bytes()), n);
+}
+
+/// How many findings an import of `input` hands on, none of them kept.
+fn streamed_count(input: &[u8]) -> usize {
+    let mut count = 0usize;
+    importers::import(input, None, &mut |_| {
+        count += 1;
+        Ok(())
+    })
+    .expect("import");
+    count
+}
+
+#[test]
+fn osv_scanner_errors_name_format_and_position() {
+    let input = br#"{"results": [{"source": {"path": "a"}, "packages": [{"package": {"name": "p", "ecosystem": "npm"}, "vulnerabilities": [{"id": 5}]}]}]}"#;
+    let text = import_error(&input[..], None).to_string();
+    assert!(text.starts_with("osv-scanner-json: "), "{text}");
+    assert!(text.contains("line 1, column"), "{text}");
+    let mut deep = String::from(
+        r#"{"results": [{"packages": [{"package": {"ecosystem": "npm"}, "vulnerabilities": [{"database_specific": "#,
+    );
+    deep.push_str(&"[".repeat(100_000));
+    let text = import_error(deep.as_bytes(), None).to_string();
+    assert!(text.starts_with("osv-scanner-json: "), "{text}");
+    let text =
+        import_error(br#"{"experimental_config": {}}"#, Some("osv-scanner-json")).to_string();
+    assert!(text.contains("no `results` list"), "{text}");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn arbitrary_bytes_after_an_osv_scanner_head_never_panic(tail in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let mut bytes = br#"{"results": [{"source": {"path": "/a/package-lock.json"}, "packages": [{"package": {"name": "p", "version": "1", "ecosystem": "npm"}, "vulnerabilities": [{"id": "GHSA-1", "#.to_vec();
+        bytes.extend_from_slice(&tail);
+        let _ = importers::import_to_vec(&bytes[..], None);
+    }
+
+    /// Well-formed OSV-Scanner reports made of arbitrary values in the fields the importer reads.
+    #[test]
+    fn arbitrary_osv_scanner_values_never_panic(
+        id in "\\PC{0,16}",
+        text in "\\PC{0,24}",
+        other in proptest::option::of("\\PC{0,8}"),
+    ) {
+        let doc = serde_json::json!({"results": [{"source": {"path": text}, "packages": [{
+            "package": {"name": text, "version": other, "ecosystem": text, "commit": text},
+            "vulnerabilities": [
+                {"id": id, "aliases": [text], "summary": text, "severity": [{"type": text, "score": text}],
+                 "database_specific": {"severity": other, "cwe_ids": [id, 5]},
+                 "affected": [{"package": {"name": text, "ecosystem": text, "purl": other}, "database_specific": {"cwes": [{"cweId": other}]},
+                    "ranges": [{"type": other, "events": [{"fixed": text}]}]}]},
+                {"id": other}],
+            "groups": [{"ids": [id, other], "aliases": [text], "max_severity": other}],
+            "license_violations": [text]
+        }]}]});
+        let bytes = serde_json::to_vec(&doc).expect("json");
+        let _ = importers::import_to_vec(&bytes[..], Some("osv-scanner-json"));
+    }
+
+    #[test]
+    fn arbitrary_bytes_after_a_grype_head_never_panic(tail in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let mut bytes = br#"{"matches": [{"vulnerability": {"id": "CVE-1", "severity": "High"}, "matchDetails": [], "artifact": "#.to_vec();
+        bytes.extend_from_slice(&tail);
+        let _ = importers::import_to_vec(&bytes[..], None);
+    }
+
+    /// Well-formed Grype reports made of arbitrary values in the fields the importer reads.
+    #[test]
+    fn arbitrary_grype_values_never_panic(
+        id in "\\PC{0,16}",
+        text in "\\PC{0,24}",
+        score in proptest::option::of(any::<f64>()),
+    ) {
+        let doc = serde_json::json!({"matches": [{
+            "vulnerability": {"id": id, "severity": text, "cvss": [{"version": text, "vector": text, "metrics": {"baseScore": score}}],
+                "epss": [{"cve": text, "epss": score, "percentile": score}], "fix": {"versions": [text], "state": text}},
+            "relatedVulnerabilities": [{"id": text, "cvssV2": {"baseScore": score, "vector": text}}],
+            "matchDetails": {"matcher": text},
+            "artifact": {"name": text, "version": text, "type": text, "purl": text, "locations": [text, {"path": text}]}
+        }], "source": {"target": text}});
+        let bytes = serde_json::to_vec(&doc).expect("json");
+        let _ = importers::import_to_vec(&bytes[..], None);
+    }
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {

@@ -18,7 +18,7 @@ const CORPUS: &str = "corpus-formats";
 /// One small corpus file per importer format (`importers::all()` order), each uploaded into a
 /// release named after its format, so that each keeps its default slot label. The corpus has
 /// no Acunetix API export: that one is the `testdata` generator's (6 findings, seed 5).
-const CORPUS_FILES: [(&str, Option<&str>); 22] = [
+const CORPUS_FILES: [(&str, Option<&str>); 29] = [
     ("trivy-json", Some("trivy/issue_9263.json")),
     ("acunetix-xml", Some("acunetix/one_finding.xml")),
     (
@@ -57,6 +57,23 @@ const CORPUS_FILES: [(&str, Option<&str>); 22] = [
         Some("zap/traditional-json-plus_HANDWRITTEN_2.14_one_alert.json"),
     ),
     (
+        "aws-inspector2-json",
+        Some("aws_inspector2/aws_inspector2_one_vul.json"),
+    ),
+    (
+        "aws-securityhub-asff-json",
+        Some("awssecurityhub/guardduty.json"),
+    ),
+    ("aws-ecr-scan-json", Some("ecr/basic_HANDWRITTEN_scan.json")),
+    (
+        "kube-bench-json",
+        Some("kubebench/kube-bench-report-one-vuln.json"),
+    ),
+    (
+        "trivy-operator-json",
+        Some("trivy_operator/vulnerabilityreport_single_vuln.json"),
+    ),
+    (
         "fossa-api-issues-json",
         Some("fossa/thirdparty-handmade_defectdojo_api-v2-issues_fossa_one_vuln.json"),
     ),
@@ -71,6 +88,14 @@ const CORPUS_FILES: [(&str, Option<&str>); 22] = [
     (
         "fossa-analyze-json",
         Some("fossa/fossa-cli-docs_analyze-output_maven_13deps.json"),
+    ),
+    (
+        "grype-json",
+        Some("anchore_grype/check_all_fields_with_ids_fabricated.json"),
+    ),
+    (
+        "osv-scanner-json",
+        Some("osv_scanner/multi_cwe_fabricated.json"),
     ),
     ("bandit-json", Some("bandit/one_vuln.json")),
     ("semgrep-json", Some("semgrep/one_finding.json")),

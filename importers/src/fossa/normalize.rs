@@ -103,20 +103,7 @@ pub fn stated_severity(original: &str) -> Option<Severity> {
 
 /// CVSS v3 qualitative bands, for vulnerabilities whose severity is `unknown`.
 fn severity_from_cvss(score: f64) -> Option<Severity> {
-    if !score.is_finite() || !(0.0..=10.0).contains(&score) {
-        return None;
-    }
-    Some(if score >= 9.0 {
-        Severity::Critical
-    } else if score >= 7.0 {
-        Severity::High
-    } else if score >= 4.0 {
-        Severity::Medium
-    } else if score > 0.0 {
-        Severity::Low
-    } else {
-        Severity::Info
-    })
+    Severity::from_cvss_score(score)
 }
 
 /// Our severity for issue types FOSSA gives no severity for (PRODUCT.md's table for licences;

@@ -23,7 +23,9 @@ mod bandit;
 mod burp;
 mod checkov;
 mod fossa;
+mod grype;
 mod kubebench;
+mod osv_scanner;
 mod sarif;
 mod semgrep;
 mod sonarqube;
@@ -92,6 +94,8 @@ pub const FORMATS: &[&str] = &[
     "fossa-test-json",
     "fossa-attribution-json",
     "fossa-analyze-json",
+    "grype-json",
+    "osv-scanner-json",
     "bandit-json",
     "semgrep-json",
     "checkov-json",
@@ -132,6 +136,8 @@ pub fn write_report(
         "fossa-test-json" => fossa::write_test(out, options),
         "fossa-attribution-json" => fossa::write_attribution(out, options),
         "fossa-analyze-json" => fossa::write_analyze(out, options),
+        "grype-json" => grype::write_json(out, options),
+        "osv-scanner-json" => osv_scanner::write_json(out, options),
         "sonarqube-quality-gate-json" => sonarqube_gate::write_json(out, options),
         "bandit-json" => bandit::write_json(out, options),
         "semgrep-json" => semgrep::write_json(out, options),
