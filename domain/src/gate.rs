@@ -70,6 +70,16 @@ pub enum GateReason {
         sla_days: u32,
         days_over: i64,
     },
+    /// A condition of a scanner's own quality gate that failed, where the policy requires that
+    /// gate (`require_quality_gate`).
+    FailedQualityGateCondition {
+        fingerprint: String,
+        /// The scanner whose gate it is (`sonarqube`).
+        scanner: String,
+        /// The condition, as the gate's importer names it (`quality_gate:new_coverage`).
+        condition: String,
+        title: String,
+    },
 }
 
 impl GateReason {
@@ -82,17 +92,19 @@ impl GateReason {
             GateReason::ExpiredAcceptance { .. } => "expired-acceptances",
             GateReason::DeniedLicense { .. } => "licenses",
             GateReason::SlaBreach { .. } => "sla",
+            GateReason::FailedQualityGateCondition { .. } => "quality-gate",
         }
     }
 
     /// Every gate rule, in the order reports list them.
-    pub const RULES: [&'static str; 6] = [
+    pub const RULES: [&'static str; 7] = [
         "severity-threshold",
         "required-scans",
         "scan-age",
         "expired-acceptances",
         "licenses",
         "sla",
+        "quality-gate",
     ];
 
     /// The fingerprint of the finding this reason names, if it names one.
@@ -101,7 +113,8 @@ impl GateReason {
             GateReason::BlockingFinding { fingerprint, .. }
             | GateReason::ExpiredAcceptance { fingerprint, .. }
             | GateReason::DeniedLicense { fingerprint, .. }
-            | GateReason::SlaBreach { fingerprint, .. } => Some(fingerprint),
+            | GateReason::SlaBreach { fingerprint, .. }
+            | GateReason::FailedQualityGateCondition { fingerprint, .. } => Some(fingerprint),
             GateReason::MissingScan { .. } | GateReason::StaleScan { .. } => None,
         }
     }
@@ -195,8 +208,25 @@ impl GateReason {
                 due_at.format("%Y-%m-%d"),
                 short(fingerprint)
             ),
+            GateReason::FailedQualityGateCondition {
+                fingerprint,
+                scanner,
+                condition,
+                title,
+            } => format!(
+                "{} quality gate failed on {condition}: {title} ({})",
+                crate::tool_display_name(scanner),
+                short(fingerprint)
+            ),
         }
     }
+}
+
+/// The tool name under which a scanner's quality gate result is stored: the SonarQube quality
+/// gate importer's scans are tool `sonarqube-quality-gate`, so they never replace the issues
+/// scan of the same server in its slot.
+pub fn quality_gate_tool(scanner: &str) -> String {
+    format!("{}-quality-gate", scanner.trim().to_ascii_lowercase())
 }
 
 /// What a recorded evaluation keeps of a reason: its kind and what it names (the finding's
@@ -212,6 +242,7 @@ pub enum GateReasonRef {
     ExpiredAcceptance { fingerprint: String },
     DeniedLicense { fingerprint: String },
     SlaBreach { fingerprint: String },
+    FailedQualityGateCondition { fingerprint: String },
 }
 
 impl From<&GateReason> for GateReasonRef {
@@ -231,6 +262,11 @@ impl From<&GateReason> for GateReasonRef {
             GateReason::SlaBreach { fingerprint, .. } => GateReasonRef::SlaBreach {
                 fingerprint: fingerprint.clone(),
             },
+            GateReason::FailedQualityGateCondition { fingerprint, .. } => {
+                GateReasonRef::FailedQualityGateCondition {
+                    fingerprint: fingerprint.clone(),
+                }
+            }
         }
     }
 }
@@ -502,12 +538,18 @@ impl GateSettings {
 /// The reasons a release's current scans give: required tools missing, scans too old.
 pub fn judge_scans(s: &GateSettings, scans: &[ScanSummary]) -> Vec<GateReason> {
     let mut reasons = Vec::new();
-    for tool in &s.required_tools {
+    let quality_gates = s
+        .policy
+        .gate
+        .require_quality_gate
+        .iter()
+        .map(|t| quality_gate_tool(t));
+    for tool in s.required_tools.iter().cloned().chain(quality_gates) {
         if !scans
             .iter()
-            .any(|scan| scan.tool.eq_ignore_ascii_case(tool))
+            .any(|scan| scan.tool.eq_ignore_ascii_case(&tool))
         {
-            reasons.push(GateReason::MissingScan { tool: tool.clone() });
+            reasons.push(GateReason::MissingScan { tool });
         }
     }
     if let Some(max) = s.policy.gate.max_scan_age_days {
@@ -628,6 +670,21 @@ fn open_reasons(s: &GateSettings, f: &GateFinding, reasons: &mut Vec<GateReason>
     let at = s.at;
     let fail_on = s.fail_on;
     let severity = f.severity;
+    // A failed condition of a quality gate the policy requires blocks whatever its severity.
+    if let Some(scanner) = policy
+        .gate
+        .require_quality_gate
+        .iter()
+        .find(|t| quality_gate_tool(t).eq_ignore_ascii_case(&f.tool))
+    {
+        reasons.push(GateReason::FailedQualityGateCondition {
+            fingerprint: f.fingerprint.clone(),
+            scanner: scanner.clone(),
+            condition: f.rule_id.clone(),
+            title: f.title.clone(),
+        });
+        return;
+    }
     if f.kind == Kind::License && policy.licenses.is_set() {
         if let Some(verdict) = policy.licenses.verdict(&f.rule_id) {
             reasons.push(GateReason::DeniedLicense {
@@ -901,6 +958,41 @@ mod tests {
         );
         let result = judge("p", "r", &s, &[scan("trivy", at(1))], 0, &[]);
         assert_eq!(rules(&result), ["required-scans", "scan-age"]);
+    }
+
+    #[test]
+    fn a_required_quality_gate_must_be_there_and_its_failed_conditions_block() {
+        let s =
+            settings("[gate]\nfail_on = \"critical\"\nrequire_quality_gate = [\"sonarqube\"]\n");
+        let missing = judge("p", "r", &s, &[scan("sonarqube", at(19))], 0, &[]);
+        assert_eq!(
+            missing.reasons,
+            [GateReason::MissingScan {
+                tool: "sonarqube-quality-gate".into()
+            }]
+        );
+        // A failed condition is high: below this policy's threshold, and blocking all the same.
+        let mut condition = finding("qg", Severity::High, Kind::Code);
+        condition.tool = "sonarqube-quality-gate".into();
+        condition.rule_id = "quality_gate:new_coverage".into();
+        let failed = judge(
+            "p",
+            "r",
+            &s,
+            &[scan("sonarqube-quality-gate", at(19))],
+            1,
+            &[condition.clone()],
+        );
+        assert_eq!(rules(&failed), ["quality-gate"]);
+        assert!(
+            failed.reasons[0]
+                .message()
+                .contains("SonarQube quality gate failed on quality_gate:new_coverage")
+        );
+        // Without the requirement, the same condition is a high finding under a critical threshold.
+        let s = settings("[gate]\nfail_on = \"critical\"\n");
+        let relaxed = judge("p", "r", &s, &[], 1, &[condition]);
+        assert_eq!(relaxed.verdict, GateVerdict::Passed);
     }
 
     #[test]

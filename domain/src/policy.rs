@@ -53,6 +53,11 @@ pub struct GatePolicy {
     /// own decision with an approver unless it is named here).
     #[serde(default = "honoured_by_default")]
     pub honour_tool_decisions: Vec<ToolDecision>,
+    /// Scanners whose own quality gate the release must have passed (`["sonarqube"]`): the
+    /// gate's result must be uploaded ([`crate::quality_gate_tool`]) and every condition it
+    /// failed blocks, whatever its severity.
+    #[serde(default)]
+    pub require_quality_gate: Vec<String>,
 }
 
 impl Default for GatePolicy {
@@ -66,6 +71,7 @@ impl Default for GatePolicy {
             block_sla_breaches: false,
             non_blocking_tool_statuses: Vec::new(),
             honour_tool_decisions: honoured_by_default(),
+            require_quality_gate: Vec::new(),
         }
     }
 }

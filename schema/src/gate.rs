@@ -306,6 +306,12 @@ fn candidates(
     if policy.licenses.is_set() {
         sql.push(&format!(" OR ({undecided} AND f.kind = 'license')"));
     }
+    // Failed conditions of a required quality gate block whatever their severity.
+    for scanner in &policy.gate.require_quality_gate {
+        sql.push(&format!(" OR ({undecided} AND LOWER(f.tool) = "));
+        sql.bind(Bind::Text(domain::quality_gate_tool(scanner)));
+        sql.push(")");
+    }
     if policy.gate.block_sla_breaches {
         for severity in Severity::DESCENDING {
             if let Some(days) = policy.sla.days(severity) {

@@ -577,3 +577,85 @@ fn a_reworded_title_shows_in_the_later_release_with_the_same_identity_and_triage
         assert_eq!(old.title, old_title, "{}", t.name);
     });
 }
+
+/// `[gate] require_quality_gate = ["sonarqube"]`: the SonarQube quality gate's response must be
+/// uploaded, and each condition it failed blocks, though the policy's threshold is critical.
+#[test]
+fn a_required_quality_gate_blocks_on_its_failed_conditions() {
+    on_each_backend(|t| {
+        t.store
+            .set_policy(
+                "qg",
+                "[gate]\nfail_on = \"critical\"\nrequire_quality_gate = [\"sonarqube\"]\n",
+                "user:carol",
+                None,
+            )
+            .expect("policy");
+        t.store
+            .import_scan(
+                &request("qg", "1"),
+                &corpus("sonarqube-extra/sonarsource_api_issues_search-example_2025.json"),
+            )
+            .expect("issues");
+        let missing = t
+            .store
+            .gate("qg", "1", &GateOptions::default())
+            .expect("gate");
+        assert!(
+            missing.reasons.contains(&GateReason::MissingScan {
+                tool: "sonarqube-quality-gate".into()
+            }),
+            "{}: {:?}",
+            t.name,
+            missing.reasons
+        );
+
+        t.store
+            .import_scan(
+                &request("qg", "1"),
+                &corpus(
+                    "sonarqube-quality-gate/api_qualitygates_project_status_HANDWRITTEN_error_3_failed.json",
+                ),
+            )
+            .expect("failed gate");
+        let failed = t
+            .store
+            .gate("qg", "1", &GateOptions::default())
+            .expect("gate");
+        let conditions: Vec<&GateReason> = failed
+            .reasons
+            .iter()
+            .filter(|r| r.rule() == "quality-gate")
+            .collect();
+        assert_eq!(conditions.len(), 3, "{}: {:?}", t.name, failed.reasons);
+        assert!(!failed.verdict.is_passed());
+
+        t.store
+            .import_scan(
+                &request("qg", "2"),
+                &corpus("sonarqube-extra/sonarsource_api_issues_search-example_2025.json"),
+            )
+            .expect("issues");
+        t.store
+            .import_scan(
+                &request("qg", "2"),
+                &corpus(
+                    "sonarqube-quality-gate/api_qualitygates_project_status_HANDWRITTEN_ok.json",
+                ),
+            )
+            .expect("passed gate");
+        let passed = t
+            .store
+            .gate("qg", "2", &GateOptions::default())
+            .expect("gate");
+        assert!(
+            !passed
+                .reasons
+                .iter()
+                .any(|r| r.rule() == "quality-gate" || matches!(r, GateReason::MissingScan { .. })),
+            "{}: {:?}",
+            t.name,
+            passed.reasons
+        );
+    });
+}

@@ -92,6 +92,9 @@ fn rule_description(reason: &GateReason) -> &'static str {
         GateReason::ExpiredAcceptance { .. } => "The acceptance of a risk has expired",
         GateReason::DeniedLicense { .. } => "A license the release policy does not allow",
         GateReason::SlaBreach { .. } => "An open finding is past its remediation SLA",
+        GateReason::FailedQualityGateCondition { .. } => {
+            "A condition of a scanner's quality gate the release policy requires failed"
+        }
     }
 }
 
@@ -125,6 +128,7 @@ fn location(reason: &GateReason) -> Option<Location> {
         } => Some(logical(component, "module")),
         GateReason::DeniedLicense { .. }
         | GateReason::ExpiredAcceptance { .. }
-        | GateReason::SlaBreach { .. } => None,
+        | GateReason::SlaBreach { .. }
+        | GateReason::FailedQualityGateCondition { .. } => None,
     }
 }
