@@ -205,7 +205,7 @@ fn policy_set_show_and_gate_formats() {
     assert!(out.starts_with("<?xml"), "{out}");
     assert_eq!(
         out.matches("<testsuite ").count(),
-        6,
+        7,
         "one test suite per gate rule: {out}"
     );
     let required = out
