@@ -13,6 +13,11 @@
 //!
 //! Each told-apart result is returned as a [`Refinement`], so the store can say "identity
 //! refined" instead of "new" when a finding that version 1 had merged splits.
+//!
+//! Two importers number their own repeats before this runs, with what they know better than a
+//! line: the code-context importers (Semgrep, Bandit, Checkov: `code_context.rs`, by line and
+//! column) and SonarQube (by issue key). Their findings reach here with distinct fingerprints,
+//! so this adds nothing to them; it is the rule for every other format.
 
 use crate::finding::Finding;
 use crate::fingerprint::with_ordinal;
