@@ -8,7 +8,8 @@ use std::path::PathBuf;
     name = "scanledger",
     version,
     about = "Security-scan aggregator and compliance evidence store",
-    long_about = "ScanLedger keeps scanner reports (Trivy, Acunetix, SonarQube, tfsec, FOSSA, SARIF) as \
+    long_about = "ScanLedger keeps scanner reports (Trivy, Grype, Acunetix, Burp, ZAP, SonarQube, Semgrep, \
+                  tfsec, Checkov, AWS Inspector and Security Hub, FOSSA, SARIF and more: `scanledger formats`) as \
                   byte-exact evidence, normalizes them into deduplicated findings, and answers the release \
                   gate.\n\nExit codes: 0 ok, 1 gate blocked, 2 error.",
     after_help = "Examples:\n  scanledger demo\n  scanledger upload --project shop --release 4.2.0 trivy.json\n  \
