@@ -119,3 +119,8 @@ pub fn assert_detected_as_listed(family: &str, expected: &[(&str, &str, usize, u
     let files: Vec<(&str, &str)> = expected.iter().map(|(f, fmt, ..)| (*f, *fmt)).collect();
     assert_claims_only(family, &files);
 }
+
+/// The findings of one rule.
+pub fn by_rule<'a>(findings: &'a [Finding], rule: &str) -> Vec<&'a Finding> {
+    findings.iter().filter(|f| f.rule_id == rule).collect()
+}

@@ -1,53 +1,72 @@
 use crate::corpus;
-use importers::{Finding, Severity};
+use importers::Severity;
 use std::collections::BTreeSet;
 
 /// Our count for every Grype file in the corpus. DefectDojo's default mode keeps one finding per
 /// (advisory, package name, version) and agrees with every count but one: a package found in two
 /// places is two findings here, as in DefectDojo's detailed mode (docs/FORMATS.md).
-const EXPECTED: &[(&str, usize)] = &[
-    ("anchore_grype/anchore_grype_epss_problem.json", 1),
-    // Six matches: Django's GHSA is matched twice at the same place (one per matcher run), the
-    // one merge of the corpus. DefectDojo: 5.
-    ("anchore_grype/check_all_fields.json", 5),
+const EXPECTED: &[(&str, &str, usize, usize)] = &[
     (
-        "anchore_grype/check_all_fields_different_ids_fabricated.json",
+        "anchore_grype/anchore_grype_epss_problem.json",
+        "grype-json",
+        1,
         1,
     ),
-    ("anchore_grype/check_all_fields_no_ids_fabricated.json", 1),
-    ("anchore_grype/check_all_fields_with_ids_fabricated.json", 1),
-    ("anchore_grype/fix_available.json", 1),
-    ("anchore_grype/fix_not_available.json", 1),
-    ("anchore_grype/issue_9618.json", 35),
-    ("anchore_grype/issue_9942.json", 1),
-    ("anchore_grype/many_vulns.json", 1509),
-    ("anchore_grype/many_vulns2.json", 1567),
-    ("anchore_grype/many_vulns4.json", 9),
-    ("anchore_grype/many_vulns_with_epss_values.json", 15),
-    ("anchore_grype/no_vuln.json", 0),
+    // Six matches: Django's GHSA is matched twice at the same place (one per matcher run), the
+    // one merge of the corpus. DefectDojo: 5.
+    ("anchore_grype/check_all_fields.json", "grype-json", 5, 5),
+    (
+        "anchore_grype/check_all_fields_different_ids_fabricated.json",
+        "grype-json",
+        1,
+        1,
+    ),
+    (
+        "anchore_grype/check_all_fields_no_ids_fabricated.json",
+        "grype-json",
+        1,
+        1,
+    ),
+    (
+        "anchore_grype/check_all_fields_with_ids_fabricated.json",
+        "grype-json",
+        1,
+        1,
+    ),
+    ("anchore_grype/fix_available.json", "grype-json", 1, 1),
+    ("anchore_grype/fix_not_available.json", "grype-json", 1, 1),
+    ("anchore_grype/issue_9618.json", "grype-json", 35, 35),
+    ("anchore_grype/issue_9942.json", "grype-json", 1, 1),
+    ("anchore_grype/many_vulns.json", "grype-json", 1509, 1509),
+    ("anchore_grype/many_vulns2.json", "grype-json", 1567, 1567),
+    ("anchore_grype/many_vulns4.json", "grype-json", 9, 9),
+    (
+        "anchore_grype/many_vulns_with_epss_values.json",
+        "grype-json",
+        15,
+        15,
+    ),
+    ("anchore_grype/no_vuln.json", "grype-json", 0, 0),
     // libc6 2.28-10 in `/usr/lib/...` and in `/lib/...`: two copies, two findings. DefectDojo: 1
     // (default mode), 2 (detailed mode).
-    ("anchore_grype/same_cve_different_paths.json", 2),
+    (
+        "anchore_grype/same_cve_different_paths.json",
+        "grype-json",
+        2,
+        2,
+    ),
 ];
-
-fn by_rule<'a>(findings: &'a [Finding], rule: &str) -> Vec<&'a Finding> {
-    findings.iter().filter(|f| f.rule_id == rule).collect()
-}
 
 #[test]
 fn every_corpus_file_imports_with_its_expected_count() {
-    let expected: Vec<_> = EXPECTED
-        .iter()
-        .map(|&(file, n)| (file, "grype-json", n, n))
-        .collect();
-    corpus::assert_counts("anchore_grype", "grype", &[], &expected);
+    corpus::assert_counts("anchore_grype", "grype", &[], EXPECTED);
 }
 
 /// Nothing distinct merges: every (advisory, package, place) of a file's matches is one finding,
 /// and check_all_fields.json's repeated Django match is the one documented merge.
 #[test]
 fn distinct_matches_never_merge() {
-    for (file, count) in EXPECTED {
+    for (file, _, count, _) in EXPECTED {
         let bytes = std::fs::read(corpus::path(file)).expect("read");
         let report: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
         let matches = report["matches"].as_array().expect("matches");
@@ -98,7 +117,7 @@ fn check_all_fields_keeps_what_grype_says() {
         negligible.location.file.as_deref(),
         Some("/var/lib/dpkg/status")
     );
-    let redis = &by_rule(&findings, "CVE-2021-32626")[0];
+    let redis = &corpus::by_rule(&findings, "CVE-2021-32626")[0];
     assert_eq!(redis.severity, Severity::High);
     assert!(
         redis.cvss.iter().any(|c| c.vector.as_deref()
@@ -120,7 +139,7 @@ fn check_all_fields_keeps_what_grype_says() {
         redis.component.fixed_version.as_deref(),
         Some("fix_1, fix_2")
     );
-    let django = by_rule(&findings, "GHSA-v6rh-hp5x-86rv");
+    let django = corpus::by_rule(&findings, "GHSA-v6rh-hp5x-86rv");
     assert_eq!(django.len(), 1);
     let django = django[0];
     assert_eq!(django.aliases, ["CVE-2021-44420"]);
@@ -193,7 +212,7 @@ fn epss_is_kept_from_the_advisory_or_its_related_vulnerability() {
 fn old_layout_reads_cvss_v2_and_links() {
     let (imported, findings) = corpus::import("anchore_grype/many_vulns.json");
     assert_eq!(imported.info.tool_version.as_deref(), Some("0.7.0"));
-    let f = &by_rule(&findings, "CVE-2011-3389")[0];
+    let f = &corpus::by_rule(&findings, "CVE-2011-3389")[0];
     assert_eq!(f.severity, Severity::Medium);
     assert_eq!(f.component.name.as_deref(), Some("libgnutls-openssl27"));
     assert_eq!(f.component.version.as_deref(), Some("3.6.7-4+deb10u5"));

@@ -4,28 +4,25 @@ use std::collections::BTreeSet;
 
 /// Our count for every OSV-Scanner file in the corpus: one finding per group of alias records
 /// per package per source. DefectDojo keeps one per record (66 for many_findings.json).
-const EXPECTED: &[(&str, usize)] = &[
+const EXPECTED: &[(&str, &str, usize, usize)] = &[
     // 66 records in 37 groups: 29 records are another database's record of a flaw already
     // counted (`PYSEC-2023-212` beside `GHSA-g4mx-q9vg-27p4`).
-    ("osv_scanner/many_findings.json", 37),
-    ("osv_scanner/multi_cwe_fabricated.json", 1),
+    ("osv_scanner/many_findings.json", "osv-scanner-json", 37, 37),
+    (
+        "osv_scanner/multi_cwe_fabricated.json",
+        "osv-scanner-json",
+        1,
+        1,
+    ),
 ];
-
-fn by_rule<'a>(findings: &'a [Finding], rule: &str) -> Vec<&'a Finding> {
-    findings.iter().filter(|f| f.rule_id == rule).collect()
-}
 
 #[test]
 fn every_corpus_file_imports_with_its_expected_count() {
-    let expected: Vec<_> = EXPECTED
-        .iter()
-        .map(|&(file, n)| (file, "osv-scanner-json", n, n))
-        .collect();
     corpus::assert_counts(
         "osv_scanner",
         "osv-scanner",
         &["osv_scanner/no_findings.json"],
-        &expected,
+        EXPECTED,
     );
 }
 
@@ -50,7 +47,7 @@ fn the_empty_file_is_an_empty_error() {
 /// are exactly those OSV-Scanner grouped as aliases of one flaw.
 #[test]
 fn distinct_groups_never_merge() {
-    for (file, count) in EXPECTED {
+    for (file, _, count, _) in EXPECTED {
         let bytes = std::fs::read(corpus::path(file)).expect("read");
         let report: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
         let mut distinct = BTreeSet::new();
@@ -89,8 +86,8 @@ fn distinct_groups_never_merge() {
 #[test]
 fn a_group_is_one_finding_with_every_id_as_alias() {
     let (_, findings) = corpus::import("osv_scanner/many_findings.json");
-    assert!(by_rule(&findings, "PYSEC-2023-212").is_empty());
-    let urllib3 = by_rule(&findings, "GHSA-g4mx-q9vg-27p4");
+    assert!(corpus::by_rule(&findings, "PYSEC-2023-212").is_empty());
+    let urllib3 = corpus::by_rule(&findings, "GHSA-g4mx-q9vg-27p4");
     assert_eq!(urllib3.len(), 1);
     let f = urllib3[0];
     assert_eq!(f.kind, Kind::Vulnerability);
@@ -120,7 +117,7 @@ fn a_group_is_one_finding_with_every_id_as_alias() {
 #[test]
 fn fields_of_a_github_advisory() {
     let (_, findings) = corpus::import("osv_scanner/many_findings.json");
-    let f = by_rule(&findings, "GHSA-25mq-v84q-4j7r")[0];
+    let f = corpus::by_rule(&findings, "GHSA-25mq-v84q-4j7r")[0];
     assert_eq!(
         f.title,
         "CURLOPT_HTTPAUTH option not cleared on change of origin"
@@ -138,11 +135,11 @@ fn fields_of_a_github_advisory() {
             .unwrap_or_default()
             .starts_with("### Impact")
     );
-    let django = by_rule(&findings, "GHSA-2gwj-7jmv-h26r")[0];
+    let django = corpus::by_rule(&findings, "GHSA-2gwj-7jmv-h26r")[0];
     assert_eq!(django.cwe, ["CWE-89"]);
     assert_eq!(django.severity, Severity::Critical);
     // A git repository's commit: no package name, the commit as its version.
-    let git = by_rule(&findings, "CVE-2023-50094")[0];
+    let git = corpus::by_rule(&findings, "CVE-2023-50094")[0];
     assert_eq!(git.component.name, None);
     assert_eq!(
         git.component.version.as_deref(),
