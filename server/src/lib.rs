@@ -18,9 +18,9 @@
 //! The OpenAPI 3 document at `/api/v1/openapi.json` is generated from the handlers' annotations
 //! ([`ApiDoc`]).
 
-pub mod access;
 pub mod audit_check;
 pub mod audit_log;
+pub mod auth;
 pub mod budget;
 pub mod catalog;
 pub mod config;
@@ -32,12 +32,13 @@ pub mod openapi;
 pub mod policy;
 pub mod raw;
 pub mod routes;
-pub mod session;
 pub mod slots;
 pub mod spool;
 pub mod triage;
 pub mod ui;
 pub mod upload;
+
+pub use auth::{access, session};
 
 use actix_web::middleware::{ErrorHandlers, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, web};
