@@ -4,8 +4,9 @@
 //! crate that speaks HTTP. Every handler calls one `schema` operation on a blocking thread;
 //! nothing here writes SQL or parses reports.
 //!
-//! - [`access`]: the route table and the gatekeeper that authenticates and authorizes every
-//!   request (one mechanism for every route).
+//! - [`auth`]: authentication and access control: the credentials (tokens, passwords,
+//!   sessions), the route table and the gatekeeper that authenticates and authorizes every
+//!   request (one mechanism for every route). It imports nothing of the handlers or the UI.
 //! - [`routes`], [`upload`], [`raw`], [`triage`], [`audit_log`]: the handlers; [`catalog`]
 //!   (creating projects and releases), [`policy`] (release policies), [`evidence`] (seal,
 //!   bundle, reports, key).
@@ -38,7 +39,8 @@ pub mod triage;
 pub mod ui;
 pub mod upload;
 
-pub use auth::{access, session};
+/// The route table at the path the tests read it from (`server::access::ROUTES`).
+pub use auth::access;
 
 use actix_web::middleware::{ErrorHandlers, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, web};
@@ -90,7 +92,7 @@ async fn openapi() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
 }
 
-/// The routes, for the server and for tests. Access rules live in [`access::ROUTES`].
+/// The routes, for the server and for tests. Access rules live in [`auth::ROUTES`].
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(routes::healthz))
         .route("/readyz", web::get().to(routes::readyz))
@@ -192,7 +194,7 @@ pub struct AppState {
     pub config: web::Data<ServerConfig>,
     pub metrics: web::Data<metrics::Metrics>,
     pub slots: web::Data<slots::DbSlots>,
-    pub token_failures: web::Data<access::TokenFailures>,
+    pub token_failures: web::Data<auth::TokenFailures>,
     /// This process's upload spool directory (cleaned of crashed processes' files at start).
     pub spool: web::Data<spool::SpoolDir>,
     pub import_budget: web::Data<budget::ImportBudget>,
@@ -206,9 +208,7 @@ impl AppState {
         let import_budget = budget::ImportBudget::new(config.max_upload_bytes);
         Ok(AppState {
             spool: web::Data::new(spool),
-            token_failures: web::Data::new(access::TokenFailures::new(
-                config.bad_tokens_per_minute,
-            )),
+            token_failures: web::Data::new(auth::TokenFailures::new(config.bad_tokens_per_minute)),
             slots: web::Data::new(slots),
             import_budget: web::Data::new(import_budget),
             store: web::Data::new(store),
@@ -239,14 +239,14 @@ pub fn app(
         .app_data(state.token_failures)
         .app_data(state.spool)
         .app_data(state.import_budget)
-        .app_data(access::UiRefusal(ui::refusal))
+        .app_data(auth::UiRefusal(ui::refusal))
         .app_data(web::JsonConfig::default().error_handler(error::json_error))
         .app_data(web::QueryConfig::default().error_handler(error::query_error))
         .app_data(web::PathConfig::default().error_handler(error::path_error))
         .configure(configure)
         .configure(ui::configure)
         .wrap(ErrorHandlers::new().default_handler(error::json_error_shape))
-        .wrap(from_fn(access::gatekeeper))
+        .wrap(from_fn(auth::gatekeeper))
         .wrap(ui::security_headers())
 }
 

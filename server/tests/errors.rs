@@ -167,7 +167,7 @@ async fn every_failure_has_the_one_json_shape() {
     }
 }
 
-/// The `Authorization` header as `access::credentials` reads it: the scheme in any case
+/// The `Authorization` header as `auth::credentials` reads it: the scheme in any case
 /// (RFC 9110, 11.1), blanks around the credentials ignored; anything else is 401 with the one
 /// error shape. (actix-web-httpauth's typed header would refuse `bearer` and `BASIC`.)
 #[actix_web::test]
