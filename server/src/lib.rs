@@ -11,6 +11,7 @@
 //!   (creating projects and releases), [`policy`] (release policies), [`evidence`] (seal,
 //!   bundle, reports, key).
 //! - [`download`]: responses written on a blocking thread and streamed as they are written.
+//! - [`exchange`]: a CI job's OIDC token traded for a short-lived upload token.
 //! - [`error`]: the one JSON error shape.
 //! - [`metrics`]: Prometheus metrics; [`audit_check`]: the periodic audit chain check.
 //! - [`config`]: the server's settings.
@@ -28,6 +29,7 @@ pub mod config;
 pub mod download;
 pub mod error;
 pub mod evidence;
+pub mod exchange;
 pub mod metrics;
 pub mod openapi;
 pub mod policy;
@@ -64,10 +66,12 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
         catalog::create_project, catalog::create_release,
         policy::show, policy::versions, policy::set,
         evidence::seal, evidence::bundle, evidence::report, evidence::key,
+        exchange::exchange,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, routes::CreateToken, routes::CreateUser,
         triage::TriageBody, triage::BulkTriageBody,
-        audit_log::AnchorsBody, audit_log::AnchorBody, catalog::CreateNamed, evidence::SealBody)),
+        audit_log::AnchorsBody, audit_log::AnchorBody, catalog::CreateNamed, evidence::SealBody,
+        exchange::ExchangeBody)),
     modifiers(&Security, &Refusals, &Timestamps),
 )]
 pub struct ApiDoc;
@@ -101,6 +105,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::scope("/api/v1")
                 .route("/openapi.json", web::get().to(openapi))
                 .route("/whoami", web::get().to(routes::whoami))
+                .route("/auth/exchange", web::post().to(exchange::exchange))
                 .route("/projects", web::get().to(routes::projects))
                 .route("/projects", web::post().to(catalog::create_project))
                 .route(
@@ -198,6 +203,8 @@ pub struct AppState {
     /// This process's upload spool directory (cleaned of crashed processes' files at start).
     pub spool: web::Data<spool::SpoolDir>,
     pub import_budget: web::Data<budget::ImportBudget>,
+    /// Where the token exchange gets the CI issuers' keys (over HTTP, cached).
+    pub key_sets: web::Data<dyn auth::workload::KeySource>,
 }
 
 impl AppState {
@@ -211,6 +218,8 @@ impl AppState {
             token_failures: web::Data::new(auth::TokenFailures::new(config.bad_tokens_per_minute)),
             slots: web::Data::new(slots),
             import_budget: web::Data::new(import_budget),
+            key_sets: web::Data::from(std::sync::Arc::new(auth::workload::HttpKeySets::default())
+                as std::sync::Arc<dyn auth::workload::KeySource>),
             store: web::Data::new(store),
             config: web::Data::new(config),
             metrics: web::Data::new(metrics),
@@ -239,6 +248,7 @@ pub fn app(
         .app_data(state.token_failures)
         .app_data(state.spool)
         .app_data(state.import_budget)
+        .app_data(state.key_sets)
         .app_data(auth::UiRefusal(ui::refusal))
         .app_data(web::JsonConfig::default().error_handler(error::json_error))
         .app_data(web::QueryConfig::default().error_handler(error::query_error))

@@ -310,3 +310,96 @@ fn rules_that_would_trust_too_much_are_refused_at_start() {
     .unwrap();
     assert_eq!(config, rules()[0]);
 }
+
+/// The app with the test rules and the fixture key set.
+fn exchanging_state(store: &schema::Store) -> server::AppState {
+    let config = server::ServerConfig {
+        trust_rules: rules(),
+        ..Default::default()
+    };
+    let mut state = crate::harness::state(store, config);
+    state.key_sets = actix_web::web::Data::from(
+        std::sync::Arc::new(Keys::published()) as std::sync::Arc<dyn KeySource>
+    );
+    state
+}
+
+fn exchange_request(token: &str) -> actix_http::Request {
+    actix_web::test::TestRequest::post()
+        .uri("/api/v1/auth/exchange")
+        .set_json(serde_json::json!({ "token": token }))
+        .to_request()
+}
+
+#[actix_web::test]
+async fn an_exchanged_token_uploads_to_its_project_only_and_is_audited() {
+    use actix_web::test;
+    for t in crate::harness::backends() {
+        let app = test::init_service(server::app(exchanging_state(&t.store))).await;
+        let response = test::call_service(&app, exchange_request(&sign(&claims()))).await;
+        assert_eq!(response.status().as_u16(), 201, "{}", t.name);
+        let issued: serde_json::Value = test::read_body_json(response).await;
+        assert_eq!(issued["role"], "uploader");
+        assert_eq!(issued["project"], "shop");
+        assert_eq!(issued["name"], "ci:shop-main");
+        let expires = chrono::NaiveDateTime::parse_from_str(
+            issued["expires_at"].as_str().unwrap(),
+            "%Y-%m-%dT%H:%M:%S%.f",
+        )
+        .unwrap();
+        let minutes = (expires - chrono::Utc::now().naive_utc()).num_minutes();
+        assert!((14..=15).contains(&minutes), "expires in {minutes} minutes");
+        let secret = issued["token"].as_str().unwrap();
+        let upload = |project: &str| {
+            test::TestRequest::post()
+                .uri(&format!("/api/v1/projects/{project}/releases/1.0/scans"))
+                .insert_header(crate::harness::bearer(secret))
+                .set_payload(crate::harness::report(3))
+                .to_request()
+        };
+        let response = test::call_service(&app, upload("shop")).await;
+        assert_eq!(response.status().as_u16(), 201);
+        let response = test::call_service(&app, upload("other")).await;
+        assert_eq!(response.status().as_u16(), 403);
+        let events = t.store.audit_list(&schema::AuditQuery::default()).unwrap();
+        let exchange = events
+            .iter()
+            .find(|e| e.action == "token.exchange")
+            .expect("audited");
+        assert_eq!(exchange.actor, "oidc:repo:acme/shop:ref:refs/heads/main");
+        assert!(
+            exchange
+                .after
+                .as_deref()
+                .unwrap()
+                .contains("refs/heads/main")
+        );
+    }
+}
+
+#[actix_web::test]
+async fn refused_exchanges_are_401_without_the_reason() {
+    use actix_web::test;
+    let t = crate::harness::backends().remove(0);
+    let app = test::init_service(server::app(exchanging_state(&t.store))).await;
+    let refused = [
+        sign(&with(claims(), "iss", "https://gitlab.example".into())),
+        sign(&with(claims(), "aud", "https://elsewhere.example".into())),
+        sign(&with(claims(), "exp", (now() - 120).into())),
+        sign(&with(claims(), "ref", "refs/heads/dev".into())),
+        sign_with("other.pem", Some(KID), &claims()),
+        "not-a-jwt".to_string(),
+    ];
+    for token in refused {
+        let response = test::call_service(&app, exchange_request(&token)).await;
+        assert_eq!(response.status().as_u16(), 401);
+        let body: serde_json::Value = test::read_body_json(response).await;
+        let text = body.to_string();
+        assert!(
+            !text.contains("rule") && !text.contains("issuer") && !text.contains("expired"),
+            "the reason reached the response: {text}"
+        );
+    }
+    let events = t.store.audit_list(&schema::AuditQuery::default()).unwrap();
+    assert!(events.iter().all(|e| e.action != "token.exchange"));
+}

@@ -45,6 +45,8 @@ pub static ROUTES: &[RouteSpec] = &[
     route(Method::GET, "/metrics", Permission::Public),
     route(Method::GET, "/api/v1/openapi.json", Permission::Public),
     route(Method::GET, "/api/v1/whoami", Permission::Authenticated),
+    // The CI job's OIDC token in the body is the credential (server/src/exchange.rs).
+    route(Method::POST, "/api/v1/auth/exchange", Permission::Public),
     route(Method::GET, "/api/v1/projects", Permission::Read),
     route(
         Method::GET,
