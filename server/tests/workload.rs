@@ -403,3 +403,42 @@ async fn refused_exchanges_are_401_without_the_reason() {
     let events = t.store.audit_list(&schema::AuditQuery::default()).unwrap();
     assert!(events.iter().all(|e| e.action != "token.exchange"));
 }
+
+/// The key set fetched over HTTP from an issuer on 127.0.0.1: cached, and fetched again for an
+/// unknown `kid` at most every JWKS_REFRESH_MIN_SECS.
+#[actix_web::test]
+async fn key_sets_are_fetched_over_http_and_cached() {
+    use actix_web::{App, HttpResponse, HttpServer, web};
+    let fetches = web::Data::new(AtomicUsize::new(0));
+    let served = fetches.clone();
+    let server = HttpServer::new(move || {
+        App::new().app_data(served.clone()).route(
+            "/jwks",
+            web::get().to(|count: web::Data<AtomicUsize>| async move {
+                count.fetch_add(1, Ordering::SeqCst);
+                HttpResponse::Ok()
+                    .content_type("application/json")
+                    .body(fixture("jwks.json"))
+            }),
+        )
+    })
+    .workers(1)
+    .bind(("127.0.0.1", 0))
+    .unwrap();
+    let url = format!("http://{}/jwks", server.addrs()[0]);
+    let running = server.run();
+    let handle = running.handle();
+    actix_web::rt::spawn(running);
+    let sets = std::sync::Arc::new(workload::HttpKeySets::default());
+    let fetch = |fresh: bool| {
+        let (sets, url) = (sets.clone(), url.clone());
+        actix_web::rt::task::spawn_blocking(move || sets.key_set(&url, fresh))
+    };
+    let first = fetch(false).await.unwrap().unwrap();
+    assert!(first.find(KID).is_some());
+    fetch(false).await.unwrap().unwrap();
+    // Asked fresh moments after a fetch: the cached set, no new request.
+    fetch(true).await.unwrap().unwrap();
+    assert_eq!(fetches.load(Ordering::SeqCst), 1);
+    handle.stop(true).await;
+}

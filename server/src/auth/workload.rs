@@ -166,7 +166,8 @@ pub enum Refusal {
 
 /// Where the issuers' key sets come from.
 pub trait KeySource: Send + Sync {
-    /// The key set at `url`; `fresh`: fetched now, past any cache.
+    /// The key set at `url`. `fresh`: the cached set lacked a key, so fetch again, unless the
+    /// cached set is younger than [`JWKS_REFRESH_MIN_SECS`].
     fn key_set(&self, url: &str, fresh: bool) -> Result<JwkSet, String>;
 }
 
