@@ -3,8 +3,8 @@
 //! store issues and audits the token). A refusal is a plain 401; its reason goes to the log
 //! only, so a caller learns nothing about the rules by probing.
 
-use crate::ServerConfig;
 use crate::auth::workload::{self, KeySource};
+use crate::config::ServerConfig;
 use crate::error::{ApiError, ErrorBody};
 use crate::slots::DbSlots;
 use actix_web::{HttpResponse, web};
