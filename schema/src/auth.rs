@@ -530,6 +530,28 @@ impl Store {
         grant: &Grant<'_>,
         expires_at: Option<NaiveDateTime>,
     ) -> Result<NewToken, StoreError> {
+        self.issue_token(grant, expires_at, None)
+    }
+
+    /// Issues the short-lived token a CI job's OIDC token was exchanged for (the server's
+    /// workload identity): stored hashed like every token, with its expiry, and audit-logged
+    /// as `token.exchange` with the claims that matched the trust rule.
+    pub fn exchange_token(
+        &self,
+        grant: &Grant<'_>,
+        expires_at: NaiveDateTime,
+        matched_claims: &std::collections::BTreeMap<String, String>,
+    ) -> Result<NewToken, StoreError> {
+        self.issue_token(grant, Some(expires_at), Some(matched_claims))
+    }
+
+    /// A new token; `matched_claims`: issued by an exchange, which the audit event records.
+    fn issue_token(
+        &self,
+        grant: &Grant<'_>,
+        expires_at: Option<NaiveDateTime>,
+        matched_claims: Option<&std::collections::BTreeMap<String, String>>,
+    ) -> Result<NewToken, StoreError> {
         check_user_name(grant.name)?;
         let secret = new_secret()?;
         let prefix: String = secret.chars().take(SHOWN_PREFIX_LEN).collect();
@@ -564,15 +586,24 @@ impl Store {
                 last_used_at: None,
             };
             // The event names the token by id and prefix; the secret exists only in the reply.
+            let mut after = serde_json::to_value(&token).ok();
+            if let (Some(serde_json::Value::Object(fields)), Some(claims)) =
+                (after.as_mut(), matched_claims)
+            {
+                fields.insert("claims".into(), serde_json::json!(claims));
+            }
             audit::append(
                 c,
                 &[NewAuditEvent {
                     actor: grant.created_by,
-                    action: "token.create",
+                    action: match matched_claims {
+                        Some(_) => "token.exchange",
+                        None => "token.create",
+                    },
                     project: grant.project,
                     subject: format!("token {} ({})", token.prefix, token.id),
                     before: None,
-                    after: serde_json::to_value(&token).ok(),
+                    after,
                     request_id: None,
                 }],
             )?;

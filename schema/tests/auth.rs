@@ -232,3 +232,52 @@ fn user_and_token_administration_is_audited() {
         assert!(t.store.audit_verify().expect("verify").ok);
     });
 }
+
+/// A token a CI job's OIDC token was exchanged for: stored hashed with its expiry, scoped and
+/// audited with the claims that matched, never with the secret.
+#[test]
+fn exchanged_tokens_expire_and_are_audited_with_the_matched_claims() {
+    on_each_backend(|t| {
+        let claims: std::collections::BTreeMap<String, String> = [
+            ("iss", "https://token.actions.githubusercontent.com"),
+            ("repository", "acme/shop"),
+            ("ref", "refs/heads/main"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let soon = chrono::Utc::now().naive_utc() + chrono::Duration::minutes(15);
+        let exchanged = t
+            .store
+            .exchange_token(
+                &grant("ci:shop-main", Role::Uploader, Some("shop")),
+                soon,
+                &claims,
+            )
+            .expect("exchange");
+        assert_eq!(exchanged.info.expires_at, Some(soon));
+        let who = t
+            .store
+            .authenticate_token(&exchanged.token)
+            .expect("auth")
+            .expect("valid token");
+        assert_eq!(
+            (who.role, who.project.as_deref()),
+            (Role::Uploader, Some("shop"))
+        );
+        let events = t
+            .store
+            .audit_list(&schema::AuditQuery::default())
+            .expect("audit");
+        let event = events
+            .iter()
+            .find(|e| e.action == "token.exchange")
+            .expect("the exchange is audited");
+        let after: serde_json::Value =
+            serde_json::from_str(event.after.as_deref().expect("after")).expect("json");
+        assert_eq!(after["claims"]["repository"], "acme/shop");
+        assert_eq!(after["claims"]["ref"], "refs/heads/main");
+        assert!(!format!("{events:?}").contains(&exchanged.token));
+        assert!(t.store.audit_verify().expect("verify").ok);
+    });
+}

@@ -7,7 +7,7 @@
 //! it trusts and sends only what the bundle vouches for, the head it signed and its SHA-256,
 //! so the server never has to trust a bundle it is shown.
 
-use crate::access::{Caller, Project};
+use crate::auth::{Caller, Project};
 use crate::error::{ApiError, ErrorBody};
 use crate::slots::Db;
 use actix_web::{HttpResponse, web};

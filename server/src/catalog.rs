@@ -3,7 +3,7 @@
 //! admin's act (admins of every project, like the web UI's projects page); a release is an
 //! uploader's (what CI does). Both are audit events (`project.create`, `release.create`).
 
-use crate::access::{Caller, Project};
+use crate::auth::{Caller, Project};
 use crate::error::{ApiError, ErrorBody};
 use crate::slots::Db;
 use actix_web::{HttpResponse, web};

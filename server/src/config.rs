@@ -2,6 +2,7 @@
 //! (the table is in `docs/SERVER.md`). The CLI resolves flags and environment; this module
 //! reads the file and fills what is left.
 
+use crate::auth::workload::TrustRule;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -38,6 +39,9 @@ pub struct FileConfig {
     /// The folder of the evidence signing key the server seals with (`scanledger key
     /// generate`); without it (or `SCANLEDGER_SIGNING_KEY`) the server does not seal.
     pub key_dir: Option<String>,
+    /// Workload identity: the CI jobs whose OIDC tokens `POST /api/v1/auth/exchange` trades for
+    /// a short-lived upload token (`[[trust]]` tables; see `crate::auth::workload`).
+    pub trust: Option<Vec<TrustRule>>,
 }
 
 impl FileConfig {
@@ -68,6 +72,8 @@ pub struct ServerConfig {
     pub audit_check_interval_secs: u64,
     /// The key the server seals with; `None`: sealing is refused (`no_signing_key`).
     pub signing_key: Option<SigningKey>,
+    /// The trust rules of the token exchange; none: every exchange is refused.
+    pub trust_rules: Vec<TrustRule>,
 }
 
 /// The evidence signing key a server seals releases with, read at start from its key folder
@@ -124,6 +130,7 @@ impl Default for ServerConfig {
             trusted_keys: Vec::new(),
             audit_check_interval_secs: DEFAULT_AUDIT_CHECK_INTERVAL_SECS,
             signing_key: None,
+            trust_rules: Vec::new(),
         }
     }
 }

@@ -5,7 +5,7 @@
 //!
 //! Sealing needs `manage` (admins, in their scope); the rest is reading.
 
-use crate::access::{Caller, Project};
+use crate::auth::{Caller, Project};
 use crate::config::ServerConfig;
 use crate::download;
 use crate::error::{ApiError, ErrorBody};

@@ -4,12 +4,14 @@
 //! crate that speaks HTTP. Every handler calls one `schema` operation on a blocking thread;
 //! nothing here writes SQL or parses reports.
 //!
-//! - [`access`]: the route table and the gatekeeper that authenticates and authorizes every
-//!   request (one mechanism for every route).
+//! - [`auth`]: authentication and access control: the credentials (tokens, passwords,
+//!   sessions), the route table and the gatekeeper that authenticates and authorizes every
+//!   request (one mechanism for every route). It imports nothing of the handlers or the UI.
 //! - [`routes`], [`upload`], [`raw`], [`triage`], [`audit_log`]: the handlers; [`catalog`]
 //!   (creating projects and releases), [`policy`] (release policies), [`evidence`] (seal,
 //!   bundle, reports, key).
 //! - [`download`]: responses written on a blocking thread and streamed as they are written.
+//! - [`exchange`]: a CI job's OIDC token traded for a short-lived upload token.
 //! - [`error`]: the one JSON error shape.
 //! - [`metrics`]: Prometheus metrics; [`audit_check`]: the periodic audit chain check.
 //! - [`config`]: the server's settings.
@@ -18,26 +20,29 @@
 //! The OpenAPI 3 document at `/api/v1/openapi.json` is generated from the handlers' annotations
 //! ([`ApiDoc`]).
 
-pub mod access;
 pub mod audit_check;
 pub mod audit_log;
+pub mod auth;
 pub mod budget;
 pub mod catalog;
 pub mod config;
 pub mod download;
 pub mod error;
 pub mod evidence;
+pub mod exchange;
 pub mod metrics;
 pub mod openapi;
 pub mod policy;
 pub mod raw;
 pub mod routes;
-pub mod session;
 pub mod slots;
 pub mod spool;
 pub mod triage;
 pub mod ui;
 pub mod upload;
+
+/// The route table at the path the tests read it from (`server::access::ROUTES`).
+pub use auth::access;
 
 use actix_web::middleware::{ErrorHandlers, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, web};
@@ -61,10 +66,12 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
         catalog::create_project, catalog::create_release,
         policy::show, policy::versions, policy::set,
         evidence::seal, evidence::bundle, evidence::report, evidence::key,
+        exchange::exchange,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail, routes::CreateToken, routes::CreateUser,
         triage::TriageBody, triage::BulkTriageBody,
-        audit_log::AnchorsBody, audit_log::AnchorBody, catalog::CreateNamed, evidence::SealBody)),
+        audit_log::AnchorsBody, audit_log::AnchorBody, catalog::CreateNamed, evidence::SealBody,
+        exchange::ExchangeBody)),
     modifiers(&Security, &Refusals, &Timestamps),
 )]
 pub struct ApiDoc;
@@ -89,7 +96,7 @@ async fn openapi() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
 }
 
-/// The routes, for the server and for tests. Access rules live in [`access::ROUTES`].
+/// The routes, for the server and for tests. Access rules live in [`auth::ROUTES`].
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(routes::healthz))
         .route("/readyz", web::get().to(routes::readyz))
@@ -98,6 +105,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::scope("/api/v1")
                 .route("/openapi.json", web::get().to(openapi))
                 .route("/whoami", web::get().to(routes::whoami))
+                .route("/auth/exchange", web::post().to(exchange::exchange))
                 .route("/projects", web::get().to(routes::projects))
                 .route("/projects", web::post().to(catalog::create_project))
                 .route(
@@ -191,10 +199,12 @@ pub struct AppState {
     pub config: web::Data<ServerConfig>,
     pub metrics: web::Data<metrics::Metrics>,
     pub slots: web::Data<slots::DbSlots>,
-    pub token_failures: web::Data<access::TokenFailures>,
+    pub token_failures: web::Data<auth::TokenFailures>,
     /// This process's upload spool directory (cleaned of crashed processes' files at start).
     pub spool: web::Data<spool::SpoolDir>,
     pub import_budget: web::Data<budget::ImportBudget>,
+    /// Where the token exchange gets the CI issuers' keys (over HTTP, cached).
+    pub key_sets: web::Data<dyn auth::workload::KeySource>,
 }
 
 impl AppState {
@@ -205,11 +215,11 @@ impl AppState {
         let import_budget = budget::ImportBudget::new(config.max_upload_bytes);
         Ok(AppState {
             spool: web::Data::new(spool),
-            token_failures: web::Data::new(access::TokenFailures::new(
-                config.bad_tokens_per_minute,
-            )),
+            token_failures: web::Data::new(auth::TokenFailures::new(config.bad_tokens_per_minute)),
             slots: web::Data::new(slots),
             import_budget: web::Data::new(import_budget),
+            key_sets: web::Data::from(std::sync::Arc::new(auth::workload::HttpKeySets::default())
+                as std::sync::Arc<dyn auth::workload::KeySource>),
             store: web::Data::new(store),
             config: web::Data::new(config),
             metrics: web::Data::new(metrics),
@@ -238,14 +248,15 @@ pub fn app(
         .app_data(state.token_failures)
         .app_data(state.spool)
         .app_data(state.import_budget)
-        .app_data(access::UiRefusal(ui::refusal))
+        .app_data(state.key_sets)
+        .app_data(auth::UiRefusal(ui::refusal))
         .app_data(web::JsonConfig::default().error_handler(error::json_error))
         .app_data(web::QueryConfig::default().error_handler(error::query_error))
         .app_data(web::PathConfig::default().error_handler(error::path_error))
         .configure(configure)
         .configure(ui::configure)
         .wrap(ErrorHandlers::new().default_handler(error::json_error_shape))
-        .wrap(from_fn(access::gatekeeper))
+        .wrap(from_fn(auth::gatekeeper))
         .wrap(ui::security_headers())
 }
 

@@ -2,7 +2,7 @@
 //! and setting the next one (docs/TRIAGE.md). Reading needs `read`; setting needs `manage`
 //! (admins, in their scope), as the policy decides what blocks a release.
 
-use crate::access::{Caller, Project};
+use crate::auth::{Caller, Project};
 use crate::error::{ApiError, ErrorBody};
 use crate::slots::Db;
 use actix_web::http::StatusCode;

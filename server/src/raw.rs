@@ -3,7 +3,7 @@
 //! the web UI links), and by the scan id alone (what `scanledger raw --scan ID` knows), which
 //! answers only when the caller may read the scan's project.
 
-use crate::access::{Caller, Project};
+use crate::auth::{Caller, Project};
 use crate::error::{ApiError, ErrorBody};
 use crate::slots::DbSlots;
 use actix_web::{HttpResponse, web};

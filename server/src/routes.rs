@@ -1,8 +1,8 @@
 //! The handlers of `/api/v1`. Each calls one `schema` operation on a blocking thread. Access
-//! was checked by the gatekeeper ([`crate::access`]) before any of them runs; handlers that
+//! was checked by the gatekeeper ([`crate::auth`]) before any of them runs; handlers that
 //! list across projects filter by the caller's scope.
 
-use crate::access::{Caller, Project};
+use crate::auth::{Caller, Project};
 use crate::error::{ApiError, ErrorBody};
 use crate::metrics::{FindingsBySeverity, Metrics};
 use crate::slots::{Db, DbSlots};

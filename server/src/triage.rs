@@ -2,7 +2,7 @@
 //! store's operations (docs/TRIAGE.md). Changing triage needs the `triage` permission (admin,
 //! triager); the rest is reading (every role in its projects).
 
-use crate::access::{Caller, Project};
+use crate::auth::{Caller, Project};
 use crate::error::{ApiError, ErrorBody};
 use crate::slots::Db;
 use actix_web::{HttpResponse, web};

@@ -3,7 +3,7 @@
 //! then imported in one store transaction on a blocking thread: a report is stored whole or
 //! not at all, also when the server shuts down mid-upload.
 
-use crate::access::{Caller, Project};
+use crate::auth::{Caller, Project};
 use crate::budget::ImportBudget;
 use crate::config::ServerConfig;
 use crate::error::{ApiError, ErrorBody};

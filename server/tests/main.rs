@@ -13,3 +13,4 @@ mod matrix;
 mod remote_verbs;
 mod route_docs;
 mod ui;
+mod workload;

@@ -4,7 +4,7 @@
 use crate::harness::{backends, bearer, import_fixture, report, state, token};
 use actix_web::http::Method;
 use actix_web::test;
-use schema::{Grant, Role, Store};
+use schema::{Grant, Permission, Role, Store};
 use server::ServerConfig;
 use server::access::ROUTES;
 
@@ -35,6 +35,11 @@ fn expected(method: &Method, path: &str, who: Who, foreign: bool) -> u16 {
     let public = ["/healthz", "/readyz", "/metrics", "/api/v1/openapi.json"];
     if public.contains(&path) {
         return 200;
+    }
+    if path == "/api/v1/auth/exchange" {
+        // The token exchange is anyone's to ask (its CI token is the credential); the report
+        // bytes the matrix posts are no JSON body.
+        return 415;
     }
     if matches!(who, Anonymous | Revoked) {
         return 401;
@@ -355,7 +360,7 @@ async fn an_auditor_can_read_everything_in_its_project_and_change_nothing() {
         let before = t.store.row_counts().expect("counts");
         for route in ROUTES
             .iter()
-            .filter(|r| r.method != Method::GET && !r.is_ui())
+            .filter(|r| r.method != Method::GET && !r.is_ui() && r.permission != Permission::Public)
         {
             let path = route
                 .path

@@ -81,7 +81,10 @@ pub fn settings(
             .or(file.audit_check_interval_secs)
             .unwrap_or(defaults.audit_check_interval_secs),
         signing_key: signing_key(args.key_dir.clone().or(file.key_dir.map(Into::into)))?,
+        trust_rules: file.trust.unwrap_or_default(),
     };
+    server::auth::workload::check_rules(&config.trust_rules)
+        .map_err(|e| anyhow::anyhow!("the configuration's [[trust]] rules: {e}"))?;
     Ok((database_url, config))
 }
 

@@ -3,12 +3,12 @@
 //! script at all.
 //!
 //! - Access goes through the same route table and gatekeeper as the API
-//!   ([`crate::access::ROUTES`]); the session cookie is a third credential there, on `/ui`
+//!   ([`crate::auth::ROUTES`]); the session cookie is a third credential there, on `/ui`
 //!   routes only. A refusal on a UI route becomes a redirect to the sign-in page (401) or an
 //!   HTML error page.
 //! - Every change of state calls the same store operation as the CLI and the API, with the
 //!   signed-in user as the actor (so it lands in the audit log).
-//! - [`session`]: cookies and CSRF tokens; [`pages`]: the handlers, one module per page.
+//! - [`crate::auth::session`]: cookies and CSRF tokens; [`pages`]: the handlers, one module per page.
 //! - Every response carries a strict Content-Security-Policy (`default-src 'self'`, no inline
 //!   script or style), `X-Frame-Options: DENY`, `Referrer-Policy`, `X-Content-Type-Options`.
 
@@ -35,7 +35,7 @@ pub fn security_headers() -> DefaultHeaders {
         .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
 }
 
-/// The UI's routes (their access rules are in [`crate::access::ROUTES`]).
+/// The UI's routes (their access rules are in [`crate::auth::ROUTES`]).
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(pages::root))
         .route("/ui/static/{file}", web::get().to(pages::static_file))
@@ -106,7 +106,7 @@ impl Layout {
                 user: p.name.clone(),
                 role: p.role.as_str().to_string(),
                 scope: p.project.clone().unwrap_or_else(|| "all projects".into()),
-                csrf: crate::session::csrf_token(req).unwrap_or_default(),
+                csrf: crate::auth::session::csrf_token(req).unwrap_or_default(),
                 is_admin: p.may(Permission::Admin, None),
                 signed_in: true,
             },

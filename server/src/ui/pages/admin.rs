@@ -1,9 +1,9 @@
 //! Admin pages: users, API tokens (the secret shown once) and projects.
 
 use super::{Choice, Page, choices, enc, fmt_time, forbidden_csrf, non_empty};
-use crate::access::Caller;
+use crate::auth::Caller;
+use crate::auth::session;
 use crate::error::ApiError;
-use crate::session;
 use crate::slots::{Db, DbSlots};
 use crate::ui::{Layout, UiError, html};
 use actix_web::{HttpRequest, web};

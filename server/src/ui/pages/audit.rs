@@ -1,7 +1,7 @@
 //! The audit log, newest first, with filters.
 
 use super::{Page, fmt_time, non_empty, opt};
-use crate::access::Caller;
+use crate::auth::Caller;
 use crate::slots::Db;
 use crate::ui::{Layout, html};
 use actix_web::{HttpRequest, web};

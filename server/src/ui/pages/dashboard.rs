@@ -2,7 +2,7 @@
 //! counts and trend chart.
 
 use super::{Chart, Count, Page, counts, enc, gate_options, trend};
-use crate::access::Caller;
+use crate::auth::Caller;
 use crate::slots::DbSlots;
 use crate::ui::{Layout, UiError, html};
 use actix_web::{HttpRequest, web};

@@ -2,7 +2,7 @@
 //! its bundle, an open one's drafted from its snapshot (the API's rule, `schema::release_report`).
 
 use super::{Page, gate_options};
-use crate::access::{Caller, Project};
+use crate::auth::{Caller, Project};
 use crate::download;
 use crate::error::ApiError;
 use crate::slots::DbSlots;

@@ -1,9 +1,9 @@
 //! A finding in a release: its fields, occurrences, triage history and the triage form.
 
 use super::{Choice, Page, choices, enc, fmt_time, forbidden_csrf, non_empty, opt, see_other};
-use crate::access::{Caller, Project};
+use crate::auth::session;
+use crate::auth::{Caller, Project};
 use crate::error::ApiError;
-use crate::session;
 use crate::slots::DbSlots;
 use crate::ui::{Layout, UiError, html};
 use actix_web::{HttpRequest, web};

@@ -2,8 +2,8 @@
 //! the session cookie, the lockout message, and the sign-out form.
 
 use super::{Page, fmt_time, forbidden_csrf, see_other};
+use crate::auth::session::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
 use crate::error::ApiError;
-use crate::session::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
 use crate::slots::DbSlots;
 use crate::ui::{Layout, html};
 use actix_web::{HttpRequest, web};
@@ -37,7 +37,7 @@ fn safe_next(next: &str) -> String {
 }
 
 fn is_local_ui(next: &str) -> bool {
-    crate::session::is_ui(next.split(['?', '#']).next().unwrap_or_default())
+    crate::auth::session::is_ui(next.split(['?', '#']).next().unwrap_or_default())
         && !next.contains('\\')
         && !next.contains("//")
 }
@@ -111,7 +111,7 @@ pub async fn login(
         return Err(forbidden_csrf());
     }
     let old = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
-    let source = crate::access::source(req.peer_addr());
+    let source = crate::auth::source(req.peer_addr());
     let signer = store.clone();
     let (user, password) = (form.user.clone(), form.password);
     let outcome = slots

@@ -2,7 +2,7 @@
 //! breaches.
 
 use super::{Chart, Page, enc, fmt_time, gate_options, trend};
-use crate::access::{Caller, Project};
+use crate::auth::{Caller, Project};
 use crate::slots::DbSlots;
 use crate::ui::{Layout, UiError, html};
 use actix_web::{HttpRequest, web};

@@ -1,7 +1,7 @@
 //! A release: its scans and three views (findings table, gate, diff).
 
 use super::{Choice, PAGE_SIZE, Page, choices, enc, fmt_time, gate_options, opt};
-use crate::access::{Caller, Project};
+use crate::auth::{Caller, Project};
 use crate::error::ApiError;
 use crate::slots::DbSlots;
 use crate::ui::{Layout, UiError, html};

@@ -1,0 +1,71 @@
+//! `POST /api/v1/auth/exchange`: a CI job's OIDC token in, a short-lived ScanLedger token out,
+//! when a trust rule of the configuration accepts it ([`crate::auth::workload`] decides; the
+//! store issues and audits the token). A refusal is a plain 401; its reason goes to the log
+//! only, so a caller learns nothing about the rules by probing.
+
+use crate::auth::workload::{self, KeySource};
+use crate::config::ServerConfig;
+use crate::error::{ApiError, ErrorBody};
+use crate::slots::DbSlots;
+use actix_web::{HttpResponse, web};
+use schema::{Grant, Store};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+/// The CI job's OIDC token (a JWT), as its platform issued it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExchangeBody {
+    pub token: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/exchange", tag = "auth", request_body = ExchangeBody,
+    responses((status = 201, description = "A token scoped to the rule's project and role, expiring in the rule's minutes; its secret (`token`) is shown this once", body = schema::NewToken),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 415, body = ErrorBody)))]
+pub async fn exchange(
+    store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
+    config: web::Data<ServerConfig>,
+    key_sets: web::Data<dyn KeySource>,
+    body: web::Json<ExchangeBody>,
+) -> Result<HttpResponse, ApiError> {
+    let token = body.into_inner().token;
+    let rules = config.trust_rules.clone();
+    // Off the event loop: an unknown key id fetches the issuer's key set over the network.
+    let checked = actix_web::rt::task::spawn_blocking(move || {
+        workload::verify(&token, &rules, key_sets.get_ref())
+            .map(|accepted| (accepted.rule.clone(), accepted.matched))
+    })
+    .await
+    .map_err(|_| ApiError::internal())?;
+    let (rule, matched) = checked.map_err(|refusal| {
+        tracing::warn!(target: "scanledger::exchange", reason = %refusal, "token exchange refused");
+        ApiError::unauthorized()
+    })?;
+    let expires =
+        chrono::Utc::now().naive_utc() + chrono::Duration::minutes(i64::from(rule.token_minutes));
+    let store = store.clone();
+    let issued = slots
+        .run(move || {
+            let subject = matched.get("sub").cloned().unwrap_or_default();
+            store.exchange_token(
+                &Grant {
+                    name: &format!("ci:{}", rule.name),
+                    role: rule.role,
+                    project: Some(&rule.project),
+                    created_by: &format!("oidc:{subject}"),
+                },
+                expires,
+                &matched,
+            )
+        })
+        .await??;
+    tracing::info!(
+        target: "scanledger::exchange",
+        token = %issued.info.prefix,
+        project = issued.info.project.as_deref().unwrap_or_default(),
+        "token exchanged"
+    );
+    Ok(HttpResponse::Created().json(issued))
+}
