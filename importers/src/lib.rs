@@ -18,6 +18,7 @@ pub mod fingerprint;
 pub mod fossa;
 pub mod input;
 pub mod sarif;
+pub mod snyk;
 pub mod sonarqube;
 mod stream;
 pub mod text;
@@ -129,6 +130,7 @@ pub fn all() -> &'static [&'static dyn Importer] {
         &fossa::FossaTestJson,
         &fossa::FossaAttributionJson,
         &fossa::FossaAnalyzeJson,
+        &snyk::SnykJson,
         // SARIF last: any tool can write it, and its driver names the tool.
         &sarif::Sarif,
     ]

@@ -20,6 +20,7 @@ const TRUNCATION_FOLDERS: &[&str] = &[
     "tfsec",
     "burp",
     "zap",
+    "snyk",
 ];
 
 /// Every corpus file of every importer, cut at 20 points, gives an error (never a panic, never

@@ -10,6 +10,7 @@ mod fossa;
 mod hostile;
 mod limits;
 mod sarif;
+mod snyk;
 mod sonarqube;
 mod streaming;
 mod tfsec;
