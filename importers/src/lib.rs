@@ -12,6 +12,7 @@
 
 pub mod acunetix;
 pub mod burp;
+pub mod dependabot;
 pub mod error;
 pub mod finding;
 pub mod fingerprint;
@@ -130,6 +131,7 @@ pub fn all() -> &'static [&'static dyn Importer] {
         &fossa::FossaTestJson,
         &fossa::FossaAttributionJson,
         &fossa::FossaAnalyzeJson,
+        &dependabot::DependabotJson,
         &snyk::SnykJson,
         // SARIF last: any tool can write it, and its driver names the tool.
         &sarif::Sarif,

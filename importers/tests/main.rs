@@ -6,6 +6,7 @@
 mod acunetix;
 mod burp;
 mod corpus;
+mod dependabot;
 mod fossa;
 mod hostile;
 mod limits;

@@ -93,11 +93,17 @@ struct Walker<'a, 'b> {
 impl Walker<'_, '_> {
     /// Converts and hands on every issue of a project and of its applications.
     fn project<E: de::Error>(&mut self, mut project: RawProject) -> Result<(), E> {
+        let Some(open) = project.vulnerabilities.take() else {
+            // `{"ok": false, "error": "..."}`: the test did not run, which is not a clean scan.
+            return Err(E::custom(match project.error.as_deref() {
+                Some(message) => format!("Snyk reported an error instead of results: {message}"),
+                None => "a Snyk project without a `vulnerabilities` list".to_string(),
+            }));
+        };
         let ctx = ProjectContext::of(&project);
         if self.info.target.is_none() {
             self.info.target = ctx.target.clone();
         }
-        let open = project.vulnerabilities.take().unwrap_or_default();
         let ignored = project
             .filtered
             .take()

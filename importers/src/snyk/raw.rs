@@ -19,6 +19,8 @@ pub struct RawProject {
     pub path: Option<String>,
     /// Container scans: the application projects found inside the image.
     pub applications: Option<Vec<RawProject>>,
+    /// What the CLI writes instead of results when the test could not run.
+    pub error: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
