@@ -5,7 +5,7 @@
 //!
 //! Streaming: the list is read alert by alert, each converted and handed on before the next.
 //! An empty list (`[]`) says nothing of its format: it is recognized only when the format is
-//! named (`--format dependabot-json`).
+//! named (`--type dependabot-json`).
 
 mod normalize;
 mod raw;

@@ -19,8 +19,10 @@
 mod acunetix;
 mod advisory;
 mod burp;
+mod dependabot;
 mod fossa;
 mod sarif;
+mod snyk;
 mod sonarqube;
 mod tfsec;
 mod trivy;
@@ -79,6 +81,8 @@ pub const FORMATS: &[&str] = &[
     "fossa-test-json",
     "fossa-attribution-json",
     "fossa-analyze-json",
+    "dependabot-json",
+    "snyk-json",
     "sarif",
 ];
 
@@ -112,6 +116,8 @@ pub fn write_report(
         "fossa-attribution-json" => fossa::write_attribution(out, options),
         "fossa-analyze-json" => fossa::write_analyze(out, options),
         "sarif" => sarif::write_sarif(out, options),
+        "snyk-json" => snyk::write_json(out, options),
+        "dependabot-json" => dependabot::write_json(out, options),
         other => Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             format!(
