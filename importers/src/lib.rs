@@ -13,6 +13,7 @@
 pub mod acunetix;
 pub mod burp;
 pub mod dependabot;
+mod epss;
 pub mod error;
 pub mod finding;
 pub mod fingerprint;

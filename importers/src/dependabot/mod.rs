@@ -10,9 +10,9 @@
 mod normalize;
 mod raw;
 
-use crate::error::{ImportError, SinkError};
+use crate::error::ImportError;
 use crate::finding::ScanInfo;
-use crate::stream::EachElement;
+use crate::stream::{EachElement, SinkSlot};
 use crate::{Importer, Sink};
 use raw::RawAlert;
 use serde::de::DeserializeSeed;
@@ -50,7 +50,7 @@ impl Importer for DependabotJson {
             tool: "dependabot".into(),
             ..ScanInfo::default()
         };
-        let mut sink_error: Option<SinkError> = None;
+        let mut slot = SinkSlot::new();
         let mut targets: Option<Option<String>> = None;
         let reader = std::io::BufReader::with_capacity(256 * 1024, input);
         let mut de = serde_json::Deserializer::from_reader(reader);
@@ -64,11 +64,7 @@ impl Importer for DependabotJson {
                         Some(seen) if *seen != target => targets = Some(None),
                         Some(_) => {}
                     }
-                    sink(finding).map_err(|err| {
-                        let msg = err.to_string();
-                        sink_error = Some(err);
-                        serde::de::Error::custom(msg)
-                    })
+                    slot.send(sink, finding)
                 }
                 Ok(None) => Ok(()),
                 Err(reason) => {
@@ -79,10 +75,7 @@ impl Importer for DependabotJson {
         })
         .deserialize(&mut de)
         .and_then(|()| de.end());
-        if let Some(err) = sink_error.take() {
-            return Err(ImportError::Sink(err));
-        }
-        outcome.map_err(|e| ImportError::from_json(FORMAT, e))?;
+        slot.finish(FORMAT, outcome)?;
         info.target = targets.flatten();
         Ok(info)
     }

@@ -28,14 +28,6 @@ fn non_empty(s: Option<String>) -> Option<String> {
     s.filter(|s| !s.trim().is_empty())
 }
 
-fn json_text(value: &serde_json::Value) -> Option<String> {
-    match value {
-        serde_json::Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
 /// An assessment, unless GitHub wrote its empty placeholder (no vector, score 0).
 fn assessment(raw: Option<RawCvss>, default_version: &str) -> Option<Cvss> {
     let raw = raw?;
@@ -159,12 +151,10 @@ pub fn alert(raw: RawAlert) -> Result<Option<Finding>, &'static str> {
         description.push(format!("Vulnerable versions: {range}"));
     }
     if let Some(epss) = advisory.epss.take().unwrap_or_default().first() {
-        if let Some(p) = epss.percentage.as_ref().and_then(json_text) {
-            description.push(match epss.percentile.as_ref().and_then(json_text) {
-                Some(pct) => format!("EPSS: {p} (percentile {pct})"),
-                None => format!("EPSS: {p}"),
-            });
-        }
+        description.extend(crate::epss::line(
+            epss.percentage.as_ref(),
+            epss.percentile.as_ref(),
+        ));
     }
     if let Some(number) = raw.number {
         description.push(format!("Dependabot alert #{number}"));

@@ -10,9 +10,9 @@
 mod normalize;
 mod raw;
 
-use crate::error::{ImportError, SinkError};
+use crate::error::ImportError;
 use crate::finding::ScanInfo;
-use crate::stream::EachElement;
+use crate::stream::{EachElement, SinkSlot};
 use crate::{Importer, Sink};
 use normalize::ProjectContext;
 use raw::RawProject;
@@ -55,7 +55,7 @@ impl Importer for SnykJson {
     fn import(&self, input: &mut dyn Read, sink: &mut Sink<'_>) -> Result<ScanInfo, ImportError> {
         let mut walker = Walker {
             sink,
-            sink_error: None,
+            slot: SinkSlot::new(),
             info: ScanInfo {
                 tool: "snyk".into(),
                 ..ScanInfo::default()
@@ -69,22 +69,24 @@ impl Importer for SnykJson {
         }
         .deserialize(&mut de)
         .and_then(|()| de.end());
-        if let Some(err) = walker.sink_error.take() {
-            return Err(ImportError::Sink(err));
+        let Walker {
+            slot,
+            mut info,
+            projects,
+            ..
+        } = walker;
+        slot.finish(FORMAT, outcome)?;
+        if projects != 1 {
+            info.target = None;
         }
-        outcome.map_err(|e| ImportError::from_json(FORMAT, e))?;
-        if walker.projects != 1 {
-            walker.info.target = None;
-        }
-        Ok(walker.info)
+        Ok(info)
     }
 }
 
 /// State while walking one document.
 struct Walker<'a, 'b> {
     sink: &'a mut Sink<'b>,
-    /// The sink's error, kept here because serde can only carry strings.
-    sink_error: Option<SinkError>,
+    slot: SinkSlot,
     info: ScanInfo,
     /// Top-level projects read: the scan's target is named only when there is one.
     projects: usize,
@@ -115,11 +117,7 @@ impl Walker<'_, '_> {
             .chain(ignored.into_iter().map(|r| (r, true)));
         for (record, listed_as_ignored) in records {
             match normalize::issue(record, &ctx, listed_as_ignored) {
-                Ok(finding) => (self.sink)(finding).map_err(|err| {
-                    let msg = err.to_string();
-                    self.sink_error = Some(err);
-                    E::custom(msg)
-                })?,
+                Ok(finding) => self.slot.send(self.sink, finding)?,
                 Err(reason) => self.info.warn(format!("skipped {reason}")),
             }
         }

@@ -103,14 +103,6 @@ fn cvss(raw: &mut RawVulnerability) -> Vec<Cvss> {
     out
 }
 
-fn json_text(value: &serde_json::Value) -> Option<String> {
-    match value {
-        serde_json::Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
 /// The tool's decision, in its own words: `ignored`, or `ignored/<reasonType>` when the ignore
 /// says why (`not-vulnerable`, `wont-fix`, `temporary-ignore`).
 fn ignore_status(raw: &RawVulnerability, listed_as_ignored: bool) -> Option<String> {
@@ -224,14 +216,10 @@ pub fn issue(
         description.push(format!("Introduced through: {}", path.join(" > ")));
     }
     if let Some(epss) = raw.epss_details.take() {
-        let probability = epss.probability.as_ref().and_then(json_text);
-        let percentile = epss.percentile.as_ref().and_then(json_text);
-        if let Some(p) = probability {
-            description.push(match percentile {
-                Some(pct) => format!("EPSS: {p} (percentile {pct})"),
-                None => format!("EPSS: {p}"),
-            });
-        }
+        description.extend(crate::epss::line(
+            epss.probability.as_ref(),
+            epss.percentile.as_ref(),
+        ));
     }
     description.extend(ignore_note(&raw));
     let title = match (
