@@ -18,7 +18,7 @@ const CORPUS: &str = "corpus-formats";
 /// One small corpus file per importer format (`importers::all()` order), each uploaded into a
 /// release named after its format, so that each keeps its default slot label. The corpus has
 /// no Acunetix API export: that one is the `testdata` generator's (6 findings, seed 5).
-const CORPUS_FILES: [(&str, Option<&str>); 18] = [
+const CORPUS_FILES: [(&str, Option<&str>); 20] = [
     ("trivy-json", Some("trivy/issue_9263.json")),
     ("acunetix-xml", Some("acunetix/one_finding.xml")),
     (
@@ -66,6 +66,11 @@ const CORPUS_FILES: [(&str, Option<&str>); 18] = [
         "fossa-analyze-json",
         Some("fossa/fossa-cli-docs_analyze-output_maven_13deps.json"),
     ),
+    (
+        "dependabot-json",
+        Some("dependabot/dependabot_HANDWRITTEN_rest_2022-11-28_repo_alerts.json"),
+    ),
+    ("snyk-json", Some("snyk/snyk_HANDWRITTEN_all_projects.json")),
     ("sarif", Some("sarif/dockle_0_3_15.sarif")),
 ];
 
