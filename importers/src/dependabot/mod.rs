@@ -36,7 +36,7 @@ impl Importer for DependabotJson {
     }
 
     fn example(&self) -> &'static str {
-        "gh api --paginate repos/OWNER/REPO/dependabot/alerts > dependabot.json"
+        "gh api --paginate --slurp repos/OWNER/REPO/dependabot/alerts | jq add > dependabot.json"
     }
 
     fn detect(&self, head: &str) -> bool {
