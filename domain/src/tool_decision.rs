@@ -97,12 +97,20 @@ impl ToolDecision {
             .map(|c| c.to_ascii_lowercase())
             .collect();
         match norm.as_str() {
-            "falsepositive" => Some(ToolDecision::FalsePositive),
-            "safe" | "notaffected" => Some(ToolDecision::NotAffected),
+            // Dependabot's `inaccurate`: the alert is wrong.
+            "falsepositive" | "inaccurate" => Some(ToolDecision::FalsePositive),
+            // Snyk's `not-vulnerable`; Dependabot's `not_used` (the vulnerable code is not used).
+            "safe" | "notaffected" | "notvulnerable" | "notused" => Some(ToolDecision::NotAffected),
             "wontfix" | "willnotfix" | "endoflife" => Some(ToolDecision::WontFix),
-            "accepted" | "acknowledged" | "acceptedrisk" => Some(ToolDecision::Accepted),
-            // Checkov's skipped checks (`#checkov:skip=` or a skip in its configuration).
-            "suppressed" | "skipped" => Some(ToolDecision::Suppressed),
+            // Snyk's `temporary-ignore`; Dependabot's `tolerable_risk`, and `no_bandwidth` (a
+            // fix put off, which is a risk accepted for now, not a decision that none will come).
+            "accepted" | "acknowledged" | "acceptedrisk" | "temporaryignore" | "tolerablerisk"
+            | "nobandwidth" => Some(ToolDecision::Accepted),
+            // Checkov's skipped checks (`#checkov:skip=` or a skip in its configuration); Snyk's
+            // ignore without a reason type; Dependabot's auto-triage rules.
+            "suppressed" | "skipped" | "ignored" | "autodismissed" => {
+                Some(ToolDecision::Suppressed)
+            }
             _ => None,
         }
     }
@@ -134,6 +142,8 @@ pub fn tool_display_name(tool: &str) -> &str {
         "bandit" => "Bandit",
         "checkov" => "Checkov",
         "sonarqube-quality-gate" => "the SonarQube quality gate",
+        "snyk" => "Snyk",
+        "dependabot" => "Dependabot",
         other => other,
     }
 }
@@ -158,6 +168,17 @@ mod tests {
             ("skipped", Some(ToolDecision::Suppressed)),
             ("FalsePositive", Some(ToolDecision::FalsePositive)),
             ("AcceptedRisk", Some(ToolDecision::Accepted)),
+            ("ignored", Some(ToolDecision::Suppressed)),
+            ("ignored/not-vulnerable", Some(ToolDecision::NotAffected)),
+            ("ignored/wont-fix", Some(ToolDecision::WontFix)),
+            ("ignored/temporary-ignore", Some(ToolDecision::Accepted)),
+            ("dismissed/inaccurate", Some(ToolDecision::FalsePositive)),
+            ("dismissed/not_used", Some(ToolDecision::NotAffected)),
+            ("dismissed/tolerable_risk", Some(ToolDecision::Accepted)),
+            ("dismissed/no_bandwidth", Some(ToolDecision::Accepted)),
+            ("dismissed/fix_started", None),
+            ("auto_dismissed", Some(ToolDecision::Suppressed)),
+            ("dismissed", None),
             ("OPEN", None),
             ("CONFIRMED", None),
             ("TO_REVIEW", None),

@@ -16,8 +16,10 @@ pub mod burp;
 pub mod checkov;
 mod code_context;
 mod copies;
+pub mod dependabot;
 mod dependency;
 pub mod ecr;
+mod epss;
 pub mod error;
 pub mod finding;
 pub mod fingerprint;
@@ -33,6 +35,7 @@ mod record;
 pub mod sarif;
 pub mod securityhub;
 pub mod semgrep;
+pub mod snyk;
 pub mod sonarqube;
 pub mod sonarqube_gate;
 mod stream;
@@ -159,6 +162,8 @@ pub fn all() -> &'static [&'static dyn Importer] {
         &bandit::BanditJson,
         &semgrep::SemgrepJson,
         &checkov::CheckovJson,
+        &dependabot::DependabotJson,
+        &snyk::SnykJson,
         // SARIF last: any tool can write it, and its driver names the tool.
         &sarif::Sarif,
     ]

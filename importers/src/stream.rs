@@ -350,3 +350,40 @@ pub(crate) fn read_json<W: HasEmitter>(
     }
     outcome.map_err(|e| ImportError::from_json(format, e))
 }
+
+/// Where a streaming JSON walk keeps the sink's error. serde carries only strings, so a sink
+/// that refuses a finding stops the walk with its message, and the error itself waits here to
+/// be returned unchanged.
+pub(crate) struct SinkSlot(Option<crate::SinkError>);
+
+impl SinkSlot {
+    pub(crate) fn new() -> SinkSlot {
+        SinkSlot(None)
+    }
+
+    /// Hands `finding` to `sink`; when the sink refuses it, keeps its error and stops the walk.
+    pub(crate) fn send<E: de::Error>(
+        &mut self,
+        sink: &mut crate::Sink<'_>,
+        finding: crate::Finding,
+    ) -> Result<(), E> {
+        sink(finding).map_err(|err| {
+            let message = err.to_string();
+            self.0 = Some(err);
+            E::custom(message)
+        })
+    }
+
+    /// The walk's outcome as the import's: the sink's error when the sink stopped it, else the
+    /// JSON error as an error of `format` with its position.
+    pub(crate) fn finish(
+        self,
+        format: &'static str,
+        outcome: Result<(), serde_json::Error>,
+    ) -> Result<(), crate::ImportError> {
+        if let Some(err) = self.0 {
+            return Err(crate::ImportError::Sink(err));
+        }
+        outcome.map_err(|e| crate::ImportError::from_json(format, e))
+    }
+}

@@ -31,6 +31,8 @@ const TRUNCATION_FOLDERS: &[&str] = &[
     "sonarqube-quality-gate",
     "anchore_grype",
     "osv_scanner",
+    "snyk",
+    "dependabot",
 ];
 
 /// Every corpus file of every importer, cut at 20 points, gives an error (never a panic, never
@@ -299,6 +301,47 @@ fn burp_and_zap_xml_refuse_entities_nesting_and_cut_documents() {
     let cut = "<issues burpVersion=\"1\"><issue><type>1</type><name>x</name>";
     let text = import_error(cut.as_bytes(), None).to_string();
     assert!(text.contains("truncated file"), "{text}");
+}
+
+#[test]
+fn snyk_errors_name_format_and_position() {
+    let input = br#"{"vulnerabilities": [{"id": "SNYK-1", "isUpgradable": true, "from": 5}]}"#;
+    let text = import_error(&input[..], None).to_string();
+    assert!(text.starts_with("snyk-json: "), "{text}");
+    assert!(text.contains("line 1, column"), "{text}");
+    let mut deep = String::from(r#"{"vulnerabilities": [{"isUpgradable": true, "upgradePath": "#);
+    deep.push_str(&"[".repeat(100_000));
+    assert!(
+        import_error(deep.as_bytes(), None)
+            .to_string()
+            .starts_with("snyk-json: ")
+    );
+    // What the CLI writes when the test could not run is an error, not a clean scan.
+    let failed =
+        br#"{"ok": false, "error": "Could not detect supported target files", "path": "."}"#;
+    let text = import_error(&failed[..], Some("snyk-json")).to_string();
+    assert!(
+        text.contains("Could not detect supported target files"),
+        "{text}"
+    );
+    let text = import_error(b"{}", Some("snyk-json")).to_string();
+    assert!(text.contains("without a `vulnerabilities` list"), "{text}");
+}
+
+#[test]
+fn dependabot_errors_name_format_and_position() {
+    let input = br#"[{"number": 1, "dependency": {}, "security_advisory": {"ghsa_id": 7}}]"#;
+    let text = import_error(&input[..], None).to_string();
+    assert!(text.starts_with("dependabot-json: "), "{text}");
+    assert!(text.contains("line 1, column"), "{text}");
+    let mut deep =
+        String::from(r#"[{"dependency": {}, "security_advisory": {"epss": [{"percentage": "#);
+    deep.push_str(&"[".repeat(100_000));
+    assert!(
+        import_error(deep.as_bytes(), None)
+            .to_string()
+            .starts_with("dependabot-json: ")
+    );
 }
 
 #[test]
@@ -719,6 +762,43 @@ proptest! {
         let doc = serde_json::json!({"@programName": "ZAP", "@generated": text, "site": [{"@name": path, "alerts": [alert]}]});
         let bytes = serde_json::to_vec(&doc).expect("json");
         let _ = importers::import_to_vec(&bytes[..], Some("zap-json"));
+    }
+
+    #[test]
+    fn arbitrary_bytes_after_snyk_and_dependabot_heads_never_panic(
+        tail in proptest::collection::vec(any::<u8>(), 0..512),
+        head in 0usize..3,
+    ) {
+        let heads: [&[u8]; 3] = [
+            br#"{"vulnerabilities": [{"isUpgradable": true, "id": "#,
+            br#"[{"vulnerabilities": [{"isUpgradable": true, "from": ["#,
+            br#"[{"dependency": {"package": {}}, "security_advisory": {"ghsa_id": "#,
+        ];
+        let mut bytes = heads[head].to_vec();
+        bytes.extend_from_slice(&tail);
+        let _ = importers::import_to_vec(&bytes[..], None);
+    }
+
+    /// Well-formed Snyk and Dependabot documents made of arbitrary values in the fields read.
+    #[test]
+    fn arbitrary_snyk_and_dependabot_values_never_panic(text in "\\PC{0,64}", score in any::<f64>()) {
+        let issue = serde_json::json!({
+            "id": text, "isUpgradable": true, "from": [text, text], "upgradePath": [false, text],
+            "packageName": text, "version": text, "CVSSv3": text, "cvssScore": score,
+            "identifiers": {"CVE": [text], "CWE": [text]}, "fixedIn": [text], "type": text,
+            "epssDetails": {"probability": text, "percentile": score},
+        });
+        let doc = serde_json::json!({"vulnerabilities": [issue], "displayTargetFile": text, "path": text});
+        let bytes = serde_json::to_vec(&doc).expect("json");
+        let _ = importers::import_to_vec(&bytes[..], Some("snyk-json"));
+        let alert = serde_json::json!([{
+            "number": 1, "state": text, "dismissed_reason": text, "html_url": text,
+            "dependency": {"package": {"ecosystem": text, "name": text}, "manifest_path": text},
+            "security_advisory": {"ghsa_id": text, "severity": text, "cvss": {"vector_string": text, "score": score},
+                "epss": [{"percentage": score, "percentile": text}], "cwes": [{"cwe_id": text}]},
+        }]);
+        let bytes = serde_json::to_vec(&alert).expect("json");
+        let _ = importers::import_to_vec(&bytes[..], Some("dependabot-json"));
     }
 
     #[test]

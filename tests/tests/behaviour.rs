@@ -18,7 +18,7 @@ const CORPUS: &str = "corpus-formats";
 /// One small corpus file per importer format (`importers::all()` order), each uploaded into a
 /// release named after its format, so that each keeps its default slot label. The corpus has
 /// no Acunetix API export: that one is the `testdata` generator's (6 findings, seed 5).
-const CORPUS_FILES: [(&str, Option<&str>); 29] = [
+const CORPUS_FILES: [(&str, Option<&str>); 31] = [
     ("trivy-json", Some("trivy/issue_9263.json")),
     ("acunetix-xml", Some("acunetix/one_finding.xml")),
     (
@@ -103,6 +103,11 @@ const CORPUS_FILES: [(&str, Option<&str>); 29] = [
         "checkov-json",
         Some("checkov/checkov_HANDWRITTEN_3.2_skipped_secrets_kubernetes_dockerfile.json"),
     ),
+    (
+        "dependabot-json",
+        Some("dependabot/dependabot_HANDWRITTEN_rest_2022-11-28_repo_alerts.json"),
+    ),
+    ("snyk-json", Some("snyk/snyk_HANDWRITTEN_all_projects.json")),
     ("sarif", Some("sarif/dockle_0_3_15.sarif")),
 ];
 

@@ -22,12 +22,14 @@ mod aws;
 mod bandit;
 mod burp;
 mod checkov;
+mod dependabot;
 mod fossa;
 mod grype;
 mod kubebench;
 mod osv_scanner;
 mod sarif;
 mod semgrep;
+mod snyk;
 mod sonarqube;
 mod sonarqube_gate;
 mod tfsec;
@@ -99,6 +101,8 @@ pub const FORMATS: &[&str] = &[
     "bandit-json",
     "semgrep-json",
     "checkov-json",
+    "dependabot-json",
+    "snyk-json",
     "sarif",
 ];
 
@@ -143,6 +147,8 @@ pub fn write_report(
         "semgrep-json" => semgrep::write_json(out, options),
         "checkov-json" => checkov::write_json(out, options),
         "sarif" => sarif::write_sarif(out, options),
+        "snyk-json" => snyk::write_json(out, options),
+        "dependabot-json" => dependabot::write_json(out, options),
         other => Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             format!(
