@@ -31,6 +31,7 @@ const TRUNCATION_FOLDERS: &[&str] = &[
     "sonarqube-quality-gate",
     "anchore_grype",
     "osv_scanner",
+    "cyclonedx",
 ];
 
 /// Every corpus file of every importer, cut at 20 points, gives an error (never a panic, never
