@@ -22,6 +22,7 @@ mod aws;
 mod bandit;
 mod burp;
 mod checkov;
+mod cyclonedx;
 mod fossa;
 mod grype;
 mod kubebench;
@@ -100,6 +101,8 @@ pub const FORMATS: &[&str] = &[
     "semgrep-json",
     "checkov-json",
     "sarif",
+    "cyclonedx-json",
+    "cyclonedx-xml",
 ];
 
 /// Whether `format` is an inventory: its records are dependencies, not findings.
@@ -143,6 +146,8 @@ pub fn write_report(
         "semgrep-json" => semgrep::write_json(out, options),
         "checkov-json" => checkov::write_json(out, options),
         "sarif" => sarif::write_sarif(out, options),
+        "cyclonedx-json" => cyclonedx::write_json(out, options),
+        "cyclonedx-xml" => cyclonedx::write_xml(out, options),
         other => Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             format!(
