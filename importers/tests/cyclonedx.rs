@@ -169,16 +169,26 @@ fn states_that_are_not_decisions_decide_nothing() {
 #[test]
 fn components_after_vulnerabilities_still_resolve() {
     let before = br#"{"bomFormat": "CycloneDX", "specVersion": "1.6",
-        "vulnerabilities": [{"id": "CVE-1", "affects": [{"ref": "r1"}, {"ref": "r2"}, {"ref": "r1"}]}],
+        "vulnerabilities": [{"id": "CVE-1", "affects": [{"ref": "r1"}, {"ref": "r2"}, {"ref": "r1"}, {"ref": "r3"}]}],
         "components": [{"bom-ref": "r1", "name": "a", "version": "1", "purl": "pkg:npm/a@1",
-            "components": [{"bom-ref": "r2", "name": "b", "version": "2", "purl": "pkg:npm/b@2"}]}]}"#;
+            "components": [{"bom-ref": "r2", "name": "b", "version": "2", "purl": "pkg:npm/b@2"}]},
+            {"bom-ref": "r3", "name": "a", "version": "1", "purl": "pkg:npm/a@1"}]}"#;
     let (_, findings) = importers::import_to_vec(&before[..], None).expect("imports");
     let purls: Vec<_> = findings
         .iter()
         .map(|f| f.component.purl.as_deref())
         .collect();
-    // The repeated ref is one finding.
-    assert_eq!(purls, [Some("pkg:npm/a@1"), Some("pkg:npm/b@2")]);
+    // The repeated ref is one finding; the same package under another ref (a second copy) is
+    // another.
+    assert_eq!(
+        purls,
+        [
+            Some("pkg:npm/a@1"),
+            Some("pkg:npm/b@2"),
+            Some("pkg:npm/a@1")
+        ]
+    );
+    assert_eq!(corpus::fingerprints(&findings).len(), 3);
 }
 
 #[test]
