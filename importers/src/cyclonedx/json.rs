@@ -31,7 +31,7 @@ impl Importer for CycloneDxJson {
     }
 
     fn description(&self) -> &'static str {
-        "CycloneDX 1.4–1.6 JSON BOM with `vulnerabilities` (a dependency scan: Grype, Trivy, Snyk, OWASP dependency-track exports; VEX `analysis` as the tool's status)"
+        "CycloneDX 1.4–1.6 JSON BOM with `vulnerabilities` (a dependency scan: Trivy, Grype, Dependency-Track; VEX `analysis` kept as the tool's status)"
     }
 
     fn example(&self) -> &'static str {

@@ -95,14 +95,14 @@ pub const FORMATS: &[&str] = &[
     "fossa-test-json",
     "fossa-attribution-json",
     "fossa-analyze-json",
+    "cyclonedx-json",
+    "cyclonedx-xml",
     "grype-json",
     "osv-scanner-json",
     "bandit-json",
     "semgrep-json",
     "checkov-json",
     "sarif",
-    "cyclonedx-json",
-    "cyclonedx-xml",
 ];
 
 /// Whether `format` is an inventory: its records are dependencies, not findings.
