@@ -93,7 +93,10 @@ const CORPUS_FILES: [(&str, Option<&str>); 31] = [
         "cyclonedx-json",
         Some("cyclonedx/valid-vulnerability-1.4.json"),
     ),
-    ("cyclonedx-xml", Some("cyclonedx/multiple_cwes_fabricated.xml")),
+    (
+        "cyclonedx-xml",
+        Some("cyclonedx/multiple_cwes_fabricated.xml"),
+    ),
     (
         "grype-json",
         Some("anchore_grype/check_all_fields_with_ids_fabricated.json"),
