@@ -84,7 +84,8 @@ impl ToolDecision {
 
     /// The decision in a tool's status, as the importers keep it: SonarQube's
     /// `STATUS/RESOLUTION` (`RESOLVED/FALSE-POSITIVE`, `REVIEWED/SAFE`) or 2025.x `issueStatus`,
-    /// Trivy's vulnerability status, SARIF's `suppressed`, Acunetix's state. `None` for a
+    /// Trivy's vulnerability status, SARIF's `suppressed`, Acunetix's state, CycloneDX's VEX
+    /// `analysis.state`. `None` for a
     /// status that decides nothing (`OPEN`, `affected`, `fixed`: a fix exists, which is not a
     /// decision about the finding).
     pub fn of(tool_status: &str) -> Option<ToolDecision> {
@@ -189,6 +190,22 @@ mod tests {
             ("", None),
         ] {
             assert_eq!(ToolDecision::of(status), decision, "{status}");
+        }
+    }
+
+    /// CycloneDX VEX `analysis.state`: the two decisions are read, the other states decide
+    /// nothing (`resolved` says a fix was made, which the next scan shows).
+    #[test]
+    fn cyclonedx_analysis_states_are_read_where_they_decide() {
+        for (state, decision) in [
+            ("not_affected", Some(ToolDecision::NotAffected)),
+            ("false_positive", Some(ToolDecision::FalsePositive)),
+            ("resolved", None),
+            ("resolved_with_pedigree", None),
+            ("exploitable", None),
+            ("in_triage", None),
+        ] {
+            assert_eq!(ToolDecision::of(state), decision, "{state}");
         }
     }
 

@@ -16,6 +16,7 @@ pub mod burp;
 pub mod checkov;
 mod code_context;
 mod copies;
+pub mod cyclonedx;
 pub mod dependabot;
 mod dependency;
 pub mod ecr;
@@ -156,6 +157,8 @@ pub fn all() -> &'static [&'static dyn Importer] {
         &fossa::FossaTestJson,
         &fossa::FossaAttributionJson,
         &fossa::FossaAnalyzeJson,
+        &cyclonedx::CycloneDxJson,
+        &cyclonedx::CycloneDxXml,
         &grype::GrypeJson,
         &osv_scanner::OsvScannerJson,
         // Bandit before Semgrep: a clean Bandit report has `results` and `errors` too.

@@ -14,28 +14,20 @@ pub fn looks_like(head: &str) -> Option<&'static str> {
 
 type Looks = fn(&str) -> bool;
 
+/// A CycloneDX BOM without vulnerabilities: an SBOM is not a scan report. The CycloneDX
+/// importers recognize every BOM and refuse one without vulnerabilities with this name.
+pub(crate) const CYCLONEDX: &str =
+    "a CycloneDX document (an SBOM or VEX; VEX decisions go to `scanledger vex import`)";
+
 /// Most specific first: tool reports before the generic HTML page.
 const KNOWN: &[(&str, Looks)] = &[
     ("a zip archive", |h| {
         h.starts_with("PK\u{3}\u{4}") || h.starts_with("PK\u{5}\u{6}")
     }),
     ("a PDF document", |h| h.starts_with("%PDF-")),
-    // Until a CycloneDX importer reads the `vulnerabilities` of a BOM; its VEX decisions are
-    // triage, which `scanledger vex import` reads.
-    (
-        "a CycloneDX document (an SBOM or VEX; VEX decisions go to `scanledger vex import`)",
-        |h| {
-            (starts_json(h) && h.contains("\"bomFormat\"") && h.contains("CycloneDX"))
-                || (h.trim_start().starts_with('<') && h.contains("cyclonedx.org/schema/bom"))
-        },
-    ),
     ("an HTML page", |h| {
         let start: String = h.trim_start().chars().take(15).collect();
         let start = start.to_ascii_lowercase();
         start.starts_with("<!doctype html") || start.starts_with("<html")
     }),
 ];
-
-fn starts_json(head: &str) -> bool {
-    head.trim_start().starts_with(['{', '['])
-}

@@ -33,6 +33,7 @@ const TRUNCATION_FOLDERS: &[&str] = &[
     "osv_scanner",
     "snyk",
     "dependabot",
+    "cyclonedx",
 ];
 
 /// Every corpus file of every importer, cut at 20 points, gives an error (never a panic, never
@@ -975,4 +976,104 @@ proptest! {
             let _ = importers::import_to_vec(&bytes[..], Some(format));
         }
     }
+}
+
+/// CycloneDX XML: entity bombs and external entities are refused by name, never expanded; deep
+/// nesting and cut documents are errors naming the format. JSON: errors name format and
+/// position; deep nesting is an error.
+#[test]
+fn cyclonedx_refuses_entities_nesting_and_cut_documents() {
+    let laughs = "<!DOCTYPE lolz [\n <!ENTITY lol \"lol\">\n <!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n <!ENTITY lol9 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n]>";
+    let external = "<!DOCTYPE x [ <!ENTITY xxe SYSTEM \"file:///etc/passwd\"> ]>";
+    for (prolog, entity) in [(laughs, "lol9"), (external, "xxe")] {
+        let bom = format!(
+            "<?xml version=\"1.0\"?>\n{prolog}<bom xmlns=\"http://cyclonedx.org/schema/bom/1.6\"><vulnerabilities><vulnerability><id>CVE-1</id><description>&{entity};</description></vulnerability></vulnerabilities></bom>"
+        );
+        let text = import_error(bom.as_bytes(), None).to_string();
+        assert!(text.starts_with("cyclonedx-xml: "), "{text}");
+        assert!(text.contains(entity), "{text}");
+        assert!(!text.contains("root:"), "{text}");
+    }
+    let mut deep =
+        String::from("<bom xmlns=\"http://cyclonedx.org/schema/bom/1.6\"><components><component>");
+    deep.push_str(&"<components><component>".repeat(50_000));
+    let text = import_error(deep.as_bytes(), None).to_string();
+    assert!(
+        text.starts_with("cyclonedx-xml: ") && text.contains("nested"),
+        "{text}"
+    );
+    let cut = "<bom xmlns=\"http://cyclonedx.org/schema/bom/1.6\"><vulnerabilities><vulnerability><id>CVE-1</id>";
+    let text = import_error(cut.as_bytes(), None).to_string();
+    assert!(text.starts_with("cyclonedx-xml: "), "{text}");
+
+    let input =
+        br#"{"bomFormat": "CycloneDX", "vulnerabilities": [{"id": "CVE-1", "cwes": ["x"]}]}"#;
+    let text = import_error(&input[..], None).to_string();
+    assert!(text.starts_with("cyclonedx-json: "), "{text}");
+    assert!(text.contains("line 1, column"), "{text}");
+    let mut deep = String::from(r#"{"bomFormat": "CycloneDX", "vulnerabilities": [{"id": "#);
+    deep.push_str(&"[".repeat(100_000));
+    let text = import_error(deep.as_bytes(), None).to_string();
+    assert!(text.starts_with("cyclonedx-json: "), "{text}");
+}
+
+#[test]
+fn cyclonedx_many_vulnerabilities_stream() {
+    let n = 100_000;
+    let mut input = String::from(
+        r#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [{"bom-ref": "a", "name": "a", "purl": "pkg:npm/a@1"}], "vulnerabilities": ["#,
+    );
+    for i in 0..n {
+        if i > 0 {
+            input.push(',');
+        }
+        input.push_str(&format!(r#"{{"id":"CVE-{i}","affects":[{{"ref":"a"}}]}}"#));
+    }
+    input.push_str("]}");
+    assert_eq!(streamed_count(input.as_bytes()), n);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn arbitrary_bytes_after_a_cyclonedx_head_never_panic(tail in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let mut json = br#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "vulnerabilities": [{"id": "CVE-1", "#.to_vec();
+        json.extend_from_slice(&tail);
+        let _ = importers::import_to_vec(&json[..], None);
+        let mut xml = b"<bom xmlns=\"http://cyclonedx.org/schema/bom/1.6\"><vulnerabilities><vulnerability><id>".to_vec();
+        xml.extend_from_slice(&tail);
+        let _ = importers::import_to_vec(&xml[..], None);
+    }
+
+    /// Well-formed CycloneDX BOMs made of arbitrary values in the fields the importer reads.
+    #[test]
+    fn arbitrary_cyclonedx_values_never_panic(
+        id in "\\PC{0,16}",
+        text in "\\PC{0,24}",
+        score in proptest::option::of(any::<f64>()),
+    ) {
+        let doc = serde_json::json!({"bomFormat": "CycloneDX", "specVersion": "1.6",
+            "metadata": {"timestamp": text, "tools": [{"name": text, "version": id}], "component": {"bom-ref": id, "name": text}},
+            "vulnerabilities": [{"id": id, "source": {"name": text, "url": text}, "references": [{"id": text}],
+                "ratings": [{"score": score, "severity": text, "method": text, "vector": text, "source": {"name": text}}],
+                "cwes": [1, 79], "description": text, "recommendation": text, "advisories": [{"url": text}],
+                "analysis": {"state": text, "justification": text, "response": [text], "detail": text},
+                "affects": [{"ref": id, "versions": [{"version": text, "status": text}]}, {"ref": text}]}],
+            "components": [{"bom-ref": text, "name": id, "version": text, "purl": text, "components": [{"bom-ref": id}]}]});
+        let bytes = serde_json::to_vec(&doc).expect("json");
+        let _ = importers::import_to_vec(&bytes[..], None);
+        let xml = format!(
+            "<bom xmlns=\"http://cyclonedx.org/schema/bom/1.4\"><components><component bom-ref=\"{r}\"><name>{t}</name><purl>{t}</purl></component></components><vulnerabilities><vulnerability><id>{r}</id><ratings><rating><score>{s}</score><severity>{t}</severity><method>{t}</method></rating></ratings><affects><target><ref>{r}</ref></target></affects></vulnerability></vulnerabilities></bom>",
+            r = xml_escape(&id), t = xml_escape(&text), s = score.unwrap_or_default()
+        );
+        let _ = importers::import_to_vec(xml.as_bytes(), Some("cyclonedx-xml"));
+    }
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }

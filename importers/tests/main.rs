@@ -8,6 +8,7 @@ mod bandit;
 mod burp;
 mod checkov;
 mod corpus;
+mod cyclonedx;
 mod dependabot;
 mod ecr;
 mod fossa;

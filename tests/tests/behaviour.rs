@@ -18,7 +18,7 @@ const CORPUS: &str = "corpus-formats";
 /// One small corpus file per importer format (`importers::all()` order), each uploaded into a
 /// release named after its format, so that each keeps its default slot label. The corpus has
 /// no Acunetix API export: that one is the `testdata` generator's (6 findings, seed 5).
-const CORPUS_FILES: [(&str, Option<&str>); 31] = [
+const CORPUS_FILES: [(&str, Option<&str>); 33] = [
     ("trivy-json", Some("trivy/issue_9263.json")),
     ("acunetix-xml", Some("acunetix/one_finding.xml")),
     (
@@ -88,6 +88,14 @@ const CORPUS_FILES: [(&str, Option<&str>); 31] = [
     (
         "fossa-analyze-json",
         Some("fossa/fossa-cli-docs_analyze-output_maven_13deps.json"),
+    ),
+    (
+        "cyclonedx-json",
+        Some("cyclonedx/valid-vulnerability-1.4.json"),
+    ),
+    (
+        "cyclonedx-xml",
+        Some("cyclonedx/multiple_cwes_fabricated.xml"),
     ),
     (
         "grype-json",

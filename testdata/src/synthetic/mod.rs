@@ -22,6 +22,7 @@ mod aws;
 mod bandit;
 mod burp;
 mod checkov;
+mod cyclonedx;
 mod dependabot;
 mod fossa;
 mod grype;
@@ -96,6 +97,8 @@ pub const FORMATS: &[&str] = &[
     "fossa-test-json",
     "fossa-attribution-json",
     "fossa-analyze-json",
+    "cyclonedx-json",
+    "cyclonedx-xml",
     "grype-json",
     "osv-scanner-json",
     "bandit-json",
@@ -149,6 +152,8 @@ pub fn write_report(
         "sarif" => sarif::write_sarif(out, options),
         "snyk-json" => snyk::write_json(out, options),
         "dependabot-json" => dependabot::write_json(out, options),
+        "cyclonedx-json" => cyclonedx::write_json(out, options),
+        "cyclonedx-xml" => cyclonedx::write_xml(out, options),
         other => Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             format!(
