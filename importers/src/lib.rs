@@ -28,6 +28,7 @@ pub mod input;
 pub mod inspector2;
 mod json_report;
 pub mod kubebench;
+pub mod mend;
 pub mod osv_scanner;
 mod record;
 pub mod sarif;
@@ -155,6 +156,7 @@ pub fn all() -> &'static [&'static dyn Importer] {
         &fossa::FossaAnalyzeJson,
         &grype::GrypeJson,
         &osv_scanner::OsvScannerJson,
+        &mend::MendJson,
         // Bandit before Semgrep: a clean Bandit report has `results` and `errors` too.
         &bandit::BanditJson,
         &semgrep::SemgrepJson,
