@@ -62,7 +62,7 @@ struct Library<'a> {
 }
 
 /// `s` trimmed, unless it is absent or blank.
-fn blank<'a>(s: Option<&'a str>) -> Option<&'a str> {
+fn blank(s: Option<&str>) -> Option<&str> {
     s.map(str::trim).filter(|s| !s.is_empty())
 }
 

@@ -34,7 +34,7 @@ fn record(seed: u64, i: usize) -> String {
             format!("/builds/shop/web/node_modules/{artifact}/package.json"),
         )
     };
-    let id = if i % 7 == 0 {
+    let id = if i.is_multiple_of(7) {
         format!("WS-{}-{:04}", 2015 + i % 11, i)
     } else {
         format!("CVE-{}-{}", 2015 + i % 11, 10_000 + i)
