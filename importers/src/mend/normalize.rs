@@ -23,16 +23,12 @@ use crate::copies::{Copies, PackageIdentity};
 use crate::finding::{Component, Cvss, Finding, Kind, Location, Severity};
 use crate::record::{cvss_version, non_empty, push_distinct};
 
-/// Mend's severity words. Anything else is `unknown`, with the original kept.
-pub fn severity(original: Option<&str>) -> Severity {
-    match original.map(|s| s.trim().to_ascii_lowercase()).as_deref() {
-        Some("critical") => Severity::Critical,
-        Some("high") => Severity::High,
-        Some("medium") => Severity::Medium,
-        Some("low") => Severity::Low,
-        Some("info" | "informational" | "none") => Severity::Info,
-        _ => Severity::Unknown,
-    }
+/// Mend's severity words are ours (`critical` to `low`, in any case); anything else is
+/// `unknown`, with the original kept.
+fn severity(original: Option<&str>) -> Severity {
+    original
+        .and_then(Severity::parse)
+        .unwrap_or(Severity::Unknown)
 }
 
 /// What a Mend vulnerability says, whichever report it came from.
@@ -278,17 +274,4 @@ pub fn api_finding(
         key: component.uuid.as_deref(),
     };
     Ok(finding(advisory, &library, copies))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn severities_follow_mend_words() {
-        assert_eq!(severity(Some("MEDIUM")), Severity::Medium);
-        assert_eq!(severity(Some("high")), Severity::High);
-        assert_eq!(severity(Some("whatever")), Severity::Unknown);
-        assert_eq!(severity(None), Severity::Unknown);
-    }
 }

@@ -1,8 +1,9 @@
-//! Synthetic Mend JSON (`mend-json`), in the Unified Agent's shape: `{"vulnerabilities": [...]}`,
-//! each vulnerability with its CVSS 2 and 3 scores and vector, description, the library it was
-//! found in (Maven and npm packages of the advisory bank, `advisory.rs`), the top fix and all
-//! fixes, and where the library's file was found (about 2.5 KB per record, like the corpus'
-//! `okhttp_one_vuln.json`). Every record has its own advisory id, so none merges.
+//! Synthetic Mend JSON (`mend-json`), in the CLI's shape (`projectVitals`, then `libraries`;
+//! detected even when it has no library, unlike the Unified Agent's bare `vulnerabilities`):
+//! each library (Maven and npm packages of the advisory bank, `advisory.rs`) with its key,
+//! SHA-1, references and one vulnerability with its CVSS 2 and 3 scores and vector, description,
+//! top fix and all fixes (about 2.5 KB per record, like the corpus'
+//! `cli_generated_many_vulns.json`). Every record has its own advisory id, so none merges.
 
 use std::io::{self, Write};
 
@@ -21,18 +22,10 @@ fn record(seed: u64, i: usize) -> String {
     let (version, fixed_in) = versions(&mut rng, package, false);
     let text = advisory(&mut rng, package, &fixed_in);
     let (group, artifact) = package.name.split_once(':').unwrap_or(("", package.name));
-    let (library_type, filename, path) = if maven {
-        (
-            "MAVEN_ARTIFACT",
-            format!("{artifact}-{version}.jar"),
-            format!("/builds/shop/api/lib/{artifact}-{version}.jar"),
-        )
+    let (library_type, filename) = if maven {
+        ("MAVEN_ARTIFACT", format!("{artifact}-{version}.jar"))
     } else {
-        (
-            "NPM_PACKAGE",
-            format!("{artifact}-{version}.tgz"),
-            format!("/builds/shop/web/node_modules/{artifact}/package.json"),
-        )
+        ("NPM_PACKAGE", format!("{artifact}-{version}.tgz"))
     };
     let id = if i.is_multiple_of(7) {
         format!("WS-{}-{:04}", 2015 + i % 11, i)
@@ -68,19 +61,6 @@ fn record(seed: u64, i: usize) -> String {
         &commit_url,
         "Replace or update the following files: Parser.java, Reader.java",
     );
-    let library = Obj::new()
-        .s("keyUuid", &uuid(&mut rng))
-        .s("filename", &filename)
-        .s("name", artifact)
-        .s("groupId", group)
-        .s("artifactId", artifact)
-        .s("version", &version)
-        .s("sha1", &hex(&mut rng, 40))
-        .s("type", library_type)
-        .s("description", &text.title)
-        .s("architecture", "")
-        .s("languageVersion", "")
-        .done();
     let attributes = Obj::new()
         .s("attackVector", "NETWORK")
         .s("attackComplexity", "LOW")
@@ -91,7 +71,7 @@ fn record(seed: u64, i: usize) -> String {
         .s("integrityImpact", "LOW")
         .s("availabilityImpact", "NONE")
         .done();
-    Obj::new()
+    let vulnerability = Obj::new()
         .s("name", &id)
         .s("type", if id.starts_with("WS-") { "WS" } else { "CVE" })
         .s("severity", severity)
@@ -106,25 +86,46 @@ fn record(seed: u64, i: usize) -> String {
         )
         .s("url", &advisory_url)
         .s("description", &text.description)
-        .s("project", "api")
-        .s("product", "shop")
         .raw("cvss3Attributes", attributes)
-        .raw("library", library)
         .raw("topFix", top.clone())
         .raw("allFixes", raw_list([top, change]))
+        .raw("references", "[]")
+        .done();
+    Obj::new()
+        .s("keyUuid", &uuid(&mut rng))
+        .s("filename", &filename)
+        .s("name", artifact)
+        .s("groupId", group)
+        .s("artifactId", artifact)
+        .s("version", &version)
+        .s("sha1", &hex(&mut rng, 40))
+        .s("type", library_type)
+        .s("description", &text.title)
         .raw(
-            "locations",
-            raw_list([Obj::new()
-                .s("matchType", "Exact Match")
-                .s("path", &path)
-                .done()]),
+            "references",
+            Obj::new()
+                .s(
+                    "url",
+                    &format!("https://repo.example.org/{artifact}/{version}"),
+                )
+                .s("homePage", &format!("https://{artifact}.example.org"))
+                .done(),
         )
+        .raw("vulnerabilities", raw_list([vulnerability]))
         .done()
 }
 
-/// Writes a Unified Agent vulnerability report with `findings` records.
+/// Writes a CLI report with `findings` libraries, one vulnerability each.
 pub fn write_json(out: &mut dyn Write, options: &SyntheticOptions) -> io::Result<()> {
-    out.write_all(b"{\n  \"vulnerabilities\": [")?;
+    let vitals = Obj::new()
+        .s("productName", "shop")
+        .s("name", "api")
+        .s("lastUpdatedDate", "2026-06-18 09:08:06")
+        .done();
+    write!(
+        out,
+        "{{\n  \"projectVitals\": {vitals},\n  \"libraries\": ["
+    )?;
     write_records(out, options.findings, "    ", |i| record(options.seed, i))?;
     out.write_all(b"\n  ]\n}\n")
 }
