@@ -142,6 +142,7 @@ pub fn tool_display_name(tool: &str) -> &str {
         "semgrep" => "Semgrep",
         "bandit" => "Bandit",
         "checkov" => "Checkov",
+        "mend" => "Mend",
         "sonarqube-quality-gate" => "the SonarQube quality gate",
         "snyk" => "Snyk",
         "dependabot" => "Dependabot",

@@ -1,4 +1,4 @@
-//! The state of a dependency scanner's report walk (Grype, OSV-Scanner): where findings go, the
+//! The state of a dependency scanner's report walk (Grype, OSV-Scanner, Mend): where findings go, the
 //! copies of packages seen so far, whether the report had its one required list, and what the
 //! report says about the scan.
 //!

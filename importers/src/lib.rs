@@ -31,6 +31,7 @@ pub mod input;
 pub mod inspector2;
 mod json_report;
 pub mod kubebench;
+pub mod mend;
 pub mod osv_scanner;
 mod record;
 pub mod sarif;
@@ -161,6 +162,7 @@ pub fn all() -> &'static [&'static dyn Importer] {
         &cyclonedx::CycloneDxXml,
         &grype::GrypeJson,
         &osv_scanner::OsvScannerJson,
+        &mend::MendJson,
         // Bandit before Semgrep: a clean Bandit report has `results` and `errors` too.
         &bandit::BanditJson,
         &semgrep::SemgrepJson,

@@ -34,6 +34,7 @@ const TRUNCATION_FOLDERS: &[&str] = &[
     "snyk",
     "dependabot",
     "cyclonedx",
+    "mend",
 ];
 
 /// Every corpus file of every importer, cut at 20 points, gives an error (never a panic, never
@@ -557,8 +558,78 @@ fn osv_scanner_errors_name_format_and_position() {
     assert!(text.contains("no `results` list"), "{text}");
 }
 
+#[test]
+fn mend_errors_name_format_and_position() {
+    let input = br#"{"supportToken": "t", "response": [{"vulnerability": {"name": 5}}]}"#;
+    let text = import_error(&input[..], None).to_string();
+    assert!(text.starts_with("mend-json: "), "{text}");
+    assert!(text.contains("line 1, column"), "{text}");
+    let mut deep =
+        String::from(r#"{"projectVitals": {}, "libraries": [{"vulnerabilities": [{"allFixes": "#);
+    deep.push_str(&"[".repeat(100_000));
+    let text = import_error(deep.as_bytes(), None).to_string();
+    assert!(text.starts_with("mend-json: "), "{text}");
+    // A Mend-like object without any of its lists is not a report.
+    let text = import_error(br#"{"supportToken": "t"}"#, Some("mend-json")).to_string();
+    assert!(text.contains("no `vulnerabilities` list"), "{text}");
+}
+
+#[test]
+fn mend_many_libraries_stream() {
+    let mut input = String::from(r#"{"projectVitals": {"name": "p"}, "libraries": ["#);
+    let n = 100_000;
+    for i in 0..n {
+        if i > 0 {
+            input.push(',');
+        }
+        input.push_str(&format!(
+            r#"{{"keyUuid":"k{i}","groupId":"g","artifactId":"a{i}","type":"MAVEN_ARTIFACT","vulnerabilities":[{{"name":"CVE-{i}","severity":"high"}}]}}"#
+        ));
+    }
+    input.push_str("]}");
+    assert_eq!(streamed_count(input.as_bytes()), n);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn arbitrary_bytes_after_a_mend_head_never_panic(tail in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let mut bytes = br#"{"supportToken": "t", "response": [{"type": "SECURITY_VULNERABILITY", "component": "#.to_vec();
+        bytes.extend_from_slice(&tail);
+        let _ = importers::import_to_vec(&bytes[..], None);
+    }
+
+    /// Well-formed Mend reports of each shape made of arbitrary values in the fields the
+    /// importer reads.
+    #[test]
+    fn arbitrary_mend_values_never_panic(
+        id in "\\PC{0,16}",
+        text in "\\PC{0,24}",
+        score in proptest::option::of(any::<f64>()),
+    ) {
+        let vulnerability = serde_json::json!({"name": id, "severity": text, "score": text,
+            "cvss3_severity": text, "cvss3_score": score, "scoreMetadataVector": text, "url": text,
+            "description": text, "topFix": {"fixResolution": text, "url": text},
+            "allFixes": [{"url": text}], "locations": [{"path": text}], "project": text,
+            "library": {"keyUuid": text, "filename": text, "groupId": text, "artifactId": id,
+                "version": text, "type": text}});
+        let docs = [
+            serde_json::json!({"vulnerabilities": [vulnerability.clone(), {"name": null}]}),
+            serde_json::json!({"projectVitals": {"name": text}, "libraries": [
+                {"name": text, "sha1": text, "vulnerabilities": [vulnerability]}]}),
+            serde_json::json!({"additionalData": {"totalItems": 2}, "response": [{
+                "type": text, "name": id, "findingInfo": {"status": text},
+                "component": {"uuid": text, "name": text, "path": text, "libraryType": text},
+                "vulnerability": {"name": id, "score": score, "severity": text,
+                    "vulnerabilityScoring": [{"score": text, "type": text}]},
+                "threatAssessment": {"epssPercentage": score}, "scoreMetadataVector": text}]}),
+        ];
+        for doc in docs {
+            let bytes = serde_json::to_vec(&doc).expect("json");
+            let _ = importers::import_to_vec(&bytes[..], Some("mend-json"));
+        }
+    }
 
     #[test]
     fn arbitrary_bytes_after_an_osv_scanner_head_never_panic(tail in proptest::collection::vec(any::<u8>(), 0..512)) {

@@ -18,6 +18,7 @@ mod hostile_cloud;
 mod inspector2;
 mod kubebench;
 mod limits;
+mod mend;
 mod osv_scanner;
 mod sarif;
 mod securityhub;

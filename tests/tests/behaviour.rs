@@ -18,7 +18,7 @@ const CORPUS: &str = "corpus-formats";
 /// One small corpus file per importer format (`importers::all()` order), each uploaded into a
 /// release named after its format, so that each keeps its default slot label. The corpus has
 /// no Acunetix API export: that one is the `testdata` generator's (6 findings, seed 5).
-const CORPUS_FILES: [(&str, Option<&str>); 33] = [
+const CORPUS_FILES: [(&str, Option<&str>); 34] = [
     ("trivy-json", Some("trivy/issue_9263.json")),
     ("acunetix-xml", Some("acunetix/one_finding.xml")),
     (
@@ -105,6 +105,7 @@ const CORPUS_FILES: [(&str, Option<&str>); 33] = [
         "osv-scanner-json",
         Some("osv_scanner/multi_cwe_fabricated.json"),
     ),
+    ("mend-json", Some("mend/okhttp_one_vuln.json")),
     ("bandit-json", Some("bandit/one_vuln.json")),
     ("semgrep-json", Some("semgrep/one_finding.json")),
     (

@@ -27,6 +27,7 @@ mod dependabot;
 mod fossa;
 mod grype;
 mod kubebench;
+mod mend;
 mod osv_scanner;
 mod sarif;
 mod semgrep;
@@ -101,6 +102,7 @@ pub const FORMATS: &[&str] = &[
     "cyclonedx-xml",
     "grype-json",
     "osv-scanner-json",
+    "mend-json",
     "bandit-json",
     "semgrep-json",
     "checkov-json",
@@ -145,6 +147,7 @@ pub fn write_report(
         "fossa-analyze-json" => fossa::write_analyze(out, options),
         "grype-json" => grype::write_json(out, options),
         "osv-scanner-json" => osv_scanner::write_json(out, options),
+        "mend-json" => mend::write_json(out, options),
         "sonarqube-quality-gate-json" => sonarqube_gate::write_json(out, options),
         "bandit-json" => bandit::write_json(out, options),
         "semgrep-json" => semgrep::write_json(out, options),

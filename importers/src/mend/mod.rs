@@ -1,0 +1,201 @@
+//! Mend (formerly WhiteSource) JSON, in its three shapes:
+//!
+//! - the Unified Agent's and the legacy API's vulnerability report: `{"vulnerabilities": [...]}`,
+//!   each vulnerability with its `library`, CVSS, top fix and where the file was found;
+//! - the CLI's report: `projectVitals` and `libraries`, each library with its `vulnerabilities`;
+//! - the SCA platform API 3.0 response of a project's security findings: `response`, each with
+//!   its `component`, `vulnerability`, `topFix`, `threatAssessment` and `findingInfo.status`.
+//!
+//! Not read: license policy violations (none of the shapes above holds them; the corpus has no
+//! sample of the API's legal findings), `policyStatistics` and `vulnerabilityStatistics`
+//! (totals), the libraries' licenses, and API 3.0 findings Mend marks `LIBRARY_REMOVED` (the
+//! library is no longer in the project: not a finding of this scan).
+//!
+//! Streaming: each list is walked element by element; a CLI library is read whole with its
+//! vulnerabilities. What is kept per report is one small entry per distinct identity
+//! ([`crate::copies`]).
+
+mod normalize;
+mod raw;
+
+use crate::dependency::Walk;
+use crate::error::ImportError;
+use crate::finding::{Finding, ScanInfo};
+use crate::record::non_empty;
+use crate::stream::{EachElement, EachField, Fields, read_json};
+use crate::{Importer, Sink};
+use raw::{RawAdditionalData, RawApiFinding, RawLibrary, RawProjectVitals, RawVulnerability};
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess};
+use std::io::Read;
+
+const FORMAT: &str = "mend-json";
+const TOOL: &str = "mend";
+
+pub struct MendJson;
+
+impl Importer for MendJson {
+    fn format(&self) -> &'static str {
+        FORMAT
+    }
+
+    fn tool(&self) -> &'static str {
+        TOOL
+    }
+
+    fn description(&self) -> &'static str {
+        "Mend (WhiteSource) JSON: Unified Agent and CLI vulnerability reports, SCA platform API 3.0 security findings"
+    }
+
+    fn example(&self) -> &'static str {
+        "curl -H \"Authorization: Bearer $MEND_JWT\" \"$MEND_URL/api/v3.0/projects/$PROJECT/dependencies/findings/security\" > mend.json"
+    }
+
+    fn detect(&self, head: &str) -> bool {
+        if !head.trim_start().starts_with('{') {
+            return false;
+        }
+        let agent = head.contains("\"vulnerabilities\"")
+            && head.contains("\"library\"")
+            && (head.contains("\"keyUuid\"") || head.contains("\"cvss3_severity\""));
+        let cli = head.contains("\"projectVitals\"") && head.contains("\"libraries\"");
+        let api = head.contains("\"supportToken\"") && head.contains("\"response\"");
+        agent || cli || api
+    }
+
+    fn import(&self, input: &mut dyn Read, sink: &mut Sink<'_>) -> Result<ScanInfo, ImportError> {
+        let mut report = Report {
+            walk: Walk::new(sink, TOOL),
+            total_items: None,
+            api_records: 0,
+        };
+        read_json(FORMAT, input, &mut report.walk, |walk, de| {
+            let mut fields = Fields3 {
+                walk,
+                total_items: &mut report.total_items,
+                api_records: &mut report.api_records,
+            };
+            EachField::new("a Mend report object", &mut fields).deserialize(de)
+        })?;
+        let partial = report
+            .total_items
+            .is_some_and(|total| total > report.api_records);
+        let mut info = report.walk.finish(
+            FORMAT,
+            "vulnerabilities",
+            "a Mend report (`libraries`, `response`)",
+        )?;
+        if partial {
+            info.partial = true;
+            info.warn(format!(
+                "the response holds {} of the {} findings Mend has (one page)",
+                report.api_records,
+                report.total_items.unwrap_or_default()
+            ));
+        }
+        Ok(info)
+    }
+}
+
+struct Report<'a, 'b> {
+    walk: Walk<'a, 'b>,
+    /// API 3.0's `additionalData.totalItems`.
+    total_items: Option<u64>,
+    /// How many records API 3.0's `response` held.
+    api_records: u64,
+}
+
+/// The report object's fields, with the walk and what API 3.0 says about paging.
+struct Fields3<'r, 'a, 'b> {
+    walk: &'r mut Walk<'a, 'b>,
+    total_items: &'r mut Option<u64>,
+    api_records: &'r mut u64,
+}
+
+/// Hands on a converted record, or notes why it was skipped.
+fn hand_on(
+    walk: &mut Walk<'_, '_>,
+    converted: Result<Option<Finding>, &'static str>,
+) -> Result<(), serde_json::Error> {
+    match converted {
+        Ok(Some(finding)) => walk.emitter.emit(finding),
+        Ok(None) => Ok(()),
+        Err(reason) => {
+            walk.info.warn(format!("skipped {reason}"));
+            Ok(())
+        }
+    }
+}
+
+/// What was scanned, as Mend names it: `product / project`.
+fn product_and_project(product: Option<String>, project: Option<String>) -> Option<String> {
+    match (non_empty(product), non_empty(project)) {
+        (Some(product), Some(project)) => Some(format!("{product} / {project}")),
+        (one, other) => one.or(other),
+    }
+}
+
+impl<'de> Fields<'de> for Fields3<'_, '_, '_> {
+    fn value_of<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        let walk = &mut *self.walk;
+        match key {
+            "vulnerabilities" => {
+                walk.listed = true;
+                map.next_value_seed(EachElement::new(
+                    "a list of Mend vulnerabilities",
+                    |record: RawVulnerability| {
+                        if walk.info.target.is_none() {
+                            walk.info.target =
+                                product_and_project(record.product.clone(), record.project.clone());
+                        }
+                        let converted = normalize::agent_finding(record, None, &mut walk.copies);
+                        hand_on(walk, converted)
+                    },
+                ))?;
+            }
+            "libraries" => {
+                walk.listed = true;
+                map.next_value_seed(EachElement::new(
+                    "a list of Mend libraries",
+                    |mut library: RawLibrary| {
+                        for record in library.vulnerabilities.take().into_iter().flatten() {
+                            let converted =
+                                normalize::agent_finding(record, Some(&library), &mut walk.copies);
+                            hand_on(walk, converted)?;
+                        }
+                        Ok(())
+                    },
+                ))?;
+            }
+            "response" => {
+                walk.listed = true;
+                let count = &mut *self.api_records;
+                map.next_value_seed(EachElement::new(
+                    "a list of Mend API findings",
+                    |record: RawApiFinding| {
+                        *count += 1;
+                        if walk.info.target.is_none() {
+                            walk.info.target = record.project.as_ref().and_then(|p| p.name.clone());
+                        }
+                        let converted = normalize::api_finding(record, &mut walk.copies);
+                        hand_on(walk, converted)
+                    },
+                ))?;
+            }
+            "additionalData" => {
+                let data: Option<RawAdditionalData> = map.next_value()?;
+                *self.total_items = data.and_then(|d| d.total_items);
+            }
+            "projectVitals" => {
+                let vitals: Option<RawProjectVitals> = map.next_value()?;
+                if let Some(v) = vitals {
+                    walk.info.target = product_and_project(v.product_name, v.name);
+                    walk.info.scanned_at = v.last_updated_date;
+                }
+            }
+            _ => {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
