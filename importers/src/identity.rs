@@ -22,6 +22,7 @@
 use crate::finding::Finding;
 use crate::fingerprint::with_ordinal;
 use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// A result told apart from others with the same fingerprint.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,10 +33,18 @@ pub struct Refinement {
     pub base: String,
 }
 
-/// The places seen per fingerprint in one report.
+/// A place in a report: start and end line.
+type Place = (i64, Option<i64>);
+
+/// The places seen per fingerprint in one report. Fingerprints are kept as 64-bit hashes and a
+/// place per fingerprint, so memory is a few dozen bytes per distinct identity, and each result
+/// costs two hash lookups at most, however often one fingerprint repeats.
 #[derive(Debug, Default)]
 pub(crate) struct Ordinals {
-    places: HashMap<String, Vec<(i64, Option<i64>)>>,
+    /// Fingerprint (hashed) -> its first place and how many distinct places it has.
+    first: HashMap<u64, (Place, usize)>,
+    /// (fingerprint, a later place) -> that place's ordinal.
+    later: HashMap<(u64, Place), usize>,
     refinements: Vec<Refinement>,
 }
 
@@ -47,33 +56,107 @@ impl Ordinals {
             return;
         };
         let place = (start, finding.location.line_end);
-        let places = match self.places.get_mut(&finding.fingerprint) {
-            Some(places) => places,
+        let key = hash64(&finding.fingerprint);
+        let (first, count) = match self.first.get_mut(&key) {
+            Some(entry) => entry,
             None => {
-                self.places.insert(finding.fingerprint.clone(), vec![place]);
+                self.first.insert(key, (place, 1));
                 return;
             }
         };
-        let (ordinal, first_time) = match places.iter().position(|p| *p == place) {
-            Some(i) => (i, false),
-            None => {
-                places.push(place);
-                (places.len() - 1, true)
-            }
-        };
-        if ordinal > 0 {
-            let base = std::mem::take(&mut finding.fingerprint);
-            finding.fingerprint = with_ordinal(&base, ordinal);
-            if first_time {
-                self.refinements.push(Refinement {
-                    fingerprint: finding.fingerprint.clone(),
-                    base,
-                });
-            }
+        if *first == place {
+            return;
+        }
+        let mut new_place = false;
+        let ordinal = *self.later.entry((key, place)).or_insert_with(|| {
+            new_place = true;
+            *count += 1;
+            *count - 1
+        });
+        let base = std::mem::take(&mut finding.fingerprint);
+        finding.fingerprint = with_ordinal(&base, ordinal);
+        if new_place {
+            self.refinements.push(Refinement {
+                fingerprint: finding.fingerprint.clone(),
+                base,
+            });
         }
     }
 
     pub(crate) fn into_refinements(self) -> Vec<Refinement> {
         self.refinements
+    }
+}
+
+fn hash64(text: &str) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::{Kind, Location, Severity};
+
+    fn at(fingerprint: &str, line: Option<i64>) -> Finding {
+        Finding {
+            fingerprint: fingerprint.into(),
+            kind: Kind::Code,
+            category: None,
+            rule_id: "r".into(),
+            title: "t".into(),
+            description: None,
+            remediation: None,
+            severity: Severity::Low,
+            severity_original: None,
+            cvss: Vec::new(),
+            cwe: Vec::new(),
+            aliases: Vec::new(),
+            references: Vec::new(),
+            component: Default::default(),
+            location: Location {
+                line_start: line,
+                line_end: line,
+                ..Default::default()
+            },
+            tool_status: None,
+        }
+    }
+
+    #[test]
+    fn places_get_ordinals_in_report_order_and_repeats_keep_theirs() {
+        let mut ordinals = Ordinals::default();
+        let mut fingerprints = Vec::new();
+        for line in [Some(12), Some(13), Some(12), Some(14), Some(13), None] {
+            let mut f = at("base", line);
+            ordinals.apply(&mut f);
+            fingerprints.push(f.fingerprint);
+        }
+        let base = "base".to_string();
+        assert_eq!(
+            fingerprints,
+            [
+                base.clone(),
+                with_ordinal(&base, 1),
+                base.clone(),
+                with_ordinal(&base, 2),
+                with_ordinal(&base, 1),
+                base.clone(),
+            ]
+        );
+        let refinements = ordinals.into_refinements();
+        assert_eq!(refinements.len(), 2, "one per new place");
+        assert!(refinements.iter().all(|r| r.base == base));
+    }
+
+    #[test]
+    fn a_fingerprint_at_many_places_costs_no_more_per_place() {
+        let mut ordinals = Ordinals::default();
+        for line in 0..200_000 {
+            let mut f = at("one", Some(line));
+            ordinals.apply(&mut f);
+        }
+        assert_eq!(ordinals.into_refinements().len(), 199_999);
     }
 }
