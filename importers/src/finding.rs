@@ -40,6 +40,11 @@ pub struct Location {
     pub file: Option<String>,
     pub line_start: Option<i64>,
     pub line_end: Option<i64>,
+    /// The column the result starts at, where the tool gives one (SARIF's `startColumn`). Not
+    /// stored and not part of any fingerprint: it only tells apart two results of one identity
+    /// on one line (`identity.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column_start: Option<i64>,
     /// An infrastructure address (`aws_s3_bucket.logs`) or Kubernetes object (`default/Deployment/web`).
     pub resource: Option<String>,
     pub url: Option<String>,

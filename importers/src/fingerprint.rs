@@ -21,7 +21,10 @@ use sha2::{Digest, Sha256};
 /// - 2: as 1, and results with the same fingerprint at distinct places are told apart by an
 ///   ordinal ([`with_ordinal`]). The first place keeps the version-1 fingerprint, so a finding
 ///   that was never merged keeps its identity; one that was merged keeps it for its first part.
-pub const FINGERPRINT_VERSION: i16 = 2;
+/// - 3: as 2, and results of one fingerprint on one line at distinct columns (two unused
+///   variables of one statement, CodeQL) are told apart by a column ordinal
+///   ([`with_column_ordinal`]). The first column of a line keeps its version-2 fingerprint.
+pub const FINGERPRINT_VERSION: i16 = 3;
 
 /// The version fed into the hash of [`fingerprint`]: its parts have been hashed the same way
 /// since version 1 (version 2 only added [`with_ordinal`]), so it stays "1".
@@ -75,6 +78,21 @@ pub fn purl_without_version(purl: &str) -> &str {
 /// A code line reduced to what survives reformatting: whitespace collapsed and trimmed.
 pub fn normalize_code_line(line: &str) -> String {
     line.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The fingerprint of the `ordinal`-th distinct column (counting from 0) on one line among
+/// results of one report whose fingerprint after [`with_ordinal`] is `line`. The 0th column is
+/// `line` itself. Hashed under its own label, so it never equals a line ordinal of the same base.
+pub fn with_column_ordinal(line: &str, ordinal: usize) -> String {
+    if ordinal == 0 {
+        return line.to_string();
+    }
+    let mut hasher = Sha256::new();
+    for part in ["column-ordinal", line, &ordinal.to_string()] {
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part.as_bytes());
+    }
+    hex::encode(hasher.finalize())
 }
 
 #[cfg(test)]

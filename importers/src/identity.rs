@@ -11,8 +11,15 @@
 //! package, a URL) keep their fingerprint as before. A result that only moved (same identity,
 //! new line) keeps its ordinal, so it stays one finding across scans.
 //!
+//! Version 3 adds a second level: results that share the fingerprint so made *and* its line
+//! but start at distinct columns (CodeQL reporting two unused variables of one statement) are
+//! numbered the same way by column, with [`with_column_ordinal`]. The first column of a line keeps
+//! the line's fingerprint, so every version-2 fingerprint stays what it was; only the results
+//! version 2 merged on one line get new ones. A result that moved to another column keeps its
+//! ordinal as long as the order on its line holds.
+//!
 //! Each told-apart result is returned as a [`Refinement`], so the store can say "identity
-//! refined" instead of "new" when a finding that version 1 had merged splits.
+//! refined" instead of "new" when a finding that an older version had merged splits.
 //!
 //! Two importers number their own repeats before this runs, with what they know better than a
 //! line: the code-context importers (Semgrep, Bandit, Checkov: `code_context.rs`, by line and
@@ -20,7 +27,7 @@
 //! so this adds nothing to them; it is the rule for every other format.
 
 use crate::finding::Finding;
-use crate::fingerprint::with_ordinal;
+use crate::fingerprint::{with_column_ordinal, with_ordinal};
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
@@ -29,57 +36,110 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 pub struct Refinement {
     /// The result's fingerprint.
     pub fingerprint: String,
-    /// The fingerprint it shares with the first place, which version 1 gave it too.
+    /// The fingerprint it shares with the first place (or the first column of its line), which
+    /// the versions before [`Refinement::since_version`] gave it too.
     pub base: String,
+    /// The fingerprint version that first told this result apart from `base`: 2 for a distinct
+    /// line, 3 for a distinct column on one line. A store whose previous scan was identified by
+    /// this version or a later one has seen the split already.
+    pub since_version: i16,
 }
+
+/// The version that tells results of one fingerprint at distinct lines apart.
+const LINES_SINCE: i16 = 2;
+/// The version that tells results of one fingerprint on one line at distinct columns apart.
+const COLUMNS_SINCE: i16 = 3;
 
 /// A place in a report: start and end line.
 type Place = (i64, Option<i64>);
 
-/// The places seen per fingerprint in one report. Fingerprints are kept as 64-bit hashes and a
-/// place per fingerprint, so memory is a few dozen bytes per distinct identity, and each result
-/// costs two hash lookups at most, however often one fingerprint repeats.
+/// Distinct values of one key numbered in order of appearance: the first is 0. Keys are kept as
+/// 64-bit hashes with their first value, so memory is a few dozen bytes per distinct key, and
+/// each lookup costs two hash lookups at most, however often one key repeats.
+#[derive(Debug)]
+struct Numbering<V> {
+    /// Key (hashed) -> its first value and how many distinct values it has.
+    first: HashMap<u64, (V, usize)>,
+    /// (key, a later value) -> that value's ordinal.
+    later: HashMap<(u64, V), usize>,
+}
+
+impl<V> Default for Numbering<V> {
+    fn default() -> Self {
+        Self {
+            first: HashMap::new(),
+            later: HashMap::new(),
+        }
+    }
+}
+
+impl<V: Copy + Eq + Hash> Numbering<V> {
+    /// The ordinal of `value` among the distinct values of `key`, and whether it was new.
+    fn ordinal(&mut self, key: u64, value: V) -> (usize, bool) {
+        let (first, count) = match self.first.get_mut(&key) {
+            Some(entry) => entry,
+            None => {
+                self.first.insert(key, (value, 1));
+                return (0, true);
+            }
+        };
+        if *first == value {
+            return (0, false);
+        }
+        let mut new_value = false;
+        let ordinal = *self.later.entry((key, value)).or_insert_with(|| {
+            new_value = true;
+            *count += 1;
+            *count - 1
+        });
+        (ordinal, new_value)
+    }
+}
+
+/// The places seen per fingerprint in one report (lines), and the columns seen per fingerprint
+/// and line.
 #[derive(Debug, Default)]
 pub(crate) struct Ordinals {
-    /// Fingerprint (hashed) -> its first place and how many distinct places it has.
-    first: HashMap<u64, (Place, usize)>,
-    /// (fingerprint, a later place) -> that place's ordinal.
-    later: HashMap<(u64, Place), usize>,
+    lines: Numbering<Place>,
+    columns: Numbering<i64>,
     refinements: Vec<Refinement>,
 }
 
 impl Ordinals {
     /// Gives `finding` its ordinal fingerprint when its place is not the first of its
-    /// fingerprint.
+    /// fingerprint, then its column ordinal when its column is not the first of that
+    /// fingerprint on that line.
     pub(crate) fn apply(&mut self, finding: &mut Finding) {
         let Some(start) = finding.location.line_start else {
             return;
         };
         let place = (start, finding.location.line_end);
-        let key = hash64(&finding.fingerprint);
-        let (first, count) = match self.first.get_mut(&key) {
-            Some(entry) => entry,
-            None => {
-                self.first.insert(key, (place, 1));
-                return;
+        let (ordinal, new_place) = self.lines.ordinal(hash64(&finding.fingerprint), place);
+        if ordinal > 0 {
+            let base = std::mem::take(&mut finding.fingerprint);
+            finding.fingerprint = with_ordinal(&base, ordinal);
+            if new_place {
+                self.refinements.push(Refinement {
+                    fingerprint: finding.fingerprint.clone(),
+                    base,
+                    since_version: LINES_SINCE,
+                });
             }
-        };
-        if *first == place {
-            return;
         }
-        let mut new_place = false;
-        let ordinal = *self.later.entry((key, place)).or_insert_with(|| {
-            new_place = true;
-            *count += 1;
-            *count - 1
-        });
-        let base = std::mem::take(&mut finding.fingerprint);
-        finding.fingerprint = with_ordinal(&base, ordinal);
-        if new_place {
-            self.refinements.push(Refinement {
-                fingerprint: finding.fingerprint.clone(),
-                base,
-            });
+        let Some(column) = finding.location.column_start else {
+            return;
+        };
+        let (ordinal, new_column) = self.columns.ordinal(hash64(&finding.fingerprint), column);
+        if ordinal > 0 {
+            let line = std::mem::take(&mut finding.fingerprint);
+            finding.fingerprint = with_column_ordinal(&line, ordinal);
+            if new_column {
+                self.refinements.push(Refinement {
+                    fingerprint: finding.fingerprint.clone(),
+                    base: line,
+                    since_version: COLUMNS_SINCE,
+                });
+            }
         }
     }
 
@@ -148,6 +208,39 @@ mod tests {
         let refinements = ordinals.into_refinements();
         assert_eq!(refinements.len(), 2, "one per new place");
         assert!(refinements.iter().all(|r| r.base == base));
+    }
+
+    #[test]
+    fn columns_on_one_line_get_column_ordinals_and_keep_the_line_ordinals() {
+        let mut ordinals = Ordinals::default();
+        let mut fingerprints = Vec::new();
+        // Line 10 at columns 5 and 13 (twice), line 30 at column 5, line 10 column 5 again.
+        for (line, column) in [(10, 5), (10, 13), (10, 13), (30, 5), (10, 5)] {
+            let mut f = at("base", Some(line));
+            f.location.column_start = Some(column);
+            ordinals.apply(&mut f);
+            fingerprints.push(f.fingerprint);
+        }
+        let base = "base".to_string();
+        let second_line = with_ordinal(&base, 1);
+        assert_eq!(
+            fingerprints,
+            [
+                base.clone(),
+                with_column_ordinal(&base, 1),
+                with_column_ordinal(&base, 1),
+                second_line.clone(),
+                base.clone(),
+            ],
+            "line 30 keeps the fingerprint version 2 gave it"
+        );
+        assert_ne!(with_column_ordinal(&base, 1), second_line);
+        let refinements = ordinals.into_refinements();
+        let since: Vec<(i16, &str)> = refinements
+            .iter()
+            .map(|r| (r.since_version, r.base.as_str()))
+            .collect();
+        assert_eq!(since, [(COLUMNS_SINCE, "base"), (LINES_SINCE, "base")]);
     }
 
     #[test]

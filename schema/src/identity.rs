@@ -1,12 +1,14 @@
-//! Identity refined: the findings a version-2 import tells apart that version 1 had merged.
+//! Identity refined: the findings an import tells apart that an older fingerprint version had
+//! merged.
 //!
 //! Fingerprint version 2 (`importers::identity`) gives results that share a fingerprint at
-//! distinct places an ordinal each; the first place keeps the version-1 fingerprint, so its
-//! finding keeps its id, history and triage. The others are new rows. When the previous scan of
-//! the same slot was identified by version 1 and showed the shared fingerprint, those rows are
-//! not new problems but parts of that merged finding now seen on their own: they are marked
-//! `refined_from` it, and the diff says "identity refined" for them instead of "new". A later
-//! second place of a fingerprint, under version 2 on both sides, is new as usual.
+//! distinct lines an ordinal each, and version 3 does the same for distinct columns on one
+//! line; the first place keeps the older fingerprint, so its finding keeps its id, history and
+//! triage. The others are new rows. When the previous scan of the same slot was identified by a
+//! version older than the one that made the split ([`Refinement::since_version`]) and showed the
+//! shared fingerprint, those rows are not new problems but parts of that merged finding now seen
+//! on their own: they are marked `refined_from` it, and the diff says "identity refined" for
+//! them instead of "new". A split the previous scan's version made too is new as usual.
 
 use crate::db::DbConn;
 use crate::error::StoreError;
@@ -50,7 +52,13 @@ pub(crate) fn mark_refined(
     let Some((previous_scan, previous_version)) = previous else {
         return Ok(0);
     };
-    if previous_version >= importers::FINGERPRINT_VERSION {
+    // Only splits that the previous scan's version did not make yet are refinements; a split
+    // it made already (a second line under version 2) is as new as any other finding.
+    let refinements: Vec<&Refinement> = refinements
+        .iter()
+        .filter(|r| r.since_version > previous_version)
+        .collect();
+    if refinements.is_empty() {
         return Ok(0);
     }
     let mut marked = 0;
@@ -68,7 +76,7 @@ pub(crate) fn mark_refined(
             .map(|(fingerprint, id)| (fingerprint, FindingId::new(id)))
             .collect();
         let mut done: HashSet<&str> = HashSet::new();
-        for refinement in chunk {
+        for refinement in chunk.iter().copied() {
             let Some(base) = merged.get(&refinement.base) else {
                 continue;
             };

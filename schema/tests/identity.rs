@@ -1,6 +1,7 @@
-//! Fingerprint version 2 tells apart results that version 1 merged (`importers::identity`):
-//! upgrading keeps the merged finding's triage on its first part, and the diff says "identity
-//! refined" for the others, never "new" plus "fixed".
+//! Fingerprint version 2 tells apart results that version 1 merged, and version 3 those that
+//! version 2 merged on one line (`importers::identity`): upgrading keeps the merged finding's
+//! triage on its first part, and the diff says "identity refined" for the others, never "new"
+//! plus "fixed".
 
 use crate::harness::{corpus, on_each_backend, request};
 use domain::{TriageDecision, TriageStatus};
@@ -87,6 +88,63 @@ fn upgrading_a_database_made_by_version_1_refines_and_keeps_triage() {
     assert_eq!(
         (diff.new, diff.identity_refined, diff.still_open, diff.fixed),
         (0, 0, 2, 0)
+    );
+    assert!(store.audit_verify().expect("verify").ok);
+}
+
+/// The database `fixtures/fingerprint-v2.db` was made by the code before version 3 (see
+/// `fixtures/README.md`): release 1.0 holds CodeQL's two unused variables of line 10 as one
+/// merged finding, accepted, and line 30's as another. The upgraded store imports the same
+/// report into 1.1, with one more result at a new line: the second variable of line 10 is
+/// refined from the merged finding, the new line is new, and no version-2 fingerprint changes.
+#[test]
+fn upgrading_a_database_made_by_version_2_refines_columns_only() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("v2.db");
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    std::fs::copy(fixtures.join("fingerprint-v2.db"), &db).expect("copy fixture");
+    let store = Store::open(&format!("sqlite://{}", db.display())).expect("open and migrate");
+
+    let before = statuses(&store, "1.0");
+    assert_eq!(
+        before.len(),
+        2,
+        "version 2 merged line 10's two variables: {before:?}"
+    );
+    let accepted: Vec<&String> = before
+        .iter()
+        .filter(|(_, s)| *s == TriageStatus::Accepted)
+        .map(|(fp, _)| fp)
+        .collect();
+    assert_eq!(accepted.len(), 1);
+
+    let report = std::fs::read_to_string(fixtures.join("two-variables-one-line.sarif"))
+        .expect("read report");
+    let mut doc: serde_json::Value = serde_json::from_str(&report).expect("json");
+    let results = doc["runs"][0]["results"].as_array_mut().expect("results");
+    let mut later = results[2].clone();
+    later["locations"][0]["physicalLocation"]["region"]["startLine"] = 50.into();
+    results.push(later);
+    store
+        .import_scan(
+            &request("shop", "1.1"),
+            &serde_json::to_vec(&doc).expect("json"),
+        )
+        .expect("import with version 3");
+
+    let after = statuses(&store, "1.1");
+    assert_eq!(after.len(), 4, "{after:?}");
+    for (fp, status) in &before {
+        assert!(
+            after.contains(&(fp.clone(), *status)),
+            "version-2 fingerprint {fp} keeps its identity and triage"
+        );
+    }
+    let diff = store.diff("shop", "1.0", "1.1").expect("diff");
+    assert_eq!(
+        (diff.new, diff.identity_refined, diff.still_open, diff.fixed),
+        (1, 1, 2, 0),
+        "{diff:?}"
     );
     assert!(store.audit_verify().expect("verify").ok);
 }

@@ -107,6 +107,10 @@ impl<'r> Run<'r> {
             .and_then(|r| r.end_line)
             .filter(|l| *l > 0)
             .or(line_start);
+        // A column only counts on a line: it tells two results on one line apart.
+        let column_start = region
+            .and_then(|r| r.start_column)
+            .filter(|c| *c > 0 && line_start.is_some());
         let snippet = region
             .and_then(|r| r.snippet.as_ref())
             .and_then(|s| non_empty(s.text.as_deref()));
@@ -275,6 +279,7 @@ impl<'r> Run<'r> {
                 file,
                 line_start,
                 line_end,
+                column_start,
                 ..Location::default()
             },
             tool_status: tool_status(result, result_kind),

@@ -164,6 +164,7 @@ pub struct RawArtifactLocation {
 pub struct RawRegion {
     pub start_line: Option<i64>,
     pub end_line: Option<i64>,
+    pub start_column: Option<i64>,
     pub snippet: Option<RawArtifactContent>,
 }
 
