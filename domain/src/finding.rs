@@ -26,6 +26,13 @@ pub struct ViewFinding {
     pub purl: Option<String>,
     pub fixed_version: Option<String>,
     pub cvss_score: Option<f64>,
+    /// The EPSS probability of exploitation the tool gave with this scan (`0..=1`); absent
+    /// when it gave none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epss: Option<f64>,
+    /// That probability's percentile among all scored CVEs (`0..=1`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epss_percentile: Option<f64>,
     pub cwe: Vec<String>,
     pub target: Option<String>,
     pub file: Option<String>,

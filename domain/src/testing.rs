@@ -28,6 +28,8 @@ pub fn finding(fingerprint: &str, severity: Severity, scan_id: i64) -> ViewFindi
         purl: None,
         fixed_version: None,
         cvss_score: None,
+        epss: None,
+        epss_percentile: None,
         cwe: Vec::new(),
         target: None,
         file: None,

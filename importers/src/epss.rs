@@ -1,43 +1,58 @@
-//! EPSS (the Exploit Prediction Scoring System's probability and percentile) as a line of a
-//! finding's description: the normalized finding has no field of its own for it yet, so the
-//! importers whose tools give it (Snyk, Dependabot) write it the same way, as text.
+//! EPSS (the Exploit Prediction Scoring System's probability and percentile) as the tools write
+//! it: numbers or strings holding numbers, read into [`Epss`] for the finding's `epss` field.
 
+use crate::finding::Epss;
 use serde_json::Value;
 
-/// A number, or a string holding one, as the tool wrote it; nothing for anything else.
-fn text(value: &Value) -> Option<String> {
+/// A number, or a string holding one; nothing for anything else.
+fn number(value: &Value) -> Option<f64> {
     match value {
-        Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
+        Value::String(s) => s.trim().parse::<f64>().ok(),
+        Value::Number(n) => n.as_f64(),
         _ => None,
     }
 }
 
-/// `EPSS: 0.00052 (percentile 0.2012)`, or `None` without a probability.
-pub(crate) fn line(probability: Option<&Value>, percentile: Option<&Value>) -> Option<String> {
-    let probability = probability.and_then(text)?;
-    Some(match percentile.and_then(text) {
-        Some(pct) => format!("EPSS: {probability} (percentile {pct})"),
-        None => format!("EPSS: {probability}"),
-    })
+/// The EPSS of a finding, or `None` without a probability in `0..=1` ([`Epss::new`]).
+pub(crate) fn read(probability: Option<&Value>, percentile: Option<&Value>) -> Option<Epss> {
+    Epss::new(probability.and_then(number)?, percentile.and_then(number))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::line;
+    use super::read;
+    use crate::finding::Epss;
     use serde_json::json;
 
     #[test]
     fn numbers_and_strings_read_alike() {
         assert_eq!(
-            line(Some(&json!(0.5)), Some(&json!("0.9"))).as_deref(),
-            Some("EPSS: 0.5 (percentile 0.9)")
+            read(Some(&json!(0.5)), Some(&json!("0.9"))),
+            Some(Epss {
+                probability: 0.5,
+                percentile: Some(0.9)
+            })
         );
         assert_eq!(
-            line(Some(&json!("0.1")), None).as_deref(),
-            Some("EPSS: 0.1")
+            read(Some(&json!("0.1")), None),
+            Some(Epss {
+                probability: 0.1,
+                percentile: None
+            })
         );
-        assert_eq!(line(Some(&json!(null)), Some(&json!(0.9))), None);
-        assert_eq!(line(Some(&json!([])), None), None);
+        assert_eq!(read(Some(&json!(null)), Some(&json!(0.9))), None);
+    }
+
+    #[test]
+    fn values_outside_zero_to_one_are_not_probabilities() {
+        assert_eq!(read(Some(&json!(38.3)), None), None);
+        assert_eq!(read(Some(&json!("NaN")), None), None);
+        assert_eq!(
+            read(Some(&json!(0.2)), Some(&json!(97))),
+            Some(Epss {
+                probability: 0.2,
+                percentile: None
+            })
+        );
     }
 }

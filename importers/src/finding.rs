@@ -79,6 +79,30 @@ pub struct Finding {
     /// The tool's own state of the finding (Trivy `Status`, SonarQube resolution, ...),
     /// recorded next to ours and never mapped onto our triage state.
     pub tool_status: Option<String>,
+    /// The EPSS score the tool gave with this finding (Snyk, Dependabot, Nessus), as of the
+    /// scan: it changes daily, so it belongs to the occurrence, never to the identity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epss: Option<Epss>,
+}
+
+/// The Exploit Prediction Scoring System's estimate for a vulnerability: the probability of
+/// exploitation in the next 30 days and its percentile among all scored CVEs, both in `0..=1`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Epss {
+    pub probability: f64,
+    pub percentile: Option<f64>,
+}
+
+impl Epss {
+    /// The estimate, or `None` when the probability is not in `0..=1` (a percentage, NaN); a
+    /// percentile outside `0..=1` is dropped, the probability kept.
+    pub fn new(probability: f64, percentile: Option<f64>) -> Option<Epss> {
+        let fraction = |x: f64| (0.0..=1.0).contains(&x).then_some(x);
+        Some(Epss {
+            probability: fraction(probability)?,
+            percentile: percentile.and_then(fraction),
+        })
+    }
 }
 
 /// The most a finding keeps of each free-text field, in bytes of UTF-8 (docs/FORMATS.md,
@@ -159,6 +183,7 @@ impl Finding {
             component,
             location,
             tool_status,
+            epss: _,
         } = self;
         limit(rule_id, limits::SHORT);
         limit(title, limits::TITLE);
@@ -222,6 +247,7 @@ impl Finding {
             component,
             location,
             tool_status,
+            epss: _,
         } = self;
         for s in [rule_id, title] {
             clean(s);

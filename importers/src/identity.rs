@@ -161,6 +161,7 @@ mod tests {
 
     fn at(fingerprint: &str, line: Option<i64>) -> Finding {
         Finding {
+            epss: None,
             fingerprint: fingerprint.into(),
             kind: Kind::Code,
             category: None,

@@ -51,7 +51,7 @@ mod xml;
 pub mod zap;
 
 pub use error::{ImportError, Position, SinkError};
-pub use finding::{Component, Cvss, Finding, Kind, Location, ScanInfo, Severity};
+pub use finding::{Component, Cvss, Epss, Finding, Kind, Location, ScanInfo, Severity};
 pub use fingerprint::{FINGERPRINT_VERSION, fingerprint};
 pub use identity::Refinement;
 

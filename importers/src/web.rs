@@ -399,6 +399,7 @@ mod tests {
     #[test]
     fn merged_findings_unite_parameters_and_keep_the_strongest_status() {
         let finding = |parameter: &str, status: &str| Finding {
+            epss: None,
             fingerprint: "f".into(),
             kind: crate::Kind::Web,
             category: None,

@@ -76,9 +76,12 @@ fn fields() {
     assert_eq!(f.category.as_deref(), Some("runtime"));
     assert_eq!(f.tool_status.as_deref(), Some("open"));
     let description = f.description.as_deref().unwrap_or_default();
-    assert!(
-        description.contains("EPSS: 0.00052 (percentile 0.2012)"),
-        "{description}"
+    assert_eq!(
+        f.epss,
+        Some(importers::Epss {
+            probability: 0.00052,
+            percentile: Some(0.2012)
+        })
     );
     assert!(
         description.contains("Vulnerable versions: < 4.19.2"),

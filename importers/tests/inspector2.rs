@@ -83,8 +83,11 @@ fn package_findings_keep_advisory_package_and_resource() {
         ]
     );
     assert_eq!(f.tool_status.as_deref(), Some("ACTIVE"));
-    let description = f.description.as_deref().unwrap();
-    assert!(description.contains("EPSS score: "), "{description}");
+    assert_eq!(
+        f.epss.map(|e| e.percentile),
+        Some(None),
+        "EPSS without percentile"
+    );
 }
 
 #[test]

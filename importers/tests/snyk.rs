@@ -89,12 +89,12 @@ fn fields_and_decisions() {
         Some("Upgrade to lodash@4.17.20")
     );
     assert_eq!(lodash.location.file.as_deref(), Some("package-lock.json"));
-    assert!(
-        lodash
-            .description
-            .as_deref()
-            .unwrap_or_default()
-            .contains("EPSS: 0.83446 (percentile 0.98030)")
+    assert_eq!(
+        lodash.epss,
+        Some(importers::Epss {
+            probability: 0.83446,
+            percentile: Some(0.9803)
+        })
     );
     assert_eq!(lodash.tool_status, None);
     // Paths through `async` are one finding; the direct dependency's path is another.

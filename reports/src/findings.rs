@@ -64,7 +64,7 @@ impl<'a> FindingLine<'a> {
     }
 }
 
-pub const CSV_COLUMNS: [&str; 26] = [
+pub const CSV_COLUMNS: [&str; 28] = [
     "severity",
     "status",
     "tool",
@@ -91,6 +91,8 @@ pub const CSV_COLUMNS: [&str; 26] = [
     "decided_by",
     "decided_at",
     "severity_original",
+    "epss",
+    "epss_percentile",
 ];
 
 fn opt(value: &Option<String>) -> String {
@@ -140,6 +142,8 @@ pub fn write_findings_csv(snap: &ReleaseSnapshot, out: &mut dyn Write) -> Result
             f.decided_by().unwrap_or_default().to_string(),
             time(&f.decided_at()),
             opt(&f.severity_original),
+            f.epss.map(|s| s.to_string()).unwrap_or_default(),
+            f.epss_percentile.map(|s| s.to_string()).unwrap_or_default(),
         ])?;
     }
     w.flush()?;

@@ -141,6 +141,8 @@ impl FindingWriter {
                 parameter: f.location.parameter.as_deref(),
                 layer: f.location.layer.as_deref(),
                 tool_status: f.tool_status.as_deref(),
+                epss: f.epss.map(|e| e.probability),
+                epss_percentile: f.epss.and_then(|e| e.percentile),
                 title: Some(&f.title),
             });
         }

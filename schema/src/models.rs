@@ -122,6 +122,8 @@ pub struct NewOccurrence<'a> {
     pub parameter: Option<&'a str>,
     pub layer: Option<&'a str>,
     pub tool_status: Option<&'a str>,
+    pub epss: Option<f64>,
+    pub epss_percentile: Option<f64>,
     /// The title as this scan words it (see the `occurrences.title` migration).
     pub title: Option<&'a str>,
 }

@@ -144,6 +144,8 @@ pub(crate) struct PageRow {
     severity_original: Option<String>,
     #[diesel(sql_type = Nullable<Double>)]
     cvss_score: Option<f64>,
+    #[diesel(embed)]
+    epss: EpssCols,
     #[diesel(sql_type = Nullable<Text>)]
     component_version: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
@@ -200,12 +202,23 @@ pub(crate) struct PageRow {
     decided_at: Option<NaiveDateTime>,
 }
 
+/// The occurrence's EPSS, nested in [`PageRow`] so that its positional form stays within
+/// diesel's 32-column tuples.
+#[derive(Debug, QueryableByName, Queryable)]
+pub(crate) struct EpssCols {
+    #[diesel(sql_type = Nullable<Double>)]
+    epss: Option<f64>,
+    #[diesel(sql_type = Nullable<Double>)]
+    epss_percentile: Option<f64>,
+}
+
 /// The SQL types of [`COLUMNS`], in order: what [`PageRow`] reads by position.
 type PageSql = (
     BigInt,
     SmallInt,
     Nullable<Text>,
     Nullable<Double>,
+    (Nullable<Double>, Nullable<Double>),
     Nullable<Text>,
     Nullable<Text>,
     Nullable<Text>,
@@ -237,7 +250,7 @@ type PageSql = (
 
 /// The columns of a [`PageRow`].
 pub(crate) const COLUMNS: &str = "o.finding_id, o.severity, o.severity_original, o.cvss_score, \
-    o.component_version, o.fixed_version, o.target, o.file, o.line_start, o.line_end, \
+    o.epss, o.epss_percentile, o.component_version, o.fixed_version, o.target, o.file, o.line_start, o.line_end, \
     o.resource, o.url, o.parameter, o.tool_status, o.scan_id, f.fingerprint, f.kind, \
     f.category, f.rule_id, COALESCE(o.title, f.title) AS title, f.tool, f.cwe, \
     f.component_name, f.component_purl, f.first_seen_at, COALESCE(t.status, 'open') AS status, \
@@ -319,6 +332,8 @@ pub(crate) fn view_finding(
         purl: r.component_purl,
         fixed_version: r.fixed_version,
         cvss_score: r.cvss_score,
+        epss: r.epss.epss,
+        epss_percentile: r.epss.epss_percentile,
         cwe: serde_json::from_str(&r.cwe).unwrap_or_default(),
         target: r.target,
         file: r.file,

@@ -119,6 +119,8 @@ diesel::table! {
         layer -> Nullable<Text>,
         tool_status -> Nullable<Text>,
         title -> Nullable<Text>,
+        epss -> Nullable<Double>,
+        epss_percentile -> Nullable<Double>,
     }
 }
 

@@ -129,6 +129,7 @@ type Row = (
         NaiveDateTime,
     ),
     Option<TriageCols>,
+    (Option<f64>, Option<f64>),
 );
 
 type TriageCols = (
@@ -196,9 +197,10 @@ pub(crate) fn findings_of_scans(
                     triage::decided_at,
                 )
                     .nullable(),
+                (occurrences::epss, occurrences::epss_percentile),
             ))
             .load(conn)?;
-        for (o1, o2, f, decided) in rows {
+        for (o1, o2, f, decided, (epss, epss_percentile)) in rows {
             let (
                 finding_id,
                 severity,
@@ -244,6 +246,8 @@ pub(crate) fn findings_of_scans(
                 purl,
                 fixed_version,
                 cvss_score,
+                epss,
+                epss_percentile,
                 cwe: serde_json::from_str(&cwe).unwrap_or_default(),
                 target,
                 file,

@@ -63,6 +63,8 @@ fn finding(
         } else {
             None
         },
+        epss: None,
+        epss_percentile: None,
         cwe: vec!["CWE-79".into()],
         target: Some("registry.example.com/shop/api:4.2.0".into()),
         file: file.map(str::to_string),

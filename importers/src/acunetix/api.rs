@@ -123,6 +123,7 @@ fn convert(v: RawVuln, html: &mut HtmlText) -> Option<(Finding, Option<String>)>
         .filter_map(|r| non_empty(r.href))
         .collect();
     let finding = Finding {
+        epss: None,
         fingerprint,
         kind: Kind::Web,
         category: None,

@@ -160,6 +160,7 @@ fn convert(
     }
     let severity_original = non_empty(v.severity);
     let finding = Finding {
+        epss: None,
         fingerprint,
         kind: Kind::Web,
         category: None,

@@ -180,6 +180,7 @@ impl Item {
         let details = html.text(self.details.as_deref());
         let severity_original = self.severity;
         let finding = Finding {
+            epss: None,
             fingerprint,
             kind: Kind::Web,
             category: self

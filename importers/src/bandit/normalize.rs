@@ -114,6 +114,7 @@ pub fn convert(raw: RawResult, ids: &mut Ordinals) -> Result<Finding, &'static s
         .or(raw.line_number);
     let severity_original = non_empty(raw.issue_severity);
     Ok(Finding {
+        epss: None,
         fingerprint: fp,
         kind: Kind::Code,
         category: None,

@@ -162,6 +162,7 @@ impl Issue {
         };
         let url = origin.as_deref().map(|o| format!("{o}{path}"));
         let finding = Finding {
+            epss: None,
             fingerprint,
             kind: Kind::Web,
             category: None,

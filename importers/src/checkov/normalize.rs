@@ -151,6 +151,7 @@ pub fn convert(
     }
     let severity_original = non_empty(raw.severity);
     Ok(Finding {
+        epss: None,
         fingerprint: fp,
         kind,
         category: check_type

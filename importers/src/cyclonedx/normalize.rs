@@ -215,6 +215,7 @@ fn finding(
         _ => id.to_string(),
     };
     Some(Finding {
+        epss: None,
         fingerprint,
         kind: Kind::Vulnerability,
         category: None,

@@ -150,12 +150,12 @@ pub fn alert(raw: RawAlert) -> Result<Option<Finding>, &'static str> {
     if let Some(range) = non_empty(vulnerability.vulnerable_version_range) {
         description.push(format!("Vulnerable versions: {range}"));
     }
-    if let Some(epss) = advisory.epss.take().unwrap_or_default().first() {
-        description.extend(crate::epss::line(
-            epss.percentage.as_ref(),
-            epss.percentile.as_ref(),
-        ));
-    }
+    let epss = advisory
+        .epss
+        .take()
+        .unwrap_or_default()
+        .first()
+        .and_then(|e| crate::epss::read(e.percentage.as_ref(), e.percentile.as_ref()));
     if let Some(number) = raw.number {
         description.push(format!("Dependabot alert #{number}"));
     }
@@ -169,6 +169,7 @@ pub fn alert(raw: RawAlert) -> Result<Option<Finding>, &'static str> {
         .and_then(repository_url)
         .or(repository);
     Ok(Some(Finding {
+        epss,
         fingerprint: fp,
         kind: Kind::Vulnerability,
         category: non_empty(dependency.scope),

@@ -70,6 +70,7 @@ pub fn finding(tool: &str, raw: RawBasicFinding) -> Result<Finding, String> {
     );
     let severity_original = non_empty(raw.severity);
     Ok(Finding {
+        epss: None,
         fingerprint,
         kind: Kind::Vulnerability,
         category: Some("basic_scan".into()),

@@ -351,6 +351,7 @@ pub fn issue(raw: RawIssue, ctx: IssueContext) -> Result<Converted, String> {
 
     Ok(Converted {
         finding: Finding {
+            epss: None,
             fingerprint: fp,
             kind,
             category: Some(ty),

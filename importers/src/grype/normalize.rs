@@ -5,8 +5,8 @@
 //! - severity: Grype's word (`Negligible` is info), the original kept.
 //! - CVSS: the matched advisory's assessments, else those of its first related vulnerability
 //!   that has any (a distro or GHSA record often has none, NVD's does).
-//! - EPSS: written into the description (the normalized record has no field for it yet), from
-//!   the advisory, else from a related vulnerability.
+//! - EPSS: the `epss` field from the advisory's first entry, else a related vulnerability's; the
+//!   description lists every entry with its date and CVE.
 //! - tool status: the fix state (`fixed`, `not-fixed`, `wont-fix`, `unknown`); `wont-fix` is a
 //!   tool decision (`domain::ToolDecision::of`).
 
@@ -136,6 +136,14 @@ pub fn finding(raw: RawMatch, copies: &mut Copies) -> Result<Option<Finding>, &'
         push_distinct(&mut references, r.data_source.clone());
     }
 
+    let epss_field = std::iter::once(&vulnerability)
+        .chain(related.iter())
+        .find_map(|v| {
+            v.epss
+                .iter()
+                .flatten()
+                .find_map(|e| crate::finding::Epss::new(e.epss?, e.percentile))
+        });
     let mut epss = epss_lines(&vulnerability);
     if epss.is_empty() {
         epss = related
@@ -183,6 +191,7 @@ pub fn finding(raw: RawMatch, copies: &mut Copies) -> Result<Option<Finding>, &'
         _ => id.clone(),
     };
     Ok(Some(Finding {
+        epss: epss_field,
         fingerprint,
         kind: Kind::Vulnerability,
         category: None,

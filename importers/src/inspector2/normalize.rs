@@ -283,14 +283,15 @@ pub fn finding(
         .filter(|t| t != "None Provided")
         .into_iter()
         .collect();
+    let epss = raw
+        .epss
+        .take()
+        .and_then(|e| e.score)
+        .and_then(|p| crate::finding::Epss::new(p, None));
     let mut notes = std::mem::take(&mut resource.notes);
     for (label, value) in [
         ("Fix available", non_empty(raw.fix_available.take())),
         ("Exploit available", non_empty(raw.exploit_available.take())),
-        (
-            "EPSS score",
-            raw.epss.take().and_then(|e| e.score).map(|s| s.to_string()),
-        ),
         (
             "Inspector score",
             raw.inspector_score.map(|s| s.to_string()),
@@ -448,6 +449,7 @@ pub fn finding(
         description.push_str(&notes.join("\n"));
     }
     Ok(Finding {
+        epss,
         fingerprint,
         kind,
         category: Some(finding_type.to_ascii_lowercase()),

@@ -211,6 +211,7 @@ fn finding(control: &Control, section: &str, raw: RawResult) -> Result<Finding, 
         }
     }
     Ok(Finding {
+        epss: None,
         fingerprint,
         kind: Kind::Misconfiguration,
         category: non_empty(Some(node_type.clone())),

@@ -5,8 +5,9 @@
 //!   original kept.
 //! - CVSS: the CVSS 3 score with `scoreMetadataVector`, and the CVSS 2 `score` of the older
 //!   reports; API 3.0's `vulnerabilityScoring`.
-//! - EPSS: API 3.0's `threatAssessment.epssPercentage`, written into the description (the
-//!   normalized record has no field for it), as Mend gives it.
+//! - EPSS: API 3.0's `threatAssessment.epssPercentage`, written into the description as Mend
+//!   gives it, not into the `epss` field: its scale is not documented (the corpus has 0.3 and
+//!   2.8999999), so it cannot be read as a probability with confidence.
 //! - component: `groupId:artifactId` (one of them when they are equal or one is missing, else the
 //!   library's name), its version; no package URL (Mend gives none).
 //! - remediation: the top fix's sentence (`Upgrade to version 3.6.0`); Mend gives no bare
@@ -106,6 +107,7 @@ fn finding(advisory: Advisory, library: &Library<'_>, copies: &mut Copies) -> Op
         None => advisory.id.clone(),
     };
     Some(Finding {
+        epss: None,
         fingerprint,
         kind: Kind::Vulnerability,
         category: None,

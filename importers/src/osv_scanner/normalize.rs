@@ -269,6 +269,7 @@ fn vulnerability(
         Some(format!("{base}@{version}"))
     });
     Some(Finding {
+        epss: None,
         fingerprint,
         kind: Kind::Vulnerability,
         category: None,
@@ -314,6 +315,7 @@ fn license_violation(license: String, package: &Package, copies: &mut Copies) ->
     })?;
     let owner = package.name.clone().unwrap_or_default();
     Some(Finding {
+        epss: None,
         fingerprint,
         kind: Kind::License,
         category: Some("license_violation".to_string()),

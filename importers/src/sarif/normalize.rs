@@ -260,6 +260,7 @@ impl<'r> Run<'r> {
         };
 
         Ok(Some(Finding {
+            epss: None,
             fingerprint,
             kind,
             category: None,

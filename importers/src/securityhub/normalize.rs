@@ -228,9 +228,6 @@ pub fn finding(mut raw: RawFinding) -> Result<Converted, String> {
     if !raw.types.is_empty() {
         notes.push(format!("Types: {}", raw.types.join(", ")));
     }
-    if let Some(epss) = epss {
-        notes.push(format!("EPSS score: {epss}"));
-    }
     if !resource_ids.is_empty() {
         let mut sorted = resource_ids.clone();
         sorted.sort();
@@ -259,6 +256,7 @@ pub fn finding(mut raw: RawFinding) -> Result<Converted, String> {
     let tool_status = non_empty(raw.workflow.take().and_then(|w| w.status))
         .or_else(|| non_empty(raw.workflow_state.take()));
     Ok(Converted::Finding(Box::new(Finding {
+        epss: epss.and_then(|p| crate::finding::Epss::new(p, None)),
         fingerprint,
         kind,
         category: category_name(&product),

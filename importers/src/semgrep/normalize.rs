@@ -147,6 +147,7 @@ pub fn convert(raw: RawResult, ids: &mut Ordinals) -> Result<Finding, &'static s
     };
     let severity_original = extra.severity.filter(|s| !s.trim().is_empty());
     Ok(Finding {
+        epss: None,
         fingerprint: fp,
         kind,
         category,

@@ -215,12 +215,10 @@ pub fn issue(
     if path.len() > 1 {
         description.push(format!("Introduced through: {}", path.join(" > ")));
     }
-    if let Some(epss) = raw.epss_details.take() {
-        description.extend(crate::epss::line(
-            epss.probability.as_ref(),
-            epss.percentile.as_ref(),
-        ));
-    }
+    let epss = raw
+        .epss_details
+        .take()
+        .and_then(|e| crate::epss::read(e.probability.as_ref(), e.percentile.as_ref()));
     description.extend(ignore_note(&raw));
     let title = match (
         non_empty(raw.title.take()),
@@ -232,6 +230,7 @@ pub fn issue(
         _ => id.clone(),
     };
     Ok(Finding {
+        epss,
         fingerprint: fp,
         kind,
         category: None,

@@ -420,6 +420,7 @@ pub fn convert(
     let line_end = range.and_then(|r| r.end_line).and_then(|l| l.0);
 
     Ok(Some(Finding {
+        epss: None,
         fingerprint: fp,
         kind: Kind::Code,
         category,

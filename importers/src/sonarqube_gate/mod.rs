@@ -238,6 +238,7 @@ fn failed_finding(
     severity_original: Option<String>,
 ) -> Finding {
     Finding {
+        epss: None,
         fingerprint: fingerprint(TOOL, Kind::Code, &rule_id, &[]),
         kind: Kind::Code,
         category: Some("quality_gate".to_string()),

@@ -197,6 +197,7 @@ impl Record {
             }
         }
         Ok(Finding {
+            epss: None,
             fingerprint: fp,
             kind: Kind::Misconfiguration,
             category: None,

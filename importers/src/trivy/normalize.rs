@@ -158,6 +158,7 @@ pub fn vulnerability(
         .take()
         .and_then(|l| non_empty(l.diff_id).or(non_empty(l.digest)));
     Ok(Some(Finding {
+        epss: None,
         fingerprint: fp,
         kind: Kind::Vulnerability,
         category: None,
@@ -226,6 +227,7 @@ pub fn misconfiguration(
         (d, m) => d.or(m),
     };
     Ok(Some(Finding {
+        epss: None,
         fingerprint: fp,
         kind: Kind::Misconfiguration,
         category: None,
@@ -279,6 +281,7 @@ pub fn secret(raw: RawSecret, ctx: &ResultContext) -> Result<Option<Finding>, &'
         None => format!("Secret detected - {what}"),
     };
     Ok(Some(Finding {
+        epss: None,
         fingerprint: fp,
         kind: Kind::Secret,
         category: None,
@@ -324,6 +327,7 @@ pub fn license(raw: RawLicense, ctx: &ResultContext) -> Result<Option<Finding>, 
     );
     let category = non_empty(raw.category);
     Ok(Some(Finding {
+        epss: None,
         fingerprint: fp,
         kind: Kind::License,
         category: None,

@@ -100,6 +100,7 @@ impl Workload {
 
 fn base(kind: Kind, rule_id: String, title: Option<String>, fingerprint: String) -> Finding {
     Finding {
+        epss: None,
         fingerprint,
         kind,
         category: None,

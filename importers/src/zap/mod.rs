@@ -287,6 +287,7 @@ impl<'a, 'b> Walker<'a, 'b> {
             .filter(|r| !r.is_empty())
             .or_else(|| alert.riskcode.clone());
         let template = Finding {
+            epss: None,
             fingerprint: String::new(),
             kind: Kind::Web,
             category: None,

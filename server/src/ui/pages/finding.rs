@@ -123,6 +123,14 @@ fn fields(f: &ViewFinding) -> Vec<Field> {
             value: f.cvss_score.map(|s| format!("{s:.1}")).unwrap_or_default(),
         },
         Field {
+            name: "EPSS",
+            value: match (f.epss, f.epss_percentile) {
+                (Some(p), Some(pct)) => format!("{p} (percentile {pct})"),
+                (Some(p), None) => p.to_string(),
+                _ => String::new(),
+            },
+        },
+        Field {
             name: "CWE",
             value: f.cwe.join(", "),
         },

@@ -1,0 +1,2 @@
+ALTER TABLE occurrences DROP COLUMN epss_percentile;
+ALTER TABLE occurrences DROP COLUMN epss;
