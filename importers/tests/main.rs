@@ -19,6 +19,7 @@ mod inspector2;
 mod kubebench;
 mod limits;
 mod mend;
+mod nessus;
 mod osv_scanner;
 mod sarif;
 mod securityhub;
