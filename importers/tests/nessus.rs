@@ -343,3 +343,146 @@ fn snapshots_of_normalized_output() {
         insta::assert_json_snapshot!(name, (imported.info, findings));
     }
 }
+
+// ---- hostile input ----
+
+/// Entity bombs and external entities are refused by name, never expanded; deep nesting and cut
+/// documents are errors naming the format.
+#[test]
+fn xml_refuses_entities_nesting_and_cut_documents() {
+    let laughs = "<!DOCTYPE lolz [\n <!ENTITY lol \"lol\">\n <!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n <!ENTITY lol9 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n]>";
+    let external = "<!DOCTYPE x [ <!ENTITY xxe SYSTEM \"file:///etc/passwd\"> ]>";
+    for (prolog, entity) in [(laughs, "lol9"), (external, "xxe")] {
+        let xml = format!(
+            "<?xml version=\"1.0\"?>\n{prolog}<NessusClientData_v2><Report name=\"r\"><ReportHost name=\"h\"><ReportItem pluginID=\"1\" port=\"0\" protocol=\"tcp\" severity=\"1\"><description>&{entity};</description></ReportItem></ReportHost></Report></NessusClientData_v2>"
+        );
+        let text = crate::hostile::import_error(xml.as_bytes(), None).to_string();
+        assert!(text.starts_with("nessus-xml: "), "{text}");
+        assert!(text.contains(entity) && text.contains("at byte"), "{text}");
+        assert!(!text.contains("root:"), "{text}");
+    }
+    let mut deep = String::from("<NessusClientData_v2><Report><ReportHost><ReportItem>");
+    deep.push_str(&"<x>".repeat(100_000));
+    let text = crate::hostile::import_error(deep.as_bytes(), None).to_string();
+    assert!(
+        text.starts_with("nessus-xml: ") && text.contains("nested"),
+        "{text}"
+    );
+    let cut = "<NessusClientData_v2><Report name=\"r\"><ReportHost name=\"h\"><ReportItem pluginID=\"1\">";
+    let text = crate::hostile::import_error(cut.as_bytes(), None).to_string();
+    assert!(text.contains("truncated file"), "{text}");
+    let other_root = "<?xml version=\"1.0\"?><NessusClientData><Report/></NessusClientData>";
+    let text = crate::hostile::import_error(other_root.as_bytes(), Some(XML)).to_string();
+    assert!(text.contains("NessusClientData_v2"), "{text}");
+}
+
+/// Every Tenable corpus file cut at 20 points: an XML file is always an error; a CSV file cut
+/// inside a quoted field or inside a row is an error (one cut between two rows, or inside a
+/// last field that is not quoted, reads as a shorter file: CSV has no end marker).
+#[test]
+fn truncated_files_are_errors() {
+    let mut csv_errors = 0;
+    for (file, format, ..) in EXPECTED {
+        let bytes = std::fs::read(corpus::path(file)).expect("read");
+        let trimmed = bytes.trim_ascii_end().len();
+        for i in 1..=20 {
+            let cut = &bytes[..trimmed * i / 21];
+            let result = importers::import_to_vec(cut, Some(format));
+            if *format == XML {
+                assert!(result.is_err(), "{file} cut at {} imported", cut.len());
+                continue;
+            }
+            let in_quotes = cut.iter().filter(|&&b| b == b'"').count() % 2 == 1;
+            if in_quotes {
+                let err = result.err().unwrap_or_else(|| {
+                    panic!("{file} cut at {} inside a quoted field imported", cut.len())
+                });
+                assert!(err.to_string().starts_with("nessus-csv: "), "{err}");
+            }
+            csv_errors += usize::from(in_quotes);
+        }
+    }
+    assert!(csv_errors > 50, "{csv_errors}");
+}
+
+#[test]
+fn csv_errors_name_format_and_position() {
+    let text =
+        crate::hostile::import_error(b"Plugin ID,Name,Host,Port\n1,a,h,80\n2,b\n", Some(CSV))
+            .to_string();
+    assert!(
+        text.starts_with("nessus-csv: ") && text.contains("line 3"),
+        "{text}"
+    );
+    let text = crate::hostile::import_error(b"Plugin ID,Name\n1,a\n", Some(CSV)).to_string();
+    assert!(text.contains("must name"), "{text}");
+    // A row without a plugin id is skipped with a warning; blank rows silently.
+    let (imported, findings) =
+        importers::import_to_vec(&b"Plugin ID,Name,Host\n,a,h\n,,\n1,b,h\n"[..], None)
+            .expect("imports");
+    assert_eq!(findings.len(), 1);
+    assert_eq!(
+        imported.info.warnings,
+        ["skipped a row without plugin id (line 2)"]
+    );
+}
+
+/// Many items stream: the count is right and nothing is held between them.
+#[test]
+fn many_items_stream() {
+    let n = 50_000;
+    let mut xml = String::from(
+        "<NessusClientData_v2><Report name=\"r\"><ReportHost name=\"10.0.0.1\"><HostProperties><tag name=\"host-ip\">10.0.0.1</tag></HostProperties>",
+    );
+    for i in 0..n {
+        xml.push_str(&format!(
+            "<ReportItem port=\"{i}\" svc_name=\"x\" protocol=\"tcp\" severity=\"2\" pluginID=\"11219\" pluginName=\"Nessus SYN scanner\" pluginFamily=\"Port scanners\"><plugin_output>Port {i}/tcp was found to be open</plugin_output></ReportItem>"
+        ));
+    }
+    xml.push_str("</ReportHost></Report></NessusClientData_v2>");
+    let mut count = 0;
+    importers::import(xml.as_bytes(), None, &mut |_| {
+        count += 1;
+        Ok(())
+    })
+    .expect("imports");
+    assert_eq!(count, n);
+}
+
+mod arbitrary {
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn bytes_after_nessus_heads_never_panic(
+            which in 0usize..3,
+            tail in proptest::collection::vec(any::<u8>(), 0..512),
+        ) {
+            let head: &[u8] = match which {
+                0 => b"<NessusClientData_v2><Report name=\"r\"><ReportHost name=\"h\"><ReportItem ",
+                1 => b"Plugin ID,CVE,CVSS,Risk,Host,Protocol,Port,Name,Synopsis,Description,Solution,See Also,Plugin Output\n",
+                _ => b"definition.id;definition.name;asset.display_fqdn;port;protocol;severity;state\n",
+            };
+            let mut bytes = head.to_vec();
+            bytes.extend_from_slice(&tail);
+            let _ = importers::import_to_vec(&bytes[..], None);
+        }
+
+        /// Well-formed reports made of arbitrary values in every field the importers read.
+        #[test]
+        fn values_never_panic(value in "\\PC{0,40}") {
+            let quoted = value.replace('"', "\"\"");
+            let csv = format!(
+                "Plugin ID,CVE,CVSS v2.0 Base Score,CVSS v3.0 Base Score,Risk,Host,Protocol,Port,Name,See Also,Plugin Output,EPSS Score,VPR Score,XREF\n\"{quoted}\",\"{quoted}\",\"{quoted}\",\"{quoted}\",\"{quoted}\",\"{quoted}\",\"{quoted}\",\"{quoted}\",\"{quoted}\",\"{quoted}\",\"{quoted}\",\"{quoted}\",\"{quoted}\",\"{quoted}\"\n"
+            );
+            let _ = importers::import_to_vec(csv.as_bytes(), Some("nessus-csv"));
+            let escaped = value.replace('&', "&amp;").replace('<', "&lt;").replace('"', "&quot;");
+            let xml = format!(
+                "<NessusClientData_v2><Report name=\"{escaped}\" type=\"{escaped}\"><ReportHost name=\"{escaped}\"><HostProperties><tag name=\"host-fqdn\">{escaped}</tag><tag name=\"HOST_START\">{escaped}</tag></HostProperties><ReportItem port=\"{escaped}\" protocol=\"{escaped}\" severity=\"{escaped}\" pluginID=\"{escaped}\" pluginName=\"{escaped}\"><cvss3_base_score>{escaped}</cvss3_base_score><cvss_vector>{escaped}</cvss_vector><cve>{escaped}</cve><cwe>{escaped}</cwe><xref>{escaped}</xref><see_also>{escaped}</see_also><epss_score>{escaped}</epss_score><plugin_output>{escaped}</plugin_output></ReportItem></ReportHost></Report></NessusClientData_v2>"
+            );
+            let _ = importers::import_to_vec(xml.as_bytes(), Some("nessus-xml"));
+        }
+    }
+}
