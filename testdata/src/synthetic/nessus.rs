@@ -9,6 +9,13 @@ use std::io::{self, Write};
 
 use super::{SyntheticOptions, index, rng, xml};
 
+/// `s` escaped for XML text as Nessus writes it: line ends and quotes stay literal.
+fn text(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 struct Plugin {
     id: u32,
     name: &'static str,
@@ -234,9 +241,9 @@ pub(super) fn write_xml(out: &mut dyn Write, options: &SyntheticOptions) -> io::
         }
         item.push_str(&format!(
             "<description>{}</description>\n<fname>plugin_{}.nasl</fname>\n<plugin_name>{}</plugin_name>\n<plugin_type>remote</plugin_type>\n<risk_factor>{}</risk_factor>\n",
-            xml(p.description),
+            text(p.description),
             p.id,
-            xml(p.name),
+            text(p.name),
             RISK[usize::from(p.severity)]
         ));
         if !p.see_also.is_empty() {
@@ -244,10 +251,10 @@ pub(super) fn write_xml(out: &mut dyn Write, options: &SyntheticOptions) -> io::
         }
         item.push_str(&format!(
             "<solution>{}</solution>\n<synopsis>{}</synopsis>\n<vpr_score>{:.1}</vpr_score>\n<plugin_output>{}</plugin_output>\n</ReportItem>\n",
-            xml(p.solution),
-            xml(p.synopsis),
+            text(p.solution),
+            text(p.synopsis),
             rec.vpr,
-            xml(&rec.output())
+            text(&rec.output())
         ));
         out.write_all(item.as_bytes())?;
     }
