@@ -32,6 +32,7 @@ pub mod inspector2;
 mod json_report;
 pub mod kubebench;
 pub mod mend;
+pub mod nessus;
 pub mod osv_scanner;
 mod record;
 pub mod sarif;
@@ -147,6 +148,8 @@ pub fn all() -> &'static [&'static dyn Importer] {
         &burp::BurpXml,
         &zap::ZapXml,
         &zap::ZapJson,
+        &nessus::NessusXml,
+        &nessus::NessusCsv,
         &inspector2::Inspector2Json,
         &securityhub::SecurityHubAsff,
         &ecr::EcrScanJson,

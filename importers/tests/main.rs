@@ -19,6 +19,7 @@ mod inspector2;
 mod kubebench;
 mod limits;
 mod mend;
+mod nessus;
 mod no_merge;
 mod osv_scanner;
 mod sarif;

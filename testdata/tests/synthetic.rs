@@ -63,5 +63,5 @@ fn a_large_dependency_graph_is_detected_by_its_first_keys() {
 
 #[test]
 fn an_unknown_format_is_an_error() {
-    assert!(report("nessus-xml", &SyntheticOptions::new(1, 1)).is_err());
+    assert!(report("no-such-format", &SyntheticOptions::new(1, 1)).is_err());
 }

@@ -18,7 +18,7 @@ const CORPUS: &str = "corpus-formats";
 /// One small corpus file per importer format (`importers::all()` order), each uploaded into a
 /// release named after its format, so that each keeps its default slot label. The corpus has
 /// no Acunetix API export: that one is the `testdata` generator's (6 findings, seed 5).
-const CORPUS_FILES: [(&str, Option<&str>); 34] = [
+const CORPUS_FILES: [(&str, Option<&str>); 36] = [
     ("trivy-json", Some("trivy/issue_9263.json")),
     ("acunetix-xml", Some("acunetix/one_finding.xml")),
     (
@@ -56,6 +56,11 @@ const CORPUS_FILES: [(&str, Option<&str>); 34] = [
         "zap-json",
         Some("zap/traditional-json-plus_HANDWRITTEN_2.14_one_alert.json"),
     ),
+    (
+        "nessus-xml",
+        Some("tenable/nessus_was/nessus_was_one_vuln.xml"),
+    ),
+    ("nessus-csv", Some("tenable/issue_9612.csv")),
     (
         "aws-inspector2-json",
         Some("aws_inspector2/aws_inspector2_one_vul.json"),

@@ -28,6 +28,7 @@ mod fossa;
 mod grype;
 mod kubebench;
 mod mend;
+mod nessus;
 mod osv_scanner;
 mod sarif;
 mod semgrep;
@@ -89,6 +90,8 @@ pub const FORMATS: &[&str] = &[
     "burp-xml",
     "zap-xml",
     "zap-json",
+    "nessus-xml",
+    "nessus-csv",
     "aws-inspector2-json",
     "aws-securityhub-asff-json",
     "aws-ecr-scan-json",
@@ -136,6 +139,8 @@ pub fn write_report(
         "burp-xml" => burp::write_xml(out, options),
         "zap-xml" => zap::write_xml(out, options),
         "zap-json" => zap::write_json(out, options),
+        "nessus-xml" => nessus::write_xml(out, options),
+        "nessus-csv" => nessus::write_csv(out, options),
         "aws-inspector2-json" => aws::write_inspector2(out, options),
         "aws-securityhub-asff-json" => aws::write_securityhub(out, options),
         "aws-ecr-scan-json" => aws::write_ecr(out, options),
