@@ -145,6 +145,7 @@ pub fn all() -> &'static [&'static dyn Importer] {
         &tfsec::TfsecCheckstyle,
         &tfsec::TfsecJunit,
         &burp::BurpXml,
+        &burp::BurpDastJson,
         &zap::ZapXml,
         &zap::ZapJson,
         &inspector2::Inspector2Json,

@@ -1,4 +1,5 @@
-//! One `<issue>` of a Burp XML export: read from the XML, then made into a finding.
+//! One Burp issue: read from an `<issue>` of the XML export (or filled from a Burp Suite DAST
+//! GraphQL issue, `dast.rs`), then made into a finding by the one rule both formats share.
 
 use super::TOOL;
 use crate::error::ImportError;
@@ -22,22 +23,22 @@ const MAX_REQUEST_LINE: usize = 300;
 /// What a finding needs of one issue; everything else stays in the raw report.
 #[derive(Default)]
 pub(super) struct Issue {
-    issue_type: Option<String>,
-    name: Option<String>,
-    host: Option<String>,
-    path: Option<String>,
-    location: Option<String>,
-    severity: Option<String>,
-    confidence: Option<String>,
-    background: Option<String>,
-    remediation_background: Option<String>,
-    references: Option<String>,
-    classifications: Option<String>,
-    detail: Option<String>,
-    detail_items: Vec<String>,
-    remediation_detail: Option<String>,
+    pub(super) issue_type: Option<String>,
+    pub(super) name: Option<String>,
+    pub(super) host: Option<String>,
+    pub(super) path: Option<String>,
+    pub(super) location: Option<String>,
+    pub(super) severity: Option<String>,
+    pub(super) confidence: Option<String>,
+    pub(super) background: Option<String>,
+    pub(super) remediation_background: Option<String>,
+    pub(super) references: Option<String>,
+    pub(super) classifications: Option<String>,
+    pub(super) detail: Option<String>,
+    pub(super) detail_items: Vec<String>,
+    pub(super) remediation_detail: Option<String>,
     /// The first line of the first request (`GET /path?query HTTP/1.1`).
-    request_line: Option<String>,
+    pub(super) request_line: Option<String>,
 }
 
 impl Issue {
