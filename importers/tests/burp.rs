@@ -218,7 +218,8 @@ fn detection_claims_the_burp_files_and_no_other() {
 
 #[test]
 fn dast_scan_issues_keep_what_burp_says() {
-    let (imported, findings) = corpus::import("burp/handwritten-burp-dast-graphql-scan-issues.json");
+    let (imported, findings) =
+        corpus::import("burp/handwritten-burp-dast-graphql-scan-issues.json");
     assert_eq!(imported.info.target.as_deref(), Some("Shop storefront"));
     assert_eq!(
         imported.info.scanned_at.as_deref(),
@@ -233,7 +234,11 @@ fn dast_scan_issues_keep_what_burp_says() {
     assert_eq!(search.kind, Kind::Web);
     assert_eq!(search.severity, Severity::High);
     assert_eq!(search.severity_original.as_deref(), Some("high"));
-    assert_eq!(search.tool_status.as_deref(), Some("certain"), "the strongest confidence");
+    assert_eq!(
+        search.tool_status.as_deref(),
+        Some("certain"),
+        "the strongest confidence"
+    );
     assert_eq!(search.cwe, ["CWE-89"]);
     assert_eq!(
         search.location.url.as_deref(),
@@ -249,7 +254,10 @@ fn dast_scan_issues_keep_what_burp_says() {
             .contains(&"https://portswigger.net/web-security/sql-injection".to_string())
     );
     let description = search.description.as_deref().expect("description");
-    assert!(description.contains("Details (2 instances):"), "{description}");
+    assert!(
+        description.contains("Details (2 instances):"),
+        "{description}"
+    );
     assert!(description.contains("Novelty: first"), "{description}");
     assert!(!description.contains("<p>"), "{description}");
     assert_eq!(
@@ -263,14 +271,24 @@ fn dast_scan_issues_keep_what_burp_says() {
         domain::ToolDecision::of("accepted_risk"),
         Some(domain::ToolDecision::Accepted)
     );
-    assert_eq!(cookie.location.url.as_deref(), Some("https://shop.example.test/"));
+    assert_eq!(
+        cookie.location.url.as_deref(),
+        Some("https://shop.example.test/")
+    );
     let reflected = &by_title(&findings, "Input returned in response (reflected)")[0];
     assert_eq!(reflected.tool_status.as_deref(), Some("false_positive"));
     assert_eq!(reflected.severity, Severity::Info);
     let vulners = by_title(&findings, "[Vulners] Vulnerable Software detected");
     assert_eq!(vulners.len(), 1);
-    assert_eq!(vulners[0].rule_id, "134217728:[Vulners] Vulnerable Software detected");
-    assert_eq!(vulners[0].severity, Severity::High, "the highest of the merged issues");
+    assert_eq!(
+        vulners[0].rule_id,
+        "134217728:[Vulners] Vulnerable Software detected"
+    );
+    assert_eq!(
+        vulners[0].severity,
+        Severity::High,
+        "the highest of the merged issues"
+    );
     assert_eq!(vulners[0].aliases, ["CVE-2021-23017", "CVE-2021-3711"]);
     assert_eq!(
         vulners[0].location.target.as_deref(),
@@ -306,8 +324,16 @@ fn a_dast_response_without_issues_or_with_errors_is_refused_or_warned() {
     )
     .expect("imports");
     assert!(findings.is_empty());
-    assert!(imported.info.partial, "a running scan has not reported every issue");
-    assert_eq!(imported.info.warnings.len(), 2, "{:?}", imported.info.warnings);
+    assert!(
+        imported.info.partial,
+        "a running scan has not reported every issue"
+    );
+    assert_eq!(
+        imported.info.warnings.len(),
+        2,
+        "{:?}",
+        imported.info.warnings
+    );
     let (imported, findings) = import(
         r#"{"data": {"scan": {"issues": [{"severity": "high", "origin": "https://a.test", "path": "/"}]}}}"#,
     )
@@ -318,6 +344,7 @@ fn a_dast_response_without_issues_or_with_errors_is_refused_or_warned() {
 
 #[test]
 fn snapshot_of_a_dast_response() {
-    let (imported, findings) = corpus::import("burp/handwritten-burp-dast-graphql-scan-issues.json");
+    let (imported, findings) =
+        corpus::import("burp/handwritten-burp-dast-graphql-scan-issues.json");
     insta::assert_json_snapshot!("burp_dast_scan_issues", (imported.info, findings));
 }

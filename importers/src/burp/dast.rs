@@ -377,7 +377,10 @@ impl RawIssue {
         };
         Converted {
             issue: Issue {
-                issue_type: kind.type_index.map(Id::text).and_then(|t| non_empty(Some(t))),
+                issue_type: kind
+                    .type_index
+                    .map(Id::text)
+                    .and_then(|t| non_empty(Some(t))),
                 name: kind.name,
                 host: self.origin,
                 path: self.path,
