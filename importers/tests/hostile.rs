@@ -391,11 +391,13 @@ fn burp_and_zap_many_large_requests_stream() {
 
 #[test]
 fn burp_dast_errors_name_format_and_position_and_evidence_is_read_past() {
-    let input = br#"{"data": {"scan": {"issues": [{"issue_type": {"type_index": "1", "name": 5}}]}}}"#;
+    let input =
+        br#"{"data": {"scan": {"issues": [{"issue_type": {"type_index": "1", "name": 5}}]}}}"#;
     let text = import_error(&input[..], None).to_string();
     assert!(text.starts_with("burp-dast-json: "), "{text}");
     assert!(text.contains("line 1, column"), "{text}");
-    let mut deep = String::from(r#"{"data": {"issue": {"issue_type": {"type_index": "1"}, "evidence": "#);
+    let mut deep =
+        String::from(r#"{"data": {"issue": {"issue_type": {"type_index": "1"}, "evidence": "#);
     deep.push_str(&"[".repeat(100_000));
     let text = import_error(deep.as_bytes(), None).to_string();
     assert!(text.starts_with("burp-dast-json: "), "{text}");
@@ -423,12 +425,15 @@ fn burp_dast_errors_name_format_and_position_and_evidence_is_read_past() {
 
 #[test]
 fn mend_policy_rejections_stream() {
-    let mut input = String::from(r#"{"summary": {"totalRejectedLibraries": 100000}, "rejectingPolicies": ["#);
+    let mut input =
+        String::from(r#"{"summary": {"totalRejectedLibraries": 100000}, "rejectingPolicies": ["#);
     for p in 0..100 {
         if p > 0 {
             input.push(',');
         }
-        input.push_str(&format!(r#"{{"policyName": "policy {p}", "rejectedLibraries": ["#));
+        input.push_str(&format!(
+            r#"{{"policyName": "policy {p}", "rejectedLibraries": ["#
+        ));
         for i in 0..1000 {
             if i > 0 {
                 input.push(',');
