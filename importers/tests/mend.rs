@@ -185,7 +185,7 @@ fn policy_violations_are_license_findings_named_by_policy_and_library() {
     assert_eq!(f.rule_id, "Reject GPL family licenses");
     assert_eq!(
         f.title,
-        "Reject GPL family licenses rejects mysql-connector-java-5.1.49.jar"
+        "mysql-connector-java-5.1.49.jar rejected by policy Reject GPL family licenses"
     );
     assert_eq!(f.severity, Severity::High);
     assert_eq!(f.severity_original, None);

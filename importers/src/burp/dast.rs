@@ -20,7 +20,7 @@ use crate::error::{ImportError, Position};
 use crate::finding::ScanInfo;
 use crate::record::non_empty;
 use crate::stream::{EachElement, EachField, Fields};
-use crate::web::Merger;
+use crate::web::{HtmlText, Merger};
 use crate::{Importer, Sink};
 use serde::Deserialize;
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess};
@@ -61,6 +61,7 @@ impl Importer for BurpDastJson {
                 ..ScanInfo::default()
             },
             merger: Merger::keeping_strongest_status(status_rank),
+            texts: HtmlText::default(),
             issues: 0,
             listed: false,
             errors: Vec::new(),
@@ -81,6 +82,8 @@ impl Importer for BurpDastJson {
 struct Walk {
     info: ScanInfo,
     merger: Merger,
+    /// The issue types' texts, converted once.
+    texts: HtmlText,
     /// Issues read, for the warnings that name one.
     issues: usize,
     /// Whether the response held a scan's issues or one issue.
@@ -101,7 +104,7 @@ impl Walk {
             self.info.target = issue.origin();
         }
         let accepted = issue.accepted_risk;
-        match issue.issue.into_finding() {
+        match issue.issue.into_finding(&mut self.texts) {
             Some((mut finding, details)) => {
                 // A risk accepted in Burp, unless a user also called it a false positive.
                 if accepted && finding.tool_status.as_deref() != Some("false_positive") {

@@ -93,8 +93,12 @@ impl Issue {
     }
 
     /// The finding, and this issue's details for the merged description; `None` for an issue
-    /// with neither type nor name.
-    pub(super) fn into_finding(self) -> Option<(Finding, Option<String>)> {
+    /// with neither type nor name. The texts of the issue's type (its backgrounds), which Burp
+    /// repeats in every issue of the type, are converted once per report (`texts`).
+    pub(super) fn into_finding(
+        self,
+        texts: &mut web::HtmlText,
+    ) -> Option<(Finding, Option<String>)> {
         let name = self
             .name
             .as_deref()
@@ -115,9 +119,11 @@ impl Issue {
             &[origin.as_deref().unwrap_or_default(), &path],
         );
         let html = |t: &Option<String>| t.as_deref().map(html_to_text).filter(|t| !t.is_empty());
-        let description = html(&self.background);
-        let remediation =
-            html(&self.remediation_background).or_else(|| html(&self.remediation_detail));
+        let description = texts.text(self.background.as_deref());
+        let remediation_detail = html(&self.remediation_detail);
+        let remediation = texts
+            .text(self.remediation_background.as_deref())
+            .or_else(|| remediation_detail.clone());
         let detail = html(&self.detail);
         let mut aliases = Vec::new();
         let mut cwe = Vec::new();
@@ -148,7 +154,7 @@ impl Issue {
             self.location.as_deref().or(self.path.as_deref()),
             detail.as_deref(),
             &self.detail_items,
-            html(&self.remediation_detail).filter(|_| self.remediation_background.is_some()),
+            remediation_detail.filter(|_| self.remediation_background.is_some()),
             self.request_line.as_deref(),
         );
         let severity_original = self.severity;

@@ -65,6 +65,7 @@ impl Importer for BurpXml {
         };
         let mut xml = XmlReader::new(input, FORMAT);
         let mut merger = Merger::keeping_strongest_status(status_rank);
+        let mut texts = crate::web::HtmlText::default();
         let root = match xml.next()? {
             Item::Start { element, empty } => {
                 let name = element.name().as_ref().to_string();
@@ -96,7 +97,7 @@ impl Importer for BurpXml {
                         if info.target.is_none() {
                             info.target = issue.origin();
                         }
-                        match issue.into_finding() {
+                        match issue.into_finding(&mut texts) {
                             Some((finding, details)) => merger.add(finding, details),
                             None => info.warn(format!("skipped issue #{n} without type or name")),
                         }

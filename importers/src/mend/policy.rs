@@ -46,7 +46,7 @@ impl Violation {
             fingerprint,
             kind: Kind::License,
             category: Some(CATEGORY.into()),
-            title: format!("{} rejects {}", self.policy, self.library),
+            title: format!("{} rejected by policy {}", self.library, self.policy),
             description: (!self.paragraphs.is_empty()).then(|| self.paragraphs.join("\n\n")),
             remediation: Some(format!(
                 "Replace or remove {}, or have the policy's owners approve it in Mend.",
