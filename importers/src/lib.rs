@@ -146,6 +146,7 @@ pub fn all() -> &'static [&'static dyn Importer] {
         &tfsec::TfsecCheckstyle,
         &tfsec::TfsecJunit,
         &burp::BurpXml,
+        &burp::BurpDastJson,
         &zap::ZapXml,
         &zap::ZapJson,
         &nessus::NessusXml,

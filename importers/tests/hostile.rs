@@ -390,6 +390,63 @@ fn burp_and_zap_many_large_requests_stream() {
 }
 
 #[test]
+fn burp_dast_errors_name_format_and_position_and_evidence_is_read_past() {
+    let input =
+        br#"{"data": {"scan": {"issues": [{"issue_type": {"type_index": "1", "name": 5}}]}}}"#;
+    let text = import_error(&input[..], None).to_string();
+    assert!(text.starts_with("burp-dast-json: "), "{text}");
+    assert!(text.contains("line 1, column"), "{text}");
+    let mut deep =
+        String::from(r#"{"data": {"issue": {"issue_type": {"type_index": "1"}, "evidence": "#);
+    deep.push_str(&"[".repeat(100_000));
+    let text = import_error(deep.as_bytes(), None).to_string();
+    assert!(text.starts_with("burp-dast-json: "), "{text}");
+    // 20,000 issues with 20 KB of evidence each: the evidence is read past, not built.
+    let evidence = "A".repeat(20_000);
+    let mut json = String::from(r#"{"data": {"scan": {"issues": ["#);
+    for i in 0..20_000 {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(&format!(
+            r#"{{"issue_type": {{"type_index": "1049088", "name": "SQL injection"}}, "origin": "https://a", "path": "/p{i}", "evidence": [{{"request_segments": [{{"data_html": "{evidence}"}}]}}]}}"#
+        ));
+    }
+    json.push_str("]}}}");
+    let mut count = 0usize;
+    importers::import(json.as_bytes(), None, &mut |f| {
+        count += 1;
+        assert!(f.description.as_deref().is_none_or(|d| d.len() < 1000));
+        Ok(())
+    })
+    .expect("import");
+    assert_eq!(count, 20_000);
+}
+
+#[test]
+fn mend_policy_rejections_stream() {
+    let mut input =
+        String::from(r#"{"summary": {"totalRejectedLibraries": 100000}, "rejectingPolicies": ["#);
+    for p in 0..100 {
+        if p > 0 {
+            input.push(',');
+        }
+        input.push_str(&format!(
+            r#"{{"policyName": "policy {p}", "rejectedLibraries": ["#
+        ));
+        for i in 0..1000 {
+            if i > 0 {
+                input.push(',');
+            }
+            input.push_str(&format!(r#"{{"name": "lib-{i}.jar", "sha1": "s{i}"}}"#));
+        }
+        input.push_str("]}");
+    }
+    input.push_str("]}");
+    assert_eq!(streamed_count(input.as_bytes()), 100_000);
+}
+
+#[test]
 fn tfsec_xml_deep_nesting_is_an_error() {
     let mut input =
         String::from(r#"<testsuite name="tfsec"><testcase classname="a" name="[a][LOW] - d">"#);
@@ -618,6 +675,19 @@ proptest! {
             serde_json::json!({"vulnerabilities": [vulnerability.clone(), {"name": null}]}),
             serde_json::json!({"projectVitals": {"name": text}, "libraries": [
                 {"name": text, "sha1": text, "vulnerabilities": [vulnerability]}]}),
+            serde_json::json!({"summary": {"totalRejectedLibraries": score}, "rejectingPolicies": [
+                {"policyName": text, "filterType": id, "productLevel": true, "rejectedLibraries": [
+                    {"name": id, "sha1": text, "link": text, "systemPath": text,
+                     "manifestFile": text, "projects": [text, id]}, {"name": null}]},
+                {"policyName": null, "rejectedLibraries": [{"name": id}]}]}),
+            serde_json::json!({"additionalData": {"totalItems": text, "isLastPage": text},
+                "supportToken": text, "retVal": [{"type": "POLICY_VIOLATIONS", "name": text,
+                    "policyName": id, "alertInfo": {"status": text, "detectedAt": text},
+                    "project": {"name": text, "productName": id},
+                    "component": {"name": id, "groupId": text, "artifactId": id, "version": text,
+                        "libraryType": text, "dependencyType": text, "dependencyFile": text,
+                        "localPath": text, "references": {"url": text, "homePage": id}}},
+                    {"type": text, "policyName": id, "component": {"name": text}}]}),
             serde_json::json!({"additionalData": {"totalItems": 2}, "response": [{
                 "type": text, "name": id, "findingInfo": {"status": text},
                 "component": {"uuid": text, "name": text, "path": text, "libraryType": text},
@@ -811,6 +881,43 @@ proptest! {
     }
 
     /// Well-formed Burp and ZAP reports made of arbitrary values in the fields the importers read.
+    #[test]
+    fn arbitrary_bytes_after_a_burp_dast_head_never_panic(tail in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let mut bytes = br#"{"data": {"scan": {"status": "succeeded", "issues": [{"serial_number": "1", "issue_type": {"type_index": "#.to_vec();
+        bytes.extend_from_slice(&tail);
+        let _ = importers::import_to_vec(&bytes[..], None);
+    }
+
+    /// Well-formed Burp Suite DAST responses made of arbitrary values in the fields the
+    /// importer reads.
+    #[test]
+    fn arbitrary_burp_dast_values_never_panic(
+        origin in "\\PC{0,24}",
+        path in "\\PC{0,24}",
+        word in "\\PC{0,12}",
+        html in "\\PC{0,40}",
+        accepted in any::<bool>(),
+    ) {
+        let issue = serde_json::json!({"serial_number": word, "issue_type": {"type_index": word,
+            "name": html, "description_html": html, "remediation_html": html,
+            "vulnerability_classifications_html": html, "references_html": html},
+            "severity": word, "confidence": word, "display_confidence": word, "origin": origin,
+            "path": path, "novelty": word, "accepted_risk": accepted, "description_html": html,
+            "remediation_html": html});
+        let docs = [
+            serde_json::json!({"data": {"scan": {"status": word, "site_name": html,
+                "scan_target": {"name": html}, "start_time": word, "end_time": word,
+                "issues": [issue.clone(), issue.clone(), {"issue_type": null}]}},
+                "errors": [{"message": html}, {}]}),
+            serde_json::json!({"data": {"issue": issue}}),
+            serde_json::json!({"data": {"issue": {"issue_type": {"type_index": 7}}}}),
+        ];
+        for doc in docs {
+            let bytes = serde_json::to_vec(&doc).expect("json");
+            let _ = importers::import_to_vec(&bytes[..], Some("burp-dast-json"));
+        }
+    }
+
     #[test]
     fn arbitrary_burp_and_zap_values_never_panic(
         host in "\\PC{0,24}",

@@ -1,5 +1,5 @@
 use crate::corpus;
-use importers::Severity;
+use importers::{Kind, Severity};
 use std::collections::BTreeSet;
 
 /// Our count for every Mend file in the corpus, the same as DefectDojo's: API 3.0 records of
@@ -13,16 +13,30 @@ const EXPECTED: &[(&str, usize)] = &[
     ("mend/okhttp_one_vuln.json", 1),
 ];
 
+/// Mend's policy violations, in files hand-written from Mend's documentation
+/// (corpus/mend/SOURCES.md): the SCA API 2.0 legal alerts (5 alerts: 2 policy violations, one
+/// of a removed library, a new version and a multiple-licences alert, which are not policy
+/// violations) and the Unified Agent's policy rejection summary (two policies, 4 libraries).
+const POLICY: &[(&str, usize)] = &[
+    ("mend/handwritten-mend-sca-api2-legal-alerts.json", 2),
+    (
+        "mend/handwritten-mend-unified-agent-policy-rejection-summary.json",
+        4,
+    ),
+];
+
 /// `{"vulnerabilities": []}` carries nothing that says Mend: it is read only when the format is
 /// named (docs/FORMATS.md).
 const BARE: &str = "mend/okhttp_no_vuln.json";
 
 #[test]
 fn every_corpus_file_imports_with_its_expected_count() {
-    let expected: Vec<_> = EXPECTED
+    let mut expected: Vec<_> = EXPECTED
         .iter()
+        .chain(POLICY)
         .map(|&(file, n)| (file, "mend-json", n, n))
         .collect();
+    expected.sort();
     corpus::assert_counts("mend", "mend", &[BARE], &expected);
     corpus::assert_detected_as_listed("mend", &expected);
 }
@@ -154,4 +168,91 @@ fn a_page_of_a_larger_api_response_is_partial() {
 fn snapshot_of_a_small_report() {
     let (imported, findings) = corpus::import("mend/okhttp_one_vuln.json");
     insta::assert_json_snapshot!("mend_okhttp_one_vuln", (imported.info, findings));
+}
+
+#[test]
+fn policy_violations_are_license_findings_named_by_policy_and_library() {
+    let (imported, findings) =
+        corpus::import("mend/handwritten-mend-unified-agent-policy-rejection-summary.json");
+    assert!(
+        imported.info.warnings.is_empty(),
+        "{:?}",
+        imported.info.warnings
+    );
+    let f = &findings[0];
+    assert_eq!(f.kind, Kind::License);
+    assert_eq!(f.category.as_deref(), Some("policy_violation"));
+    assert_eq!(f.rule_id, "Reject GPL family licenses");
+    assert_eq!(
+        f.title,
+        "mysql-connector-java-5.1.49.jar rejected by policy Reject GPL family licenses"
+    );
+    assert_eq!(f.severity, Severity::High);
+    assert_eq!(f.severity_original, None);
+    assert_eq!(
+        f.component.name.as_deref(),
+        Some("mysql-connector-java-5.1.49.jar")
+    );
+    assert_eq!(f.component.purl, None, "Mend gives no package URL");
+    assert_eq!(
+        f.location.file.as_deref(),
+        Some("/builds/shop/backend/pom.xml")
+    );
+    let description = f.description.as_deref().expect("description");
+    assert!(
+        description.contains("Policy filter: LICENSE"),
+        "{description}"
+    );
+    // One library rejected by two policies is two findings.
+    let mysql: Vec<_> = findings
+        .iter()
+        .filter(|f| f.component.name.as_deref() == Some("mysql-connector-java-5.1.49.jar"))
+        .collect();
+    assert_eq!(mysql.len(), 2);
+    assert_ne!(mysql[0].fingerprint, mysql[1].fingerprint);
+
+    let (api, alerts) = corpus::import("mend/handwritten-mend-sca-api2-legal-alerts.json");
+    assert_eq!(api.format, "mend-json");
+    assert_eq!(api.info.target.as_deref(), Some("Shop / shop-backend"));
+    assert!(!api.info.partial);
+    assert_eq!(api.info.warnings.len(), 2, "{:?}", api.info.warnings);
+    assert!(
+        api.info
+            .warnings
+            .iter()
+            .all(|w| w.contains("not a policy violation")),
+        "{:?}",
+        api.info.warnings
+    );
+    assert_eq!(alerts[0].rule_id, "Reject GPL family licenses");
+    assert_eq!(alerts[0].component.version.as_deref(), Some("5.1.49"));
+    assert_eq!(alerts[0].tool_status.as_deref(), Some("ACTIVE"));
+    assert_eq!(
+        alerts[0].fingerprint, f.fingerprint,
+        "the same rejection from the agent and from the API is one finding"
+    );
+    assert_eq!(alerts[1].tool_status.as_deref(), Some("IGNORED"));
+    assert!(
+        alerts[0]
+            .references
+            .iter()
+            .any(|r| r.ends_with("mysql-connector-java-5.1.49.pom"))
+    );
+}
+
+#[test]
+fn a_page_of_legal_alerts_is_partial() {
+    let input = br#"{"additionalData": {"totalItems": "7", "isLastPage": "false"}, "supportToken": "t", "retVal": [
+        {"type": "POLICY_VIOLATIONS", "policyName": "No AGPL", "alertInfo": {"status": "ACTIVE"},
+         "component": {"name": "x-1.0.jar"}}]}"#;
+    let (imported, findings) = importers::import_to_vec(&input[..], None).expect("imports");
+    assert_eq!(imported.format, "mend-json");
+    assert!(imported.info.partial);
+    assert_eq!(findings.len(), 1);
+}
+
+#[test]
+fn snapshot_of_policy_violations() {
+    let (imported, findings) = corpus::import("mend/handwritten-mend-sca-api2-legal-alerts.json");
+    insta::assert_json_snapshot!("mend_api2_legal_alerts", (imported.info, findings));
 }

@@ -18,7 +18,7 @@ const CORPUS: &str = "corpus-formats";
 /// One small corpus file per importer format (`importers::all()` order), each uploaded into a
 /// release named after its format, so that each keeps its default slot label. The corpus has
 /// no Acunetix API export: that one is the `testdata` generator's (6 findings, seed 5).
-const CORPUS_FILES: [(&str, Option<&str>); 36] = [
+const CORPUS_FILES: [(&str, Option<&str>); 37] = [
     ("trivy-json", Some("trivy/issue_9263.json")),
     ("acunetix-xml", Some("acunetix/one_finding.xml")),
     (
@@ -51,6 +51,10 @@ const CORPUS_FILES: [(&str, Option<&str>); 36] = [
         Some("tfsec-extra/junit_v1.28.14_utf16le_windows.xml"),
     ),
     ("burp-xml", Some("burp/one_finding.xml")),
+    (
+        "burp-dast-json",
+        Some("burp/handwritten-burp-dast-graphql-scan-issues.json"),
+    ),
     ("zap-xml", Some("zap/zap-xml-plus-format.xml")),
     (
         "zap-json",

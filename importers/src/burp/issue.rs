@@ -1,4 +1,5 @@
-//! One `<issue>` of a Burp XML export: read from the XML, then made into a finding.
+//! One Burp issue: read from an `<issue>` of the XML export (or filled from a Burp Suite DAST
+//! GraphQL issue, `dast.rs`), then made into a finding by the one rule both formats share.
 
 use super::TOOL;
 use crate::error::ImportError;
@@ -22,22 +23,22 @@ const MAX_REQUEST_LINE: usize = 300;
 /// What a finding needs of one issue; everything else stays in the raw report.
 #[derive(Default)]
 pub(super) struct Issue {
-    issue_type: Option<String>,
-    name: Option<String>,
-    host: Option<String>,
-    path: Option<String>,
-    location: Option<String>,
-    severity: Option<String>,
-    confidence: Option<String>,
-    background: Option<String>,
-    remediation_background: Option<String>,
-    references: Option<String>,
-    classifications: Option<String>,
-    detail: Option<String>,
-    detail_items: Vec<String>,
-    remediation_detail: Option<String>,
+    pub(super) issue_type: Option<String>,
+    pub(super) name: Option<String>,
+    pub(super) host: Option<String>,
+    pub(super) path: Option<String>,
+    pub(super) location: Option<String>,
+    pub(super) severity: Option<String>,
+    pub(super) confidence: Option<String>,
+    pub(super) background: Option<String>,
+    pub(super) remediation_background: Option<String>,
+    pub(super) references: Option<String>,
+    pub(super) classifications: Option<String>,
+    pub(super) detail: Option<String>,
+    pub(super) detail_items: Vec<String>,
+    pub(super) remediation_detail: Option<String>,
     /// The first line of the first request (`GET /path?query HTTP/1.1`).
-    request_line: Option<String>,
+    pub(super) request_line: Option<String>,
 }
 
 impl Issue {
@@ -92,8 +93,12 @@ impl Issue {
     }
 
     /// The finding, and this issue's details for the merged description; `None` for an issue
-    /// with neither type nor name.
-    pub(super) fn into_finding(self) -> Option<(Finding, Option<String>)> {
+    /// with neither type nor name. The texts of the issue's type (its backgrounds), which Burp
+    /// repeats in every issue of the type, are converted once per report (`texts`).
+    pub(super) fn into_finding(
+        self,
+        texts: &mut web::HtmlText,
+    ) -> Option<(Finding, Option<String>)> {
         let name = self
             .name
             .as_deref()
@@ -114,9 +119,11 @@ impl Issue {
             &[origin.as_deref().unwrap_or_default(), &path],
         );
         let html = |t: &Option<String>| t.as_deref().map(html_to_text).filter(|t| !t.is_empty());
-        let description = html(&self.background);
-        let remediation =
-            html(&self.remediation_background).or_else(|| html(&self.remediation_detail));
+        let description = texts.text(self.background.as_deref());
+        let remediation_detail = html(&self.remediation_detail);
+        let remediation = texts
+            .text(self.remediation_background.as_deref())
+            .or_else(|| remediation_detail.clone());
         let detail = html(&self.detail);
         let mut aliases = Vec::new();
         let mut cwe = Vec::new();
@@ -147,7 +154,7 @@ impl Issue {
             self.location.as_deref().or(self.path.as_deref()),
             detail.as_deref(),
             &self.detail_items,
-            html(&self.remediation_detail).filter(|_| self.remediation_background.is_some()),
+            remediation_detail.filter(|_| self.remediation_background.is_some()),
             self.request_line.as_deref(),
         );
         let severity_original = self.severity;

@@ -11,8 +11,14 @@
 //! writes is read past). What is held is the merged findings, not the file: the issues of one
 //! finding may be anywhere in it. Requests and responses are read past unbuilt but for the first
 //! line of an issue's first request, kept as a short excerpt.
+//!
+//! Burp Suite DAST's GraphQL API answers with the same issues as JSON (`dast.rs`,
+//! `burp-dast-json`); both formats make findings with the one rule of `issue.rs`.
 
+mod dast;
 mod issue;
+
+pub use dast::BurpDastJson;
 
 use crate::error::ImportError;
 use crate::finding::{ScanInfo, Severity};
@@ -58,7 +64,8 @@ impl Importer for BurpXml {
             ..ScanInfo::default()
         };
         let mut xml = XmlReader::new(input, FORMAT);
-        let mut merger = Merger::keeping_strongest_status(confidence_rank);
+        let mut merger = Merger::keeping_strongest_status(status_rank);
+        let mut texts = crate::web::HtmlText::default();
         let root = match xml.next()? {
             Item::Start { element, empty } => {
                 let name = element.name().as_ref().to_string();
@@ -90,7 +97,7 @@ impl Importer for BurpXml {
                         if info.target.is_none() {
                             info.target = issue.origin();
                         }
-                        match issue.into_finding() {
+                        match issue.into_finding(&mut texts) {
                             Some((finding, details)) => merger.add(finding, details),
                             None => info.warn(format!("skipped issue #{n} without type or name")),
                         }
@@ -121,10 +128,12 @@ fn severity(original: &str) -> Severity {
     }
 }
 
-/// How sure Burp is (its `confidence`), for the merged finding to keep the strongest.
-fn confidence_rank(status: &str) -> u8 {
+/// How sure Burp is (its `confidence`), for the merged finding to keep the strongest; a user's
+/// false positive, then a risk accepted in Burp Suite DAST, above any confidence.
+fn status_rank(status: &str) -> u8 {
     match status {
-        "false_positive" => 4,
+        "false_positive" => 5,
+        "accepted_risk" => 4,
         "certain" => 3,
         "firm" => 2,
         "tentative" => 1,

@@ -4,10 +4,13 @@
 //!   each vulnerability with its `library`, CVSS, top fix and where the file was found;
 //! - the CLI's report: `projectVitals` and `libraries`, each library with its `vulnerabilities`;
 //! - the SCA platform API 3.0 response of a project's security findings: `response`, each with
-//!   its `component`, `vulnerability`, `topFix`, `threatAssessment` and `findingInfo.status`.
+//!   its `component`, `vulnerability`, `topFix`, `threatAssessment` and `findingInfo.status`;
+//! - policy violations (`policy.rs`): the Unified Agent's policy rejection summary
+//!   (`whitesource/policyRejectionSummary.json`: `rejectingPolicies`, each with its
+//!   `rejectedLibraries`), and the SCA API 2.0 legal and compliance alerts (`retVal`, each
+//!   `POLICY_VIOLATIONS` alert with its `policyName` and `component`).
 //!
-//! Not read: license policy violations (none of the shapes above holds them; the corpus has no
-//! sample of the API's legal findings), `policyStatistics` and `vulnerabilityStatistics`
+//! Not read: `policyStatistics` and `vulnerabilityStatistics`
 //! (totals), the libraries' licenses, and API 3.0 findings Mend marks `LIBRARY_REMOVED` (the
 //! library is no longer in the project: not a finding of this scan).
 //!
@@ -16,6 +19,7 @@
 //! ([`crate::copies`]).
 
 mod normalize;
+mod policy;
 mod raw;
 
 use crate::dependency::Walk;
@@ -24,7 +28,10 @@ use crate::finding::{Finding, ScanInfo};
 use crate::record::non_empty;
 use crate::stream::{EachElement, EachField, Fields, read_json};
 use crate::{Importer, Sink};
-use raw::{RawAdditionalData, RawApiFinding, RawLibrary, RawProjectVitals, RawVulnerability};
+use raw::{
+    RawAdditionalData, RawApiFinding, RawLegalAlert, RawLibrary, RawProjectVitals,
+    RawRejectingPolicy, RawVulnerability,
+};
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess};
 use std::io::Read;
 
@@ -43,7 +50,7 @@ impl Importer for MendJson {
     }
 
     fn description(&self) -> &'static str {
-        "Mend (WhiteSource) JSON: Unified Agent and CLI vulnerability reports, SCA platform API 3.0 security findings"
+        "Mend (WhiteSource) JSON: Unified Agent and CLI vulnerability reports, SCA platform API 3.0 security findings; policy violations (Unified Agent policyRejectionSummary.json, SCA API 2.0 legal alerts)"
     }
 
     fn example(&self) -> &'static str {
@@ -59,30 +66,39 @@ impl Importer for MendJson {
             && (head.contains("\"keyUuid\"") || head.contains("\"cvss3_severity\""));
         let cli = head.contains("\"projectVitals\"") && head.contains("\"libraries\"");
         let api = head.contains("\"supportToken\"") && head.contains("\"response\"");
-        agent || cli || api
+        let rejections = head.contains("\"rejectingPolicies\"")
+            && (head.contains("\"rejectedLibraries\"")
+                || head.contains("\"totalRejectedLibraries\""));
+        let legal = head.contains("\"supportToken\"")
+            && head.contains("\"retVal\"")
+            && (head.contains("\"policyName\"") || head.contains("\"POLICY_VIOLATIONS\""));
+        agent || cli || api || rejections || legal
     }
 
     fn import(&self, input: &mut dyn Read, sink: &mut Sink<'_>) -> Result<ScanInfo, ImportError> {
         let mut report = Report {
             walk: Walk::new(sink, TOOL),
             total_items: None,
+            last_page: None,
             api_records: 0,
         };
         read_json(FORMAT, input, &mut report.walk, |walk, de| {
             let mut fields = Fields3 {
                 walk,
                 total_items: &mut report.total_items,
+                last_page: &mut report.last_page,
                 api_records: &mut report.api_records,
             };
             EachField::new("a Mend report object", &mut fields).deserialize(de)
         })?;
-        let partial = report
-            .total_items
-            .is_some_and(|total| total > report.api_records);
+        let partial = report.last_page == Some(false)
+            || report
+                .total_items
+                .is_some_and(|total| total > report.api_records);
         let mut info = report.walk.finish(
             FORMAT,
             "vulnerabilities",
-            "a Mend report (`libraries`, `response`)",
+            "a Mend report (`libraries`, `response`, `rejectingPolicies`, `retVal`)",
         )?;
         if partial {
             info.partial = true;
@@ -98,9 +114,11 @@ impl Importer for MendJson {
 
 struct Report<'a, 'b> {
     walk: Walk<'a, 'b>,
-    /// API 3.0's `additionalData.totalItems`.
+    /// The API's `additionalData.totalItems`.
     total_items: Option<u64>,
-    /// How many records API 3.0's `response` held.
+    /// API 2.0's `additionalData.isLastPage`.
+    last_page: Option<bool>,
+    /// How many records the API's `response` (3.0) or `retVal` (2.0) held.
     api_records: u64,
 }
 
@@ -108,6 +126,7 @@ struct Report<'a, 'b> {
 struct Fields3<'r, 'a, 'b> {
     walk: &'r mut Walk<'a, 'b>,
     total_items: &'r mut Option<u64>,
+    last_page: &'r mut Option<bool>,
     api_records: &'r mut u64,
 }
 
@@ -181,9 +200,39 @@ impl<'de> Fields<'de> for Fields3<'_, '_, '_> {
                     },
                 ))?;
             }
+            "rejectingPolicies" => {
+                walk.listed = true;
+                map.next_value_seed(EachElement::new(
+                    "a list of Mend rejecting policies",
+                    |policy: RawRejectingPolicy| {
+                        for converted in policy::rejecting_policy(policy) {
+                            hand_on(walk, converted.map(Some))?;
+                        }
+                        Ok(())
+                    },
+                ))?;
+            }
+            "retVal" => {
+                walk.listed = true;
+                let count = &mut *self.api_records;
+                map.next_value_seed(EachElement::new(
+                    "a list of Mend legal and compliance alerts",
+                    |alert: RawLegalAlert| {
+                        *count += 1;
+                        if walk.info.target.is_none() {
+                            walk.info.target = alert.project.as_ref().and_then(|p| {
+                                product_and_project(p.product_name.clone(), p.name.clone())
+                            });
+                        }
+                        hand_on(walk, policy::legal_alert(alert))
+                    },
+                ))?;
+            }
             "additionalData" => {
                 let data: Option<RawAdditionalData> = map.next_value()?;
-                *self.total_items = data.and_then(|d| d.total_items);
+                let data = data.unwrap_or_default();
+                *self.total_items = data.total_items.as_ref().and_then(raw::Count::value);
+                *self.last_page = data.is_last_page.as_ref().and_then(raw::Flag::value);
             }
             "projectVitals" => {
                 let vitals: Option<RawProjectVitals> = map.next_value()?;

@@ -142,11 +142,121 @@ pub struct RawThreat {
     pub exploit_code_maturity: Option<String>,
 }
 
-/// `additionalData` of an API 3.0 response: how many findings the query has in all.
+/// `additionalData` of an API 3.0 or 2.0 response: how many findings the query has in all
+/// (a number in 3.0, text in 2.0's examples: `"422"`), and 2.0's `isLastPage`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawAdditionalData {
-    pub total_items: Option<u64>,
+    pub total_items: Option<Count>,
+    pub is_last_page: Option<Flag>,
+}
+
+/// A count Mend writes as a number or as text.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Count {
+    Number(u64),
+    Text(String),
+}
+
+impl Count {
+    pub fn value(&self) -> Option<u64> {
+        match self {
+            Count::Number(n) => Some(*n),
+            Count::Text(t) => t.trim().parse().ok(),
+        }
+    }
+}
+
+/// A yes or no Mend writes as a boolean or as text (`"true"`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Flag {
+    Bool(bool),
+    Text(String),
+}
+
+impl Flag {
+    pub fn value(&self) -> Option<bool> {
+        match self {
+            Flag::Bool(b) => Some(*b),
+            Flag::Text(t) => t.trim().parse().ok(),
+        }
+    }
+}
+
+/// One policy of the Unified Agent's `whitesource/policyRejectionSummary.json`
+/// (`rejectingPolicies[]`), with the libraries it rejected.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawRejectingPolicy {
+    pub policy_name: Option<String>,
+    /// What the policy matches on (`LICENSE`, ...), as the agent writes it.
+    pub filter_type: Option<String>,
+    pub product_level: Option<bool>,
+    pub rejected_libraries: Option<Vec<RawRejectedLibrary>>,
+}
+
+/// A library a policy rejected, as the Unified Agent summarizes it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawRejectedLibrary {
+    pub name: Option<String>,
+    pub sha1: Option<String>,
+    pub link: Option<String>,
+    pub system_path: Option<String>,
+    pub manifest_file: Option<String>,
+    pub projects: Option<Vec<String>>,
+}
+
+/// A legal and compliance alert of the SCA API 2.0
+/// (`GET /api/v2.0/projects/{projectToken}/alerts/legal`, `retVal[]`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawLegalAlert {
+    pub name: Option<String>,
+    #[serde(rename = "type")]
+    pub alert_type: Option<String>,
+    pub alert_info: Option<RawAlertInfo>,
+    pub project: Option<RawAlertProject>,
+    pub component: Option<RawAlertComponent>,
+    pub policy_name: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawAlertInfo {
+    pub status: Option<String>,
+    pub detected_at: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawAlertProject {
+    pub name: Option<String>,
+    pub product_name: Option<String>,
+}
+
+/// The library of a 2.0 alert (`BaseComponentDTO`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawAlertComponent {
+    pub name: Option<String>,
+    pub library_type: Option<String>,
+    pub group_id: Option<String>,
+    pub artifact_id: Option<String>,
+    pub version: Option<String>,
+    pub dependency_type: Option<String>,
+    pub dependency_file: Option<String>,
+    pub local_path: Option<String>,
+    pub references: Option<RawComponentReferences>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawComponentReferences {
+    pub url: Option<String>,
+    pub home_page: Option<String>,
 }
 
 /// `projectVitals` of the CLI report.

@@ -2,13 +2,17 @@
 //! per record with HTML background and detail, CWE classifications, references and a base64
 //! request and response, as the corpus files have them. Every issue has its own path, so the
 //! importer's merge (type + site + path) keeps one finding per issue.
+//!
+//! And the Burp Suite DAST GraphQL answer to a scan's issues (`burp-dast-json`): the same issue
+//! types as JSON, each issue with its type's HTML texts, as the hand-written corpus file has
+//! them (no real one was available).
 
 use super::web::{PAGES, PARAMS, SECTIONS};
 use base64::Engine;
 use rand::RngExt;
 use std::io::{self, Write};
 
-use super::{Rng, SyntheticOptions, cdata, hex, index, pick, prose, rng, xml};
+use super::{Obj, Rng, SyntheticOptions, cdata, hex, index, js, pick, prose, rng, xml};
 
 struct IssueType {
     id: u32,
@@ -256,4 +260,86 @@ fn write_issue(out: &mut dyn Write, rng: &mut Rng, host: &str, i: usize) -> io::
         cdata(&b64.encode(request)),
         cdata(&b64.encode(response)),
     )
+}
+
+/// The Burp Suite DAST GraphQL response to `scan(id) { ... issues { ... } }`.
+pub(super) fn write_dast_json(out: &mut dyn Write, options: &SyntheticOptions) -> io::Result<()> {
+    let host = host(options.seed);
+    write!(
+        out,
+        "{{\n  \"data\": {{\n    \"scan\": {{\n      \"id\": {},\n      \"status\": \"succeeded\",\n      \"start_time\": \"2026-10-15T08:01:12.204Z\",\n      \"end_time\": \"2026-10-15T09:12:44.871Z\",\n      \"scan_target\": {{\"id\": \"{}\", \"name\": {}}},\n      \"issues\": [\n",
+        js(&(options.seed % 10_000).to_string()),
+        options.seed % 97,
+        js(&format!("https://{host}")),
+    )?;
+    for i in 0..options.findings {
+        let mut rng = rng(options.seed, 41, i);
+        if i > 0 {
+            out.write_all(b",\n")?;
+        }
+        write_dast_issue(out, &mut rng, &host, i)?;
+    }
+    out.write_all(b"\n      ]\n    }\n  }\n}\n")
+}
+
+fn write_dast_issue(out: &mut dyn Write, rng: &mut Rng, host: &str, i: usize) -> io::Result<()> {
+    let t = &TYPES[index(rng, TYPES.len())];
+    // The index in the path: one finding per issue, never merged.
+    let path = format!("/{}/{}-{i}.php", pick(rng, SECTIONS), pick(rng, PAGES));
+    let parameter = pick(rng, PARAMS);
+    let payload = pick(rng, PAYLOADS);
+    let detail = t
+        .detail
+        .replace("%P%", parameter)
+        .replace("%X%", &xml(payload));
+    let classifications: String = t
+        .cwe
+        .iter()
+        .map(|(id, name)| {
+            format!("<li><a href=\"https://cwe.mitre.org/data/definitions/{id}.html\">CWE-{id}: {name}</a></li>")
+        })
+        .collect();
+    let references: String = t
+        .references
+        .iter()
+        .map(|(name, url)| format!("<li><a href=\"{url}\">{name}</a></li>"))
+        .collect();
+    let severity = match t.severity {
+        "Information" => "info".to_string(),
+        other => other.to_ascii_lowercase(),
+    };
+    let novelty = pick(rng, &["first", "new", "repeated", "regression"]);
+    let issue_type = Obj::new()
+        .s("type_index", &t.id.to_string())
+        .s("name", t.name)
+        .s("description_html", t.background)
+        .s("remediation_html", t.remediation)
+        .s(
+            "vulnerability_classifications_html",
+            &format!("<ul>{classifications}</ul>"),
+        )
+        .opt(
+            "references_html",
+            (!references.is_empty())
+                .then(|| format!("<ul>{references}</ul>"))
+                .as_deref(),
+        )
+        .done();
+    let serial = 1_000_000_000_000_000_000u64 + (i as u64) * 7919 + rng.random_range(0..7919u64);
+    let issue = Obj::new()
+        .s("serial_number", &serial.to_string())
+        .raw("issue_type", issue_type)
+        .s("severity", &severity)
+        .s("confidence", &t.confidence.to_ascii_lowercase())
+        .s("origin", &format!("https://{host}"))
+        .s("path", &path)
+        .s("novelty", novelty)
+        .raw("accepted_risk", rng.random_bool(0.05))
+        .s(
+            "description_html",
+            &format!("<p>{detail} {}</p>", prose(rng, 1)),
+        )
+        .raw("remediation_html", "null")
+        .done();
+    write!(out, "        {issue}")
 }
