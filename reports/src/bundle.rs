@@ -645,8 +645,8 @@ for (const path of process.argv.slice(2).filter((a) => a !== "-")) {{
 EOF
 ```
 
-cosign (untested: cosign is not part of ScanLedger's test suite), for a statement whose subject
-is a raw report in `scans/`:
+cosign (untested: cosign is not part of ScanLedger's test suite; cosign 2.x also needs
+`--new-bundle-format`), for a statement whose subject is a raw report in `scans/`:
 
 ```sh
 cosign verify-blob-attestation --key signing-key.pem --insecure-ignore-tlog \
