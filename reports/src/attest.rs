@@ -362,23 +362,67 @@ fn vulns_statement(snap: &ReleaseSnapshot, scan: &ScanSnapshot, facts: &ScanFact
 /// `manifest.json` (`jq -j .policy.text manifest.json | sha256sum`), or, without a stored
 /// policy, the gate's settings as the line `fail-on=SEVERITY require=TOOL,TOOL`.
 fn policy_descriptor(snap: &ReleaseSnapshot) -> Value {
-    match snap.policy.as_ref().and_then(|p| p.text.as_ref()) {
+    let required: Vec<&str> = snap
+        .gate
+        .required_tools
+        .iter()
+        .map(String::as_str)
+        .collect();
+    policy_of(
+        snap.policy.as_ref().and_then(|p| p.text.as_deref()),
+        &snap.gate.fail_on,
+        &required,
+    )
+}
+
+fn policy_of(text: Option<&str>, fail_on: &str, required_tools: &[&str]) -> Value {
+    match text {
         Some(text) => json!({
             "uri": "manifest.json#/policy/text",
             "digest": {"sha256": hex::encode(Sha256::digest(text.as_bytes()))},
         }),
         None => {
-            let line = format!(
-                "fail-on={} require={}",
-                snap.gate.fail_on,
-                snap.gate.required_tools.join(",")
-            );
+            let line = format!("fail-on={fail_on} require={}", required_tools.join(","));
             json!({
                 "uri": "manifest.json#/gate",
                 "digest": {"sha256": hex::encode(Sha256::digest(line.as_bytes()))},
             })
         }
     }
+}
+
+/// The gate's VSA says what the signed manifest says: the same verdict, the same policy.
+fn check_vsa_against_manifest(
+    members: &BTreeMap<String, Vec<u8>>,
+    path: &str,
+    predicate: &Value,
+) -> Result<(), String> {
+    let manifest: Value = members
+        .get("manifest.json")
+        .and_then(|b| serde_json::from_slice(b).ok())
+        .ok_or_else(|| format!("{path}: no manifest.json to compare with"))?;
+    let passed = manifest["gate"]["passed"].as_bool() == Some(true);
+    let result = if passed { "PASSED" } else { "FAILED" };
+    if predicate["verificationResult"] != result {
+        return Err(format!(
+            "{path}: verificationResult differs from the manifest's gate ({result})"
+        ));
+    }
+    let required: Vec<&str> = manifest["gate"]["required_tools"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let policy = policy_of(
+        manifest["policy"]["text"].as_str(),
+        manifest["gate"]["fail_on"].as_str().unwrap_or_default(),
+        &required,
+    );
+    if predicate["policy"] != policy {
+        return Err(format!("{path}: the policy differs from the manifest's"));
+    }
+    Ok(())
 }
 
 /// `2026-11-23T10:15:00Z`.
@@ -489,7 +533,8 @@ pub fn members(
 }
 
 /// Checks the attestation members of a bundle against `key`: each envelope is signed by it
-/// and holds an in-toto Statement v1 of a known predicate; each Sigstore bundle is v0.3,
+/// and holds an in-toto Statement v1 of a known predicate (the gate's: with the verdict and
+/// policy of `manifest.json`); each Sigstore bundle is v0.3,
 /// names the key by its id, carries no transparency log entry, and holds the very envelope of
 /// its `.dsse.json` twin; a subject named by a bundle path has that member's SHA-256. Returns
 /// how many statements were checked.
@@ -558,6 +603,9 @@ fn check_statement(
                 ));
             }
         }
+    }
+    if expected == VSA_PREDICATE {
+        check_vsa_against_manifest(members, path, &statement["predicate"])?;
     }
     for input in statement["predicate"]["inputAttestations"]
         .as_array()

@@ -185,3 +185,34 @@ fn trivy_and_grype_reports_give_image_digests_scanner_and_database() {
         ScanFacts::default()
     );
 }
+
+#[test]
+fn a_vsa_that_contradicts_the_manifest_fails_even_when_signed() {
+    let zip = sample_bundle();
+    let name = "attestations/gate.vsa.dsse.json";
+    let mut s = statement(&member(&zip, name));
+    let flipped = if s["predicate"]["verificationResult"] == "PASSED" {
+        "FAILED"
+    } else {
+        "PASSED"
+    };
+    s["predicate"]["verificationResult"] = flipped.into();
+    let resigned = key().dsse_envelope(
+        "application/vnd.in-toto+json",
+        &serde_json::to_vec(&s).unwrap(),
+    );
+    let mut forged = members(&zip);
+    for m in forged.iter_mut().filter(|(n, _)| n == name) {
+        m.1 = resigned.clone();
+    }
+    let report = verify(&rezip(&forged));
+    let check = report
+        .checks
+        .iter()
+        .find(|c| c.name == "attestations")
+        .unwrap();
+    assert!(
+        !check.ok && check.detail.contains("verificationResult differs"),
+        "{check:?}"
+    );
+}
