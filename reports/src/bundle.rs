@@ -8,6 +8,7 @@
 //! | `SHA256SUMS.sig` | raw 64-byte Ed25519 signature of `SHA256SUMS` (`openssl pkeyutl -verify -rawin`) |
 //! | `SHA256SUMS.sshsig` | SSH signature of `SHA256SUMS`, namespace `scanledger-evidence` (`ssh-keygen -Y verify`) |
 //! | `attestation.dsse.json` | DSSE envelope of an in-toto Statement v1 whose subjects are the files |
+//! | `attestations/…` | per scan an in-toto vulns statement, and the gate's SLSA VSA, each as DSSE and Sigstore bundle ([`attest`]) |
 //! | `VERIFY.md` | the exact commands, with this key's fingerprints |
 //! | `allowed_signers`, `signing-key.pem`, `signing-key.pub` | the public key for ssh-keygen and openssl |
 //! | `manifest.json` | release, seal, gate, policy, tools, scans, files with SHA-256 and size, previous bundle, key |
@@ -22,9 +23,10 @@
 
 use crate::keys::{DSSE_PAYLOAD_TYPE, EvidenceKey, PRINCIPAL, SSH_NAMESPACE};
 use crate::snapshot::{ReleaseSnapshot, ScanSnapshot};
-use crate::{ReportError, canonical_json, findings, html, markdown, pdf, sarif};
+use crate::{ReportError, attest, canonical_json, findings, html, markdown, pdf, sarif};
 use serde_json::json;
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::io::{Read, Seek, SeekFrom, Write};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
@@ -174,6 +176,7 @@ fn spool(
 fn generated_members(
     snap: &ReleaseSnapshot,
     key: &EvidenceKey,
+    facts: &BTreeMap<domain::ScanId, attest::ScanFacts>,
 ) -> Result<Vec<(String, Rendered)>, ReportError> {
     let public = key.public();
     let fp = public.fingerprint();
@@ -224,6 +227,9 @@ fn generated_members(
     ];
     if let Some(sla) = sla {
         generated.push(("sla.json".into(), bytes(sla)));
+    }
+    for (path, member) in attest::members(snap, key, facts)? {
+        generated.push((path, bytes(member)));
     }
     Ok(generated)
 }
@@ -295,7 +301,8 @@ pub fn write_bundle<W: Read + Write + Seek>(
     mut out: W,
 ) -> Result<BundleOutcome, ReportError> {
     let public = key.public();
-    let generated = generated_members(snap, key)?;
+    let facts = raw_report_facts(snap, raw)?;
+    let generated = generated_members(snap, key, &facts)?;
 
     // (path, sha256, size) of every summed member but the manifest.
     let mut files: Vec<(String, String, u64)> = generated
@@ -440,6 +447,37 @@ pub fn write_bundle<W: Read + Write + Seek>(
     })
 }
 
+/// What the raw reports of the formats that carry more than the scan's record (image digests,
+/// scanner database: [`attest::needs_raw_report`]) say, for their attestations. Each such
+/// report is read once more before the zip is written, spooled to an unnamed temporary file
+/// (checked against its SHA-256 like the copy in the zip) and parsed as it streams.
+fn raw_report_facts(
+    snap: &ReleaseSnapshot,
+    raw: &mut dyn RawScans,
+) -> Result<BTreeMap<domain::ScanId, attest::ScanFacts>, ReportError> {
+    let mut facts = BTreeMap::new();
+    for scan in snap
+        .scans
+        .iter()
+        .filter(|s| attest::needs_raw_report(&s.format))
+    {
+        let mut file = std::io::BufWriter::with_capacity(256 * 1024, tempfile::tempfile()?);
+        let mut hashing = HashingWriter::new(&mut file);
+        raw.write_raw(scan, &mut hashing)?;
+        let (got, size) = hashing.finish();
+        if got != scan.sha256 || size != scan.size {
+            return Err(ReportError::Invalid(format!(
+                "raw report of scan {} does not match its recorded SHA-256 {} (got {got}, {size} bytes)",
+                scan.id, scan.sha256
+            )));
+        }
+        let mut file = file.into_inner().map_err(|e| e.into_error())?;
+        file.seek(SeekFrom::Start(0))?;
+        facts.insert(scan.id, attest::ScanFacts::read(&scan.format, file));
+    }
+    Ok(facts)
+}
+
 /// Deflate level: fast, and fixed (a different level gives different bytes).
 pub const COMPRESSION_LEVEL: i64 = 1;
 
@@ -542,6 +580,77 @@ jq -r '.signatures[0].sig' attestation.dsse.json | base64 -d > /tmp/dsse.sig
 {{ printf 'DSSEv1 %d %s %d ' "${{#T}}" "$T" "$(wc -c < /tmp/statement.json)"; cat /tmp/statement.json; }} > /tmp/pae.bin
 openssl pkeyutl -verify -pubin -inkey signing-key.pem -rawin -in /tmp/pae.bin -sigfile /tmp/dsse.sig
 jq -r '.subject[] | "\(.digest.sha256)  \(.name)"' /tmp/statement.json | sha256sum -c
+```
+
+## 3a. (Optional) the standard attestations
+
+`attestations/` holds, for each raw report in `scans/`, an in-toto Statement v1 of predicate
+`https://in-toto.io/attestation/vulns/v0.2` (`*.vulns.*`: the scanned image by digest where the
+report names one, else the raw report; the scanner; what it found), and the gate's verdict as
+a SLSA Verification Summary Attestation v1 (`gate.vsa.*`: `verificationResult`, the policy's
+digest, this bundle as `resourceUri`). Each statement is there twice, signed by the same key:
+as a DSSE envelope (`*.dsse.json`) and as a Sigstore bundle v0.3 (`*.sigstore.json`: the key
+named by its id in `verificationMaterial.publicKey.hint`, no transparency log entry, no
+timestamp). They are listed in `SHA256SUMS`, so steps 1 and 2 already cover them; these
+commands check their own signatures with supply-chain tools, using `signing-key.pem` as
+checked in step 0.
+
+OpenSSL 3 and `jq` (the signature of each envelope over its DSSE pre-authentication encoding):
+
+```sh
+fail=0; for f in attestations/*.dsse.json; do
+  T=$(jq -r .payloadType "$f"); jq -r .payload "$f" | base64 -d > /tmp/statement.json
+  jq -r '.signatures[0].sig' "$f" | base64 -d > /tmp/dsse.sig
+  {{ printf 'DSSEv1 %d %s %d ' "${{#T}}" "$T" "$(wc -c < /tmp/statement.json)"; cat /tmp/statement.json; }} > /tmp/pae.bin
+  if openssl pkeyutl -verify -pubin -inkey signing-key.pem -rawin -in /tmp/pae.bin -sigfile /tmp/dsse.sig >/dev/null; then echo "$f: OK"; else echo "$f: FAILED"; fail=1; fi
+done; [ "$fail" = 0 ]
+```
+
+Python securesystemslib (in-toto's DSSE library; the key id is the SHA-256 of the key's DER):
+
+```sh
+python3 -m venv /tmp/sslib && /tmp/sslib/bin/pip install -q 'securesystemslib[crypto]'
+/tmp/sslib/bin/python - attestations/*.dsse.json <<'EOF'
+import hashlib, json, sys
+from cryptography.hazmat.primitives import serialization as s
+from securesystemslib.dsse import Envelope
+from securesystemslib.signer import SSlibKey
+pub = s.load_pem_public_key(open("signing-key.pem", "rb").read())
+der = pub.public_bytes(s.Encoding.DER, s.PublicFormat.SubjectPublicKeyInfo)
+key = SSlibKey.from_crypto(pub, keyid=hashlib.sha256(der).hexdigest())
+for path in sys.argv[1:]:
+    Envelope.from_dict(json.load(open(path))).verify([key], 1)
+    print(path, "OK")
+EOF
+```
+
+Node.js with `@sigstore/verify` (sigstore-js), trusting this one key and no transparency
+log, certificate or timestamp authority:
+
+```sh
+npm install -s --prefix /tmp/sigstore @sigstore/verify @sigstore/bundle
+NODE_PATH=/tmp/sigstore/node_modules node - attestations/*.sigstore.json <<'EOF'
+const fs = require("fs"), crypto = require("crypto");
+const {{ bundleFromJSON }} = require("@sigstore/bundle");
+const {{ Verifier, toSignedEntity, toTrustMaterial }} = require("@sigstore/verify");
+const key = crypto.createPublicKey(fs.readFileSync("signing-key.pem"));
+const id = crypto.createHash("sha256").update(key.export({{ type: "spki", format: "der" }})).digest("hex");
+const root = {{ tlogs: [], certificateAuthorities: [], ctlogs: [], timestampAuthorities: [] }};
+const trust = toTrustMaterial(root, (hint) => {{ if (hint !== id) throw new Error("unknown key " + hint); return {{ publicKey: key, validFor: () => true }}; }});
+const verifier = new Verifier(trust, {{ tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 0 }});
+for (const path of process.argv.slice(2).filter((a) => a !== "-")) {{
+  verifier.verify(toSignedEntity(bundleFromJSON(JSON.parse(fs.readFileSync(path, "utf8")))));
+  console.log(path, "OK");
+}}
+EOF
+```
+
+cosign (untested: cosign is not part of ScanLedger's test suite; cosign 2.x also needs
+`--new-bundle-format`), for a statement whose subject is a raw report in `scans/`:
+
+```sh
+cosign verify-blob-attestation --key signing-key.pem --insecure-ignore-tlog \
+  --bundle attestations/NAME.vulns.sigstore.json --type https://in-toto.io/attestation/vulns/v0.2 scans/NAME.json
 ```
 
 ## 4. (Optional) the chain to the previous release

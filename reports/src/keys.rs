@@ -101,15 +101,23 @@ impl EvidenceKey {
         armor(&blob)
     }
 
+    /// The Ed25519 signature of a DSSE envelope over `payload`: over its pre-authentication
+    /// encoding (PAE), as every DSSE verifier computes it.
+    pub fn dsse_signature(&self, payload_type: &str, payload: &[u8]) -> [u8; 64] {
+        self.signing
+            .sign(&dsse_pae(payload_type, payload))
+            .to_bytes()
+    }
+
     /// A DSSE envelope (JSON bytes) over `payload`, with this key's id.
     pub fn dsse_envelope(&self, payload_type: &str, payload: &[u8]) -> Vec<u8> {
-        let signature = self.signing.sign(&dsse_pae(payload_type, payload));
+        let signature = self.dsse_signature(payload_type, payload);
         let envelope = serde_json::json!({
             "payload": STANDARD.encode(payload),
             "payloadType": payload_type,
             "signatures": [{
                 "keyid": self.public().key_id(),
-                "sig": STANDARD.encode(signature.to_bytes()),
+                "sig": STANDARD.encode(signature),
             }],
         });
         let mut bytes = serde_json::to_vec_pretty(&envelope).unwrap_or_default();

@@ -13,11 +13,14 @@
 //!   right-to-left text (visual order, Arabic joining);
 //! - [`keys`]: the Ed25519 key, its encodings and the three signatures;
 //! - [`bundle`]: the deterministic, signed zip; [`verify`]: checking one offline;
+//! - [`attest`]: the bundle's standard attestations (in-toto vulns per scan, the gate's SLSA
+//!   VSA), as DSSE envelopes and Sigstore bundles;
 //! - [`report`]: one report of a release in a chosen format, drafted or taken from its bundle;
 //! - [`vex`]: a release's triage decisions as VEX documents, and VEX documents read back.
 //!
 //! Not here: reading the database (`schema` produces the snapshot) or HTTP (`server`).
 
+pub mod attest;
 pub mod bidi;
 pub mod bundle;
 pub mod csv_writer;

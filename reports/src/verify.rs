@@ -320,6 +320,17 @@ pub fn verify_bundle<R: Read + Seek>(
             ))
         });
         report.check("dsse", dsse_result.map_err(|e| format!("{DSSE}: {e}")));
+        // Bundles sealed before the standard attestations have none; a bundle that had them
+        // and lost them fails `members` (they are listed in SHA256SUMS).
+        report.check(
+            "attestations",
+            crate::attest::verify_members(&members, &key).map(|n| match n {
+                0 => "no standard attestations (sealed before they were added)".to_string(),
+                n => format!(
+                    "{n} in-toto statements under attestations/: DSSE and Sigstore bundle signatures valid"
+                ),
+            }),
+        );
     }
 
     // 4. The manifest describes these files and this key.

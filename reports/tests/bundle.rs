@@ -77,7 +77,15 @@ fn a_fresh_bundle_verifies() {
     assert_eq!(
         names,
         [
-            "archive", "members", "hashes", "key", "ed25519", "sshsig", "dsse", "manifest"
+            "archive",
+            "members",
+            "hashes",
+            "key",
+            "ed25519",
+            "sshsig",
+            "dsse",
+            "attestations",
+            "manifest"
         ]
     );
     assert!(!report.key_pinned);

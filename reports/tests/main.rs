@@ -2,6 +2,7 @@
 //! tampering, the standard tools) and the renderings.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod attest;
 mod bundle;
 mod render;
 mod support;

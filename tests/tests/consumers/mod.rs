@@ -3,6 +3,7 @@
 //! them, failing on any error. The tools are installed by `scripts/install-consumers` (which
 //! `scripts/test` runs) into the folder it prints, passed here as `SCANLEDGER_CONSUMERS`.
 
+mod attest;
 mod forum;
 mod junit;
 mod metrics;
