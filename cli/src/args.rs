@@ -115,6 +115,9 @@ pub enum Command {
     /// Release policies: versioned TOML per project.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Control mappings (SOC 2, ISO 27001): versioned TOML per project (docs/CONTROLS.md).
+    #[command(subcommand)]
+    Controls(ControlsCommand),
     /// The hash-chained audit log: list events, verify the chain.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -812,6 +815,10 @@ pub enum ReportFormat {
     Csv,
     Json,
     Sarif,
+    /// OSCAL 1.1.2 assessment results (docs/EVIDENCE.md).
+    OscalAr,
+    /// OSCAL 1.1.2 plan of action and milestones.
+    OscalPoam,
 }
 
 #[derive(Debug, Args)]
@@ -844,4 +851,22 @@ pub struct VerifyArgs {
     pub previous: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
     pub format: TextOrJson,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ControlsCommand {
+    /// Check a control mapping file and store it as the project's next version.
+    #[command(after_help = "Example:\n  scanledger controls set --project shop controls.toml")]
+    Set(PolicySetArgs),
+    /// Print the active control mapping (or a given version, or the built-in one) as written.
+    #[command(
+        after_help = "Examples:\n  scanledger controls show --project shop\n  scanledger controls show --project shop --version 2 --format json"
+    )]
+    Show(PolicyShowArgs),
+    /// List a project's control mapping versions.
+    #[command(after_help = "Example:\n  scanledger controls versions --project shop")]
+    Versions(ReleasesArgs),
+    /// Check a control mapping file without storing it (no database needed).
+    #[command(after_help = "Example:\n  scanledger controls check controls.toml")]
+    Check(PolicyCheckArgs),
 }

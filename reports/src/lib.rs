@@ -14,18 +14,22 @@
 //! - [`keys`]: the Ed25519 key, its encodings and the three signatures;
 //! - [`bundle`]: the deterministic, signed zip; [`verify`]: checking one offline;
 //! - [`report`]: one report of a release in a chosen format, drafted or taken from its bundle;
+//! - [`controls`]: the control mapping (SOC 2, ISO 27001) and each criterion's status;
+//! - [`oscal`]: OSCAL assessment results and plan of action and milestones of a release;
 //! - [`vex`]: a release's triage decisions as VEX documents, and VEX documents read back.
 //!
 //! Not here: reading the database (`schema` produces the snapshot) or HTTP (`server`).
 
 pub mod bidi;
 pub mod bundle;
+pub mod controls;
 pub mod csv_writer;
 pub mod findings;
 pub mod html;
 pub mod junit;
 pub mod keys;
 pub mod markdown;
+pub mod oscal;
 pub mod pdf;
 pub mod report;
 pub mod sarif;

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod bundle;
+mod controls;
 mod render;
 mod support;
 mod vex;
