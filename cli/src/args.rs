@@ -142,6 +142,12 @@ pub enum Command {
         after_help = "Example:\n  scanledger bundle --project shop --release 4.2.0 -o shop-4.2.0-evidence.zip"
     )]
     Bundle(BundleArgs),
+    /// Write the signed audit pack of a period: every release created in it, each sealed one
+    /// with its bundle's SHA-256 and control statuses, and each criterion over the period.
+    #[command(
+        after_help = "Example:\n  scanledger audit-pack --project shop --from 2026-10-01 --to 2026-12-31 --out shop-2026-q4-audit-pack.zip"
+    )]
+    AuditPack(AuditPackArgs),
     /// One report of a release: pdf, html, forum-post, csv, json or sarif (a draft if open).
     #[command(
         after_help = "Examples:\n  scanledger report --project shop --release 4.2.0 --format forum-post\n  \
@@ -869,4 +875,22 @@ pub enum ControlsCommand {
     /// Check a control mapping file without storing it (no database needed).
     #[command(after_help = "Example:\n  scanledger controls check controls.toml")]
     Check(PolicyCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AuditPackArgs {
+    /// The project, by name (e.g. shop).
+    #[arg(long, short)]
+    pub project: String,
+    /// First day of the period (YYYY-MM-DD, UTC), included.
+    #[arg(long, value_parser = parse_date)]
+    pub from: chrono::NaiveDate,
+    /// Last day of the period (YYYY-MM-DD, UTC), included.
+    #[arg(long, value_parser = parse_date)]
+    pub to: chrono::NaiveDate,
+    /// Where to write the pack (.zip).
+    #[arg(long)]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub keys: KeyDirArgs,
 }

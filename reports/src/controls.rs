@@ -120,8 +120,9 @@ pub struct Criterion {
 /// A mapping file that cannot be used, and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MappingError {
-    #[error("control mapping: {0}")]
-    Toml(String),
+    /// The TOML does not parse, or does not fit the format: where (1-based line) and why.
+    #[error("control mapping line {line}: {message}")]
+    Toml { line: usize, message: String },
     #[error("control mapping: no [[criterion]]")]
     NoCriteria,
     #[error("control mapping: criterion {0:?} appears twice")]
@@ -136,8 +137,13 @@ impl ControlMapping {
     /// Parses and checks a mapping file: known keys and evidence kinds only, unique ids, each
     /// criterion with evidence.
     pub fn parse(text: &str) -> Result<ControlMapping, MappingError> {
-        let mapping: ControlMapping =
-            toml::from_str(text).map_err(|e| MappingError::Toml(e.to_string()))?;
+        let mapping: ControlMapping = toml::from_str(text).map_err(|e| MappingError::Toml {
+            line: e
+                .span()
+                .and_then(|span| text.get(..span.start))
+                .map_or(1, |before| before.matches('\n').count() + 1),
+            message: e.message().replace('\n', " "),
+        })?;
         if mapping.criteria.is_empty() {
             return Err(MappingError::NoCriteria);
         }

@@ -232,7 +232,11 @@ fn assessment_results_value(snap: &ReleaseSnapshot, controls: &ControlsReport) -
     let gate_objective = controls
         .criteria
         .iter()
-        .find(|c| c.evidence.iter().any(|e| e.kind == EvidenceKind::GateResult))
+        .find(|c| {
+            c.evidence
+                .iter()
+                .any(|e| e.kind == EvidenceKind::GateResult)
+        })
         .map_or_else(|| "gate".to_string(), |c| token(&c.id));
     let blocking: BTreeSet<&str> = snap
         .gate
@@ -440,6 +444,19 @@ pub fn poam(snap: &ReleaseSnapshot) -> Result<Vec<u8>, ReportError> {
             poam_item["related-observations"] = Value::Array(related);
         }
         poam_items.push(poam_item);
+    }
+    if poam_items.is_empty() {
+        // OSCAL wants at least one item: say there is nothing to plan.
+        poam_items.push(json!({
+            "uuid": id(snap, "poam-item", "none"),
+            "title": "No open finding counts against the SLA",
+            "description": format!(
+                "Release {} of {} has no open finding that counts against the SLA at {}.",
+                snap.release,
+                snap.project,
+                time(&at)
+            ),
+        }));
     }
     let scans: Vec<&ScanSnapshot> = snap
         .scans

@@ -1080,8 +1080,8 @@ fn controls(l: &mut Layout<'_>, snap: &ReleaseSnapshot) -> Result<(), ReportErro
     l.paragraph(
         &format!(
             "Mapping: {} (version {}, SHA-256 {}). Each criterion is as good as its weakest \
-             evidence; the bundle member that holds each item is named under it (controls.json \
-             has them all).",
+             evidence; the bundle member that holds each item is named on its right \
+             (controls.json has them in full).",
             report.mapping.name,
             report.mapping.version,
             &report.mapping.sha256[..12.min(report.mapping.sha256.len())]
@@ -1104,27 +1104,22 @@ fn controls(l: &mut Layout<'_>, snap: &ReleaseSnapshot) -> Result<(), ReportErro
             .fit(Face::Bold, &title, 9.0, PAGE_W - 2.0 * MARGIN - 24.0);
         l.text(MARGIN + 24.0, l.y, &title, 9.0, Face::Bold);
         l.y += 4.3;
+        let width = PAGE_W - 2.0 * MARGIN;
         for e in &c.evidence {
-            l.need(8.0);
+            l.need(4.0);
             let line = format!("{} [{}] {}", e.kind.as_str(), e.status.as_str(), e.detail);
-            let line = l
-                .fonts
-                .fit(Face::Regular, &line, 7.5, PAGE_W - 2.0 * MARGIN - 24.0);
-            l.text(MARGIN + 24.0, l.y, &line, 7.5, Face::Regular);
-            l.y += 3.4;
-            let members = format!("in the bundle: {}", e.members.join(", "));
-            let members = l
-                .fonts
-                .fit(Face::Regular, &members, 6.5, PAGE_W - 2.0 * MARGIN - 24.0);
+            let line = l.fonts.fit(Face::Regular, &line, 7.0, width - 24.0 - 52.0);
+            l.text(MARGIN + 24.0, l.y, &line, 7.0, Face::Regular);
+            let members = l.fonts.fit(Face::Regular, &e.members.join(", "), 6.0, 50.0);
             l.text_colored(
-                MARGIN + 24.0,
+                MARGIN + width - 50.0,
                 l.y,
                 &members,
-                6.5,
+                6.0,
                 Face::Regular,
                 rgb(0.35, 0.35, 0.4),
             );
-            l.y += 3.4;
+            l.y += 3.3;
         }
         l.y += 2.0;
     }

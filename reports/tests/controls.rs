@@ -125,7 +125,7 @@ fn a_bad_mapping_file_says_why() {
     ));
     let err = ControlMapping::parse(&one("\"vibes\"", "B")).unwrap_err();
     assert!(
-        matches!(&err, MappingError::Toml(m) if m.contains("vibes")),
+        matches!(&err, MappingError::Toml { line: 6, message } if message.contains("vibes")),
         "{err}"
     );
     assert!(matches!(
@@ -134,7 +134,7 @@ fn a_bad_mapping_file_says_why() {
     ));
     assert!(matches!(
         ControlMapping::parse("name = \"x\"\nextra = 1\n"),
-        Err(MappingError::Toml(_))
+        Err(MappingError::Toml { .. })
     ));
 }
 

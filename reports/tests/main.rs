@@ -2,8 +2,10 @@
 //! tampering, the standard tools) and the renderings.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod audit_pack;
 mod bundle;
 mod controls;
+mod oscal;
 mod render;
 mod support;
 mod vex;

@@ -1,8 +1,11 @@
 //! `scanledger controls`: set (check and store the next version of a project's control
-//! mapping), show, versions, check (docs/CONTROLS.md).
+//! mapping), show, versions, check (docs/CONTROLS.md); and `scanledger audit-pack`, the signed
+//! list of a period's releases with their control statuses (docs/EVIDENCE.md).
 
 use crate::Outcome;
-use crate::args::{PolicyCheckArgs, PolicyFormat, PolicySetArgs, PolicyShowArgs, ReleasesArgs};
+use crate::args::{
+    AuditPackArgs, PolicyCheckArgs, PolicyFormat, PolicySetArgs, PolicyShowArgs, ReleasesArgs,
+};
 use crate::ledger::Ledger;
 use crate::output;
 use anyhow::Context;
@@ -110,6 +113,81 @@ pub fn check(args: &PolicyCheckArgs) -> anyhow::Result<Outcome> {
         args.file.display(),
         mapping.name,
         mapping.criteria.len()
+    );
+    Ok(Outcome::Ok)
+}
+
+/// Reads each sealed release's stored bundle (its SHA-256 and `controls.json`) through the
+/// ledger, so it works on a database and through a server alike, and signs the pack locally.
+pub fn audit_pack(ledger: &dyn Ledger, args: &AuditPackArgs) -> anyhow::Result<Outcome> {
+    use reports::audit_pack::{PackInput, PackRelease, PackSeal, write_audit_pack};
+    use std::io::{Read, Seek, SeekFrom};
+    if args.from > args.to {
+        anyhow::bail!("--from {} is after --to {}", args.from, args.to);
+    }
+    let key = crate::key_dir::load(&args.keys.key_dir)?;
+    let mut releases = ledger.releases(&args.project)?;
+    releases.retain(|r| {
+        let day = r.created_at.date();
+        day >= args.from && day <= args.to
+    });
+    releases.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.name.cmp(&b.name)));
+    let mut pack = Vec::with_capacity(releases.len());
+    for r in &releases {
+        let sealed = match (r.sealed, r.sealed_at, &r.sealed_by) {
+            (true, Some(sealed_at), Some(sealed_by)) => {
+                let mut file = tempfile::tempfile().context("a temporary file for a bundle")?;
+                let bundle_sha256 = ledger.write_bundle(&args.project, &r.name, &mut file)?;
+                file.seek(SeekFrom::Start(0))?;
+                let mut zip = zip::ZipArchive::new(file)
+                    .with_context(|| format!("the bundle of {} is not a zip", r.name))?;
+                let controls =
+                    match zip.by_name(reports::controls::MEMBER) {
+                        Ok(mut member) => {
+                            let mut bytes = Vec::new();
+                            member.read_to_end(&mut bytes)?;
+                            Some(serde_json::from_slice(&bytes).with_context(|| {
+                                format!("the controls.json of {}'s bundle", r.name)
+                            })?)
+                        }
+                        Err(zip::result::ZipError::FileNotFound) => None,
+                        Err(e) => return Err(e).context(format!("the bundle of {}", r.name)),
+                    };
+                Some(PackSeal {
+                    sealed_at,
+                    sealed_by: sealed_by.clone(),
+                    bundle_sha256,
+                    controls,
+                })
+            }
+            _ => None,
+        };
+        pack.push(PackRelease {
+            name: r.name.clone(),
+            created_at: r.created_at,
+            sealed,
+        });
+    }
+    let input = PackInput {
+        generator: format!("scanledger {}", env!("CARGO_PKG_VERSION")),
+        project: args.project.clone(),
+        from: args.from,
+        to: args.to,
+        releases: pack,
+    };
+    let mut out = std::fs::File::create(&args.out)
+        .with_context(|| format!("creating {}", args.out.display()))?;
+    let sha256 = write_audit_pack(&input, &key, &mut out)?;
+    let unsealed = input.releases.iter().filter(|r| r.sealed.is_none()).count();
+    say!(
+        "{}: {} release(s) of {} from {} to {}, {} not sealed (sha256 {})",
+        args.out.display(),
+        input.releases.len(),
+        args.project,
+        args.from,
+        args.to,
+        unsealed,
+        sha256
     );
     Ok(Outcome::Ok)
 }

@@ -75,13 +75,13 @@ fn oscal_documents_load_into_trestle_and_cite_the_bundles_hashes() {
         "one observation per scan"
     );
     // Each criterion of the built-in mapping is an objective with a finding.
-    let objectives: Vec<&str> = result["reviewed-controls"]["control-objective-selections"][0]
-        ["include-objectives"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["objective-id"].as_str().unwrap())
-        .collect();
+    let objectives: Vec<&str> =
+        result["reviewed-controls"]["control-objective-selections"][0]["include-objectives"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["objective-id"].as_str().unwrap())
+            .collect();
     for id in ["CC7.1", "CC8.1", "A.8.8", "A.5.28", "completeness"] {
         assert!(objectives.contains(&id), "{id} not in {objectives:?}");
     }
@@ -104,7 +104,11 @@ fn oscal_documents_load_into_trestle_and_cite_the_bundles_hashes() {
     let draft_ar = demo.draft_report("oscal-ar");
     assert_eq!(draft_ar, demo.draft_report("oscal-ar"), "not deterministic");
     let draft_poam = demo.draft_report("oscal-poam");
-    assert_eq!(draft_poam, demo.draft_report("oscal-poam"), "not deterministic");
+    assert_eq!(
+        draft_poam,
+        demo.draft_report("oscal-poam"),
+        "not deterministic"
+    );
     let poam = json(&draft_poam);
     let items = poam["plan-of-action-and-milestones"]["poam-items"]
         .as_array()
@@ -145,7 +149,13 @@ fn a_projects_control_mapping_is_versioned_audited_and_used() {
         "name = \"x\"\n[[criterion]]\nid = \"X\"\nframework = \"f\"\ntitle = \"t\"\nevidence = [\"vibes\"]\n",
     )
     .unwrap();
-    let out = demo.output(&["controls", "set", "--project", Demo::PROJECT, bad.to_str().unwrap()]);
+    let out = demo.output(&[
+        "controls",
+        "set",
+        "--project",
+        Demo::PROJECT,
+        bad.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2), "a bad mapping is an error");
     assert!(String::from_utf8_lossy(&out.stderr).contains("vibes"));
     let out = demo.output(&["controls", "check", bad.to_str().unwrap()]);
@@ -158,13 +168,33 @@ fn a_projects_control_mapping_is_versioned_audited_and_used() {
     )
     .unwrap();
     demo.cli(&["controls", "check", ours.to_str().unwrap()]);
-    demo.cli(&["controls", "set", "--project", Demo::PROJECT, ours.to_str().unwrap()]);
-    let shown = demo.output(&["controls", "show", "--project", Demo::PROJECT, "--format", "json"]);
+    demo.cli(&[
+        "controls",
+        "set",
+        "--project",
+        Demo::PROJECT,
+        ours.to_str().unwrap(),
+    ]);
+    let shown = demo.output(&[
+        "controls",
+        "show",
+        "--project",
+        Demo::PROJECT,
+        "--format",
+        "json",
+    ]);
     let shown = json(&shown.stdout);
     assert_eq!(shown["version"], 1);
     assert_eq!(shown["builtin"], false);
     assert_eq!(shown["criteria"], serde_json::json!(["1-VULN"]));
-    let audit = demo.output(&["audit", "list", "--action", "controls.set", "--format", "json"]);
+    let audit = demo.output(&[
+        "audit",
+        "list",
+        "--action",
+        "controls.set",
+        "--format",
+        "json",
+    ]);
     assert!(
         String::from_utf8_lossy(&audit.stdout).contains("demo-shop controls v1"),
         "{}",
@@ -174,12 +204,76 @@ fn a_projects_control_mapping_is_versioned_audited_and_used() {
     // The open release's draft uses it (the id made an OSCAL token); the sealed one keeps
     // the mapping it was sealed with.
     let ar = json(&demo.draft_report("oscal-ar"));
-    let objectives = &ar["assessment-results"]["results"][0]["reviewed-controls"]
-        ["control-objective-selections"][0]["include-objectives"];
-    assert_eq!(objectives, &serde_json::json!([{"objective-id": "_1-VULN"}]));
+    let objectives = &ar["assessment-results"]["results"][0]["reviewed-controls"]["control-objective-selections"]
+        [0]["include-objectives"];
+    assert_eq!(
+        objectives,
+        &serde_json::json!([{"objective-id": "_1-VULN"}])
+    );
     let sealed = json(&demo.bundle_member("controls.json"));
     assert_eq!(sealed["mapping"]["version"], "builtin");
     let path = demo.dir().join("draft-ar.json");
     std::fs::write(&path, serde_json::to_vec(&ar).unwrap()).unwrap();
     load_with_trestle(&[&path]);
+}
+
+#[test]
+fn the_audit_pack_of_a_period_lists_sealed_bundles_and_names_the_open_release() {
+    let demo = Demo::load();
+    let pack = demo.dir().join("pack.zip");
+    let args = [
+        "audit-pack",
+        "--project",
+        Demo::PROJECT,
+        "--from",
+        "2000-01-01",
+        "--to",
+        "2099-12-31",
+        "--out",
+        pack.to_str().unwrap(),
+    ];
+    demo.cli(&args);
+    let first = std::fs::read(&pack).unwrap();
+    demo.cli(&args);
+    assert_eq!(first, std::fs::read(&pack).unwrap(), "not deterministic");
+
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(first)).unwrap();
+    let mut read = |name: &str| {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut zip.by_name(name).unwrap(), &mut bytes).unwrap();
+        bytes
+    };
+    let json = json(&read("audit-pack.json"));
+    let sums = read("SHA256SUMS");
+    let signature = read("SHA256SUMS.sig");
+    let public = read("signing-key.pub");
+    reports::PublicKey::parse(std::str::from_utf8(&public).unwrap())
+        .unwrap()
+        .verify_raw(&sums, &signature)
+        .unwrap();
+    assert_eq!(
+        json["exceptions"],
+        serde_json::json!([format!("release {} is not sealed", Demo::OPEN)])
+    );
+    // The sealed release's bundle hash is the stored bundle's.
+    let bundle = demo.dir().join("sealed.zip");
+    demo.cli(&[
+        "bundle",
+        "--project",
+        Demo::PROJECT,
+        "--release",
+        Demo::SEALED,
+        "-o",
+        bundle.to_str().unwrap(),
+    ]);
+    let sealed = json["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["release"] == Demo::SEALED)
+        .unwrap();
+    let (sha256, _) =
+        reports::bundle::sha256_of_reader(&mut std::fs::File::open(&bundle).unwrap()).unwrap();
+    assert_eq!(sealed["bundle_sha256"], sha256);
+    assert!(sealed["criteria"]["CC8.1"].is_string());
 }

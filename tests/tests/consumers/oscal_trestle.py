@@ -20,8 +20,7 @@ for name in sys.argv[1:]:
             ar = AssessmentResults.oscal_read(path)
             result = ar.results[0]
             print(
-                f"{path.name}: assessment-results oscal {ar.metadata.oscal_version.__root__ if hasattr(ar.metadata.oscal_version, '__root__') else ar.metadata.oscal_version}"
-                f" findings={len(result.findings or [])} observations={len(result.observations or [])}"
+                f"{path.name}: assessment-results findings={len(result.findings or [])} observations={len(result.observations or [])}"
                 f" risks={len(result.risks or [])} resources={len(ar.back_matter.resources or [])}"
             )
         elif '"plan-of-action-and-milestones"' in text[:60]:
