@@ -863,7 +863,7 @@ pub struct VerifyArgs {
 pub enum ControlsCommand {
     /// Check a control mapping file and store it as the project's next version.
     #[command(after_help = "Example:\n  scanledger controls set --project shop controls.toml")]
-    Set(PolicySetArgs),
+    Set(ControlsSetArgs),
     /// Print the active control mapping (or a given version, or the built-in one) as written.
     #[command(
         after_help = "Examples:\n  scanledger controls show --project shop\n  scanledger controls show --project shop --version 2 --format json"
@@ -893,4 +893,15 @@ pub struct AuditPackArgs {
     pub out: PathBuf,
     #[command(flatten)]
     pub keys: KeyDirArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ControlsSetArgs {
+    /// The project, by name (e.g. shop).
+    #[arg(long, short)]
+    pub project: String,
+    /// The TOML file (see docs/CONTROLS.md).
+    pub file: PathBuf,
+    #[arg(long, env = "SCANLEDGER_USER", default_value = "cli")]
+    pub actor: String,
 }

@@ -23,7 +23,7 @@ pub struct ControlsQuery {
         (status = 403, body = ErrorBody),
         (status = 404, description = "No such project, or no such version", body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
-pub async fn show(
+pub async fn show_controls(
     db: Db,
     admitted: Project,
     query: web::Query<ControlsQuery>,
@@ -39,7 +39,7 @@ pub async fn show(
     responses((status = 200, description = "Every control mapping version of the project, oldest first; the last is active (empty: the built-in mapping)", body = Vec<schema::ControlMappingVersion>),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
-pub async fn versions(db: Db, admitted: Project) -> Result<HttpResponse, ApiError> {
+pub async fn control_versions(db: Db, admitted: Project) -> Result<HttpResponse, ApiError> {
     let project = admitted.0;
     db.json(move |store| store.control_versions(&project)).await
 }
@@ -53,7 +53,7 @@ pub async fn versions(db: Db, admitted: Project) -> Result<HttpResponse, ApiErro
         (status = 400, description = "Not a valid mapping (field `controls`, and why); nothing stored", body = ErrorBody),
         (status = 403, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
-pub async fn set(
+pub async fn set_controls(
     db: Db,
     caller: Caller,
     admitted: Project,

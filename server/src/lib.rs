@@ -66,7 +66,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
         raw::scan_raw, audit_log::audit_all, audit_log::verify, audit_log::verify_anchored,
         catalog::create_project, catalog::create_release,
         policy::show, policy::versions, policy::set,
-        controls::show, controls::versions, controls::set,
+        controls::show_controls, controls::control_versions, controls::set_controls,
         evidence::seal, evidence::bundle, evidence::report, evidence::key,
         exchange::exchange,
     ),
@@ -128,10 +128,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     "/projects/{project}/controls",
                     web::get().to(controls::show),
                 )
-                .route("/projects/{project}/controls", web::put().to(controls::set))
+                .route(
+                    "/projects/{project}/controls",
+                    web::put().to(controls::set_controls),
+                )
                 .route(
                     "/projects/{project}/controls/versions",
-                    web::get().to(controls::versions),
+                    web::get().to(controls::control_versions),
                 )
                 .route(
                     "/projects/{project}/releases/{release}/seal",

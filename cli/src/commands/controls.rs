@@ -4,7 +4,7 @@
 
 use crate::Outcome;
 use crate::args::{
-    AuditPackArgs, PolicyCheckArgs, PolicyFormat, PolicySetArgs, PolicyShowArgs, ReleasesArgs,
+    AuditPackArgs, ControlsSetArgs, PolicyCheckArgs, PolicyFormat, PolicyShowArgs, ReleasesArgs,
 };
 use crate::ledger::Ledger;
 use crate::output;
@@ -15,7 +15,7 @@ fn read(path: &std::path::Path) -> anyhow::Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
 }
 
-pub fn set(ledger: &dyn Ledger, args: &PolicySetArgs) -> anyhow::Result<Outcome> {
+pub fn set(ledger: &dyn Ledger, args: &ControlsSetArgs) -> anyhow::Result<Outcome> {
     let source = read(&args.file)?;
     let stored = ledger
         .set_controls(&args.project, &source, &args.actor)
