@@ -126,7 +126,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 )
                 .route(
                     "/projects/{project}/controls",
-                    web::get().to(controls::show),
+                    web::get().to(controls::show_controls),
                 )
                 .route(
                     "/projects/{project}/controls",
