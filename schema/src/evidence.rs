@@ -188,61 +188,64 @@ impl Store {
         record_gate: bool,
     ) -> Result<ReleaseSnapshot, StoreError> {
         let mut conn = self.conn()?;
-        let (rel, view, scans, previous, sealed_gate, controls, access) =
-            read_tx(&mut conn, |c| {
-                let rel = release(c, project, release_name)?;
-                let view = release_view_in(c, project, release_name)?;
-                let mut scans = Vec::with_capacity(view.scans.len());
-                for s in &view.scans {
-                    let size: i64 = blobs::table.find(&s.sha256).select(blobs::size).first(c)?;
-                    scans.push(ScanSnapshot {
-                        id: s.id,
-                        tool: s.tool.clone(),
-                        format: s.format.clone(),
-                        label: s.label.clone(),
-                        target: s.target.clone(),
-                        tool_version: s.tool_version.clone(),
-                        scanned_at: s.scanned_at.clone(),
-                        uploaded_at: s.uploaded_at,
-                        uploaded_by: s.uploaded_by.clone(),
-                        sha256: s.sha256.clone(),
-                        size: size as u64,
-                        file_name: s.file_name.clone(),
-                        partial: s.partial,
-                        by_severity: scan_severities(c, s.id)?,
-                    });
-                }
-                // A sealed release keeps the link it was sealed with; an open one would chain to
-                // the project's latest bundle.
-                let own: Option<Option<String>> = bundles::table
-                    .find(rel.id.get())
-                    .select(bundles::previous_sha256)
+        let (rel, view, scans, previous, sealed_gate) = read_tx(&mut conn, |c| {
+            let rel = release(c, project, release_name)?;
+            let view = release_view_in(c, project, release_name)?;
+            let mut scans = Vec::with_capacity(view.scans.len());
+            for s in &view.scans {
+                let size: i64 = blobs::table.find(&s.sha256).select(blobs::size).first(c)?;
+                scans.push(ScanSnapshot {
+                    id: s.id,
+                    tool: s.tool.clone(),
+                    format: s.format.clone(),
+                    label: s.label.clone(),
+                    target: s.target.clone(),
+                    tool_version: s.tool_version.clone(),
+                    scanned_at: s.scanned_at.clone(),
+                    uploaded_at: s.uploaded_at,
+                    uploaded_by: s.uploaded_by.clone(),
+                    sha256: s.sha256.clone(),
+                    size: size as u64,
+                    file_name: s.file_name.clone(),
+                    partial: s.partial,
+                    by_severity: scan_severities(c, s.id)?,
+                });
+            }
+            // A sealed release keeps the link it was sealed with; an open one would chain to
+            // the project's latest bundle.
+            let own: Option<Option<String>> = bundles::table
+                .find(rel.id.get())
+                .select(bundles::previous_sha256)
+                .first(c)
+                .optional()?;
+            let previous = match own {
+                None => latest_bundle(c, rel.project_id)?,
+                Some(None) => None,
+                Some(Some(sha)) => bundles::table
+                    .inner_join(releases::table)
+                    .filter(bundles::sha256.eq(&sha))
+                    .select((releases::name, bundles::sha256, bundles::sha256sums_sha256))
                     .first(c)
-                    .optional()?;
-                let previous = match own {
-                    None => latest_bundle(c, rel.project_id)?,
-                    Some(None) => None,
-                    Some(Some(sha)) => bundles::table
-                        .inner_join(releases::table)
-                        .filter(bundles::sha256.eq(&sha))
-                        .select((releases::name, bundles::sha256, bundles::sha256sums_sha256))
-                        .first(c)
-                        .optional()?,
-                };
-                let sealed_gate: Option<String> = bundles::table
-                    .find(rel.id.get())
-                    .select(bundles::gate)
-                    .first(c)
-                    .optional()?;
-                // The control mapping and who could act, as of the seal (or now, for a draft).
-                let as_of = rel
-                    .sealed_at
-                    .or(seal.as_ref().map(|s| s.sealed_at))
-                    .unwrap_or_else(now);
-                let controls = crate::controls::mapping_at(c, rel.project_id, as_of)?;
-                let access = crate::controls::access_at(c, project, rel.project_id, as_of)?;
-                Ok((rel, view, scans, previous, sealed_gate, controls, access))
-            })?;
+                    .optional()?,
+            };
+            let sealed_gate: Option<String> = bundles::table
+                .find(rel.id.get())
+                .select(bundles::gate)
+                .first(c)
+                .optional()?;
+            Ok((rel, view, scans, previous, sealed_gate))
+        })?;
+        // The control mapping and who could act, as of the seal (or now, for a draft).
+        let as_of = rel
+            .sealed_at
+            .or(seal.as_ref().map(|s| s.sealed_at))
+            .unwrap_or_else(now);
+        let (controls, access) = read_tx(&mut conn, |c| {
+            Ok((
+                crate::controls::mapping_at(c, rel.project_id, as_of)?,
+                crate::controls::access_at(c, project, rel.project_id, as_of)?,
+            ))
+        })?;
         drop(conn);
         let step = std::time::Instant::now();
         let gate_result = if record_gate {
