@@ -115,6 +115,9 @@ pub enum Command {
     /// Release policies: versioned TOML per project.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Control mappings (SOC 2, ISO 27001): versioned TOML per project (docs/CONTROLS.md).
+    #[command(subcommand)]
+    Controls(ControlsCommand),
     /// The hash-chained audit log: list events, verify the chain.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -139,6 +142,12 @@ pub enum Command {
         after_help = "Example:\n  scanledger bundle --project shop --release 4.2.0 -o shop-4.2.0-evidence.zip"
     )]
     Bundle(BundleArgs),
+    /// Write the signed audit pack of a period: every release created in it, each sealed one
+    /// with its bundle's SHA-256 and control statuses, and each criterion over the period.
+    #[command(
+        after_help = "Example:\n  scanledger audit-pack --project shop --from 2026-10-01 --to 2026-12-31 --out shop-2026-q4-audit-pack.zip"
+    )]
+    AuditPack(AuditPackArgs),
     /// One report of a release: pdf, html, forum-post, csv, json or sarif (a draft if open).
     #[command(
         after_help = "Examples:\n  scanledger report --project shop --release 4.2.0 --format forum-post\n  \
@@ -812,6 +821,10 @@ pub enum ReportFormat {
     Csv,
     Json,
     Sarif,
+    /// OSCAL 1.1.2 assessment results (docs/EVIDENCE.md).
+    OscalAr,
+    /// OSCAL 1.1.2 plan of action and milestones.
+    OscalPoam,
 }
 
 #[derive(Debug, Args)]
@@ -844,4 +857,51 @@ pub struct VerifyArgs {
     pub previous: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
     pub format: TextOrJson,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ControlsCommand {
+    /// Check a control mapping file and store it as the project's next version.
+    #[command(after_help = "Example:\n  scanledger controls set --project shop controls.toml")]
+    Set(ControlsSetArgs),
+    /// Print the active control mapping (or a given version, or the built-in one) as written.
+    #[command(
+        after_help = "Examples:\n  scanledger controls show --project shop\n  scanledger controls show --project shop --version 2 --format json"
+    )]
+    Show(PolicyShowArgs),
+    /// List a project's control mapping versions.
+    #[command(after_help = "Example:\n  scanledger controls versions --project shop")]
+    Versions(ReleasesArgs),
+    /// Check a control mapping file without storing it (no database needed).
+    #[command(after_help = "Example:\n  scanledger controls check controls.toml")]
+    Check(PolicyCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AuditPackArgs {
+    /// The project, by name (e.g. shop).
+    #[arg(long, short)]
+    pub project: String,
+    /// First day of the period (YYYY-MM-DD, UTC), included.
+    #[arg(long, value_parser = parse_date)]
+    pub from: chrono::NaiveDate,
+    /// Last day of the period (YYYY-MM-DD, UTC), included.
+    #[arg(long, value_parser = parse_date)]
+    pub to: chrono::NaiveDate,
+    /// Where to write the pack (.zip).
+    #[arg(long)]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub keys: KeyDirArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ControlsSetArgs {
+    /// The project, by name (e.g. shop).
+    #[arg(long, short)]
+    pub project: String,
+    /// The TOML file (see docs/CONTROLS.md).
+    pub file: PathBuf,
+    #[arg(long, env = "SCANLEDGER_USER", default_value = "cli")]
+    pub actor: String,
 }

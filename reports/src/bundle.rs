@@ -13,6 +13,8 @@
 //! | `allowed_signers`, `signing-key.pem`, `signing-key.pub` | the public key for ssh-keygen and openssl |
 //! | `manifest.json` | release, seal, gate, policy, tools, scans, files with SHA-256 and size, previous bundle, key |
 //! | `findings.json`, `findings.csv`, `findings.sarif`, `triage.json`, `audit-events.json`, `sla.json` | the view |
+//! | `oscal-assessment-results.json`, `oscal-poam.json` | OSCAL 1.1.2 assessment results and plan of action and milestones |
+//! | `controls.json`, `access.json` | each criterion of the control mapping with its evidence and status; the users and tokens at sealing |
 //! | `report.pdf`, `report.html`, `forum-post.md` | for people |
 //! | `scans/…` | every raw report of the view, byte-exact |
 //!
@@ -23,7 +25,7 @@
 
 use crate::keys::{DSSE_PAYLOAD_TYPE, EvidenceKey, PRINCIPAL, SSH_NAMESPACE};
 use crate::snapshot::{ReleaseSnapshot, ScanSnapshot};
-use crate::{ReportError, attest, canonical_json, findings, html, markdown, pdf, sarif};
+use crate::{ReportError, attest, canonical_json, controls, findings, html, markdown, pdf, sarif};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -231,6 +233,23 @@ fn generated_members(
     for (path, member) in attest::members(snap, key, facts)? {
         generated.push((path, bytes(member)));
     }
+    // The control mapping's criteria for this release, and who could act on the project.
+    generated.push((
+        controls::MEMBER.into(),
+        bytes(controls::controls_json(snap)?),
+    ));
+    if let Some(access) = controls::access_json(snap)? {
+        generated.push((controls::ACCESS_MEMBER.into(), bytes(access)));
+    }
+    // The same release as OSCAL assessment results and plan of action and milestones.
+    generated.push((
+        crate::ReportFormat::OscalAr.member_name().into(),
+        bytes(crate::oscal::assessment_results(snap)?),
+    ));
+    generated.push((
+        crate::ReportFormat::OscalPoam.member_name().into(),
+        bytes(crate::oscal::poam(snap)?),
+    ));
     Ok(generated)
 }
 

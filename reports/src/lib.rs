@@ -16,19 +16,25 @@
 //! - [`attest`]: the bundle's standard attestations (in-toto vulns per scan, the gate's SLSA
 //!   VSA), as DSSE envelopes and Sigstore bundles;
 //! - [`report`]: one report of a release in a chosen format, drafted or taken from its bundle;
+//! - [`controls`]: the control mapping (SOC 2, ISO 27001) and each criterion's status;
+//! - [`oscal`]: OSCAL assessment results and plan of action and milestones of a release;
+//! - [`audit_pack`]: the signed list of a period's sealed releases and their criteria;
 //! - [`vex`]: a release's triage decisions as VEX documents, and VEX documents read back.
 //!
 //! Not here: reading the database (`schema` produces the snapshot) or HTTP (`server`).
 
 pub mod attest;
+pub mod audit_pack;
 pub mod bidi;
 pub mod bundle;
+pub mod controls;
 pub mod csv_writer;
 pub mod findings;
 pub mod html;
 pub mod junit;
 pub mod keys;
 pub mod markdown;
+pub mod oscal;
 pub mod pdf;
 pub mod report;
 pub mod sarif;

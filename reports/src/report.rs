@@ -21,16 +21,23 @@ pub enum ReportFormat {
     Json,
     /// The findings as SARIF 2.1.0.
     Sarif,
+    /// OSCAL 1.1.2 assessment results: the control mapping's criteria, scans, blocking
+    /// findings and accepted risks.
+    OscalAr,
+    /// OSCAL 1.1.2 plan of action and milestones: the open findings with their SLA due dates.
+    OscalPoam,
 }
 
 impl ReportFormat {
-    pub const ALL: [ReportFormat; 6] = [
+    pub const ALL: [ReportFormat; 8] = [
         ReportFormat::Pdf,
         ReportFormat::Html,
         ReportFormat::ForumPost,
         ReportFormat::Csv,
         ReportFormat::Json,
         ReportFormat::Sarif,
+        ReportFormat::OscalAr,
+        ReportFormat::OscalPoam,
     ];
 
     /// The name the CLI's `--format` and the API's `format` take.
@@ -42,6 +49,8 @@ impl ReportFormat {
             ReportFormat::Csv => "csv",
             ReportFormat::Json => "json",
             ReportFormat::Sarif => "sarif",
+            ReportFormat::OscalAr => "oscal-ar",
+            ReportFormat::OscalPoam => "oscal-poam",
         }
     }
 
@@ -60,6 +69,8 @@ impl ReportFormat {
             ReportFormat::Csv => "findings.csv",
             ReportFormat::Json => "findings.json",
             ReportFormat::Sarif => "findings.sarif",
+            ReportFormat::OscalAr => "oscal-assessment-results.json",
+            ReportFormat::OscalPoam => "oscal-poam.json",
         }
     }
 
@@ -72,6 +83,7 @@ impl ReportFormat {
             ReportFormat::Csv => "text/csv; charset=utf-8",
             ReportFormat::Json => "application/json",
             ReportFormat::Sarif => "application/sarif+json",
+            ReportFormat::OscalAr | ReportFormat::OscalPoam => "application/oscal+json",
         }
     }
 }
@@ -96,6 +108,8 @@ pub fn write_report(
         ReportFormat::Csv => findings::write_findings_csv(snap, out)?,
         ReportFormat::Json => findings::write_findings_json(snap, out)?,
         ReportFormat::Sarif => crate::sarif::write_findings_sarif(snap, out)?,
+        ReportFormat::OscalAr => out.write_all(&crate::oscal::assessment_results(snap)?)?,
+        ReportFormat::OscalPoam => out.write_all(&crate::oscal::poam(snap)?)?,
     }
     Ok(())
 }

@@ -52,6 +52,46 @@ pub struct ReleaseSnapshot {
     /// database's log can later be checked against it (`scanledger audit verify --bundles`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit_anchor: Option<AuditAnchor>,
+    /// The project's control mapping (its version and text); `None`: the built-in one
+    /// (`controls.json`, docs/CONTROLS.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub controls: Option<crate::controls::MappingSnapshot>,
+    /// Who could act on the project when the snapshot was taken: active users and API tokens
+    /// with their roles (`access.json`). `None` when the store did not record it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<AccessSnapshot>,
+}
+
+/// The active users and API tokens that can act on a project: roles, scopes and expiries,
+/// never a secret.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct AccessSnapshot {
+    /// By name.
+    pub users: Vec<AccessUser>,
+    /// By name, then creation.
+    pub tokens: Vec<AccessToken>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AccessUser {
+    pub name: String,
+    pub role: String,
+    /// The one project the user is limited to; `None`: every project.
+    pub project: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub created_by: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AccessToken {
+    pub name: String,
+    /// The token's public prefix (never its secret).
+    pub prefix: String,
+    pub role: String,
+    pub project: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub created_by: String,
+    pub expires_at: Option<NaiveDateTime>,
 }
 
 /// A point of the audit log's hash chain: the event at `seq` hashes to `hash`.

@@ -3,7 +3,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod attest;
+mod audit_pack;
 mod bundle;
+mod controls;
+mod oscal;
 mod render;
 mod support;
 mod vex;

@@ -56,8 +56,10 @@ fn the_pdf_has_the_cover_decisions_scans_and_page_numbers() {
         "false_positive",
         "SHA-256 78de879f46d1",
         "SHA256:abc",
-        "Page 1 of 2",
-        "Page 2 of 2",
+        "Page 1 of 3",
+        "Page 2 of 3",
+        // The control mapping's page comes last.
+        "Page 3 of 3",
         // Unicode survives: Slovene and Japanese titles, not boxes or question marks.
         "čšž ČŠŽ",
         "入力検証の不備",

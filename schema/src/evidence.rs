@@ -235,6 +235,17 @@ impl Store {
                 .optional()?;
             Ok((rel, view, scans, previous, sealed_gate))
         })?;
+        // The control mapping and who could act, as of the seal (or now, for a draft).
+        let as_of = rel
+            .sealed_at
+            .or(seal.as_ref().map(|s| s.sealed_at))
+            .unwrap_or_else(now);
+        let (controls, access) = read_tx(&mut conn, |c| {
+            Ok((
+                crate::controls::mapping_at(c, rel.project_id, as_of)?,
+                crate::controls::access_at(c, project, rel.project_id, as_of)?,
+            ))
+        })?;
         drop(conn);
         let step = std::time::Instant::now();
         let gate_result = if record_gate {
@@ -333,6 +344,8 @@ impl Store {
             sla: Some(sla),
             // Sealing fills it in; a report rendered from the store signs nothing.
             audit_anchor: None,
+            controls,
+            access: Some(access),
         })
     }
 

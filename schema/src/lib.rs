@@ -35,6 +35,8 @@ mod view;
 // The triage, policy and audit issue.
 mod audit;
 mod policy;
+// The controls issue.
+mod controls;
 mod sla;
 mod triage;
 mod vex;
@@ -51,6 +53,7 @@ pub use auth::{
     TokenInfo, UserId, UserInfo, dummy_verifications,
 };
 pub use catalog::{ProjectOverview, ProjectSummary, ReleaseSummary, ScanSummary};
+pub use controls::ControlMappingVersion;
 pub use db::Backend;
 pub use error::{ErrorKind, StoreError};
 pub use evidence::{BundleRecord, SealRequest};

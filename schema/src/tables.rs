@@ -208,6 +208,7 @@ diesel::joinable!(findings -> projects (project_id));
 diesel::joinable!(triage -> findings (finding_id));
 diesel::joinable!(triage_events -> findings (finding_id));
 diesel::joinable!(policies -> projects (project_id));
+diesel::joinable!(control_mappings -> projects (project_id));
 diesel::joinable!(gate_evaluations -> releases (release_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -222,6 +223,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     triage,
     triage_events,
     policies,
+    control_mappings,
     gate_evaluations,
     audit_events,
     audit_head,
@@ -320,5 +322,18 @@ diesel::table! {
         id_sha256 -> Text,
         csrf_token -> Text,
         expires_at -> Timestamp,
+    }
+}
+
+// Control mappings (issue 21): versioned per project like policies.
+diesel::table! {
+    control_mappings (id) {
+        id -> BigInt,
+        project_id -> BigInt,
+        version -> BigInt,
+        source -> Text,
+        sha256 -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
     }
 }

@@ -4,6 +4,7 @@
 //! a schema of its own in that database.
 
 mod auth;
+mod controls;
 mod evidence;
 mod gate_sql;
 mod harness;

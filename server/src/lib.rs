@@ -8,8 +8,8 @@
 //!   sessions), the route table and the gatekeeper that authenticates and authorizes every
 //!   request (one mechanism for every route). It imports nothing of the handlers or the UI.
 //! - [`routes`], [`upload`], [`raw`], [`triage`], [`audit_log`]: the handlers; [`catalog`]
-//!   (creating projects and releases), [`policy`] (release policies), [`evidence`] (seal,
-//!   bundle, reports, key).
+//!   (creating projects and releases), [`policy`] (release policies), [`controls`] (control
+//!   mappings), [`evidence`] (seal, bundle, reports, key).
 //! - [`download`]: responses written on a blocking thread and streamed as they are written.
 //! - [`exchange`]: a CI job's OIDC token traded for a short-lived upload token.
 //! - [`error`]: the one JSON error shape.
@@ -26,6 +26,7 @@ pub mod auth;
 pub mod budget;
 pub mod catalog;
 pub mod config;
+pub mod controls;
 pub mod download;
 pub mod error;
 pub mod evidence;
@@ -65,6 +66,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
         raw::scan_raw, audit_log::audit_all, audit_log::verify, audit_log::verify_anchored,
         catalog::create_project, catalog::create_release,
         policy::show, policy::versions, policy::set,
+        controls::show_controls, controls::control_versions, controls::set_controls,
         evidence::seal, evidence::bundle, evidence::report, evidence::key,
         exchange::exchange,
     ),
@@ -121,6 +123,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(
                     "/projects/{project}/policy/versions",
                     web::get().to(policy::versions),
+                )
+                .route(
+                    "/projects/{project}/controls",
+                    web::get().to(controls::show_controls),
+                )
+                .route(
+                    "/projects/{project}/controls",
+                    web::put().to(controls::set_controls),
+                )
+                .route(
+                    "/projects/{project}/controls/versions",
+                    web::get().to(controls::control_versions),
                 )
                 .route(
                     "/projects/{project}/releases/{release}/seal",

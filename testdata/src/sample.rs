@@ -307,6 +307,34 @@ pub fn sample_snapshot(sealed: bool) -> ReleaseSnapshot {
             seq: 41,
             hash: "5e1d".repeat(16),
         }),
+        controls: None,
+        access: Some(AccessSnapshot {
+            users: vec![
+                AccessUser {
+                    name: "alice".into(),
+                    role: "admin".into(),
+                    project: None,
+                    created_at: at(1, 9),
+                    created_by: "bootstrap".into(),
+                },
+                AccessUser {
+                    name: "bob".into(),
+                    role: "triager".into(),
+                    project: Some("shop".into()),
+                    created_at: at(2, 9),
+                    created_by: "alice".into(),
+                },
+            ],
+            tokens: vec![AccessToken {
+                name: "ci-shop".into(),
+                prefix: "sl_3f9a".into(),
+                role: "uploader".into(),
+                project: Some("shop".into()),
+                created_at: at(2, 10),
+                created_by: "alice".into(),
+                expires_at: Some(at(30, 10)),
+            }],
+        }),
         findings,
     }
 }

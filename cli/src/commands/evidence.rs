@@ -145,6 +145,8 @@ fn report_format(format: ReportFormat) -> reports::ReportFormat {
         ReportFormat::Csv => reports::ReportFormat::Csv,
         ReportFormat::Json => reports::ReportFormat::Json,
         ReportFormat::Sarif => reports::ReportFormat::Sarif,
+        ReportFormat::OscalAr => reports::ReportFormat::OscalAr,
+        ReportFormat::OscalPoam => reports::ReportFormat::OscalPoam,
     }
 }
 

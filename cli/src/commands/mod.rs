@@ -11,13 +11,16 @@ mod upload;
 // The triage, policy and audit issue.
 mod audit;
 mod policy;
+// The controls issue.
+mod controls;
 mod sla;
 mod triage;
 mod vex;
 
 use crate::Outcome;
 use crate::args::{
-    AdminCommand, AuditCommand, Cli, Command, KeyCommand, PolicyCommand, TokenCommand, VexCommand,
+    AdminCommand, AuditCommand, Cli, Command, ControlsCommand, KeyCommand, PolicyCommand,
+    TokenCommand, VexCommand,
 };
 use crate::ledger::{Ledger, Local, Remote};
 use anyhow::Context;
@@ -28,6 +31,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match &cli.command {
         Command::Formats(args) => return query::formats(args),
         Command::Policy(PolicyCommand::Check(args)) => return policy::check(args),
+        Command::Controls(ControlsCommand::Check(args)) => return controls::check(args),
         Command::Verify(args) => return evidence::verify(args),
         // The key a server seals with, when there is a server; else the key folder's.
         Command::Key(KeyCommand::Show(args)) => {
@@ -70,8 +74,12 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Policy(PolicyCommand::Set(args)) => policy::set(ledger, args),
         Command::Policy(PolicyCommand::Show(args)) => policy::show(ledger, args),
         Command::Policy(PolicyCommand::Versions(args)) => policy::versions(ledger, args),
+        Command::Controls(ControlsCommand::Set(args)) => controls::set(ledger, args),
+        Command::Controls(ControlsCommand::Show(args)) => controls::show(ledger, args),
+        Command::Controls(ControlsCommand::Versions(args)) => controls::versions(ledger, args),
         Command::Seal(args) => evidence::seal(ledger, args),
         Command::Bundle(args) => evidence::bundle(ledger, args),
+        Command::AuditPack(args) => controls::audit_pack(ledger, args),
         Command::Report(args) => evidence::report(ledger, args),
         Command::Vex(VexCommand::Export(args)) => vex::export(ledger, args),
         Command::Vex(VexCommand::Import(args)) => vex::import(ledger, args),
@@ -84,7 +92,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         | Command::Serve(_)
         | Command::Verify(_)
         | Command::Key(_)
-        | Command::Policy(PolicyCommand::Check(_)) => unreachable_command(),
+        | Command::Policy(PolicyCommand::Check(_))
+        | Command::Controls(ControlsCommand::Check(_)) => unreachable_command(),
     }
 }
 
@@ -119,11 +128,13 @@ fn verb(command: &Command) -> &'static str {
         Command::Serve(_) => "serve",
         Command::Triage(_) => "triage",
         Command::Policy(_) => "policy",
+        Command::Controls(_) => "controls",
         Command::Audit(_) => "audit",
         Command::Vex(_) => "vex",
         Command::Sla(_) => "sla",
         Command::Seal(_) => "seal",
         Command::Bundle(_) => "bundle",
+        Command::AuditPack(_) => "audit-pack",
         Command::Report(_) => "report",
         Command::Verify(_) => "verify",
         Command::Key(_) => "key",

@@ -2,6 +2,7 @@
 
 use super::{Decide, Gate, Ledger, NewGrant, Report, Seal, SealOutcome, Upload};
 use indicatif::{ProgressBar, ProgressStyle};
+use schema::ControlMappingVersion;
 use schema::{
     AnchoredVerification, AuditEvent, AuditQuery, AuditVerification, BundleAnchor, ScanSummary,
     SlaReport, TriageFilter, TriageHistoryEntry, TriageOutcome, VexFormat, VexImportOptions,
@@ -232,6 +233,27 @@ impl Ledger for Local {
 
     fn policy_versions(&self, project: &str) -> anyhow::Result<Vec<PolicyVersion>> {
         Ok(self.store.policy_versions(project)?)
+    }
+
+    fn controls(
+        &self,
+        project: &str,
+        version: Option<i64>,
+    ) -> anyhow::Result<ControlMappingVersion> {
+        Ok(self.store.controls(project, version)?)
+    }
+
+    fn set_controls(
+        &self,
+        project: &str,
+        source: &str,
+        actor: &str,
+    ) -> anyhow::Result<ControlMappingVersion> {
+        Ok(self.store.set_controls(project, source, actor, None)?)
+    }
+
+    fn control_versions(&self, project: &str) -> anyhow::Result<Vec<ControlMappingVersion>> {
+        Ok(self.store.control_versions(project)?)
     }
 
     /// Signs with the key in the key folder (or `SCANLEDGER_SIGNING_KEY`).

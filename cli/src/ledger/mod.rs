@@ -11,6 +11,7 @@ pub use remote::Remote;
 
 use importers::Severity;
 use reports::ReportFormat;
+use schema::ControlMappingVersion;
 use schema::{
     BundleRecord, Diff, FindingFilter, GateResult, ImportOutcome, NewToken, PolicyVersion,
     ProjectSummary, ReleaseSummary, Role, Store, TokenInfo, UserInfo, ViewFinding,
@@ -199,6 +200,25 @@ pub trait Ledger {
 
     /// Every policy version of a project, oldest first.
     fn policy_versions(&self, project: &str) -> anyhow::Result<Vec<PolicyVersion>>;
+
+    /// A control mapping version of a project (the active one when `version` is `None`, the
+    /// built-in mapping when the project set none).
+    fn controls(
+        &self,
+        project: &str,
+        version: Option<i64>,
+    ) -> anyhow::Result<ControlMappingVersion>;
+
+    /// Checks a control mapping's TOML and stores it as the project's next version.
+    fn set_controls(
+        &self,
+        project: &str,
+        source: &str,
+        actor: &str,
+    ) -> anyhow::Result<ControlMappingVersion>;
+
+    /// Every control mapping version of a project, oldest first.
+    fn control_versions(&self, project: &str) -> anyhow::Result<Vec<ControlMappingVersion>>;
 
     /// Seals a release: freezes it and stores its signed bundle.
     fn seal(&self, seal: &Seal<'_>) -> anyhow::Result<SealOutcome>;

@@ -13,6 +13,7 @@ use anyhow::{Context, bail};
 use backon::{BlockingRetryable, ExponentialBuilder};
 use indicatif::{ProgressBar, ProgressStyle};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use schema::ControlMappingVersion;
 use schema::{
     AnchoredVerification, AuditEvent, AuditQuery, AuditVerification, BundleAnchor, ScanSummary,
     SlaReport, TriageDecision, TriageFilter, TriageHistoryEntry, TriageOutcome, VexFormat,
@@ -788,6 +789,38 @@ impl Ledger for Remote {
     fn policy_versions(&self, project: &str) -> anyhow::Result<Vec<PolicyVersion>> {
         self.get(
             &Remote::path(&["projects", project, "policy", "versions"]),
+            &[],
+        )
+    }
+
+    fn controls(
+        &self,
+        project: &str,
+        version: Option<i64>,
+    ) -> anyhow::Result<ControlMappingVersion> {
+        let query: Vec<(&str, String)> = version
+            .map(|v| ("version", v.to_string()))
+            .into_iter()
+            .collect();
+        self.get(&Remote::path(&["projects", project, "controls"]), &query)
+    }
+
+    fn set_controls(
+        &self,
+        project: &str,
+        source: &str,
+        _actor: &str,
+    ) -> anyhow::Result<ControlMappingVersion> {
+        self.put_text(
+            &Remote::path(&["projects", project, "controls"]),
+            "application/toml",
+            source,
+        )
+    }
+
+    fn control_versions(&self, project: &str) -> anyhow::Result<Vec<ControlMappingVersion>> {
+        self.get(
+            &Remote::path(&["projects", project, "controls", "versions"]),
             &[],
         )
     }

@@ -157,6 +157,22 @@ pub static ROUTES: &[RouteSpec] = &[
         "/api/v1/projects/{project}/policy/versions",
         Permission::Read,
     ),
+    // Control mappings (server/src/controls.rs): like the policy, setting one is an admin's.
+    route(
+        Method::GET,
+        "/api/v1/projects/{project}/controls",
+        Permission::Read,
+    ),
+    route(
+        Method::PUT,
+        "/api/v1/projects/{project}/controls",
+        Permission::Manage,
+    ),
+    route(
+        Method::GET,
+        "/api/v1/projects/{project}/controls/versions",
+        Permission::Read,
+    ),
     // Evidence (server/src/evidence.rs): sealing is the project admin's; reading is everyone's.
     route(
         Method::POST,

@@ -8,6 +8,7 @@ mod forum;
 mod junit;
 mod metrics;
 mod openapi;
+mod oscal;
 mod pdf;
 mod sarif;
 mod vex;
