@@ -188,6 +188,7 @@ declared!(
     login_failures,
     address_failures,
     login_forms,
+    workload_exchanges,
 );
 
 /// The names of the tables `tables.rs` declares, read from its text: the identifier after each
