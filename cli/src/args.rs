@@ -38,9 +38,33 @@ pub struct Cli {
     )]
     pub server: Option<String>,
 
-    /// API token for --server (`scanledger token create` makes one).
+    /// API token for --server (`scanledger token create` makes one). Without one, a CI job
+    /// exchanges its OIDC token for a short-lived one (--oidc-token, or GitHub Actions'
+    /// ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN).
     #[arg(long, global = true, env = "SCANLEDGER_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
+
+    /// The CI job's OIDC token (a JWT; GitLab: `id_tokens:` into SCANLEDGER_OIDC_TOKEN), traded
+    /// for a short-lived ScanLedger token when no --token is given. Better set in the
+    /// environment than on the command line.
+    #[arg(
+        long,
+        global = true,
+        env = "SCANLEDGER_OIDC_TOKEN",
+        hide_env_values = true,
+        value_name = "JWT"
+    )]
+    pub oidc_token: Option<String>,
+
+    /// The audience asked of GitHub Actions for the job's OIDC token (a trust rule's
+    /// `audience`); default: the --server URL as given, without a trailing `/`.
+    #[arg(
+        long,
+        global = true,
+        env = "SCANLEDGER_OIDC_AUDIENCE",
+        value_name = "AUDIENCE"
+    )]
+    pub oidc_audience: Option<String>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -52,7 +76,12 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  scanledger upload --project shop --release 4.2.0 trivy-image.json\n  \
                             scanledger upload --project shop --release 4.2.0 --label api-image --format json trivy.json\n  \
-                            scanledger upload --project shop --release 4.2.0 --gate --fail-on critical report.sarif"
+                            scanledger upload --project shop --release 4.2.0 --gate --fail-on critical report.sarif\n\n\
+                            In CI without a stored secret (the server's [[trust]] rules; docs/SERVER.md):\n  \
+                            GitHub Actions (permissions: id-token: write), with no SCANLEDGER_TOKEN:\n    \
+                            SCANLEDGER_URL=https://scanledger.example.com scanledger upload --project shop --release \"$GITHUB_SHA\" trivy.json\n  \
+                            GitLab CI (id_tokens: SCANLEDGER_OIDC_TOKEN: aud: https://scanledger.example.com):\n    \
+                            SCANLEDGER_URL=https://scanledger.example.com scanledger upload --project shop --release \"$CI_COMMIT_SHA\" trivy.json"
     )]
     Upload(UploadArgs),
     /// List projects.

@@ -10,7 +10,7 @@
 
 use crate::audit::{self, NewAuditEvent};
 use crate::catalog::{Actor, ensure_project};
-use crate::db::DbConn;
+use crate::db::{DbConn, per_backend};
 use crate::error::StoreError;
 use crate::tables::*;
 use crate::tx::{read_tx, write_tx};
@@ -111,6 +111,33 @@ pub struct UserInfo {
     pub project: Option<String>,
     pub created_at: NaiveDateTime,
     pub created_by: String,
+}
+
+/// A CI job's OIDC token, as the exchange claims it once: its issuer and `jti`, and until when
+/// it could be offered again (its `exp` and the clock skew the server allows).
+#[derive(Debug, Clone)]
+pub struct ExchangedJob<'a> {
+    pub issuer: &'a str,
+    pub jti: &'a str,
+    pub keep_until: NaiveDateTime,
+}
+
+/// Claims a job token for this exchange: `false` when it was claimed before. Guards past
+/// their time are removed first (a job token that old is refused by its `exp` anyway). The
+/// insert does nothing on a conflict, so a concurrent claim of the same token on another
+/// replica waits for this transaction and then finds the row.
+fn claim_job_token(conn: &mut DbConn, job: &ExchangedJob<'_>) -> Result<bool, StoreError> {
+    diesel::delete(workload_exchanges::table.filter(workload_exchanges::keep_until.lt(now())))
+        .execute(conn)?;
+    let inserted = per_backend!(conn, |c| diesel::insert_into(workload_exchanges::table)
+        .values((
+            workload_exchanges::issuer.eq(job.issuer),
+            workload_exchanges::jti.eq(job.jti),
+            workload_exchanges::keep_until.eq(job.keep_until),
+        ))
+        .on_conflict_do_nothing()
+        .execute(c))?;
+    Ok(inserted > 0)
 }
 
 /// What to create: a user or a token.
@@ -530,34 +557,49 @@ impl Store {
         grant: &Grant<'_>,
         expires_at: Option<NaiveDateTime>,
     ) -> Result<NewToken, StoreError> {
-        self.issue_token(grant, expires_at, None)
+        self.issue_token(grant, expires_at, None)?
+            .ok_or_else(|| StoreError::Internal("a token was not issued".into()))
     }
 
     /// Issues the short-lived token a CI job's OIDC token was exchanged for (the server's
     /// workload identity): stored hashed like every token, with its expiry, and audit-logged
-    /// as `token.exchange` with the claims that matched the trust rule.
+    /// as `token.exchange` with the claims that matched the trust rule (the job token's `jti`
+    /// among them). Each job token is exchanged once: `None` when `job` was exchanged before
+    /// (on any replica: the database's key decides), and then nothing is issued.
     pub fn exchange_token(
         &self,
         grant: &Grant<'_>,
         expires_at: NaiveDateTime,
+        job: &ExchangedJob<'_>,
         matched_claims: &std::collections::BTreeMap<String, String>,
-    ) -> Result<NewToken, StoreError> {
-        self.issue_token(grant, Some(expires_at), Some(matched_claims))
+    ) -> Result<Option<NewToken>, StoreError> {
+        self.issue_token(grant, Some(expires_at), Some((job, matched_claims)))
     }
 
-    /// A new token; `matched_claims`: issued by an exchange, which the audit event records.
+    /// A new token; `exchange`: issued for a job token, which is claimed once and which the
+    /// audit event records with the claims that matched. `None` only when that job token was
+    /// claimed before.
     fn issue_token(
         &self,
         grant: &Grant<'_>,
         expires_at: Option<NaiveDateTime>,
-        matched_claims: Option<&std::collections::BTreeMap<String, String>>,
-    ) -> Result<NewToken, StoreError> {
+        exchange: Option<(
+            &ExchangedJob<'_>,
+            &std::collections::BTreeMap<String, String>,
+        )>,
+    ) -> Result<Option<NewToken>, StoreError> {
         check_user_name(grant.name)?;
         let secret = new_secret()?;
         let prefix: String = secret.chars().take(SHOWN_PREFIX_LEN).collect();
         let digest = sha256_hex(&secret);
+        let matched_claims = exchange.map(|(_, claims)| claims);
         let mut conn = self.conn()?;
         let info = write_tx(&mut conn, |c| {
+            if let Some((job, _)) = exchange
+                && !claim_job_token(c, job)?
+            {
+                return Ok(None);
+            }
             let project_id = scope_id(c, grant)?;
             let created_at = now();
             let id: i64 = diesel::insert_into(api_tokens::table)
@@ -607,12 +649,12 @@ impl Store {
                     request_id: None,
                 }],
             )?;
-            Ok(token)
+            Ok(Some(token))
         })?;
-        Ok(NewToken {
+        Ok(info.map(|info| NewToken {
             info,
             token: secret,
-        })
+        }))
     }
 
     /// Every token, newest first (revoked and expired ones included, marked).

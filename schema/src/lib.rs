@@ -49,8 +49,8 @@ pub use audit::{
     BundleAnchor, GENESIS_HASH,
 };
 pub use auth::{
-    Grant, NewToken, Permission, Principal, PrincipalId, Role, TOKEN_CACHE_SECS, TokenId,
-    TokenInfo, UserId, UserInfo, dummy_verifications,
+    ExchangedJob, Grant, NewToken, Permission, Principal, PrincipalId, Role, TOKEN_CACHE_SECS,
+    TokenId, TokenInfo, UserId, UserInfo, dummy_verifications,
 };
 pub use catalog::{ProjectOverview, ProjectSummary, ReleaseSummary, ScanSummary};
 pub use controls::ControlMappingVersion;

@@ -337,3 +337,13 @@ diesel::table! {
         created_at -> Timestamp,
     }
 }
+
+// Workload identity (issue 20): the CI job tokens already exchanged, while they could be
+// accepted again.
+diesel::table! {
+    workload_exchanges (issuer, jti) {
+        issuer -> Text,
+        jti -> Text,
+        keep_until -> Timestamp,
+    }
+}

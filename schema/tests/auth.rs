@@ -252,9 +252,11 @@ fn exchanged_tokens_expire_and_are_audited_with_the_matched_claims() {
             .exchange_token(
                 &grant("ci:shop-main", Role::Uploader, Some("shop")),
                 soon,
+                &job("jti-1", soon),
                 &claims,
             )
-            .expect("exchange");
+            .expect("exchange")
+            .expect("a first exchange issues a token");
         assert_eq!(exchanged.info.expires_at, Some(soon));
         let who = t
             .store
@@ -279,5 +281,79 @@ fn exchanged_tokens_expire_and_are_audited_with_the_matched_claims() {
         assert_eq!(after["claims"]["ref"], "refs/heads/main");
         assert!(!format!("{events:?}").contains(&exchanged.token));
         assert!(t.store.audit_verify().expect("verify").ok);
+    });
+}
+
+fn job(jti: &str, keep_until: chrono::NaiveDateTime) -> schema::ExchangedJob<'_> {
+    schema::ExchangedJob {
+        issuer: "https://token.actions.githubusercontent.com",
+        jti,
+        keep_until,
+    }
+}
+
+/// Each job token (issuer and `jti`) is exchanged once, also by two stores on one database at
+/// the same moment (two replicas); a refused repeat issues and audits nothing. A guard past
+/// its time is removed by the next exchange.
+#[test]
+fn a_job_token_is_exchanged_once_across_stores() {
+    on_each_backend(|t| {
+        let claims = std::collections::BTreeMap::new();
+        let soon = chrono::Utc::now().naive_utc() + chrono::Duration::minutes(15);
+        let exchange = |store: &schema::Store, jti: &str, keep_until| {
+            store
+                .exchange_token(
+                    &grant("ci:shop-main", Role::Uploader, Some("shop")),
+                    soon,
+                    &job(jti, keep_until),
+                    &claims,
+                )
+                .expect("exchange")
+        };
+        assert!(exchange(&t.store, "once", soon).is_some());
+        assert!(exchange(&t.store, "once", soon).is_none());
+        // Another issuer's token with the same jti is another token.
+        let other_issuer = t
+            .store
+            .exchange_token(
+                &grant("ci:gitlab", Role::Uploader, Some("shop")),
+                soon,
+                &schema::ExchangedJob {
+                    issuer: "https://gitlab.example",
+                    jti: "once",
+                    keep_until: soon,
+                },
+                &claims,
+            )
+            .expect("exchange");
+        assert!(other_issuer.is_some());
+        // A guard whose time has passed is gone at the next exchange.
+        let past = chrono::Utc::now().naive_utc() - chrono::Duration::minutes(1);
+        assert!(exchange(&t.store, "old", past).is_some());
+        assert!(exchange(&t.store, "old", soon).is_some());
+        // Two stores (replicas) racing with one job token: one token between them.
+        let second = schema::Store::open(&t.url).expect("a second store on the database");
+        let issued = std::thread::scope(|scope| {
+            let racers: Vec<_> = [&t.store, &second]
+                .into_iter()
+                .map(|store| scope.spawn(move || exchange(store, "raced", soon).is_some()))
+                .collect();
+            racers
+                .into_iter()
+                .map(|racer| racer.join().expect("the racer ran"))
+                .filter(|issued| *issued)
+                .count()
+        });
+        assert_eq!(issued, 1, "{}", t.name);
+        let events = t
+            .store
+            .audit_list(&schema::AuditQuery::default())
+            .expect("audit");
+        let exchanges = events
+            .iter()
+            .filter(|e| e.action == "token.exchange")
+            .count();
+        assert_eq!(exchanges, 5, "{}", t.name);
+        assert_eq!(t.store.tokens().expect("tokens").len(), 5, "{}", t.name);
     });
 }

@@ -189,6 +189,7 @@ declared!(
     address_failures,
     login_forms,
     control_mappings,
+    workload_exchanges,
 );
 
 /// The names of the tables `tables.rs` declares, read from its text: the identifier after each

@@ -8,7 +8,7 @@ use crate::config::ServerConfig;
 use crate::error::{ApiError, ErrorBody};
 use crate::slots::DbSlots;
 use actix_web::{HttpResponse, web};
-use schema::{Grant, Store};
+use schema::{ExchangedJob, Grant, Store};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -34,18 +34,29 @@ pub async fn exchange(
     let rules = config.trust_rules.clone();
     // Off the event loop: an unknown key id fetches the issuer's key set over the network.
     let checked = actix_web::rt::task::spawn_blocking(move || {
-        workload::verify(&token, &rules, key_sets.get_ref())
-            .map(|accepted| (accepted.rule.clone(), accepted.matched))
+        workload::verify(&token, &rules, key_sets.get_ref()).map(|accepted| {
+            let issuer = accepted.rule.issuer.clone();
+            (
+                accepted.rule.clone(),
+                accepted.matched,
+                issuer,
+                accepted.jti,
+                accepted.expires,
+            )
+        })
     })
     .await
     .map_err(|_| ApiError::internal())?;
-    let (rule, matched) = checked.map_err(|refusal| {
-        tracing::warn!(target: "scanledger::exchange", reason = %refusal, "token exchange refused");
-        ApiError::unauthorized()
-    })?;
+    let (rule, matched, issuer, jti, job_expires) = checked.map_err(refused)?;
     let expires =
         chrono::Utc::now().naive_utc() + chrono::Duration::minutes(i64::from(rule.token_minutes));
+    // The guard lasts as long as the job token could pass `exp` (with the skew allowed).
+    let skew = i64::try_from(workload::MAX_CLOCK_SKEW_SECS).unwrap_or(i64::MAX);
+    let keep_until = chrono::DateTime::from_timestamp(job_expires.saturating_add(skew), 0)
+        .map(|t| t.naive_utc())
+        .ok_or_else(|| refused(workload::Refusal::Invalid("exp is out of range".into())))?;
     let store = store.clone();
+    let replayed_jti = jti.clone();
     let issued = slots
         .run(move || {
             let subject = matched.get("sub").cloned().unwrap_or_default();
@@ -57,10 +68,16 @@ pub async fn exchange(
                     created_by: &format!("oidc:{subject}"),
                 },
                 expires,
+                &ExchangedJob {
+                    issuer: &issuer,
+                    jti: &jti,
+                    keep_until,
+                },
                 &matched,
             )
         })
-        .await??;
+        .await??
+        .ok_or_else(|| refused(workload::Refusal::Replayed { jti: replayed_jti }))?;
     tracing::info!(
         target: "scanledger::exchange",
         token = %issued.info.prefix,
@@ -68,4 +85,10 @@ pub async fn exchange(
         "token exchanged"
     );
     Ok(HttpResponse::Created().json(issued))
+}
+
+/// A refusal: its reason to the log, a plain 401 to the caller.
+fn refused(refusal: workload::Refusal) -> ApiError {
+    tracing::warn!(target: "scanledger::exchange", reason = %refusal, "token exchange refused");
+    ApiError::unauthorized()
 }

@@ -88,11 +88,23 @@ fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
+/// A `jti` no other token of this test run has.
+fn fresh_jti() -> String {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    format!(
+        "jti-{}-{}-{}",
+        std::process::id(),
+        now(),
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    )
+}
+
 /// A GitHub Actions-like token's claims, of a push to main, valid for five minutes.
 fn claims() -> serde_json::Value {
     serde_json::json!({
         "iss": ISSUER,
         "aud": AUDIENCE,
+        "jti": fresh_jti(),
         "sub": "repo:acme/shop:ref:refs/heads/main",
         "repository": "acme/shop",
         "ref": "refs/heads/main",
@@ -131,9 +143,12 @@ fn check(token: &str) -> Result<String, Refusal> {
 #[test]
 fn a_token_matching_a_rule_is_accepted_with_the_claims_it_matched() {
     let rules = rules();
-    let accepted = workload::verify(&sign(&claims()), &rules, &Keys::published()).unwrap();
+    let claims_given = with(claims(), "jti", "job-token-1".into());
+    let accepted = workload::verify(&sign(&claims_given), &rules, &Keys::published()).unwrap();
     assert_eq!(accepted.rule.name, "shop-main");
     assert_eq!(accepted.rule.project, "shop");
+    assert_eq!(accepted.jti, "job-token-1");
+    assert_eq!(Some(accepted.expires), claims_given["exp"].as_i64());
     let matched: Vec<(&str, &str)> = accepted
         .matched
         .iter()
@@ -144,6 +159,7 @@ fn a_token_matching_a_rule_is_accepted_with_the_claims_it_matched() {
         [
             ("aud", AUDIENCE),
             ("iss", ISSUER),
+            ("jti", "job-token-1"),
             ("ref", "refs/heads/main"),
             ("repository", "acme/shop"),
             ("sub", "repo:acme/shop:ref:refs/heads/main"),
@@ -374,6 +390,46 @@ async fn an_exchanged_token_uploads_to_its_project_only_and_is_audited() {
                 .unwrap()
                 .contains("refs/heads/main")
         );
+    }
+}
+
+#[test]
+fn a_token_without_a_jti_is_refused() {
+    let mut no_jti = claims();
+    no_jti.as_object_mut().unwrap().remove("jti");
+    assert!(matches!(check(&sign(&no_jti)), Err(Refusal::NoJti)));
+    let empty = with(claims(), "jti", "".into());
+    assert!(matches!(check(&sign(&empty)), Err(Refusal::NoJti)));
+    let long = with(
+        claims(),
+        "jti",
+        "j".repeat(workload::MAX_JTI_LEN + 1).into(),
+    );
+    assert!(matches!(check(&sign(&long)), Err(Refusal::NoJti)));
+}
+
+/// A job token is exchanged once: the same token again (a replay within its lifetime) is a
+/// 401 and issues nothing; another token of the same job (another `jti`) is exchanged.
+#[actix_web::test]
+async fn a_job_token_is_exchanged_once() {
+    use actix_web::test;
+    for t in crate::harness::backends() {
+        let app = test::init_service(server::app(exchanging_state(&t.store))).await;
+        let token = sign(&claims());
+        let first = test::call_service(&app, exchange_request(&token)).await;
+        assert_eq!(first.status().as_u16(), 201, "{}", t.name);
+        let again = test::call_service(&app, exchange_request(&token)).await;
+        assert_eq!(again.status().as_u16(), 401, "{}", t.name);
+        let another = test::call_service(&app, exchange_request(&sign(&claims()))).await;
+        assert_eq!(another.status().as_u16(), 201, "{}", t.name);
+        let events = t.store.audit_list(&schema::AuditQuery::default()).unwrap();
+        let exchanges = events
+            .iter()
+            .filter(|e| e.action == "token.exchange")
+            .count();
+        assert_eq!(exchanges, 2, "{}", t.name);
+        let tokens = t.store.tokens().unwrap();
+        assert_eq!(tokens.len(), 2, "{}: a replay issued a token", t.name);
     }
 }
 

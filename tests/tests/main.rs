@@ -11,3 +11,4 @@ mod parity;
 mod replicas;
 mod schemathesis;
 mod serve;
+mod workload;

@@ -22,7 +22,7 @@ use crate::args::{
     AdminCommand, AuditCommand, Cli, Command, ControlsCommand, KeyCommand, PolicyCommand,
     TokenCommand, VexCommand,
 };
-use crate::ledger::{Ledger, Local, Remote};
+use crate::ledger::{JobToken, Ledger, Local, Remote};
 use anyhow::Context;
 
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
@@ -100,7 +100,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
 /// The one choice between the server (`--server` / `SCANLEDGER_URL`) and the database.
 fn ledger(cli: &Cli) -> anyhow::Result<Box<dyn Ledger>> {
     if let Some(url) = &cli.server {
-        return Ok(Box::new(Remote::new(url, cli.token.clone())?));
+        return Ok(Box::new(remote(cli, url)?));
     }
     let store = match cli.command {
         // Uploads, and the first admin and token, may start a database.
@@ -110,6 +110,23 @@ fn ledger(cli: &Cli) -> anyhow::Result<Box<dyn Ledger>> {
         _ => open_existing(&cli.database_url)?,
     };
     Ok(Box::new(Local::new(store)))
+}
+
+/// The server, called with `--token`; without one, in a CI job that offers its OIDC token
+/// (`SCANLEDGER_OIDC_TOKEN`, or GitHub Actions' request variables), with the short-lived token
+/// the server exchanges it for.
+fn remote(cli: &Cli, url: &str) -> anyhow::Result<Remote> {
+    let token = cli.token.clone().filter(|t| !t.is_empty());
+    let given_token = token.is_some();
+    let mut remote = Remote::new(url, token)?;
+    if !given_token && let Some(job) = JobToken::from_env(cli.oidc_token.as_deref()) {
+        let audience = match &cli.oidc_audience {
+            Some(audience) => audience.clone(),
+            None => remote.base().to_string(),
+        };
+        remote.exchange(job, &audience)?;
+    }
+    Ok(remote)
 }
 
 /// The verb as typed, for messages.

@@ -5,9 +5,11 @@
 
 mod local;
 mod remote;
+mod workload;
 
 pub use local::Local;
 pub use remote::Remote;
+pub use workload::JobToken;
 
 use importers::Severity;
 use reports::ReportFormat;

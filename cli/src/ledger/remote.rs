@@ -8,6 +8,7 @@
 //! safe to repeat: reads are reads, and the store answers a repeated upload of the same bytes to
 //! the same slot with the existing scan (`duplicate: true`).
 
+use super::workload::{self, JobToken};
 use super::{Decide, Gate, Ledger, NewGrant, Report, Seal, SealOutcome, Upload};
 use anyhow::{Context, bail};
 use backon::{BlockingRetryable, ExponentialBuilder};
@@ -142,6 +143,47 @@ impl Remote {
             token,
             agent,
         })
+    }
+
+    /// The server's URL as given, without a trailing `/`: the default audience a CI job's
+    /// OIDC token is asked for.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// Trades the CI job's OIDC token for a short-lived ScanLedger token
+    /// (`POST /api/v1/auth/exchange`) and calls with it from then on. Tried once: the server
+    /// takes a job token once, so a repeat of an exchange it had done would be refused.
+    pub fn exchange(&mut self, job: JobToken, audience: &str) -> anyhow::Result<()> {
+        let source = job.source();
+        let jwt = job.jwt(&workload::agent(), audience)?;
+        let url = self.url("/api/v1/auth/exchange", &[]);
+        let result = self
+            .agent
+            .post(&url)
+            .send_json(serde_json::json!({ "token": jwt }));
+        match self.answer::<NewToken>(result) {
+            Ok((_, issued)) => {
+                self.token = Some(issued.token);
+                Ok(())
+            }
+            Err(failure) => {
+                let err = failure.into_error();
+                if err
+                    .downcast_ref::<Refused>()
+                    .is_some_and(|r| r.status == 401)
+                {
+                    bail!(
+                        "the server refused this job's OIDC token (from {source}, audience \
+                         {audience:?}): no trust rule accepts it (unknown issuer, audience, \
+                         claims, expired, or already exchanged); the server's log says which"
+                    );
+                }
+                Err(err.context(format!(
+                    "exchanging this job's OIDC token (from {source}) for a ScanLedger token"
+                )))
+            }
+        }
     }
 
     /// `/api/v1/projects/{p}/releases/{r}/...` with each segment encoded.

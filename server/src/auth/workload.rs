@@ -9,7 +9,8 @@
 //!   `kid` is unknown: the issuer rotated its keys),
 //! - its signature verifies with that key (checked by `jsonwebtoken`, never here), its `iss`,
 //!   `aud` and `exp` are present and valid, `exp` and `nbf` within [`MAX_CLOCK_SKEW_SECS`], and
-//! - every claim condition of one rule of that issuer and audience holds (string equality).
+//! - every claim condition of one rule of that issuer and audience holds (string equality), and
+//! - it carries a `jti`, by which the store exchanges each job token once (`schema`).
 //!
 //! The first such rule decides the project and role of the ScanLedger token. This module only
 //! decides; issuing and recording the token is the store's (`schema`), answering is the route's.
@@ -162,7 +163,16 @@ pub enum Refusal {
     Invalid(String),
     #[error("no trust rule of issuer {issuer:?} matches the token's audience and claims")]
     NoRule { issuer: String },
+    #[error(
+        "the token has no jti claim (1 to {MAX_JTI_LEN} characters): it could not be exchanged once only"
+    )]
+    NoJti,
+    #[error("the token (jti {jti:?}) was exchanged before: each job token is exchanged once")]
+    Replayed { jti: String },
 }
+
+/// The longest `jti` kept (GitHub's and GitLab's are UUIDs).
+pub const MAX_JTI_LEN: usize = 256;
 
 /// Where the issuers' key sets come from.
 pub trait KeySource: Send + Sync {
@@ -225,8 +235,12 @@ impl KeySource for HttpKeySets {
 #[derive(Debug, Clone)]
 pub struct Accepted<'r> {
     pub rule: &'r TrustRule,
-    /// `iss`, `aud`, `sub` and the rule's conditions, as the token carried them.
+    /// `iss`, `aud`, `sub`, `jti` and the rule's conditions, as the token carried them.
     pub matched: BTreeMap<String, String>,
+    /// The token's `jti`: the store exchanges each (issuer, `jti`) once.
+    pub jti: String,
+    /// The token's `exp` (seconds since the epoch): after it and the skew, it is refused anyway.
+    pub expires: i64,
 }
 
 /// Checks `token` against `rules`, with the issuers' keys from `keys`.
@@ -292,13 +306,29 @@ pub fn verify<'r>(
         .ok_or_else(|| Refusal::NoRule {
             issuer: issuer.to_string(),
         })?;
+    let jti = claims
+        .get("jti")
+        .and_then(Value::as_str)
+        .filter(|jti| (1..=MAX_JTI_LEN).contains(&jti.len()))
+        .ok_or(Refusal::NoJti)?;
+    // Required and validated by `decode` above.
+    let expires = claims
+        .get("exp")
+        .and_then(Value::as_i64)
+        .ok_or_else(|| Refusal::Invalid("exp is not a whole number of seconds".into()))?;
     let mut matched: BTreeMap<String, String> = rule.claims.clone();
+    matched.insert("jti".into(), jti.to_string());
     matched.insert("iss".into(), issuer.to_string());
     matched.insert("aud".into(), rule.audience.clone());
     if let Some(sub) = claims.get("sub").and_then(Value::as_str) {
         matched.insert("sub".into(), sub.to_string());
     }
-    Ok(Accepted { rule, matched })
+    Ok(Accepted {
+        rule,
+        matched,
+        jti: jti.to_string(),
+        expires,
+    })
 }
 
 /// The key `kid` of the set at `url`: from the cache, or fetched again when the cached set does
