@@ -188,6 +188,8 @@ declared!(
     login_failures,
     address_failures,
     login_forms,
+    oidc_logins,
+    oidc_identities,
 );
 
 /// The names of the tables `tables.rs` declares, read from its text: the identifier after each
