@@ -25,9 +25,9 @@ use openidconnect::core::{
 };
 use openidconnect::{
     AdditionalClaims, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IdToken,
-    IdTokenVerifier, IssuerUrl, JsonWebKeySet, LogoutRequest, Nonce, OAuth2TokenResponse,
-    PkceCodeChallenge, PkceCodeVerifier, PostLogoutRedirectUrl, ProviderMetadataWithLogout,
-    RedirectUrl, Scope, TokenResponse,
+    IdTokenVerifier, IssuerUrl, JsonWebKeySet, LogoutRequest, Nonce, PkceCodeChallenge,
+    PkceCodeVerifier, PostLogoutRedirectUrl, ProviderMetadataWithLogout, RedirectUrl, Scope,
+    TokenResponse,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -453,7 +453,6 @@ impl Oidc {
             .set_pkce_verifier(PkceCodeVerifier::new(pkce_verifier.to_string()))
             .request(&http)
             .map_err(|e| OidcError::Exchange(error_chain(&e)))?;
-        let _ = response.access_token();
         let raw = response.id_token().ok_or(OidcError::NoIdToken)?.to_string();
         self.verify(&raw, nonce)
     }
