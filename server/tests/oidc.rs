@@ -265,7 +265,13 @@ async fn a_state_is_used_once_and_the_return_url_is_local_only() {
             let res =
                 test::call_service(&app, test::TestRequest::get().uri(&uri).to_request()).await;
             assert_eq!(res.status(), 303, "{}: {hostile}", backend.name);
-            let location = res.headers().get("location").unwrap().to_str().unwrap().to_string();
+            let location = res
+                .headers()
+                .get("location")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_string();
             assert!(
                 location.starts_with(&format!("{issuer}/auth?")),
                 "{location}"
