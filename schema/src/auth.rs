@@ -257,7 +257,7 @@ fn sha256_hex(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
-fn check_user_name(name: &str) -> Result<(), StoreError> {
+pub(crate) fn check_user_name(name: &str) -> Result<(), StoreError> {
     if name.trim().is_empty() || name.len() > 200 || name.chars().any(char::is_control) {
         return Err(StoreError::invalid(
             "name",

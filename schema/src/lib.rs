@@ -43,6 +43,8 @@ mod vex;
 // The web UI issue.
 mod lookup;
 mod session;
+// OIDC sign-in for the web UI.
+mod oidc;
 
 pub use audit::{
     AnchorProblem, AnchoredVerification, AuditEvent, AuditQuery, AuditVerification, BrokenEvent,
@@ -63,6 +65,7 @@ pub use gate::{
 };
 pub use import::{ImportOutcome, ImportRequest, ReportSource, SlotComparison};
 pub use lookup::{FindingOccurrence, OpenCounts};
+pub use oidc::{OIDC_LOGIN_MINUTES, OidcAccount, OidcOutcome, OidcPending};
 pub use page::{FindingSort, FindingsPage, MAX_PAGE, PageRequest};
 pub use policy::{
     GatePolicy, IgnoreRule, LicensePolicy, LicenseVerdict, Policy, PolicyError, PolicyVersion,

@@ -113,14 +113,14 @@ pub struct SessionInfo {
     pub csrf_token: String,
 }
 
-fn random_hex() -> Result<String, StoreError> {
+pub(crate) fn random_hex() -> Result<String, StoreError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes)
         .map_err(|e| StoreError::Internal(format!("no randomness available: {e}")))?;
     Ok(hex::encode(bytes))
 }
 
-fn digest(id: &str) -> String {
+pub(crate) fn digest(id: &str) -> String {
     hex::encode(Sha256::digest(id.as_bytes()))
 }
 
@@ -218,31 +218,9 @@ impl Store {
                 principal.label()
             )));
         };
-        let at = now();
         let mut conn = self.conn()?;
         write_tx(&mut conn, |c| {
-            if let Some(old) = replaces {
-                diesel::delete(sessions::table.find(digest(old))).execute(c)?;
-            }
-            let id = random_hex()?;
-            let csrf_token = random_hex()?;
-            let expires_at = at + Duration::hours(SESSION_HOURS);
-            diesel::insert_into(sessions::table)
-                .values((
-                    sessions::id_sha256.eq(digest(&id)),
-                    sessions::user_id.eq(user_id.get()),
-                    sessions::csrf_token.eq(&csrf_token),
-                    sessions::created_at.eq(at),
-                    sessions::expires_at.eq(expires_at),
-                    sessions::last_seen_at.eq(at),
-                ))
-                .execute(c)?;
-            Ok(LoginOutcome::SignedIn(NewSession {
-                id,
-                csrf_token,
-                principal,
-                expires_at,
-            }))
+            open_session(c, user_id, principal, replaces).map(LoginOutcome::SignedIn)
         })
     }
 
@@ -325,6 +303,39 @@ impl Store {
             Ok(())
         })
     }
+}
+
+/// Opens a session for `user_id` (as `principal`), inside the caller's transaction; `replaces`
+/// (the browser's previous session id, if any) is deleted, so the id always rotates on sign-in.
+pub(crate) fn open_session(
+    c: &mut DbConn,
+    user_id: UserId,
+    principal: Principal,
+    replaces: Option<&str>,
+) -> Result<NewSession, StoreError> {
+    let at = now();
+    if let Some(old) = replaces {
+        diesel::delete(sessions::table.find(digest(old))).execute(c)?;
+    }
+    let id = random_hex()?;
+    let csrf_token = random_hex()?;
+    let expires_at = at + Duration::hours(SESSION_HOURS);
+    diesel::insert_into(sessions::table)
+        .values((
+            sessions::id_sha256.eq(digest(&id)),
+            sessions::user_id.eq(user_id.get()),
+            sessions::csrf_token.eq(&csrf_token),
+            sessions::created_at.eq(at),
+            sessions::expires_at.eq(expires_at),
+            sessions::last_seen_at.eq(at),
+        ))
+        .execute(c)?;
+    Ok(NewSession {
+        id,
+        csrf_token,
+        principal,
+        expires_at,
+    })
 }
 
 /// Counts a failed password against a user name; the lock's end when this failure sets one.

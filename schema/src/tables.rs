@@ -234,6 +234,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_failures,
     address_failures,
     login_forms,
+    oidc_logins,
+    oidc_identities,
 );
 
 diesel::table! {
@@ -347,3 +349,26 @@ diesel::table! {
         keep_until -> Timestamp,
     }
 }
+
+// OIDC sign-in for the web UI (issue 20): sign-ins on their way through the provider, and the
+// provider accounts of users.
+diesel::table! {
+    oidc_logins (id_sha256) {
+        id_sha256 -> Text,
+        state -> Text,
+        nonce -> Text,
+        pkce_verifier -> Text,
+        next_path -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    oidc_identities (issuer, subject) {
+        issuer -> Text,
+        subject -> Text,
+        user_id -> BigInt,
+    }
+}
+
+diesel::joinable!(oidc_identities -> users (user_id));

@@ -190,6 +190,8 @@ declared!(
     login_forms,
     control_mappings,
     workload_exchanges,
+    oidc_logins,
+    oidc_identities,
 );
 
 /// The names of the tables `tables.rs` declares, read from its text: the identifier after each

@@ -42,9 +42,50 @@ pub struct FileConfig {
     /// Workload identity: the CI jobs whose OIDC tokens `POST /api/v1/auth/exchange` trades for
     /// a short-lived upload token (`[[trust]]` tables; see `crate::auth::workload`).
     pub trust: Option<Vec<TrustRule>>,
+    /// Web UI sign-in with an OpenID provider (`[oidc]`; see `crate::auth::oidc`).
+    pub oidc: Option<crate::auth::oidc::OidcFile>,
+    /// `[auth]`: which sign-ins the server offers.
+    pub auth: Option<AuthFile>,
+}
+
+/// `[auth]` of the TOML file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthFile {
+    /// `false`: no password is accepted by the web UI's sign-in or by HTTP Basic on the API
+    /// (API tokens still are); the break-glass admin is the CLI on the database. Default `true`.
+    pub local: Option<bool>,
 }
 
 impl FileConfig {
+    /// The OIDC settings of `[oidc]` (client secret from `SCANLEDGER_OIDC_CLIENT_SECRET`, else
+    /// `client_secret_file`), checked; and whether passwords stay on (`[auth] local`).
+    /// `auth.local = false` without `[oidc]` is allowed: API tokens and the CLI remain.
+    pub fn sign_in(
+        &self,
+    ) -> Result<
+        (
+            Option<std::sync::Arc<crate::auth::oidc::OidcSettings>>,
+            bool,
+        ),
+        String,
+    > {
+        let local = self.auth.as_ref().and_then(|a| a.local).unwrap_or(true);
+        let oidc = match &self.oidc {
+            None => None,
+            Some(file) => {
+                let secret = std::env::var(crate::auth::oidc::SECRET_ENV)
+                    .ok()
+                    .filter(|s| !s.trim().is_empty());
+                Some(std::sync::Arc::new(
+                    crate::auth::oidc::OidcSettings::resolve(file, secret)
+                        .map_err(|e| format!("the configuration's [oidc]: {e}"))?,
+                ))
+            }
+        };
+        Ok((oidc, local))
+    }
+
     pub fn load(path: &Path) -> Result<FileConfig, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("reading {}: {e}", path.display()))?;
@@ -74,6 +115,10 @@ pub struct ServerConfig {
     pub signing_key: Option<SigningKey>,
     /// The trust rules of the token exchange; none: every exchange is refused.
     pub trust_rules: Vec<TrustRule>,
+    /// Sign-in with an OpenID provider; `None`: passwords only.
+    pub oidc: Option<std::sync::Arc<crate::auth::oidc::OidcSettings>>,
+    /// Whether passwords are accepted (web UI sign-in, HTTP Basic); `auth.local` in the file.
+    pub local_passwords: bool,
 }
 
 /// The evidence signing key a server seals releases with, read at start from its key folder
@@ -131,6 +176,8 @@ impl Default for ServerConfig {
             audit_check_interval_secs: DEFAULT_AUDIT_CHECK_INTERVAL_SECS,
             signing_key: None,
             trust_rules: Vec::new(),
+            oidc: None,
+            local_passwords: true,
         }
     }
 }

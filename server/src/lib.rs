@@ -219,6 +219,8 @@ pub struct AppState {
     pub import_budget: web::Data<budget::ImportBudget>,
     /// Where the token exchange gets the CI issuers' keys (over HTTP, cached).
     pub key_sets: web::Data<dyn auth::workload::KeySource>,
+    /// The OpenID provider of the web UI's sign-in, when configured.
+    pub oidc: Option<web::Data<auth::oidc::Oidc>>,
 }
 
 impl AppState {
@@ -234,6 +236,10 @@ impl AppState {
             import_budget: web::Data::new(import_budget),
             key_sets: web::Data::from(std::sync::Arc::new(auth::workload::HttpKeySets::default())
                 as std::sync::Arc<dyn auth::workload::KeySource>),
+            oidc: config
+                .oidc
+                .clone()
+                .map(|settings| web::Data::new(auth::oidc::Oidc::new(settings))),
             store: web::Data::new(store),
             config: web::Data::new(config),
             metrics: web::Data::new(metrics),
@@ -254,8 +260,11 @@ pub fn app(
         InitError = (),
     >,
 > {
-    App::new()
-        .app_data(state.store)
+    let mut app = App::new();
+    if let Some(oidc) = state.oidc {
+        app = app.app_data(oidc);
+    }
+    app.app_data(state.store)
         .app_data(state.config)
         .app_data(state.metrics)
         .app_data(state.slots)

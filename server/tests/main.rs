@@ -10,6 +10,7 @@ mod evidence;
 mod hardening;
 mod harness;
 mod matrix;
+mod oidc;
 mod remote_verbs;
 mod route_docs;
 mod ui;

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 const PASSWORD: &str = "a browser password";
 const AXE: &str = include_str!("../axe.min.js");
 
-struct Kill(Child);
+pub(crate) struct Kill(pub(crate) Child);
 
 impl Drop for Kill {
     fn drop(&mut self) {
@@ -28,7 +28,7 @@ impl Drop for Kill {
     }
 }
 
-fn wait_for(addr: &str, what: &str) {
+pub(crate) fn wait_for(addr: &str, what: &str) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while TcpStream::connect(addr).is_err() {
         assert!(Instant::now() < deadline, "{what} did not start on {addr}");
@@ -126,7 +126,7 @@ fn fixture(db: &str, dir: &Path) {
     );
 }
 
-fn chromedriver() -> Kill {
+pub(crate) fn chromedriver() -> Kill {
     let bin = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
         .into_iter()
         .find(|p| Path::new(p).exists())
@@ -152,11 +152,11 @@ fn chromedriver() -> Kill {
 
 static DRIVER_PORT: std::sync::OnceLock<u16> = std::sync::OnceLock::new();
 
-fn free_port_for_driver() -> u16 {
+pub(crate) fn free_port_for_driver() -> u16 {
     *DRIVER_PORT.get_or_init(free_port)
 }
 
-async fn browser(profile: &Path) -> Client {
+pub(crate) async fn browser(profile: &Path) -> Client {
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
@@ -178,7 +178,7 @@ async fn browser(profile: &Path) -> Client {
 }
 
 /// Runs axe-core on the current page; panics on serious or critical violations.
-async fn axe(client: &Client, page: &str) {
+pub(crate) async fn axe(client: &Client, page: &str) {
     client.execute(AXE, vec![]).await.expect("inject axe-core");
     let result = client
         .execute_async(
@@ -221,7 +221,7 @@ async fn shot(client: &Client, name: &str) {
 /// Waits (up to 15 s) until the browser's URL satisfies `ok`: a click that submits a form or
 /// follows a link returns before the next page has loaded.
 /// Clicks the element `locator` finds; `what` names it in a failure.
-async fn click(client: &Client, locator: Locator<'_>, what: &str) {
+pub(crate) async fn click(client: &Client, locator: Locator<'_>, what: &str) {
     let element = client
         .find(locator)
         .await
@@ -245,7 +245,7 @@ async fn select(client: &Client, locator: Locator<'_>, what: &str, value: &str) 
 }
 
 /// Types `text` into the field `locator` finds.
-async fn type_into(client: &Client, locator: Locator<'_>, what: &str, text: &str) {
+pub(crate) async fn type_into(client: &Client, locator: Locator<'_>, what: &str, text: &str) {
     let element = client
         .find(locator)
         .await
@@ -256,7 +256,7 @@ async fn type_into(client: &Client, locator: Locator<'_>, what: &str, text: &str
         .unwrap_or_else(|e| panic!("type into {what}: {e}"));
 }
 
-async fn wait_url(client: &Client, what: &str, ok: impl Fn(&str, &str) -> bool) {
+pub(crate) async fn wait_url(client: &Client, what: &str, ok: impl Fn(&str, &str) -> bool) {
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
         let url = client.current_url().await.expect("url");

@@ -7,6 +7,7 @@ mod ci;
 mod consumers;
 mod demo;
 mod deploy;
+mod oidc;
 mod parity;
 mod replicas;
 mod schemathesis;

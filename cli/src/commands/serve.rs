@@ -45,6 +45,7 @@ pub fn settings(
         (Some(from_file), DEFAULT_DATABASE_URL) => from_file.clone(),
         _ => database_url.to_string(),
     };
+    let (oidc, local_passwords) = file.sign_in().map_err(|e| anyhow::anyhow!(e))?;
     let config = ServerConfig {
         bind: args.bind.clone().or(file.bind).unwrap_or(defaults.bind),
         max_upload_bytes: args
@@ -82,6 +83,8 @@ pub fn settings(
             .unwrap_or(defaults.audit_check_interval_secs),
         signing_key: signing_key(args.key_dir.clone().or(file.key_dir.map(Into::into)))?,
         trust_rules: file.trust.unwrap_or_default(),
+        oidc,
+        local_passwords,
     };
     server::auth::workload::check_rules(&config.trust_rules)
         .map_err(|e| anyhow::anyhow!("the configuration's [[trust]] rules: {e}"))?;

@@ -201,6 +201,10 @@ pub static ROUTES: &[RouteSpec] = &[
     route(Method::GET, "/ui/login", Permission::Public),
     route(Method::POST, "/ui/login", Permission::Public),
     route(Method::POST, "/ui/logout", Permission::Authenticated),
+    // Sign-in with the OpenID provider (server/src/ui/pages/oidc.rs): the callback's state,
+    // bound to the browser's cookie and kept in the store, is the credential.
+    route(Method::GET, "/ui/oidc/start", Permission::Public),
+    route(Method::GET, "/ui/oidc/callback", Permission::Public),
     route(Method::GET, "/ui", Permission::Read),
     route(Method::GET, "/ui/projects/{project}", Permission::Read),
     route(

@@ -118,6 +118,15 @@ pub(super) async fn authenticate(req: &ServiceRequest) -> Result<Principal, ApiE
         .ok_or_else(ApiError::internal)?
         .clone();
     let creds = credentials(req).ok_or_else(ApiError::unauthorized)?;
+    // `auth.local = false`: no password is taken here (the CLI on the database is the
+    // break-glass admin).
+    if matches!(creds, Credentials::Password { .. })
+        && req
+            .app_data::<web::Data<crate::config::ServerConfig>>()
+            .is_some_and(|c| !c.local_passwords)
+    {
+        return Err(ApiError::unauthorized());
+    }
     // A token seen valid moments ago is answered here, on the event loop: no thread hop, no
     // database (schema::TOKEN_CACHE_SECS says how long).
     if let Credentials::Token(secret) = &creds

@@ -12,12 +12,14 @@
 //! - [`caller`]: the [`Caller`] and [`Project`] the gatekeeper hands to handlers.
 //! - [`gatekeeper`]: the middleware.
 //! - [`session`]: the session cookie and CSRF tokens of the web UI.
+//! - [`oidc`]: web UI sign-in with an OpenID provider (code flow, PKCE, the ID token checked).
 //! - [`workload`]: CI jobs' OIDC tokens checked against the configured trust rules.
 
 pub mod access;
 pub mod caller;
 pub mod credentials;
 pub mod gatekeeper;
+pub mod oidc;
 pub mod session;
 pub mod workload;
 

@@ -42,6 +42,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/ui/login", web::get().to(pages::login_form))
         .route("/ui/login", web::post().to(pages::login))
         .route("/ui/logout", web::post().to(pages::logout))
+        .route("/ui/oidc/start", web::get().to(pages::oidc_start))
+        .route("/ui/oidc/callback", web::get().to(pages::oidc_callback))
         .route("/ui", web::get().to(pages::dashboard))
         .route("/ui/projects/{project}", web::get().to(pages::project))
         .route(

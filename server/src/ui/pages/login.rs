@@ -3,9 +3,10 @@
 
 use super::{Page, fmt_time, forbidden_csrf, see_other};
 use crate::auth::session::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
+use crate::config::ServerConfig;
 use crate::error::ApiError;
 use crate::slots::DbSlots;
-use crate::ui::{Layout, html};
+use crate::ui::{Layout, UiError, html};
 use actix_web::{HttpRequest, web};
 use askama::Template;
 use schema::{LoginOutcome, Store};
@@ -19,6 +20,12 @@ struct LoginPage {
     next: String,
     user: String,
     error: String,
+    /// Offer sign-in with the OpenID provider (`/ui/oidc/start`).
+    sso: bool,
+    /// Offer the password form (`auth.local`).
+    local: bool,
+    /// `next`, percent-encoded for the provider link.
+    next_enc: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -28,7 +35,7 @@ pub struct NextQuery {
 }
 
 /// Only local UI paths, so the sign-in page cannot bounce anyone elsewhere.
-fn safe_next(next: &str) -> String {
+pub(super) fn safe_next(next: &str) -> String {
     if is_local_ui(next) {
         next.to_string()
     } else {
@@ -53,14 +60,20 @@ async fn login_page(
     user: &str,
     error: &str,
 ) -> Page {
+    let config = req.app_data::<web::Data<ServerConfig>>();
+    let sso = config.is_some_and(|c| c.oidc.is_some());
+    let local = config.is_none_or(|c| c.local_passwords);
     let store = store.clone();
     let form = slots.run(move || store.begin_login()).await??;
     let page = LoginPage {
         layout: Layout::new(req, None, "Sign in"),
         csrf: form.csrf_token,
         next: safe_next(next),
+        next_enc: super::enc(&safe_next(next)),
         user: user.to_string(),
         error: error.to_string(),
+        sso,
+        local,
     };
     let mut res = html(&page)?;
     *res.status_mut() = status;
@@ -95,9 +108,15 @@ pub async fn login(
     req: HttpRequest,
     store: web::Data<Store>,
     slots: web::Data<DbSlots>,
+    config: web::Data<ServerConfig>,
     form: web::Form<LoginForm>,
 ) -> Page {
     let form = form.into_inner();
+    if !config.local_passwords {
+        return Err(UiError(ApiError::forbidden(
+            "Password sign-in is turned off on this server: sign in with your identity provider.",
+        )));
+    }
     // The form's token must be the one the store gave the pre-session named by the cookie: a
     // cookie and a token an attacker made up together are not enough.
     let Some(pre_session) = req.cookie(LOGIN_CSRF_COOKIE).map(|c| c.value().to_string()) else {
@@ -155,10 +174,18 @@ pub struct CsrfForm {
     csrf: String,
 }
 
+#[derive(Template)]
+#[template(path = "signed_out.html")]
+struct SignedOutPage {
+    layout: Layout,
+    provider_url: String,
+}
+
 pub async fn logout(
     req: HttpRequest,
     store: web::Data<Store>,
     slots: web::Data<DbSlots>,
+    oidc: Option<web::Data<crate::auth::oidc::Oidc>>,
     form: web::Form<CsrfForm>,
 ) -> Page {
     if !session::csrf_ok(&req, &form.csrf) {
@@ -168,7 +195,22 @@ pub async fn logout(
         let store = store.clone();
         slots.run(move || store.logout(&id)).await??;
     }
-    let mut res = see_other("/ui/login");
+    // RP-initiated logout: the provider's session ends too. A page sends the browser there
+    // (a redirect of this form's POST to another origin would break `form-action 'self'`).
+    let provider_url = match oidc {
+        Some(oidc) => actix_web::rt::task::spawn_blocking(move || oidc.end_session_url())
+            .await
+            .ok()
+            .flatten(),
+        None => None,
+    };
+    let mut res = match provider_url {
+        Some(provider_url) => html(&SignedOutPage {
+            layout: Layout::new(&req, None, "Signed out"),
+            provider_url,
+        })?,
+        None => see_other("/ui/login"),
+    };
     res.add_cookie(&session::expired(&req, SESSION_COOKIE))
         .map_err(|_| ApiError::internal())?;
     Ok(res)

@@ -15,6 +15,7 @@ mod dashboard;
 mod downloads;
 mod finding;
 mod login;
+mod oidc;
 mod project;
 mod release;
 
@@ -24,6 +25,7 @@ pub use dashboard::dashboard;
 pub use downloads::{bundle, report};
 pub use finding::{finding, triage};
 pub use login::{login, login_form, logout};
+pub use oidc::{oidc_callback, oidc_start};
 pub use project::project;
 pub use release::release;
 
