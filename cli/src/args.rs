@@ -177,7 +177,8 @@ pub enum Command {
         after_help = "Example:\n  scanledger audit-pack --project shop --from 2026-10-01 --to 2026-12-31 --out shop-2026-q4-audit-pack.zip"
     )]
     AuditPack(AuditPackArgs),
-    /// One report of a release: pdf, html, forum-post, csv, json or sarif (a draft if open).
+    /// One report of a release: pdf, html, forum-post, csv, json, sarif, or OSCAL assessment
+    /// results (oscal-ar) and plan of action and milestones (oscal-poam); a draft if open.
     #[command(
         after_help = "Examples:\n  scanledger report --project shop --release 4.2.0 --format forum-post\n  \
                             scanledger report --project shop --release 4.2.0 --format pdf -o shop-4.2.0.pdf"
@@ -850,9 +851,10 @@ pub enum ReportFormat {
     Csv,
     Json,
     Sarif,
-    /// OSCAL 1.1.2 assessment results (docs/EVIDENCE.md).
+    // OSCAL 1.1.2 assessment results and plan of action and milestones (docs/EVIDENCE.md).
+    // Plain comments: a doc comment here would make clap print every flag's help on a line of
+    // its own.
     OscalAr,
-    /// OSCAL 1.1.2 plan of action and milestones.
     OscalPoam,
 }
 
