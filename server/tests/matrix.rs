@@ -78,8 +78,9 @@ fn expected(method: &Method, path: &str, who: Who, foreign: bool) -> u16 {
             _ => 403,
         };
     }
-    if *method == Method::PUT && path.ends_with("/policy") {
-        // Setting a policy: the project's admins (each call sets a new text).
+    if *method == Method::PUT && (path.ends_with("/policy") || path.ends_with("/controls")) {
+        // Setting a policy or a control mapping: the project's admins (each call sets a new
+        // text).
         return match who {
             GlobalAdmin | Admin => 201,
             _ => 403,
@@ -275,6 +276,12 @@ async fn every_route_every_role_own_and_foreign_project() {
                         ("PUT", p) if p.ends_with("/policy") => req
                             .insert_header(("Content-Type", "application/toml"))
                             .set_payload(format!("# version {seed}\n")),
+                        ("PUT", p) if p.ends_with("/controls") => req
+                            .insert_header(("Content-Type", "application/toml"))
+                            .set_payload(format!(
+                                "# version {seed}\n{}",
+                                reports::controls::DEFAULT_MAPPING
+                            )),
                         ("POST", p) if p.ends_with("/seal") => {
                             req.set_json(serde_json::json!({"allow_blocked": false}))
                         }
