@@ -28,6 +28,31 @@ struct IssueType {
     parameter: bool,
 }
 
+impl IssueType {
+    /// The issue's detail with its parameter and payload filled in, and its CWE classifications
+    /// and references as HTML list items, each followed by `line_end` (the XML export puts each
+    /// on a line of its own, the DAST API does not).
+    fn texts(&self, parameter: &str, payload: &str, line_end: &str) -> (String, String, String) {
+        let detail = self
+            .detail
+            .replace("%P%", parameter)
+            .replace("%X%", &xml(payload));
+        let classifications = self
+            .cwe
+            .iter()
+            .map(|(id, name)| {
+                format!("<li><a href=\"https://cwe.mitre.org/data/definitions/{id}.html\">CWE-{id}: {name}</a></li>{line_end}")
+            })
+            .collect();
+        let references = self
+            .references
+            .iter()
+            .map(|(name, url)| format!("<li><a href=\"{url}\">{name}</a></li>{line_end}"))
+            .collect();
+        (detail, classifications, references)
+    }
+}
+
 const TYPES: &[IssueType] = &[
     IssueType {
         id: 1_049_088,
@@ -193,22 +218,7 @@ fn write_issue(out: &mut dyn Write, rng: &mut Rng, host: &str, i: usize) -> io::
     } else {
         path.clone()
     };
-    let detail = t
-        .detail
-        .replace("%P%", parameter)
-        .replace("%X%", &xml(payload));
-    let classifications: String = t
-        .cwe
-        .iter()
-        .map(|(id, name)| {
-            format!("<li><a href=\"https://cwe.mitre.org/data/definitions/{id}.html\">CWE-{id}: {name}</a></li>\n")
-        })
-        .collect();
-    let references: String = t
-        .references
-        .iter()
-        .map(|(name, url)| format!("<li><a href=\"{url}\">{name}</a></li>\n"))
-        .collect();
+    let (detail, classifications, references) = t.texts(parameter, payload, "\n");
     let method = if t.parameter && rng.random_bool(0.3) {
         "POST"
     } else {
@@ -288,22 +298,7 @@ fn write_dast_issue(out: &mut dyn Write, rng: &mut Rng, host: &str, i: usize) ->
     let path = format!("/{}/{}-{i}.php", pick(rng, SECTIONS), pick(rng, PAGES));
     let parameter = pick(rng, PARAMS);
     let payload = pick(rng, PAYLOADS);
-    let detail = t
-        .detail
-        .replace("%P%", parameter)
-        .replace("%X%", &xml(payload));
-    let classifications: String = t
-        .cwe
-        .iter()
-        .map(|(id, name)| {
-            format!("<li><a href=\"https://cwe.mitre.org/data/definitions/{id}.html\">CWE-{id}: {name}</a></li>")
-        })
-        .collect();
-    let references: String = t
-        .references
-        .iter()
-        .map(|(name, url)| format!("<li><a href=\"{url}\">{name}</a></li>"))
-        .collect();
+    let (detail, classifications, references) = t.texts(parameter, payload, "");
     let severity = match t.severity {
         "Information" => "info".to_string(),
         other => other.to_ascii_lowercase(),
