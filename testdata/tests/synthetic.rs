@@ -1,7 +1,7 @@
 //! The synthetic generator: every format is detected as itself, yields exactly the findings
 //! asked for (none for inventories), and is deterministic per seed.
 
-use testdata::synthetic::{FORMATS, SyntheticOptions, is_inventory, report};
+use testdata::synthetic::{FORMATS, SHAPES, SyntheticOptions, is_inventory, report};
 
 fn generate(format: &str, findings: usize, seed: u64) -> Vec<u8> {
     report(format, &SyntheticOptions::new(findings, seed)).unwrap()
@@ -43,6 +43,23 @@ fn every_format_is_detected_and_yields_exactly_n_findings() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_shape_is_detected_as_its_format_and_yields_exactly_n_findings() {
+    // 2,500 rejected libraries: three policies, the last one not full.
+    for &(shape, format) in SHAPES {
+        for n in [1, 57, 2_500] {
+            let bytes = generate(shape, n, 7);
+            let (imported, findings) = importers::import_to_vec(&bytes[..], None)
+                .unwrap_or_else(|e| panic!("{shape} with {n} records: {e}"));
+            assert_eq!(imported.format, format, "{shape} with {n} records");
+            assert_eq!(findings.len(), n, "{shape} with {n} records");
+        }
+        let a = generate(shape, 40, 1);
+        assert_eq!(a, generate(shape, 40, 1), "{shape}: same seed");
+        assert_ne!(a, generate(shape, 40, 2), "{shape}: other seed");
+    }
 }
 
 #[test]

@@ -2,14 +2,15 @@
 //!
 //! `cargo run --release -p testdata --bin gen-report -- --format sarif --findings 100000 --seed 1 -o big.sarif`
 //!
-//! Formats: every importer's (`--format list` prints them). The same options always give the
+//! Formats: every importer's, and the other documents some importers read (`mend-policy-json`,
+//! a Mend policy rejection summary); `--format list` prints them all. The same options always give the
 //! same bytes. `--generation` and `--artifact` apply to `trivy-json` only.
 
 use clap::Parser;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use testdata::synthetic::{FORMATS, SyntheticOptions, write_report};
+use testdata::synthetic::{FORMATS, SHAPES, SyntheticOptions, write_report};
 
 /// Writes a deterministic synthetic scanner report.
 #[derive(Parser)]
@@ -36,18 +37,29 @@ struct Args {
 }
 
 fn format_name(name: &str) -> Result<String, String> {
-    if name == "list" || FORMATS.contains(&name) {
+    if name == "list" || names().any(|known| known == name) {
         Ok(name.to_string())
     } else {
-        Err(format!("unknown format; known: {}", FORMATS.join(" ")))
+        Err(format!(
+            "unknown format; known: {}",
+            names().collect::<Vec<_>>().join(" ")
+        ))
     }
+}
+
+/// Every name `--format` takes: the formats, then the shapes.
+fn names() -> impl Iterator<Item = &'static str> {
+    FORMATS
+        .iter()
+        .copied()
+        .chain(SHAPES.iter().map(|&(name, _)| name))
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
     if args.format == "list" {
-        for f in FORMATS {
-            println!("{f}");
+        for name in names() {
+            println!("{name}");
         }
         return ExitCode::SUCCESS;
     }

@@ -129,3 +129,68 @@ pub fn write_json(out: &mut dyn Write, options: &SyntheticOptions) -> io::Result
     write_records(out, options.findings, "    ", |i| record(options.seed, i))?;
     out.write_all(b"\n  ]\n}\n")
 }
+
+/// Libraries per rejecting policy in [`write_policy_rejections`].
+const LIBRARIES_PER_POLICY: usize = 1000;
+
+/// The rejected library with index `i` of a seed (about 450 bytes, like the hand-written
+/// corpus file's).
+fn rejected_library(seed: u64, i: usize) -> String {
+    let mut rng = rng(seed, 0x706f_6c69, i);
+    let maven = weighted(&mut rng, &[60, 40]) == 0;
+    let packages = if maven { MAVEN } else { NODE };
+    let package = &packages[super::index(&mut rng, packages.len())];
+    let (version, _) = versions(&mut rng, package, false);
+    let (_, artifact) = package.name.split_once(':').unwrap_or(("", package.name));
+    // The record's index in the name: every library of a policy is its own finding.
+    let (name, manifest) = if maven {
+        (format!("{artifact}-{version}-r{i}.jar"), "pom.xml")
+    } else {
+        (format!("{artifact}-{version}-r{i}.tgz"), "package.json")
+    };
+    Obj::new()
+        .s("name", &name)
+        .s("sha1", &hex(&mut rng, 40))
+        .s(
+            "link",
+            &format!(
+                "https://saas.mend.example/Wss/WSS.html#!libraryDetails;uuid={}",
+                uuid(&mut rng)
+            ),
+        )
+        .s("systemPath", &format!("/builds/shop/api/lib/{name}"))
+        .s("manifestFile", &format!("/builds/shop/api/{manifest}"))
+        .raw("projects", raw_list(["\"shop-api\""]))
+        .done()
+}
+
+/// Writes a Unified Agent policy rejection summary (`policyRejectionSummary.json`) with
+/// `findings` rejected libraries, [`LIBRARIES_PER_POLICY`] under each rejecting policy.
+pub fn write_policy_rejections(out: &mut dyn Write, options: &SyntheticOptions) -> io::Result<()> {
+    let n = options.findings;
+    write!(
+        out,
+        "{{\n  \"summary\": {{\"totalRejectedLibraries\": {n}}},\n  \"rejectingPolicies\": ["
+    )?;
+    let mut start = 0;
+    let mut policy = 0;
+    while start < n {
+        let end = (start + LIBRARIES_PER_POLICY).min(n);
+        if policy > 0 {
+            out.write_all(b",")?;
+        }
+        // A policy's libraries are built in memory: a thousand, about 450 KB.
+        let libraries = raw_list((start..end).map(|i| rejected_library(options.seed, i)));
+        let policy_object = Obj::new()
+            .s("policyName", &format!("Reject license group {policy}"))
+            .s("filterType", "LICENSE")
+            .raw("productLevel", policy % 2 == 1)
+            .raw("inclusive", false)
+            .raw("rejectedLibraries", libraries)
+            .done();
+        write!(out, "\n    {policy_object}")?;
+        start = end;
+        policy += 1;
+    }
+    out.write_all(b"\n  ]\n}\n")
+}

@@ -115,12 +115,16 @@ pub const FORMATS: &[&str] = &[
     "sarif",
 ];
 
+/// Other documents an importer reads, each a shape of one of [`FORMATS`]: `(name, format)`.
+/// `gen-report` and the parse benchmark take these names beside the formats'.
+pub const SHAPES: &[(&str, &str)] = &[("mend-policy-json", "mend-json")];
+
 /// Whether `format` is an inventory: its records are dependencies, not findings.
 pub fn is_inventory(format: &str) -> bool {
     matches!(format, "fossa-attribution-json" | "fossa-analyze-json")
 }
 
-/// Writes a report of `format` (one of [`FORMATS`]) to `out`.
+/// Writes a report of `format` (one of [`FORMATS`], or a name of [`SHAPES`]) to `out`.
 pub fn write_report(
     format: &str,
     out: &mut dyn Write,
@@ -155,6 +159,7 @@ pub fn write_report(
         "grype-json" => grype::write_json(out, options),
         "osv-scanner-json" => osv_scanner::write_json(out, options),
         "mend-json" => mend::write_json(out, options),
+        "mend-policy-json" => mend::write_policy_rejections(out, options),
         "sonarqube-quality-gate-json" => sonarqube_gate::write_json(out, options),
         "bandit-json" => bandit::write_json(out, options),
         "semgrep-json" => semgrep::write_json(out, options),
