@@ -28,7 +28,7 @@
 
 use crate::finding::Finding;
 use crate::fingerprint::{with_column_ordinal, with_ordinal};
-use std::collections::HashMap;
+use crate::numbering::Numbering;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// A result told apart from others with the same fingerprint.
@@ -52,49 +52,6 @@ const COLUMNS_SINCE: i16 = 3;
 
 /// A place in a report: start and end line.
 type Place = (i64, Option<i64>);
-
-/// Distinct values of one key numbered in order of appearance: the first is 0. Keys are kept as
-/// 64-bit hashes with their first value, so memory is a few dozen bytes per distinct key, and
-/// each lookup costs two hash lookups at most, however often one key repeats.
-#[derive(Debug)]
-struct Numbering<V> {
-    /// Key (hashed) -> its first value and how many distinct values it has.
-    first: HashMap<u64, (V, usize)>,
-    /// (key, a later value) -> that value's ordinal.
-    later: HashMap<(u64, V), usize>,
-}
-
-impl<V> Default for Numbering<V> {
-    fn default() -> Self {
-        Self {
-            first: HashMap::new(),
-            later: HashMap::new(),
-        }
-    }
-}
-
-impl<V: Copy + Eq + Hash> Numbering<V> {
-    /// The ordinal of `value` among the distinct values of `key`, and whether it was new.
-    fn ordinal(&mut self, key: u64, value: V) -> (usize, bool) {
-        let (first, count) = match self.first.get_mut(&key) {
-            Some(entry) => entry,
-            None => {
-                self.first.insert(key, (value, 1));
-                return (0, true);
-            }
-        };
-        if *first == value {
-            return (0, false);
-        }
-        let mut new_value = false;
-        let ordinal = *self.later.entry((key, value)).or_insert_with(|| {
-            new_value = true;
-            *count += 1;
-            *count - 1
-        });
-        (ordinal, new_value)
-    }
-}
 
 /// The places seen per fingerprint in one report (lines), and the columns seen per fingerprint
 /// and line.

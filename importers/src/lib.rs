@@ -27,6 +27,7 @@ pub mod fingerprint;
 pub mod fossa;
 pub mod grype;
 pub mod identity;
+mod numbering;
 pub mod input;
 pub mod inspector2;
 mod json_report;
