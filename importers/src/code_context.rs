@@ -13,35 +13,24 @@
 //! This is not where fingerprints are hashed ([`crate::fingerprint`]) nor where a format decides
 //! what its context is (each importer does).
 
-use std::collections::HashMap;
+use crate::numbering::Numbering;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-/// Ordinals handed out in one import. Memory: a few dozen bytes per distinct identity.
+/// Ordinals handed out in one import: the distinct positions of each identity, numbered.
+/// Memory: a few dozen bytes per distinct identity.
 #[derive(Default)]
 pub(crate) struct Ordinals {
-    /// Identity → (first position seen, number of distinct positions seen).
-    first: HashMap<u64, (u64, u32)>,
-    /// (identity, later position) → its ordinal.
-    later: HashMap<(u64, u64), u32>,
+    positions: Numbering<u64>,
 }
 
 impl Ordinals {
     /// The ordinal of a result with this `identity` (rule, file, context) at this `position`
     /// (what tells two matches of the same code apart inside one report: line and column).
     pub(crate) fn ordinal(&mut self, identity: &[&str], position: &[&str]) -> u32 {
-        let (id, at) = (hash64(identity), hash64(position));
-        match self.first.get_mut(&id) {
-            None => {
-                self.first.insert(id, (at, 1));
-                0
-            }
-            Some((first, _)) if *first == at => 0,
-            Some((_, count)) => *self.later.entry((id, at)).or_insert_with(|| {
-                let ordinal = *count;
-                *count += 1;
-                ordinal
-            }),
-        }
+        let (ordinal, _) = self
+            .positions
+            .ordinal(hash64(identity), hash64(position));
+        u32::try_from(ordinal).unwrap_or(u32::MAX)
     }
 }
 
