@@ -27,9 +27,7 @@ impl Ordinals {
     /// The ordinal of a result with this `identity` (rule, file, context) at this `position`
     /// (what tells two matches of the same code apart inside one report: line and column).
     pub(crate) fn ordinal(&mut self, identity: &[&str], position: &[&str]) -> u32 {
-        let (ordinal, _) = self
-            .positions
-            .ordinal(hash64(identity), hash64(position));
+        let (ordinal, _) = self.positions.ordinal(hash64(identity), hash64(position));
         u32::try_from(ordinal).unwrap_or(u32::MAX)
     }
 }

@@ -135,10 +135,10 @@ fn simple_fragment(html: &str) -> Option<String> {
 fn simple_entity(text: &str) -> Option<(char, usize)> {
     let end = text.get(1..)?.find(';')?.checked_add(1)?;
     let decoded = match text.get(1..end)? {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
+        "amp" | "#38" | "#x26" => '&',
+        "lt" | "#60" | "#x3c" | "#x3C" => '<',
+        "gt" | "#62" | "#x3e" | "#x3E" => '>',
+        "quot" | "#34" | "#x22" => '"',
         "#39" | "#x27" | "apos" => '\'',
         _ => return None,
     };
@@ -294,7 +294,8 @@ mod tests {
     /// Text, entities and line breaks, the atoms of a fragment.
     const ATOMS: &[&str] = &[
         "a", "bc", "x-y", "é", "日本", "1.", " ", "  ", "\n", "\t", " \n ", "&amp;", "&lt;",
-        "&gt;", "&quot;", "&#39;", "&apos;", "&#x27;", "<br>", "<br/>", "<br />",
+        "&gt;", "&quot;", "&#39;", "&apos;", "&#x27;", "&#34;", "&#x22;", "&#38;", "&#x26;",
+        "&#60;", "&#x3c;", "&#x3C;", "&#62;", "&#x3e;", "&#x3E;", "<br>", "<br/>", "<br />",
     ];
 
     /// Inline runs: atoms, some inside one or two nested inline elements.
