@@ -199,7 +199,8 @@ pub enum Command {
     /// Administration: users.
     #[command(subcommand)]
     Admin(AdminCommand),
-    /// API tokens: create, list, revoke (locally, or on --server with an admin token).
+    /// API tokens: create, list, revoke (locally, or on --server with an admin token);
+    /// exchange a CI job's OIDC token for one (on --server).
     #[command(subcommand)]
     Token(TokenCommand),
 }
@@ -243,6 +244,24 @@ pub enum TokenCommand {
     /// Revoke a token by id or prefix.
     #[command(after_help = "Example:\n  scanledger token revoke slt_1a2b3c4d")]
     Revoke(TokenRevokeArgs),
+    /// In a CI job: trade the job's OIDC token for a short-lived token at --server, and print it.
+    ///
+    /// The job's token is SCANLEDGER_OIDC_TOKEN (GitLab's `id_tokens:`), else the one GitHub
+    /// Actions mints (ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN, for
+    /// --oidc-audience). No --token is needed; the server's trust rules decide.
+    #[command(
+        after_help = "Examples:\n  export SCANLEDGER_TOKEN=\"$(scanledger token exchange)\"\n  \
+                            SCANLEDGER_OIDC_TOKEN=\"$GITLAB_ID_TOKEN\" scanledger token exchange --format json"
+    )]
+    Exchange(TokenExchangeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TokenExchangeArgs {
+    /// text: the token's secret alone on standard output (what it is for, on standard error);
+    /// json: the server's answer (secret, prefix, project, role, expiry).
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
 }
 
 #[derive(Debug, Args)]

@@ -3,7 +3,7 @@
 //! `[[trust]]` rule for it, and `scanledger upload` with no ScanLedger token: with GitHub
 //! Actions' request variables, then with `SCANLEDGER_OIDC_TOKEN` (GitLab's way). Each kind of
 //! mismatch is refused, with its reason in the server's log. On SQLite, and on PostgreSQL too
-//! with `TEST_DATABASE_URL`.
+//! with `TEST_DATABASE_URL`. Also `scanledger token exchange`.
 
 use super::serve::{corpus, free_port, scanledger};
 use std::io::{BufRead, BufReader};
@@ -376,4 +376,80 @@ fn now() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0)
+}
+
+/// `text` shows no ScanLedger token secret: at most a token's 12-character prefix
+/// (`slt_` and 8 hex digits).
+fn assert_no_secret(text: &str) {
+    for (at, _) in text.match_indices("slt_") {
+        let hex = text[at + 4..]
+            .chars()
+            .take_while(char::is_ascii_hexdigit)
+            .count();
+        assert!(hex <= 8, "a token's secret was shown: {text}");
+    }
+}
+
+/// `scanledger token exchange` prints the exchanged token alone on standard output (for
+/// `export SCANLEDGER_TOKEN=$(...)`), and the token works; without a job token it says what is
+/// missing.
+#[test]
+fn token_exchange_prints_a_token_that_uploads() {
+    let issuer = Issuer::start();
+    let server = Server::start(&issuer, None);
+    let jwt = issuer.mint(serde_json::json!({ "audience": server.url }));
+    let out = server.ci(
+        &[("SCANLEDGER_OIDC_TOKEN", jwt.as_str())],
+        &["token", "exchange"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let token = text(&out.stdout).trim().to_string();
+    assert!(
+        token.starts_with("slt_") && !token.contains('\n'),
+        "{token}"
+    );
+    let said = text(&out.stderr);
+    assert!(
+        said.contains("exchanged: ci:shop-main (uploader, project shop, expires"),
+        "{said}"
+    );
+    assert_no_secret(&said);
+    let upload = server.ci(
+        &[("SCANLEDGER_TOKEN", token.as_str())],
+        &[
+            "upload",
+            "--project",
+            "shop",
+            "--release",
+            "6.0",
+            &report("trivy/all_statuses.json"),
+        ],
+    );
+    assert_eq!(upload.status.code(), Some(0), "{}", text(&upload.stderr));
+    assert_eq!(server.scans("6.0"), 1);
+    assert_eq!(server.exchanges().len(), 1, "the upload exchanged again");
+
+    // JSON: the server's answer.
+    let jwt = issuer.mint(serde_json::json!({ "audience": server.url }));
+    let out = server.ci(
+        &[("SCANLEDGER_OIDC_TOKEN", jwt.as_str())],
+        &["token", "exchange", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let issued: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(issued["project"], "shop");
+    assert_eq!(issued["role"], "uploader");
+    assert!(
+        issued["token"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("slt_"))
+    );
+
+    let out = server.ci(&[], &["token", "exchange"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("no CI job OIDC token to exchange"),
+        "{}",
+        text(&out.stderr)
+    );
 }
