@@ -6,7 +6,13 @@
 # code scanning).
 #
 # Environment:
-#   SCANLEDGER_URL, SCANLEDGER_TOKEN     the server and an uploader token (required)
+#   SCANLEDGER_URL       the server (required)
+#   SCANLEDGER_TOKEN     an uploader token; when unset or empty, the job's OIDC token is
+#                        exchanged for a short-lived one (`scanledger token exchange`, once for
+#                        every step below): SCANLEDGER_OIDC_TOKEN (GitLab's `id_tokens:`), else
+#                        GitHub Actions' ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN (the workflow
+#                        grants `permissions: id-token: write`; the audience asked for is
+#                        SCANLEDGER_OIDC_AUDIENCE, else SCANLEDGER_URL)
 #   SCANLEDGER_PROJECT, SCANLEDGER_RELEASE                                   (required)
 #   SCANLEDGER_REPORTS   report files, separated by spaces or newlines; globs are expanded
 #   SCANLEDGER_FAIL_ON   severity that blocks (default: the project's policy, else high)
@@ -19,11 +25,21 @@
 set -euo pipefail
 
 : "${SCANLEDGER_URL:?SCANLEDGER_URL is not set}"
-: "${SCANLEDGER_TOKEN:?SCANLEDGER_TOKEN is not set}"
 : "${SCANLEDGER_PROJECT:?SCANLEDGER_PROJECT is not set}"
 : "${SCANLEDGER_RELEASE:?SCANLEDGER_RELEASE is not set}"
-export SCANLEDGER_URL SCANLEDGER_TOKEN
 bin="${SCANLEDGER_BIN:-scanledger}"
+export SCANLEDGER_URL
+
+# No stored secret: one exchange of the job's OIDC token, whose ScanLedger token every step
+# below then uses (a GitLab job token is taken once, so each step must not exchange its own).
+if [ -z "${SCANLEDGER_TOKEN:-}" ]; then
+  unset SCANLEDGER_TOKEN
+  echo "scanledger-ci: no SCANLEDGER_TOKEN: exchanging this job's OIDC token" >&2
+  SCANLEDGER_TOKEN="$("$bin" token exchange)" || exit 2
+  # GitHub: keep the token out of the log should anything echo it.
+  if [ "${GITHUB_ACTIONS:-}" = true ]; then echo "::add-mask::$SCANLEDGER_TOKEN"; fi
+fi
+export SCANLEDGER_TOKEN
 summary="${SCANLEDGER_SUMMARY:-${GITHUB_STEP_SUMMARY:-scanledger-summary.md}}"
 project="$SCANLEDGER_PROJECT"
 release="$SCANLEDGER_RELEASE"

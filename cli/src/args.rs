@@ -199,7 +199,8 @@ pub enum Command {
     /// Administration: users.
     #[command(subcommand)]
     Admin(AdminCommand),
-    /// API tokens: create, list, revoke (locally, or on --server with an admin token).
+    /// API tokens: create, list, revoke (locally, or on --server with an admin token);
+    /// exchange a CI job's OIDC token for one (on --server).
     #[command(subcommand)]
     Token(TokenCommand),
 }
@@ -243,6 +244,24 @@ pub enum TokenCommand {
     /// Revoke a token by id or prefix.
     #[command(after_help = "Example:\n  scanledger token revoke slt_1a2b3c4d")]
     Revoke(TokenRevokeArgs),
+    /// In a CI job: trade the job's OIDC token for a short-lived token at --server, and print it.
+    ///
+    /// The job's token is SCANLEDGER_OIDC_TOKEN (GitLab's `id_tokens:`), else the one GitHub
+    /// Actions mints (ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN, for
+    /// --oidc-audience). No --token is needed; the server's trust rules decide.
+    #[command(
+        after_help = "Examples:\n  export SCANLEDGER_TOKEN=\"$(scanledger token exchange)\"\n  \
+                            SCANLEDGER_OIDC_TOKEN=\"$GITLAB_ID_TOKEN\" scanledger token exchange --format json"
+    )]
+    Exchange(TokenExchangeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TokenExchangeArgs {
+    /// text: the token's secret alone on standard output (what it is for, on standard error);
+    /// json: the server's answer (secret, prefix, project, role, expiry).
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
 }
 
 #[derive(Debug, Args)]
@@ -500,6 +519,79 @@ pub struct ServeArgs {
     /// default scanledger-keys beside a SQLite database (else here), a key made when missing.
     #[arg(long, env = "SCANLEDGER_KEY_DIR", value_name = "DIR")]
     pub key_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub oidc: OidcArgs,
+}
+
+/// Web UI sign-in with an OpenID provider: each flag (or its variable) gives the `[oidc]` key
+/// of its name, and wins over the TOML file's. The group mapping (`[oidc.groups]`) is in the
+/// file only. See docs/SERVER.md.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Sign-in with an OpenID provider ([oidc] of --config)")]
+pub struct OidcArgs {
+    /// The provider's issuer URL, exactly as its ID tokens' `iss`.
+    #[arg(long, env = "SCANLEDGER_OIDC_ISSUER", value_name = "URL")]
+    pub oidc_issuer: Option<String>,
+    /// This server's client id at the provider.
+    #[arg(long, env = "SCANLEDGER_OIDC_CLIENT_ID", value_name = "ID")]
+    pub oidc_client_id: Option<String>,
+    /// A file holding the client secret (SCANLEDGER_OIDC_CLIENT_SECRET wins; no flag takes the
+    /// secret itself, which would show in the process list).
+    #[arg(long, env = "SCANLEDGER_OIDC_CLIENT_SECRET_FILE", value_name = "FILE")]
+    pub oidc_client_secret_file: Option<String>,
+    /// This server's callback as the provider knows it: https://HOST/ui/oidc/callback.
+    #[arg(long, env = "SCANLEDGER_OIDC_REDIRECT_URL", value_name = "URL")]
+    pub oidc_redirect_url: Option<String>,
+    /// Where the provider returns after its sign-out [default: the sign-in page].
+    #[arg(
+        long,
+        env = "SCANLEDGER_OIDC_POST_LOGOUT_REDIRECT_URL",
+        value_name = "URL"
+    )]
+    pub oidc_post_logout_redirect_url: Option<String>,
+    /// Scopes asked for, comma-separated [default: openid,profile,email].
+    #[arg(
+        long,
+        env = "SCANLEDGER_OIDC_SCOPES",
+        value_name = "SCOPES",
+        value_delimiter = ','
+    )]
+    pub oidc_scopes: Option<Vec<String>>,
+    /// The ID token claim that lists the user's groups [default: groups].
+    #[arg(long, env = "SCANLEDGER_OIDC_GROUPS_CLAIM", value_name = "CLAIM")]
+    pub oidc_groups_claim: Option<String>,
+    /// The ID token claim that names the user [default: preferred_username, else email].
+    #[arg(long, env = "SCANLEDGER_OIDC_USERNAME_CLAIM", value_name = "CLAIM")]
+    pub oidc_username_claim: Option<String>,
+    /// Refuse ID tokens that show no second factor (--oidc-require-mfa=false turns it off)
+    /// [default: false].
+    #[arg(
+        long,
+        env = "SCANLEDGER_OIDC_REQUIRE_MFA",
+        value_name = "BOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub oidc_require_mfa: Option<bool>,
+    /// `amr` values that count as a second factor, comma-separated
+    /// [default: mfa,otp,hwk,sc,fpt,face].
+    #[arg(
+        long,
+        env = "SCANLEDGER_OIDC_MFA_AMR",
+        value_name = "VALUES",
+        value_delimiter = ','
+    )]
+    pub oidc_mfa_amr: Option<Vec<String>>,
+    /// `acr` values that count as a second factor, comma-separated [default: none].
+    #[arg(
+        long,
+        env = "SCANLEDGER_OIDC_MFA_ACR",
+        value_name = "VALUES",
+        value_delimiter = ','
+    )]
+    pub oidc_mfa_acr: Option<Vec<String>>,
 }
 
 fn parse_severity(s: &str) -> Result<importers::Severity, String> {

@@ -6,4 +6,5 @@ mod demo;
 mod evidence;
 mod hostile;
 mod papercuts;
+mod serve;
 mod triage;

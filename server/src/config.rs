@@ -42,7 +42,8 @@ pub struct FileConfig {
     /// Workload identity: the CI jobs whose OIDC tokens `POST /api/v1/auth/exchange` trades for
     /// a short-lived upload token (`[[trust]]` tables; see `crate::auth::workload`).
     pub trust: Option<Vec<TrustRule>>,
-    /// Web UI sign-in with an OpenID provider (`[oidc]`; see `crate::auth::oidc`).
+    /// Web UI sign-in with an OpenID provider (`[oidc]`; see `crate::auth::oidc`). The CLI
+    /// lays its `--oidc-*` flags and variables over it before the server reads it.
     pub oidc: Option<crate::auth::oidc::OidcFile>,
     /// `[auth]`: which sign-ins the server offers.
     pub auth: Option<AuthFile>,
@@ -58,7 +59,8 @@ pub struct AuthFile {
 }
 
 impl FileConfig {
-    /// The OIDC settings of `[oidc]` (client secret from `SCANLEDGER_OIDC_CLIENT_SECRET`, else
+    /// The OIDC settings of `[oidc]` (with the CLI's `--oidc-*` flags and variables laid over
+    /// it, `OidcFile::over`; client secret from `SCANLEDGER_OIDC_CLIENT_SECRET`, else
     /// `client_secret_file`), checked; and whether passwords stay on (`[auth] local`).
     /// `auth.local = false` without `[oidc]` is allowed: API tokens and the CLI remain.
     pub fn sign_in(
@@ -79,7 +81,7 @@ impl FileConfig {
                     .filter(|s| !s.trim().is_empty());
                 Some(std::sync::Arc::new(
                     crate::auth::oidc::OidcSettings::resolve(file, secret)
-                        .map_err(|e| format!("the configuration's [oidc]: {e}"))?,
+                        .map_err(|e| format!("the OIDC settings ([oidc], --oidc-*): {e}"))?,
                 ))
             }
         };

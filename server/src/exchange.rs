@@ -1,13 +1,17 @@
 //! `POST /api/v1/auth/exchange`: a CI job's OIDC token in, a short-lived ScanLedger token out,
 //! when a trust rule of the configuration accepts it ([`crate::auth::workload`] decides; the
 //! store issues and audits the token). A refusal is a plain 401; its reason goes to the log
-//! only, so a caller learns nothing about the rules by probing.
+//! only, so a caller learns nothing about the rules by probing. Refusals count against the
+//! source address in the failed-token limiter ([`TokenFailures`]): past the limit the address
+//! gets 429 for the rest of its minute, before any token is checked or key set fetched.
 
+use crate::auth::TokenFailures;
+use crate::auth::credentials::too_many;
 use crate::auth::workload::{self, KeySource};
 use crate::config::ServerConfig;
 use crate::error::{ApiError, ErrorBody};
 use crate::slots::DbSlots;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use schema::{ExchangedJob, Grant, Store};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -22,15 +26,42 @@ pub struct ExchangeBody {
 #[utoipa::path(post, path = "/api/v1/auth/exchange", tag = "auth", request_body = ExchangeBody,
     responses((status = 201, description = "A token scoped to the rule's project and role, expiring in the rule's minutes; its secret (`token`) is shown this once", body = schema::NewToken),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 415, body = ErrorBody)))]
+        (status = 415, body = ErrorBody),
+        (status = 429, description = "Too many refused job tokens or invalid tokens from this address this minute (`too_many_requests`)", body = ErrorBody)))]
 pub async fn exchange(
+    req: HttpRequest,
     store: web::Data<Store>,
     slots: web::Data<DbSlots>,
     config: web::Data<ServerConfig>,
     key_sets: web::Data<dyn KeySource>,
+    failures: web::Data<TokenFailures>,
     body: web::Json<ExchangeBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let token = body.into_inner().token;
+    let source = crate::auth::source(req.peer_addr());
+    if failures.limited(&source) {
+        tracing::warn!(target: "scanledger::exchange", %source, "token exchange refused: too many failures");
+        return Err(too_many(format!(
+            "too many refused tokens from {source}: wait a minute"
+        )));
+    }
+    let answer = exchange_token(store, slots, config, key_sets, body.into_inner().token).await;
+    if answer
+        .as_ref()
+        .is_err_and(|e| e.status == actix_web::http::StatusCode::UNAUTHORIZED)
+    {
+        failures.failed(&source);
+    }
+    answer
+}
+
+/// The exchange itself: 201 with the token, or 401 (refused) or another error.
+async fn exchange_token(
+    store: web::Data<Store>,
+    slots: web::Data<DbSlots>,
+    config: web::Data<ServerConfig>,
+    key_sets: web::Data<dyn KeySource>,
+    token: String,
+) -> Result<HttpResponse, ApiError> {
     let rules = config.trust_rules.clone();
     // Off the event loop: an unknown key id fetches the issuer's key set over the network.
     let checked = actix_web::rt::task::spawn_blocking(move || {

@@ -78,18 +78,12 @@ fn settings(issuer: &str) -> Arc<OidcSettings> {
         },
     );
     let file = OidcFile {
-        issuer: issuer.to_string(),
-        client_id: CLIENT.into(),
-        client_secret_file: None,
-        redirect_url: "http://127.0.0.1:9/ui/oidc/callback".into(),
-        post_logout_redirect_url: None,
-        scopes: None,
-        groups_claim: None,
-        username_claim: None,
-        require_mfa: true,
-        mfa_amr: None,
-        mfa_acr: vec![],
+        issuer: Some(issuer.to_string()),
+        client_id: Some(CLIENT.into()),
+        redirect_url: Some("http://127.0.0.1:9/ui/oidc/callback".into()),
+        require_mfa: Some(true),
         groups,
+        ..OidcFile::default()
     };
     Arc::new(OidcSettings::resolve(&file, Some("the-client-secret".into())).unwrap())
 }
@@ -238,6 +232,67 @@ fn groups_map_to_the_strongest_grant_and_mfa_is_read_from_amr_or_acr() {
     assert!(s.mfa_ok(&["pwd".into(), "otp".into()], None));
     assert!(!s.mfa_ok(&["pwd".into()], None));
     assert!(!s.mfa_ok(&[], Some("urn:low")));
+}
+
+/// The CLI's `--oidc-*` flags and variables over the file's `[oidc]`, key by key: what they
+/// give wins, the rest (and always the group mapping) is the file's; nothing anywhere is no
+/// provider.
+#[test]
+fn flags_lay_over_the_file_key_by_key() {
+    let mut groups = BTreeMap::new();
+    groups.insert(
+        "sec-auditors".to_string(),
+        GroupGrant {
+            role: domain::Role::Auditor,
+            projects: vec!["*".into()],
+        },
+    );
+    let file: OidcFile = toml::from_str(
+        r#"
+issuer = "https://file.example"
+client_id = "from-file"
+redirect_url = "https://scanledger.example/ui/oidc/callback"
+scopes = ["openid", "profile"]
+groups_claim = "roles"
+require_mfa = true
+mfa_acr = ["urn:file"]
+
+[groups]
+"sec-auditors" = { role = "auditor", projects = ["*"] }
+"#,
+    )
+    .unwrap();
+    let flags = OidcFile {
+        issuer: Some("https://flag.example".into()),
+        scopes: Some(vec!["openid".into(), "groups".into()]),
+        require_mfa: Some(false),
+        mfa_acr: Some(vec!["urn:flag".into()]),
+        ..OidcFile::default()
+    };
+    let merged = flags.over(Some(file)).unwrap();
+    let s = OidcSettings::resolve(&merged, None).unwrap();
+    assert_eq!(s.issuer.as_str(), "https://flag.example");
+    assert_eq!(s.client_id.as_str(), "from-file");
+    assert_eq!(s.scopes, ["groups"]);
+    assert_eq!(s.groups_claim, "roles");
+    assert!(!s.require_mfa);
+    assert_eq!(s.mfa_acr, ["urn:flag"]);
+    assert_eq!(s.groups.len(), 1);
+    assert_eq!(
+        s.groups.get("sec-auditors"),
+        Some(&(domain::Role::Auditor, None))
+    );
+
+    assert!(OidcFile::default().over(None).is_none());
+    let only_groups = OidcFile {
+        groups,
+        ..OidcFile::default()
+    };
+    let merged = OidcFile::default().over(Some(only_groups)).unwrap();
+    assert!(matches!(
+        OidcSettings::resolve(&merged, None),
+        Err(server::auth::oidc::BadSettings::Missing { key: "issuer", .. })
+    ));
 }
 
 #[actix_web::test]

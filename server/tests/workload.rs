@@ -329,8 +329,14 @@ fn rules_that_would_trust_too_much_are_refused_at_start() {
 
 /// The app with the test rules and the fixture key set.
 fn exchanging_state(store: &schema::Store) -> server::AppState {
+    limited_state(store, server::config::DEFAULT_BAD_TOKENS_PER_MINUTE)
+}
+
+/// The same, with `bad_tokens_per_minute` failures allowed per address.
+fn limited_state(store: &schema::Store, bad_tokens_per_minute: u32) -> server::AppState {
     let config = server::ServerConfig {
         trust_rules: rules(),
+        bad_tokens_per_minute,
         ..Default::default()
     };
     let mut state = crate::harness::state(store, config);
@@ -458,6 +464,64 @@ async fn refused_exchanges_are_401_without_the_reason() {
     }
     let events = t.store.audit_list(&schema::AuditQuery::default()).unwrap();
     assert!(events.iter().all(|e| e.action != "token.exchange"));
+}
+
+/// Hammering the exchange from one address: once its refused job tokens reach the limit of
+/// failed tokens (`bad_tokens_per_minute`), it gets 429 with the JSON error, before any token
+/// is checked, so even a good one is not looked at (and not used up). Another address still
+/// exchanges; invalid bearer tokens on other routes count against the same limit.
+#[actix_web::test]
+async fn hammering_the_exchange_gets_429() {
+    use actix_web::test;
+    let t = crate::harness::backends().remove(0);
+    let app = test::init_service(server::app(limited_state(&t.store, 3))).await;
+    let from = |address: &str, token: &str| {
+        test::TestRequest::post()
+            .uri("/api/v1/auth/exchange")
+            .peer_addr(format!("{address}:40000").parse().unwrap())
+            .set_json(serde_json::json!({ "token": token }))
+            .to_request()
+    };
+    for refused in [
+        "not-a-jwt".to_string(),
+        sign(&with(claims(), "ref", "refs/heads/dev".into())),
+        sign_with("other.pem", Some(KID), &claims()),
+    ] {
+        let response = test::call_service(&app, from("10.0.0.9", &refused)).await;
+        assert_eq!(response.status().as_u16(), 401);
+    }
+    let good = sign(&claims());
+    let response = test::call_service(&app, from("10.0.0.9", &good)).await;
+    assert_eq!(response.status().as_u16(), 429);
+    let body: serde_json::Value = test::read_body_json(response).await;
+    assert_eq!(body["error"]["code"], "too_many_requests", "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("10.0.0.9") && m.contains("wait a minute")),
+        "{body}"
+    );
+    // The good token was not checked, so not used up: from another address it is exchanged.
+    let response = test::call_service(&app, from("10.0.0.10", &good)).await;
+    assert_eq!(response.status().as_u16(), 201);
+
+    // One count of bad credentials per address: invalid bearer tokens elsewhere count too.
+    for _ in 0..3 {
+        let bad = test::TestRequest::get()
+            .uri("/api/v1/whoami")
+            .peer_addr("10.0.0.11:40000".parse().unwrap())
+            .insert_header(crate::harness::bearer("slt_0000"))
+            .to_request();
+        assert_eq!(test::call_service(&app, bad).await.status().as_u16(), 401);
+    }
+    let response = test::call_service(&app, from("10.0.0.11", &sign(&claims()))).await;
+    assert_eq!(response.status().as_u16(), 429);
+    let events = t.store.audit_list(&schema::AuditQuery::default()).unwrap();
+    let exchanges = events
+        .iter()
+        .filter(|e| e.action == "token.exchange")
+        .count();
+    assert_eq!(exchanges, 1);
 }
 
 /// The key set fetched over HTTP from an issuer on 127.0.0.1: cached, and fetched again for an

@@ -1,7 +1,8 @@
 //! The CI templates' steps (`ci/scanledger-ci.sh`, which the GitHub Action and the GitLab
 //! template run) against a real `scanledger serve`: a release that passes (exit 0), one the
 //! gate blocks (exit 1) and a refused token (exit 2), with the Markdown summary and the JUnit
-//! report they leave.
+//! report they leave. The same script without a stored token, exchanging the job's OIDC
+//! token, is run in `workload.rs` (with the test issuer).
 
 use super::serve::{make_token, scanledger, start};
 use std::path::{Path, PathBuf};
@@ -11,13 +12,32 @@ fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path)
 }
 
-struct Run {
-    code: i32,
-    summary: String,
-    junit: Option<String>,
+pub struct Run {
+    pub code: i32,
+    pub summary: String,
+    pub junit: Option<String>,
+    pub stderr: String,
 }
 
 fn ci_step(base: &str, token: &str, release: &str, reports: &str, fail_on: &str) -> Run {
+    script(
+        base,
+        &[("SCANLEDGER_TOKEN", token)],
+        release,
+        reports,
+        fail_on,
+    )
+}
+
+/// `ci/scanledger-ci.sh` as a CI job runs it, in a clean environment with `env` added: project
+/// `shop`, tfsec required, the summary and JUnit report written.
+pub fn script(
+    base: &str,
+    env: &[(&str, &str)],
+    release: &str,
+    reports: &str,
+    fail_on: &str,
+) -> Run {
     let dir = tempfile::tempdir().expect("tempdir");
     let summary = dir.path().join("summary.md");
     let junit = dir.path().join("gate.xml");
@@ -28,7 +48,7 @@ fn ci_step(base: &str, token: &str, release: &str, reports: &str, fail_on: &str)
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("SCANLEDGER_BIN", scanledger().get_program())
         .env("SCANLEDGER_URL", base)
-        .env("SCANLEDGER_TOKEN", token)
+        .envs(env.iter().copied())
         .env("SCANLEDGER_PROJECT", "shop")
         .env("SCANLEDGER_RELEASE", release)
         .env("SCANLEDGER_REPORTS", reports)
@@ -46,6 +66,7 @@ fn ci_step(base: &str, token: &str, release: &str, reports: &str, fail_on: &str)
             .unwrap_or_else(|| panic!("killed: {stderr}")),
         summary: std::fs::read_to_string(&summary).unwrap_or_default(),
         junit: std::fs::read_to_string(&junit).ok(),
+        stderr: stderr.into_owned(),
     }
 }
 

@@ -9,7 +9,12 @@
 //! - a user in no mapped group is refused with a page that says why;
 //! - a user without a second factor in `amr` is refused with a page that says why;
 //! - a user whose triager group is removed at the provider is an auditor at the next sign-in,
-//!   and with no mapped group left is refused; each change is in the audit log.
+//!   and with no mapped group left is refused; each change is in the audit log;
+//! - with two replicas on one PostgreSQL database, a sign-in started on replica A is finished
+//!   by replica B, where the provider sends the browser back, and the session holds on both;
+//!   A is configured by `--oidc-*` flags, B by `SCANLEDGER_OIDC_*` variables, each over a file
+//!   whose `[oidc]` says otherwise. Skipped (with a line saying so) without
+//!   `TEST_DATABASE_URL`, like the other replica tests.
 
 use crate::browser::{
     Kill, axe, browser, chromedriver, click, free_port_for_driver, type_into, wait_for, wait_url,
@@ -188,6 +193,8 @@ require_mfa = true
     client.goto(&format!("{base}/ui")).await.expect("open");
     wait_url(&client, "the sign-in page", |p, _| p == "/ui/login").await;
 
+    sign_in_across_replicas(&client, dir.path()).await;
+
     // The strongest grant of two groups; a removed group takes its role away next time.
     let text = sso(&client, &base, &start, "dave").await;
     assert!(text.contains("dave (triager, shop)"), "{text}");
@@ -218,4 +225,108 @@ require_mfa = true
     for action in ["user.create", "user.update", "user.disable"] {
         assert!(log.contains(action), "no {action} in the audit log: {log}");
     }
+}
+
+/// Two replicas on one PostgreSQL database (`replicas::fresh_database`): the sign-in starts on
+/// replica A, which keeps it in the database, and the provider sends the browser back to
+/// replica B's callback (both name B's as theirs, as replicas behind one address do; the
+/// `sl_oidc` cookie is the host's, whatever the port). A takes its OIDC settings from flags, B
+/// from environment variables; the file's `[oidc]` under them names another issuer and client,
+/// another groups claim and no MFA, so a sign-in that works, and one refused for its missing
+/// second factor, show that flags and variables won.
+async fn sign_in_across_replicas(client: &Client, dir: &Path) {
+    let Some(db) = crate::replicas::fresh_database() else {
+        eprintln!("TEST_DATABASE_URL not set: OIDC sign-in across two replicas skipped");
+        return;
+    };
+    let (a_port, b_port, idp_port) = (free_port(), free_port(), free_port());
+    let a = format!("http://127.0.0.1:{a_port}");
+    let b = format!("http://127.0.0.1:{b_port}");
+    let issuer = format!("http://127.0.0.1:{idp_port}");
+    let redirect = format!("{b}/ui/oidc/callback");
+    let accounts = dir.join("replica-accounts.json");
+    write_accounts(
+        &accounts,
+        serde_json::json!({
+            "erin": { "groups": ["sec-auditors"], "amr": ["pwd", "otp"] },
+            "frank": { "groups": ["sec-auditors"], "amr": ["pwd"] },
+        }),
+    );
+    let config = dir.join("replicas.toml");
+    std::fs::write(
+        &config,
+        r#"[auth]
+local = false
+
+[oidc]
+issuer = "http://127.0.0.1:9/not-the-provider"
+client_id = "not-this-client"
+redirect_url = "http://127.0.0.1:9/ui/oidc/callback"
+groups_claim = "not-the-groups"
+require_mfa = false
+
+[oidc.groups]
+"sec-auditors" = { role = "auditor", projects = ["*"] }
+"#,
+    )
+    .expect("config");
+    let _idp = provider(idp_port, &redirect, &accounts);
+    wait_for(&format!("127.0.0.1:{idp_port}"), "oidc-provider");
+    let replica = |port: u16| {
+        let mut command = scanledger();
+        command
+            .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+            .arg("--config")
+            .arg(&config)
+            .env("DATABASE_URL", &db)
+            .env("SCANLEDGER_OIDC_CLIENT_SECRET", "test-secret")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        command
+    };
+    let _a = Kill(
+        replica(a_port)
+            .args(["--oidc-issuer", &issuer, "--oidc-client-id", "scanledger"])
+            .args(["--oidc-redirect-url", &redirect])
+            .args(["--oidc-scopes", "openid,profile,groups"])
+            .args(["--oidc-groups-claim", "groups", "--oidc-require-mfa"])
+            .spawn()
+            .expect("start replica A"),
+    );
+    let _b = Kill(
+        replica(b_port)
+            .env("SCANLEDGER_OIDC_ISSUER", &issuer)
+            .env("SCANLEDGER_OIDC_CLIENT_ID", "scanledger")
+            .env("SCANLEDGER_OIDC_REDIRECT_URL", &redirect)
+            .env("SCANLEDGER_OIDC_SCOPES", "openid,profile,groups")
+            .env("SCANLEDGER_OIDC_GROUPS_CLAIM", "groups")
+            .env("SCANLEDGER_OIDC_REQUIRE_MFA", "true")
+            .spawn()
+            .expect("start replica B"),
+    );
+    wait_for(&format!("127.0.0.1:{a_port}"), "replica A");
+    wait_for(&format!("127.0.0.1:{b_port}"), "replica B");
+
+    // Started on A, finished on B: B's dashboard, signed in as auditor.
+    let start = format!("{a}/ui/oidc/start");
+    let text = sso(client, &b, &start, "erin").await;
+    let url = client.current_url().await.expect("url");
+    assert_eq!(url.port(), Some(b_port), "{text}");
+    assert_eq!(url.path(), "/ui", "{text}");
+    assert!(text.contains("erin (auditor, all projects)"), "{text}");
+    // The session is in the database too: A knows it.
+    client.goto(&format!("{a}/ui")).await.expect("open A");
+    wait_url(client, "A's dashboard", |p, _| p == "/ui").await;
+    let text = client
+        .find(Locator::Css("body"))
+        .await
+        .expect("body")
+        .text()
+        .await
+        .expect("text");
+    assert!(text.contains("erin (auditor, all projects)"), "{text}");
+
+    // B requires a second factor (its variable over the file's `require_mfa = false`).
+    let text = sso(client, &b, &start, "frank").await;
+    assert!(text.contains("without a second factor"), "{text}");
 }

@@ -3,7 +3,8 @@
 //! `[[trust]]` rule for it, and `scanledger upload` with no ScanLedger token: with GitHub
 //! Actions' request variables, then with `SCANLEDGER_OIDC_TOKEN` (GitLab's way). Each kind of
 //! mismatch is refused, with its reason in the server's log. On SQLite, and on PostgreSQL too
-//! with `TEST_DATABASE_URL`.
+//! with `TEST_DATABASE_URL`. Also `scanledger token exchange`, and the CI templates' script
+//! (`ci/scanledger-ci.sh`) uploading and gating without a stored token.
 
 use super::serve::{corpus, free_port, scanledger};
 use std::io::{BufRead, BufReader};
@@ -376,4 +377,149 @@ fn now() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0)
+}
+
+/// The CI templates' script (`ci/scanledger-ci.sh`, which the GitHub Action and the GitLab
+/// template run) with no stored token: it exchanges the job's OIDC token once, and uploads and
+/// gates (text, then JUnit) with the ScanLedger token it got; GitHub Actions' way, then
+/// GitLab's, whose one job token would be refused at a second exchange.
+#[test]
+fn the_ci_script_uploads_and_gates_with_an_exchanged_token() {
+    let issuer = Issuer::start();
+    let server = Server::start(&issuer, None);
+    let report = "corpus/tfsec/one_finding_legacy.json";
+    let actions_url = format!("{}/actions/token?api-version=2.0", issuer.url);
+
+    let github = super::ci::script(
+        &server.url,
+        &[
+            ("ACTIONS_ID_TOKEN_REQUEST_URL", actions_url.as_str()),
+            ("ACTIONS_ID_TOKEN_REQUEST_TOKEN", REQUEST_TOKEN),
+            ("GITHUB_ACTIONS", "true"),
+        ],
+        "3.0",
+        report,
+        "critical",
+    );
+    assert_eq!(github.code, 0, "{}\n{}", github.summary, github.stderr);
+    assert!(
+        github.summary.starts_with(
+            "## ScanLedger gate: passed\n\nProject `shop`, release `3.0`, 1 report(s) uploaded."
+        ),
+        "{}",
+        github.summary
+    );
+    assert!(
+        github
+            .junit
+            .as_deref()
+            .is_some_and(|x| x.contains("<testsuite"))
+    );
+    assert_eq!(server.scans("3.0"), 1);
+    assert_eq!(server.exchanges().len(), 1, "one exchange for every step");
+    assert!(github.stderr.contains("exchanging this job's OIDC token"));
+    assert_no_secret(&github.stderr);
+
+    let jwt = issuer.mint(serde_json::json!({ "audience": server.url }));
+    let gitlab = super::ci::script(
+        &server.url,
+        &[("SCANLEDGER_OIDC_TOKEN", jwt.as_str())],
+        "4.0",
+        report,
+        "critical",
+    );
+    assert_eq!(gitlab.code, 0, "{}\n{}", gitlab.summary, gitlab.stderr);
+    assert!(gitlab.junit.is_some());
+    assert_eq!(server.scans("4.0"), 1);
+    assert_eq!(server.exchanges().len(), 2, "one exchange for every step");
+    for shown in [&gitlab.stderr, &gitlab.summary, &server.log()] {
+        assert!(!shown.contains(&jwt), "the job token was shown");
+        assert_no_secret(shown);
+    }
+
+    // Neither a stored token nor a job token: an error (exit 2) that says what is missing.
+    let neither = super::ci::script(&server.url, &[], "5.0", report, "critical");
+    assert_eq!(neither.code, 2, "{}", neither.stderr);
+    assert!(
+        neither.stderr.contains("no CI job OIDC token to exchange"),
+        "{}",
+        neither.stderr
+    );
+    assert_eq!(server.scans("5.0"), 0);
+}
+
+/// `text` shows no ScanLedger token secret: at most a token's 12-character prefix
+/// (`slt_` and 8 hex digits).
+fn assert_no_secret(text: &str) {
+    for (at, _) in text.match_indices("slt_") {
+        let hex = text[at + 4..]
+            .chars()
+            .take_while(char::is_ascii_hexdigit)
+            .count();
+        assert!(hex <= 8, "a token's secret was shown: {text}");
+    }
+}
+
+/// `scanledger token exchange` prints the exchanged token alone on standard output (for
+/// `export SCANLEDGER_TOKEN=$(...)`), and the token works; without a job token it says what is
+/// missing.
+#[test]
+fn token_exchange_prints_a_token_that_uploads() {
+    let issuer = Issuer::start();
+    let server = Server::start(&issuer, None);
+    let jwt = issuer.mint(serde_json::json!({ "audience": server.url }));
+    let out = server.ci(
+        &[("SCANLEDGER_OIDC_TOKEN", jwt.as_str())],
+        &["token", "exchange"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let token = text(&out.stdout).trim().to_string();
+    assert!(
+        token.starts_with("slt_") && !token.contains('\n'),
+        "{token}"
+    );
+    let said = text(&out.stderr);
+    assert!(
+        said.contains("exchanged: ci:shop-main (uploader, project shop, expires"),
+        "{said}"
+    );
+    assert_no_secret(&said);
+    let upload = server.ci(
+        &[("SCANLEDGER_TOKEN", token.as_str())],
+        &[
+            "upload",
+            "--project",
+            "shop",
+            "--release",
+            "6.0",
+            &report("trivy/all_statuses.json"),
+        ],
+    );
+    assert_eq!(upload.status.code(), Some(0), "{}", text(&upload.stderr));
+    assert_eq!(server.scans("6.0"), 1);
+    assert_eq!(server.exchanges().len(), 1, "the upload exchanged again");
+
+    // JSON: the server's answer.
+    let jwt = issuer.mint(serde_json::json!({ "audience": server.url }));
+    let out = server.ci(
+        &[("SCANLEDGER_OIDC_TOKEN", jwt.as_str())],
+        &["token", "exchange", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let issued: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(issued["project"], "shop");
+    assert_eq!(issued["role"], "uploader");
+    assert!(
+        issued["token"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("slt_"))
+    );
+
+    let out = server.ci(&[], &["token", "exchange"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("no CI job OIDC token to exchange"),
+        "{}",
+        text(&out.stderr)
+    );
 }

@@ -1,8 +1,12 @@
 //! `scanledger admin create-user` and `scanledger token create|list|revoke`: locally on the
-//! database (how the first admin is made), or on a server with an admin token.
+//! database (how the first admin is made), or on a server with an admin token. And what
+//! `scanledger token exchange` prints: the short-lived token a server traded a CI job's OIDC
+//! token for.
 
 use crate::Outcome;
-use crate::args::{CreateUserArgs, ListArgs, TextOrJson, TokenCreateArgs, TokenRevokeArgs};
+use crate::args::{
+    CreateUserArgs, ListArgs, TextOrJson, TokenCreateArgs, TokenExchangeArgs, TokenRevokeArgs,
+};
 use crate::ledger::{Ledger, NewGrant};
 use crate::output::{self, opt};
 use anyhow::Context;
@@ -71,6 +75,35 @@ pub fn create_token(ledger: &dyn Ledger, args: &TokenCreateArgs) -> anyhow::Resu
             );
             // The secret alone on standard output, for `TOKEN=$(scanledger token create ...)`.
             say!("{}", created.token);
+        }
+    }
+    Ok(Outcome::Ok)
+}
+
+/// The token `token exchange` got: its secret alone on standard output (for
+/// `export SCANLEDGER_TOKEN="$(scanledger token exchange)"`), what it is for on standard error.
+pub fn print_exchanged(
+    issued: &schema::NewToken,
+    args: &TokenExchangeArgs,
+) -> anyhow::Result<Outcome> {
+    match args.format {
+        TextOrJson::Json => output::json(issued)?,
+        TextOrJson::Text => {
+            let info = &issued.info;
+            tell!(
+                "token {} exchanged: {} ({}, {}, {})",
+                info.prefix,
+                info.name,
+                info.role,
+                info.project
+                    .as_deref()
+                    .map(|p| format!("project {p}"))
+                    .unwrap_or_else(|| "all projects".into()),
+                info.expires_at
+                    .map(|e| format!("expires {} UTC", e.format("%Y-%m-%d %H:%M")))
+                    .unwrap_or_else(|| "never expires".into()),
+            );
+            say!("{}", issued.token);
         }
     }
     Ok(Outcome::Ok)

@@ -46,6 +46,25 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             let file = serve::file_config(args)?;
             return serve::run(&cli.database_url, args, file);
         }
+        // Only a server exchanges, and with no ScanLedger token: before the ledger, which
+        // would exchange the job's token itself.
+        Command::Token(TokenCommand::Exchange(args)) => {
+            let url = cli
+                .server
+                .as_deref()
+                .context("`token exchange` asks a server: set --server or SCANLEDGER_URL")?;
+            let job = JobToken::from_env(cli.oidc_token.as_deref()).with_context(|| {
+                format!(
+                    "no CI job OIDC token to exchange: set {} (GitLab: `id_tokens:`), or run in \
+                     GitHub Actions with `permissions: id-token: write`",
+                    crate::ledger::OIDC_TOKEN_VAR
+                )
+            })?;
+            let mut remote = Remote::new(url, None)?;
+            let audience = audience(&cli, &remote);
+            let issued = remote.exchange(job, &audience)?;
+            return auth::print_exchanged(&issued, args);
+        }
         _ => {}
     }
     if let (Command::Demo(args), None) = (&cli.command, &cli.server) {
@@ -92,6 +111,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         | Command::Serve(_)
         | Command::Verify(_)
         | Command::Key(_)
+        | Command::Token(TokenCommand::Exchange(_))
         | Command::Policy(PolicyCommand::Check(_))
         | Command::Controls(ControlsCommand::Check(_)) => unreachable_command(),
     }
@@ -120,13 +140,18 @@ fn remote(cli: &Cli, url: &str) -> anyhow::Result<Remote> {
     let given_token = token.is_some();
     let mut remote = Remote::new(url, token)?;
     if !given_token && let Some(job) = JobToken::from_env(cli.oidc_token.as_deref()) {
-        let audience = match &cli.oidc_audience {
-            Some(audience) => audience.clone(),
-            None => remote.base().to_string(),
-        };
+        let audience = audience(cli, &remote);
         remote.exchange(job, &audience)?;
     }
     Ok(remote)
+}
+
+/// The audience a CI job's OIDC token is asked for: `--oidc-audience`, else the server's URL.
+fn audience(cli: &Cli, remote: &Remote) -> String {
+    match &cli.oidc_audience {
+        Some(audience) => audience.clone(),
+        None => remote.base().to_string(),
+    }
 }
 
 /// The verb as typed, for messages.

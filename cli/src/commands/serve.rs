@@ -2,9 +2,10 @@
 //! the store, serve.
 
 use crate::Outcome;
-use crate::args::ServeArgs;
+use crate::args::{OidcArgs, ServeArgs};
 use crate::key_dir::KEY_ENV;
 use anyhow::Context;
+use server::auth::oidc::OidcFile;
 use server::config::SigningKey;
 use server::{FileConfig, ServerConfig};
 use std::path::{Path, PathBuf};
@@ -37,7 +38,7 @@ pub fn run(database_url: &str, args: &ServeArgs, file: FileConfig) -> anyhow::Re
 pub fn settings(
     database_url: &str,
     args: &ServeArgs,
-    file: FileConfig,
+    mut file: FileConfig,
 ) -> anyhow::Result<(String, ServerConfig)> {
     let defaults = ServerConfig::default();
     // The global --database-url / DATABASE_URL wins unless it is the built-in default.
@@ -45,6 +46,8 @@ pub fn settings(
         (Some(from_file), DEFAULT_DATABASE_URL) => from_file.clone(),
         _ => database_url.to_string(),
     };
+    // The OIDC flags and variables, key by key, over the file's `[oidc]`.
+    file.oidc = oidc_flags(&args.oidc).over(file.oidc.take());
     let (oidc, local_passwords) = file.sign_in().map_err(|e| anyhow::anyhow!(e))?;
     let config = ServerConfig {
         bind: args.bind.clone().or(file.bind).unwrap_or(defaults.bind),
@@ -89,6 +92,25 @@ pub fn settings(
     server::auth::workload::check_rules(&config.trust_rules)
         .map_err(|e| anyhow::anyhow!("the configuration's [[trust]] rules: {e}"))?;
     Ok((database_url, config))
+}
+
+/// The OIDC settings the flags and variables give, as the file's `[oidc]` would.
+fn oidc_flags(args: &OidcArgs) -> OidcFile {
+    OidcFile {
+        issuer: args.oidc_issuer.clone(),
+        client_id: args.oidc_client_id.clone(),
+        client_secret_file: args.oidc_client_secret_file.clone(),
+        redirect_url: args.oidc_redirect_url.clone(),
+        post_logout_redirect_url: args.oidc_post_logout_redirect_url.clone(),
+        scopes: args.oidc_scopes.clone(),
+        groups_claim: args.oidc_groups_claim.clone(),
+        username_claim: args.oidc_username_claim.clone(),
+        require_mfa: args.oidc_require_mfa,
+        mfa_amr: args.oidc_mfa_amr.clone(),
+        mfa_acr: args.oidc_mfa_acr.clone(),
+        // A table of grants has no flag: the file's only.
+        groups: Default::default(),
+    }
 }
 
 /// The key the server seals with: `SCANLEDGER_SIGNING_KEY`, else the one in the key folder;

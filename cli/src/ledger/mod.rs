@@ -9,7 +9,7 @@ mod workload;
 
 pub use local::Local;
 pub use remote::Remote;
-pub use workload::JobToken;
+pub use workload::{JobToken, OIDC_TOKEN_VAR};
 
 use importers::Severity;
 use reports::ReportFormat;

@@ -152,9 +152,10 @@ impl Remote {
     }
 
     /// Trades the CI job's OIDC token for a short-lived ScanLedger token
-    /// (`POST /api/v1/auth/exchange`) and calls with it from then on. Tried once: the server
-    /// takes a job token once, so a repeat of an exchange it had done would be refused.
-    pub fn exchange(&mut self, job: JobToken, audience: &str) -> anyhow::Result<()> {
+    /// (`POST /api/v1/auth/exchange`), calls with it from then on, and returns it. Tried once:
+    /// the server takes a job token once, so a repeat of an exchange it had done would be
+    /// refused.
+    pub fn exchange(&mut self, job: JobToken, audience: &str) -> anyhow::Result<NewToken> {
         let source = job.source();
         let jwt = job.jwt(&workload::agent(), audience)?;
         let url = self.url("/api/v1/auth/exchange", &[]);
@@ -164,8 +165,8 @@ impl Remote {
             .send_json(serde_json::json!({ "token": jwt }));
         match self.answer::<NewToken>(result) {
             Ok((_, issued)) => {
-                self.token = Some(issued.token);
-                Ok(())
+                self.token = Some(issued.token.clone());
+                Ok(issued)
             }
             Err(failure) => {
                 let err = failure.into_error();

@@ -60,7 +60,9 @@ pub fn source(peer: Option<std::net::SocketAddr>) -> String {
 /// Failed bearer tokens per source address, counted in this process: a flood of made-up or
 /// malformed tokens from one address gets 429 (without a database query) once it passes the
 /// limit, until its minute is over. Tokens are 256 random bits, so this guards the server's
-/// time, not the tokens; a token found valid moments ago still passes.
+/// time, not the tokens; a token found valid moments ago still passes. CI job tokens that
+/// `POST /api/v1/auth/exchange` refuses count here too (`crate::exchange`): one count of bad
+/// credentials per address, whichever route they were sent to.
 pub struct TokenFailures {
     per_minute: u32,
     entries: std::sync::Mutex<std::collections::HashMap<String, (Instant, u32)>>,
@@ -78,7 +80,8 @@ impl TokenFailures {
         }
     }
 
-    fn limited(&self, source: &str) -> bool {
+    /// Whether `source` has used up its failures of this minute.
+    pub(crate) fn limited(&self, source: &str) -> bool {
         let Ok(entries) = self.entries.lock() else {
             return false;
         };
@@ -87,7 +90,8 @@ impl TokenFailures {
         })
     }
 
-    fn failed(&self, source: &str) {
+    /// Counts one failure of `source`.
+    pub(crate) fn failed(&self, source: &str) {
         let Ok(mut entries) = self.entries.lock() else {
             return;
         };
@@ -104,7 +108,8 @@ impl TokenFailures {
     }
 }
 
-fn too_many(message: String) -> ApiError {
+/// 429 `too_many_requests`, saying why.
+pub(crate) fn too_many(message: String) -> ApiError {
     ApiError::new(
         actix_web::http::StatusCode::TOO_MANY_REQUESTS,
         "too_many_requests",

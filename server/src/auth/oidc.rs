@@ -57,19 +57,24 @@ pub const ACCEPTED_ALGORITHMS: [CoreJwsSigningAlgorithm; 9] = [
 /// `amr` values (RFC 8176) that show a second factor, unless the file says otherwise.
 pub const DEFAULT_MFA_AMR: [&str; 6] = ["mfa", "otp", "hwk", "sc", "fpt", "face"];
 
-/// `[oidc]` of the server's TOML file.
-#[derive(Debug, Clone, Deserialize)]
+/// The OIDC settings as given: `[oidc]` of the server's TOML file, or the flags and
+/// environment variables of `scanledger serve` laid over it ([`OidcFile::over`]; every key but
+/// `groups` has a flag). Every key is optional here; [`OidcSettings::resolve`] says which are
+/// needed.
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OidcFile {
     /// The provider's issuer URL, exactly as its ID tokens' `iss` (discovery is read from
-    /// `<issuer>/.well-known/openid-configuration`).
-    pub issuer: String,
-    pub client_id: String,
+    /// `<issuer>/.well-known/openid-configuration`). Required.
+    pub issuer: Option<String>,
+    /// Required.
+    pub client_id: Option<String>,
     /// A file whose text is the client secret ([`SECRET_ENV`] wins). Neither: a public client
     /// (PKCE only).
     pub client_secret_file: Option<String>,
     /// This server's callback as the provider knows it: `https://<host>/ui/oidc/callback`.
-    pub redirect_url: String,
+    /// Required.
+    pub redirect_url: Option<String>,
     /// Where the provider sends the browser after its sign-out (default: the sign-in page,
     /// derived from `redirect_url`).
     pub post_logout_redirect_url: Option<String>,
@@ -79,17 +84,72 @@ pub struct OidcFile {
     pub groups_claim: Option<String>,
     /// The ID token claim that names the user (default `preferred_username`, then `email`).
     pub username_claim: Option<String>,
-    /// Refuse sign-ins whose ID token shows no second factor.
-    #[serde(default)]
-    pub require_mfa: bool,
+    /// Refuse sign-ins whose ID token shows no second factor (default `false`).
+    pub require_mfa: Option<bool>,
     /// `amr` values that count as a second factor (default [`DEFAULT_MFA_AMR`]).
     pub mfa_amr: Option<Vec<String>>,
     /// `acr` values that count as a second factor (default none).
-    #[serde(default)]
-    pub mfa_acr: Vec<String>,
-    /// Group name → role and projects (`["*"]`: every project; else one project).
+    pub mfa_acr: Option<Vec<String>>,
+    /// Group name → role and projects (`["*"]`: every project; else one project). Only in the
+    /// TOML file: a table of grants has no flag.
     #[serde(default)]
     pub groups: BTreeMap<String, GroupGrant>,
+}
+
+impl OidcFile {
+    /// These settings laid over `lower`'s: each key given here wins, the others are
+    /// `lower`'s (`groups` are always `lower`'s, having no flag). `None` when neither gives
+    /// anything, so the server runs without a provider.
+    pub fn over(self, lower: Option<OidcFile>) -> Option<OidcFile> {
+        let lower = lower.unwrap_or_default();
+        let merged = OidcFile {
+            issuer: self.issuer.or(lower.issuer),
+            client_id: self.client_id.or(lower.client_id),
+            client_secret_file: self.client_secret_file.or(lower.client_secret_file),
+            redirect_url: self.redirect_url.or(lower.redirect_url),
+            post_logout_redirect_url: self
+                .post_logout_redirect_url
+                .or(lower.post_logout_redirect_url),
+            scopes: self.scopes.or(lower.scopes),
+            groups_claim: self.groups_claim.or(lower.groups_claim),
+            username_claim: self.username_claim.or(lower.username_claim),
+            require_mfa: self.require_mfa.or(lower.require_mfa),
+            mfa_amr: self.mfa_amr.or(lower.mfa_amr),
+            mfa_acr: self.mfa_acr.or(lower.mfa_acr),
+            groups: lower.groups,
+        };
+        (!merged.is_empty()).then_some(merged)
+    }
+
+    /// Whether no key is given at all.
+    pub fn is_empty(&self) -> bool {
+        let OidcFile {
+            issuer,
+            client_id,
+            client_secret_file,
+            redirect_url,
+            post_logout_redirect_url,
+            scopes,
+            groups_claim,
+            username_claim,
+            require_mfa,
+            mfa_amr,
+            mfa_acr,
+            groups,
+        } = self;
+        issuer.is_none()
+            && client_id.is_none()
+            && client_secret_file.is_none()
+            && redirect_url.is_none()
+            && post_logout_redirect_url.is_none()
+            && scopes.is_none()
+            && groups_claim.is_none()
+            && username_claim.is_none()
+            && require_mfa.is_none()
+            && mfa_amr.is_none()
+            && mfa_acr.is_none()
+            && groups.is_empty()
+    }
 }
 
 /// What one group grants.
@@ -113,6 +173,12 @@ pub enum BadSettings {
     Projects(String),
     #[error("no [oidc.groups] mapping: nobody could sign in")]
     NoGroups,
+    #[error("{key} is missing (--oidc-{flag}, SCANLEDGER_OIDC_{var} or {key} in [oidc])")]
+    Missing {
+        key: &'static str,
+        flag: &'static str,
+        var: &'static str,
+    },
 }
 
 /// The checked `[oidc]` settings.
@@ -160,20 +226,35 @@ impl OidcSettings {
             field,
             url: url.to_string(),
         };
-        if !safe_url(&file.issuer) {
-            return Err(url_err("issuer", &file.issuer));
+        let issuer_text = file.issuer.as_deref().ok_or(BadSettings::Missing {
+            key: "issuer",
+            flag: "issuer",
+            var: "ISSUER",
+        })?;
+        let client_id = file.client_id.as_deref().ok_or(BadSettings::Missing {
+            key: "client_id",
+            flag: "client-id",
+            var: "CLIENT_ID",
+        })?;
+        let redirect_text = file.redirect_url.as_deref().ok_or(BadSettings::Missing {
+            key: "redirect_url",
+            flag: "redirect-url",
+            var: "REDIRECT_URL",
+        })?;
+        if !safe_url(issuer_text) {
+            return Err(url_err("issuer", issuer_text));
         }
         let issuer =
-            IssuerUrl::new(file.issuer.clone()).map_err(|_| url_err("issuer", &file.issuer))?;
-        let redirect_url = RedirectUrl::new(file.redirect_url.clone())
-            .map_err(|_| url_err("redirect_url", &file.redirect_url))?;
+            IssuerUrl::new(issuer_text.to_string()).map_err(|_| url_err("issuer", issuer_text))?;
+        let redirect_url = RedirectUrl::new(redirect_text.to_string())
+            .map_err(|_| url_err("redirect_url", redirect_text))?;
         let post_logout = match &file.post_logout_redirect_url {
             Some(url) => url.clone(),
             None => redirect_url
                 .url()
                 .join("/ui/login")
                 .map(|u| u.to_string())
-                .map_err(|_| url_err("redirect_url", &file.redirect_url))?,
+                .map_err(|_| url_err("redirect_url", redirect_text))?,
         };
         let post_logout_redirect_url = PostLogoutRedirectUrl::new(post_logout.clone())
             .map_err(|_| url_err("post_logout_redirect_url", &post_logout))?;
@@ -209,19 +290,19 @@ impl OidcSettings {
         scopes.retain(|s| s != "openid");
         Ok(OidcSettings {
             issuer,
-            client_id: ClientId::new(file.client_id.clone()),
+            client_id: ClientId::new(client_id.to_string()),
             client_secret: secret.map(ClientSecret::new),
             redirect_url,
             post_logout_redirect_url,
             scopes,
             groups_claim: file.groups_claim.clone().unwrap_or_else(|| "groups".into()),
             username_claim: file.username_claim.clone(),
-            require_mfa: file.require_mfa,
+            require_mfa: file.require_mfa.unwrap_or(false),
             mfa_amr: file
                 .mfa_amr
                 .clone()
                 .unwrap_or_else(|| DEFAULT_MFA_AMR.iter().map(|s| s.to_string()).collect()),
-            mfa_acr: file.mfa_acr.clone(),
+            mfa_acr: file.mfa_acr.clone().unwrap_or_default(),
             groups,
         })
     }
