@@ -43,7 +43,9 @@ impl Role {
             Permission::Upload => matches!(self, Role::Admin | Role::Uploader),
             Permission::Triage => matches!(self, Role::Admin | Role::Triager),
             Permission::Manage | Permission::Admin => self == Role::Admin,
-            Permission::AuditChain => matches!(self, Role::Admin | Role::Auditor),
+            Permission::AuditChain | Permission::Audit => {
+                matches!(self, Role::Admin | Role::Auditor)
+            }
         }
     }
 }
@@ -77,4 +79,7 @@ pub enum Permission {
     /// Check the audit log's hash chain. The chain is one over every project's events, so it
     /// is for admins and auditors of every project; it changes nothing.
     AuditChain,
+    /// Examine a project's evidence as an auditor does: the auditor's page of a period and its
+    /// recorded samples. Auditors and admins, each in their scope.
+    Audit,
 }

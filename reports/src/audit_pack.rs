@@ -57,17 +57,6 @@ pub struct PackInput {
     pub releases: Vec<PackRelease>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-struct PeriodCriterion {
-    id: String,
-    framework: String,
-    title: String,
-    #[serde(flatten)]
-    status: ControlStatus,
-    /// Each sealed release's status of the criterion.
-    releases: BTreeMap<String, String>,
-}
-
 fn worse(a: ControlStatus, b: ControlStatus) -> ControlStatus {
     let rank = |s: &ControlStatus| match s {
         ControlStatus::Met => 0,
@@ -89,8 +78,30 @@ fn with_reason(status: ControlStatus, reason: String) -> ControlStatus {
     }
 }
 
-/// `audit-pack.json`.
-pub fn pack_json(input: &PackInput, key: &EvidenceKey) -> Result<Vec<u8>, ReportError> {
+/// A criterion's status over a period: the worst of its releases' statuses, every reason kept.
+#[derive(Debug, Clone, Serialize)]
+pub struct PeriodCriterion {
+    pub id: String,
+    pub framework: String,
+    pub title: String,
+    #[serde(flatten)]
+    pub status: ControlStatus,
+    /// Each sealed release's status of the criterion.
+    pub releases: BTreeMap<String, String>,
+}
+
+/// The controls of a period: each criterion's status over it, and what the period lacks (an
+/// unsealed release, a bundle without `controls.json`, no release at all), which every
+/// criterion's status carries as an exception. `scanledger audit-pack` signs it; the auditor's
+/// page shows it.
+#[derive(Debug, Clone, Default)]
+pub struct PeriodControls {
+    pub criteria: Vec<PeriodCriterion>,
+    pub exceptions: Vec<String>,
+}
+
+/// The period's control statuses, from its releases as the pack lists them.
+pub fn period_controls(input: &PackInput) -> PeriodControls {
     let mut exceptions = Vec::new();
     if input.releases.is_empty() {
         exceptions.push(format!(
@@ -99,75 +110,98 @@ pub fn pack_json(input: &PackInput, key: &EvidenceKey) -> Result<Vec<u8>, Report
         ));
     }
     let mut criteria: Vec<PeriodCriterion> = Vec::new();
+    for r in &input.releases {
+        let Some(seal) = &r.sealed else {
+            exceptions.push(format!("release {} is not sealed", r.name));
+            continue;
+        };
+        let Some(report) = &seal.controls else {
+            exceptions.push(format!(
+                "the bundle of release {} holds no controls.json",
+                r.name
+            ));
+            continue;
+        };
+        for c in &report.criteria {
+            let line = match criteria.iter_mut().position(|p| p.id == c.id) {
+                Some(i) => &mut criteria[i],
+                None => {
+                    criteria.push(PeriodCriterion {
+                        id: c.id.clone(),
+                        framework: c.framework.clone(),
+                        title: c.title.clone(),
+                        status: ControlStatus::Met,
+                        releases: BTreeMap::new(),
+                    });
+                    let last = criteria.len() - 1;
+                    &mut criteria[last]
+                }
+            };
+            line.releases
+                .insert(r.name.clone(), c.status.as_str().to_string());
+            let status = match &c.status {
+                ControlStatus::Met => ControlStatus::Met,
+                ControlStatus::Exception { reason } => ControlStatus::Exception {
+                    reason: format!("{}: {reason}", r.name),
+                },
+                ControlStatus::NotMet { reason } => ControlStatus::NotMet {
+                    reason: format!("{}: {reason}", r.name),
+                },
+            };
+            let current = std::mem::replace(&mut line.status, ControlStatus::Met);
+            line.status = match (current, status) {
+                (
+                    ControlStatus::Exception { reason: a },
+                    ControlStatus::Exception { reason: b },
+                ) => {
+                    // Same rank: keep both releases' reasons.
+                    ControlStatus::Exception {
+                        reason: format!("{a}; {b}"),
+                    }
+                }
+                (ControlStatus::NotMet { reason: a }, ControlStatus::NotMet { reason: b }) => {
+                    ControlStatus::NotMet {
+                        reason: format!("{a}; {b}"),
+                    }
+                }
+                (current, status) => worse(current, status),
+            };
+        }
+    }
+    // What the period lacks, every criterion lacks: its evidence does not cover the population.
+    if !exceptions.is_empty() {
+        let gap = exceptions.join("; ");
+        for c in &mut criteria {
+            let status = std::mem::replace(&mut c.status, ControlStatus::Met);
+            c.status = with_reason(status, gap.clone());
+        }
+    }
+    PeriodControls {
+        criteria,
+        exceptions,
+    }
+}
+
+/// `audit-pack.json`.
+pub fn pack_json(input: &PackInput, key: &EvidenceKey) -> Result<Vec<u8>, ReportError> {
+    let PeriodControls {
+        criteria,
+        exceptions,
+    } = period_controls(input);
     let mut releases = Vec::new();
     for r in &input.releases {
         match &r.sealed {
             None => {
-                exceptions.push(format!("release {} is not sealed", r.name));
                 releases
                     .push(json!({"release": r.name, "created_at": r.created_at, "sealed": false}));
             }
             Some(seal) => {
-                let mut statuses = BTreeMap::new();
-                match &seal.controls {
-                    None => exceptions.push(format!(
-                        "the bundle of release {} holds no controls.json",
-                        r.name
-                    )),
-                    Some(report) => {
-                        for c in &report.criteria {
-                            statuses.insert(c.id.clone(), c.status.as_str());
-                            let line = match criteria.iter_mut().find(|p| p.id == c.id) {
-                                Some(line) => line,
-                                None => {
-                                    criteria.push(PeriodCriterion {
-                                        id: c.id.clone(),
-                                        framework: c.framework.clone(),
-                                        title: c.title.clone(),
-                                        status: ControlStatus::Met,
-                                        releases: BTreeMap::new(),
-                                    });
-                                    let last = criteria.len() - 1;
-                                    &mut criteria[last]
-                                }
-                            };
-                            line.releases
-                                .insert(r.name.clone(), c.status.as_str().to_string());
-                            let status = match &c.status {
-                                ControlStatus::Met => ControlStatus::Met,
-                                ControlStatus::Exception { reason } => ControlStatus::Exception {
-                                    reason: format!("{}: {reason}", r.name),
-                                },
-                                ControlStatus::NotMet { reason } => ControlStatus::NotMet {
-                                    reason: format!("{}: {reason}", r.name),
-                                },
-                            };
-                            let current = std::mem::replace(&mut line.status, ControlStatus::Met);
-                            line.status = match (current, status) {
-                                (
-                                    ControlStatus::Exception { reason: a },
-                                    ControlStatus::Exception { reason: b },
-                                )
-                                | (
-                                    ControlStatus::NotMet { reason: a },
-                                    ControlStatus::NotMet { reason: b },
-                                ) => {
-                                    // Same rank: keep both releases' reasons.
-                                    if matches!(c.status, ControlStatus::NotMet { .. }) {
-                                        ControlStatus::NotMet {
-                                            reason: format!("{a}; {b}"),
-                                        }
-                                    } else {
-                                        ControlStatus::Exception {
-                                            reason: format!("{a}; {b}"),
-                                        }
-                                    }
-                                }
-                                (current, status) => worse(current, status),
-                            };
-                        }
-                    }
-                }
+                let statuses: BTreeMap<&str, &str> = seal
+                    .controls
+                    .iter()
+                    .flat_map(|report| &report.criteria)
+                    .map(|c| (c.id.as_str(), c.status.as_str()))
+                    .collect();
                 releases.push(json!({
                     "release": r.name,
                     "created_at": r.created_at,
@@ -179,14 +213,6 @@ pub fn pack_json(input: &PackInput, key: &EvidenceKey) -> Result<Vec<u8>, Report
                     "criteria": statuses,
                 }));
             }
-        }
-    }
-    // What the period lacks, every criterion lacks: its evidence does not cover the population.
-    if !exceptions.is_empty() {
-        let gap = exceptions.join("; ");
-        for c in &mut criteria {
-            let status = std::mem::replace(&mut c.status, ControlStatus::Met);
-            c.status = with_reason(status, gap.clone());
         }
     }
     let mut summary: BTreeMap<&str, u64> = [("met", 0), ("exception", 0), ("not_met", 0)]
@@ -274,4 +300,51 @@ pub fn write_audit_pack(
     let bytes = zip.finish()?.into_inner();
     out.write_all(&bytes)?;
     Ok(hex::encode(Sha256::digest(&bytes)))
+}
+
+/// The period's rule: a release belongs to the period when it was created (UTC) on a day from
+/// `from` to `to`, both included. As instants: `[from 00:00, to + 1 day 00:00)`.
+pub fn period_bounds(from: NaiveDate, to: NaiveDate) -> (NaiveDateTime, NaiveDateTime) {
+    let start = from.and_time(chrono::NaiveTime::MIN);
+    let end = to
+        .succ_opt()
+        .map_or(NaiveDateTime::MAX, |d| d.and_time(chrono::NaiveTime::MIN));
+    (start, end)
+}
+
+/// Whether a release created at `created_at` belongs to the period (see [`period_bounds`]).
+pub fn in_period(created_at: NaiveDateTime, from: NaiveDate, to: NaiveDate) -> bool {
+    let (start, end) = period_bounds(from, to);
+    created_at >= start && created_at < end
+}
+
+/// A bundle's `controls.json`, as the pack lists it; `None` when the bundle has none (sealed
+/// before control mappings).
+pub fn bundle_controls<R: std::io::Read + std::io::Seek>(
+    zip: R,
+) -> Result<Option<ControlsReport>, ReportError> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(zip)?;
+    let mut member = match archive.by_name(crate::controls::MEMBER) {
+        Ok(member) => member,
+        Err(zip::result::ZipError::FileNotFound) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let mut bytes = Vec::new();
+    member.read_to_end(&mut bytes)?;
+    Ok(Some(serde_json::from_slice(&bytes)?))
+}
+
+/// An auditor's sample: `n` of a population of `len` releases drawn at random with `seed`,
+/// answered as positions in the population, in population order. ChaCha8 seeded from the
+/// 64-bit seed, and `rand`'s index sampling without replacement: the same seed and population
+/// give the same sample with this version of ScanLedger (the audit event records the releases
+/// drawn, so a later version need not reproduce it). `n` at or above `len` is the whole
+/// population.
+pub fn sample(len: usize, n: usize, seed: u64) -> Vec<usize> {
+    use rand::SeedableRng;
+    let mut rng = rand::rngs::ChaCha8Rng::seed_from_u64(seed);
+    let mut chosen = rand::seq::index::sample(&mut rng, len, n.min(len)).into_vec();
+    chosen.sort_unstable();
+    chosen
 }

@@ -9,16 +9,18 @@
 //! `bundle` writes the stored zip again, byte-identical, whatever changed since (triage,
 //! renderers, crate versions).
 
+use crate::audit::{self, AuditEvent, NewAuditEvent};
 use crate::blob::{Compression, store_blob, write_blob};
-use crate::catalog::{current_scans, release, scans_of};
+use crate::catalog::{current_scans, project_id, release, scans_of};
 use crate::db::DbConn;
 use crate::error::StoreError;
 use crate::import::ReportSource;
+use crate::models::ReleaseRow;
 use crate::tables::*;
 use crate::tx::{read_tx, write_tx};
 use crate::view::{DiffChange, ViewFinding, release_view_in};
 use crate::{GateOptions, GateReason, GateVerdict, Store, now};
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use domain::{ProjectId, ScanId};
 use importers::Severity;
@@ -117,6 +119,88 @@ fn latest_bundle(
         .select((releases::name, bundles::sha256, bundles::sha256sums_sha256))
         .first(conn)
         .optional()?)
+}
+
+/// One release of an audit period, sealed or not (`Store::period_releases`).
+#[derive(Debug, Clone, Serialize)]
+pub struct PeriodRelease {
+    pub name: String,
+    pub created_at: NaiveDateTime,
+    /// The bundle as recorded at sealing (sealer, time, hash, gate verdict); `None`: open.
+    pub bundle: Option<BundleRecord>,
+}
+
+/// An auditor's sample, to record (`Store::record_sample`).
+#[derive(Debug, Clone)]
+pub struct SampleRecord<'a> {
+    pub actor: &'a str,
+    pub project: &'a str,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Releases in the period.
+    pub population: usize,
+    /// How many were asked for.
+    pub n: usize,
+    pub seed: u64,
+    /// The releases drawn, in population order.
+    pub releases: &'a [String],
+    pub request_id: Option<&'a str>,
+}
+
+/// A `bundles` row as [`bundle_of`] reads it.
+type BundleRow = (
+    String,
+    i64,
+    String,
+    Option<String>,
+    String,
+    String,
+    bool,
+    Option<String>,
+);
+
+const BUNDLE_COLUMNS: (
+    bundles::sha256,
+    bundles::size,
+    bundles::sha256sums_sha256,
+    bundles::previous_sha256,
+    bundles::key_fingerprint,
+    bundles::key_id,
+    bundles::gate_passed,
+    bundles::allow_blocked_reason,
+) = (
+    bundles::sha256,
+    bundles::size,
+    bundles::sha256sums_sha256,
+    bundles::previous_sha256,
+    bundles::key_fingerprint,
+    bundles::key_id,
+    bundles::gate_passed,
+    bundles::allow_blocked_reason,
+);
+
+fn bundle_of(project: &str, rel: &ReleaseRow, row: BundleRow) -> BundleRecord {
+    let (sha256, size, sums, previous, fingerprint, key_id, passed, reason) = row;
+    let file_name = format!(
+        "{}-{}-evidence.zip",
+        reports::safe_name(project),
+        reports::safe_name(&rel.name)
+    );
+    BundleRecord {
+        project: project.to_string(),
+        release: rel.name.clone(),
+        sealed_at: rel.sealed_at.unwrap_or_default(),
+        sealed_by: rel.sealed_by.clone().unwrap_or_default(),
+        sha256,
+        size: size as u64,
+        sha256sums_sha256: sums,
+        previous_sha256: previous,
+        key_fingerprint: fingerprint,
+        key_id,
+        gate: GateVerdict::from_passed(passed),
+        allow_blocked_reason: reason,
+        file_name,
+    }
 }
 
 /// A rendered bundle in a temporary file, as a source for the blob store.
@@ -615,53 +699,105 @@ impl Store {
     ) -> Result<Option<BundleRecord>, StoreError> {
         let mut conn = self.conn()?;
         let rel = release(&mut conn, project, release_name)?;
-        type Row = (
-            String,
-            i64,
-            String,
-            Option<String>,
-            String,
-            String,
-            bool,
-            Option<String>,
-        );
-        let row: Option<Row> = bundles::table
+        let row: Option<BundleRow> = bundles::table
             .find(rel.id.get())
-            .select((
-                bundles::sha256,
-                bundles::size,
-                bundles::sha256sums_sha256,
-                bundles::previous_sha256,
-                bundles::key_fingerprint,
-                bundles::key_id,
-                bundles::gate_passed,
-                bundles::allow_blocked_reason,
-            ))
+            .select(BUNDLE_COLUMNS)
             .first(&mut conn)
             .optional()?;
-        let Some((sha256, size, sums, previous, fingerprint, key_id, passed, reason)) = row else {
-            return Ok(None);
+        Ok(row.map(|row| bundle_of(project, &rel, row)))
+    }
+
+    /// The releases of an audit period: every release of `project` created from `from` to
+    /// `to` (UTC days, both included: `reports::audit_pack::period_bounds`, the rule
+    /// `scanledger audit-pack` applies), oldest first, each with its bundle as recorded once
+    /// sealed. One read transaction.
+    pub fn period_releases(
+        &self,
+        project: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<PeriodRelease>, StoreError> {
+        let (start, end) = reports::audit_pack::period_bounds(from, to);
+        let mut conn = self.conn()?;
+        read_tx(&mut conn, |c| {
+            let pid = project_id(c, project)?;
+            let rows: Vec<(ReleaseRow, Option<BundleRow>)> = releases::table
+                .left_join(bundles::table)
+                .filter(releases::project_id.eq(pid.get()))
+                .filter(releases::created_at.ge(start))
+                .filter(releases::created_at.lt(end))
+                .order((releases::created_at.asc(), releases::name.asc()))
+                .select((ReleaseRow::as_select(), BUNDLE_COLUMNS.nullable()))
+                .load(c)?;
+            Ok(rows
+                .into_iter()
+                .map(|(rel, row)| PeriodRelease {
+                    bundle: row.map(|row| bundle_of(project, &rel, row)),
+                    name: rel.name,
+                    created_at: rel.created_at,
+                })
+                .collect())
+        })
+    }
+
+    /// The project's bundle whose zip hashes to `sha256` (a bundle's `previous_sha256` names
+    /// the one before it in the chain), if the store holds it.
+    pub fn bundle_with_sha256(
+        &self,
+        project: &str,
+        sha256: &str,
+    ) -> Result<Option<BundleRecord>, StoreError> {
+        let name: Option<String> = {
+            let mut conn = self.conn()?;
+            let pid = project_id(&mut conn, project)?;
+            bundles::table
+                .inner_join(releases::table)
+                .filter(releases::project_id.eq(pid.get()))
+                .filter(bundles::sha256.eq(sha256))
+                .select(releases::name)
+                .first(&mut conn)
+                .optional()?
         };
-        let file_name = format!(
-            "{}-{}-evidence.zip",
-            reports::safe_name(project),
-            reports::safe_name(release_name)
-        );
-        Ok(Some(BundleRecord {
-            project: project.to_string(),
-            release: release_name.to_string(),
-            sealed_at: rel.sealed_at.unwrap_or_default(),
-            sealed_by: rel.sealed_by.unwrap_or_default(),
-            sha256,
-            size: size as u64,
-            sha256sums_sha256: sums,
-            previous_sha256: previous,
-            key_fingerprint: fingerprint,
-            key_id,
-            gate: GateVerdict::from_passed(passed),
-            allow_blocked_reason: reason,
-            file_name,
-        }))
+        match name {
+            Some(name) => self.bundle_record(project, &name),
+            None => Ok(None),
+        }
+    }
+
+    /// Records an auditor's sample of a period's releases in the audit log (`audit.sample`):
+    /// the period, the population's size, how many were asked for, the seed and the releases
+    /// drawn. One write transaction.
+    pub fn record_sample(&self, sample: &SampleRecord<'_>) -> Result<AuditEvent, StoreError> {
+        let mut conn = self.conn()?;
+        write_tx(&mut conn, |c| {
+            project_id(c, sample.project)?;
+            let event = audit::append(
+                c,
+                &[NewAuditEvent {
+                    actor: sample.actor,
+                    action: "audit.sample",
+                    project: Some(sample.project),
+                    subject: format!(
+                        "{} {}..{} sample of {}",
+                        sample.project, sample.from, sample.to, sample.n
+                    ),
+                    before: None,
+                    after: Some(serde_json::json!({
+                        "from": sample.from,
+                        "to": sample.to,
+                        "population": sample.population,
+                        "n": sample.n,
+                        "seed": sample.seed.to_string(),
+                        "releases": sample.releases,
+                    })),
+                    request_id: sample.request_id,
+                }],
+            )?;
+            event
+                .into_iter()
+                .next()
+                .ok_or_else(|| StoreError::Internal("the sample's audit event vanished".into()))
+        })
     }
 
     /// Every sealed bundle, oldest first (the server checks the audit log against them).

@@ -58,7 +58,7 @@ pub use catalog::{ProjectOverview, ProjectSummary, ReleaseSummary, ScanSummary};
 pub use controls::ControlMappingVersion;
 pub use db::Backend;
 pub use error::{ErrorKind, StoreError};
-pub use evidence::{BundleRecord, SealRequest};
+pub use evidence::{BundleRecord, PeriodRelease, SampleRecord, SealRequest};
 pub use gate::{
     GateEvaluation, GateOptions, GatePreview, GateReason, GateReasonRef, GateResult, GateVerdict,
     IgnoredFinding, ToolDecidedFinding, ToolDecision,

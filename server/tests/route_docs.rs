@@ -19,6 +19,7 @@ fn needs(permission: Permission) -> &'static str {
         Permission::Manage => "manage (in its scope)",
         Permission::Admin => "admin of every project",
         Permission::AuditChain => "audit chain (every project)",
+        Permission::Audit => "audit (in its scope)",
     }
 }
 

@@ -1289,3 +1289,191 @@ async fn the_audit_page_shows_the_trusted_evidence_key() {
         r.body
     );
 }
+
+/// The auditor's page: the period's controls and population, each sealed bundle verified by
+/// the server against its keys and the chain, "not sealed" for an open release; scoped to
+/// auditors and admins; a sample drawn with a seed is recorded and drawn again the same.
+#[actix_web::test]
+async fn the_auditor_s_page_verifies_the_population_and_records_its_sample() {
+    for t in backends() {
+        user(&t.store, "aud", Role::Auditor, Some("shop"));
+        user(&t.store, "adm", Role::Admin, None);
+        user(&t.store, "tri", Role::Triager, Some("shop"));
+        user(&t.store, "up", Role::Uploader, Some("shop"));
+        user(&t.store, "aud-other", Role::Auditor, Some("other"));
+        upload(&t.store, "shop", "1.0", &trivy(10, 11));
+        upload(&t.store, "shop", "1.1", &trivy(10, 12));
+        upload(&t.store, "shop", "1.2", &trivy(10, 13));
+        upload(&t.store, "other", "9.0", &trivy(5, 14));
+        let key = reports::EvidenceKey::from_seed(&[21; 32]);
+        crate::harness::seal(&t.store, "shop", "1.0", &key);
+        crate::harness::seal(&t.store, "shop", "1.1", &key);
+        let config = ServerConfig {
+            signing_key: Some(server::config::SigningKey::new(
+                reports::EvidenceKey::from_seed(&[21; 32]),
+                Vec::new(),
+            )),
+            ..Default::default()
+        };
+        let app = test::init_service(server::app(state(&t.store, config))).await;
+        let page = "/ui/projects/shop/audit";
+
+        let (mut aud, csrf) = sign_in(&app, "aud").await;
+        let r = get(&app, &mut aud, "/ui/projects/shop").await;
+        assert!(r.body.contains(&format!("href=\"{page}\"")), "{}", r.body);
+        let r = get(&app, &mut aud, page).await;
+        assert_eq!(r.status, 200, "{} {}", t.name, r.body);
+        assert_security_headers(&r);
+        assert_no_inline_code(&r.body);
+        assert_eq!(
+            r.body
+                .matches("<span class=\"verify ok\">verified</span>")
+                .count(),
+            2,
+            "{}",
+            r.body
+        );
+        assert!(
+            r.body
+                .contains("<span class=\"verify none\">not sealed</span>"),
+            "{}",
+            r.body
+        );
+        assert!(r.body.contains("release 1.2 is not sealed"), "{}", r.body);
+        assert!(r.body.contains("/ui/projects/shop/releases/1.0/bundle"));
+        assert!(r.body.contains("<td>alice</td>"), "the sealer: {}", r.body);
+        assert!(r.body.contains("at sealing (allowed: test)"), "{}", r.body);
+        assert!(r.body.contains("(now; not sealed)"), "{}", r.body);
+        // The controls as audit-pack computes them: the open release is every criterion's gap.
+        assert!(
+            r.body
+                .contains("<span class=\"control exception\">exception</span>"),
+            "{}",
+            r.body
+        );
+        assert!(!r.body.contains("/ui/projects/other"));
+
+        // A period without releases; bad periods.
+        let r = get(
+            &app,
+            &mut aud,
+            &format!("{page}?from=2000-01-01&to=2000-01-31"),
+        )
+        .await;
+        assert_eq!(r.status, 200);
+        assert!(
+            r.body
+                .contains("No release of shop was created in the period"),
+            "{}",
+            r.body
+        );
+        let r = get(&app, &mut aud, &format!("{page}?from=2000-13-01")).await;
+        assert_eq!(r.status, 400, "{}", r.body);
+        let r = get(
+            &app,
+            &mut aud,
+            &format!("{page}?from=2001-01-02&to=2001-01-01"),
+        )
+        .await;
+        assert_eq!(r.status, 400, "{}", r.body);
+
+        // The sample: CSRF first, then a seeded draw, recorded, and the same draw again.
+        let sample = "/ui/projects/shop/audit/sample";
+        let before = t.store.row_counts().expect("counts");
+        let r = post(&app, &mut aud, sample, &[("n", "2"), ("seed", "7")]).await;
+        assert_eq!(r.status, 403, "no CSRF token");
+        let r = post(&app, &mut aud, sample, &[("csrf", &csrf), ("n", "0")]).await;
+        assert_eq!(r.status, 400, "{}", r.body);
+        assert_eq!(t.store.row_counts().expect("counts"), before);
+        let form = [("csrf", csrf.as_str()), ("n", "2"), ("seed", "7")];
+        let r = post(&app, &mut aud, sample, &form).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(
+            r.body.contains("<code id=\"sample-seed\">7</code>"),
+            "{}",
+            r.body
+        );
+        assert_eq!(
+            r.body
+                .matches("<span class=\"tag\">in sample</span>")
+                .count(),
+            2
+        );
+        let r2 = post(&app, &mut aud, sample, &form).await;
+        assert_eq!(r2.status, 200);
+        let events: Vec<serde_json::Value> = t
+            .store
+            .audit_list(&schema::AuditQuery {
+                project: Some("shop".into()),
+                action: Some("audit.sample".into()),
+                ..Default::default()
+            })
+            .expect("audit")
+            .iter()
+            .map(|e| {
+                assert_eq!(e.actor, "user:aud");
+                serde_json::from_str(e.after.as_deref().expect("after")).expect("json")
+            })
+            .collect();
+        assert_eq!(events.len(), 2);
+        assert_eq!(
+            events[0], events[1],
+            "same seed, same population, same sample"
+        );
+        assert_eq!(events[0]["seed"], "7");
+        assert_eq!(events[0]["n"], 2);
+        assert_eq!(events[0]["population"], 3);
+        let today = chrono::Utc::now().date_naive();
+        assert_eq!(events[0]["to"], today.to_string());
+        let drawn: Vec<String> =
+            serde_json::from_value(events[0]["releases"].clone()).expect("releases");
+        let expected: Vec<String> = reports::audit_pack::sample(3, 2, 7)
+            .into_iter()
+            .map(|i| ["1.0", "1.1", "1.2"][i].to_string())
+            .collect();
+        assert_eq!(drawn, expected);
+        // Without a seed the server picks one and shows it.
+        let r = post(
+            &app,
+            &mut aud,
+            sample,
+            &[("csrf", &csrf), ("n", "1"), ("seed", "")],
+        )
+        .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(r.body.contains("<code id=\"sample-seed\">"), "{}", r.body);
+
+        // Auditors and admins only, each in their scope.
+        let (mut adm, _) = sign_in(&app, "adm").await;
+        assert_eq!(get(&app, &mut adm, page).await.status, 200);
+        for name in ["tri", "up", "aud-other"] {
+            let (mut b, csrf) = sign_in(&app, name).await;
+            assert_eq!(get(&app, &mut b, page).await.status, 403, "{name}");
+            let r = post(&app, &mut b, sample, &[("csrf", &csrf), ("n", "1")]).await;
+            assert_eq!(r.status, 403, "{name}");
+            if name == "tri" {
+                let r = get(&app, &mut b, "/ui/projects/shop").await;
+                assert!(!r.body.contains(&format!("href=\"{page}\"")), "{}", r.body);
+            }
+        }
+
+        // Against a key the server does not trust, the bundles fail with the reason.
+        let config = ServerConfig {
+            trusted_keys: vec![reports::EvidenceKey::from_seed(&[22; 32]).public()],
+            ..Default::default()
+        };
+        let app = test::init_service(server::app(state(&t.store, config))).await;
+        let (mut aud, _) = sign_in(&app, "aud").await;
+        let r = get(&app, &mut aud, page).await;
+        assert_eq!(r.status, 200);
+        assert_eq!(
+            r.body
+                .matches("<span class=\"verify bad\">failed: ")
+                .count(),
+            2,
+            "{}",
+            r.body
+        );
+        assert!(!r.body.contains(">verified<"), "{}", r.body);
+    }
+}

@@ -1,7 +1,8 @@
 //! The web UI in a real browser: headless Chromium driven over WebDriver (chromedriver) by
 //! fantoccini, against the real `scanledger serve`. A triager signs in, browses to a release,
 //! filters findings, triages one, downloads a bundle and signs out; an auditor sees no triage
-//! form; an admin creates a project on the projects page. axe-core (vendored in
+//! form; an admin creates a project on the projects page; an auditor opens the auditor's page,
+//! draws a sample, and sees a bundle rewritten in the store fail verification. axe-core (vendored in
 //! `tests/axe.min.js`, MPL-2.0) checks the main pages and the test fails on serious or critical
 //! violations.
 //!
@@ -315,6 +316,9 @@ async fn triager_auditor_and_admin_journeys_in_headless_chromium() {
     let _server = Kill(
         scanledger()
             .args(["serve", "--bind", &addr])
+            // The published key: the auditor's page verifies stored bundles against it.
+            .arg("--trusted-keys")
+            .arg(dir.path().join("keys").join("evidence-key.pub"))
             .env("DATABASE_URL", &db)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -536,5 +540,80 @@ async fn triager_auditor_and_admin_journeys_in_headless_chromium() {
         .expect("audit");
     let page = client.source().await.expect("source");
     assert!(page.contains("user:adm"), "{page}");
+    client.close().await.expect("close");
+
+    // ---- The auditor's page: the period's population verified, a seeded sample, and a
+    // bundle tampered with in the store.
+    let client = browser(&dir.path().join("profile-aud-page")).await;
+    sign_in(&client, &base, "aud").await;
+    client
+        .goto(&format!("{base}/ui/projects/shop"))
+        .await
+        .expect("project");
+    click(
+        &client,
+        Locator::Css("a[href='/ui/projects/shop/audit']"),
+        "the auditor's page link",
+    )
+    .await;
+    wait_url(&client, "the auditor's page", |p, _| {
+        p == "/ui/projects/shop/audit"
+    })
+    .await;
+    let page = client.source().await.expect("source");
+    assert!(
+        page.contains("Population: 2 release(s), 1 sealed"),
+        "{page}"
+    );
+    assert!(page.contains(">verified<"), "1.0 verified: {page}");
+    assert!(page.contains(">not sealed<"), "1.1 open: {page}");
+    axe(&client, "auditor's page").await;
+    shot(&client, "auditor").await;
+    type_into(&client, Locator::Id("s-n"), "sample size", "1").await;
+    type_into(&client, Locator::Id("s-seed"), "sample seed", "42").await;
+    click(
+        &client,
+        Locator::Css("#sample-form button[type=submit]"),
+        "draw sample button",
+    )
+    .await;
+    wait_url(&client, "the sample", |p, _| {
+        p == "/ui/projects/shop/audit/sample"
+    })
+    .await;
+    let page = client.source().await.expect("source");
+    assert!(
+        page.contains("<code id=\"sample-seed\">42</code>"),
+        "{page}"
+    );
+    assert!(client.find(Locator::Id("sample")).await.is_ok(), "{page}");
+    axe(&client, "auditor's page with a sample").await;
+
+    // An insider rewrites the sealed bundle's bytes in the store: the page says so.
+    let db_file = dir.path().join("ui.db");
+    let out = Command::new("sqlite3")
+        .arg(&db_file)
+        .arg(
+            "UPDATE blob_chunks SET data = X'00', encoding = 'identity' WHERE sha256 = \
+             (SELECT b.sha256 FROM bundles b JOIN releases r ON r.id = b.release_id \
+             WHERE r.name = '1.0');",
+        )
+        .output()
+        .expect("sqlite3 (scripts/test installs it)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    client
+        .goto(&format!("{base}/ui/projects/shop/audit"))
+        .await
+        .expect("auditor's page");
+    let page = client.source().await.expect("source");
+    assert!(!page.contains(">verified<"), "{page}");
+    assert!(
+        page.contains("failed: the stored bundle cannot be read"),
+        "{page}"
+    );
     client.close().await.expect("close");
 }

@@ -120,17 +120,16 @@ pub fn check(args: &PolicyCheckArgs) -> anyhow::Result<Outcome> {
 /// Reads each sealed release's stored bundle (its SHA-256 and `controls.json`) through the
 /// ledger, so it works on a database and through a server alike, and signs the pack locally.
 pub fn audit_pack(ledger: &dyn Ledger, args: &AuditPackArgs) -> anyhow::Result<Outcome> {
-    use reports::audit_pack::{PackInput, PackRelease, PackSeal, write_audit_pack};
-    use std::io::{Read, Seek, SeekFrom};
+    use reports::audit_pack::{
+        PackInput, PackRelease, PackSeal, bundle_controls, in_period, write_audit_pack,
+    };
+    use std::io::{Seek, SeekFrom};
     if args.from > args.to {
         anyhow::bail!("--from {} is after --to {}", args.from, args.to);
     }
     let key = crate::key_dir::load(&args.keys.key_dir)?;
     let mut releases = ledger.releases(&args.project)?;
-    releases.retain(|r| {
-        let day = r.created_at.date();
-        day >= args.from && day <= args.to
-    });
+    releases.retain(|r| in_period(r.created_at, args.from, args.to));
     releases.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.name.cmp(&b.name)));
     let mut pack = Vec::with_capacity(releases.len());
     for r in &releases {
@@ -139,20 +138,8 @@ pub fn audit_pack(ledger: &dyn Ledger, args: &AuditPackArgs) -> anyhow::Result<O
                 let mut file = tempfile::tempfile().context("a temporary file for a bundle")?;
                 let bundle_sha256 = ledger.write_bundle(&args.project, &r.name, &mut file)?;
                 file.seek(SeekFrom::Start(0))?;
-                let mut zip = zip::ZipArchive::new(file)
-                    .with_context(|| format!("the bundle of {} is not a zip", r.name))?;
-                let controls =
-                    match zip.by_name(reports::controls::MEMBER) {
-                        Ok(mut member) => {
-                            let mut bytes = Vec::new();
-                            member.read_to_end(&mut bytes)?;
-                            Some(serde_json::from_slice(&bytes).with_context(|| {
-                                format!("the controls.json of {}'s bundle", r.name)
-                            })?)
-                        }
-                        Err(zip::result::ZipError::FileNotFound) => None,
-                        Err(e) => return Err(e).context(format!("the bundle of {}", r.name)),
-                    };
+                let controls = bundle_controls(std::io::BufReader::new(file))
+                    .with_context(|| format!("the controls.json of {}'s bundle", r.name))?;
                 Some(PackSeal {
                     sealed_at,
                     sealed_by: sealed_by.clone(),

@@ -238,6 +238,17 @@ pub static ROUTES: &[RouteSpec] = &[
         Permission::Read,
     ),
     route(Method::GET, "/ui/audit", Permission::Read),
+    // The auditor's page of a period, and drawing a sample of it (server/src/ui/pages/auditor.rs).
+    route(
+        Method::GET,
+        "/ui/projects/{project}/audit",
+        Permission::Audit,
+    ),
+    route(
+        Method::POST,
+        "/ui/projects/{project}/audit/sample",
+        Permission::Audit,
+    ),
     route(Method::GET, "/ui/admin/users", Permission::Admin),
     route(Method::POST, "/ui/admin/users", Permission::Admin),
     route(Method::GET, "/ui/admin/tokens", Permission::Admin),

@@ -70,6 +70,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/ui/projects/{project}/scans/{scan}/raw",
             web::get().to(crate::raw::raw),
         )
+        .route(
+            "/ui/projects/{project}/audit",
+            web::get().to(pages::auditor),
+        )
+        .route(
+            "/ui/projects/{project}/audit/sample",
+            web::post().to(pages::audit_sample),
+        )
         .route("/ui/audit", web::get().to(pages::audit))
         .route("/ui/admin/users", web::get().to(pages::users))
         .route("/ui/admin/users", web::post().to(pages::create_user))

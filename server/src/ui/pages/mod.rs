@@ -6,11 +6,13 @@
 //! This module holds what several pages share: small formatting helpers, the select options of
 //! filters and forms, the trend chart and the open counts. [`login`] signs in and out,
 //! [`dashboard`], [`project`], [`release`] and [`finding`] (with the triage form) are the
-//! browsing pages, [`audit`] the audit log, [`admin`] users, tokens and projects, [`downloads`] the
+//! browsing pages, [`audit`] the audit log, [`auditor`] the auditor's page of a period (controls, population,
+//! verification, sample), [`admin`] users, tokens and projects, [`downloads`] the
 //! bundle and the reports.
 
 mod admin;
 mod audit;
+mod auditor;
 mod dashboard;
 mod downloads;
 mod finding;
@@ -21,6 +23,7 @@ mod release;
 
 pub use admin::{create_project, create_token, create_user, projects, tokens, users};
 pub use audit::audit;
+pub use auditor::{audit_sample, auditor};
 pub use dashboard::dashboard;
 pub use downloads::{bundle, report};
 pub use finding::{finding, triage};

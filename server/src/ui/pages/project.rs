@@ -7,7 +7,7 @@ use crate::slots::DbSlots;
 use crate::ui::{Layout, UiError, html};
 use actix_web::{HttpRequest, web};
 use askama::Template;
-use schema::{SlaItem, Store};
+use schema::{Permission, SlaItem, Store};
 
 pub struct ReleaseRow {
     pub name: String,
@@ -36,6 +36,8 @@ struct ProjectPage {
     layout: Layout,
     project: String,
     releases: Vec<ReleaseRow>,
+    /// The auditor's page of the project, for those who may open it (auditors and admins).
+    audit_href: String,
     policy: String,
     policy_meta: String,
     breaches: Vec<SlaRow>,
@@ -131,6 +133,11 @@ pub async fn project(
             };
             Ok(ProjectPage {
                 layout: Layout::default(),
+                audit_href: if principal.may(Permission::Audit, Some(&name)) {
+                    format!("/ui/projects/{}/audit", enc(&name))
+                } else {
+                    String::new()
+                },
                 project: name,
                 releases: rows,
                 policy,
