@@ -7,13 +7,12 @@
 //! parsed and checked before anything is stored, so a bad file leaves the previous version
 //! active. Setting one is audit-logged (`controls.set`) in the same transaction.
 
-use crate::audit::{self, NewAuditEvent};
-use crate::catalog::{Actor, ensure_project, project_id};
+use crate::Store;
+use crate::catalog::Actor;
 use crate::db::DbConn;
+use crate::document::{self, DocumentRow, ProjectDocument};
 use crate::error::StoreError;
 use crate::tables::*;
-use crate::tx::{read_tx, write_tx};
-use crate::{Store, now};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use domain::ProjectId;
@@ -44,33 +43,36 @@ pub struct ControlMappingVersion {
     pub criteria: Vec<String>,
 }
 
-type MappingRow = (i64, String, String, String, NaiveDateTime);
+/// Control mappings are a versioned project document, in `control_mappings`.
+impl ProjectDocument for ControlMappingVersion {
+    const TABLE: &'static str = "control_mappings";
+    const ACTION: &'static str = "controls.set";
+    const NOUN: &'static str = "controls";
 
-fn parse(source: &str) -> Result<ControlMapping, StoreError> {
-    ControlMapping::parse(source).map_err(|e| StoreError::invalid("controls", e.to_string()))
-}
+    fn check(source: &str) -> Result<(), StoreError> {
+        ControlMapping::parse(source)
+            .map_err(|e| StoreError::invalid("controls", e.to_string()))?;
+        Ok(())
+    }
 
-fn to_version(
-    project: &str,
-    row: MappingRow,
-    unchanged: bool,
-) -> Result<ControlMappingVersion, StoreError> {
-    let (version, source, sha256, created_by, created_at) = row;
-    // A stored text was checked when it was set: one that no longer parses is corrupt.
-    let mapping = ControlMapping::parse(&source)
-        .map_err(|e| StoreError::Corrupt(format!("{project} control mapping v{version}: {e}")))?;
-    Ok(ControlMappingVersion {
-        project: project.to_string(),
-        version,
-        builtin: false,
-        source,
-        sha256,
-        created_by,
-        created_at: Some(created_at),
-        unchanged,
-        name: mapping.name,
-        criteria: mapping.criteria.into_iter().map(|c| c.id).collect(),
-    })
+    fn from_row(project: &str, row: DocumentRow, unchanged: bool) -> Result<Self, StoreError> {
+        // A stored text was checked when it was set: one that no longer parses is corrupt.
+        let mapping = ControlMapping::parse(&row.source).map_err(|e| {
+            StoreError::Corrupt(format!("{project} control mapping v{}: {e}", row.version))
+        })?;
+        Ok(ControlMappingVersion {
+            project: project.to_string(),
+            version: row.version,
+            builtin: false,
+            source: row.source,
+            sha256: row.sha256,
+            created_by: row.created_by,
+            created_at: Some(row.created_at),
+            unchanged,
+            name: mapping.name,
+            criteria: mapping.criteria.into_iter().map(|c| c.id).collect(),
+        })
+    }
 }
 
 fn builtin(project: &str) -> Result<ControlMappingVersion, StoreError> {
@@ -91,34 +93,6 @@ fn builtin(project: &str) -> Result<ControlMappingVersion, StoreError> {
     })
 }
 
-/// A project's mapping row: a given version, or the newest one set at or before `as_of`
-/// (the newest of all when `None`).
-pub(crate) fn mapping_row(
-    conn: &mut DbConn,
-    project_id: ProjectId,
-    version: Option<i64>,
-    as_of: Option<NaiveDateTime>,
-) -> Result<Option<MappingRow>, StoreError> {
-    let mut q = control_mappings::table
-        .filter(control_mappings::project_id.eq(project_id.get()))
-        .select((
-            control_mappings::version,
-            control_mappings::source,
-            control_mappings::sha256,
-            control_mappings::created_by,
-            control_mappings::created_at,
-        ))
-        .order(control_mappings::version.desc())
-        .into_boxed();
-    if let Some(v) = version {
-        q = q.filter(control_mappings::version.eq(v));
-    }
-    if let Some(at) = as_of {
-        q = q.filter(control_mappings::created_at.le(at));
-    }
-    Ok(q.first(conn).optional()?)
-}
-
 impl Store {
     /// Checks `source` and stores it as the project's next control mapping version (creating
     /// the project when missing), audit-logged in the same transaction. A file that does not
@@ -131,66 +105,11 @@ impl Store {
         actor: &str,
         request_id: Option<&str>,
     ) -> Result<ControlMappingVersion, StoreError> {
-        parse(source)?;
-        let sha256 = hex::encode(Sha256::digest(source.as_bytes()));
-        let mut conn = self.conn()?;
-        write_tx(&mut conn, |c| {
-            let pid = ensure_project(
-                c,
-                project,
-                Actor {
-                    name: actor,
-                    request_id,
-                },
-            )?;
-            // Versions are numbered in turn, also across replicas.
-            audit::lock_chain(c)?;
-            let current = mapping_row(c, pid, None, None)?;
-            if let Some(row) = &current
-                && row.2 == sha256
-            {
-                return to_version(project, row.clone(), true);
-            }
-            let version = current.as_ref().map_or(1, |r| r.0 + 1);
-            let created_at = now();
-            diesel::insert_into(control_mappings::table)
-                .values((
-                    control_mappings::project_id.eq(pid.get()),
-                    control_mappings::version.eq(version),
-                    control_mappings::source.eq(source),
-                    control_mappings::sha256.eq(&sha256),
-                    control_mappings::created_by.eq(actor),
-                    control_mappings::created_at.eq(created_at),
-                ))
-                .execute(c)?;
-            audit::append(
-                c,
-                &[NewAuditEvent {
-                    actor,
-                    action: "controls.set",
-                    project: Some(project),
-                    subject: format!("{project} controls v{version}"),
-                    before: current.as_ref().map(
-                        |r| serde_json::json!({ "version": r.0, "sha256": r.2, "source": r.1 }),
-                    ),
-                    after: Some(
-                        serde_json::json!({ "version": version, "sha256": sha256, "source": source }),
-                    ),
-                    request_id,
-                }],
-            )?;
-            to_version(
-                project,
-                (
-                    version,
-                    source.to_string(),
-                    sha256.clone(),
-                    actor.to_string(),
-                    created_at,
-                ),
-                false,
-            )
-        })
+        let actor = Actor {
+            name: actor,
+            request_id,
+        };
+        document::set::<ControlMappingVersion>(self, project, source, actor)
     }
 
     /// A control mapping version of a project: the active one when `version` is `None`, and
@@ -201,18 +120,17 @@ impl Store {
         project: &str,
         version: Option<i64>,
     ) -> Result<ControlMappingVersion, StoreError> {
-        let mut conn = self.conn()?;
-        read_tx(&mut conn, |c| {
-            let pid = project_id(c, project)?;
-            match (mapping_row(c, pid, version, None)?, version) {
-                (Some(row), _) => to_version(project, row, false),
-                (None, None) => builtin(project),
-                (None, Some(v)) => Err(StoreError::not_found(
-                    "control mapping version",
-                    format!("{project} v{v}"),
-                )),
-            }
-        })
+        match (
+            document::get::<ControlMappingVersion>(self, project, version)?,
+            version,
+        ) {
+            (Some(stored), _) => Ok(stored),
+            (None, None) => builtin(project),
+            (None, Some(v)) => Err(StoreError::not_found(
+                "control mapping version",
+                format!("{project} v{v}"),
+            )),
+        }
     }
 
     /// Every control mapping version of a project, oldest first (empty: the built-in one is
@@ -221,24 +139,7 @@ impl Store {
         &self,
         project: &str,
     ) -> Result<Vec<ControlMappingVersion>, StoreError> {
-        let mut conn = self.conn()?;
-        read_tx(&mut conn, |c| {
-            let pid = project_id(c, project)?;
-            let rows: Vec<MappingRow> = control_mappings::table
-                .filter(control_mappings::project_id.eq(pid.get()))
-                .order(control_mappings::version.asc())
-                .select((
-                    control_mappings::version,
-                    control_mappings::source,
-                    control_mappings::sha256,
-                    control_mappings::created_by,
-                    control_mappings::created_at,
-                ))
-                .load(c)?;
-            rows.into_iter()
-                .map(|row| to_version(project, row, false))
-                .collect()
-        })
+        document::versions::<ControlMappingVersion>(self, project)
     }
 }
 
@@ -343,10 +244,10 @@ pub(crate) fn mapping_at(
     at: NaiveDateTime,
 ) -> Result<Option<reports::controls::MappingSnapshot>, StoreError> {
     Ok(
-        mapping_row(conn, project_id, None, Some(at))?.map(|(version, source, ..)| {
+        document::row::<ControlMappingVersion>(conn, project_id, None, Some(at))?.map(|row| {
             reports::controls::MappingSnapshot {
-                version: version.to_string(),
-                text: source,
+                version: row.version.to_string(),
+                text: row.source,
             }
         }),
     )

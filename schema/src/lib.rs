@@ -37,6 +37,8 @@ mod audit;
 mod policy;
 // The controls issue.
 mod controls;
+// What policies and control mappings share: a versioned TOML document per project.
+mod document;
 mod sla;
 mod triage;
 mod vex;

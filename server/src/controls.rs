@@ -4,9 +4,11 @@
 //! policy: the mapping decides what the evidence is said to prove.
 
 use crate::auth::{Caller, Project};
+use crate::document::{self, Kind};
 use crate::error::{ApiError, ErrorBody};
 use crate::slots::Db;
 use actix_web::{HttpResponse, web};
+use schema::{ControlMappingVersion, Store};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -16,6 +18,18 @@ pub struct ControlsQuery {
     /// A version number; the active version (or the built-in mapping) when omitted.
     pub version: Option<i64>,
 }
+
+/// Control mappings, as the handlers of a versioned project document serve them. The store
+/// always has one to show (the built-in mapping when the project set none) or answers that
+/// no such version exists, so there is no refusal of their own for a missing one.
+const CONTROL_MAPPINGS: Kind<ControlMappingVersion> = Kind {
+    text: "the control mapping",
+    show: |store, project, version| store.controls(project, version).map(Some),
+    missing: |project, _| ApiError::from(schema::StoreError::not_found("control mapping", project)),
+    versions: Store::control_versions,
+    set: |store, project, source, actor| store.set_controls(project, source, actor, None),
+    unchanged: |stored| stored.unchanged,
+};
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/controls", tag = "controls",
     params(("project" = String, Path, example = "demo-shop"), ControlsQuery),
@@ -28,10 +42,7 @@ pub async fn show_controls(
     admitted: Project,
     query: web::Query<ControlsQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let project = admitted.0;
-    let version = query.version;
-    db.json(move |store| store.controls(&project, version))
-        .await
+    document::show(&CONTROL_MAPPINGS, db, admitted, query.version).await
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/controls/versions", tag = "controls",
@@ -40,8 +51,7 @@ pub async fn show_controls(
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
 pub async fn control_versions(db: Db, admitted: Project) -> Result<HttpResponse, ApiError> {
-    let project = admitted.0;
-    db.json(move |store| store.control_versions(&project)).await
+    document::versions(&CONTROL_MAPPINGS, db, admitted).await
 }
 
 #[utoipa::path(put, path = "/api/v1/projects/{project}/controls", tag = "controls",
@@ -59,16 +69,5 @@ pub async fn set_controls(
     admitted: Project,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let project = admitted.0;
-    let source = String::from_utf8(body.to_vec())
-        .map_err(|_| ApiError::bad_request("the control mapping is not UTF-8 text"))?;
-    let actor = caller.0.label();
-    let stored = db
-        .run(move |store| store.set_controls(&project, &source, &actor, None))
-        .await?;
-    Ok(if stored.unchanged {
-        HttpResponse::Ok().json(stored)
-    } else {
-        HttpResponse::Created().json(stored)
-    })
+    document::set(&CONTROL_MAPPINGS, db, caller, admitted, body).await
 }

@@ -27,6 +27,7 @@ pub mod budget;
 pub mod catalog;
 pub mod config;
 pub mod controls;
+pub mod document;
 pub mod download;
 pub mod error;
 pub mod evidence;

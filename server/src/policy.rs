@@ -3,10 +3,12 @@
 //! (admins, in their scope), as the policy decides what blocks a release.
 
 use crate::auth::{Caller, Project};
+use crate::document::{self, Kind};
 use crate::error::{ApiError, ErrorBody};
 use crate::slots::Db;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
+use schema::{PolicyVersion, Store};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -32,6 +34,16 @@ fn no_policy(project: &str, version: Option<i64>) -> ApiError {
     )
 }
 
+/// Policies, as the handlers of a versioned project document serve them.
+const POLICIES: Kind<PolicyVersion> = Kind {
+    text: "the policy",
+    show: Store::policy,
+    missing: no_policy,
+    versions: Store::policy_versions,
+    set: |store, project, source, actor| store.set_policy(project, source, actor, None),
+    unchanged: |stored| stored.unchanged,
+};
+
 #[utoipa::path(get, path = "/api/v1/projects/{project}/policy", tag = "policy",
     params(("project" = String, Path, example = "demo-shop"), PolicyQuery),
     responses((status = 200, description = "The policy version: its TOML `source` as written, who set it and when, and the parsed `policy`", body = schema::PolicyVersion),
@@ -43,13 +55,7 @@ pub async fn show(
     admitted: Project,
     query: web::Query<PolicyQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let project = admitted.0;
-    let version = query.version;
-    let name = project.clone();
-    match db.run(move |store| store.policy(&project, version)).await? {
-        Some(policy) => Ok(HttpResponse::Ok().json(policy)),
-        None => Err(no_policy(&name, version)),
-    }
+    document::show(&POLICIES, db, admitted, query.version).await
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{project}/policy/versions", tag = "policy",
@@ -58,8 +64,7 @@ pub async fn show(
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("token" = []), ("basic" = [])))]
 pub async fn versions(db: Db, admitted: Project) -> Result<HttpResponse, ApiError> {
-    let project = admitted.0;
-    db.json(move |store| store.policy_versions(&project)).await
+    document::versions(&POLICIES, db, admitted).await
 }
 
 #[utoipa::path(put, path = "/api/v1/projects/{project}/policy", tag = "policy",
@@ -77,16 +82,5 @@ pub async fn set(
     admitted: Project,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let project = admitted.0;
-    let source = String::from_utf8(body.to_vec())
-        .map_err(|_| ApiError::bad_request("the policy is not UTF-8 text"))?;
-    let actor = caller.0.label();
-    let stored = db
-        .run(move |store| store.set_policy(&project, &source, &actor, None))
-        .await?;
-    Ok(if stored.unchanged {
-        HttpResponse::Ok().json(stored)
-    } else {
-        HttpResponse::Created().json(stored)
-    })
+    document::set(&POLICIES, db, caller, admitted, body).await
 }

@@ -13,6 +13,8 @@ mod audit;
 mod policy;
 // The controls issue.
 mod controls;
+// What policies and control mappings share: a versioned TOML document per project.
+mod document;
 mod sla;
 mod triage;
 mod vex;
@@ -24,14 +26,16 @@ use crate::args::{
 };
 use crate::ledger::{JobToken, Ledger, Local, Remote};
 use anyhow::Context;
+use controls::CONTROLS;
+use policy::POLICIES;
 
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     // Verbs that never talk to a server run the same whatever SCANLEDGER_URL says (CI sets it
     // for the whole job).
     match &cli.command {
         Command::Formats(args) => return query::formats(args),
-        Command::Policy(PolicyCommand::Check(args)) => return policy::check(args),
-        Command::Controls(ControlsCommand::Check(args)) => return controls::check(args),
+        Command::Policy(PolicyCommand::Check(args)) => return POLICIES.check(args),
+        Command::Controls(ControlsCommand::Check(args)) => return CONTROLS.check(args),
         Command::Verify(args) => return evidence::verify(args),
         // The key a server seals with, when there is a server; else the key folder's.
         Command::Key(KeyCommand::Show(args)) => {
@@ -90,12 +94,16 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Sla(args) => sla::run(ledger, args),
         Command::Audit(AuditCommand::List(args)) => audit::list(ledger, args),
         Command::Audit(AuditCommand::Verify(args)) => audit::verify(ledger, args),
-        Command::Policy(PolicyCommand::Set(args)) => policy::set(ledger, args),
-        Command::Policy(PolicyCommand::Show(args)) => policy::show(ledger, args),
-        Command::Policy(PolicyCommand::Versions(args)) => policy::versions(ledger, args),
-        Command::Controls(ControlsCommand::Set(args)) => controls::set(ledger, args),
-        Command::Controls(ControlsCommand::Show(args)) => controls::show(ledger, args),
-        Command::Controls(ControlsCommand::Versions(args)) => controls::versions(ledger, args),
+        Command::Policy(PolicyCommand::Set(a)) => {
+            POLICIES.set(ledger, &a.project, &a.file, &a.actor)
+        }
+        Command::Policy(PolicyCommand::Show(args)) => POLICIES.show(ledger, args),
+        Command::Policy(PolicyCommand::Versions(args)) => POLICIES.versions(ledger, args),
+        Command::Controls(ControlsCommand::Set(a)) => {
+            CONTROLS.set(ledger, &a.project, &a.file, &a.actor)
+        }
+        Command::Controls(ControlsCommand::Show(args)) => CONTROLS.show(ledger, args),
+        Command::Controls(ControlsCommand::Versions(args)) => CONTROLS.versions(ledger, args),
         Command::Seal(args) => evidence::seal(ledger, args),
         Command::Bundle(args) => evidence::bundle(ledger, args),
         Command::AuditPack(args) => controls::audit_pack(ledger, args),

@@ -355,6 +355,30 @@ impl Remote {
         }
     }
 
+    /// A version of a project's versioned document (`policy`, `controls`): the active one when
+    /// `version` is `None`.
+    fn document<T: DeserializeOwned>(
+        &self,
+        project: &str,
+        kind: &str,
+        version: Option<i64>,
+    ) -> anyhow::Result<T> {
+        let query: Vec<(&str, String)> = version
+            .map(|v| ("version", v.to_string()))
+            .into_iter()
+            .collect();
+        self.get(&Remote::path(&["projects", project, kind]), &query)
+    }
+
+    /// Every version of a project's document, oldest first.
+    fn document_versions<T: DeserializeOwned>(
+        &self,
+        project: &str,
+        kind: &str,
+    ) -> anyhow::Result<Vec<T>> {
+        self.get(&Remote::path(&["projects", project, kind, "versions"]), &[])
+    }
+
     /// POST a JSON body with a query; not retried (sealing twice is refused the second time).
     fn post_json_query<T: DeserializeOwned>(
         &self,
@@ -805,11 +829,7 @@ impl Ledger for Remote {
     }
 
     fn policy(&self, project: &str, version: Option<i64>) -> anyhow::Result<Option<PolicyVersion>> {
-        let query: Vec<(&str, String)> = version
-            .map(|v| ("version", v.to_string()))
-            .into_iter()
-            .collect();
-        match self.get(&Remote::path(&["projects", project, "policy"]), &query) {
+        match self.document(project, "policy", version) {
             Ok(policy) => Ok(Some(policy)),
             Err(err) if refused_with(&err, "no_policy").is_some() => Ok(None),
             Err(err) => Err(err),
@@ -830,10 +850,7 @@ impl Ledger for Remote {
     }
 
     fn policy_versions(&self, project: &str) -> anyhow::Result<Vec<PolicyVersion>> {
-        self.get(
-            &Remote::path(&["projects", project, "policy", "versions"]),
-            &[],
-        )
+        self.document_versions(project, "policy")
     }
 
     fn controls(
@@ -841,11 +858,7 @@ impl Ledger for Remote {
         project: &str,
         version: Option<i64>,
     ) -> anyhow::Result<ControlMappingVersion> {
-        let query: Vec<(&str, String)> = version
-            .map(|v| ("version", v.to_string()))
-            .into_iter()
-            .collect();
-        self.get(&Remote::path(&["projects", project, "controls"]), &query)
+        self.document(project, "controls", version)
     }
 
     fn set_controls(
@@ -862,10 +875,7 @@ impl Ledger for Remote {
     }
 
     fn control_versions(&self, project: &str) -> anyhow::Result<Vec<ControlMappingVersion>> {
-        self.get(
-            &Remote::path(&["projects", project, "controls", "versions"]),
-            &[],
-        )
+        self.document_versions(project, "controls")
     }
 
     /// The server signs with its own key, as the caller.
