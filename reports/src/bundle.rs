@@ -207,11 +207,11 @@ fn generated_members(
         ("report.pdf".into(), bytes(pdf?)),
         (
             "report.html".into(),
-            bytes(html::report_html(snap, Some(&fp)).into_bytes()),
+            bytes(html::report_html(snap, Some(&fp))?.into_bytes()),
         ),
         (
             "forum-post.md".into(),
-            bytes(markdown::forum_post(snap, Some(&fp)).into_bytes()),
+            bytes(markdown::forum_post(snap, Some(&fp))?.into_bytes()),
         ),
         (
             "signing-key.pem".into(),

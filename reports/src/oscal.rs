@@ -177,10 +177,13 @@ fn scan_evidence(kind: EvidenceKind) -> bool {
 /// The assessment results of a release as OSCAL JSON.
 pub fn assessment_results(snap: &ReleaseSnapshot) -> Result<Vec<u8>, ReportError> {
     let controls = controls_report(snap)?;
-    canonical_json(&assessment_results_value(snap, &controls))
+    canonical_json(&assessment_results_value(snap, &controls)?)
 }
 
-fn assessment_results_value(snap: &ReleaseSnapshot, controls: &ControlsReport) -> Value {
+fn assessment_results_value(
+    snap: &ReleaseSnapshot,
+    controls: &ControlsReport,
+) -> Result<Value, ReportError> {
     let scan_observations: Vec<Value> = snap
         .scans
         .iter()
@@ -244,10 +247,21 @@ fn assessment_results_value(snap: &ReleaseSnapshot, controls: &ControlsReport) -
         .iter()
         .filter_map(|r| r.fingerprint.as_deref())
         .collect();
-    for f in snap.findings.iter().filter(|f| {
-        blocking.contains(f.fingerprint.as_str())
+    // The blocking and the accepted findings, read in one pass.
+    let mut accepted = Vec::new();
+    let mut blocking_open = Vec::new();
+    snap.findings.try_for_each(|f| {
+        if blocking.contains(f.fingerprint.as_str())
             && matches!(f.status, TriageStatus::Open | TriageStatus::Confirmed)
-    }) {
+        {
+            blocking_open.push(f.clone());
+        }
+        if f.status == TriageStatus::Accepted {
+            accepted.push(accepted_risk(snap, f));
+        }
+        Ok(())
+    })?;
+    for f in &blocking_open {
         let mut finding = json!({
             "uuid": id(snap, "finding", &f.fingerprint),
             "title": non_empty(&f.title),
@@ -268,12 +282,7 @@ fn assessment_results_value(snap: &ReleaseSnapshot, controls: &ControlsReport) -
     }
 
     // Accepted risks: the deviation and its justification.
-    let risks: Vec<Value> = snap
-        .findings
-        .iter()
-        .filter(|f| f.status == TriageStatus::Accepted)
-        .map(|f| accepted_risk(snap, f))
-        .collect();
+    let risks: Vec<Value> = accepted;
 
     let objectives: Vec<Value> = controls
         .criteria
@@ -325,7 +334,7 @@ fn assessment_results_value(snap: &ReleaseSnapshot, controls: &ControlsReport) -
         result["risks"] = Value::Array(risks);
     }
 
-    json!({
+    Ok(json!({
         "assessment-results": {
             "uuid": id(snap, "document", "assessment-results"),
             "metadata": metadata(
@@ -336,7 +345,7 @@ fn assessment_results_value(snap: &ReleaseSnapshot, controls: &ControlsReport) -
             "results": [result],
             "back-matter": {"resources": resources},
         }
-    })
+    }))
 }
 
 fn accepted_risk(snap: &ReleaseSnapshot, f: &ViewFinding) -> Value {
@@ -395,12 +404,21 @@ fn sla_policy(snap: &ReleaseSnapshot) -> Policy {
 /// The plan of action and milestones of a release as OSCAL JSON.
 pub fn poam(snap: &ReleaseSnapshot) -> Result<Vec<u8>, ReportError> {
     let at = snap.reference_time();
-    let items = domain::sla_items(&snap.findings, &sla_policy(snap), at);
-    let by_fingerprint: HashMap<&str, &ViewFinding> = snap
-        .findings
-        .iter()
-        .map(|f| (f.fingerprint.as_str(), f))
-        .collect();
+    // Every open finding is an item here: this member still holds them (and the document) in
+    // memory, which a spooled snapshot otherwise avoids.
+    let held;
+    let all: &[ViewFinding] = match snap.findings.held() {
+        Some(all) => all,
+        None => {
+            held = snap
+                .findings
+                .filtered(|f| f.status != TriageStatus::FalsePositive)?;
+            &held
+        }
+    };
+    let items = domain::sla_items(all, &sla_policy(snap), at);
+    let by_fingerprint: HashMap<&str, &ViewFinding> =
+        all.iter().map(|f| (f.fingerprint.as_str(), f)).collect();
     let mut risks = Vec::new();
     let mut poam_items = Vec::new();
     let mut used_scans = BTreeSet::new();

@@ -121,7 +121,7 @@ fn the_poam_lists_open_findings_with_their_sla_due_dates() {
     );
     // With nothing open, one item says so (OSCAL needs at least one).
     let mut clean = sample_snapshot(true);
-    clean.findings.clear();
+    clean.findings.held_mut().unwrap().clear();
     let p = json(&poam(&clean).unwrap());
     let items = p["plan-of-action-and-milestones"]["poam-items"]
         .as_array()

@@ -300,7 +300,7 @@ impl Store {
         );
         // Each finding with its decision as it stands now: a snapshot is taken when a release is
         // sealed, and the sealed bundle is kept as bytes, so later decisions never alter it.
-        let findings = view.findings;
+        let findings = view.findings.into();
         Ok(ReleaseSnapshot {
             generator: generator.to_string(),
             project: project.to_string(),
