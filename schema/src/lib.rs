@@ -38,6 +38,7 @@ mod policy;
 // The controls issue.
 mod controls;
 mod sla;
+mod spooled;
 mod triage;
 mod vex;
 // The web UI issue.
