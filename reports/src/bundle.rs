@@ -248,7 +248,8 @@ fn generated_members(
     ));
     generated.push((
         crate::ReportFormat::OscalPoam.member_name().into(),
-        bytes(crate::oscal::poam(snap)?),
+        // One risk and one item per open finding: spooled as it is written.
+        spool(|out| crate::oscal::write_poam(snap, out))?,
     ));
     Ok(generated)
 }

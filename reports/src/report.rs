@@ -109,7 +109,7 @@ pub fn write_report(
         ReportFormat::Json => findings::write_findings_json(snap, out)?,
         ReportFormat::Sarif => crate::sarif::write_findings_sarif(snap, out)?,
         ReportFormat::OscalAr => out.write_all(&crate::oscal::assessment_results(snap)?)?,
-        ReportFormat::OscalPoam => out.write_all(&crate::oscal::poam(snap)?)?,
+        ReportFormat::OscalPoam => crate::oscal::write_poam(snap, out)?,
     }
     Ok(())
 }

@@ -74,6 +74,21 @@ impl Findings {
         }
     }
 
+    /// The finding at `index` in the order (a spooled one read from its file).
+    pub fn get(&self, index: usize) -> Result<Cow<'_, ViewFinding>, ReportError> {
+        match self {
+            Findings::Held(v) => v.get(index).map(Cow::Borrowed).ok_or_else(damaged),
+            Findings::Spooled(s) => {
+                let offset = *s.offsets.get(index).ok_or_else(damaged)?;
+                let mut len = [0u8; 4];
+                read_exact_at(&s.file, &mut len, offset)?;
+                let mut buf = vec![0u8; u32::from_le_bytes(len) as usize];
+                read_exact_at(&s.file, &mut buf, offset + 4)?;
+                decode(&buf).map(Cow::Owned)
+            }
+        }
+    }
+
     /// Calls `visit` with each finding in order, stopping at the first error.
     pub fn try_for_each(
         &self,
@@ -227,6 +242,8 @@ impl Counts {
 #[derive(Debug)]
 pub struct FindingSpool {
     file: File,
+    /// Where each record starts, in order (8 bytes a finding, for [`Findings::get`]).
+    offsets: Vec<u64>,
     /// Bytes of records in the file.
     bytes: u64,
     count: usize,
@@ -277,15 +294,16 @@ impl SpoolWriter {
         let file = self.out.into_inner().map_err(|e| e.into_error())?;
         let mut counts = Counts::default();
         let mut reader = ChunkReader::new(&file, self.offset);
-        let mut count = 0;
+        let mut offsets = Vec::new();
         while reader.pos < self.offset {
+            offsets.push(reader.pos);
             counts.add(&decode(reader.record()?)?);
-            count += 1;
         }
         Ok(FindingSpool {
             file,
             bytes: self.offset,
-            count,
+            count: offsets.len(),
+            offsets,
             counts,
         })
     }
@@ -311,7 +329,9 @@ impl SpoolWriter {
         let mut counts = Counts::default();
         let mut buf = Vec::with_capacity(4096);
         let mut bytes = 0u64;
+        let mut offsets = Vec::with_capacity(order.len());
         for slot in order {
+            offsets.push(bytes);
             buf.resize(slot.len as usize, 0);
             read_exact_at(&from, &mut buf, slot.offset)?;
             let f = decode(buf.get(4..).ok_or_else(damaged)?)?;
@@ -323,6 +343,7 @@ impl SpoolWriter {
         let file = out.into_inner().map_err(|e| e.into_error())?;
         Ok(FindingSpool {
             file,
+            offsets,
             bytes,
             count: order.len(),
             counts,
