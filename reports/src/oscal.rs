@@ -405,6 +405,15 @@ pub fn poam(snap: &ReleaseSnapshot) -> Result<Vec<u8>, ReportError> {
     Ok(out)
 }
 
+/// An open finding's place in SLA order: breached first, then by due date, then most severe,
+/// then its place in the view.
+type SlaKey = (
+    std::cmp::Reverse<bool>,
+    Option<NaiveDateTime>,
+    std::cmp::Reverse<domain::Severity>,
+    usize,
+);
+
 /// Where the streamed arrays go in the document before it is written.
 const ITEMS_MARK: &str = "\u{1}poam-items\u{1}";
 const RISKS_MARK: &str = "\u{1}risks\u{1}";
@@ -416,12 +425,7 @@ pub fn write_poam(snap: &ReleaseSnapshot, out: &mut dyn Write) -> Result<(), Rep
     let at = snap.reference_time();
     let policy = sla_policy(snap);
     // The open findings' SLA order, by their place in the view.
-    let mut order: Vec<(
-        std::cmp::Reverse<bool>,
-        Option<NaiveDateTime>,
-        std::cmp::Reverse<domain::Severity>,
-        usize,
-    )> = Vec::new();
+    let mut order: Vec<SlaKey> = Vec::new();
     let mut used_scans = BTreeSet::new();
     for (index, f) in snap.findings.iter().enumerate() {
         let f = f?;

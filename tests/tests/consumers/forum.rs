@@ -174,7 +174,8 @@ fn details_block(rendered: &Rendered, severe: usize) -> Vec<Vec<String>> {
 
 fn severe(snap: &ReleaseSnapshot) -> usize {
     snap.findings
-        .held().unwrap()
+        .held()
+        .unwrap()
         .iter()
         .filter(|f| matches!(f.severity.as_str(), "critical" | "high"))
         .count()
@@ -254,7 +255,13 @@ fn a_non_latin_post_keeps_its_titles() {
     let rendered = render(&reports::markdown::forum_post(&snap, None).unwrap());
     let rows = details_block(&rendered, severe(&snap));
     let titles: Vec<&str> = rows.iter().map(|r| r[3].as_str()).collect();
-    for (finding, title) in snap.findings.held().unwrap().iter().zip(testdata::sample::NON_LATIN_TITLES) {
+    for (finding, title) in snap
+        .findings
+        .held()
+        .unwrap()
+        .iter()
+        .zip(testdata::sample::NON_LATIN_TITLES)
+    {
         if matches!(finding.severity.as_str(), "critical" | "high") {
             assert!(titles.contains(&title), "{title:?} not in {titles:?}");
         }
