@@ -38,6 +38,6 @@ pub use policy::{
 };
 pub use scan::ScanSummary;
 pub use severity::{Kind, Severity};
-pub use sla::{SlaItem, sla_items};
+pub use sla::{SlaItem, sla_item, sla_items, sort_sla_items};
 pub use tool_decision::{ToolDecision, tool_display_name};
 pub use triage::{TriageDecision, TriageStatus};

@@ -30,44 +30,56 @@ pub struct SlaItem {
 /// acceptance's expiry; not ignored by the policy), each with its due date, most urgent first:
 /// breached ones, then by due date, then most severe.
 pub fn sla_items(findings: &[ViewFinding], policy: &Policy, at: NaiveDateTime) -> Vec<SlaItem> {
-    let mut out = Vec::new();
-    for f in findings {
-        let path = f.file.as_deref().or(f.resource.as_deref());
-        if policy.ignored_by(&f.tool, &f.rule_id, path).is_some() {
-            continue;
-        }
-        let counts = match f.status {
-            TriageStatus::Open | TriageStatus::Confirmed => true,
-            TriageStatus::Accepted => f.expires_at().is_some_and(|e| e <= at),
-            TriageStatus::FalsePositive => false,
-        };
-        if !counts {
-            continue;
-        }
-        let sla_days = policy.sla.days(f.severity);
-        let due_at = sla_days.map(|d| f.first_seen_at + TimeDelta::days(i64::from(d)));
-        out.push(SlaItem {
-            fingerprint: f.fingerprint.clone(),
-            rule_id: f.rule_id.clone(),
-            title: f.title.clone(),
-            tool: f.tool.clone(),
-            severity: f.severity,
-            status: f.status,
-            first_seen_at: f.first_seen_at,
-            age_days: (at - f.first_seen_at).num_days(),
-            sla_days,
-            due_at,
-            days_left: due_at.map(|d| (d - at).num_days()),
-            breached: due_at.is_some_and(|d| at > d),
-        });
+    let mut out: Vec<SlaItem> = findings
+        .iter()
+        .filter_map(|f| sla_item(f, policy, at))
+        .collect();
+    sort_sla_items(&mut out);
+    out
+}
+
+/// One finding against the SLA at `at`, when it counts ([`sla_items`]'s rule, for a reader
+/// that sees the findings one at a time).
+pub fn sla_item(f: &ViewFinding, policy: &Policy, at: NaiveDateTime) -> Option<SlaItem> {
+    let path = f.file.as_deref().or(f.resource.as_deref());
+    if policy.ignored_by(&f.tool, &f.rule_id, path).is_some() {
+        return None;
     }
-    out.sort_by(|a, b| {
+    let counts = match f.status {
+        TriageStatus::Open | TriageStatus::Confirmed => true,
+        TriageStatus::Accepted => f.expires_at().is_some_and(|e| e <= at),
+        TriageStatus::FalsePositive => false,
+    };
+    if !counts {
+        return None;
+    }
+    let sla_days = policy.sla.days(f.severity);
+    let due_at = sla_days.map(|d| f.first_seen_at + TimeDelta::days(i64::from(d)));
+    Some(SlaItem {
+        fingerprint: f.fingerprint.clone(),
+        rule_id: f.rule_id.clone(),
+        title: f.title.clone(),
+        tool: f.tool.clone(),
+        severity: f.severity,
+        status: f.status,
+        first_seen_at: f.first_seen_at,
+        age_days: (at - f.first_seen_at).num_days(),
+        sla_days,
+        due_at,
+        days_left: due_at.map(|d| (d - at).num_days()),
+        breached: due_at.is_some_and(|d| at > d),
+    })
+}
+
+/// Most urgent first: breached ones, then by due date, then most severe; items otherwise
+/// equal keep their order (the view's).
+pub fn sort_sla_items(items: &mut [SlaItem]) {
+    items.sort_by(|a, b| {
         b.breached
             .cmp(&a.breached)
             .then_with(|| a.due_at.cmp(&b.due_at))
             .then_with(|| b.severity.cmp(&a.severity))
     });
-    out
 }
 
 #[cfg(test)]

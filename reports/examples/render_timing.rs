@@ -32,14 +32,14 @@ fn main() {
         sarif.len() / 1024
     );
     let t = Instant::now();
-    let html = reports::html::report_html(&snap, None);
+    let html = reports::html::report_html(&snap, None).unwrap();
     println!(
         "html   {:>6} ms {:>6} KB",
         t.elapsed().as_millis(),
         html.len() / 1024
     );
     let t = Instant::now();
-    let md = reports::markdown::forum_post(&snap, None);
+    let md = reports::markdown::forum_post(&snap, None).unwrap();
     println!(
         "md     {:>6} ms {:>6} KB",
         t.elapsed().as_millis(),

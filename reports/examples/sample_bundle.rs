@@ -19,12 +19,12 @@ fn main() {
         .unwrap();
         std::fs::write(
             dir.join(format!("{name}.html")),
-            reports::html::report_html(&snap, Some(&fp)),
+            reports::html::report_html(&snap, Some(&fp)).unwrap(),
         )
         .unwrap();
         std::fs::write(
             dir.join(format!("{name}-forum-post.md")),
-            reports::markdown::forum_post(&snap, Some(&fp)),
+            reports::markdown::forum_post(&snap, Some(&fp)).unwrap(),
         )
         .unwrap();
         let file = std::fs::OpenOptions::new()

@@ -284,25 +284,37 @@ fn scanner_uri(tool: &str) -> String {
 /// view (one result per rule or advisory id, with ScanLedger's severity and the CVSS score
 /// where the tool gave one), plus `summary`, its findings counted by severity (a ScanLedger
 /// field: in-toto consumers ignore fields they do not know).
-fn vulns_statement(snap: &ReleaseSnapshot, scan: &ScanSnapshot, facts: &ScanFacts) -> Value {
+fn vulns_statement(
+    snap: &ReleaseSnapshot,
+    scan: &ScanSnapshot,
+    facts: &ScanFacts,
+) -> Result<Value, ReportError> {
     let subjects = if facts.subjects.is_empty() {
         vec![Subject::sha256(&scan.bundle_path(), &scan.sha256)]
     } else {
         facts.subjects.clone()
     };
-    let mut results: BTreeMap<&str, (usize, Option<f64>, &str)> = BTreeMap::new();
-    for f in snap.findings.iter().filter(|f| f.scan_id == scan.id) {
+    // One entry per rule id (a few per thousand findings), whatever the number of findings.
+    let mut results: BTreeMap<String, (usize, Option<f64>, &'static str)> = BTreeMap::new();
+    snap.findings.try_for_each(|f| {
+        if f.scan_id != scan.id {
+            return Ok(());
+        }
         let rank = crate::snapshot::severity_rank(f.severity.as_str());
-        let entry =
-            results
-                .entry(f.rule_id.as_str())
-                .or_insert((rank, f.cvss_score, f.severity.as_str()));
+        let severity = f.severity.as_str();
+        let entry = match results.get_mut(f.rule_id.as_str()) {
+            Some(entry) => entry,
+            None => results
+                .entry(f.rule_id.clone())
+                .or_insert((rank, f.cvss_score, severity)),
+        };
         if rank < entry.0 {
-            *entry = (rank, f.cvss_score.or(entry.1), f.severity.as_str());
+            *entry = (rank, f.cvss_score.or(entry.1), severity);
         } else if entry.1.is_none() {
             entry.1 = f.cvss_score;
         }
-    }
+        Ok(())
+    })?;
     let result: Vec<Value> = results
         .into_iter()
         .map(|(id, (_, cvss, severity))| {
@@ -346,7 +358,7 @@ fn vulns_statement(snap: &ReleaseSnapshot, scan: &ScanSnapshot, facts: &ScanFact
     if let Some(finished) = finished {
         metadata.insert("scanFinishedOn".into(), json!(finished));
     }
-    json!({
+    Ok(json!({
         "_type": STATEMENT_TYPE,
         "subject": subjects,
         "predicateType": VULNS_PREDICATE,
@@ -355,7 +367,7 @@ fn vulns_statement(snap: &ReleaseSnapshot, scan: &ScanSnapshot, facts: &ScanFact
             "metadata": metadata,
             "summary": scan.by_severity,
         },
-    })
+    }))
 }
 
 /// The policy the gate judged by, as an in-toto resource descriptor: the policy's text in
@@ -500,7 +512,7 @@ pub fn members(
     let mut inputs = Vec::new();
     for scan in &snap.scans {
         let facts = facts.get(&scan.id).unwrap_or(&none);
-        let statement = vulns_statement(snap, scan, facts);
+        let statement = vulns_statement(snap, scan, facts)?;
         if let Ok(subjects) = serde_json::from_value::<Vec<Subject>>(statement["subject"].clone()) {
             scanned.extend(subjects);
         }

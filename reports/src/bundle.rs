@@ -207,11 +207,11 @@ fn generated_members(
         ("report.pdf".into(), bytes(pdf?)),
         (
             "report.html".into(),
-            bytes(html::report_html(snap, Some(&fp)).into_bytes()),
+            bytes(html::report_html(snap, Some(&fp))?.into_bytes()),
         ),
         (
             "forum-post.md".into(),
-            bytes(markdown::forum_post(snap, Some(&fp)).into_bytes()),
+            bytes(markdown::forum_post(snap, Some(&fp))?.into_bytes()),
         ),
         (
             "signing-key.pem".into(),
@@ -248,7 +248,8 @@ fn generated_members(
     ));
     generated.push((
         crate::ReportFormat::OscalPoam.member_name().into(),
-        bytes(crate::oscal::poam(snap)?),
+        // One risk and one item per open finding: spooled as it is written.
+        spool(|out| crate::oscal::write_poam(snap, out))?,
     ));
     Ok(generated)
 }

@@ -7,7 +7,7 @@
 //! mapping: per criterion, each evidence item with its status and the bundle member it lives
 //! in. `controls.json` in the bundle is its canonical JSON.
 
-use crate::snapshot::ReleaseSnapshot;
+use crate::snapshot::{ReleaseSnapshot, ViewFinding};
 use crate::{ReportError, canonical_json, format_time};
 use chrono::{NaiveDateTime, TimeDelta};
 use domain::{GateVerdict, TriageStatus};
@@ -286,7 +286,7 @@ pub fn mapping_of(snap: &ReleaseSnapshot) -> Result<(ControlMapping, MappingRef)
 /// Evaluates the snapshot's mapping (or the built-in one) over the release.
 pub fn controls_report(snap: &ReleaseSnapshot) -> Result<ControlsReport, ReportError> {
     let (mapping, reference) = mapping_of(snap)?;
-    Ok(evaluate(snap, &mapping, reference))
+    evaluate(snap, &mapping, reference)
 }
 
 /// `controls.json`: the report as canonical JSON.
@@ -315,7 +315,11 @@ pub fn evaluate(
     snap: &ReleaseSnapshot,
     mapping: &ControlMapping,
     reference: MappingRef,
-) -> ControlsReport {
+) -> Result<ControlsReport, ReportError> {
+    // The accepted risks, read once for every criterion that weighs them.
+    let accepted = snap
+        .findings
+        .filtered(|f| f.status == TriageStatus::Accepted)?;
     let criteria: Vec<CriterionResult> = mapping
         .criteria
         .iter()
@@ -323,7 +327,7 @@ pub fn evaluate(
             let evidence: Vec<EvidenceItem> = c
                 .evidence
                 .iter()
-                .map(|kind| item(snap, &mapping.settings, *kind))
+                .map(|kind| item(snap, &accepted, &mapping.settings, *kind))
                 .collect();
             CriterionResult {
                 id: c.id.clone(),
@@ -341,14 +345,14 @@ pub fn evaluate(
     for c in &criteria {
         *summary.entry(c.status.as_str().to_string()).or_default() += 1;
     }
-    ControlsReport {
+    Ok(ControlsReport {
         project: snap.project.clone(),
         release: snap.release.clone(),
         draft: snap.seal.is_none(),
         mapping: reference,
         summary,
         criteria,
-    }
+    })
 }
 
 /// The worst status of the items; the reasons of the items that have it, joined.
@@ -415,7 +419,12 @@ fn scan_time(scanned_at: Option<&str>, uploaded_at: NaiveDateTime) -> NaiveDateT
         .unwrap_or(uploaded_at)
 }
 
-fn item(snap: &ReleaseSnapshot, settings: &MappingSettings, kind: EvidenceKind) -> EvidenceItem {
+fn item(
+    snap: &ReleaseSnapshot,
+    accepted: &[ViewFinding],
+    settings: &MappingSettings,
+    kind: EvidenceKind,
+) -> EvidenceItem {
     use EvidenceKind as K;
     let at = snap.reference_time();
     match kind {
@@ -596,7 +605,7 @@ fn item(snap: &ReleaseSnapshot, settings: &MappingSettings, kind: EvidenceKind) 
                 None => not_met(kind, "the release is not sealed (draft)".into(), members),
             }
         }
-        K::Acceptances => acceptances(snap, at),
+        K::Acceptances => acceptances(accepted, at),
         K::AccessRoles => {
             let members = strings(&["access.json#/users"]);
             let Some(access) = &snap.access else {
@@ -713,21 +722,16 @@ fn item(snap: &ReleaseSnapshot, settings: &MappingSettings, kind: EvidenceKind) 
     }
 }
 
-fn acceptances(snap: &ReleaseSnapshot, at: NaiveDateTime) -> EvidenceItem {
+fn acceptances(accepted: &[ViewFinding], at: NaiveDateTime) -> EvidenceItem {
     let kind = EvidenceKind::Acceptances;
     let members = strings(&["triage.json"]);
-    let accepted: Vec<_> = snap
-        .findings
-        .iter()
-        .filter(|f| f.status == TriageStatus::Accepted)
-        .collect();
     if accepted.is_empty() {
         return met(kind, "no accepted risk".into(), members);
     }
     let mut missing = Vec::new();
     let mut no_expiry = Vec::new();
     let mut expired = Vec::new();
-    for f in &accepted {
+    for f in accepted {
         let short_fp = short(&f.fingerprint);
         let approver = f.approver().is_some_and(|a| !a.trim().is_empty());
         let justified = f.justification().is_some_and(|j| !j.trim().is_empty());

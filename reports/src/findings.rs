@@ -9,7 +9,7 @@ use std::io::Write;
 
 /// `findings.json`: release header and every finding, one per line (valid JSON, diffable).
 pub fn findings_json(snap: &ReleaseSnapshot) -> Result<Vec<u8>, ReportError> {
-    let mut out = Vec::with_capacity(snap.findings.len() * 700 + 256);
+    let mut out = Vec::with_capacity(snap.findings.len().min(100_000) * 700 + 256);
     write_findings_json(snap, &mut out)?;
     Ok(out)
 }
@@ -25,8 +25,9 @@ pub fn write_findings_json(snap: &ReleaseSnapshot, out: &mut dyn Write) -> Resul
         snap.findings.len()
     )?;
     for (i, f) in snap.findings.iter().enumerate() {
+        let f = f?;
         out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-        serde_json::to_writer(&mut *out, &FindingLine::of(f))?;
+        serde_json::to_writer(&mut *out, &FindingLine::of(&f))?;
     }
     out.write_all(b"\n]}\n")?;
     Ok(())
@@ -105,7 +106,7 @@ fn time(value: &Option<chrono::NaiveDateTime>) -> String {
 
 /// `findings.csv`: one row per finding, the columns of [`CSV_COLUMNS`].
 pub fn findings_csv(snap: &ReleaseSnapshot) -> Result<Vec<u8>, ReportError> {
-    let mut out = Vec::with_capacity(snap.findings.len() * 400);
+    let mut out = Vec::with_capacity(snap.findings.len().min(100_000) * 400);
     write_findings_csv(snap, &mut out)?;
     Ok(out)
 }
@@ -114,7 +115,8 @@ pub fn findings_csv(snap: &ReleaseSnapshot) -> Result<Vec<u8>, ReportError> {
 pub fn write_findings_csv(snap: &ReleaseSnapshot, out: &mut dyn Write) -> Result<(), ReportError> {
     let mut w = CsvWriter::new(out);
     w.write_record(CSV_COLUMNS)?;
-    for f in &snap.findings {
+    for f in snap.findings.iter() {
+        let f = f?;
         w.write_record([
             f.severity.as_str().to_string(),
             f.status.as_str().to_string(),
@@ -154,8 +156,8 @@ pub fn write_findings_csv(snap: &ReleaseSnapshot, out: &mut dyn Write) -> Result
 pub fn triage_json(snap: &ReleaseSnapshot) -> Result<Vec<u8>, ReportError> {
     let decisions: Vec<serde_json::Value> = snap
         .findings
+        .filtered(ViewFinding::has_decision)?
         .iter()
-        .filter(|f| f.has_decision())
         .map(|f| {
             json!({
                 "fingerprint": f.fingerprint,

@@ -35,7 +35,10 @@ th{background:#f6f8fa}td.n{text-align:right}code{font-size:.85em;word-break:brea
 .muted{color:#57606a}";
 
 /// The HTML report. `key_fingerprint` names the signing key when the page goes into a bundle.
-pub fn report_html(snap: &ReleaseSnapshot, key_fingerprint: Option<&str>) -> String {
+pub fn report_html(
+    snap: &ReleaseSnapshot,
+    key_fingerprint: Option<&str>,
+) -> Result<String, crate::ReportError> {
     let mut h = String::with_capacity(64 * 1024 + snap.findings.len().min(MAX_FINDING_ROWS) * 300);
     let title = format!("{} {}: security evidence", snap.project, snap.release);
     let _ = write!(
@@ -172,7 +175,7 @@ pub fn report_html(snap: &ReleaseSnapshot, key_fingerprint: Option<&str>) -> Str
     }
 
     h.push_str("<h2>Blocking, accepted and false-positive findings</h2>\n<table><tr><th>Severity</th><th>Status</th><th>Rule</th><th>Title</th><th>Location</th><th>Decision</th></tr>\n");
-    for f in snap.decided_or_blocking() {
+    for f in &snap.decided_or_blocking()? {
         let decision = if f.has_decision() {
             format!(
                 "{}{}{}{}",
@@ -235,6 +238,7 @@ pub fn report_html(snap: &ReleaseSnapshot, key_fingerprint: Option<&str>) -> Str
     }
     h.push_str("<table><tr><th>Severity</th><th>Status</th><th>Tool</th><th>Rule</th><th>Title</th><th>Location</th></tr>\n");
     for f in snap.findings.iter().take(MAX_FINDING_ROWS) {
+        let f = f?;
         let _ = writeln!(
             h,
             "<tr><td class=\"sev-{s}\">{s}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -247,5 +251,5 @@ pub fn report_html(snap: &ReleaseSnapshot, key_fingerprint: Option<&str>) -> Str
         );
     }
     h.push_str("</table>\n</body></html>\n");
-    h
+    Ok(h)
 }

@@ -4,7 +4,8 @@
 //! a release. Everything here is a pure function of a [`ReleaseSnapshot`] (and a signing key for
 //! bundles): the same input gives the same bytes, so a bundle built twice hashes identically.
 //!
-//! - [`snapshot`]: the plain data (filled by `schema`, or by hand in tests);
+//! - [`snapshot`]: the plain data (filled by `schema`, or by hand in tests); [`spool`]: its
+//!   findings, in memory or spooled to a temporary file and read again by each member;
 //! - [`findings`]: `findings.json`, `findings.csv`, `triage.json`; [`sarif`]: `findings.sarif`;
 //! - [`csv_writer`]: the one CSV writer (quoting, and the spreadsheet formula guard);
 //! - [`markdown`]: the Discourse forum post; [`html`]: one self-contained page;
@@ -39,6 +40,7 @@ pub mod pdf;
 pub mod report;
 pub mod sarif;
 pub mod snapshot;
+pub mod spool;
 mod uri;
 pub mod verify;
 pub mod vex;
@@ -52,6 +54,7 @@ pub use verify::{
 pub use keys::{EvidenceKey, KeyRing, PublicKey, PublishedKey, RetiredKey};
 pub use report::{ReportFormat, write_bundle_member, write_report};
 pub use snapshot::*;
+pub use spool::{FindingSpool, Findings, SpoolSlot, SpoolWriter};
 
 /// What can go wrong rendering, signing or verifying.
 #[derive(Debug, thiserror::Error)]

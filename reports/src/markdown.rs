@@ -133,7 +133,10 @@ fn count(counts: &BTreeMap<String, u64>, severity: &str) -> u64 {
 }
 
 /// The forum post. `key_fingerprint` names the signing key when the post goes into a bundle.
-pub fn forum_post(snap: &ReleaseSnapshot, key_fingerprint: Option<&str>) -> String {
+pub fn forum_post(
+    snap: &ReleaseSnapshot,
+    key_fingerprint: Option<&str>,
+) -> Result<String, crate::ReportError> {
     let mut md = String::new();
     let verdict = if snap.gate.verdict.is_passed() {
         "✅ PASSED"
@@ -260,19 +263,33 @@ pub fn forum_post(snap: &ReleaseSnapshot, key_fingerprint: Option<&str>) -> Stri
         diff_list(&mut md, "Fixed", &diff.fixed_findings, diff.fixed);
     }
 
-    let accepted: Vec<_> = snap
-        .findings
-        .iter()
-        .filter(|f| f.status == TriageStatus::Accepted)
-        .collect();
-    let _ = writeln!(md, "\n### Accepted risks ({})\n", accepted.len());
+    // The accepted and the severe findings, counted, and the first of each kept for their
+    // tables: one reading of the findings.
+    let (mut accepted, mut accepted_count) = (Vec::new(), 0usize);
+    let (mut severe, mut severe_count) = (Vec::new(), 0usize);
+    snap.findings.try_for_each(|f| {
+        if f.status == TriageStatus::Accepted {
+            accepted_count += 1;
+            if accepted.len() < MAX_DETAIL_ROWS {
+                accepted.push(f.clone());
+            }
+        }
+        if severity_rank(f.severity.as_str()) <= 1 {
+            severe_count += 1;
+            if severe.len() < MAX_DETAIL_ROWS {
+                severe.push(f.clone());
+            }
+        }
+        Ok(())
+    })?;
+    let _ = writeln!(md, "\n### Accepted risks ({accepted_count})\n");
     if accepted.is_empty() {
         md.push_str("None.\n");
     } else {
         md.push_str(
             "| Severity | Finding | Approver | Expires | Justification |\n|---|---|---|---|---|\n",
         );
-        for f in accepted.iter().take(MAX_DETAIL_ROWS) {
+        for f in &accepted {
             let _ = writeln!(
                 md,
                 "| {} | {} {} | {} | {} | {} |",
@@ -288,15 +305,9 @@ pub fn forum_post(snap: &ReleaseSnapshot, key_fingerprint: Option<&str>) -> Stri
         }
     }
 
-    let severe: Vec<_> = snap
-        .findings
-        .iter()
-        .filter(|f| severity_rank(f.severity.as_str()) <= 1)
-        .collect();
     let _ = writeln!(
         md,
-        "\n[details=\"High and critical findings ({})\"]\n",
-        severe.len()
+        "\n[details=\"High and critical findings ({severe_count})\"]\n"
     );
     if severe.is_empty() {
         md.push_str("None.\n");
@@ -304,7 +315,7 @@ pub fn forum_post(snap: &ReleaseSnapshot, key_fingerprint: Option<&str>) -> Stri
         md.push_str(
             "| Severity | Tool | Rule | Title | Location | Status |\n|---|---|---|---|---|---|\n",
         );
-        for f in severe.iter().take(MAX_DETAIL_ROWS) {
+        for f in &severe {
             let _ = writeln!(
                 md,
                 "| {} | {} | {} | {} | {} | {} |",
@@ -316,11 +327,11 @@ pub fn forum_post(snap: &ReleaseSnapshot, key_fingerprint: Option<&str>) -> Stri
                 f.status
             );
         }
-        if severe.len() > MAX_DETAIL_ROWS {
+        if severe_count > MAX_DETAIL_ROWS {
             let _ = writeln!(
                 md,
                 "\n… and {} more: every finding is in `findings.csv` in the evidence bundle.",
-                severe.len() - MAX_DETAIL_ROWS
+                severe_count - MAX_DETAIL_ROWS
             );
         }
     }
@@ -341,7 +352,7 @@ pub fn forum_post(snap: &ReleaseSnapshot, key_fingerprint: Option<&str>) -> Stri
         p = shell_word(&snap.project),
         r = shell_word(&snap.release),
     );
-    md
+    Ok(md)
 }
 
 fn shell_word(s: &str) -> String {

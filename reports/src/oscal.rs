@@ -20,7 +20,8 @@ use crate::{ReportError, canonical_json};
 use chrono::NaiveDateTime;
 use domain::{Policy, TriageStatus, ViewFinding};
 use serde_json::{Value, json};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+use std::io::Write;
 use uuid::Uuid;
 
 /// The OSCAL version the documents declare.
@@ -177,10 +178,13 @@ fn scan_evidence(kind: EvidenceKind) -> bool {
 /// The assessment results of a release as OSCAL JSON.
 pub fn assessment_results(snap: &ReleaseSnapshot) -> Result<Vec<u8>, ReportError> {
     let controls = controls_report(snap)?;
-    canonical_json(&assessment_results_value(snap, &controls))
+    canonical_json(&assessment_results_value(snap, &controls)?)
 }
 
-fn assessment_results_value(snap: &ReleaseSnapshot, controls: &ControlsReport) -> Value {
+fn assessment_results_value(
+    snap: &ReleaseSnapshot,
+    controls: &ControlsReport,
+) -> Result<Value, ReportError> {
     let scan_observations: Vec<Value> = snap
         .scans
         .iter()
@@ -244,36 +248,38 @@ fn assessment_results_value(snap: &ReleaseSnapshot, controls: &ControlsReport) -
         .iter()
         .filter_map(|r| r.fingerprint.as_deref())
         .collect();
-    for f in snap.findings.iter().filter(|f| {
-        blocking.contains(f.fingerprint.as_str())
+    // The blocking findings, then the accepted risks (the deviation and its justification),
+    // read in one pass.
+    let mut accepted = Vec::new();
+    snap.findings.try_for_each(|f| {
+        if blocking.contains(f.fingerprint.as_str())
             && matches!(f.status, TriageStatus::Open | TriageStatus::Confirmed)
-    }) {
-        let mut finding = json!({
-            "uuid": id(snap, "finding", &f.fingerprint),
-            "title": non_empty(&f.title),
-            "description": finding_description(f),
-            "props": [{"name": "severity", "value": f.severity.as_str()}],
-            "target": {
-                "type": "objective-id",
-                "target-id": gate_objective,
-                "status": {"state": "not-satisfied", "reason": "fail",
-                           "remarks": "open finding that blocks the release gate"},
-            },
-        });
-        let related = observation_of(snap, f);
-        if !related.is_empty() {
-            finding["related-observations"] = Value::Array(related);
+        {
+            let mut finding = json!({
+                "uuid": id(snap, "finding", &f.fingerprint),
+                "title": non_empty(&f.title),
+                "description": finding_description(f),
+                "props": [{"name": "severity", "value": f.severity.as_str()}],
+                "target": {
+                    "type": "objective-id",
+                    "target-id": gate_objective,
+                    "status": {"state": "not-satisfied", "reason": "fail",
+                               "remarks": "open finding that blocks the release gate"},
+                },
+            });
+            let related = observation_of(snap, f);
+            if !related.is_empty() {
+                finding["related-observations"] = Value::Array(related);
+            }
+            findings.push(finding);
         }
-        findings.push(finding);
-    }
+        if f.status == TriageStatus::Accepted {
+            accepted.push(accepted_risk(snap, f));
+        }
+        Ok(())
+    })?;
 
-    // Accepted risks: the deviation and its justification.
-    let risks: Vec<Value> = snap
-        .findings
-        .iter()
-        .filter(|f| f.status == TriageStatus::Accepted)
-        .map(|f| accepted_risk(snap, f))
-        .collect();
+    let risks: Vec<Value> = accepted;
 
     let objectives: Vec<Value> = controls
         .criteria
@@ -325,7 +331,7 @@ fn assessment_results_value(snap: &ReleaseSnapshot, controls: &ControlsReport) -
         result["risks"] = Value::Array(risks);
     }
 
-    json!({
+    Ok(json!({
         "assessment-results": {
             "uuid": id(snap, "document", "assessment-results"),
             "metadata": metadata(
@@ -336,7 +342,7 @@ fn assessment_results_value(snap: &ReleaseSnapshot, controls: &ControlsReport) -
             "results": [result],
             "back-matter": {"resources": resources},
         }
-    })
+    }))
 }
 
 fn accepted_risk(snap: &ReleaseSnapshot, f: &ViewFinding) -> Value {
@@ -394,23 +400,54 @@ fn sla_policy(snap: &ReleaseSnapshot) -> Policy {
 
 /// The plan of action and milestones of a release as OSCAL JSON.
 pub fn poam(snap: &ReleaseSnapshot) -> Result<Vec<u8>, ReportError> {
+    let mut out = Vec::new();
+    write_poam(snap, &mut out)?;
+    Ok(out)
+}
+
+/// An open finding's place in SLA order: breached first, then by due date, then most severe,
+/// then its place in the view.
+type SlaKey = (
+    std::cmp::Reverse<bool>,
+    Option<NaiveDateTime>,
+    std::cmp::Reverse<domain::Severity>,
+    usize,
+);
+
+/// Where the streamed arrays go in the document before it is written.
+const ITEMS_MARK: &str = "\u{1}poam-items\u{1}";
+const RISKS_MARK: &str = "\u{1}risks\u{1}";
+
+/// [`poam`] into a writer. Every open finding is a risk and an item, so the two arrays are
+/// written one element at a time, in SLA order (breached first, then by due date, then most
+/// severe; the view's order among equals): what is held is a small key per open finding.
+pub fn write_poam(snap: &ReleaseSnapshot, out: &mut dyn Write) -> Result<(), ReportError> {
     let at = snap.reference_time();
-    let items = domain::sla_items(&snap.findings, &sla_policy(snap), at);
-    let by_fingerprint: HashMap<&str, &ViewFinding> = snap
-        .findings
-        .iter()
-        .map(|f| (f.fingerprint.as_str(), f))
-        .collect();
-    let mut risks = Vec::new();
-    let mut poam_items = Vec::new();
+    let policy = sla_policy(snap);
+    // The open findings' SLA order, by their place in the view.
+    let mut order: Vec<SlaKey> = Vec::new();
     let mut used_scans = BTreeSet::new();
-    for item in &items {
-        let Some(f) = by_fingerprint.get(item.fingerprint.as_str()) else {
-            continue;
-        };
+    for (index, f) in snap.findings.iter().enumerate() {
+        let f = f?;
+        if let Some(item) = domain::sla_item(&f, &policy, at) {
+            used_scans.insert(f.scan_id);
+            order.push((
+                std::cmp::Reverse(item.breached),
+                item.due_at,
+                std::cmp::Reverse(item.severity),
+                index,
+            ));
+        }
+    }
+    order.sort_unstable();
+    let entry = |index: usize| -> Result<(Value, Value), ReportError> {
+        let f = snap.findings.get(index)?;
+        let f = f.as_ref();
+        let item = domain::sla_item(f, &policy, at).ok_or_else(|| {
+            ReportError::Invalid("an open finding changed while rendering".into())
+        })?;
         let risk_id = id(snap, "risk", &f.fingerprint);
         let related = observation_of(snap, f);
-        used_scans.insert(f.scan_id);
         let mut risk = json!({
             "uuid": risk_id,
             "title": non_empty(&f.title),
@@ -429,7 +466,6 @@ pub fn poam(snap: &ReleaseSnapshot) -> Result<Vec<u8>, ReportError> {
         if !related.is_empty() {
             risk["related-observations"] = Value::Array(related.clone());
         }
-        risks.push(risk);
         let mut poam_item = json!({
             "uuid": id(snap, "poam-item", &f.fingerprint),
             "title": non_empty(&f.title),
@@ -443,21 +479,8 @@ pub fn poam(snap: &ReleaseSnapshot) -> Result<Vec<u8>, ReportError> {
         if !related.is_empty() {
             poam_item["related-observations"] = Value::Array(related);
         }
-        poam_items.push(poam_item);
-    }
-    if poam_items.is_empty() {
-        // OSCAL wants at least one item: say there is nothing to plan.
-        poam_items.push(json!({
-            "uuid": id(snap, "poam-item", "none"),
-            "title": "No open finding counts against the SLA",
-            "description": format!(
-                "Release {} of {} has no open finding that counts against the SLA at {}.",
-                snap.release,
-                snap.project,
-                time(&at)
-            ),
-        }));
-    }
+        Ok((risk, poam_item))
+    };
     let scans: Vec<&ScanSnapshot> = snap
         .scans
         .iter()
@@ -470,7 +493,7 @@ pub fn poam(snap: &ReleaseSnapshot) -> Result<Vec<u8>, ReportError> {
             format!("{} {} plan of action and milestones", snap.project, snap.release)
         ),
         "system-id": {"identifier-type": "https://scanledger.dev/ns/project", "id": snap.project},
-        "poam-items": poam_items,
+        "poam-items": ITEMS_MARK,
     });
     if !scans.is_empty() {
         document["observations"] =
@@ -478,8 +501,70 @@ pub fn poam(snap: &ReleaseSnapshot) -> Result<Vec<u8>, ReportError> {
         document["back-matter"] =
             json!({"resources": scans.iter().map(|s| scan_resource(snap, s)).collect::<Vec<_>>()});
     }
-    if !risks.is_empty() {
-        document["risks"] = Value::Array(risks);
+    if !order.is_empty() {
+        document["risks"] = json!(RISKS_MARK);
     }
-    canonical_json(&json!({ "plan-of-action-and-milestones": document }))
+    let frame = canonical_json(&json!({ "plan-of-action-and-milestones": document }))?;
+    // The document around the two arrays, cut at their marks ("poam-items" sorts first).
+    let items_mark = serde_json::to_vec(ITEMS_MARK)?;
+    let risks_mark = serde_json::to_vec(RISKS_MARK)?;
+    let cut = |bytes: &[u8], mark: &[u8]| -> Result<usize, ReportError> {
+        bytes
+            .windows(mark.len())
+            .position(|w| w == mark)
+            .ok_or_else(|| ReportError::Invalid("the POA&M frame lost its mark".into()))
+    };
+    let at_items = cut(&frame, &items_mark)?;
+    out.write_all(&frame[..at_items])?;
+    // Both arrays are at depth 2: elements indented by 6 spaces, the bracket by 4.
+    if order.is_empty() {
+        // OSCAL wants at least one item: say there is nothing to plan.
+        let none = json!({
+            "uuid": id(snap, "poam-item", "none"),
+            "title": "No open finding counts against the SLA",
+            "description": format!(
+                "Release {} of {} has no open finding that counts against the SLA at {}.",
+                snap.release,
+                snap.project,
+                time(&at)
+            ),
+        });
+        write_array(out, [Ok(none)].into_iter())?;
+    } else {
+        write_array(out, order.iter().map(|k| entry(k.3).map(|(_, item)| item)))?;
+    }
+    let rest = &frame[at_items + items_mark.len()..];
+    if order.is_empty() {
+        out.write_all(rest)?;
+    } else {
+        let at_risks = cut(rest, &risks_mark)?;
+        out.write_all(&rest[..at_risks])?;
+        write_array(out, order.iter().map(|k| entry(k.3).map(|(risk, _)| risk)))?;
+        out.write_all(&rest[at_risks + risks_mark.len()..])?;
+    }
+    Ok(())
+}
+
+/// A non-empty array of a canonical JSON document at depth 2, one element at a time, as
+/// [`canonical_json`] would write it there.
+fn write_array(
+    out: &mut dyn Write,
+    elements: impl Iterator<Item = Result<Value, ReportError>>,
+) -> Result<(), ReportError> {
+    out.write_all(b"[")?;
+    let mut text = Vec::new();
+    for (i, element) in elements.enumerate() {
+        out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+        text.clear();
+        serde_json::to_writer_pretty(&mut text, &element?)?;
+        for (j, line) in text.split(|b| *b == b'\n').enumerate() {
+            if j > 0 {
+                out.write_all(b"\n")?;
+            }
+            out.write_all(b"      ")?;
+            out.write_all(line)?;
+        }
+    }
+    out.write_all(b"\n    ]")?;
+    Ok(())
 }

@@ -509,7 +509,7 @@ pub fn report_pdf(
     cover(&mut l, snap, key_fingerprint);
     counts(&mut l, snap);
     diff(&mut l, snap);
-    decisions(&mut l, snap);
+    decisions(&mut l, snap)?;
     scans(&mut l, snap);
     controls(&mut l, snap)?;
 
@@ -924,8 +924,8 @@ fn decision_text(f: &ViewFinding) -> String {
     }
 }
 
-fn decisions(l: &mut Layout<'_>, snap: &ReleaseSnapshot) {
-    let mut listed: Vec<&ViewFinding> = snap.decided_or_blocking().collect();
+fn decisions(l: &mut Layout<'_>, snap: &ReleaseSnapshot) -> Result<(), ReportError> {
+    let mut listed: Vec<ViewFinding> = snap.decided_or_blocking()?;
     listed.sort_by(|a, b| {
         severity_rank(a.severity.as_str())
             .cmp(&severity_rank(b.severity.as_str()))
@@ -964,7 +964,7 @@ fn decisions(l: &mut Layout<'_>, snap: &ReleaseSnapshot) {
         l.need(12.0);
         header(l);
     }
-    for f in listed {
+    for f in &listed {
         if l.y + 9.0 > PAGE_H - BOTTOM {
             l.new_page();
             header(l);
@@ -1010,7 +1010,7 @@ fn decisions(l: &mut Layout<'_>, snap: &ReleaseSnapshot) {
         );
         l.y += 4.6;
     }
-    let others = snap.findings.len() - snap.decided_or_blocking().count();
+    let others = snap.findings.len() - listed.len();
     l.y += 3.0;
     l.paragraph(
         &format!(
@@ -1019,6 +1019,7 @@ fn decisions(l: &mut Layout<'_>, snap: &ReleaseSnapshot) {
         8.5,
         Face::Regular,
     );
+    Ok(())
 }
 
 fn scans(l: &mut Layout<'_>, snap: &ReleaseSnapshot) {

@@ -103,13 +103,13 @@ pub fn write_report(
 ) -> Result<(), ReportError> {
     match format {
         ReportFormat::Pdf => out.write_all(&pdf::report_pdf(snap, None)?)?,
-        ReportFormat::Html => out.write_all(html::report_html(snap, None).as_bytes())?,
-        ReportFormat::ForumPost => out.write_all(markdown::forum_post(snap, None).as_bytes())?,
+        ReportFormat::Html => out.write_all(html::report_html(snap, None)?.as_bytes())?,
+        ReportFormat::ForumPost => out.write_all(markdown::forum_post(snap, None)?.as_bytes())?,
         ReportFormat::Csv => findings::write_findings_csv(snap, out)?,
         ReportFormat::Json => findings::write_findings_json(snap, out)?,
         ReportFormat::Sarif => crate::sarif::write_findings_sarif(snap, out)?,
         ReportFormat::OscalAr => out.write_all(&crate::oscal::assessment_results(snap)?)?,
-        ReportFormat::OscalPoam => out.write_all(&crate::oscal::poam(snap)?)?,
+        ReportFormat::OscalPoam => crate::oscal::write_poam(snap, out)?,
     }
     Ok(())
 }

@@ -36,8 +36,9 @@ pub struct ReleaseSnapshot {
     pub policy: Option<PolicySnapshot>,
     /// The scans of the release's current view, oldest first.
     pub scans: Vec<ScanSnapshot>,
-    /// The current view, most severe first.
-    pub findings: Vec<ViewFinding>,
+    /// The current view, most severe first: in memory, or spooled to a file and read again by
+    /// each member that lists it ([`crate::spool`]).
+    pub findings: crate::spool::Findings,
     /// Against the release before this one, when there is one.
     pub diff: Option<DiffSnapshot>,
     /// The previous sealed bundle of the project: the hash chain.
@@ -105,43 +106,35 @@ pub struct AuditAnchor {
 impl ReleaseSnapshot {
     /// Findings per severity name (every severity present, zero included).
     pub fn counts_by_severity(&self) -> BTreeMap<&'static str, u64> {
-        let mut counts: BTreeMap<&'static str, u64> = SEVERITIES.iter().map(|s| (*s, 0)).collect();
-        for f in &self.findings {
-            if let Some(slot) = SEVERITIES.iter().find(|s| **s == f.severity.as_str()) {
-                *counts.entry(slot).or_default() += 1;
-            }
-        }
-        counts
+        self.findings.counts_by_severity()
     }
 
     /// Findings per tool, then severity.
     pub fn counts_by_tool(&self) -> BTreeMap<String, BTreeMap<String, u64>> {
-        let mut counts: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
-        for f in &self.findings {
-            *counts
-                .entry(f.tool.clone())
-                .or_default()
-                .entry(f.severity.as_str().to_string())
-                .or_default() += 1;
-        }
-        counts
+        self.findings.counts_by_tool()
     }
 
-    /// Findings that need an auditor's eye: blocking the gate, accepted, or false positive.
-    pub fn decided_or_blocking(&self) -> impl Iterator<Item = &ViewFinding> {
+    /// Whether a finding needs an auditor's eye: blocking the gate, accepted, or false
+    /// positive. Made once, asked of every finding.
+    pub fn decided_or_blocking_test(&self) -> impl Fn(&ViewFinding) -> bool + '_ {
         let blocking: std::collections::HashSet<&str> = self
             .gate
             .reasons
             .iter()
             .filter_map(|r| r.fingerprint.as_deref())
             .collect();
-        self.findings.iter().filter(move |f| {
+        move |f: &ViewFinding| {
             blocking.contains(f.fingerprint.as_str())
                 || matches!(
                     f.status,
                     TriageStatus::Accepted | TriageStatus::FalsePositive
                 )
-        })
+        }
+    }
+
+    /// Findings that need an auditor's eye: blocking the gate, accepted, or false positive.
+    pub fn decided_or_blocking(&self) -> Result<Vec<ViewFinding>, crate::ReportError> {
+        self.findings.filtered(self.decided_or_blocking_test())
     }
 
     /// When the evidence was frozen, or when the release was created for a draft: the time

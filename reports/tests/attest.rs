@@ -56,6 +56,8 @@ fn every_scan_has_a_vulns_statement_and_the_gate_a_vsa_each_in_two_envelopes() {
         let results = s["predicate"]["scanner"]["result"].as_array().unwrap();
         let expected: std::collections::BTreeSet<&str> = snap
             .findings
+            .held()
+            .unwrap()
             .iter()
             .filter(|f| f.scan_id == scan.id)
             .map(|f| f.rule_id.as_str())

@@ -85,9 +85,9 @@ fn the_pdf_has_the_cover_decisions_scans_and_page_numbers() {
 #[test]
 fn an_open_release_is_a_draft_everywhere() {
     let snap = sample_snapshot(false);
-    let post = reports::markdown::forum_post(&snap, None);
+    let post = reports::markdown::forum_post(&snap, None).unwrap();
     assert!(post.contains("**Draft**"));
-    let html = reports::html::report_html(&snap, None);
+    let html = reports::html::report_html(&snap, None).unwrap();
     assert!(html.contains("DRAFT"));
     let json: serde_json::Value =
         serde_json::from_slice(&reports::findings::findings_json(&snap).unwrap()).unwrap();
@@ -100,7 +100,7 @@ fn an_open_release_is_a_draft_everywhere() {
 
 #[test]
 fn the_forum_post_has_every_section() {
-    let post = reports::markdown::forum_post(&sample_snapshot(true), Some("SHA256:abc"));
+    let post = reports::markdown::forum_post(&sample_snapshot(true), Some("SHA256:abc")).unwrap();
     for wanted in [
         "## Security scans: shop 4.2.0",
         "**Gate ❌ BLOCKED** · 2 scans · 7 findings (critical 1 · high 3 · medium 1 · low 1 · info 1) · sealed 2026-11-23 10:00:00 UTC by alice",
@@ -135,7 +135,7 @@ fn the_forum_post_has_every_section() {
 
 #[test]
 fn html_is_self_contained_and_escaped() {
-    let html = reports::html::report_html(&sample_snapshot(true), None);
+    let html = reports::html::report_html(&sample_snapshot(true), None).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
     for external in ["src=", "href=", "@import", "url(", "<script"] {
         assert!(
@@ -171,7 +171,7 @@ fn csv_and_json_carry_every_finding() {
 #[test]
 fn csv_cells_cannot_become_spreadsheet_formulas() {
     let mut snap = sample_snapshot(true);
-    snap.findings[0].title = "=HYPERLINK(\"http://evil\")".into();
+    snap.findings.held_mut().unwrap()[0].title = "=HYPERLINK(\"http://evil\")".into();
     let csv = String::from_utf8(reports::findings::findings_csv(&snap).unwrap()).unwrap();
     assert!(csv.contains("'=HYPERLINK"));
 }
@@ -246,10 +246,12 @@ fn the_forum_post_cuts_long_titles_at_a_word_and_keeps_fingerprints_whole() {
     assert!(long_title.chars().count() > 160);
     let severe = snap
         .findings
+        .held()
+        .unwrap()
         .iter()
         .position(|f| f.severity == domain::Severity::Critical)
         .expect("a critical finding");
-    snap.findings[severe].title = long_title.into();
+    snap.findings.held_mut().unwrap()[severe].title = long_title.into();
     let fingerprint = "0123456789abcdef0123456789abcdef".to_string();
     let reason = &mut snap.gate.reasons[0];
     reason.fingerprint = Some(fingerprint.clone());
@@ -257,7 +259,7 @@ fn the_forum_post_cuts_long_titles_at_a_word_and_keeps_fingerprints_whole() {
         "critical finding CVE-2026-0001 \"{long_title}\" [trivy, open] at or above high (0123456789ab)"
     );
 
-    let post = reports::markdown::forum_post(&snap, None);
+    let post = reports::markdown::forum_post(&snap, None).unwrap();
     // The title row: whole words, then an ellipsis.
     let shown = post
         .lines()
@@ -285,10 +287,10 @@ fn the_forum_post_cuts_long_titles_at_a_word_and_keeps_fingerprints_whole() {
 #[test]
 fn the_forum_post_pings_nobody() {
     let mut snap = sample_snapshot(true);
-    snap.findings[0].title = "@alice look, cc @here @all (@team)".into();
-    snap.findings[0].tool = "@bob".into();
+    snap.findings.held_mut().unwrap()[0].title = "@alice look, cc @here @all (@team)".into();
+    snap.findings.held_mut().unwrap()[0].tool = "@bob".into();
     snap.gate.reasons[0].message = "blocked by @carol".into();
-    let post = reports::markdown::forum_post(&snap, None);
+    let post = reports::markdown::forum_post(&snap, None).unwrap();
     for name in ["alice", "here", "all", "team", "bob", "carol"] {
         assert!(
             !post.contains(&format!("@{name}")),
@@ -305,8 +307,8 @@ fn the_forum_posts_code_spans_and_entities_stay_closed() {
     let mut snap = sample_snapshot(true);
     let diff = snap.diff.as_mut().unwrap();
     diff.new_findings[0].rule_id = "r`1\n<script>alert(1)</script>".into();
-    snap.findings[0].title = "&lt;b&gt; &amp;".into();
-    let post = reports::markdown::forum_post(&snap, None);
+    snap.findings.held_mut().unwrap()[0].title = "&lt;b&gt; &amp;".into();
+    let post = reports::markdown::forum_post(&snap, None).unwrap();
     // One code span on one line: no backtick ends it early, no line break lets HTML start a line.
     assert!(
         post.lines()

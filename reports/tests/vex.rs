@@ -29,6 +29,9 @@ const SERIAL: &str = "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79";
 fn findings() -> Vec<ViewFinding> {
     let base: Vec<ViewFinding> = sample_snapshot(false)
         .findings
+        .held()
+        .unwrap()
+        .to_vec()
         .into_iter()
         .filter(|f| f.kind == Kind::Vulnerability)
         .collect();

@@ -18,7 +18,7 @@ use crate::import::ReportSource;
 use crate::models::ReleaseRow;
 use crate::tables::*;
 use crate::tx::{read_tx, write_tx};
-use crate::view::{DiffChange, ViewFinding, release_view_in};
+use crate::view::{DiffChange, ViewFinding};
 use crate::{GateOptions, GateReason, GateVerdict, Store, now};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -29,7 +29,7 @@ use reports::{
     PreviousBundle, ReleaseSnapshot, ScanSnapshot, Seal,
 };
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io::{Read, Seek, SeekFrom, Write};
 
 /// Who seals what, and under which gate.
@@ -203,6 +203,35 @@ fn bundle_of(project: &str, rel: &ReleaseRow, row: BundleRow) -> BundleRecord {
     }
 }
 
+/// The audit events that concern a release: its uploads, the decisions on its findings (those
+/// of `present`, by fingerprint) and the policy version its gate used, oldest first, as JSON.
+/// For a sealed release, only the events before the seal: what came after does not belong in
+/// its evidence.
+fn release_audit_events(
+    events: Vec<crate::AuditEvent>,
+    project: &str,
+    release: &str,
+    present: &HashSet<String>,
+    policy_version: Option<i64>,
+    sealed_at: Option<NaiveDateTime>,
+) -> Vec<serde_json::Value> {
+    let scan_prefix = format!("{project}/{release} ");
+    let finding_prefix = format!("{project} finding ");
+    let policy_subject = policy_version.map(|v| format!("{project} policy v{v}"));
+    events
+        .into_iter()
+        .filter(|e| sealed_at.is_none_or(|sealed| e.at < sealed) && e.action != "release.seal")
+        .filter(|e| {
+            e.subject.starts_with(&scan_prefix)
+                || e.subject
+                    .strip_prefix(&finding_prefix)
+                    .is_some_and(|fp| present.contains(fp))
+                || policy_subject.as_deref() == Some(e.subject.as_str())
+        })
+        .filter_map(|e| serde_json::to_value(e).ok())
+        .collect()
+}
+
 /// A rendered bundle in a temporary file, as a source for the blob store.
 struct TempBundle(std::fs::File);
 
@@ -271,54 +300,88 @@ impl Store {
         seal: Option<Seal>,
         record_gate: bool,
     ) -> Result<ReleaseSnapshot, StoreError> {
-        let mut conn = self.conn()?;
-        let (rel, view, scans, previous, sealed_gate) = read_tx(&mut conn, |c| {
-            let rel = release(c, project, release_name)?;
-            let view = release_view_in(c, project, release_name)?;
-            let mut scans = Vec::with_capacity(view.scans.len());
-            for s in &view.scans {
-                let size: i64 = blobs::table.find(&s.sha256).select(blobs::size).first(c)?;
-                scans.push(ScanSnapshot {
-                    id: s.id,
-                    tool: s.tool.clone(),
-                    format: s.format.clone(),
-                    label: s.label.clone(),
-                    target: s.target.clone(),
-                    tool_version: s.tool_version.clone(),
-                    scanned_at: s.scanned_at.clone(),
-                    uploaded_at: s.uploaded_at,
-                    uploaded_by: s.uploaded_by.clone(),
-                    sha256: s.sha256.clone(),
-                    size: size as u64,
-                    file_name: s.file_name.clone(),
-                    partial: s.partial,
-                    by_severity: scan_severities(c, s.id)?,
-                });
-            }
-            // A sealed release keeps the link it was sealed with; an open one would chain to
-            // the project's latest bundle.
-            let own: Option<Option<String>> = bundles::table
-                .find(rel.id.get())
-                .select(bundles::previous_sha256)
-                .first(c)
-                .optional()?;
-            let previous = match own {
-                None => latest_bundle(c, rel.project_id)?,
-                Some(None) => None,
-                Some(Some(sha)) => bundles::table
-                    .inner_join(releases::table)
-                    .filter(bundles::sha256.eq(&sha))
-                    .select((releases::name, bundles::sha256, bundles::sha256sums_sha256))
-                    .first(c)
-                    .optional()?,
-            };
-            let sealed_gate: Option<String> = bundles::table
-                .find(rel.id.get())
-                .select(bundles::gate)
-                .first(c)
-                .optional()?;
-            Ok((rel, view, scans, previous, sealed_gate))
+        // The project's audit events first: the pass over the findings notes which of the
+        // findings they name are in this release.
+        let events = self.audit_list(&crate::AuditQuery {
+            project: Some(project.to_string()),
+            ..Default::default()
         })?;
+        let finding_subject = format!("{project} finding ");
+        let named: HashSet<&str> = events
+            .iter()
+            .filter_map(|e| e.subject.strip_prefix(&finding_subject))
+            .collect();
+        let mut conn = self.conn()?;
+        let (rel, view, scans, previous, sealed_gate, present, sla_at, tally) =
+            read_tx(&mut conn, |c| {
+                let rel = release(c, project, release_name)?;
+                // The SLA as of the seal for a sealed release, else now.
+                let sla_at = rel.sealed_at.unwrap_or_else(now);
+                let policy = crate::policy::active_policy(c, rel.project_id)?
+                    .map(|(_, p)| p)
+                    .unwrap_or_default();
+                let mut tally = crate::sla::SlaTally::default();
+                let mut present: HashSet<String> = HashSet::new();
+                // The findings, spooled: read a page at a time, never all held.
+                let view = crate::spooled::spool_view_in(c, project, release_name, |f| {
+                    tally.add(f, &policy, sla_at);
+                    if named.contains(f.fingerprint.as_str()) {
+                        present.insert(f.fingerprint.clone());
+                    }
+                })?;
+                let mut scans = Vec::with_capacity(view.scans.len());
+                for s in &view.scans {
+                    let size: i64 = blobs::table.find(&s.sha256).select(blobs::size).first(c)?;
+                    scans.push(ScanSnapshot {
+                        id: s.id,
+                        tool: s.tool.clone(),
+                        format: s.format.clone(),
+                        label: s.label.clone(),
+                        target: s.target.clone(),
+                        tool_version: s.tool_version.clone(),
+                        scanned_at: s.scanned_at.clone(),
+                        uploaded_at: s.uploaded_at,
+                        uploaded_by: s.uploaded_by.clone(),
+                        sha256: s.sha256.clone(),
+                        size: size as u64,
+                        file_name: s.file_name.clone(),
+                        partial: s.partial,
+                        by_severity: scan_severities(c, s.id)?,
+                    });
+                }
+                // A sealed release keeps the link it was sealed with; an open one would chain to
+                // the project's latest bundle.
+                let own: Option<Option<String>> = bundles::table
+                    .find(rel.id.get())
+                    .select(bundles::previous_sha256)
+                    .first(c)
+                    .optional()?;
+                let previous = match own {
+                    None => latest_bundle(c, rel.project_id)?,
+                    Some(None) => None,
+                    Some(Some(sha)) => bundles::table
+                        .inner_join(releases::table)
+                        .filter(bundles::sha256.eq(&sha))
+                        .select((releases::name, bundles::sha256, bundles::sha256sums_sha256))
+                        .first(c)
+                        .optional()?,
+                };
+                let sealed_gate: Option<String> = bundles::table
+                    .find(rel.id.get())
+                    .select(bundles::gate)
+                    .first(c)
+                    .optional()?;
+                Ok((
+                    rel,
+                    view,
+                    scans,
+                    previous,
+                    sealed_gate,
+                    present,
+                    sla_at,
+                    tally,
+                ))
+            })?;
         // The control mapping and who could act, as of the seal (or now, for a draft).
         let as_of = rel
             .sealed_at
@@ -369,15 +432,16 @@ impl Store {
             elapsed_ms = step.elapsed().as_millis() as u64,
             "snapshot: diff"
         );
-        let audit_events = self.release_audit_events(
+        let audit_events = release_audit_events(
+            events,
             project,
             release_name,
-            &view.findings,
+            &present,
             gate_result.policy_version,
             rel.sealed_at,
-        )?;
+        );
         let step = std::time::Instant::now();
-        let sla = self.release_sla(project, release_name, rel.sealed_at, &view)?;
+        let sla = self.release_sla(project, release_name, sla_at, tally)?;
         tracing::debug!(
             elapsed_ms = step.elapsed().as_millis() as u64,
             "snapshot: sla"
@@ -440,13 +504,19 @@ impl Store {
         &self,
         project: &str,
         release: &str,
-        sealed_at: Option<NaiveDateTime>,
-        view: &crate::view::ReleaseView,
+        at: NaiveDateTime,
+        tally: crate::sla::SlaTally,
     ) -> Result<serde_json::Value, StoreError> {
         let mut conn = self.conn()?;
-        let at = sealed_at.unwrap_or_else(now);
         let sla = read_tx(&mut conn, |c| {
-            crate::sla::sla_in(c, project, Some(release), 10, at, Some(view))
+            crate::sla::sla_in(
+                c,
+                project,
+                Some(release),
+                10,
+                at,
+                crate::sla::CurrentFindings::Tally(tally),
+            )
         })?;
         let breached: Vec<serde_json::Value> = sla
             .items
@@ -473,39 +543,6 @@ impl Store {
             "mttr_releases": sla.mttr_releases,
             "mttr": sla.mttr,
         }))
-    }
-
-    /// The audit events that concern a release: its uploads, the decisions on its findings and
-    /// the policy version its gate used, oldest first, as JSON. For a sealed release, only the
-    /// events before the seal: what came after does not belong in its evidence.
-    fn release_audit_events(
-        &self,
-        project: &str,
-        release: &str,
-        findings: &[ViewFinding],
-        policy_version: Option<i64>,
-        sealed_at: Option<NaiveDateTime>,
-    ) -> Result<Vec<serde_json::Value>, StoreError> {
-        let scan_prefix = format!("{project}/{release} ");
-        let finding_subjects: std::collections::HashSet<String> = findings
-            .iter()
-            .map(|f| format!("{project} finding {}", f.fingerprint))
-            .collect();
-        let policy_subject = policy_version.map(|v| format!("{project} policy v{v}"));
-        let events = self.audit_list(&crate::AuditQuery {
-            project: Some(project.to_string()),
-            ..Default::default()
-        })?;
-        Ok(events
-            .into_iter()
-            .filter(|e| sealed_at.is_none_or(|sealed| e.at < sealed) && e.action != "release.seal")
-            .filter(|e| {
-                e.subject.starts_with(&scan_prefix)
-                    || finding_subjects.contains(&e.subject)
-                    || policy_subject.as_deref() == Some(e.subject.as_str())
-            })
-            .filter_map(|e| serde_json::to_value(e).ok())
-            .collect())
     }
 
     /// Seals a release: freezes it, signs its bundle with `key`, stores the bundle and chains

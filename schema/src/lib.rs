@@ -40,6 +40,7 @@ mod controls;
 // What policies and control mappings share: a versioned TOML document per project.
 mod document;
 mod sla;
+mod spooled;
 mod triage;
 mod vex;
 // The web UI issue.

@@ -9,7 +9,7 @@ use crate::error::StoreError;
 use crate::policy::{Policy, SlaPolicy, active_policy};
 use crate::tables::{findings, occurrences};
 use crate::tx::read_tx;
-use crate::view::{ReleaseView, release_view_in};
+use crate::view::{ReleaseView, ViewFinding, release_view_in};
 use crate::{Store, now};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -179,15 +179,44 @@ fn remediations(conn: &mut DbConn, views: &[ThinView]) -> Result<Vec<(Severity, 
         .collect())
 }
 
-/// `current_view`: the release's view when the caller has it already (building one is most of
-/// the work at 100,000 findings).
+/// What a reader that saw the current release's findings one at a time (a spooled snapshot)
+/// keeps for its SLA: the counts per severity, and only the breached items.
+#[derive(Debug, Default)]
+pub(crate) struct SlaTally {
+    breached: Vec<domain::SlaItem>,
+    open: BTreeMap<Severity, u64>,
+    breaches: BTreeMap<Severity, u64>,
+}
+
+impl SlaTally {
+    /// Counts `f` if it counts against the SLA at `at`; findings come in the view's order.
+    pub(crate) fn add(&mut self, f: &ViewFinding, policy: &Policy, at: NaiveDateTime) {
+        let Some(item) = domain::sla_item(f, policy, at) else {
+            return;
+        };
+        *self.open.entry(item.severity).or_default() += 1;
+        if item.breached {
+            *self.breaches.entry(item.severity).or_default() += 1;
+            self.breached.push(item);
+        }
+    }
+}
+
+/// The current release's findings, as [`sla_in`] gets them.
+pub(crate) enum CurrentFindings {
+    /// Read them (the release view).
+    Load,
+    /// Counted as they were spooled: the report's items are then the breached ones only.
+    Tally(SlaTally),
+}
+
 pub(crate) fn sla_in(
     conn: &mut DbConn,
     project: &str,
     release_name: Option<&str>,
     last_releases: usize,
     at: NaiveDateTime,
-    current_view: Option<&ReleaseView>,
+    current_findings: CurrentFindings,
 ) -> Result<SlaReport, StoreError> {
     let pid = project_id(conn, project)?;
     let all = releases_of(conn, pid)?;
@@ -206,34 +235,65 @@ pub(crate) fn sla_in(
     let from = upto.len().saturating_sub(last_releases.max(1) + 1);
     // The current release in full (its open findings are the SLA items); the ones before it
     // only as much as the mean time to remediate needs.
-    let built;
-    let view = match current_view {
-        Some(view) => view,
-        None => {
-            built = release_view_in(conn, project, &current.name)?;
-            &built
-        }
-    };
     let mut thin = Vec::new();
     for r in &upto[from..] {
         if r.id != current.id {
             thin.push(ThinView::of_release(conn, r.id)?);
         }
     }
-    thin.push(ThinView::of_view(view));
-    let items = domain::sla_items(&view.findings, &policy, at);
+    let count = |items: &[domain::SlaItem], severity: Severity, breached: bool| {
+        items
+            .iter()
+            .filter(|i| i.severity == severity && (i.breached || !breached))
+            .count() as u64
+    };
+    let (items, open, breached): (Vec<domain::SlaItem>, Vec<u64>, Vec<u64>) = match current_findings
+    {
+        CurrentFindings::Tally(mut tally) => {
+            // Without releases before it, the current one remediates nothing.
+            if !thin.is_empty() {
+                thin.push(ThinView::of_release(conn, current.id)?);
+            }
+            domain::sort_sla_items(&mut tally.breached);
+            let get = |m: &BTreeMap<Severity, u64>, s: &Severity| m.get(s).copied().unwrap_or(0);
+            (
+                tally.breached,
+                Severity::DESCENDING
+                    .iter()
+                    .map(|s| get(&tally.open, s))
+                    .collect(),
+                Severity::DESCENDING
+                    .iter()
+                    .map(|s| get(&tally.breaches, s))
+                    .collect(),
+            )
+        }
+        CurrentFindings::Load => {
+            let view = release_view_in(conn, project, &current.name)?;
+            thin.push(ThinView::of_view(&view));
+            let items = domain::sla_items(&view.findings, &policy, at);
+            let open = Severity::DESCENDING
+                .iter()
+                .map(|s| count(&items, *s, false))
+                .collect();
+            let breached = Severity::DESCENDING
+                .iter()
+                .map(|s| count(&items, *s, true))
+                .collect();
+            (items, open, breached)
+        }
+    };
     let summary = Severity::DESCENDING
         .iter()
-        .map(|&severity| SlaSummary {
+        .zip(open.iter().zip(&breached))
+        .map(|(&severity, (&open, &breached))| SlaSummary {
             severity,
             sla_days: policy.sla.days(severity),
-            open: items.iter().filter(|i| i.severity == severity).count() as u64,
-            breached: items
-                .iter()
-                .filter(|i| i.severity == severity && i.breached)
-                .count() as u64,
+            open,
+            breached,
         })
         .collect();
+    let breaches = breached.iter().sum();
     let mut by_severity: BTreeMap<Severity, Vec<f64>> = BTreeMap::new();
     for (severity, days) in remediations(conn, &thin)? {
         by_severity.entry(severity).or_default().push(days);
@@ -257,7 +317,7 @@ pub(crate) fn sla_in(
         policy_version,
         at,
         sla: policy.sla.clone(),
-        breaches: items.iter().filter(|i| i.breached).count() as u64,
+        breaches,
         items,
         mttr_releases: upto[from..].iter().map(|r| r.name.clone()).collect(),
         summary,
@@ -278,7 +338,14 @@ impl Store {
         let mut conn = self.conn()?;
         let at = at.unwrap_or_else(now);
         read_tx(&mut conn, |c| {
-            sla_in(c, project, release, last_releases, at, None)
+            sla_in(
+                c,
+                project,
+                release,
+                last_releases,
+                at,
+                CurrentFindings::Load,
+            )
         })
     }
 

@@ -141,19 +141,13 @@ type TriageCols = (
     NaiveDateTime,
 );
 
-/// Every finding of the given scans, with triage state.
-pub(crate) fn findings_of_scans(
-    conn: &mut DbConn,
-    scan_ids: &[ScanId],
-    labels: &HashMap<ScanId, String>,
-) -> Result<Vec<ViewFinding>, StoreError> {
-    let mut out = Vec::new();
-    for chunk in scan_ids.chunks(500) {
-        let chunk = row_ids(chunk);
-        let rows: Vec<Row> = occurrences::table
+/// The occurrences of a release's findings joined with their finding and triage, selected as
+/// a [`Row`]: callers add their filter, order and limit.
+macro_rules! occurrence_rows {
+    () => {
+        occurrences::table
             .inner_join(findings::table)
             .left_join(triage::table.on(triage::finding_id.eq(findings::id)))
-            .filter(occurrences::scan_id.eq_any(chunk))
             .select((
                 (
                     occurrences::finding_id,
@@ -199,80 +193,106 @@ pub(crate) fn findings_of_scans(
                     .nullable(),
                 (occurrences::epss, occurrences::epss_percentile),
             ))
+    };
+}
+
+/// One occurrence of one scan, up to `limit`, after finding id `after`, by finding id: a page
+/// of a scan's findings for a reader that cannot hold them all (the spooled snapshot).
+pub(crate) fn occurrences_page(
+    conn: &mut DbConn,
+    scan_id: ScanId,
+    after: i64,
+    limit: i64,
+    labels: &HashMap<ScanId, String>,
+) -> Result<Vec<ViewFinding>, StoreError> {
+    let rows: Vec<Row> = occurrence_rows!()
+        .filter(occurrences::scan_id.eq(scan_id.get()))
+        .filter(occurrences::finding_id.gt(after))
+        .order(occurrences::finding_id.asc())
+        .limit(limit)
+        .load(conn)?;
+    rows.into_iter().map(|r| view_finding(r, labels)).collect()
+}
+
+/// A row of [`occurrence_rows`] as a view finding.
+fn view_finding(row: Row, labels: &HashMap<ScanId, String>) -> Result<ViewFinding, StoreError> {
+    let (o1, o2, f, decided, (epss, epss_percentile)) = row;
+    let (
+        finding_id,
+        severity,
+        severity_original,
+        cvss_score,
+        component_version,
+        fixed_version,
+        target,
+        file,
+    ) = o1;
+    let (line_start, line_end, resource, url, parameter, tool_status, scan_id, reworded) = o2;
+    let (_, fingerprint, kind, category, rule_id, title, tool, cwe, component, purl, first_seen_at) =
+        f;
+    Ok(ViewFinding {
+        fingerprint,
+        severity: Severity::from_rank(severity),
+        severity_original,
+        kind: stored_kind(&kind)?,
+        category,
+        rule_id,
+        // This scan's wording when it has one; else the first sighting's.
+        title: reworded.unwrap_or(title),
+        tool,
+        status: match &decided {
+            Some(d) => stored_status(&d.0)?,
+            None => TriageStatus::Open,
+        },
+        tool_status,
+        component,
+        component_version,
+        purl,
+        fixed_version,
+        cvss_score,
+        epss,
+        epss_percentile,
+        cwe: serde_json::from_str(&cwe).unwrap_or_default(),
+        target,
+        file,
+        line_start,
+        line_end,
+        resource,
+        url,
+        parameter,
+        scan_label: labels
+            .get(&ScanId::new(scan_id))
+            .cloned()
+            .unwrap_or_default(),
+        scan_id: ScanId::new(scan_id),
+        first_seen_at,
+        decision: decided.map(
+            |(_, justification, approver, expires_at, decided_by, decided_at)| Decision {
+                justification,
+                approver,
+                expires_at,
+                decided_by,
+                decided_at,
+            },
+        ),
+        finding_id: Some(FindingId::new(finding_id)),
+    })
+}
+
+/// Every finding of the given scans, with triage state.
+pub(crate) fn findings_of_scans(
+    conn: &mut DbConn,
+    scan_ids: &[ScanId],
+    labels: &HashMap<ScanId, String>,
+) -> Result<Vec<ViewFinding>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in scan_ids.chunks(500) {
+        let chunk = row_ids(chunk);
+        let rows: Vec<Row> = occurrence_rows!()
+            .filter(occurrences::scan_id.eq_any(chunk))
             .load(conn)?;
-        for (o1, o2, f, decided, (epss, epss_percentile)) in rows {
-            let (
-                finding_id,
-                severity,
-                severity_original,
-                cvss_score,
-                component_version,
-                fixed_version,
-                target,
-                file,
-            ) = o1;
-            let (line_start, line_end, resource, url, parameter, tool_status, scan_id, reworded) =
-                o2;
-            let (
-                _,
-                fingerprint,
-                kind,
-                category,
-                rule_id,
-                title,
-                tool,
-                cwe,
-                component,
-                purl,
-                first_seen_at,
-            ) = f;
-            out.push(ViewFinding {
-                fingerprint,
-                severity: Severity::from_rank(severity),
-                severity_original,
-                kind: stored_kind(&kind)?,
-                category,
-                rule_id,
-                // This scan's wording when it has one; else the first sighting's.
-                title: reworded.unwrap_or(title),
-                tool,
-                status: match &decided {
-                    Some(d) => stored_status(&d.0)?,
-                    None => TriageStatus::Open,
-                },
-                tool_status,
-                component,
-                component_version,
-                purl,
-                fixed_version,
-                cvss_score,
-                epss,
-                epss_percentile,
-                cwe: serde_json::from_str(&cwe).unwrap_or_default(),
-                target,
-                file,
-                line_start,
-                line_end,
-                resource,
-                url,
-                parameter,
-                scan_label: labels
-                    .get(&ScanId::new(scan_id))
-                    .cloned()
-                    .unwrap_or_default(),
-                scan_id: ScanId::new(scan_id),
-                first_seen_at,
-                decision: decided.map(
-                    |(_, justification, approver, expires_at, decided_by, decided_at)| Decision {
-                        justification,
-                        approver,
-                        expires_at,
-                        decided_by,
-                        decided_at,
-                    },
-                ),
-                finding_id: Some(FindingId::new(finding_id)),
-            });
+        for row in rows {
+            out.push(view_finding(row, labels)?);
         }
     }
     // A finding reported by two slots shows once, at its most severe.

@@ -116,6 +116,23 @@ fn sealing_freezes_the_release_and_stores_a_verifiable_bundle() {
             first,
             "re-rendered bundle differs from the sealed one"
         );
+        // The store spools a snapshot's findings; held in memory as the release view loads
+        // them (the way bundles were rendered before), they give the same bytes.
+        assert!(snap.findings.held().is_none(), "the store spools findings");
+        let mut held = snap.clone();
+        held.findings = t
+            .store
+            .release_view("shop", "1.0", &Default::default())
+            .unwrap()
+            .findings
+            .into();
+        let mut cursor = Cursor::new(Vec::new());
+        reports::write_bundle(&held, &key, &mut raw, &mut cursor).unwrap();
+        assert_eq!(
+            cursor.into_inner(),
+            first,
+            "the bundle of the held findings differs from the spooled one"
+        );
 
         // Sealed: no more scans, no second seal.
         let again = trivy_report(&SyntheticOptions {
@@ -208,6 +225,45 @@ fn each_bundle_chains_to_the_previous_one() {
         assert_eq!(diff.previous_release, "1.0");
         assert!(diff.new > 0 && diff.fixed > 0);
         assert_eq!(diff.new as usize, diff.new_findings.len());
+    });
+}
+
+/// The spooled snapshot lists the release view's findings, in its order, when two slots
+/// report the same findings (the view shows each once, at its most severe occurrence).
+#[test]
+fn a_snapshot_spools_the_view_findings_in_the_view_order() {
+    on_each_backend(|t| {
+        for (label, generation) in [("one", 0), ("two", 1)] {
+            let report = trivy_report(&SyntheticOptions {
+                findings: 300,
+                seed: 11,
+                artifact: "shop:3.0".into(),
+                generation,
+            });
+            let mut req = request("shop", "3.0");
+            req.label = Some(label);
+            t.store.import_scan(&req, &report).expect("import");
+        }
+        let snap = t
+            .store
+            .release_snapshot("shop", "3.0", &GateOptions::default(), "t")
+            .unwrap();
+        let spooled: Vec<schema::ViewFinding> = snap
+            .findings
+            .iter()
+            .map(|f| f.unwrap().into_owned())
+            .collect();
+        let view = t
+            .store
+            .release_view("shop", "3.0", &Default::default())
+            .unwrap();
+        assert_eq!(view.scans.len(), 2);
+        assert!(view.findings.len() < 600, "the slots share findings");
+        assert_eq!(spooled, view.findings);
+        assert_eq!(
+            snap.counts_by_severity(),
+            reports::Findings::from(view.findings.clone()).counts_by_severity()
+        );
     });
 }
 

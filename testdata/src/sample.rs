@@ -335,8 +335,16 @@ pub fn sample_snapshot(sealed: bool) -> ReleaseSnapshot {
                 expires_at: Some(at(30, 10)),
             }],
         }),
-        findings,
+        findings: findings.into(),
     }
+}
+
+/// The sample's findings, held in memory as it makes them.
+fn held(snap: &mut ReleaseSnapshot) -> Vec<ViewFinding> {
+    std::mem::take(&mut snap.findings)
+        .held()
+        .map(<[ViewFinding]>::to_vec)
+        .unwrap_or_default()
 }
 
 /// The sealed sample with `count` findings, for the renderers at scale (a 100,000-finding
@@ -347,7 +355,7 @@ pub fn sample_snapshot(sealed: bool) -> ReleaseSnapshot {
 /// sample's.
 pub fn large_snapshot(count: usize) -> ReleaseSnapshot {
     let mut snap = sample_snapshot(true);
-    let base = std::mem::take(&mut snap.findings);
+    let base = held(&mut snap);
     let mut findings: Vec<ViewFinding> = (0..count)
         .map(|i| {
             let mut f = base[i % base.len()].clone();
@@ -359,7 +367,7 @@ pub fn large_snapshot(count: usize) -> ReleaseSnapshot {
         })
         .collect();
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
-    snap.findings = findings;
+    snap.findings = findings.into();
     snap
 }
 
@@ -380,15 +388,17 @@ pub fn non_latin_snapshot() -> ReleaseSnapshot {
     let mut snap = sample_snapshot(true);
     snap.project = "магазин".into();
     snap.release = "发布-4.2.0".into();
-    for (finding, title) in snap.findings.iter_mut().zip(NON_LATIN_TITLES) {
+    let mut findings = held(&mut snap);
+    for (finding, title) in findings.iter_mut().zip(NON_LATIN_TITLES) {
         finding.title = title.into();
     }
     snap.gate.reasons = BLOCKING
         .iter()
-        .map(|i| gate_reason(&snap.findings[*i]))
+        .map(|i| gate_reason(&findings[*i]))
         .collect();
     if let Some(diff) = &mut snap.diff {
-        diff.new_findings = vec![diff_line(&snap.findings[0]), diff_line(&snap.findings[3])];
+        diff.new_findings = vec![diff_line(&findings[0]), diff_line(&findings[3])];
     }
+    snap.findings = findings.into();
     snap
 }

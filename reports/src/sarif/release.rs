@@ -16,7 +16,6 @@ use super::writer::{Entry, RunSpec, SarifWriter, level};
 use crate::ReportError;
 use crate::snapshot::{ReleaseSnapshot, ViewFinding};
 use domain::TriageStatus;
-use std::collections::BTreeMap;
 use std::io::Write;
 
 /// `findings.sarif` within GitHub code scanning's limits.
@@ -40,12 +39,12 @@ pub fn write_findings_sarif_within(
     limits: Limits,
     out: &mut dyn Write,
 ) -> Result<(), ReportError> {
-    let mut by_tool: BTreeMap<&str, Vec<&ViewFinding>> = BTreeMap::new();
-    for f in &snap.findings {
-        by_tool.entry(&f.tool).or_default().push(f);
-    }
+    // One run per tool, in tool order, each listing its findings in the view's order: the
+    // findings are read once per tool rather than grouped in memory.
+    let tools = snap.counts_by_tool();
     let mut writer = SarifWriter::start(out, limits)?;
-    for (tool, findings) in by_tool {
+    for tool in tools.keys() {
+        let tool = tool.as_str();
         let version = snap
             .scans
             .iter()
@@ -62,13 +61,18 @@ pub fn write_findings_sarif_within(
             category: Some(format!("scanledger/{}/{}/", snap.project, tool)),
             properties: None,
         };
-        writer.run(
-            spec,
-            findings.into_iter().map(|f| Entry {
-                result: result(f),
-                rule: rule(f),
-            }),
-        )?;
+        writer.run_each(spec, |push| {
+            for f in snap.findings.iter() {
+                let f = f?;
+                if f.tool == tool {
+                    push(Entry {
+                        result: result(&f),
+                        rule: rule(&f),
+                    })?;
+                }
+            }
+            Ok(())
+        })?;
     }
     writer.finish()
 }
@@ -196,7 +200,11 @@ mod tests {
     use crate::sarif::artifact::SRCROOT;
 
     fn finding() -> ViewFinding {
-        let mut f = testdata::sample::sample_snapshot(false).findings[0].clone();
+        let mut f = testdata::sample::sample_snapshot(false)
+            .findings
+            .held()
+            .unwrap()[0]
+            .clone();
         f.file = None;
         f.url = None;
         f.resource = None;

@@ -76,9 +76,30 @@ impl<'w> SarifWriter<'w> {
         spec: RunSpec<'a>,
         entries: impl IntoIterator<Item = Entry<'a>>,
     ) -> Result<(), ReportError> {
+        self.run_each(spec, |push| {
+            for entry in entries {
+                push(entry)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// [`SarifWriter::run`] with the entries handed over one at a time by `each`, each of
+    /// which may borrow from a value that lives only for its call (findings read from a spool).
+    pub fn run_each(
+        &mut self,
+        spec: RunSpec<'_>,
+        each: impl FnOnce(
+            &mut dyn FnMut(Entry<'_>) -> Result<(), ReportError>,
+        ) -> Result<(), ReportError>,
+    ) -> Result<(), ReportError> {
         let limits = self.budget.limits;
         if self.runs == limits.runs_per_file {
-            let count = entries.into_iter().count();
+            let mut count = 0usize;
+            each(&mut |_| {
+                count += 1;
+                Ok(())
+            })?;
             self.runs_left_out
                 .push((spec.driver.name.to_string(), count));
             return Ok(());
@@ -99,14 +120,14 @@ impl<'w> SarifWriter<'w> {
         let mut written = 0usize;
         let mut pending = 0usize;
         let mut line = Vec::with_capacity(1024);
-        for entry in entries {
+        each(&mut |entry| {
             if written == limits.results_per_run {
                 run.left_out.past_results_per_run += 1;
-                continue;
+                return Ok(());
             }
             if self.file_full {
                 run.left_out.past_file_size += 1;
-                continue;
+                return Ok(());
             }
             line.clear();
             line.extend_from_slice(if written == 0 { b"\n" } else { b",\n" });
@@ -120,7 +141,7 @@ impl<'w> SarifWriter<'w> {
             if !self.budget.fits(line.len(), pending + rule_bytes) {
                 self.file_full = true;
                 run.left_out.past_file_size += 1;
-                continue;
+                return Ok(());
             }
             self.budget.write_all(&line)?;
             written += 1;
@@ -128,7 +149,8 @@ impl<'w> SarifWriter<'w> {
                 pending += rule_bytes;
                 run.rules.insert(entry.rule.id, rule);
             }
-        }
+            Ok(())
+        })?;
         self.budget.write_all(b"\n]")?;
         self.open = Some(run);
         Ok(())

@@ -174,6 +174,8 @@ fn details_block(rendered: &Rendered, severe: usize) -> Vec<Vec<String>> {
 
 fn severe(snap: &ReleaseSnapshot) -> usize {
     snap.findings
+        .held()
+        .unwrap()
         .iter()
         .filter(|f| matches!(f.severity.as_str(), "critical" | "high"))
         .count()
@@ -183,7 +185,7 @@ fn severe(snap: &ReleaseSnapshot) -> usize {
 fn the_sample_post_renders_its_tables_and_details_block() {
     for sealed in [true, false] {
         let snap = testdata::sample::sample_snapshot(sealed);
-        let rendered = render(&reports::markdown::forum_post(&snap, Some("SHA256:abc")));
+        let rendered = render(&reports::markdown::forum_post(&snap, Some("SHA256:abc")).unwrap());
         let (_, scans) = rendered.table(&["Tool", "Target", "Scanned"]);
         assert_eq!(scans.len(), 1 + snap.scans.len());
         let (_, accepted) = rendered.table(&["Severity", "Finding", "Approver"]);
@@ -204,21 +206,21 @@ fn a_scanners_html_pipes_and_backticks_stay_text() {
     let img = "<img src=x onerror=alert(1)> a | b `c` d";
     let accepted = "pipe | and `tick` and \\ and *star* _under_ &lt;i&gt;";
     let justification = "<iframe src=//evil.example> | `j`";
-    snap.findings[0].title = script.into();
-    snap.findings[3].title = img.into();
-    snap.findings[2].title = accepted.into();
-    if let Some(decision) = &mut snap.findings[2].decision {
+    snap.findings.held_mut().unwrap()[0].title = script.into();
+    snap.findings.held_mut().unwrap()[3].title = img.into();
+    snap.findings.held_mut().unwrap()[2].title = accepted.into();
+    if let Some(decision) = &mut snap.findings.held_mut().unwrap()[2].decision {
         decision.justification = Some(justification.into());
     }
-    snap.findings[1].rule_id = "rule`\n<script>alert(2)</script>".into();
-    snap.findings[1].tool = "<b>tfsec</b>".into();
+    snap.findings.held_mut().unwrap()[1].rule_id = "rule`\n<script>alert(2)</script>".into();
+    snap.findings.held_mut().unwrap()[1].tool = "<b>tfsec</b>".into();
     snap.scans[0].tool = "<b>trivy</b>".into();
     snap.gate.reasons[0].message = "<script>alert(3)</script> | `x`".into();
     if let Some(diff) = &mut snap.diff {
         diff.new_findings[0].rule_id = "r`\n<script>alert(4)</script>".into();
         diff.new_findings[0].title = "<img src=x onerror=alert(5)>".into();
     }
-    let post = reports::markdown::forum_post(&snap, None);
+    let post = reports::markdown::forum_post(&snap, None).unwrap();
     let rendered = render(&post);
 
     let rows = details_block(&rendered, severe(&snap));
@@ -250,10 +252,16 @@ fn a_scanners_html_pipes_and_backticks_stay_text() {
 #[test]
 fn a_non_latin_post_keeps_its_titles() {
     let snap = testdata::sample::non_latin_snapshot();
-    let rendered = render(&reports::markdown::forum_post(&snap, None));
+    let rendered = render(&reports::markdown::forum_post(&snap, None).unwrap());
     let rows = details_block(&rendered, severe(&snap));
     let titles: Vec<&str> = rows.iter().map(|r| r[3].as_str()).collect();
-    for (finding, title) in snap.findings.iter().zip(testdata::sample::NON_LATIN_TITLES) {
+    for (finding, title) in snap
+        .findings
+        .held()
+        .unwrap()
+        .iter()
+        .zip(testdata::sample::NON_LATIN_TITLES)
+    {
         if matches!(finding.severity.as_str(), "critical" | "high") {
             assert!(titles.contains(&title), "{title:?} not in {titles:?}");
         }

@@ -359,6 +359,8 @@ fn a_100000_finding_release_gives_sarif_the_validator_takes() {
     let facts = Facts {
         has_line: snap
             .findings
+            .held()
+            .unwrap()
             .iter()
             .map(|f| {
                 let line = f.file.is_some() && f.line_start.unwrap_or(0) >= 1;
