@@ -300,7 +300,7 @@ fn vulns_statement(
         if f.scan_id != scan.id {
             return Ok(());
         }
-        let rank = crate::snapshot::severity_rank(f.severity.as_str());
+        let rank = crate::severity::severity_rank(f.severity.as_str());
         let severity = f.severity.as_str();
         let entry = match results.get_mut(f.rule_id.as_str()) {
             Some(entry) => entry,

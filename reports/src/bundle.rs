@@ -33,17 +33,7 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
-pub const SUMS: &str = "SHA256SUMS";
-pub const SUMS_SIG: &str = "SHA256SUMS.sig";
-pub const SUMS_SSHSIG: &str = "SHA256SUMS.sshsig";
-pub const DSSE: &str = "attestation.dsse.json";
-pub const MANIFEST: &str = "manifest.json";
-/// Members that `SHA256SUMS` does not list: itself and the signatures over it.
-pub const UNSUMMED: [&str; 4] = [SUMS, SUMS_SIG, SUMS_SSHSIG, DSSE];
-/// The manifest's `format`.
-pub const FORMAT: &str = "scanledger-evidence-bundle/1";
-/// The in-toto predicate type.
-pub const PREDICATE_TYPE: &str = "https://scanledger.dev/attestations/evidence-bundle/v1";
+use crate::members::{DSSE, FORMAT, MANIFEST, PREDICATE_TYPE, SUMS, SUMS_SIG, SUMS_SSHSIG};
 
 /// Writes each scan's raw report, byte-exact, when the bundle needs it.
 pub trait RawScans {

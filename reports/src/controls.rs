@@ -174,15 +174,6 @@ impl ControlMapping {
     }
 }
 
-/// Which mapping a snapshot is evaluated with: the project's stored version, as written.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MappingSnapshot {
-    /// The project's mapping version (`1`, `2`, ...).
-    pub version: String,
-    /// The TOML text as it was set.
-    pub text: String,
-}
-
 /// How a criterion, or one evidence item of it, stands.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]

@@ -3,7 +3,8 @@
 
 use crate::format_time;
 use crate::markdown::severity_line;
-use crate::snapshot::{ReleaseSnapshot, SEVERITIES};
+use crate::severity::SEVERITIES;
+use crate::snapshot::ReleaseSnapshot;
 use std::fmt::Write;
 
 /// Rows of the full findings table; the rest are in `findings.csv`.

@@ -35,10 +35,12 @@ pub mod html;
 pub mod junit;
 pub mod keys;
 pub mod markdown;
+pub mod members;
 pub mod oscal;
 pub mod pdf;
 pub mod report;
 pub mod sarif;
+pub mod severity;
 pub mod snapshot;
 pub mod spool;
 mod uri;
@@ -53,6 +55,7 @@ pub use verify::{
 
 pub use keys::{EvidenceKey, KeyRing, PublicKey, PublishedKey, RetiredKey};
 pub use report::{ReportFormat, write_bundle_member, write_report};
+pub use severity::{SEVERITIES, severity_rank};
 pub use snapshot::*;
 pub use spool::{FindingSpool, Findings, SpoolSlot, SpoolWriter};
 

@@ -6,7 +6,8 @@
 //! at [`MAX_DETAIL_ROWS`] rows and point to `findings.csv` in the bundle.
 
 use crate::format_time;
-use crate::snapshot::{DiffLine, ReleaseSnapshot, SEVERITIES, severity_rank};
+use crate::severity::{SEVERITIES, severity_rank};
+use crate::snapshot::{DiffLine, ReleaseSnapshot};
 use domain::TriageStatus;
 use std::collections::BTreeMap;
 use std::fmt::Write;

@@ -303,7 +303,7 @@ fn assessment_results_value(
             controls.mapping.version,
             controls.mapping.sha256
         ),
-        "rlinks": [{"href": crate::controls::MEMBER}, {"href": crate::bundle::MANIFEST}],
+        "rlinks": [{"href": crate::controls::MEMBER}, {"href": crate::members::MANIFEST}],
     })];
     resources.extend(snap.scans.iter().map(|s| scan_resource(snap, s)));
 

@@ -18,7 +18,8 @@ use crate::ReportError;
 use crate::bidi::{Run, ShapedGlyph, Shaper};
 use crate::format_time;
 use crate::markdown::severity_line;
-use crate::snapshot::{ReleaseSnapshot, SEVERITIES, ViewFinding, severity_rank};
+use crate::severity::{SEVERITIES, severity_rank};
+use crate::snapshot::{ReleaseSnapshot, ViewFinding};
 use printpdf::{
     Codepoint, Color, FontId, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument,
     PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem,

@@ -11,17 +11,6 @@ use domain::{GateVerdict, TriageStatus};
 pub use domain::{Place, ViewFinding};
 use std::collections::BTreeMap;
 
-/// Severities, most severe first (the order of every summary column).
-pub const SEVERITIES: [&str; 6] = ["critical", "high", "medium", "low", "info", "unknown"];
-
-/// Sort rank of a severity name: 0 for critical, larger for less severe.
-pub fn severity_rank(severity: &str) -> usize {
-    SEVERITIES
-        .iter()
-        .position(|s| *s == severity)
-        .unwrap_or(SEVERITIES.len())
-}
-
 /// Everything about one release that reports and bundles show.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ReleaseSnapshot {
@@ -56,7 +45,7 @@ pub struct ReleaseSnapshot {
     /// The project's control mapping (its version and text); `None`: the built-in one
     /// (`controls.json`, docs/CONTROLS.md).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub controls: Option<crate::controls::MappingSnapshot>,
+    pub controls: Option<MappingSnapshot>,
     /// Who could act on the project when the snapshot was taken: active users and API tokens
     /// with their roles (`access.json`). `None` when the store did not record it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -323,4 +312,13 @@ pub struct PreviousBundle {
     pub sha256: String,
     /// SHA-256 of its SHA256SUMS (stable even if a zip were ever rebuilt).
     pub sha256sums_sha256: String,
+}
+
+/// Which mapping a snapshot is evaluated with: the project's stored version, as written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MappingSnapshot {
+    /// The project's mapping version (`1`, `2`, ...).
+    pub version: String,
+    /// The TOML text as it was set.
+    pub text: String,
 }

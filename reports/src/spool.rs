@@ -10,7 +10,7 @@
 //! a file offset.
 
 use crate::ReportError;
-use crate::snapshot::SEVERITIES;
+use crate::severity::SEVERITIES;
 use chrono::{DateTime, NaiveDateTime};
 use domain::{Decision, FindingId, Kind, ScanId, Severity, TriageStatus, ViewFinding};
 use std::borrow::Cow;

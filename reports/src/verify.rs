@@ -5,10 +5,9 @@
 //! problem with the input itself (cannot read the file) is an error, not a verdict.
 
 use crate::ReportError;
-use crate::bundle::{
-    DSSE, FORMAT, MANIFEST, SUMS, SUMS_SIG, SUMS_SSHSIG, UNSUMMED, sha256_of_reader,
-};
+use crate::bundle::sha256_of_reader;
 use crate::keys::{DSSE_PAYLOAD_TYPE, PublicKey, SSH_NAMESPACE};
+use crate::members::{DSSE, FORMAT, MANIFEST, SUMS, SUMS_SIG, SUMS_SSHSIG, UNSUMMED};
 use crate::snapshot::AuditAnchor;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};

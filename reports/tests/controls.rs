@@ -83,7 +83,7 @@ fn a_gap_in_the_bundle_chain_is_an_exception_that_names_the_release() {
 #[test]
 fn a_project_mapping_replaces_the_builtin_one() {
     let mut snap = sample_snapshot(true);
-    snap.controls = Some(reports::controls::MappingSnapshot {
+    snap.controls = Some(reports::MappingSnapshot {
         version: "3".into(),
         text: r#"
 name = "ours"

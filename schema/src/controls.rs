@@ -242,10 +242,10 @@ pub(crate) fn mapping_at(
     conn: &mut DbConn,
     project_id: ProjectId,
     at: NaiveDateTime,
-) -> Result<Option<reports::controls::MappingSnapshot>, StoreError> {
+) -> Result<Option<reports::MappingSnapshot>, StoreError> {
     Ok(
         document::row::<ControlMappingVersion>(conn, project_id, None, Some(at))?.map(|row| {
-            reports::controls::MappingSnapshot {
+            reports::MappingSnapshot {
                 version: row.version.to_string(),
                 text: row.source,
             }
