@@ -88,6 +88,17 @@ pub struct VerifyReport {
 }
 
 impl VerifyReport {
+    /// The checks that failed, each as `name: detail`, joined by `; ` (empty when none did).
+    pub fn failed_checks(&self) -> String {
+        let failed: Vec<String> = self
+            .checks
+            .iter()
+            .filter(|c| !c.ok)
+            .map(|c| format!("{}: {}", c.name, c.detail))
+            .collect();
+        failed.join("; ")
+    }
+
     fn check(&mut self, name: &'static str, result: Result<String, String>) -> bool {
         let ok = result.is_ok();
         self.checks.push(Check {

@@ -134,15 +134,12 @@ fn bundle_anchors(dir: &Path, keys: &[reports::PublicKey]) -> anyhow::Result<Bun
             },
         )?;
         if report.verdict != reports::Verdict::Valid {
-            let failed: Vec<String> = report
-                .checks
-                .iter()
-                .filter(|c| !c.ok)
-                .map(|c| format!("{}: {}", c.name, c.detail))
-                .collect();
             unusable.push((
                 name,
-                format!("invalid against the trusted key ({})", failed.join("; ")),
+                format!(
+                    "invalid against the trusted key ({})",
+                    report.failed_checks()
+                ),
             ));
             continue;
         }

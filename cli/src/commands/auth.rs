@@ -61,23 +61,30 @@ pub fn create_token(ledger: &dyn Ledger, args: &TokenCreateArgs) -> anyhow::Resu
         TextOrJson::Text => {
             let info = &created.info;
             tell!(
-                "token {} created: {} ({}, {}, {}); store it now, it is not shown again:",
+                "token {} created: {}; store it now, it is not shown again:",
                 info.id,
-                info.name,
-                info.role,
-                info.project
-                    .as_deref()
-                    .map(|p| format!("project {p}"))
-                    .unwrap_or_else(|| "all projects".into()),
-                info.expires_at
-                    .map(|e| format!("expires {}", e.format("%Y-%m-%d %H:%M")))
-                    .unwrap_or_else(|| "never expires".into()),
+                purpose(info),
             );
             // The secret alone on standard output, for `TOKEN=$(scanledger token create ...)`.
             say!("{}", created.token);
         }
     }
     Ok(Outcome::Ok)
+}
+
+/// What a new token is for, as `token create` and `token exchange` say it: its name, role,
+/// project and expiry.
+fn purpose(info: &schema::TokenInfo) -> String {
+    let project = info
+        .project
+        .as_deref()
+        .map(|p| format!("project {p}"))
+        .unwrap_or_else(|| "all projects".into());
+    let expiry = info
+        .expires_at
+        .map(|e| format!("expires {} UTC", e.format("%Y-%m-%d %H:%M")))
+        .unwrap_or_else(|| "never expires".into());
+    format!("{} ({}, {project}, {expiry})", info.name, info.role)
 }
 
 /// The token `token exchange` got: its secret alone on standard output (for
@@ -90,19 +97,7 @@ pub fn print_exchanged(
         TextOrJson::Json => output::json(issued)?,
         TextOrJson::Text => {
             let info = &issued.info;
-            tell!(
-                "token {} exchanged: {} ({}, {}, {})",
-                info.prefix,
-                info.name,
-                info.role,
-                info.project
-                    .as_deref()
-                    .map(|p| format!("project {p}"))
-                    .unwrap_or_else(|| "all projects".into()),
-                info.expires_at
-                    .map(|e| format!("expires {} UTC", e.format("%Y-%m-%d %H:%M")))
-                    .unwrap_or_else(|| "never expires".into()),
-            );
+            tell!("token {} exchanged: {}", info.prefix, purpose(info));
             say!("{}", issued.token);
         }
     }

@@ -220,15 +220,7 @@ fn verify(
                 ),
                 false,
             ),
-            Verdict::Invalid => {
-                let failed: Vec<String> = report
-                    .checks
-                    .iter()
-                    .filter(|c| !c.ok)
-                    .map(|c| format!("{}: {}", c.name, c.detail))
-                    .collect();
-                (format!("failed: {}", failed.join("; ")), false)
-            }
+            Verdict::Invalid => (format!("failed: {}", report.failed_checks()), false),
         },
     }
 }
