@@ -14,7 +14,7 @@
 //! snapshot's, and the JSON is canonical, so exporting the same release again gives the same
 //! bytes.
 
-use crate::controls::{ControlStatus, ControlsReport, EvidenceKind, controls_report};
+use crate::controls::{ControlStatus, EvidenceKind, controls_report};
 use crate::snapshot::{ReleaseSnapshot, ScanSnapshot};
 use crate::{ReportError, canonical_json};
 use chrono::NaiveDateTime;
