@@ -242,7 +242,9 @@ impl<'f> Layout<'f> {
     }
 
     fn new_page(&mut self) {
-        let ops = std::mem::take(&mut self.ops);
+        let mut ops = std::mem::take(&mut self.ops);
+        // Every page is held until the document is written: without the growth's slack.
+        ops.shrink_to_fit();
         self.pages.push(ops);
         self.y = TOP;
         self.running_header();
