@@ -471,11 +471,10 @@ impl<'f> Layout<'f> {
                 Face::Regular,
                 rgb(0.45, 0.45, 0.45),
             );
-            pages.push(PdfPage::new(
-                Mm(PAGE_W),
-                Mm(PAGE_H),
-                std::mem::take(&mut self.ops),
-            ));
+            let mut ops = std::mem::take(&mut self.ops);
+            // The footer grew the page's operations again: held until the document is written.
+            ops.shrink_to_fit();
+            pages.push(PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), ops));
         }
         (pages, self.used)
     }
