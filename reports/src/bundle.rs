@@ -151,6 +151,9 @@ impl Rendered {
     }
 }
 
+/// The largest member kept in memory until the zip is written; a larger one is spooled.
+const HELD_MEMBER: usize = 1 << 20;
+
 /// Renders a member straight into a temporary file.
 fn spool(
     render: impl FnOnce(&mut dyn Write) -> Result<(), ReportError>,
@@ -184,57 +187,69 @@ fn generated_members(
         (pdf, json, csv, sarif)
     });
     let sla = findings::sla_json(snap)?;
-    let bytes = |b: Vec<u8>| Rendered::Bytes(b);
+    // A member rendered in memory is spooled once it is large, so the members already
+    // rendered do not add up in memory while the others are.
+    let bytes = |b: Vec<u8>| -> Result<Rendered, ReportError> {
+        if b.len() > HELD_MEMBER {
+            spool(|out| Ok(out.write_all(&b)?))
+        } else {
+            Ok(Rendered::Bytes(b))
+        }
+    };
     let mut generated = vec![
         ("findings.json".into(), json?),
         ("findings.csv".into(), csv?),
         ("findings.sarif".into(), sarif?),
-        ("triage.json".into(), bytes(findings::triage_json(snap)?)),
+        ("triage.json".into(), bytes(findings::triage_json(snap)?)?),
         (
             "audit-events.json".into(),
-            bytes(findings::audit_events_json(snap)?),
+            bytes(findings::audit_events_json(snap)?)?,
         ),
-        ("report.pdf".into(), bytes(pdf?)),
+        ("report.pdf".into(), bytes(pdf?)?),
         (
             "report.html".into(),
-            bytes(html::report_html(snap, Some(&fp))?.into_bytes()),
+            bytes(html::report_html(snap, Some(&fp))?.into_bytes())?,
         ),
         (
             "forum-post.md".into(),
-            bytes(markdown::forum_post(snap, Some(&fp))?.into_bytes()),
+            bytes(markdown::forum_post(snap, Some(&fp))?.into_bytes())?,
         ),
         (
             "signing-key.pem".into(),
-            bytes(public.to_pem().into_bytes()),
+            bytes(public.to_pem().into_bytes())?,
         ),
         (
             "signing-key.pub".into(),
-            bytes(format!("{}\n", public.to_openssh()).into_bytes()),
+            bytes(format!("{}\n", public.to_openssh()).into_bytes())?,
         ),
         (
             "allowed_signers".into(),
-            bytes(format!("{}\n", public.allowed_signers_line()).into_bytes()),
+            bytes(format!("{}\n", public.allowed_signers_line()).into_bytes())?,
         ),
-        ("VERIFY.md".into(), bytes(verify_md(snap, key).into_bytes())),
+        (
+            "VERIFY.md".into(),
+            bytes(verify_md(snap, key).into_bytes())?,
+        ),
     ];
     if let Some(sla) = sla {
-        generated.push(("sla.json".into(), bytes(sla)));
+        generated.push(("sla.json".into(), bytes(sla)?));
     }
     for (path, member) in attest::members(snap, key, facts)? {
-        generated.push((path, bytes(member)));
+        generated.push((path, bytes(member)?));
     }
     // The control mapping's criteria for this release, and who could act on the project.
     generated.push((
         controls::MEMBER.into(),
-        bytes(controls::controls_json(snap)?),
+        bytes(controls::controls_json(snap)?)?,
     ));
     if let Some(access) = controls::access_json(snap)? {
-        generated.push((controls::ACCESS_MEMBER.into(), bytes(access)));
+        generated.push((controls::ACCESS_MEMBER.into(), bytes(access)?));
     }
     // The same release as OSCAL assessment results and plan of action and milestones.
     generated.push((
         crate::ReportFormat::OscalAr.member_name().into(),
-        bytes(crate::oscal::assessment_results(snap)?),
+        // A finding per open blocking one, a risk per accepted one: spooled as it is written.
+        spool(|out| crate::oscal::write_assessment_results(snap, out))?,
     ));
     generated.push((
         crate::ReportFormat::OscalPoam.member_name().into(),

@@ -14,7 +14,7 @@
 //! snapshot's, and the JSON is canonical, so exporting the same release again gives the same
 //! bytes.
 
-use crate::controls::{ControlStatus, ControlsReport, EvidenceKind, controls_report};
+use crate::controls::{ControlStatus, EvidenceKind, controls_report};
 use crate::snapshot::{ReleaseSnapshot, ScanSnapshot};
 use crate::{ReportError, canonical_json};
 use chrono::NaiveDateTime;
@@ -177,14 +177,24 @@ fn scan_evidence(kind: EvidenceKind) -> bool {
 
 /// The assessment results of a release as OSCAL JSON.
 pub fn assessment_results(snap: &ReleaseSnapshot) -> Result<Vec<u8>, ReportError> {
-    let controls = controls_report(snap)?;
-    canonical_json(&assessment_results_value(snap, &controls)?)
+    let mut out = Vec::new();
+    write_assessment_results(snap, &mut out)?;
+    Ok(out)
 }
 
-fn assessment_results_value(
+/// Where the streamed arrays of the assessment results go before the document is written.
+const FINDINGS_MARK: &str = "\u{1}findings\u{1}";
+const ACCEPTED_MARK: &str = "\u{1}accepted-risks\u{1}";
+
+/// [`assessment_results`] into a writer. Every open blocking finding is a finding and every
+/// accepted one a risk, so the two arrays are written one element at a time in the view's
+/// order, each in a pass over the findings; nothing is held per finding but the gate's
+/// blocking fingerprints the snapshot already holds.
+pub fn write_assessment_results(
     snap: &ReleaseSnapshot,
-    controls: &ControlsReport,
-) -> Result<Value, ReportError> {
+    out: &mut dyn Write,
+) -> Result<(), ReportError> {
+    let controls = controls_report(snap)?;
     let scan_observations: Vec<Value> = snap
         .scans
         .iter()
@@ -197,7 +207,7 @@ fn assessment_results_value(
         .collect();
 
     // The criteria as objectives, each with the finding that says how it stands.
-    let mut findings: Vec<Value> = controls
+    let criteria: Vec<Value> = controls
         .criteria
         .iter()
         .map(|c| {
@@ -248,38 +258,38 @@ fn assessment_results_value(
         .iter()
         .filter_map(|r| r.fingerprint.as_deref())
         .collect();
-    // The blocking findings, then the accepted risks (the deviation and its justification),
-    // read in one pass.
-    let mut accepted = Vec::new();
-    snap.findings.try_for_each(|f| {
-        if blocking.contains(f.fingerprint.as_str())
+    let is_blocking = |f: &ViewFinding| {
+        blocking.contains(f.fingerprint.as_str())
             && matches!(f.status, TriageStatus::Open | TriageStatus::Confirmed)
-        {
-            let mut finding = json!({
-                "uuid": id(snap, "finding", &f.fingerprint),
-                "title": non_empty(&f.title),
-                "description": finding_description(f),
-                "props": [{"name": "severity", "value": f.severity.as_str()}],
-                "target": {
-                    "type": "objective-id",
-                    "target-id": gate_objective,
-                    "status": {"state": "not-satisfied", "reason": "fail",
-                               "remarks": "open finding that blocks the release gate"},
-                },
-            });
-            let related = observation_of(snap, f);
-            if !related.is_empty() {
-                finding["related-observations"] = Value::Array(related);
-            }
-            findings.push(finding);
+    };
+    let is_accepted = |f: &ViewFinding| f.status == TriageStatus::Accepted;
+    let blocking_finding = |f: &ViewFinding| {
+        let mut finding = json!({
+            "uuid": id(snap, "finding", &f.fingerprint),
+            "title": non_empty(&f.title),
+            "description": finding_description(f),
+            "props": [{"name": "severity", "value": f.severity.as_str()}],
+            "target": {
+                "type": "objective-id",
+                "target-id": gate_objective,
+                "status": {"state": "not-satisfied", "reason": "fail",
+                           "remarks": "open finding that blocks the release gate"},
+            },
+        });
+        let related = observation_of(snap, f);
+        if !related.is_empty() {
+            finding["related-observations"] = Value::Array(related);
         }
-        if f.status == TriageStatus::Accepted {
-            accepted.push(accepted_risk(snap, f));
-        }
+        finding
+    };
+    // Whether each array has an element: an empty one is written as it is, not streamed.
+    let (mut any_blocking, mut any_accepted) = (false, false);
+    snap.findings.try_for_each(|f| {
+        any_blocking |= is_blocking(f);
+        any_accepted |= is_accepted(f);
         Ok(())
     })?;
-
-    let risks: Vec<Value> = accepted;
+    let any_findings = !criteria.is_empty() || any_blocking;
 
     let objectives: Vec<Value> = controls
         .criteria
@@ -319,7 +329,7 @@ fn assessment_results_value(
             "control-selections": [{"include-controls": controls_selected}],
             "control-objective-selections": [{"include-objectives": objectives}],
         },
-        "findings": findings,
+        "findings": if any_findings { json!(FINDINGS_MARK) } else { json!([]) },
     });
     if let Some(seal) = &snap.seal {
         result["end"] = json!(time(&seal.sealed_at));
@@ -327,11 +337,11 @@ fn assessment_results_value(
     if !scan_observations.is_empty() {
         result["observations"] = Value::Array(scan_observations);
     }
-    if !risks.is_empty() {
-        result["risks"] = Value::Array(risks);
+    if any_accepted {
+        result["risks"] = json!(ACCEPTED_MARK);
     }
 
-    Ok(json!({
+    let frame = canonical_json(&json!({
         "assessment-results": {
             "uuid": id(snap, "document", "assessment-results"),
             "metadata": metadata(
@@ -342,7 +352,51 @@ fn assessment_results_value(
             "results": [result],
             "back-matter": {"resources": resources},
         }
-    }))
+    }))?;
+    // Both arrays are members of the one result, at depth 4 ("findings" sorts before "risks").
+    let mut rest: &[u8] = &frame;
+    if any_findings {
+        rest = write_up_to(out, rest, FINDINGS_MARK)?;
+        let mut array = ArrayWriter::new(out, 4)?;
+        for finding in &criteria {
+            array.push(finding)?;
+        }
+        for f in snap.findings.iter() {
+            let f = f?;
+            if is_blocking(&f) {
+                array.push(&blocking_finding(&f))?;
+            }
+        }
+        array.finish()?;
+    }
+    if any_accepted {
+        rest = write_up_to(out, rest, ACCEPTED_MARK)?;
+        let mut array = ArrayWriter::new(out, 4)?;
+        for f in snap.findings.iter() {
+            let f = f?;
+            if is_accepted(&f) {
+                array.push(&accepted_risk(snap, &f))?;
+            }
+        }
+        array.finish()?;
+    }
+    out.write_all(rest)?;
+    Ok(())
+}
+
+/// Writes a canonical frame up to the string `mark` stands as in it, and answers what follows.
+fn write_up_to<'a>(
+    out: &mut dyn Write,
+    frame: &'a [u8],
+    mark: &str,
+) -> Result<&'a [u8], ReportError> {
+    let mark = serde_json::to_vec(mark)?;
+    let at = frame
+        .windows(mark.len())
+        .position(|w| w == mark.as_slice())
+        .ok_or_else(|| ReportError::Invalid("an OSCAL frame lost its mark".into()))?;
+    out.write_all(&frame[..at])?;
+    Ok(&frame[at + mark.len()..])
 }
 
 fn accepted_risk(snap: &ReleaseSnapshot, f: &ViewFinding) -> Value {
@@ -551,20 +605,54 @@ fn write_array(
     out: &mut dyn Write,
     elements: impl Iterator<Item = Result<Value, ReportError>>,
 ) -> Result<(), ReportError> {
-    out.write_all(b"[")?;
-    let mut text = Vec::new();
-    for (i, element) in elements.enumerate() {
-        out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-        text.clear();
-        serde_json::to_writer_pretty(&mut text, &element?)?;
-        for (j, line) in text.split(|b| *b == b'\n').enumerate() {
-            if j > 0 {
-                out.write_all(b"\n")?;
-            }
-            out.write_all(b"      ")?;
-            out.write_all(line)?;
-        }
+    let mut array = ArrayWriter::new(out, 2)?;
+    for element in elements {
+        array.push(&element?)?;
     }
-    out.write_all(b"\n    ]")?;
-    Ok(())
+    array.finish()
+}
+
+/// A non-empty array of a canonical JSON document at a depth, written one element at a time
+/// as [`canonical_json`] writes it there (two spaces per level).
+struct ArrayWriter<'a> {
+    out: &'a mut dyn Write,
+    depth: usize,
+    first: bool,
+    text: Vec<u8>,
+}
+
+impl<'a> ArrayWriter<'a> {
+    fn new(out: &'a mut dyn Write, depth: usize) -> Result<Self, ReportError> {
+        out.write_all(b"[")?;
+        Ok(ArrayWriter {
+            out,
+            depth,
+            first: true,
+            text: Vec::new(),
+        })
+    }
+
+    fn push(&mut self, element: &Value) -> Result<(), ReportError> {
+        self.out
+            .write_all(if self.first { b"\n" } else { b",\n" })?;
+        self.first = false;
+        self.text.clear();
+        serde_json::to_writer_pretty(&mut self.text, element)?;
+        let indent = " ".repeat(2 * (self.depth + 1));
+        for (j, line) in self.text.split(|b| *b == b'\n').enumerate() {
+            if j > 0 {
+                self.out.write_all(b"\n")?;
+            }
+            self.out.write_all(indent.as_bytes())?;
+            self.out.write_all(line)?;
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<(), ReportError> {
+        self.out.write_all(b"\n")?;
+        self.out.write_all(" ".repeat(2 * self.depth).as_bytes())?;
+        self.out.write_all(b"]")?;
+        Ok(())
+    }
 }

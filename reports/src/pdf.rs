@@ -243,7 +243,9 @@ impl<'f> Layout<'f> {
     }
 
     fn new_page(&mut self) {
-        let ops = std::mem::take(&mut self.ops);
+        let mut ops = std::mem::take(&mut self.ops);
+        // Every page is held until the document is written: without the growth's slack.
+        ops.shrink_to_fit();
         self.pages.push(ops);
         self.y = TOP;
         self.running_header();
@@ -470,11 +472,10 @@ impl<'f> Layout<'f> {
                 Face::Regular,
                 rgb(0.45, 0.45, 0.45),
             );
-            pages.push(PdfPage::new(
-                Mm(PAGE_W),
-                Mm(PAGE_H),
-                std::mem::take(&mut self.ops),
-            ));
+            let mut ops = std::mem::take(&mut self.ops);
+            // The footer grew the page's operations again: held until the document is written.
+            ops.shrink_to_fit();
+            pages.push(PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), ops));
         }
         (pages, self.used)
     }

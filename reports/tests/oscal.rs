@@ -165,3 +165,31 @@ const GOLDEN_POAM: [&str; 4] = [
     "ebeeb7bc0fb17b42be3b5d1ef159313cc088f60ff8a9a96e9814754380129949",
     "b8dc61279093dd74d31388fb35e944ecfa9304fbd18227af3855e22a89a2a7ff",
 ];
+
+/// The assessment results are written with their findings and risks an element at a time;
+/// their bytes are the ones the whole document rendered at once gave before (SHA-256 taken of
+/// that rendering), with blocking findings and accepted risks, with 3,000 findings, and with
+/// none.
+#[test]
+fn the_streamed_assessment_results_are_the_ones_rendered_whole() {
+    use sha2::{Digest, Sha256};
+    let mut clean = sample_snapshot(true);
+    clean.findings.held_mut().unwrap().clear();
+    let got: Vec<String> = [
+        sample_snapshot(true),
+        sample_snapshot(false),
+        testdata::sample::large_snapshot(3000),
+        clean,
+    ]
+    .iter()
+    .map(|snap| hex::encode(Sha256::digest(assessment_results(snap).unwrap())))
+    .collect();
+    assert_eq!(got, GOLDEN_ASSESSMENT_RESULTS, "{got:#?}");
+}
+
+const GOLDEN_ASSESSMENT_RESULTS: [&str; 4] = [
+    "08cd2779610ab3baa81a54103c1271a230e4e8670fb0f75548bfd6c53dc5c8ed",
+    "ae845cee554822f17395cfe478318f347c41fecdb1db9469ca12e5d835657923",
+    "f8c35f04d03adbb8935a3e5acf661cf1d7e1d324866a591762b3926c8485b2ee",
+    "c8df1d7ab1b351ac548b410d5eabcec3d5c2f0616eda1bec1b1240ee4ee6bdb2",
+];

@@ -94,6 +94,16 @@ fn diff_line(f: &ViewFinding) -> DiffLine {
     }
 }
 
+/// Gives back a SQLite connection's page cache (up to 64 MiB, `db.rs`), which the pool keeps
+/// with the connection: reading every finding of a release fills it, and a seal renders the
+/// bundle after. PostgreSQL keeps its cache in the server.
+fn shrink_cache(conn: &mut DbConn) -> Result<(), StoreError> {
+    if let DbConn::Sqlite(c) = conn {
+        diesel::connection::SimpleConnection::batch_execute(c, "PRAGMA shrink_memory;")?;
+    }
+    Ok(())
+}
+
 fn gate_line(reason: &GateReason) -> GateReasonLine {
     // The reason's kind as the gate's JSON names it (`blocking_finding`, `missing_scan`, ...).
     let kind = serde_json::to_value(reason)
@@ -393,6 +403,7 @@ impl Store {
                 crate::controls::access_at(c, project, rel.project_id, as_of)?,
             ))
         })?;
+        shrink_cache(&mut conn)?;
         drop(conn);
         let step = std::time::Instant::now();
         let gate_result = if record_gate {
@@ -432,6 +443,9 @@ impl Store {
             elapsed_ms = step.elapsed().as_millis() as u64,
             "snapshot: diff"
         );
+        // The gate and the diff read through a connection the pool lent again: the last one
+        // returned, which the pool lends first.
+        shrink_cache(&mut *self.conn()?)?;
         let audit_events = release_audit_events(
             events,
             project,
