@@ -144,19 +144,27 @@ fn criterion_ids_become_oscal_tokens() {
 /// findings, with 3,000 of them, and with none.
 #[test]
 fn the_streamed_poam_is_the_one_rendered_whole() {
+    let got = digests_of_the_golden_snapshots(|snap| poam(snap).unwrap());
+    assert_eq!(got, GOLDEN_POAM, "{got:#?}");
+}
+
+/// The SHA-256 of what `render` writes for each snapshot the golden digests were taken of:
+/// the sample with and without decisions, 3,000 findings, and none.
+fn digests_of_the_golden_snapshots(
+    render: impl Fn(&reports::ReleaseSnapshot) -> Vec<u8>,
+) -> Vec<String> {
     use sha2::{Digest, Sha256};
     let mut clean = sample_snapshot(true);
     clean.findings.held_mut().unwrap().clear();
-    let got: Vec<String> = [
+    [
         sample_snapshot(true),
         sample_snapshot(false),
         testdata::sample::large_snapshot(3000),
         clean,
     ]
     .iter()
-    .map(|snap| hex::encode(Sha256::digest(poam(snap).unwrap())))
-    .collect();
-    assert_eq!(got, GOLDEN_POAM, "{got:#?}");
+    .map(|snap| hex::encode(Sha256::digest(render(snap))))
+    .collect()
 }
 
 const GOLDEN_POAM: [&str; 4] = [
@@ -172,18 +180,7 @@ const GOLDEN_POAM: [&str; 4] = [
 /// none.
 #[test]
 fn the_streamed_assessment_results_are_the_ones_rendered_whole() {
-    use sha2::{Digest, Sha256};
-    let mut clean = sample_snapshot(true);
-    clean.findings.held_mut().unwrap().clear();
-    let got: Vec<String> = [
-        sample_snapshot(true),
-        sample_snapshot(false),
-        testdata::sample::large_snapshot(3000),
-        clean,
-    ]
-    .iter()
-    .map(|snap| hex::encode(Sha256::digest(assessment_results(snap).unwrap())))
-    .collect();
+    let got = digests_of_the_golden_snapshots(|snap| assessment_results(snap).unwrap());
     assert_eq!(got, GOLDEN_ASSESSMENT_RESULTS, "{got:#?}");
 }
 
