@@ -26,14 +26,16 @@
 use crate::keys::{DSSE_PAYLOAD_TYPE, EvidenceKey, PRINCIPAL, SSH_NAMESPACE};
 use crate::snapshot::{ReleaseSnapshot, ScanSnapshot};
 use crate::{ReportError, attest, canonical_json, controls, findings, html, markdown, pdf, sarif};
+use crate::digest::sha256_hex;
+use crate::rendered::{HELD_MEMBER, Rendered, spool};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::io::{Read, Seek, SeekFrom, Write};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use crate::members::{DSSE, FORMAT, MANIFEST, PREDICATE_TYPE, SUMS, SUMS_SIG, SUMS_SSHSIG};
+pub use crate::digest::{HashingWriter, sha256_of_reader};
 
 /// Writes each scan's raw report, byte-exact, when the bundle needs it.
 pub trait RawScans {
@@ -61,60 +63,6 @@ pub struct BundleOutcome {
     pub members: usize,
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
-
-/// SHA-256 (hex) and length of everything `reader` yields.
-pub fn sha256_of_reader(reader: &mut dyn Read) -> std::io::Result<(String, u64)> {
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 256 * 1024];
-    let mut size = 0u64;
-    loop {
-        let n = reader.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-        size += n as u64;
-    }
-    Ok((hex::encode(hasher.finalize()), size))
-}
-
-/// Passes bytes on to `inner` while counting them and hashing them with SHA-256.
-pub struct HashingWriter<'a> {
-    inner: &'a mut dyn Write,
-    hasher: Sha256,
-    size: u64,
-}
-
-impl<'a> HashingWriter<'a> {
-    pub fn new(inner: &'a mut dyn Write) -> Self {
-        HashingWriter {
-            inner,
-            hasher: Sha256::new(),
-            size: 0,
-        }
-    }
-
-    /// SHA-256 (hex) and length of everything written.
-    pub fn finish(self) -> (String, u64) {
-        (hex::encode(self.hasher.finalize()), self.size)
-    }
-}
-
-impl Write for HashingWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.hasher.update(&buf[..n]);
-        self.size += n as u64;
-        Ok(n)
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
-}
-
 fn zip_time(snap: &ReleaseSnapshot) -> DateTime {
     use chrono::{Datelike, Timelike};
     let t = snap.reference_time();
@@ -128,43 +76,6 @@ fn zip_time(snap: &ReleaseSnapshot) -> DateTime {
         t.second() as u8,
     )
     .unwrap_or_default()
-}
-
-/// A generated member: small ones in memory; the ones that grow with the number of findings
-/// spooled to an unnamed temporary file as they are rendered (hashed on the way), so that a
-/// bundle of any size needs memory for the snapshot only.
-enum Rendered {
-    Bytes(Vec<u8>),
-    Spooled {
-        file: std::fs::File,
-        sha256: String,
-        size: u64,
-    },
-}
-
-impl Rendered {
-    fn sha256_and_size(&self) -> (String, u64) {
-        match self {
-            Rendered::Bytes(b) => (sha256_hex(b), b.len() as u64),
-            Rendered::Spooled { sha256, size, .. } => (sha256.clone(), *size),
-        }
-    }
-}
-
-/// The largest member kept in memory until the zip is written; a larger one is spooled.
-const HELD_MEMBER: usize = 1 << 20;
-
-/// Renders a member straight into a temporary file.
-fn spool(
-    render: impl FnOnce(&mut dyn Write) -> Result<(), ReportError>,
-) -> Result<Rendered, ReportError> {
-    let mut file = std::io::BufWriter::with_capacity(256 * 1024, tempfile::tempfile()?);
-    let mut hashing = HashingWriter::new(&mut file);
-    render(&mut hashing)?;
-    let (sha256, size) = hashing.finish();
-    let mut file = file.into_inner().map_err(|e| e.into_error())?;
-    file.seek(SeekFrom::Start(0))?;
-    Ok(Rendered::Spooled { file, sha256, size })
 }
 
 /// The generated members (everything but the raw scans and the signature files).
