@@ -34,6 +34,7 @@ mod digest;
 pub mod findings;
 pub mod html;
 pub mod junit;
+mod json_frame;
 pub mod keys;
 pub mod markdown;
 pub mod members;

@@ -15,6 +15,7 @@
 //! bytes.
 
 use crate::controls::{ControlStatus, EvidenceKind, controls_report};
+use crate::json_frame::ArrayWriter;
 use crate::snapshot::{ReleaseSnapshot, ScanSnapshot};
 use crate::{ReportError, canonical_json};
 use chrono::NaiveDateTime;
@@ -610,49 +611,4 @@ fn write_array(
         array.push(&element?)?;
     }
     array.finish()
-}
-
-/// A non-empty array of a canonical JSON document at a depth, written one element at a time
-/// as [`canonical_json`] writes it there (two spaces per level).
-struct ArrayWriter<'a> {
-    out: &'a mut dyn Write,
-    depth: usize,
-    first: bool,
-    text: Vec<u8>,
-}
-
-impl<'a> ArrayWriter<'a> {
-    fn new(out: &'a mut dyn Write, depth: usize) -> Result<Self, ReportError> {
-        out.write_all(b"[")?;
-        Ok(ArrayWriter {
-            out,
-            depth,
-            first: true,
-            text: Vec::new(),
-        })
-    }
-
-    fn push(&mut self, element: &Value) -> Result<(), ReportError> {
-        self.out
-            .write_all(if self.first { b"\n" } else { b",\n" })?;
-        self.first = false;
-        self.text.clear();
-        serde_json::to_writer_pretty(&mut self.text, element)?;
-        let indent = " ".repeat(2 * (self.depth + 1));
-        for (j, line) in self.text.split(|b| *b == b'\n').enumerate() {
-            if j > 0 {
-                self.out.write_all(b"\n")?;
-            }
-            self.out.write_all(indent.as_bytes())?;
-            self.out.write_all(line)?;
-        }
-        Ok(())
-    }
-
-    fn finish(self) -> Result<(), ReportError> {
-        self.out.write_all(b"\n")?;
-        self.out.write_all(" ".repeat(2 * self.depth).as_bytes())?;
-        self.out.write_all(b"]")?;
-        Ok(())
-    }
 }
