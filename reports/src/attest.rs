@@ -18,7 +18,10 @@
 //! Statement v1, the vulns v0.2 and VSA v1 predicates, DSSE, Sigstore's bundle v0.3 JSON):
 //! the Rust crates that carry them (`sigstore`, `in-toto`) bring an HTTP and async stack or
 //! whole verification frameworks along for a few structs. Every one is serialized through
-//! `serde_json::Value`, whose objects keep their keys sorted, so the bytes are deterministic.
+//! `serde_json::Value`, whose objects keep their keys sorted, so the bytes are deterministic;
+//! a scan's results, which can grow with its findings, are written one at a time into that
+//! frame ([`crate::json_frame`]), and a large statement is signed and wrapped from a temporary
+//! file.
 //!
 //! What a statement says of a scan comes from the [`ScanSnapshot`] and, for the formats that
 //! carry more ([`needs_raw_report`]: Trivy and Grype JSON), from the raw report itself
@@ -26,7 +29,9 @@
 //! database, when it scanned.
 
 use crate::ReportError;
+use crate::json_frame::{self, Layout};
 use crate::keys::{DSSE_PAYLOAD_TYPE, EvidenceKey, PublicKey};
+use crate::rendered::{HELD_MEMBER, Rendered, held, spool};
 use crate::snapshot::{ReleaseSnapshot, ScanSnapshot};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -34,7 +39,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom, Write};
 
 /// The folder of the attestations in a bundle.
 pub const DIR: &str = "attestations/";
@@ -280,22 +285,24 @@ fn scanner_uri(tool: &str) -> String {
     }
 }
 
-/// The statement of one scan: its subject, its scanner, and what it found in the release's
-/// view (one result per rule or advisory id, with ScanLedger's severity and the CVSS score
-/// where the tool gave one), plus `summary`, its findings counted by severity (a ScanLedger
-/// field: in-toto consumers ignore fields they do not know).
-fn vulns_statement(
-    snap: &ReleaseSnapshot,
-    scan: &ScanSnapshot,
-    facts: &ScanFacts,
-) -> Result<Value, ReportError> {
-    let subjects = if facts.subjects.is_empty() {
+/// What a scan's statement is about: the images it scanned, else its raw report.
+fn scan_subjects(scan: &ScanSnapshot, facts: &ScanFacts) -> Vec<Subject> {
+    if facts.subjects.is_empty() {
         vec![Subject::sha256(&scan.bundle_path(), &scan.sha256)]
     } else {
         facts.subjects.clone()
-    };
-    // One entry per rule id (a few per thousand findings), whatever the number of findings.
-    let mut results: BTreeMap<String, (usize, Option<f64>, &'static str)> = BTreeMap::new();
+    }
+}
+
+/// A rule's most severe occurrence in a scan: its rank, CVSS score and severity.
+type RuleResult = (usize, Option<f64>, &'static str);
+
+/// One entry per rule or advisory id of the scan's findings in the release's view, by id.
+fn rule_results(
+    snap: &ReleaseSnapshot,
+    scan: &ScanSnapshot,
+) -> Result<BTreeMap<String, RuleResult>, ReportError> {
+    let mut results: BTreeMap<String, RuleResult> = BTreeMap::new();
     snap.findings.try_for_each(|f| {
         if f.scan_id != scan.id {
             return Ok(());
@@ -315,16 +322,28 @@ fn vulns_statement(
         }
         Ok(())
     })?;
-    let result: Vec<Value> = results
-        .into_iter()
-        .map(|(id, (_, cvss, severity))| {
-            let mut scores = vec![json!({"method": "scanledger", "score": severity})];
-            if let Some(score) = cvss.filter(|s| s.is_finite()) {
-                scores.push(json!({"method": "cvss_score", "score": format!("{score:.1}")}));
-            }
-            json!({"id": id, "severity": scores})
-        })
-        .collect();
+    Ok(results)
+}
+
+/// One result of the vulns predicate: the id, ScanLedger's severity and the CVSS score where
+/// the tool gave one.
+fn result_value(id: &str, (_, cvss, severity): &RuleResult) -> Value {
+    let mut scores = vec![json!({"method": "scanledger", "score": severity})];
+    if let Some(score) = cvss.filter(|s| s.is_finite()) {
+        scores.push(json!({"method": "cvss_score", "score": format!("{score:.1}")}));
+    }
+    json!({"id": id, "severity": scores})
+}
+
+/// The statement of one scan with `result` as its scanner's results: its subject, its
+/// scanner, plus `summary`, its findings counted by severity (a ScanLedger field: in-toto
+/// consumers ignore fields they do not know).
+fn vulns_frame(
+    scan: &ScanSnapshot,
+    subjects: &[Subject],
+    facts: &ScanFacts,
+    result: Value,
+) -> Value {
     let mut scanner = json!({"uri": scanner_uri(&scan.tool), "result": result});
     if let Some(version) = facts
         .scanner_version
@@ -358,7 +377,7 @@ fn vulns_statement(
     if let Some(finished) = finished {
         metadata.insert("scanFinishedOn".into(), json!(finished));
     }
-    Ok(json!({
+    json!({
         "_type": STATEMENT_TYPE,
         "subject": subjects,
         "predicateType": VULNS_PREDICATE,
@@ -367,7 +386,34 @@ fn vulns_statement(
             "metadata": metadata,
             "summary": scan.by_severity,
         },
-    }))
+    })
+}
+
+/// Writes the statement of one scan (compact JSON, keys sorted): what it found in the
+/// release's view, one result per rule or advisory id, written one at a time, since with
+/// one id per finding (a synthetic report's case) the list grows with the findings.
+fn write_vulns_statement(
+    snap: &ReleaseSnapshot,
+    scan: &ScanSnapshot,
+    subjects: &[Subject],
+    facts: &ScanFacts,
+    out: &mut dyn Write,
+) -> Result<(), ReportError> {
+    let results = rule_results(snap, scan)?;
+    let (head, tail) = json_frame::cut(Layout::Compact, |mark| {
+        vulns_frame(scan, subjects, facts, json!(mark))
+    })?;
+    out.write_all(&head)?;
+    out.write_all(b"[")?;
+    for (i, (id, result)) in results.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut *out, &result_value(id, result))?;
+    }
+    out.write_all(b"]")?;
+    out.write_all(&tail)?;
+    Ok(())
 }
 
 /// The policy the gate judged by, as an in-toto resource descriptor: the policy's text in
@@ -482,9 +528,23 @@ pub fn sigstore_bundle(
     payload_type: &str,
     payload: &[u8],
 ) -> Result<Vec<u8>, ReportError> {
-    let public = key.public();
     let sig = key.dsse_signature(payload_type, payload);
-    crate::canonical_json(&json!({
+    crate::canonical_json(&sigstore_value(
+        &key.public(),
+        payload_type,
+        &STANDARD.encode(payload),
+        &sig,
+    ))
+}
+
+/// The Sigstore bundle's JSON, its payload already in base64 (or a placeholder for it).
+fn sigstore_value(
+    public: &PublicKey,
+    payload_type: &str,
+    payload_base64: &str,
+    sig: &[u8; 64],
+) -> Value {
+    json!({
         "mediaType": SIGSTORE_BUNDLE_V03,
         "verificationMaterial": {
             "publicKey": {"hint": public.key_id()},
@@ -492,55 +552,114 @@ pub fn sigstore_bundle(
             "timestampVerificationData": {"rfc3161Timestamps": []},
         },
         "dsseEnvelope": {
-            "payload": STANDARD.encode(payload),
+            "payload": payload_base64,
             "payloadType": payload_type,
             "signatures": [{"sig": STANDARD.encode(sig), "keyid": public.key_id()}],
         },
-    }))
+    })
 }
 
-/// Every attestation member of the bundle of `snap`, as (path, bytes), sorted. `facts` holds
-/// what the raw reports of [`needs_raw_report`] formats said, by scan id.
-pub fn members(
+/// A statement's bytes: in memory while small, else in an unnamed temporary file.
+enum Payload {
+    Held(Vec<u8>),
+    Spooled { file: std::fs::File, len: u64 },
+}
+
+impl Payload {
+    fn write(
+        render: impl FnOnce(&mut dyn Write) -> Result<(), ReportError>,
+    ) -> Result<Payload, ReportError> {
+        let mut file = std::io::BufWriter::with_capacity(256 * 1024, tempfile::tempfile()?);
+        render(&mut file)?;
+        let mut file = file.into_inner().map_err(|e| e.into_error())?;
+        let len = file.stream_position()?;
+        if len > HELD_MEMBER as u64 {
+            return Ok(Payload::Spooled { file, len });
+        }
+        let mut bytes = Vec::with_capacity(len as usize);
+        file.seek(SeekFrom::Start(0))?;
+        file.read_to_end(&mut bytes)?;
+        Ok(Payload::Held(bytes))
+    }
+
+    /// The statement's DSSE envelope and Sigstore bundle, signed by `key`.
+    fn envelopes(&self, key: &EvidenceKey) -> Result<(Rendered, Rendered), ReportError> {
+        let (file, len) = match self {
+            Payload::Held(bytes) => {
+                return Ok((
+                    held(key.dsse_envelope(DSSE_PAYLOAD_TYPE, bytes))?,
+                    held(sigstore_bundle(key, DSSE_PAYLOAD_TYPE, bytes)?)?,
+                ));
+            }
+            Payload::Spooled { file, len } => (file, *len),
+        };
+        let sig = key.dsse_signature_of_file(DSSE_PAYLOAD_TYPE, file, len)?;
+        let public = key.public();
+        let envelope = |frame: &dyn Fn(&str) -> Value| {
+            spool(|out| {
+                let (head, tail) = json_frame::cut(Layout::Canonical, frame)?;
+                out.write_all(&head)?;
+                out.write_all(b"\"")?;
+                let copied = {
+                    let mut base64 = base64::write::EncoderWriter::new(&mut *out, &STANDARD);
+                    let mut payload = file;
+                    payload.seek(SeekFrom::Start(0))?;
+                    let copied = std::io::copy(&mut payload.take(len), &mut base64)?;
+                    base64.finish()?;
+                    copied
+                };
+                if copied != len {
+                    return Err(ReportError::Io(std::io::ErrorKind::UnexpectedEof.into()));
+                }
+                out.write_all(b"\"")?;
+                out.write_all(&tail)?;
+                Ok(())
+            })
+        };
+        Ok((
+            envelope(&|mark| key.dsse_envelope_value(DSSE_PAYLOAD_TYPE, mark, &sig))?,
+            envelope(&|mark| sigstore_value(&public, DSSE_PAYLOAD_TYPE, mark, &sig))?,
+        ))
+    }
+}
+
+/// Every attestation member of the bundle of `snap`, as (path, member), sorted. `facts` holds
+/// what the raw reports of [`needs_raw_report`] formats said, by scan id. A scan's statement
+/// that is large is written to a temporary file, signed from it and wrapped from it, so a
+/// scan of any size needs memory for one entry per rule id only.
+pub(crate) fn members(
     snap: &ReleaseSnapshot,
     key: &EvidenceKey,
     facts: &BTreeMap<domain::ScanId, ScanFacts>,
-) -> Result<Vec<(String, Vec<u8>)>, ReportError> {
+) -> Result<Vec<(String, Rendered)>, ReportError> {
     let none = ScanFacts::default();
     let mut out = Vec::new();
     let mut scanned: Vec<Subject> = Vec::new();
     let mut inputs = Vec::new();
     for scan in &snap.scans {
         let facts = facts.get(&scan.id).unwrap_or(&none);
-        let statement = vulns_statement(snap, scan, facts)?;
-        if let Ok(subjects) = serde_json::from_value::<Vec<Subject>>(statement["subject"].clone()) {
-            scanned.extend(subjects);
-        }
-        let payload = serde_json::to_vec(&statement)?;
+        let subjects = scan_subjects(scan, facts);
+        let payload =
+            Payload::write(|out| write_vulns_statement(snap, scan, &subjects, facts, out))?;
+        scanned.extend(subjects);
+        let (dsse, sigstore) = payload.envelopes(key)?;
         let path = scan_statement_path(scan);
-        let dsse = key.dsse_envelope(DSSE_PAYLOAD_TYPE, &payload);
-        inputs.push((
-            format!("{path}{DSSE_SUFFIX}"),
-            hex::encode(Sha256::digest(&dsse)),
-        ));
+        inputs.push((format!("{path}{DSSE_SUFFIX}"), dsse.sha256_and_size().0));
         out.push((format!("{path}{DSSE_SUFFIX}"), dsse));
-        out.push((
-            format!("{path}{SIGSTORE_SUFFIX}"),
-            sigstore_bundle(key, DSSE_PAYLOAD_TYPE, &payload)?,
-        ));
+        out.push((format!("{path}{SIGSTORE_SUFFIX}"), sigstore));
     }
     scanned.sort();
     scanned.dedup();
     let payload = serde_json::to_vec(&vsa_statement(snap, scanned, inputs))?;
     out.push((
         format!("{GATE}{DSSE_SUFFIX}"),
-        key.dsse_envelope(DSSE_PAYLOAD_TYPE, &payload),
+        held(key.dsse_envelope(DSSE_PAYLOAD_TYPE, &payload))?,
     ));
     out.push((
         format!("{GATE}{SIGSTORE_SUFFIX}"),
-        sigstore_bundle(key, DSSE_PAYLOAD_TYPE, &payload)?,
+        held(sigstore_bundle(key, DSSE_PAYLOAD_TYPE, &payload)?)?,
     ));
-    out.sort();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(out)
 }
 

@@ -23,19 +23,20 @@
 //! (content hashes), so they survive a change of compressor; the zip's own SHA-256 is what
 //! the next bundle chains to.
 
+use crate::digest::sha256_hex;
+use crate::json_frame::{self, ArrayWriter, Layout};
 use crate::keys::{DSSE_PAYLOAD_TYPE, EvidenceKey, PRINCIPAL, SSH_NAMESPACE};
+use crate::rendered::{Rendered, spool};
 use crate::snapshot::{ReleaseSnapshot, ScanSnapshot};
 use crate::{ReportError, attest, canonical_json, controls, findings, html, markdown, pdf, sarif};
-use crate::digest::sha256_hex;
-use crate::rendered::{HELD_MEMBER, Rendered, spool};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::io::{Read, Seek, SeekFrom, Write};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
-use crate::members::{DSSE, FORMAT, MANIFEST, PREDICATE_TYPE, SUMS, SUMS_SIG, SUMS_SSHSIG};
 pub use crate::digest::{HashingWriter, sha256_of_reader};
+use crate::members::{DSSE, FORMAT, MANIFEST, PREDICATE_TYPE, SUMS, SUMS_SIG, SUMS_SSHSIG};
 
 /// Writes each scan's raw report, byte-exact, when the bundle needs it.
 pub trait RawScans {
@@ -86,87 +87,99 @@ fn generated_members(
 ) -> Result<Vec<(String, Rendered)>, ReportError> {
     let public = key.public();
     let fp = public.fingerprint();
-    // The PDF takes longest: draw it on a second core meanwhile.
-    let (pdf, json, csv, sarif) = std::thread::scope(|scope| {
-        let pdf = scope.spawn(|| pdf::report_pdf(snap, Some(&fp)));
-        let json = spool(|out| findings::write_findings_json(snap, out));
-        let csv = spool(|out| findings::write_findings_csv(snap, out));
-        let sarif = spool(|out| sarif::write_findings_sarif(snap, out));
-        let pdf = pdf
-            .join()
-            .unwrap_or_else(|_| Err(ReportError::Pdf("the PDF renderer panicked".into())));
-        (pdf, json, csv, sarif)
+    let bytes = crate::rendered::held;
+    // Two halves, each a few passes over the findings, drawn on two cores: the reports for
+    // people, the attestations and OSCAL on one; the findings files and the rest on the other.
+    let (second, generated) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| -> Result<Vec<(String, Rendered)>, ReportError> {
+            let mut members = vec![
+                (
+                    "report.pdf".into(),
+                    bytes(pdf::report_pdf(snap, Some(&fp))?)?,
+                ),
+                (
+                    "report.html".into(),
+                    spool(|out| html::write_report_html(snap, Some(&fp), out))?,
+                ),
+            ];
+            members.extend(attest::members(snap, key, facts)?);
+            // The same release as OSCAL assessment results and plan of action and milestones.
+            members.push((
+                crate::ReportFormat::OscalAr.member_name().into(),
+                // A finding per open blocking one, a risk per accepted one: spooled as it is
+                // written.
+                spool(|out| crate::oscal::write_assessment_results(snap, out))?,
+            ));
+            members.push((
+                crate::ReportFormat::OscalPoam.member_name().into(),
+                // One risk and one item per open finding: spooled as it is written.
+                spool(|out| crate::oscal::write_poam(snap, out))?,
+            ));
+            Ok(members)
+        });
+        let first = (|| -> Result<Vec<(String, Rendered)>, ReportError> {
+            let mut members = vec![
+                (
+                    "findings.json".into(),
+                    spool(|out| findings::write_findings_json(snap, out))?,
+                ),
+                (
+                    "findings.csv".into(),
+                    spool(|out| findings::write_findings_csv(snap, out))?,
+                ),
+                (
+                    "findings.sarif".into(),
+                    spool(|out| sarif::write_findings_sarif(snap, out))?,
+                ),
+                ("triage.json".into(), bytes(findings::triage_json(snap)?)?),
+                (
+                    "audit-events.json".into(),
+                    bytes(findings::audit_events_json(snap)?)?,
+                ),
+                (
+                    "forum-post.md".into(),
+                    bytes(markdown::forum_post(snap, Some(&fp))?.into_bytes())?,
+                ),
+                (
+                    "signing-key.pem".into(),
+                    bytes(public.to_pem().into_bytes())?,
+                ),
+                (
+                    "signing-key.pub".into(),
+                    bytes(format!("{}\n", public.to_openssh()).into_bytes())?,
+                ),
+                (
+                    "allowed_signers".into(),
+                    bytes(format!("{}\n", public.allowed_signers_line()).into_bytes())?,
+                ),
+                (
+                    "VERIFY.md".into(),
+                    bytes(verify_md(snap, key).into_bytes())?,
+                ),
+            ];
+            if let Some(sla) = findings::sla_json(snap)? {
+                members.push(("sla.json".into(), bytes(sla)?));
+            }
+            // The control mapping's criteria for this release, and who could act on the
+            // project.
+            members.push((
+                controls::MEMBER.into(),
+                bytes(controls::controls_json(snap)?)?,
+            ));
+            if let Some(access) = controls::access_json(snap)? {
+                members.push((controls::ACCESS_MEMBER.into(), bytes(access)?));
+            }
+            Ok(members)
+        })();
+        let second = second.join().unwrap_or_else(|_| {
+            Err(ReportError::RendererPanicked(
+                "the reports, attestations and OSCAL",
+            ))
+        });
+        (second, first)
     });
-    let sla = findings::sla_json(snap)?;
-    // A member rendered in memory is spooled once it is large, so the members already
-    // rendered do not add up in memory while the others are.
-    let bytes = |b: Vec<u8>| -> Result<Rendered, ReportError> {
-        if b.len() > HELD_MEMBER {
-            spool(|out| Ok(out.write_all(&b)?))
-        } else {
-            Ok(Rendered::Bytes(b))
-        }
-    };
-    let mut generated = vec![
-        ("findings.json".into(), json?),
-        ("findings.csv".into(), csv?),
-        ("findings.sarif".into(), sarif?),
-        ("triage.json".into(), bytes(findings::triage_json(snap)?)?),
-        (
-            "audit-events.json".into(),
-            bytes(findings::audit_events_json(snap)?)?,
-        ),
-        ("report.pdf".into(), bytes(pdf?)?),
-        (
-            "report.html".into(),
-            bytes(html::report_html(snap, Some(&fp))?.into_bytes())?,
-        ),
-        (
-            "forum-post.md".into(),
-            bytes(markdown::forum_post(snap, Some(&fp))?.into_bytes())?,
-        ),
-        (
-            "signing-key.pem".into(),
-            bytes(public.to_pem().into_bytes())?,
-        ),
-        (
-            "signing-key.pub".into(),
-            bytes(format!("{}\n", public.to_openssh()).into_bytes())?,
-        ),
-        (
-            "allowed_signers".into(),
-            bytes(format!("{}\n", public.allowed_signers_line()).into_bytes())?,
-        ),
-        (
-            "VERIFY.md".into(),
-            bytes(verify_md(snap, key).into_bytes())?,
-        ),
-    ];
-    if let Some(sla) = sla {
-        generated.push(("sla.json".into(), bytes(sla)?));
-    }
-    for (path, member) in attest::members(snap, key, facts)? {
-        generated.push((path, bytes(member)?));
-    }
-    // The control mapping's criteria for this release, and who could act on the project.
-    generated.push((
-        controls::MEMBER.into(),
-        bytes(controls::controls_json(snap)?)?,
-    ));
-    if let Some(access) = controls::access_json(snap)? {
-        generated.push((controls::ACCESS_MEMBER.into(), bytes(access)?));
-    }
-    // The same release as OSCAL assessment results and plan of action and milestones.
-    generated.push((
-        crate::ReportFormat::OscalAr.member_name().into(),
-        // A finding per open blocking one, a risk per accepted one: spooled as it is written.
-        spool(|out| crate::oscal::write_assessment_results(snap, out))?,
-    ));
-    generated.push((
-        crate::ReportFormat::OscalPoam.member_name().into(),
-        // One risk and one item per open finding: spooled as it is written.
-        spool(|out| crate::oscal::write_poam(snap, out))?,
-    ));
+    let mut generated = generated?;
+    generated.extend(second?);
     Ok(generated)
 }
 
@@ -201,7 +214,8 @@ fn manifest(
         .iter()
         .map(|(path, sha, size)| json!({"path": path, "sha256": sha, "size": size}))
         .collect();
-    canonical_json(&json!({
+    let document = |gate: serde_json::Value| {
+        json!({
         "format": FORMAT,
         "generator": snap.generator,
         "project": snap.project,
@@ -211,7 +225,7 @@ fn manifest(
         "sealed_at": snap.seal.as_ref().map(|s| s.sealed_at),
         "sealed_by": snap.seal.as_ref().map(|s| &s.sealed_by),
         "allow_blocked_reason": snap.seal.as_ref().and_then(|s| s.allow_blocked_reason.as_ref()),
-        "gate": snap.gate,
+        "gate": gate,
         "policy": snap.policy,
         "tools": tools,
         "scans": scans,
@@ -225,7 +239,26 @@ fn manifest(
             "fingerprint": public.fingerprint(),
             "key_id": public.key_id(),
         },
-    }))
+        })
+    };
+    // The gate's reasons, a line per blocking finding, are written one at a time.
+    if snap.gate.reasons.is_empty() {
+        return canonical_json(&document(serde_json::to_value(&snap.gate)?));
+    }
+    let without_reasons = serde_json::to_value(snap.gate.without_reasons())?;
+    let (head, tail) = json_frame::cut(Layout::Canonical, |mark| {
+        let mut gate = without_reasons.clone();
+        gate["reasons"] = json!(mark);
+        document(gate)
+    })?;
+    let mut out = head;
+    let mut reasons = ArrayWriter::new(&mut out, 2)?;
+    for reason in &snap.gate.reasons {
+        reasons.push(&serde_json::to_value(reason)?)?;
+    }
+    reasons.finish()?;
+    out.extend_from_slice(&tail);
+    Ok(out)
 }
 
 /// Renders and signs the bundle of `snap` into `out` (a new file or a cursor), streaming the

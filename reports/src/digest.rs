@@ -57,4 +57,3 @@ impl Write for HashingWriter<'_> {
         self.inner.flush()
     }
 }
-

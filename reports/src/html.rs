@@ -40,7 +40,22 @@ pub fn report_html(
     snap: &ReleaseSnapshot,
     key_fingerprint: Option<&str>,
 ) -> Result<String, crate::ReportError> {
-    let mut h = String::with_capacity(64 * 1024 + snap.findings.len().min(MAX_FINDING_ROWS) * 300);
+    let mut out = Vec::with_capacity(64 * 1024 + snap.findings.len().min(MAX_FINDING_ROWS) * 300);
+    write_report_html(snap, key_fingerprint, &mut out)?;
+    String::from_utf8(out).map_err(|e| crate::ReportError::Invalid(e.to_string()))
+}
+
+/// Text held before it is written out: the page is built in a string a part at a time.
+const HELD_TEXT: usize = 256 * 1024;
+
+/// Writes the HTML report to `out`. The table of blocking and decided findings has a row per
+/// such finding, however many; it is written out as it grows.
+pub fn write_report_html(
+    snap: &ReleaseSnapshot,
+    key_fingerprint: Option<&str>,
+    out: &mut dyn std::io::Write,
+) -> Result<(), crate::ReportError> {
+    let mut h = String::with_capacity(HELD_TEXT);
     let title = format!("{} {}: security evidence", snap.project, snap.release);
     let _ = write!(
         h,
@@ -105,6 +120,10 @@ pub fn report_html(
     if !snap.gate.reasons.is_empty() {
         h.push_str("<ul>");
         for r in &snap.gate.reasons {
+            if h.len() > HELD_TEXT {
+                out.write_all(h.as_bytes())?;
+                h.clear();
+            }
             let _ = write!(h, "<li>{}</li>", esc(&r.message));
         }
         h.push_str("</ul>\n");
@@ -160,7 +179,7 @@ pub fn report_html(
                 h,
                 "<h3>{label}</h3><table><tr><th>Severity</th><th>Tool</th><th>Rule</th><th>Title</th><th>Location</th></tr>"
             );
-            for l in lines.iter().take(200) {
+            for l in lines.iter().take(crate::DIFF_LINES) {
                 let _ = writeln!(
                     h,
                     "<tr><td class=\"sev-{s}\">{s}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -176,7 +195,15 @@ pub fn report_html(
     }
 
     h.push_str("<h2>Blocking, accepted and false-positive findings</h2>\n<table><tr><th>Severity</th><th>Status</th><th>Rule</th><th>Title</th><th>Location</th><th>Decision</th></tr>\n");
-    for f in &snap.decided_or_blocking()? {
+    let listed = snap.decided_or_blocking_test();
+    snap.findings.try_for_each(|f| {
+        if !listed(f) {
+            return Ok(());
+        }
+        if h.len() > HELD_TEXT {
+            out.write_all(h.as_bytes())?;
+            h.clear();
+        }
         let decision = if f.has_decision() {
             format!(
                 "{}{}{}{}",
@@ -209,7 +236,8 @@ pub fn report_html(
             esc(&f.location()),
             s = esc(f.severity.as_str())
         );
-    }
+        Ok(())
+    })?;
     h.push_str("</table>\n");
 
     h.push_str("<h2>Scans</h2>\n<table><tr><th>Tool</th><th>Label</th><th>Scanned</th><th>Uploaded</th><th>Findings</th><th>SHA-256</th></tr>\n");
@@ -252,5 +280,6 @@ pub fn report_html(
         );
     }
     h.push_str("</table>\n</body></html>\n");
-    Ok(h)
+    out.write_all(h.as_bytes())?;
+    Ok(())
 }

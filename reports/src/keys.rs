@@ -12,6 +12,7 @@
 use crate::ReportError;
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
+use ed25519_dalek::hazmat::{ExpandedSecretKey, raw_sign_byupdate};
 use ed25519_dalek::pkcs8::spki::der::pem::LineEnding;
 use ed25519_dalek::pkcs8::{
     DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, KeypairBytes,
@@ -109,20 +110,75 @@ impl EvidenceKey {
             .to_bytes()
     }
 
+    /// The Ed25519 signature of a DSSE envelope over a payload too large to hold: the first
+    /// `len` bytes of `payload`, read from its start twice (Ed25519 hashes the message twice).
+    /// The same signature [`EvidenceKey::dsse_signature`] gives over those bytes.
+    pub fn dsse_signature_of_file(
+        &self,
+        payload_type: &str,
+        payload: &std::fs::File,
+        len: u64,
+    ) -> Result<[u8; 64], ReportError> {
+        use std::io::{Read, Seek, SeekFrom};
+        let header = format!("DSSEv1 {} {} {} ", payload_type.len(), payload_type, len);
+        let failure: std::cell::RefCell<Option<std::io::Error>> = Default::default();
+        let feed = |digest: &mut Sha512| {
+            let mut read = || -> std::io::Result<()> {
+                digest.update(header.as_bytes());
+                let mut file = payload;
+                file.seek(SeekFrom::Start(0))?;
+                let mut buf = vec![0u8; 256 * 1024];
+                let mut left = len;
+                while left > 0 {
+                    let want = buf.len().min(usize::try_from(left).unwrap_or(buf.len()));
+                    let n = file.read(&mut buf[..want])?;
+                    if n == 0 {
+                        return Err(std::io::ErrorKind::UnexpectedEof.into());
+                    }
+                    digest.update(&buf[..n]);
+                    left -= n as u64;
+                }
+                Ok(())
+            };
+            read().map_err(|e| {
+                *failure.borrow_mut() = Some(e);
+                ed25519_dalek::SignatureError::new()
+            })
+        };
+        let expanded = ExpandedSecretKey::from(self.signing.as_bytes());
+        let signed = raw_sign_byupdate::<Sha512, _>(&expanded, feed, &self.signing.verifying_key());
+        match (signed, failure.into_inner()) {
+            (_, Some(e)) => Err(ReportError::Io(e)),
+            (Ok(signature), None) => Ok(signature.to_bytes()),
+            (Err(e), None) => Err(ReportError::Key(format!("signing a DSSE payload: {e}"))),
+        }
+    }
+
     /// A DSSE envelope (JSON bytes) over `payload`, with this key's id.
     pub fn dsse_envelope(&self, payload_type: &str, payload: &[u8]) -> Vec<u8> {
         let signature = self.dsse_signature(payload_type, payload);
-        let envelope = serde_json::json!({
-            "payload": STANDARD.encode(payload),
+        let envelope =
+            self.dsse_envelope_value(payload_type, &STANDARD.encode(payload), &signature);
+        let mut bytes = serde_json::to_vec_pretty(&envelope).unwrap_or_default();
+        bytes.push(b'\n');
+        bytes
+    }
+
+    /// The DSSE envelope's JSON, its payload already in base64 (or a placeholder for it).
+    pub(crate) fn dsse_envelope_value(
+        &self,
+        payload_type: &str,
+        payload_base64: &str,
+        signature: &[u8; 64],
+    ) -> serde_json::Value {
+        serde_json::json!({
+            "payload": payload_base64,
             "payloadType": payload_type,
             "signatures": [{
                 "keyid": self.public().key_id(),
                 "sig": STANDARD.encode(signature),
             }],
-        });
-        let mut bytes = serde_json::to_vec_pretty(&envelope).unwrap_or_default();
-        bytes.push(b'\n');
-        bytes
+        })
     }
 }
 
@@ -391,6 +447,25 @@ mod tests {
         assert_eq!(public.verify_dsse(&env).unwrap().1, b"{}");
         let other = EvidenceKey::from_seed(&[8u8; 32]).public();
         assert!(other.verify_dsse(&env).is_err());
+    }
+
+    #[test]
+    fn a_payload_signed_from_a_file_has_the_signature_of_its_bytes() {
+        use std::io::Write;
+        let key = EvidenceKey::from_seed(&[7u8; 32]);
+        // Larger than the read buffer, so the file is read in several pieces, twice.
+        let payload: Vec<u8> = (0..700_000u32).map(|i| (i % 251) as u8).collect();
+        let mut file = tempfile::tempfile().unwrap();
+        file.write_all(&payload).unwrap();
+        file.write_all(b"bytes past the payload are not signed")
+            .unwrap();
+        let len = payload.len() as u64;
+        let streamed = key
+            .dsse_signature_of_file(DSSE_PAYLOAD_TYPE, &file, len)
+            .unwrap();
+        assert_eq!(streamed, key.dsse_signature(DSSE_PAYLOAD_TYPE, &payload));
+        let short = key.dsse_signature_of_file(DSSE_PAYLOAD_TYPE, &file, len + 1_000_000);
+        assert!(matches!(short, Err(ReportError::Io(_))), "{short:?}");
     }
 
     #[test]

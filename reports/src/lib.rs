@@ -33,8 +33,8 @@ pub mod csv_writer;
 mod digest;
 pub mod findings;
 pub mod html;
-pub mod junit;
 mod json_frame;
+pub mod junit;
 pub mod keys;
 pub mod markdown;
 pub mod members;
@@ -78,6 +78,9 @@ pub enum ReportError {
     Csv(#[from] csv::Error),
     #[error("pdf: {0}")]
     Pdf(String),
+    /// A member rendered on a second thread panicked; the bundle is not written.
+    #[error("the renderer of {0} panicked")]
+    RendererPanicked(&'static str),
     #[error(transparent)]
     Io(#[from] std::io::Error),
 }

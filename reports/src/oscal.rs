@@ -469,6 +469,13 @@ type SlaKey = (
     usize,
 );
 
+/// Which of its two elements in the POA&M an open finding is written as.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PoamPart {
+    Risk,
+    Item,
+}
+
 /// Where the streamed arrays go in the document before it is written.
 const ITEMS_MARK: &str = "\u{1}poam-items\u{1}";
 const RISKS_MARK: &str = "\u{1}risks\u{1}";
@@ -495,7 +502,9 @@ pub fn write_poam(snap: &ReleaseSnapshot, out: &mut dyn Write) -> Result<(), Rep
         }
     }
     order.sort_unstable();
-    let entry = |index: usize| -> Result<(Value, Value), ReportError> {
+    // The risk, or the item, of the open finding at `index` in the view: each array is
+    // written in its own pass, and each pass builds only its own element.
+    let entry = |index: usize, want: PoamPart| -> Result<Value, ReportError> {
         let f = snap.findings.get(index)?;
         let f = f.as_ref();
         let item = domain::sla_item(f, &policy, at).ok_or_else(|| {
@@ -503,6 +512,22 @@ pub fn write_poam(snap: &ReleaseSnapshot, out: &mut dyn Write) -> Result<(), Rep
         })?;
         let risk_id = id(snap, "risk", &f.fingerprint);
         let related = observation_of(snap, f);
+        if want == PoamPart::Item {
+            let mut poam_item = json!({
+                "uuid": id(snap, "poam-item", &f.fingerprint),
+                "title": non_empty(&f.title),
+                "description": format!(
+                    "Remediate {}{}",
+                    finding_description(f),
+                    item.due_at.map(|d| format!(" Due {}.", time(&d))).unwrap_or_default()
+                ),
+                "related-risks": [{"risk-uuid": risk_id}],
+            });
+            if !related.is_empty() {
+                poam_item["related-observations"] = Value::Array(related);
+            }
+            return Ok(poam_item);
+        }
         let mut risk = json!({
             "uuid": risk_id,
             "title": non_empty(&f.title),
@@ -519,22 +544,9 @@ pub fn write_poam(snap: &ReleaseSnapshot, out: &mut dyn Write) -> Result<(), Rep
             risk["deadline"] = json!(time(&due));
         }
         if !related.is_empty() {
-            risk["related-observations"] = Value::Array(related.clone());
+            risk["related-observations"] = Value::Array(related);
         }
-        let mut poam_item = json!({
-            "uuid": id(snap, "poam-item", &f.fingerprint),
-            "title": non_empty(&f.title),
-            "description": format!(
-                "Remediate {}{}",
-                finding_description(f),
-                item.due_at.map(|d| format!(" Due {}.", time(&d))).unwrap_or_default()
-            ),
-            "related-risks": [{"risk-uuid": risk_id}],
-        });
-        if !related.is_empty() {
-            poam_item["related-observations"] = Value::Array(related);
-        }
-        Ok((risk, poam_item))
+        Ok(risk)
     };
     let scans: Vec<&ScanSnapshot> = snap
         .scans
@@ -586,7 +598,7 @@ pub fn write_poam(snap: &ReleaseSnapshot, out: &mut dyn Write) -> Result<(), Rep
         });
         write_array(out, [Ok(none)].into_iter())?;
     } else {
-        write_array(out, order.iter().map(|k| entry(k.3).map(|(_, item)| item)))?;
+        write_array(out, order.iter().map(|k| entry(k.3, PoamPart::Item)))?;
     }
     let rest = &frame[at_items + items_mark.len()..];
     if order.is_empty() {
@@ -594,7 +606,7 @@ pub fn write_poam(snap: &ReleaseSnapshot, out: &mut dyn Write) -> Result<(), Rep
     } else {
         let at_risks = cut(rest, &risks_mark)?;
         out.write_all(&rest[..at_risks])?;
-        write_array(out, order.iter().map(|k| entry(k.3).map(|(risk, _)| risk)))?;
+        write_array(out, order.iter().map(|k| entry(k.3, PoamPart::Risk)))?;
         out.write_all(&rest[at_risks + risks_mark.len()..])?;
     }
     Ok(())

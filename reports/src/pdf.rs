@@ -34,6 +34,10 @@ const FALLBACK_TTF: &[u8] = include_bytes!("../fonts/DroidSansFallback.ttf");
 
 /// Rows of the new/fixed lists on the cover section.
 const MAX_DIFF_ROWS: usize = 25;
+/// Rows of the blocking and decided findings (about 33 pages): a release with more lists the
+/// most severe here, and all of them in `report.html`, `triage.json` and the findings files.
+/// It also bounds what the PDF holds, since every page is kept until the document is written.
+pub const MAX_LISTED_ROWS: usize = 1000;
 
 const PAGE_W: f32 = 210.0;
 const PAGE_H: f32 = 297.0;
@@ -926,18 +930,40 @@ fn decision_text(f: &ViewFinding) -> String {
     }
 }
 
-fn decisions(l: &mut Layout<'_>, snap: &ReleaseSnapshot) -> Result<(), ReportError> {
-    let mut listed: Vec<ViewFinding> = snap.decided_or_blocking()?;
-    listed.sort_by(|a, b| {
+/// The first [`MAX_LISTED_ROWS`] findings that block the gate or were decided, most severe
+/// first, then by status, rule and fingerprint; and how many there are in all. Never holds
+/// more than twice the rows it keeps.
+fn listed_findings(snap: &ReleaseSnapshot) -> Result<(Vec<ViewFinding>, usize), ReportError> {
+    let order = |a: &ViewFinding, b: &ViewFinding| {
         severity_rank(a.severity.as_str())
             .cmp(&severity_rank(b.severity.as_str()))
             .then_with(|| a.status.as_str().cmp(b.status.as_str()))
             .then_with(|| a.rule_id.cmp(&b.rule_id))
             .then_with(|| a.fingerprint.cmp(&b.fingerprint))
-    });
+    };
+    let wanted = snap.decided_or_blocking_test();
+    let mut kept: Vec<ViewFinding> = Vec::new();
+    let mut total = 0;
+    snap.findings.try_for_each(|f| {
+        if wanted(f) {
+            total += 1;
+            kept.push(f.clone());
+            if kept.len() >= 2 * MAX_LISTED_ROWS {
+                kept.sort_by(order);
+                kept.truncate(MAX_LISTED_ROWS);
+            }
+        }
+        Ok(())
+    })?;
+    kept.sort_by(order);
+    kept.truncate(MAX_LISTED_ROWS);
+    Ok((kept, total))
+}
+
+fn decisions(l: &mut Layout<'_>, snap: &ReleaseSnapshot) -> Result<(), ReportError> {
+    let (listed, total) = listed_findings(snap)?;
     l.heading(&format!(
-        "Blocking, accepted and false-positive findings ({})",
-        listed.len()
+        "Blocking, accepted and false-positive findings ({total})"
     ));
     if listed.is_empty() {
         l.paragraph(
@@ -1012,7 +1038,18 @@ fn decisions(l: &mut Layout<'_>, snap: &ReleaseSnapshot) -> Result<(), ReportErr
         );
         l.y += 4.6;
     }
-    let others = snap.findings.len() - listed.len();
+    if total > listed.len() {
+        l.y += 3.0;
+        l.paragraph(
+            &format!(
+                "{} more are not listed here (the list stops at {MAX_LISTED_ROWS}, most severe first): report.html lists every one, triage.json every decision, and findings.csv, findings.json and findings.sarif every finding.",
+                total - listed.len()
+            ),
+            8.5,
+            Face::Regular,
+        );
+    }
+    let others = snap.findings.len() - total;
     l.y += 3.0;
     l.paragraph(
         &format!(

@@ -42,3 +42,12 @@ pub(crate) fn spool(
     Ok(Rendered::Spooled { file, sha256, size })
 }
 
+/// A member rendered in memory: kept there while small, spooled once large, so the members
+/// already rendered do not add up in memory while the others are.
+pub(crate) fn held(bytes: Vec<u8>) -> Result<Rendered, ReportError> {
+    if bytes.len() > HELD_MEMBER {
+        spool(|out| Ok(out.write_all(&bytes)?))
+    } else {
+        Ok(Rendered::Bytes(bytes))
+    }
+}

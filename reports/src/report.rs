@@ -95,7 +95,7 @@ impl std::fmt::Display for ReportFormat {
 }
 
 /// Renders the draft report of an open release into `out`. The findings formats are written
-/// finding by finding; the PDF, HTML and forum post are drawn whole first.
+/// finding by finding; the PDF and forum post are drawn whole first.
 pub fn write_report(
     snap: &ReleaseSnapshot,
     format: ReportFormat,
@@ -103,12 +103,12 @@ pub fn write_report(
 ) -> Result<(), ReportError> {
     match format {
         ReportFormat::Pdf => out.write_all(&pdf::report_pdf(snap, None)?)?,
-        ReportFormat::Html => out.write_all(html::report_html(snap, None)?.as_bytes())?,
+        ReportFormat::Html => html::write_report_html(snap, None, out)?,
         ReportFormat::ForumPost => out.write_all(markdown::forum_post(snap, None)?.as_bytes())?,
         ReportFormat::Csv => findings::write_findings_csv(snap, out)?,
         ReportFormat::Json => findings::write_findings_json(snap, out)?,
         ReportFormat::Sarif => crate::sarif::write_findings_sarif(snap, out)?,
-        ReportFormat::OscalAr => out.write_all(&crate::oscal::assessment_results(snap)?)?,
+        ReportFormat::OscalAr => crate::oscal::write_assessment_results(snap, out)?,
         ReportFormat::OscalPoam => crate::oscal::write_poam(snap, out)?,
     }
     Ok(())

@@ -121,11 +121,6 @@ impl ReleaseSnapshot {
         }
     }
 
-    /// Findings that need an auditor's eye: blocking the gate, accepted, or false positive.
-    pub fn decided_or_blocking(&self) -> Result<Vec<ViewFinding>, crate::ReportError> {
-        self.findings.filtered(self.decided_or_blocking_test())
-    }
-
     /// When the evidence was frozen, or when the release was created for a draft: the time
     /// written into every member of the zip.
     pub fn reference_time(&self) -> NaiveDateTime {
@@ -184,6 +179,19 @@ pub struct GateSummary {
     /// one line each ("... decided in SonarQube: false positive"). Absent when there are none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub decided_in_tool: Vec<String>,
+}
+
+impl GateSummary {
+    /// The same gate without its reason lines, for a document that writes them one at a time.
+    pub fn without_reasons(&self) -> GateSummary {
+        GateSummary {
+            verdict: self.verdict,
+            fail_on: self.fail_on.clone(),
+            required_tools: self.required_tools.clone(),
+            reasons: Vec::new(),
+            decided_in_tool: self.decided_in_tool.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -261,6 +269,9 @@ fn guess_extension(format: &str) -> &'static str {
     }
 }
 
+/// The most new and fixed findings a snapshot's diff lists (the reports list fewer still).
+pub const DIFF_LINES: usize = 200;
+
 /// What changed since the previous release.
 fn is_zero(n: &u64) -> bool {
     *n == 0
@@ -288,9 +299,9 @@ pub struct DiffSnapshot {
     pub still_open: u64,
     pub fixed: u64,
     pub not_rescanned: u64,
-    /// New findings, most severe first.
+    /// The first [`DIFF_LINES`] new findings, most severe first (`new` counts them all).
     pub new_findings: Vec<DiffLine>,
-    /// Fixed findings, most severe first.
+    /// The first [`DIFF_LINES`] fixed findings, most severe first (`fixed` counts them all).
     pub fixed_findings: Vec<DiffLine>,
 }
 

@@ -108,6 +108,47 @@ fn every_scan_has_a_vulns_statement_and_the_gate_a_vsa_each_in_two_envelopes() {
     assert_eq!(vsa["subject"].as_array().unwrap().len(), snap.scans.len());
 }
 
+/// A scan whose statement is over a megabyte (one result per rule id, and here every finding
+/// of the first scan has an id of its own) is written to a temporary file, signed and wrapped
+/// from it: its envelopes are the ones its bytes give in memory, and the bundle verifies.
+#[test]
+fn a_large_statement_is_signed_and_wrapped_as_a_small_one_is() {
+    let mut snap = testdata::sample::large_snapshot(30_000);
+    let first = snap.scans[0].id;
+    let findings = snap.findings.held_mut().unwrap();
+    for (i, f) in findings.iter_mut().enumerate() {
+        if f.scan_id == first {
+            f.rule_id = format!("CVE-2026-{i:06}");
+        }
+    }
+    let rules: std::collections::BTreeSet<String> = findings
+        .iter()
+        .filter(|f| f.scan_id == first)
+        .map(|f| f.rule_id.clone())
+        .collect();
+    let (zip, _) = bundle_of(&snap, &key());
+    assert!(verify(&zip).valid, "{:?}", verify(&zip).failed_checks());
+
+    let path = reports::attest::scan_statement_path(&snap.scans[0]);
+    let dsse = member(&zip, &format!("{path}.dsse.json"));
+    let (payload_type, payload) = key().public().verify_dsse(&dsse).unwrap();
+    assert!(payload.len() > 1 << 20, "{} bytes", payload.len());
+    assert_eq!(dsse, key().dsse_envelope(&payload_type, &payload));
+    assert_eq!(
+        member(&zip, &format!("{path}.sigstore.json")),
+        reports::attest::sigstore_bundle(&key(), &payload_type, &payload).unwrap()
+    );
+    // Compact, keys sorted: what serializing the statement whole gives.
+    let s: serde_json::Value = serde_json::from_slice(&payload).unwrap();
+    assert_eq!(serde_json::to_vec(&s).unwrap(), payload);
+    let results = s["predicate"]["scanner"]["result"].as_array().unwrap();
+    let ids: std::collections::BTreeSet<String> = results
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, rules);
+}
+
 #[test]
 fn a_tampered_statement_fails_verification() {
     let zip = sample_bundle();

@@ -123,11 +123,14 @@ impl CustomizeConnection<DbConn, diesel::r2d2::Error> for SqlitePragmas {
         if let DbConn::Sqlite(c) = conn {
             // page_size applies to a new database only (before WAL is switched on); larger pages
             // suit chunked raw reports. A 64 MiB page cache keeps a large import from spilling
-            // pages to the WAL mid-transaction; statement journals stay in memory.
+            // pages to the WAL mid-transaction. Temporary storage (statement journals, the
+            // sorter a view's window function fills with every occurrence of a release) is a
+            // file past what fits in memory: in memory, it made a 1,000,000-finding seal peak
+            // at 572 MB instead of 482 (docs/BENCHMARKS.md, "Bundles at scale").
             c.batch_execute(
                 "PRAGMA page_size = 16384; PRAGMA busy_timeout = 60000; PRAGMA journal_mode = WAL; \
                  PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
-                 PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
+                 PRAGMA cache_size = -65536; PRAGMA temp_store = FILE;",
             )
             .map_err(diesel::r2d2::Error::QueryError)?;
         }

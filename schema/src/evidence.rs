@@ -18,15 +18,15 @@ use crate::import::ReportSource;
 use crate::models::ReleaseRow;
 use crate::tables::*;
 use crate::tx::{read_tx, write_tx};
-use crate::view::{DiffChange, ViewFinding};
+use crate::view::ViewFinding;
 use crate::{GateOptions, GateReason, GateVerdict, Store, now};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use domain::{ProjectId, ScanId};
 use importers::Severity;
 use reports::{
-    DiffLine, DiffSnapshot, EvidenceKey, GateReasonLine, GateSummary, PolicySnapshot,
-    PreviousBundle, ReleaseSnapshot, ScanSnapshot, Seal,
+    DiffLine, EvidenceKey, GateReasonLine, GateSummary, PolicySnapshot, PreviousBundle,
+    ReleaseSnapshot, ScanSnapshot, Seal,
 };
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
@@ -80,6 +80,19 @@ fn scan_severities(
         .into_iter()
         .map(|(s, n)| (Severity::from_rank(s).as_str().to_string(), n as u64))
         .collect())
+}
+
+/// What a sealed bundle's manifest says of its gate, read without the rest.
+#[derive(serde::Deserialize)]
+struct ManifestGate {
+    gate: GateSummary,
+}
+
+/// The audit chain's head a sealed bundle's manifest records, read without the rest.
+#[derive(serde::Deserialize)]
+struct ManifestAnchor {
+    #[serde(default)]
+    audit_anchor: Option<reports::AuditAnchor>,
 }
 
 fn diff_line(f: &ViewFinding) -> DiffLine {
@@ -276,9 +289,9 @@ impl Store {
                         .optional()?
                         .unwrap_or_default();
                     // The chain head the bundle signed, as its manifest records it.
-                    let anchor = serde_json::from_str::<serde_json::Value>(&manifest)
+                    let anchor = serde_json::from_str::<ManifestAnchor>(&manifest)
                         .ok()
-                        .and_then(|m| serde_json::from_value(m["audit_anchor"].clone()).ok());
+                        .and_then(|m| m.audit_anchor);
                     Some((
                         Seal {
                             sealed_at: at,
@@ -376,9 +389,11 @@ impl Store {
                         .first(c)
                         .optional()?,
                 };
+                // The gate as the bundle signed it: its manifest's (the `gate` column holds it
+                // without the reason lines since those can number a line per finding).
                 let sealed_gate: Option<String> = bundles::table
                     .find(rel.id.get())
-                    .select(bundles::gate)
+                    .select(bundles::manifest)
                     .first(c)
                     .optional()?;
                 Ok((
@@ -415,29 +430,37 @@ impl Store {
             elapsed_ms = step.elapsed().as_millis() as u64,
             "snapshot: gate"
         );
+        // The gate's lines for the bundle, made now so its own findings (one per blocking
+        // finding) are not held while the rest is read.
+        let policy_version = gate_result.policy_version;
+        let gate_now = GateSummary {
+            verdict: gate_result.verdict,
+            fail_on: gate_result.fail_on.as_str().to_string(),
+            required_tools: gate_result.required_tools.clone(),
+            reasons: gate_result.reasons.iter().map(gate_line).collect(),
+            decided_in_tool: gate_result
+                .decided_in_tool
+                .iter()
+                .map(crate::ToolDecidedFinding::describe)
+                .collect(),
+        };
+        drop(gate_result);
         let step = std::time::Instant::now();
+        // Against the release before, read from both views spooled: the counts, and the
+        // first lines the reports list.
         let diff = match self.previous_release(project, release_name)? {
             None => None,
-            Some(prev) => {
-                let d = self.diff(project, &prev, release_name)?;
-                let lines = |change: DiffChange| {
-                    d.entries
-                        .iter()
-                        .filter(|e| e.change == change)
-                        .map(|e| diff_line(&e.finding))
-                        .collect::<Vec<_>>()
-                };
-                Some(DiffSnapshot {
-                    previous_release: prev,
-                    new: d.new,
-                    identity_refined: d.identity_refined,
-                    still_open: d.still_open,
-                    fixed: d.fixed,
-                    not_rescanned: d.not_rescanned,
-                    new_findings: lines(DiffChange::New),
-                    fixed_findings: lines(DiffChange::Fixed),
-                })
-            }
+            Some(prev) => Some(read_tx(&mut *self.conn()?, |c| {
+                crate::snapshot_diff::snapshot_diff_in(
+                    c,
+                    project,
+                    &prev,
+                    &scans,
+                    &view.findings,
+                    reports::DIFF_LINES,
+                    diff_line,
+                )
+            })?),
         };
         tracing::debug!(
             elapsed_ms = step.elapsed().as_millis() as u64,
@@ -451,7 +474,7 @@ impl Store {
             project,
             release_name,
             &present,
-            gate_result.policy_version,
+            policy_version,
             rel.sealed_at,
         );
         let step = std::time::Instant::now();
@@ -470,22 +493,12 @@ impl Store {
             release_created_at: rel.created_at,
             seal,
             // A sealed release shows the gate as it was at sealing.
-            gate: match sealed_gate.and_then(|g| serde_json::from_str(&g).ok()) {
-                Some(sealed) => sealed,
-                None => GateSummary {
-                    verdict: gate_result.verdict,
-                    fail_on: gate_result.fail_on.as_str().to_string(),
-                    required_tools: gate_result.required_tools.clone(),
-                    reasons: gate_result.reasons.iter().map(gate_line).collect(),
-                    decided_in_tool: gate_result
-                        .decided_in_tool
-                        .iter()
-                        .map(crate::ToolDecidedFinding::describe)
-                        .collect(),
-                },
+            gate: match sealed_gate.and_then(|m| serde_json::from_str::<ManifestGate>(&m).ok()) {
+                Some(sealed) => sealed.gate,
+                None => gate_now,
             },
             // The policy version the gate used, as written.
-            policy: match gate_result.policy_version {
+            policy: match policy_version {
                 Some(version) => self
                     .policy(project, Some(version))?
                     .map(|p| PolicySnapshot {
@@ -532,6 +545,7 @@ impl Store {
                 crate::sla::CurrentFindings::Tally(tally),
             )
         })?;
+        shrink_cache(&mut conn)?;
         let breached: Vec<serde_json::Value> = sla
             .items
             .iter()
@@ -640,6 +654,8 @@ impl Store {
                 .map_err(|e| StoreError::Internal(format!("writing the bundle: {e}")))?
         };
         let source = TempBundle(file);
+        // The gate's reason lines are in the manifest now; not held while it is stored.
+        drop(std::mem::take(&mut snapshot.gate.reasons));
         tracing::debug!(
             elapsed_ms = started.elapsed().as_millis() as u64,
             size = outcome.size,
@@ -691,7 +707,10 @@ impl Store {
                     "the release could not be sealed".into(),
                 ));
             }
-            let gate_json = serde_json::to_string(&snapshot.gate).unwrap_or_else(|_| "{}".into());
+            // The gate without its reason lines (a line per blocking finding): the full gate
+            // is in the manifest, which is stored beside it.
+            let gate_json = serde_json::to_string(&snapshot.gate.without_reasons())
+                .unwrap_or_else(|_| "{}".into());
             diesel::insert_into(bundles::table)
                 .values((
                     bundles::release_id.eq(rel.id.get()),

@@ -40,6 +40,7 @@ mod controls;
 // What policies and control mappings share: a versioned TOML document per project.
 mod document;
 mod sla;
+mod snapshot_diff;
 mod spooled;
 mod triage;
 mod vex;

@@ -47,7 +47,7 @@ fn prefix(fingerprint: &str) -> u128 {
     u128::from_be_bytes(bytes)
 }
 
-fn spool_error(e: reports::ReportError) -> StoreError {
+pub(crate) fn spool_error(e: reports::ReportError) -> StoreError {
     match e {
         reports::ReportError::Io(e) => StoreError::Io(e),
         e => StoreError::Internal(format!("spooling the findings: {e}")),

@@ -278,6 +278,8 @@ diesel::table! {
         key_fingerprint -> Text,
         key_id -> Text,
         gate_passed -> Bool,
+        /// The gate at sealing as JSON, without its reason lines since the bounded seal (the
+        /// manifest has them); rows sealed before hold them too. Read from the manifest.
         gate -> Text,
         allow_blocked_reason -> Nullable<Text>,
         created_at -> Timestamp,

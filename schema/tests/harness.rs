@@ -134,3 +134,44 @@ pub fn request<'a>(project: &'a str, release: &'a str) -> schema::ImportRequest<
         progress: None,
     }
 }
+
+/// The diff a snapshot of `to` carries, read from the two releases' views spooled, is what
+/// `Store::diff` says from `from`: the same counts, and its first new and fixed findings in
+/// its order.
+pub fn assert_snapshot_diff_is_the_diff(store: &Store, project: &str, from: &str, to: &str) {
+    let snap = store
+        .release_snapshot(project, to, &schema::GateOptions::default(), "t")
+        .expect("snapshot");
+    let got = snap.diff.expect("a diff against the release before");
+    let want = store.diff(project, from, to).expect("diff");
+    assert_eq!(got.previous_release, from);
+    assert_eq!(
+        (
+            got.new,
+            got.identity_refined,
+            got.still_open,
+            got.fixed,
+            got.not_rescanned
+        ),
+        (
+            want.new,
+            want.identity_refined,
+            want.still_open,
+            want.fixed,
+            want.not_rescanned
+        ),
+    );
+    let first = |change: schema::DiffChange| -> Vec<String> {
+        want.entries
+            .iter()
+            .filter(|e| e.change == change)
+            .take(reports::DIFF_LINES)
+            .map(|e| e.finding.fingerprint.clone())
+            .collect()
+    };
+    let lines = |lines: &[reports::DiffLine]| -> Vec<String> {
+        lines.iter().map(|l| l.fingerprint.clone()).collect()
+    };
+    assert_eq!(lines(&got.new_findings), first(schema::DiffChange::New));
+    assert_eq!(lines(&got.fixed_findings), first(schema::DiffChange::Fixed));
+}

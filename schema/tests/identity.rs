@@ -74,6 +74,7 @@ fn upgrading_a_database_made_by_version_1_refines_and_keeps_triage() {
         (0, 1, 1, 0),
         "{diff:?}"
     );
+    crate::harness::assert_snapshot_diff_is_the_diff(&store, "shop", "1.0", "1.1");
     assert!(
         diff.entries
             .iter()

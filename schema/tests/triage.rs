@@ -1056,6 +1056,14 @@ fn time_to_remediate_counts_what_the_diffs_call_fixed() {
             t.name
         );
         assert_eq!(fixed_by_mttr, fixed_by_diffs, "{}", t.name);
+        for g in 0..3 {
+            crate::harness::assert_snapshot_diff_is_the_diff(
+                &t.store,
+                "shop",
+                &format!("{g}.0"),
+                &format!("{}.0", g + 1),
+            );
+        }
         // The same answer twice, to the last bit (it goes into sealed bundles).
         let again = t.store.sla("shop", None, 5, Some(report.at)).unwrap();
         assert_eq!(
