@@ -364,8 +364,12 @@ fn candidates(
             batch.size
         ));
     }
-    let rows: Vec<GateRow> = sql.load(conn)?;
-    rows.into_iter().map(GateFinding::try_from).collect()
+    let mut candidates = Vec::new();
+    sql.for_each(conn, |row: GateRow| {
+        candidates.push(GateFinding::try_from(row)?);
+        Ok(())
+    })?;
+    Ok(candidates)
 }
 
 /// Evaluates the gate on every candidate, fed from SQL; does not record it.

@@ -19,7 +19,6 @@ use diesel::prelude::*;
 use domain::{FindingId, ProjectId, ReleaseId, ScanId};
 use importers::{Finding, Severity};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashSet};
 use std::io::Read;
 
@@ -128,18 +127,7 @@ fn default_label(tool: &str, target: Option<&str>) -> String {
 
 fn hash_source(source: &dyn ReportSource) -> Result<(String, u64), StoreError> {
     let mut reader = source.open()?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 256 * 1024];
-    let mut size = 0u64;
-    loop {
-        let n = reader.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-        size += n as u64;
-    }
-    Ok((hex::encode(hasher.finalize()), size))
+    Ok(reports::bundle::sha256_of_reader(&mut reader)?)
 }
 
 /// Reports parse progress as bytes go by.

@@ -82,6 +82,36 @@ impl Sql {
     }
 }
 
+impl Sql {
+    /// Runs the query and hands each row to `visit` as it is read: on PostgreSQL in libpq's
+    /// row-by-row mode, so a large answer (a gate's candidates) is never held whole as well.
+    pub(crate) fn for_each<T>(
+        self,
+        conn: &mut DbConn,
+        mut visit: impl FnMut(T) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>
+    where
+        T: QueryableByName<diesel::pg::Pg> + QueryableByName<diesel::sqlite::Sqlite> + 'static,
+    {
+        match conn {
+            DbConn::Postgres(c) => {
+                let rows = RunQueryDsl::load_iter::<T, diesel::pg::PgRowByRowLoadingMode>(self, c)?;
+                for row in rows {
+                    visit(row?)?;
+                }
+            }
+            DbConn::Sqlite(c) => {
+                let rows =
+                    RunQueryDsl::load_iter::<T, diesel::connection::DefaultLoadingMode>(self, c)?;
+                for row in rows {
+                    visit(row?)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 impl diesel::query_builder::QueryId for Sql {
     type QueryId = ();
     // No static id: diesel caches a prepared statement by its SQL text instead.
