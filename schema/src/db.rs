@@ -126,7 +126,7 @@ impl CustomizeConnection<DbConn, diesel::r2d2::Error> for SqlitePragmas {
             // pages to the WAL mid-transaction. Temporary storage (statement journals, the
             // sorter a view's window function fills with every occurrence of a release) is a
             // file past what fits in memory: in memory, it made a 1,000,000-finding seal peak
-            // at 572 MB instead of 482 (docs/BENCHMARKS.md, "Bundles at scale").
+            // at 559 MB instead of 471 (docs/BENCHMARKS.md, "Bundles at scale").
             c.batch_execute(
                 "PRAGMA page_size = 16384; PRAGMA busy_timeout = 60000; PRAGMA journal_mode = WAL; \
                  PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
