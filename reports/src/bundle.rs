@@ -26,14 +26,16 @@
 use crate::digest::sha256_hex;
 use crate::json_frame::{self, ArrayWriter, Layout};
 use crate::keys::{DSSE_PAYLOAD_TYPE, EvidenceKey, PRINCIPAL, SSH_NAMESPACE};
+use crate::parallel::Job;
 use crate::rendered::{Rendered, spool};
 use crate::snapshot::{ReleaseSnapshot, ScanSnapshot};
+use crate::zipped::{Compressed, compress_raw, options};
 use crate::{ReportError, attest, canonical_json, controls, findings, html, markdown, pdf, sarif};
+use chrono::NaiveDateTime;
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::io::{Read, Seek, SeekFrom, Write};
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipWriter};
+use zip::{DateTime, ZipWriter};
 
 pub use crate::digest::{HashingWriter, sha256_of_reader};
 use crate::members::{DSSE, FORMAT, MANIFEST, PREDICATE_TYPE, SUMS, SUMS_SIG, SUMS_SSHSIG};
@@ -64,9 +66,9 @@ pub struct BundleOutcome {
     pub members: usize,
 }
 
-fn zip_time(snap: &ReleaseSnapshot) -> DateTime {
+/// The time every member of a bundle carries: its snapshot's reference time (the seal's).
+fn zip_time(t: NaiveDateTime) -> DateTime {
     use chrono::{Datelike, Timelike};
-    let t = snap.reference_time();
     let year = t.year().clamp(1980, 2107) as u16;
     DateTime::from_date_and_time(
         year,
@@ -79,58 +81,163 @@ fn zip_time(snap: &ReleaseSnapshot) -> DateTime {
     .unwrap_or_default()
 }
 
-/// The generated members (everything but the raw scans and the signature files).
+/// The raw reports of a snapshot's scans made ready for its bundle: each read once, checked
+/// against its recorded SHA-256 and size, deflated for the zip, and, for the formats whose
+/// attestation says more than the scan's record ([`attest::needs_raw_report`]: image digests,
+/// scanner database), read for those facts. Made apart from the rest of the bundle so that
+/// the store can read the raw reports on one core while it takes the snapshot on another.
+pub struct PreparedRaw {
+    time: NaiveDateTime,
+    /// Each scan's id, raw report SHA-256 and deflated report, in the scans' order.
+    reports: Vec<(domain::ScanId, String, Compressed)>,
+    facts: BTreeMap<domain::ScanId, attest::ScanFacts>,
+}
+
+impl PreparedRaw {
+    /// Reads the raw reports of `scans`, for a bundle whose reference time (its seal's) is
+    /// `time`. Fails if a raw report's bytes do not hash to its recorded SHA-256.
+    pub fn read(
+        scans: &[ScanSnapshot],
+        time: NaiveDateTime,
+        raw: &mut dyn RawScans,
+    ) -> Result<PreparedRaw, ReportError> {
+        let mut reports = Vec::with_capacity(scans.len());
+        let mut facts = BTreeMap::new();
+        for scan in scans {
+            let compressed = if attest::needs_raw_report(&scan.format) {
+                // A copy to parse once its bytes are known to be the recorded ones.
+                let mut copy = std::io::BufWriter::with_capacity(256 * 1024, tempfile::tempfile()?);
+                let compressed = compress_raw(scan, zip_time(time), raw, Some(&mut copy))?;
+                let mut copy = copy.into_inner().map_err(|e| e.into_error())?;
+                copy.seek(SeekFrom::Start(0))?;
+                facts.insert(scan.id, attest::ScanFacts::read(&scan.format, copy));
+                compressed
+            } else {
+                compress_raw(scan, zip_time(time), raw, None)?
+            };
+            reports.push((scan.id, scan.sha256.clone(), compressed));
+        }
+        Ok(PreparedRaw {
+            time,
+            reports,
+            facts,
+        })
+    }
+
+    /// Whether these are the raw reports of `snap`'s scans, made for its time.
+    pub fn is_for(&self, snap: &ReleaseSnapshot) -> bool {
+        self.time == snap.reference_time()
+            && self.reports.len() == snap.scans.len()
+            && self
+                .reports
+                .iter()
+                .zip(&snap.scans)
+                .all(|((id, sha256, _), scan)| *id == scan.id && *sha256 == scan.sha256)
+    }
+}
+
+/// A generated member ready for the zip: its SHA-256 and size for the manifest, and its
+/// bytes, or, when it was spooled, the bytes deflated.
+struct Generated {
+    path: String,
+    sha256: String,
+    size: u64,
+    body: Body,
+}
+
+enum Body {
+    Bytes(Vec<u8>),
+    Compressed(Compressed),
+}
+
+/// Rendered members made ready for the zip: a spooled one is deflated now, on the thread
+/// that rendered it.
+fn ready(members: Vec<(String, Rendered)>, time: DateTime) -> Result<Vec<Generated>, ReportError> {
+    members
+        .into_iter()
+        .map(|(path, rendered)| {
+            let (sha256, size) = rendered.sha256_and_size();
+            let body = match rendered {
+                Rendered::Bytes(bytes) => Body::Bytes(bytes),
+                Rendered::Spooled { mut file, size, .. } => {
+                    Body::Compressed(Compressed::write(&path, size, time, |out| {
+                        std::io::copy(&mut file, out)?;
+                        Ok(())
+                    })?)
+                }
+            };
+            Ok(Generated {
+                path,
+                sha256,
+                size,
+                body,
+            })
+        })
+        .collect()
+}
+
+/// The generated members (everything but the raw scans and the signature files), rendered
+/// and deflated on every core: a job per member that passes over the findings, longest
+/// first, and one for the small rest.
 fn generated_members(
     snap: &ReleaseSnapshot,
     key: &EvidenceKey,
     facts: &BTreeMap<domain::ScanId, attest::ScanFacts>,
-) -> Result<Vec<(String, Rendered)>, ReportError> {
+    time: DateTime,
+) -> Result<Vec<Generated>, ReportError> {
     let public = key.public();
     let fp = public.fingerprint();
+    let fp = fp.as_str();
     let bytes = crate::rendered::held;
-    // Two halves, each a few passes over the findings, drawn on two cores: the reports for
-    // people, the attestations and OSCAL on one; the findings files and the rest on the other.
-    let (second, generated) = std::thread::scope(|scope| {
-        let second = scope.spawn(|| -> Result<Vec<(String, Rendered)>, ReportError> {
-            let mut members = vec![
-                (
-                    "report.pdf".into(),
-                    bytes(pdf::report_pdf(snap, Some(&fp))?)?,
-                ),
-                (
-                    "report.html".into(),
-                    spool(|out| html::write_report_html(snap, Some(&fp), out))?,
-                ),
-            ];
-            members.extend(attest::members(snap, key, facts)?);
-            // The same release as OSCAL assessment results and plan of action and milestones.
-            members.push((
-                crate::ReportFormat::OscalAr.member_name().into(),
-                // A finding per open blocking one, a risk per accepted one: spooled as it is
-                // written.
-                spool(|out| crate::oscal::write_assessment_results(snap, out))?,
-            ));
-            members.push((
+    let jobs: Vec<Job<'_, Vec<Generated>>> = vec![
+        // The OSCAL plan of action and milestones: one risk and one item per open finding.
+        job(time, || {
+            Ok(vec![(
                 crate::ReportFormat::OscalPoam.member_name().into(),
-                // One risk and one item per open finding: spooled as it is written.
                 spool(|out| crate::oscal::write_poam(snap, out))?,
-            ));
-            Ok(members)
-        });
-        let first = (|| -> Result<Vec<(String, Rendered)>, ReportError> {
+            )])
+        }),
+        job(time, || {
+            Ok(vec![(
+                "findings.json".into(),
+                spool(|out| findings::write_findings_json(snap, out))?,
+            )])
+        }),
+        job(time, || {
+            Ok(vec![(
+                "findings.sarif".into(),
+                spool(|out| sarif::write_findings_sarif(snap, out))?,
+            )])
+        }),
+        job(time, || attest::members(snap, key, facts)),
+        job(time, || {
+            Ok(vec![(
+                "findings.csv".into(),
+                spool(|out| findings::write_findings_csv(snap, out))?,
+            )])
+        }),
+        // The OSCAL assessment results: a finding per open blocking one, a risk per accepted
+        // one.
+        job(time, || {
+            Ok(vec![(
+                crate::ReportFormat::OscalAr.member_name().into(),
+                spool(|out| crate::oscal::write_assessment_results(snap, out))?,
+            )])
+        }),
+        job(time, || {
+            Ok(vec![(
+                "report.html".into(),
+                spool(|out| html::write_report_html(snap, Some(fp), out))?,
+            )])
+        }),
+        job(time, || {
+            Ok(vec![(
+                "report.pdf".into(),
+                bytes(pdf::report_pdf(snap, Some(fp))?)?,
+            )])
+        }),
+        job(time, || {
             let mut members = vec![
-                (
-                    "findings.json".into(),
-                    spool(|out| findings::write_findings_json(snap, out))?,
-                ),
-                (
-                    "findings.csv".into(),
-                    spool(|out| findings::write_findings_csv(snap, out))?,
-                ),
-                (
-                    "findings.sarif".into(),
-                    spool(|out| sarif::write_findings_sarif(snap, out))?,
-                ),
                 ("triage.json".into(), bytes(findings::triage_json(snap)?)?),
                 (
                     "audit-events.json".into(),
@@ -138,7 +245,7 @@ fn generated_members(
                 ),
                 (
                     "forum-post.md".into(),
-                    bytes(markdown::forum_post(snap, Some(&fp))?.into_bytes())?,
+                    bytes(markdown::forum_post(snap, Some(fp))?.into_bytes())?,
                 ),
                 (
                     "signing-key.pem".into(),
@@ -170,17 +277,22 @@ fn generated_members(
                 members.push((controls::ACCESS_MEMBER.into(), bytes(access)?));
             }
             Ok(members)
-        })();
-        let second = second.join().unwrap_or_else(|_| {
-            Err(ReportError::RendererPanicked(
-                "the reports, attestations and OSCAL",
-            ))
-        });
-        (second, first)
-    });
-    let mut generated = generated?;
-    generated.extend(second?);
-    Ok(generated)
+        }),
+    ];
+    Ok(
+        crate::parallel::run(jobs, crate::parallel::threads(), "the bundle's members")?
+            .into_iter()
+            .flatten()
+            .collect(),
+    )
+}
+
+/// A job rendering some members and making them ready for the zip.
+fn job<'a>(
+    time: DateTime,
+    render: impl FnOnce() -> Result<Vec<(String, Rendered)>, ReportError> + Send + 'a,
+) -> Job<'a, Vec<Generated>> {
+    Box::new(move || ready(render()?, time))
 }
 
 /// The manifest: what the bundle is, and every file in it with SHA-256 and size.
@@ -267,19 +379,33 @@ pub fn write_bundle<W: Read + Write + Seek>(
     snap: &ReleaseSnapshot,
     key: &EvidenceKey,
     raw: &mut dyn RawScans,
+    out: W,
+) -> Result<BundleOutcome, ReportError> {
+    let prepared = PreparedRaw::read(&snap.scans, snap.reference_time(), raw)?;
+    write_prepared_bundle(snap, key, prepared, out)
+}
+
+/// [`write_bundle`] with the raw reports read before ([`PreparedRaw::read`] of the snapshot's
+/// scans and reference time; others are refused).
+pub fn write_prepared_bundle<W: Read + Write + Seek>(
+    snap: &ReleaseSnapshot,
+    key: &EvidenceKey,
+    prepared: PreparedRaw,
     mut out: W,
 ) -> Result<BundleOutcome, ReportError> {
+    if !prepared.is_for(snap) {
+        return Err(ReportError::Invalid(
+            "the raw reports were read for another snapshot".into(),
+        ));
+    }
     let public = key.public();
-    let facts = raw_report_facts(snap, raw)?;
-    let generated = generated_members(snap, key, &facts)?;
+    let time = zip_time(snap.reference_time());
+    let generated = generated_members(snap, key, &prepared.facts, time)?;
 
     // (path, sha256, size) of every summed member but the manifest.
     let mut files: Vec<(String, String, u64)> = generated
         .iter()
-        .map(|(p, r)| {
-            let (sha, size) = r.sha256_and_size();
-            (p.clone(), sha, size)
-        })
+        .map(|g| (g.path.clone(), g.sha256.clone(), g.size))
         .collect();
     for s in &snap.scans {
         files.push((s.bundle_path(), s.sha256.clone(), s.size));
@@ -333,71 +459,47 @@ pub fn write_bundle<W: Read + Write + Seek>(
     }))?;
     let dsse = key.dsse_envelope(DSSE_PAYLOAD_TYPE, &statement);
 
-    // Every generated member, then the raw scans, in one sorted stream.
+    // Every generated member, then the raw scans, in one sorted stream; the large ones
+    // deflated already.
     enum Member<'a> {
         Bytes(&'a [u8]),
-        Spooled(std::fs::File, u64),
-        Raw(&'a ScanSnapshot),
+        Owned(Vec<u8>),
+        Compressed(Compressed),
     }
     let mut members: Vec<(String, Member<'_>)> = generated
-        .iter()
-        .map(|(p, r)| {
-            let member = match r {
-                Rendered::Bytes(b) => Member::Bytes(b),
-                Rendered::Spooled { file, size, .. } => Member::Spooled(file.try_clone()?, *size),
+        .into_iter()
+        .map(|g| {
+            let member = match g.body {
+                Body::Bytes(bytes) => Member::Owned(bytes),
+                Body::Compressed(compressed) => Member::Compressed(compressed),
             };
-            Ok((p.clone(), member))
+            (g.path, member)
         })
-        .collect::<Result<_, std::io::Error>>()?;
+        .collect();
     members.push((MANIFEST.into(), Member::Bytes(&manifest)));
     members.push((SUMS.into(), Member::Bytes(&sums)));
     members.push((SUMS_SIG.into(), Member::Bytes(&sig)));
     members.push((SUMS_SSHSIG.into(), Member::Bytes(&sshsig)));
     members.push((DSSE.into(), Member::Bytes(&dsse)));
-    for s in &snap.scans {
-        members.push((s.bundle_path(), Member::Raw(s)));
+    for ((_, _, compressed), scan) in prepared.reports.into_iter().zip(&snap.scans) {
+        members.push((scan.bundle_path(), Member::Compressed(compressed)));
     }
     members.sort_by(|a, b| a.0.cmp(&b.0));
 
-    let time = zip_time(snap);
-    let options = |path: &str, size: u64| {
-        let already_compressed = path.ends_with(".pdf") || path.ends_with(".sig");
-        let base = SimpleFileOptions::default()
-            .last_modified_time(time)
-            .unix_permissions(0o644)
-            .large_file(size >= u32::MAX as u64);
-        if already_compressed {
-            base.compression_method(CompressionMethod::Stored)
-        } else {
-            base.compression_method(CompressionMethod::Deflated)
-                .compression_level(Some(COMPRESSION_LEVEL))
-        }
-    };
     let member_count = members.len();
     {
         let mut zip = ZipWriter::new(&mut out);
         for (path, member) in members {
             match member {
                 Member::Bytes(bytes) => {
-                    zip.start_file(path.as_str(), options(&path, bytes.len() as u64))?;
+                    zip.start_file(path.as_str(), options(&path, bytes.len() as u64, time))?;
                     zip.write_all(bytes)?;
                 }
-                Member::Spooled(mut file, size) => {
-                    zip.start_file(path.as_str(), options(&path, size))?;
-                    std::io::copy(&mut file, &mut zip)?;
+                Member::Owned(bytes) => {
+                    zip.start_file(path.as_str(), options(&path, bytes.len() as u64, time))?;
+                    zip.write_all(&bytes)?;
                 }
-                Member::Raw(scan) => {
-                    zip.start_file(path.as_str(), options(&path, scan.size))?;
-                    let mut hashing = HashingWriter::new(&mut zip);
-                    raw.write_raw(scan, &mut hashing)?;
-                    let (got, size) = hashing.finish();
-                    if got != scan.sha256 || size != scan.size {
-                        return Err(ReportError::Invalid(format!(
-                            "raw report of scan {} does not match its recorded SHA-256 {} (got {got}, {size} bytes)",
-                            scan.id, scan.sha256
-                        )));
-                    }
-                }
+                Member::Compressed(mut compressed) => compressed.copy_into(&mut zip)?,
             }
         }
         zip.finish()?;
@@ -416,39 +518,7 @@ pub fn write_bundle<W: Read + Write + Seek>(
     })
 }
 
-/// What the raw reports of the formats that carry more than the scan's record (image digests,
-/// scanner database: [`attest::needs_raw_report`]) say, for their attestations. Each such
-/// report is read once more before the zip is written, spooled to an unnamed temporary file
-/// (checked against its SHA-256 like the copy in the zip) and parsed as it streams.
-fn raw_report_facts(
-    snap: &ReleaseSnapshot,
-    raw: &mut dyn RawScans,
-) -> Result<BTreeMap<domain::ScanId, attest::ScanFacts>, ReportError> {
-    let mut facts = BTreeMap::new();
-    for scan in snap
-        .scans
-        .iter()
-        .filter(|s| attest::needs_raw_report(&s.format))
-    {
-        let mut file = std::io::BufWriter::with_capacity(256 * 1024, tempfile::tempfile()?);
-        let mut hashing = HashingWriter::new(&mut file);
-        raw.write_raw(scan, &mut hashing)?;
-        let (got, size) = hashing.finish();
-        if got != scan.sha256 || size != scan.size {
-            return Err(ReportError::Invalid(format!(
-                "raw report of scan {} does not match its recorded SHA-256 {} (got {got}, {size} bytes)",
-                scan.id, scan.sha256
-            )));
-        }
-        let mut file = file.into_inner().map_err(|e| e.into_error())?;
-        file.seek(SeekFrom::Start(0))?;
-        facts.insert(scan.id, attest::ScanFacts::read(&scan.format, file));
-    }
-    Ok(facts)
-}
-
-/// Deflate level: fast, and fixed (a different level gives different bytes).
-pub const COMPRESSION_LEVEL: i64 = 1;
+pub use crate::zipped::COMPRESSION_LEVEL;
 
 /// `VERIFY.md`: how to check this bundle with standard tools. The trust anchor is the
 /// fingerprint the signer published outside the bundle; the one filled in here is only what

@@ -75,17 +75,19 @@ impl<'a> ArrayWriter<'a> {
         self.text
             .extend_from_slice(if self.first { b"\n" } else { b",\n" });
         self.first = false;
-        self.pretty.clear();
-        serde_json::to_writer_pretty(&mut self.pretty, element)?;
-        let indent = 2 * (self.depth + 1);
-        for (j, line) in self.pretty.split(|b| *b == b'\n').enumerate() {
-            if j > 0 {
-                self.text.push(b'\n');
-            }
-            self.text.resize(self.text.len() + indent, b' ');
-            self.text.extend_from_slice(line);
-        }
+        write_indented(element, self.depth, &mut self.pretty, &mut self.text)?;
         // One write per element: the writer below hashes what it is given, call by call.
+        self.out.write_all(&self.text)?;
+        Ok(())
+    }
+
+    /// Pushes an element written before by [`write_indented`] at this array's depth.
+    pub(crate) fn push_indented(&mut self, indented: &[u8]) -> Result<(), ReportError> {
+        self.text.clear();
+        self.text
+            .extend_from_slice(if self.first { b"\n" } else { b",\n" });
+        self.first = false;
+        self.text.extend_from_slice(indented);
         self.out.write_all(&self.text)?;
         Ok(())
     }
@@ -96,6 +98,28 @@ impl<'a> ArrayWriter<'a> {
         self.out.write_all(b"]")?;
         Ok(())
     }
+}
+
+/// Appends `element` to `text` as [`ArrayWriter`] writes an element of an array at `depth`,
+/// without the separator before it: for elements made in one order and written in another
+/// ([`ArrayWriter::push_indented`]). `pretty` is scratch.
+pub(crate) fn write_indented(
+    element: &impl serde::Serialize,
+    depth: usize,
+    pretty: &mut Vec<u8>,
+    text: &mut Vec<u8>,
+) -> Result<(), ReportError> {
+    pretty.clear();
+    serde_json::to_writer_pretty(&mut *pretty, element)?;
+    let indent = 2 * (depth + 1);
+    for (j, line) in pretty.split(|b| *b == b'\n').enumerate() {
+        if j > 0 {
+            text.push(b'\n');
+        }
+        text.resize(text.len() + indent, b' ');
+        text.extend_from_slice(line);
+    }
+    Ok(())
 }
 
 #[cfg(test)]

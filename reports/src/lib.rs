@@ -39,6 +39,7 @@ pub mod keys;
 pub mod markdown;
 pub mod members;
 pub mod oscal;
+mod parallel;
 pub mod pdf;
 mod rendered;
 pub mod report;
@@ -49,8 +50,9 @@ pub mod spool;
 mod uri;
 pub mod verify;
 pub mod vex;
+mod zipped;
 
-pub use bundle::{BundleOutcome, RawScans, write_bundle};
+pub use bundle::{BundleOutcome, PreparedRaw, RawScans, write_bundle, write_prepared_bundle};
 pub use verify::{
     PreviousBundleInput, SignedManifest, Verdict, VerifyOptions, VerifyReport, signed_manifest,
     verify_bundle,

@@ -21,7 +21,7 @@ use crate::{ReportError, canonical_json};
 use chrono::NaiveDateTime;
 use domain::{Policy, TriageStatus, ViewFinding};
 use serde_json::{Value, json};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use uuid::Uuid;
 
@@ -30,7 +30,8 @@ pub const OSCAL_VERSION: &str = "1.1.2";
 
 /// The namespace of every UUID ScanLedger writes into OSCAL: UUIDv5 of its URL.
 fn namespace() -> Uuid {
-    Uuid::new_v5(&Uuid::NAMESPACE_URL, b"https://scanledger.dev/oscal")
+    static NAMESPACE: std::sync::OnceLock<Uuid> = std::sync::OnceLock::new();
+    *NAMESPACE.get_or_init(|| Uuid::new_v5(&Uuid::NAMESPACE_URL, b"https://scanledger.dev/oscal"))
 }
 
 /// The UUID of a named thing of a release: stable across exports.
@@ -44,7 +45,23 @@ fn id(snap: &ReleaseSnapshot, kind: &str, name: &str) -> String {
 
 /// OSCAL's date-time with a time zone: the snapshot's times are UTC.
 fn time(t: &NaiveDateTime) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    use chrono::{Datelike, Timelike};
+    // chrono's `%Y` pads years 0 to 9999 to four digits, as this does, and writes others
+    // with a sign: those are left to it. Written by hand, a POA&M of a million findings
+    // formats its three million times in a fraction of the time.
+    if (0..=9999).contains(&t.year()) {
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            t.year(),
+            t.month(),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        )
+    } else {
+        t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    }
 }
 
 /// An OSCAL token (`[\p{L}_][\p{L}\p{N}.\-_]*`) made of a criterion id: other characters
@@ -469,11 +486,189 @@ type SlaKey = (
     usize,
 );
 
-/// Which of its two elements in the POA&M an open finding is written as.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum PoamPart {
-    Risk,
-    Item,
+/// Where an open finding's two elements were written: its POA&M item and its risk.
+#[derive(Clone, Copy)]
+struct Written {
+    item: (u64, u32),
+    risk: (u64, u32),
+}
+
+/// The POA&M item and the risk of each open finding, written as they will be in the document,
+/// in the view's order, to two temporary files; then copied out in SLA order.
+struct Elements {
+    items: Spill,
+    risks: Spill,
+    pretty: Vec<u8>,
+    text: Vec<u8>,
+}
+
+/// Elements written one after another to a temporary file, and read back by place.
+struct Spill {
+    file: std::io::BufWriter<std::fs::File>,
+    at: u64,
+}
+
+impl Spill {
+    fn new() -> Result<Spill, ReportError> {
+        Ok(Spill {
+            file: std::io::BufWriter::with_capacity(256 * 1024, tempfile::tempfile()?),
+            at: 0,
+        })
+    }
+
+    fn push(&mut self, bytes: &[u8]) -> Result<(u64, u32), ReportError> {
+        let len = u32::try_from(bytes.len())
+            .map_err(|_| ReportError::Invalid("a POA&M element over 4 GiB".into()))?;
+        self.file.write_all(bytes)?;
+        let place = (self.at, len);
+        self.at += u64::from(len);
+        Ok(place)
+    }
+
+    fn into_file(self) -> Result<std::fs::File, ReportError> {
+        self.file
+            .into_inner()
+            .map_err(|e| ReportError::Io(e.into_error()))
+    }
+}
+
+impl Elements {
+    fn push(
+        &mut self,
+        item: &impl serde::Serialize,
+        risk: &impl serde::Serialize,
+    ) -> Result<Written, ReportError> {
+        // Both arrays are at depth 2.
+        self.text.clear();
+        crate::json_frame::write_indented(item, 2, &mut self.pretty, &mut self.text)?;
+        let item = self.items.push(&self.text)?;
+        self.text.clear();
+        crate::json_frame::write_indented(risk, 2, &mut self.pretty, &mut self.text)?;
+        let risk = self.risks.push(&self.text)?;
+        Ok(Written { item, risk })
+    }
+}
+
+/// Copies the elements at `places` out of `file`, in their order, into an array at depth 2.
+fn copy_array(
+    out: &mut dyn Write,
+    file: &mut std::fs::File,
+    places: impl Iterator<Item = (u64, u32)>,
+) -> Result<(), ReportError> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut array = ArrayWriter::new(out, 2)?;
+    let mut element = Vec::new();
+    for (at, len) in places {
+        element.resize(len as usize, 0);
+        file.seek(SeekFrom::Start(at))?;
+        file.read_exact(&mut element)?;
+        array.push_indented(&element)?;
+    }
+    array.finish()
+}
+
+/// A POA&M item, its fields in the order canonical JSON sorts them.
+#[derive(serde::Serialize)]
+struct PoamItem<'a> {
+    description: String,
+    #[serde(
+        rename = "related-observations",
+        skip_serializing_if = "Option::is_none"
+    )]
+    related_observations: Option<[RelatedObservation<'a>; 1]>,
+    #[serde(rename = "related-risks")]
+    related_risks: [RelatedRisk<'a>; 1],
+    title: String,
+    uuid: String,
+}
+
+/// A POA&M risk, its fields in the order canonical JSON sorts them.
+#[derive(serde::Serialize)]
+struct PoamRisk<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deadline: Option<String>,
+    description: String,
+    props: [Prop<'a>; 1],
+    #[serde(
+        rename = "related-observations",
+        skip_serializing_if = "Option::is_none"
+    )]
+    related_observations: Option<[RelatedObservation<'a>; 1]>,
+    statement: String,
+    status: &'static str,
+    title: String,
+    uuid: &'a str,
+}
+
+#[derive(serde::Serialize, Clone, Copy)]
+struct RelatedObservation<'a> {
+    #[serde(rename = "observation-uuid")]
+    observation_uuid: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct RelatedRisk<'a> {
+    #[serde(rename = "risk-uuid")]
+    risk_uuid: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct Prop<'a> {
+    name: &'static str,
+    value: &'a str,
+}
+
+/// Writes the POA&M item and the risk of an open finding; `observations` holds each scan's
+/// observation UUID.
+fn push_poam_elements(
+    elements: &mut Elements,
+    snap: &ReleaseSnapshot,
+    observations: &BTreeMap<domain::ScanId, String>,
+    f: &ViewFinding,
+    item: &domain::SlaItem,
+) -> Result<Written, ReportError> {
+    let risk_id = id(snap, "risk", &f.fingerprint);
+    // The observation of the scan the finding was last seen in, when the release has it.
+    let related = observations.get(&f.scan_id).map(|uuid| {
+        [RelatedObservation {
+            observation_uuid: uuid,
+        }]
+    });
+    let description = finding_description(f);
+    let due = item.due_at.map(|d| time(&d));
+    let poam_item = PoamItem {
+        description: format!(
+            "Remediate {description}{}",
+            due.as_ref()
+                .map(|d| format!(" Due {d}."))
+                .unwrap_or_default()
+        ),
+        related_observations: related,
+        related_risks: [RelatedRisk {
+            risk_uuid: &risk_id,
+        }],
+        title: non_empty(&f.title),
+        uuid: id(snap, "poam-item", &f.fingerprint),
+    };
+    let since = time(&item.first_seen_at);
+    let risk = PoamRisk {
+        statement: match (&due, item.breached) {
+            (Some(due), true) => format!("Open since {since}; past its SLA due date {due}."),
+            (Some(due), false) => format!("Open since {since}; due by {due} under the SLA."),
+            (None, _) => format!("Open since {since}; its severity has no SLA."),
+        },
+        deadline: due,
+        description,
+        props: [Prop {
+            name: "severity",
+            value: f.severity.as_str(),
+        }],
+        related_observations: related,
+        status: "open",
+        title: non_empty(&f.title),
+        uuid: &risk_id,
+    };
+    elements.push(&poam_item, &risk)
 }
 
 /// Where the streamed arrays go in the document before it is written.
@@ -482,72 +677,44 @@ const RISKS_MARK: &str = "\u{1}risks\u{1}";
 
 /// [`poam`] into a writer. Every open finding is a risk and an item, so the two arrays are
 /// written one element at a time, in SLA order (breached first, then by due date, then most
-/// severe; the view's order among equals): what is held is a small key per open finding.
+/// severe; the view's order among equals). One pass over the findings writes each open
+/// finding's two elements to temporary files; what is held is a small key per open finding.
 pub fn write_poam(snap: &ReleaseSnapshot, out: &mut dyn Write) -> Result<(), ReportError> {
     let at = snap.reference_time();
     let policy = sla_policy(snap);
-    // The open findings' SLA order, by their place in the view.
-    let mut order: Vec<SlaKey> = Vec::new();
+    // The open findings' SLA order, with where their elements were written.
+    let mut order: Vec<(SlaKey, Written)> = Vec::new();
     let mut used_scans = BTreeSet::new();
+    let observations: BTreeMap<domain::ScanId, String> = snap
+        .scans
+        .iter()
+        .map(|s| (s.id, id(snap, "observation", &s.sha256)))
+        .collect();
+    let mut elements = Elements {
+        items: Spill::new()?,
+        risks: Spill::new()?,
+        pretty: Vec::new(),
+        text: Vec::new(),
+    };
     for (index, f) in snap.findings.iter().enumerate() {
         let f = f?;
         if let Some(item) = domain::sla_item(&f, &policy, at) {
             used_scans.insert(f.scan_id);
+            let written = push_poam_elements(&mut elements, snap, &observations, &f, &item)?;
             order.push((
-                std::cmp::Reverse(item.breached),
-                item.due_at,
-                std::cmp::Reverse(item.severity),
-                index,
+                (
+                    std::cmp::Reverse(item.breached),
+                    item.due_at,
+                    std::cmp::Reverse(item.severity),
+                    index,
+                ),
+                written,
             ));
         }
     }
-    order.sort_unstable();
-    // The risk, or the item, of the open finding at `index` in the view: each array is
-    // written in its own pass, and each pass builds only its own element.
-    let entry = |index: usize, want: PoamPart| -> Result<Value, ReportError> {
-        let f = snap.findings.get(index)?;
-        let f = f.as_ref();
-        let item = domain::sla_item(f, &policy, at).ok_or_else(|| {
-            ReportError::Invalid("an open finding changed while rendering".into())
-        })?;
-        let risk_id = id(snap, "risk", &f.fingerprint);
-        let related = observation_of(snap, f);
-        if want == PoamPart::Item {
-            let mut poam_item = json!({
-                "uuid": id(snap, "poam-item", &f.fingerprint),
-                "title": non_empty(&f.title),
-                "description": format!(
-                    "Remediate {}{}",
-                    finding_description(f),
-                    item.due_at.map(|d| format!(" Due {}.", time(&d))).unwrap_or_default()
-                ),
-                "related-risks": [{"risk-uuid": risk_id}],
-            });
-            if !related.is_empty() {
-                poam_item["related-observations"] = Value::Array(related);
-            }
-            return Ok(poam_item);
-        }
-        let mut risk = json!({
-            "uuid": risk_id,
-            "title": non_empty(&f.title),
-            "description": finding_description(f),
-            "statement": match (item.due_at, item.breached) {
-                (Some(due), true) => format!("Open since {}; past its SLA due date {}.", time(&item.first_seen_at), time(&due)),
-                (Some(due), false) => format!("Open since {}; due by {} under the SLA.", time(&item.first_seen_at), time(&due)),
-                (None, _) => format!("Open since {}; its severity has no SLA.", time(&item.first_seen_at)),
-            },
-            "status": "open",
-            "props": [{"name": "severity", "value": f.severity.as_str()}],
-        });
-        if let Some(due) = item.due_at {
-            risk["deadline"] = json!(time(&due));
-        }
-        if !related.is_empty() {
-            risk["related-observations"] = Value::Array(related);
-        }
-        Ok(risk)
-    };
+    order.sort_unstable_by_key(|(key, _)| *key);
+    let mut items = elements.items.into_file()?;
+    let mut risks = elements.risks.into_file()?;
     let scans: Vec<&ScanSnapshot> = snap
         .scans
         .iter()
@@ -598,7 +765,7 @@ pub fn write_poam(snap: &ReleaseSnapshot, out: &mut dyn Write) -> Result<(), Rep
         });
         write_array(out, [Ok(none)].into_iter())?;
     } else {
-        write_array(out, order.iter().map(|k| entry(k.3, PoamPart::Item)))?;
+        copy_array(out, &mut items, order.iter().map(|(_, w)| w.item))?;
     }
     let rest = &frame[at_items + items_mark.len()..];
     if order.is_empty() {
@@ -606,7 +773,7 @@ pub fn write_poam(snap: &ReleaseSnapshot, out: &mut dyn Write) -> Result<(), Rep
     } else {
         let at_risks = cut(rest, &risks_mark)?;
         out.write_all(&rest[..at_risks])?;
-        write_array(out, order.iter().map(|k| entry(k.3, PoamPart::Risk)))?;
+        copy_array(out, &mut risks, order.iter().map(|(_, w)| w.risk))?;
         out.write_all(&rest[at_risks + risks_mark.len()..])?;
     }
     Ok(())
