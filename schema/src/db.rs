@@ -113,6 +113,9 @@ impl ManageConnection for DbManager {
     }
 }
 
+/// A SQLite connection's page cache, in KiB.
+pub(crate) const SQLITE_CACHE_KIB: i64 = 64 * 1024;
+
 /// SQLite pragmas, per new connection: WAL, foreign keys, a busy timeout, full sync (an evidence
 /// store does not lose its last commits on power loss).
 #[derive(Debug)]
@@ -127,11 +130,11 @@ impl CustomizeConnection<DbConn, diesel::r2d2::Error> for SqlitePragmas {
             // sorter a view's window function fills with every occurrence of a release) is a
             // file past what fits in memory: in memory, it made a 1,000,000-finding seal peak
             // at 559 MB instead of 471 (docs/BENCHMARKS.md, "Bundles at scale").
-            c.batch_execute(
+            c.batch_execute(&format!(
                 "PRAGMA page_size = 16384; PRAGMA busy_timeout = 60000; PRAGMA journal_mode = WAL; \
                  PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
-                 PRAGMA cache_size = -65536; PRAGMA temp_store = FILE;",
-            )
+                 PRAGMA cache_size = -{SQLITE_CACHE_KIB}; PRAGMA temp_store = FILE;"
+            ))
             .map_err(diesel::r2d2::Error::QueryError)?;
         }
         Ok(())

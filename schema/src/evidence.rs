@@ -130,6 +130,72 @@ fn gate_line(reason: &GateReason) -> GateReasonLine {
     }
 }
 
+/// A scan of a release's current view as its bundle describes it.
+fn scan_snapshot(c: &mut DbConn, s: &crate::ScanSummary) -> Result<ScanSnapshot, StoreError> {
+    let size: i64 = blobs::table.find(&s.sha256).select(blobs::size).first(c)?;
+    Ok(ScanSnapshot {
+        id: s.id,
+        tool: s.tool.clone(),
+        format: s.format.clone(),
+        label: s.label.clone(),
+        target: s.target.clone(),
+        tool_version: s.tool_version.clone(),
+        scanned_at: s.scanned_at.clone(),
+        uploaded_at: s.uploaded_at,
+        uploaded_by: s.uploaded_by.clone(),
+        sha256: s.sha256.clone(),
+        size: size as u64,
+        file_name: s.file_name.clone(),
+        partial: s.partial,
+        by_severity: scan_severities(c, s.id)?,
+    })
+}
+
+/// The raw reports of a release's current scans, read for a bundle whose time is `time`
+/// (see [`reports::PreparedRaw`]).
+fn prepare_raw(
+    conn: &mut DbConn,
+    project: &str,
+    release_name: &str,
+    time: NaiveDateTime,
+) -> Result<reports::PreparedRaw, StoreError> {
+    let scans = read_tx(conn, |c| {
+        let rel = release(c, project, release_name)?;
+        let all = scans_of(c, rel.id)?;
+        crate::view::current_summaries(&current_scans(&all))
+            .iter()
+            .map(|s| scan_snapshot(c, s))
+            .collect::<Result<Vec<_>, _>>()
+    })?;
+    // Each page of a raw report is read once: a SQLite connection caches a few meanwhile,
+    // not 64 MiB beside the snapshot's.
+    set_sqlite_cache(conn, 2 * 1024)?;
+    let mut raw = |scan: &ScanSnapshot, out: &mut dyn Write| {
+        write_blob(conn, &scan.sha256, out)
+            .map(|_| ())
+            .map_err(std::io::Error::other)
+    };
+    let prepared = reports::PreparedRaw::read(&scans, time, &mut raw)
+        .map_err(|e| StoreError::Internal(format!("reading the raw reports: {e}")));
+    set_sqlite_cache(conn, crate::db::SQLITE_CACHE_KIB)?;
+    prepared
+}
+
+/// The page cache of each SQLite connection reading a release for a snapshot (the view, the
+/// gate), in KiB: they read on two cores at once, each page once.
+const SNAPSHOT_CACHE_KIB: i64 = 8 * 1024;
+
+/// Sets a SQLite connection's page cache to `kib` KiB; PostgreSQL caches in the server.
+fn set_sqlite_cache(conn: &mut DbConn, kib: i64) -> Result<(), StoreError> {
+    if let DbConn::Sqlite(c) = conn {
+        diesel::connection::SimpleConnection::batch_execute(
+            c,
+            &format!("PRAGMA cache_size = -{kib};"),
+        )?;
+    }
+    Ok(())
+}
+
 /// The project's most recently sealed bundle: (release name, zip sha256, SHA256SUMS sha256).
 fn latest_bundle(
     conn: &mut DbConn,
@@ -266,6 +332,21 @@ impl ReportSource for TempBundle {
     }
 }
 
+/// What [`Store::read_release`] reads for a snapshot.
+struct ReleaseRead {
+    rel: ReleaseRow,
+    view: crate::spooled::SpooledView,
+    scans: Vec<ScanSnapshot>,
+    previous: Option<(String, String, String)>,
+    sealed_gate: Option<String>,
+    present: HashSet<String>,
+    sla_at: NaiveDateTime,
+    tally: crate::sla::SlaTally,
+    diff: Option<reports::DiffSnapshot>,
+    controls: Option<reports::MappingSnapshot>,
+    access: reports::AccessSnapshot,
+}
+
 impl Store {
     /// The plain data every report and bundle is rendered from: the release's current view
     /// with triage decisions, its scans, the gate under `gate`, and the diff against the
@@ -334,141 +415,25 @@ impl Store {
             .iter()
             .filter_map(|e| e.subject.strip_prefix(&finding_subject))
             .collect();
-        let mut conn = self.conn()?;
-        let (rel, view, scans, previous, sealed_gate, present, sla_at, tally) =
-            read_tx(&mut conn, |c| {
-                let rel = release(c, project, release_name)?;
-                // The SLA as of the seal for a sealed release, else now.
-                let sla_at = rel.sealed_at.unwrap_or_else(now);
-                let policy = crate::policy::active_policy(c, rel.project_id)?
-                    .map(|(_, p)| p)
-                    .unwrap_or_default();
-                let mut tally = crate::sla::SlaTally::default();
-                let mut present: HashSet<String> = HashSet::new();
-                // The findings, spooled: read a page at a time, never all held.
-                let view = crate::spooled::spool_view_in(c, project, release_name, |f| {
-                    tally.add(f, &policy, sla_at);
-                    if named.contains(f.fingerprint.as_str()) {
-                        present.insert(f.fingerprint.clone());
-                    }
-                })?;
-                let mut scans = Vec::with_capacity(view.scans.len());
-                for s in &view.scans {
-                    let size: i64 = blobs::table.find(&s.sha256).select(blobs::size).first(c)?;
-                    scans.push(ScanSnapshot {
-                        id: s.id,
-                        tool: s.tool.clone(),
-                        format: s.format.clone(),
-                        label: s.label.clone(),
-                        target: s.target.clone(),
-                        tool_version: s.tool_version.clone(),
-                        scanned_at: s.scanned_at.clone(),
-                        uploaded_at: s.uploaded_at,
-                        uploaded_by: s.uploaded_by.clone(),
-                        sha256: s.sha256.clone(),
-                        size: size as u64,
-                        file_name: s.file_name.clone(),
-                        partial: s.partial,
-                        by_severity: scan_severities(c, s.id)?,
-                    });
-                }
-                // A sealed release keeps the link it was sealed with; an open one would chain to
-                // the project's latest bundle.
-                let own: Option<Option<String>> = bundles::table
-                    .find(rel.id.get())
-                    .select(bundles::previous_sha256)
-                    .first(c)
-                    .optional()?;
-                let previous = match own {
-                    None => latest_bundle(c, rel.project_id)?,
-                    Some(None) => None,
-                    Some(Some(sha)) => bundles::table
-                        .inner_join(releases::table)
-                        .filter(bundles::sha256.eq(&sha))
-                        .select((releases::name, bundles::sha256, bundles::sha256sums_sha256))
-                        .first(c)
-                        .optional()?,
-                };
-                // The gate as the bundle signed it: its manifest's (the `gate` column holds it
-                // without the reason lines since those can number a line per finding).
-                let sealed_gate: Option<String> = bundles::table
-                    .find(rel.id.get())
-                    .select(bundles::manifest)
-                    .first(c)
-                    .optional()?;
-                Ok((
-                    rel,
-                    view,
-                    scans,
-                    previous,
-                    sealed_gate,
-                    present,
-                    sla_at,
-                    tally,
-                ))
-            })?;
-        // The control mapping and who could act, as of the seal (or now, for a draft).
-        let as_of = rel
-            .sealed_at
-            .or(seal.as_ref().map(|s| s.sealed_at))
-            .unwrap_or_else(now);
-        let (controls, access) = read_tx(&mut conn, |c| {
-            Ok((
-                crate::controls::mapping_at(c, rel.project_id, as_of)?,
-                crate::controls::access_at(c, project, rel.project_id, as_of)?,
-            ))
-        })?;
-        shrink_cache(&mut conn)?;
-        drop(conn);
-        let step = std::time::Instant::now();
-        let gate_result = if record_gate {
-            self.gate(project, release_name, gate)?
-        } else {
-            self.gate_unrecorded(project, release_name, gate)?
-        };
-        tracing::debug!(
-            elapsed_ms = step.elapsed().as_millis() as u64,
-            "snapshot: gate"
-        );
-        // The gate's lines for the bundle, made now so its own findings (one per blocking
-        // finding) are not held while the rest is read.
-        let policy_version = gate_result.policy_version;
-        let gate_now = GateSummary {
-            verdict: gate_result.verdict,
-            fail_on: gate_result.fail_on.as_str().to_string(),
-            required_tools: gate_result.required_tools.clone(),
-            reasons: gate_result.reasons.iter().map(gate_line).collect(),
-            decided_in_tool: gate_result
-                .decided_in_tool
-                .iter()
-                .map(crate::ToolDecidedFinding::describe)
-                .collect(),
-        };
-        drop(gate_result);
-        let step = std::time::Instant::now();
-        // Against the release before, read from both views spooled: the counts, and the
-        // first lines the reports list.
-        let diff = match self.previous_release(project, release_name)? {
-            None => None,
-            Some(prev) => Some(read_tx(&mut *self.conn()?, |c| {
-                crate::snapshot_diff::snapshot_diff_in(
-                    c,
-                    project,
-                    &prev,
-                    &scans,
-                    &view.findings,
-                    reports::DIFF_LINES,
-                    diff_line,
-                )
-            })?),
-        };
-        tracing::debug!(
-            elapsed_ms = step.elapsed().as_millis() as u64,
-            "snapshot: diff"
-        );
-        // The gate and the diff read through a connection the pool lent again: the last one
-        // returned, which the pool lends first.
-        shrink_cache(&mut *self.conn()?)?;
+        // The gate after the view is read: judged beside it, the gate's reasons (one per
+        // blocking finding) and the view's sort keys were held at once, over the memory target
+        // (docs/BENCHMARKS.md).
+        let read = self.read_release(project, release_name, &named, seal.as_ref());
+        let gate_now = self.gate_summary(project, release_name, gate, record_gate);
+        let (gate_now, policy_version) = gate_now?;
+        let ReleaseRead {
+            rel,
+            view,
+            scans,
+            previous,
+            sealed_gate,
+            present,
+            sla_at,
+            tally,
+            diff,
+            controls,
+            access,
+        } = read?;
         let audit_events = release_audit_events(
             events,
             project,
@@ -522,6 +487,174 @@ impl Store {
             controls,
             access: Some(access),
         })
+    }
+
+    /// What a snapshot reads of a release besides the gate, through one connection: its view
+    /// spooled (with the SLA tallied, the audit events' findings noted and the diff against
+    /// the release before counted on the way), its scans, its chain link, its sealed gate,
+    /// and the control mapping and access as of the seal.
+    fn read_release(
+        &self,
+        project: &str,
+        release_name: &str,
+        named: &HashSet<&str>,
+        seal: Option<&Seal>,
+    ) -> Result<ReleaseRead, StoreError> {
+        let mut conn = self.conn()?;
+        // Every page of the view is read once, beside the gate's reader and the raw reports':
+        // a small page cache (its B-tree's inner pages) while it is read.
+        set_sqlite_cache(&mut conn, SNAPSHOT_CACHE_KIB)?;
+        let (rel, view, scans, previous, sealed_gate, present, sla_at, tally, diff) =
+            read_tx(&mut conn, |c| {
+                let rel = release(c, project, release_name)?;
+                // The SLA as of the seal for a sealed release, else now.
+                let sla_at = rel.sealed_at.unwrap_or_else(now);
+                let policy = crate::policy::active_policy(c, rel.project_id)?
+                    .map(|(_, p)| p)
+                    .unwrap_or_default();
+                let mut tally = crate::sla::SlaTally::default();
+                let mut present: HashSet<String> = HashSet::new();
+                // Against the release before: what it has that this one does not, read now;
+                // this one's findings are counted as they are spooled.
+                let step = std::time::Instant::now();
+                let mut diff = crate::snapshot_diff::DiffCounter::read(
+                    c,
+                    project,
+                    release_name,
+                    reports::DIFF_LINES,
+                    diff_line,
+                )?;
+                tracing::debug!(
+                    elapsed_ms = step.elapsed().as_millis() as u64,
+                    "snapshot: the release before, for the diff"
+                );
+                // The findings, spooled: read a page at a time, never all held.
+                let view = crate::spooled::spool_view_in(c, project, release_name, |f| {
+                    tally.add(f, &policy, sla_at);
+                    if named.contains(f.fingerprint.as_str()) {
+                        present.insert(f.fingerprint.clone());
+                    }
+                    if let Some(diff) = diff.as_mut() {
+                        diff.add(f, diff_line);
+                    }
+                })?;
+                let diff = diff.map(crate::snapshot_diff::DiffCounter::finish);
+                let scans = view
+                    .scans
+                    .iter()
+                    .map(|s| scan_snapshot(c, s))
+                    .collect::<Result<Vec<_>, _>>()?;
+                // A sealed release keeps the link it was sealed with; an open one would chain to
+                // the project's latest bundle.
+                let own: Option<Option<String>> = bundles::table
+                    .find(rel.id.get())
+                    .select(bundles::previous_sha256)
+                    .first(c)
+                    .optional()?;
+                let previous = match own {
+                    None => latest_bundle(c, rel.project_id)?,
+                    Some(None) => None,
+                    Some(Some(sha)) => bundles::table
+                        .inner_join(releases::table)
+                        .filter(bundles::sha256.eq(&sha))
+                        .select((releases::name, bundles::sha256, bundles::sha256sums_sha256))
+                        .first(c)
+                        .optional()?,
+                };
+                // The gate as the bundle signed it: its manifest's (the `gate` column holds it
+                // without the reason lines since those can number a line per finding).
+                let sealed_gate: Option<String> = bundles::table
+                    .find(rel.id.get())
+                    .select(bundles::manifest)
+                    .first(c)
+                    .optional()?;
+                Ok((
+                    rel,
+                    view,
+                    scans,
+                    previous,
+                    sealed_gate,
+                    present,
+                    sla_at,
+                    tally,
+                    diff,
+                ))
+            })?;
+        // The control mapping and who could act, as of the seal (or now, for a draft).
+        let as_of = rel
+            .sealed_at
+            .or(seal.as_ref().map(|s| s.sealed_at))
+            .unwrap_or_else(now);
+        let (controls, access) = read_tx(&mut conn, |c| {
+            Ok((
+                crate::controls::mapping_at(c, rel.project_id, as_of)?,
+                crate::controls::access_at(c, project, rel.project_id, as_of)?,
+            ))
+        })?;
+        set_sqlite_cache(&mut conn, crate::db::SQLITE_CACHE_KIB)?;
+        shrink_cache(&mut conn)?;
+        Ok(ReleaseRead {
+            rel,
+            view,
+            scans,
+            previous,
+            sealed_gate,
+            present,
+            sla_at,
+            tally,
+            diff,
+            controls,
+            access,
+        })
+    }
+
+    /// The gate's verdict for a snapshot with its reason lines (one per blocking finding,
+    /// made now so the gate's own findings are not held), and the policy version it judged
+    /// by. Recorded when `record` (sealing).
+    fn gate_summary(
+        &self,
+        project: &str,
+        release_name: &str,
+        gate: &GateOptions,
+        record: bool,
+    ) -> Result<(GateSummary, Option<i64>), StoreError> {
+        let mut conn = self.conn()?;
+        let step = std::time::Instant::now();
+        let record = if record {
+            crate::gate::Record::Yes
+        } else {
+            crate::gate::Record::No
+        };
+        set_sqlite_cache(&mut conn, SNAPSHOT_CACHE_KIB)?;
+        let gate_result = crate::gate::gate_in(&mut conn, project, release_name, gate, record);
+        set_sqlite_cache(&mut conn, crate::db::SQLITE_CACHE_KIB)?;
+        let gate_result = gate_result?;
+        tracing::debug!(
+            elapsed_ms = step.elapsed().as_millis() as u64,
+            "snapshot: gate"
+        );
+        let policy_version = gate_result.policy_version;
+        let crate::GateResult {
+            verdict,
+            fail_on,
+            required_tools,
+            reasons,
+            decided_in_tool,
+            ..
+        } = gate_result;
+        let gate_now = GateSummary {
+            verdict,
+            fail_on: fail_on.as_str().to_string(),
+            required_tools,
+            // Each reason is dropped as its line is made: the two are never all held at once.
+            reasons: reasons.into_iter().map(|r| gate_line(&r)).collect(),
+            decided_in_tool: decided_in_tool
+                .iter()
+                .map(crate::ToolDecidedFinding::describe)
+                .collect(),
+        };
+        shrink_cache(&mut conn)?;
+        Ok((gate_now, policy_version))
     }
 
     /// The release's SLA status for its bundle: the policy's days, counts per severity, the
@@ -609,14 +742,37 @@ impl Store {
             sealed_by: req.sealed_by.to_string(),
             allow_blocked_reason: None,
         };
-        let mut snapshot = self.snapshot(
-            req.project,
-            req.release,
-            &req.gate,
-            req.generator,
-            Some(seal),
-            true,
-        )?;
+        // The raw reports are read, checked and deflated on another core while the snapshot
+        // is taken, each through its own connection.
+        let (snapshot, prepared) = std::thread::scope(|scope| {
+            let raw = scope.spawn(|| {
+                let mut conn = self.conn()?;
+                let prepared = prepare_raw(&mut conn, req.project, req.release, sealed_at)?;
+                shrink_cache(&mut conn)?;
+                Ok(prepared)
+            });
+            let snapshot = self.snapshot(
+                req.project,
+                req.release,
+                &req.gate,
+                req.generator,
+                Some(seal),
+                true,
+            );
+            let prepared = raw.join().unwrap_or_else(|_| {
+                Err(StoreError::Internal(
+                    "reading the raw reports panicked".into(),
+                ))
+            });
+            (snapshot, prepared)
+        });
+        let mut snapshot = snapshot?;
+        let prepared = prepared?;
+        if !prepared.is_for(&snapshot) {
+            return Err(StoreError::Conflict(
+                "a scan arrived while sealing; seal again".into(),
+            ));
+        }
         if !snapshot.gate.verdict.is_passed() {
             match req.allow_blocked_reason {
                 None => {
@@ -644,13 +800,7 @@ impl Store {
         // Render and sign outside the write lock.
         let file = tempfile_in_temp_dir()?;
         let outcome = {
-            let mut conn = self.conn()?;
-            let mut raw = |scan: &ScanSnapshot, out: &mut dyn Write| {
-                write_blob(&mut conn, &scan.sha256, out)
-                    .map(|_| ())
-                    .map_err(std::io::Error::other)
-            };
-            reports::write_bundle(&snapshot, key, &mut raw, &file)
+            reports::write_prepared_bundle(&snapshot, key, prepared, &file)
                 .map_err(|e| StoreError::Internal(format!("writing the bundle: {e}")))?
         };
         let source = TempBundle(file);

@@ -462,6 +462,51 @@ fn preview(
     })
 }
 
+/// Whether a gate evaluation is recorded ([`Store::gate`]) or only shown
+/// ([`Store::gate_unrecorded`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Record {
+    Yes,
+    No,
+}
+
+/// [`Store::gate`] (`Record::Yes`) or [`Store::gate_unrecorded`] through `conn`.
+pub(crate) fn gate_in(
+    conn: &mut DbConn,
+    project: &str,
+    release: &str,
+    options: &GateOptions,
+    record: Record,
+) -> Result<GateResult, StoreError> {
+    if record == Record::No {
+        return read_tx(conn, |c| {
+            evaluate(c, project, release, options).map(|(result, _)| result)
+        });
+    }
+    write_tx(conn, |c| {
+        let (result, release_id) = evaluate(c, project, release, options)?;
+        diesel::insert_into(gate_evaluations::table)
+            .values((
+                gate_evaluations::release_id.eq(release_id.get()),
+                gate_evaluations::policy_version.eq(result.policy_version),
+                gate_evaluations::passed.eq(result.verdict.is_passed()),
+                gate_evaluations::reason_refs.eq(serde_json::to_string(
+                    &result
+                        .reasons
+                        .iter()
+                        .map(GateReasonRef::from)
+                        .collect::<Vec<_>>(),
+                )
+                .map_err(|e| StoreError::Internal(format!("gate reasons: {e}")))?),
+                gate_evaluations::evaluated_by
+                    .eq(options.evaluated_by.as_deref().unwrap_or("anonymous")),
+                gate_evaluations::evaluated_at.eq(result.evaluated_at),
+            ))
+            .execute(c)?;
+        Ok(result)
+    })
+}
+
 impl Store {
     /// Evaluates the gate for a release and records the evaluation (policy version, verdict,
     /// and a reference to what each reason names): for the CLI's `gate`, the API's
@@ -473,29 +518,7 @@ impl Store {
         release: &str,
         options: &GateOptions,
     ) -> Result<GateResult, StoreError> {
-        let mut conn = self.conn()?;
-        write_tx(&mut conn, |c| {
-            let (result, release_id) = evaluate(c, project, release, options)?;
-            diesel::insert_into(gate_evaluations::table)
-                .values((
-                    gate_evaluations::release_id.eq(release_id.get()),
-                    gate_evaluations::policy_version.eq(result.policy_version),
-                    gate_evaluations::passed.eq(result.verdict.is_passed()),
-                    gate_evaluations::reason_refs.eq(serde_json::to_string(
-                        &result
-                            .reasons
-                            .iter()
-                            .map(GateReasonRef::from)
-                            .collect::<Vec<_>>(),
-                    )
-                    .map_err(|e| StoreError::Internal(format!("gate reasons: {e}")))?),
-                    gate_evaluations::evaluated_by
-                        .eq(options.evaluated_by.as_deref().unwrap_or("anonymous")),
-                    gate_evaluations::evaluated_at.eq(result.evaluated_at),
-                ))
-                .execute(c)?;
-            Ok(result)
-        })
+        gate_in(&mut *self.conn()?, project, release, options, Record::Yes)
     }
 
     /// [`Store::gate`]'s result, every reason, without recording it: for draft reports and
@@ -506,10 +529,7 @@ impl Store {
         release: &str,
         options: &GateOptions,
     ) -> Result<GateResult, StoreError> {
-        let mut conn = self.conn()?;
-        read_tx(&mut conn, |c| {
-            evaluate(c, project, release, options).map(|(result, _)| result)
-        })
+        gate_in(&mut *self.conn()?, project, release, options, Record::No)
     }
 
     /// Evaluates the gate like [`Store::gate`] without recording it, for pages that show

@@ -109,6 +109,7 @@ pub(crate) fn refined_of_project(
                 .eq(merged.field(findings::id).nullable())),
         )
         .filter(part.field(findings::project_id).eq(project_id.get()))
+        .filter(part.field(findings::refined_from).is_not_null())
         .select((
             part.field(findings::fingerprint),
             merged.field(findings::fingerprint),

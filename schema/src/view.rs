@@ -214,6 +214,20 @@ pub(crate) fn occurrences_page(
     rows.into_iter().map(|r| view_finding(r, labels)).collect()
 }
 
+/// One finding's occurrence in one scan, as a view shows it.
+pub(crate) fn occurrence_of(
+    conn: &mut DbConn,
+    scan_id: ScanId,
+    finding_id: i64,
+    labels: &HashMap<ScanId, String>,
+) -> Result<ViewFinding, StoreError> {
+    let row: Row = occurrence_rows!()
+        .filter(occurrences::scan_id.eq(scan_id.get()))
+        .filter(occurrences::finding_id.eq(finding_id))
+        .first(conn)?;
+    view_finding(row, labels)
+}
+
 /// A row of [`occurrence_rows`] as a view finding.
 fn view_finding(row: Row, labels: &HashMap<ScanId, String>) -> Result<ViewFinding, StoreError> {
     let (o1, o2, f, decided, (epss, epss_percentile)) = row;
