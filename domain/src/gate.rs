@@ -457,28 +457,28 @@ pub struct GateFinding {
     pub expires_at: Option<NaiveDateTime>,
 }
 
-impl From<ViewFinding> for GateFinding {
-    fn from(f: ViewFinding) -> GateFinding {
-        let decision = f.decision;
+impl From<&ViewFinding> for GateFinding {
+    fn from(f: &ViewFinding) -> GateFinding {
+        let decision = f.decision.as_ref();
         GateFinding {
             finding_id: f.finding_id,
-            fingerprint: f.fingerprint,
+            fingerprint: f.fingerprint.clone(),
             severity: f.severity,
             kind: f.kind,
-            rule_id: f.rule_id,
-            title: f.title,
-            tool: f.tool,
+            rule_id: f.rule_id.clone(),
+            title: f.title.clone(),
+            tool: f.tool.clone(),
             status: f.status,
-            tool_status: f.tool_status,
-            component: f.component,
-            target: f.target,
-            file: f.file,
-            resource: f.resource,
-            url: f.url,
+            tool_status: f.tool_status.clone(),
+            component: f.component.clone(),
+            target: f.target.clone(),
+            file: f.file.clone(),
+            resource: f.resource.clone(),
+            url: f.url.clone(),
             line_start: f.line_start,
             first_seen_at: f.first_seen_at,
-            approver: decision.as_ref().and_then(|d| d.approver.clone()),
-            decided_by: decision.as_ref().map(|d| d.decided_by.clone()),
+            approver: decision.and_then(|d| d.approver.clone()),
+            decided_by: decision.map(|d| d.decided_by.clone()),
             expires_at: decision.and_then(|d| d.expires_at),
         }
     }
@@ -750,7 +750,8 @@ fn open_reasons(s: &GateSettings, f: &GateFinding, reasons: &mut Vec<GateReason>
 
 /// The gate itself: every reason the release is blocked, from its settings, its current
 /// scans, and its findings in the view's order (all of them, or a superset of those that
-/// give a reason or are ignored). The one implementation, whatever fed it.
+/// give a reason or are ignored). The one implementation, whatever fed it: at once here, or
+/// a finding at a time through a [`Judgement`].
 pub fn judge(
     project: &str,
     release_name: &str,
@@ -759,28 +760,66 @@ pub fn judge(
     findings: usize,
     candidates: &[GateFinding],
 ) -> GateResult {
-    let mut reasons = judge_scans(s, scans);
-    let mut set_aside = SetAside::default();
+    let mut judgement = Judgement::new(s);
     for f in candidates {
-        judge_finding(s, f, &mut reasons, &mut set_aside);
+        judgement.add(f);
     }
-    GateResult {
-        project: project.to_string(),
-        release: release_name.to_string(),
-        verdict: if reasons.is_empty() {
-            GateVerdict::Passed
-        } else {
-            GateVerdict::Blocked
-        },
-        policy_version: s.policy_version,
-        fail_on: s.fail_on,
-        required_tools: s.required_tools.clone(),
-        evaluated_at: s.at,
-        scans: scans.len(),
-        findings,
-        reasons,
-        ignored: set_aside.ignored,
-        decided_in_tool: set_aside.decided_in_tool,
+    judgement.finish(project, release_name, scans, findings)
+}
+
+/// The gate judged a finding at a time, in the view's order, for a reader that sees each
+/// finding once and holds none (the sealed snapshot): what it keeps is the reasons and the
+/// findings set aside, never the findings.
+pub struct Judgement<'a> {
+    settings: &'a GateSettings,
+    reasons: Vec<GateReason>,
+    set_aside: SetAside,
+}
+
+impl<'a> Judgement<'a> {
+    pub fn new(settings: &'a GateSettings) -> Judgement<'a> {
+        Judgement {
+            settings,
+            reasons: Vec::new(),
+            set_aside: SetAside::default(),
+        }
+    }
+
+    /// Judges the next finding of the view.
+    pub fn add(&mut self, f: &GateFinding) {
+        judge_finding(self.settings, f, &mut self.reasons, &mut self.set_aside);
+    }
+
+    /// The result, once every finding of the view (`findings` of them) was added: the scans'
+    /// reasons first, then the findings'.
+    pub fn finish(
+        self,
+        project: &str,
+        release_name: &str,
+        scans: &[ScanSummary],
+        findings: usize,
+    ) -> GateResult {
+        let s = self.settings;
+        let mut reasons = judge_scans(s, scans);
+        reasons.extend(self.reasons);
+        GateResult {
+            project: project.to_string(),
+            release: release_name.to_string(),
+            verdict: if reasons.is_empty() {
+                GateVerdict::Passed
+            } else {
+                GateVerdict::Blocked
+            },
+            policy_version: s.policy_version,
+            fail_on: s.fail_on,
+            required_tools: s.required_tools.clone(),
+            evaluated_at: s.at,
+            scans: scans.len(),
+            findings,
+            reasons,
+            ignored: self.set_aside.ignored,
+            decided_in_tool: self.set_aside.decided_in_tool,
+        }
     }
 }
 
@@ -805,7 +844,7 @@ mod tests {
         let mut f = crate::testing::finding(fingerprint, severity, 1);
         f.kind = kind;
         f.first_seen_at = at(1);
-        GateFinding::from(f)
+        GateFinding::from(&f)
     }
 
     fn scan(tool: &str, uploaded: NaiveDateTime) -> ScanSummary {

@@ -29,7 +29,8 @@ pub use error::InvalidValue;
 pub use finding::{Decision, Place, ViewFinding, tool_status_label};
 pub use gate::{
     GateFinding, GateReason, GateReasonRef, GateResult, GateSettings, GateVerdict, IgnoredFinding,
-    SetAside, ToolDecidedFinding, judge, judge_finding, judge_scans, quality_gate_tool, view_order,
+    Judgement, SetAside, ToolDecidedFinding, judge, judge_finding, judge_scans, quality_gate_tool,
+    view_order,
 };
 pub use ids::{FindingId, ProjectId, ReleaseId, ScanId, TokenId, UserId};
 pub use policy::{

@@ -130,6 +130,34 @@ fn gate_line(reason: &GateReason) -> GateReasonLine {
     }
 }
 
+/// The gate's verdict for a snapshot with its reason lines (one per blocking finding).
+fn gate_summary(result: crate::GateResult) -> GateSummary {
+    let crate::GateResult {
+        verdict,
+        fail_on,
+        required_tools,
+        reasons,
+        decided_in_tool,
+        ..
+    } = result;
+    // Each reason is dropped as its line is made: the two are never all held at once. Not
+    // `collect()`: it would keep the reasons' buffer, several times the lines', for the lines.
+    let mut lines = Vec::with_capacity(reasons.len());
+    for reason in reasons {
+        lines.push(gate_line(&reason));
+    }
+    GateSummary {
+        verdict,
+        fail_on: fail_on.as_str().to_string(),
+        required_tools,
+        reasons: lines,
+        decided_in_tool: decided_in_tool
+            .iter()
+            .map(crate::ToolDecidedFinding::describe)
+            .collect(),
+    }
+}
+
 /// A scan of a release's current view as its bundle describes it.
 fn scan_snapshot(c: &mut DbConn, s: &crate::ScanSummary) -> Result<ScanSnapshot, StoreError> {
     let size: i64 = blobs::table.find(&s.sha256).select(blobs::size).first(c)?;
@@ -343,6 +371,8 @@ struct ReleaseRead {
     sla_at: NaiveDateTime,
     tally: crate::sla::SlaTally,
     diff: Option<reports::DiffSnapshot>,
+    /// The gate, judged on the view as it was read (not recorded).
+    gate: crate::GateResult,
     controls: Option<reports::MappingSnapshot>,
     access: reports::AccessSnapshot,
 }
@@ -415,12 +445,6 @@ impl Store {
             .iter()
             .filter_map(|e| e.subject.strip_prefix(&finding_subject))
             .collect();
-        // The gate after the view is read: judged beside it, the gate's reasons (one per
-        // blocking finding) and the view's sort keys were held at once, over the memory target
-        // (docs/BENCHMARKS.md).
-        let read = self.read_release(project, release_name, &named, seal.as_ref());
-        let gate_now = self.gate_summary(project, release_name, gate, record_gate);
-        let (gate_now, policy_version) = gate_now?;
         let ReleaseRead {
             rel,
             view,
@@ -431,9 +455,18 @@ impl Store {
             sla_at,
             tally,
             diff,
+            gate: gate_result,
             controls,
             access,
-        } = read?;
+        } = self.read_release(project, release_name, &named, seal.as_ref(), gate)?;
+        if record_gate {
+            let mut conn = self.conn()?;
+            write_tx(&mut conn, |c| {
+                crate::gate::record_evaluation(c, rel.id, &gate_result, gate)
+            })?;
+        }
+        let policy_version = gate_result.policy_version;
+        let gate_now = gate_summary(gate_result);
         let audit_events = release_audit_events(
             events,
             project,
@@ -489,8 +522,8 @@ impl Store {
         })
     }
 
-    /// What a snapshot reads of a release besides the gate, through one connection: its view
-    /// spooled (with the SLA tallied, the audit events' findings noted and the diff against
+    /// What a snapshot reads of a release, through one connection: its view spooled (with the
+    /// gate judged, the SLA tallied, the audit events' findings noted and the diff against
     /// the release before counted on the way), its scans, its chain link, its sealed gate,
     /// and the control mapping and access as of the seal.
     fn read_release(
@@ -499,14 +532,20 @@ impl Store {
         release_name: &str,
         named: &HashSet<&str>,
         seal: Option<&Seal>,
+        gate: &GateOptions,
     ) -> Result<ReleaseRead, StoreError> {
         let mut conn = self.conn()?;
         // Every page of the view is read once, beside the gate's reader and the raw reports':
         // a small page cache (its B-tree's inner pages) while it is read.
         set_sqlite_cache(&mut conn, SNAPSHOT_CACHE_KIB)?;
-        let (rel, view, scans, previous, sealed_gate, present, sla_at, tally, diff) =
+        let (rel, view, scans, previous, sealed_gate, present, sla_at, tally, diff, gate) =
             read_tx(&mut conn, |c| {
                 let rel = release(c, project, release_name)?;
+                // The gate is judged on the view as it is read, in its order: the definition
+                // the SQL-fed gate is tested against (`Store::gate_from_view`), with no query
+                // of its own and none of the view's findings held.
+                let (_, settings) = crate::gate::settings(c, project, release_name, gate)?;
+                let mut judgement = domain::Judgement::new(&settings);
                 // The SLA as of the seal for a sealed release, else now.
                 let sla_at = rel.sealed_at.unwrap_or_else(now);
                 let policy = crate::policy::active_policy(c, rel.project_id)?
@@ -537,8 +576,11 @@ impl Store {
                     if let Some(diff) = diff.as_mut() {
                         diff.add(f, diff_line);
                     }
+                    judgement.add(&domain::GateFinding::from(f));
                 })?;
                 let diff = diff.map(crate::snapshot_diff::DiffCounter::finish);
+                let gate =
+                    judgement.finish(project, release_name, &view.scans, view.findings.len());
                 let scans = view
                     .scans
                     .iter()
@@ -578,6 +620,7 @@ impl Store {
                     sla_at,
                     tally,
                     diff,
+                    gate,
                 ))
             })?;
         // The control mapping and who could act, as of the seal (or now, for a draft).
@@ -603,58 +646,10 @@ impl Store {
             sla_at,
             tally,
             diff,
+            gate,
             controls,
             access,
         })
-    }
-
-    /// The gate's verdict for a snapshot with its reason lines (one per blocking finding,
-    /// made now so the gate's own findings are not held), and the policy version it judged
-    /// by. Recorded when `record` (sealing).
-    fn gate_summary(
-        &self,
-        project: &str,
-        release_name: &str,
-        gate: &GateOptions,
-        record: bool,
-    ) -> Result<(GateSummary, Option<i64>), StoreError> {
-        let mut conn = self.conn()?;
-        let step = std::time::Instant::now();
-        let record = if record {
-            crate::gate::Record::Yes
-        } else {
-            crate::gate::Record::No
-        };
-        set_sqlite_cache(&mut conn, SNAPSHOT_CACHE_KIB)?;
-        let gate_result = crate::gate::gate_in(&mut conn, project, release_name, gate, record);
-        set_sqlite_cache(&mut conn, crate::db::SQLITE_CACHE_KIB)?;
-        let gate_result = gate_result?;
-        tracing::debug!(
-            elapsed_ms = step.elapsed().as_millis() as u64,
-            "snapshot: gate"
-        );
-        let policy_version = gate_result.policy_version;
-        let crate::GateResult {
-            verdict,
-            fail_on,
-            required_tools,
-            reasons,
-            decided_in_tool,
-            ..
-        } = gate_result;
-        let gate_now = GateSummary {
-            verdict,
-            fail_on: fail_on.as_str().to_string(),
-            required_tools,
-            // Each reason is dropped as its line is made: the two are never all held at once.
-            reasons: reasons.into_iter().map(|r| gate_line(&r)).collect(),
-            decided_in_tool: decided_in_tool
-                .iter()
-                .map(crate::ToolDecidedFinding::describe)
-                .collect(),
-        };
-        shrink_cache(&mut conn)?;
-        Ok((gate_now, policy_version))
     }
 
     /// The release's SLA status for its bundle: the policy's days, counts per severity, the

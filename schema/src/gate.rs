@@ -153,7 +153,8 @@ const GATE_COLUMNS: &str = "o.finding_id, f.fingerprint, o.severity, f.kind, f.r
     o.tool_status, f.component_name AS component, o.target, o.file, o.resource, o.url, \
     o.line_start, f.first_seen_at, t.approver, t.decided_by, t.expires_at";
 
-fn settings(
+/// The gate's settings for a release: its project's active policy with `options` applied.
+pub(crate) fn settings(
     conn: &mut DbConn,
     project: &str,
     release_name: &str,
@@ -403,7 +404,7 @@ fn evaluate_on_view(
     let (_, s) = settings(conn, project, release_name, options)?;
     let view = release_view_in(conn, project, release_name)?;
     let findings = view.findings.len();
-    let all: Vec<GateFinding> = view.findings.into_iter().map(GateFinding::from).collect();
+    let all: Vec<GateFinding> = view.findings.iter().map(GateFinding::from).collect();
     Ok(judge(
         project,
         release_name,
@@ -485,26 +486,33 @@ pub(crate) fn gate_in(
     }
     write_tx(conn, |c| {
         let (result, release_id) = evaluate(c, project, release, options)?;
-        diesel::insert_into(gate_evaluations::table)
-            .values((
-                gate_evaluations::release_id.eq(release_id.get()),
-                gate_evaluations::policy_version.eq(result.policy_version),
-                gate_evaluations::passed.eq(result.verdict.is_passed()),
-                gate_evaluations::reason_refs.eq(serde_json::to_string(
-                    &result
-                        .reasons
-                        .iter()
-                        .map(GateReasonRef::from)
-                        .collect::<Vec<_>>(),
-                )
-                .map_err(|e| StoreError::Internal(format!("gate reasons: {e}")))?),
-                gate_evaluations::evaluated_by
-                    .eq(options.evaluated_by.as_deref().unwrap_or("anonymous")),
-                gate_evaluations::evaluated_at.eq(result.evaluated_at),
-            ))
-            .execute(c)?;
+        record_evaluation(c, release_id, &result, options)?;
         Ok(result)
     })
+}
+
+/// Records an evaluation of a release's gate: the policy version it used, its verdict, a
+/// reference to what each reason names, and who asked.
+pub(crate) fn record_evaluation(
+    conn: &mut DbConn,
+    release_id: ReleaseId,
+    result: &GateResult,
+    options: &GateOptions,
+) -> Result<(), StoreError> {
+    let refs: Vec<GateReasonRef> = result.reasons.iter().map(GateReasonRef::from).collect();
+    diesel::insert_into(gate_evaluations::table)
+        .values((
+            gate_evaluations::release_id.eq(release_id.get()),
+            gate_evaluations::policy_version.eq(result.policy_version),
+            gate_evaluations::passed.eq(result.verdict.is_passed()),
+            gate_evaluations::reason_refs.eq(serde_json::to_string(&refs)
+                .map_err(|e| StoreError::Internal(format!("gate reasons: {e}")))?),
+            gate_evaluations::evaluated_by
+                .eq(options.evaluated_by.as_deref().unwrap_or("anonymous")),
+            gate_evaluations::evaluated_at.eq(result.evaluated_at),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 impl Store {

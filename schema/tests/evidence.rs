@@ -102,6 +102,33 @@ fn sealing_freezes_the_release_and_stores_a_verifiable_bundle() {
             snap.seal.as_ref().unwrap().allow_blocked_reason.as_deref(),
             Some("known issues, tracked in SEC-1")
         );
+        // Each attempt recorded the gate it judged on the view it read, the refused one too;
+        // the seal's is the bundle's, reason for reason.
+        let evaluations = t.store.gate_evaluations("shop", "1.0").unwrap();
+        assert_eq!(evaluations.len(), 2);
+        let sealed = &evaluations[1];
+        assert_eq!(sealed.verdict, snap.gate.verdict);
+        let named = |r: &schema::GateReasonRef| match r {
+            schema::GateReasonRef::MissingScan { .. } | schema::GateReasonRef::StaleScan { .. } => {
+                None
+            }
+            schema::GateReasonRef::BlockingFinding { fingerprint }
+            | schema::GateReasonRef::ExpiredAcceptance { fingerprint }
+            | schema::GateReasonRef::DeniedLicense { fingerprint }
+            | schema::GateReasonRef::SlaBreach { fingerprint }
+            | schema::GateReasonRef::FailedQualityGateCondition { fingerprint } => {
+                Some(fingerprint.clone())
+            }
+        };
+        assert_eq!(
+            sealed.reasons.iter().map(named).collect::<Vec<_>>(),
+            snap.gate
+                .reasons
+                .iter()
+                .map(|l| l.fingerprint.clone())
+                .collect::<Vec<_>>()
+        );
+        assert!(!sealed.reasons.is_empty());
         let mut cursor = Cursor::new(Vec::new());
         let store = &t.store;
         let mut raw = |scan: &reports::ScanSnapshot, out: &mut dyn std::io::Write| {

@@ -1,6 +1,6 @@
 //! The gate fed from SQL judges exactly as the gate fed from the whole release view: the
-//! recorded gate (`Store::gate`), a complete preview and the view-fed reference agree on the
-//! corpus, on demo-like data and on crafted cases (triage states, acceptances with expiry,
+//! recorded gate (`Store::gate`), a complete preview, the snapshot's gate (judged as the view
+//! is spooled) and the view-fed reference agree on the corpus, on demo-like data and on crafted cases (triage states, acceptances with expiry,
 //! missing tools, partial and superseded scans, one finding in two slots, ignore rules with
 //! path globs, licenses, SLA). A preview that stops early has the same verdict and a subset of
 //! the reasons, and no preview records an evaluation.
@@ -67,6 +67,37 @@ fn assert_same(t: &TestStore, project: &str, release: &str, base: &GateOptions) 
             .gate_from_view(project, release, &options)
             .expect("reference gate");
         total += reference.reasons.len() + reference.ignored.len();
+        // A snapshot (reports, bundles, the seal) judges the view as it reads it; checked
+        // at the latest time, where the reasons that come with time (SLA, expiry) are.
+        if days == 400 {
+            let snapshot = t
+                .store
+                .release_snapshot(project, release, &options, "t")
+                .expect("snapshot");
+            assert_eq!(
+                (
+                    snapshot.gate.verdict,
+                    snapshot
+                        .gate
+                        .reasons
+                        .iter()
+                        .map(|l| l.message.clone())
+                        .collect::<Vec<_>>(),
+                    snapshot.gate.decided_in_tool
+                ),
+                (
+                    reference.verdict,
+                    reference.reasons.iter().map(|r| r.message()).collect(),
+                    reference
+                        .decided_in_tool
+                        .iter()
+                        .map(schema::ToolDecidedFinding::describe)
+                        .collect()
+                ),
+                "{}: the snapshot's gate of {project}/{release} at +{days} days",
+                t.name
+            );
+        }
         let recorded_before = t
             .store
             .gate_evaluation_count(project, release)
