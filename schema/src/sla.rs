@@ -73,13 +73,14 @@ pub struct Acceptance {
 
 /// What the mean time to remediate needs of a release's current view, and no more: each
 /// finding's most severe occurrence (severity and scan, lowest scan id among equals, as the
-/// view picks it) and the slots of the current scans. Three integers per occurrence instead of
-/// whole findings, so MTTR over ten releases of 100,000 findings stays cheap.
+/// view picks it) and the slots of the current scans. 24 bytes per finding in a sorted vector
+/// instead of whole findings (or a hash map, three times that), so MTTR over ten releases of
+/// 1,000,000 findings stays cheap: [`sla_in`] holds two of them at a time.
 struct ThinView {
     /// Current scan id → (tool, label, uploaded at).
     scans: HashMap<ScanId, (String, String, NaiveDateTime)>,
-    /// Finding id → (severity rank, scan id).
-    findings: HashMap<i64, (i16, i64)>,
+    /// (finding id, severity rank, scan id) by finding id, one per finding.
+    findings: Vec<(i64, i16, i64)>,
 }
 
 impl ThinView {
@@ -87,7 +88,7 @@ impl ThinView {
         let all = scans_of(conn, release_id)?;
         let current = current_scans(&all);
         let ids: Vec<i64> = current.iter().map(|s| s.id.get()).collect();
-        let mut findings: HashMap<i64, (i16, i64)> = HashMap::new();
+        let mut findings: Vec<(i64, i16, i64)> = Vec::new();
         for chunk in ids.chunks(500) {
             let rows: Vec<(i64, i16, i64)> = occurrences::table
                 .filter(occurrences::scan_id.eq_any(chunk))
@@ -97,13 +98,19 @@ impl ThinView {
                     occurrences::scan_id,
                 ))
                 .load(conn)?;
-            for (finding, severity, scan) in rows {
-                let best = findings.entry(finding).or_insert((severity, scan));
-                if (severity, std::cmp::Reverse(scan)) > (best.0, std::cmp::Reverse(best.1)) {
-                    *best = (severity, scan);
-                }
+            if findings.is_empty() {
+                findings = rows;
+            } else {
+                findings.extend(rows);
             }
         }
+        // Each finding's most severe occurrence first, lowest scan id among equals; then one
+        // per finding.
+        findings.sort_unstable_by_key(|&(finding, severity, scan)| {
+            (finding, std::cmp::Reverse(severity), scan)
+        });
+        findings.dedup_by_key(|(finding, _, _)| *finding);
+        findings.shrink_to_fit();
         Ok(ThinView {
             scans: current
                 .iter()
@@ -114,50 +121,66 @@ impl ThinView {
     }
 
     fn of_view(view: &ReleaseView) -> ThinView {
+        let mut findings: Vec<(i64, i16, i64)> = view
+            .findings
+            .iter()
+            .map(|f| {
+                (
+                    f.finding_id.map_or(0, domain::FindingId::get),
+                    f.severity.rank(),
+                    f.scan_id.get(),
+                )
+            })
+            .collect();
+        // The view has one row per finding already.
+        findings.sort_unstable_by_key(|&(finding, _, _)| finding);
         ThinView {
             scans: view
                 .scans
                 .iter()
                 .map(|s| (s.id, (s.tool.clone(), s.label.clone(), s.uploaded_at)))
                 .collect(),
-            findings: view
-                .findings
-                .iter()
-                .map(|f| {
-                    (
-                        f.finding_id.map_or(0, domain::FindingId::get),
-                        (f.severity.rank(), f.scan_id.get()),
-                    )
-                })
-                .collect(),
+            findings,
         }
+    }
+
+    fn has(&self, finding: i64) -> bool {
+        self.findings
+            .binary_search_by_key(&finding, |&(id, _, _)| id)
+            .is_ok()
     }
 }
 
-/// Fixed findings between consecutive releases: (severity, days from first seen to fixed). A
-/// finding is fixed when a later release rescanned its slot and no longer has it.
-fn remediations(conn: &mut DbConn, views: &[ThinView]) -> Result<Vec<(Severity, f64)>, StoreError> {
-    let mut fixed: Vec<(i64, Severity, NaiveDateTime)> = Vec::new();
-    for pair in views.windows(2) {
-        let (before, after) = (&pair[0], &pair[1]);
-        let after_slots: HashMap<(&str, &str), NaiveDateTime> = after
+/// The findings `before` has and the release after it (`after`) does not, where `after`
+/// rescanned the finding's slot: (finding id, severity, when the rescan was uploaded).
+fn fixed_between(before: &ThinView, after: &ThinView) -> Vec<(i64, Severity, NaiveDateTime)> {
+    let after_slots: HashMap<(&str, &str), NaiveDateTime> = after
+        .scans
+        .values()
+        .map(|(tool, label, at)| ((tool.as_str(), label.as_str()), *at))
+        .collect();
+    let mut fixed = Vec::new();
+    for &(finding, severity, scan) in &before.findings {
+        if after.has(finding) {
+            continue;
+        }
+        let fixed_at = before
             .scans
-            .values()
-            .map(|(tool, label, at)| ((tool.as_str(), label.as_str()), *at))
-            .collect();
-        for (finding, (severity, scan)) in &before.findings {
-            if after.findings.contains_key(finding) {
-                continue;
-            }
-            let fixed_at = before
-                .scans
-                .get(&ScanId::new(*scan))
-                .and_then(|(tool, label, _)| after_slots.get(&(tool.as_str(), label.as_str())));
-            if let Some(fixed_at) = fixed_at {
-                fixed.push((*finding, Severity::from_rank(*severity), *fixed_at));
-            }
+            .get(&ScanId::new(scan))
+            .and_then(|(tool, label, _)| after_slots.get(&(tool.as_str(), label.as_str())));
+        if let Some(fixed_at) = fixed_at {
+            fixed.push((finding, Severity::from_rank(severity), *fixed_at));
         }
     }
+    fixed
+}
+
+/// Fixed findings between consecutive releases (from [`fixed_between`]): (severity, days
+/// from first seen to fixed).
+fn remediations(
+    conn: &mut DbConn,
+    mut fixed: Vec<(i64, Severity, NaiveDateTime)>,
+) -> Result<Vec<(Severity, f64)>, StoreError> {
     // A fixed order, so the means come out the same to the last bit every time.
     fixed.sort_by_key(|(id, _, at)| (*at, *id));
     let mut first_seen: HashMap<i64, NaiveDateTime> = HashMap::new();
@@ -234,11 +257,18 @@ pub(crate) fn sla_in(
     let upto: Vec<_> = all.iter().filter(|r| r.id <= current.id).collect();
     let from = upto.len().saturating_sub(last_releases.max(1) + 1);
     // The current release in full (its open findings are the SLA items); the ones before it
-    // only as much as the mean time to remediate needs.
-    let mut thin = Vec::new();
+    // only as much as the mean time to remediate needs, two at a time.
+    let mut fixed = Vec::new();
+    let mut before: Option<ThinView> = None;
+    let mut follow = |before: &mut Option<ThinView>, next: ThinView| {
+        if let Some(before) = before.as_ref() {
+            fixed.extend(fixed_between(before, &next));
+        }
+        *before = Some(next);
+    };
     for r in &upto[from..] {
         if r.id != current.id {
-            thin.push(ThinView::of_release(conn, r.id)?);
+            follow(&mut before, ThinView::of_release(conn, r.id)?);
         }
     }
     let count = |items: &[domain::SlaItem], severity: Severity, breached: bool| {
@@ -251,8 +281,8 @@ pub(crate) fn sla_in(
     {
         CurrentFindings::Tally(mut tally) => {
             // Without releases before it, the current one remediates nothing.
-            if !thin.is_empty() {
-                thin.push(ThinView::of_release(conn, current.id)?);
+            if before.is_some() {
+                follow(&mut before, ThinView::of_release(conn, current.id)?);
             }
             domain::sort_sla_items(&mut tally.breached);
             let get = |m: &BTreeMap<Severity, u64>, s: &Severity| m.get(s).copied().unwrap_or(0);
@@ -270,7 +300,7 @@ pub(crate) fn sla_in(
         }
         CurrentFindings::Load => {
             let view = release_view_in(conn, project, &current.name)?;
-            thin.push(ThinView::of_view(&view));
+            follow(&mut before, ThinView::of_view(&view));
             let items = domain::sla_items(&view.findings, &policy, at);
             let open = Severity::DESCENDING
                 .iter()
@@ -295,7 +325,8 @@ pub(crate) fn sla_in(
         .collect();
     let breaches = breached.iter().sum();
     let mut by_severity: BTreeMap<Severity, Vec<f64>> = BTreeMap::new();
-    for (severity, days) in remediations(conn, &thin)? {
+    drop(before);
+    for (severity, days) in remediations(conn, fixed)? {
         by_severity.entry(severity).or_default().push(days);
     }
     let mttr = Severity::DESCENDING
