@@ -364,6 +364,17 @@ fn manifest(
         document(gate)
     })?;
     let mut out = head;
+    // Room for every line at once: grown by doubling, the buffer was up to twice the
+    // manifest, and twice more while it was copied into the larger one. A line is its three
+    // fields, their keys and indentation (about 90 bytes), and a little escaping.
+    let lines: usize = snap
+        .gate
+        .reasons
+        .iter()
+        .map(|r| r.reason.len() + r.message.len() + r.fingerprint.as_ref().map_or(0, String::len))
+        .map(|fields| fields + 96)
+        .sum();
+    out.reserve(lines + lines / 16 + tail.len());
     let mut reasons = ArrayWriter::new(&mut out, 2)?;
     for reason in &snap.gate.reasons {
         reasons.push(&serde_json::to_value(reason)?)?;
@@ -416,7 +427,10 @@ pub fn write_prepared_bundle<W: Read + Write + Seek>(
             "two bundle members share a name".into(),
         ));
     }
-    let manifest = manifest(snap, key, &files)?;
+    let mut manifest = manifest(snap, key, &files)?;
+    // Held until the bundle is stored (a line per blocking finding: 82 MB at 1,000,000
+    // findings), so without the room it grew into.
+    manifest.shrink_to_fit();
     files.push((
         MANIFEST.into(),
         sha256_hex(&manifest),

@@ -197,7 +197,7 @@ fn prepare_raw(
     })?;
     // Each page of a raw report is read once: a SQLite connection caches a few meanwhile,
     // not 64 MiB beside the snapshot's.
-    set_sqlite_cache(conn, 2 * 1024)?;
+    set_sqlite_cache(conn, ONCE_CACHE_KIB)?;
     let mut raw = |scan: &ScanSnapshot, out: &mut dyn Write| {
         write_blob(conn, &scan.sha256, out)
             .map(|_| ())
@@ -209,9 +209,13 @@ fn prepare_raw(
     prepared
 }
 
-/// The page cache of each SQLite connection reading a release for a snapshot (the view, the
-/// gate), in KiB: they read on two cores at once, each page once.
+/// The page cache of the SQLite connection reading a release's view for a snapshot, in KiB:
+/// beside the raw reports' reader, each page once.
 const SNAPSHOT_CACHE_KIB: i64 = 8 * 1024;
+
+/// The page cache of a SQLite connection that reads or writes each page once (the raw reports,
+/// the sealed bundle), in KiB: its B-tree's inner pages, not 64 MiB of pages never read again.
+const ONCE_CACHE_KIB: i64 = 2 * 1024;
 
 /// Sets a SQLite connection's page cache to `kib` KiB; PostgreSQL caches in the server.
 fn set_sqlite_cache(conn: &mut DbConn, kib: i64) -> Result<(), StoreError> {
@@ -808,7 +812,8 @@ impl Store {
         );
 
         let mut conn = self.conn()?;
-        write_tx(&mut conn, |c| {
+        set_sqlite_cache(&mut conn, ONCE_CACHE_KIB)?;
+        let stored = write_tx(&mut conn, |c| {
             let rel = release(c, req.project, req.release)?;
             if rel.sealed_at.is_some() {
                 return Err(StoreError::Conflict(format!(
@@ -894,7 +899,10 @@ impl Store {
                 }],
             )?;
             Ok(())
-        })?;
+        });
+        set_sqlite_cache(&mut conn, crate::db::SQLITE_CACHE_KIB)?;
+        shrink_cache(&mut conn)?;
+        stored?;
         tracing::info!(
             elapsed_ms = started.elapsed().as_millis() as u64,
             project = req.project,
