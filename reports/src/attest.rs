@@ -31,6 +31,7 @@
 use crate::ReportError;
 use crate::json_frame::{self, Layout};
 use crate::keys::{DSSE_PAYLOAD_TYPE, EvidenceKey, PublicKey};
+use crate::read_bundle::{ManifestView, Members};
 use crate::rendered::{HELD_MEMBER, Rendered, held, spool};
 use crate::snapshot::{ReleaseSnapshot, ScanSnapshot};
 use base64::Engine;
@@ -451,30 +452,29 @@ fn policy_of(text: Option<&str>, fail_on: &str, required_tools: &[&str]) -> Valu
 
 /// The gate's VSA says what the signed manifest says: the same verdict, the same policy.
 fn check_vsa_against_manifest(
-    members: &BTreeMap<String, Vec<u8>>,
+    manifest: Option<&ManifestView>,
     path: &str,
     predicate: &Value,
 ) -> Result<(), String> {
-    let manifest: Value = members
-        .get("manifest.json")
-        .and_then(|b| serde_json::from_slice(b).ok())
-        .ok_or_else(|| format!("{path}: no manifest.json to compare with"))?;
-    let passed = manifest["gate"]["passed"].as_bool() == Some(true);
+    let manifest = manifest.ok_or_else(|| format!("{path}: no manifest.json to compare with"))?;
+    let passed = manifest.gate.passed.as_bool() == Some(true);
     let result = if passed { "PASSED" } else { "FAILED" };
     if predicate["verificationResult"] != result {
         return Err(format!(
             "{path}: verificationResult differs from the manifest's gate ({result})"
         ));
     }
-    let required: Vec<&str> = manifest["gate"]["required_tools"]
+    let required: Vec<&str> = manifest
+        .gate
+        .required_tools
         .as_array()
         .into_iter()
         .flatten()
         .filter_map(Value::as_str)
         .collect();
     let policy = policy_of(
-        manifest["policy"]["text"].as_str(),
-        manifest["gate"]["fail_on"].as_str().unwrap_or_default(),
+        manifest.policy["text"].as_str(),
+        manifest.gate.fail_on.as_str().unwrap_or_default(),
         &required,
     );
     if predicate["policy"] != policy {
@@ -669,28 +669,30 @@ pub(crate) fn members(
 /// names the key by its id, carries no transparency log entry, and holds the very envelope of
 /// its `.dsse.json` twin; a subject named by a bundle path has that member's SHA-256. Returns
 /// how many statements were checked.
-pub fn verify_members(
-    members: &BTreeMap<String, Vec<u8>>,
+pub(crate) fn verify_members(
+    members: &Members,
+    manifest: Option<&ManifestView>,
     key: &PublicKey,
 ) -> Result<usize, String> {
     let mut statements = 0;
-    for (path, bytes) in members.range(DIR.to_string()..) {
+    for (path, bytes) in members.under(DIR) {
         let Some(base) = path.strip_prefix(DIR) else {
             break;
         };
+        let bytes = bytes.ok_or_else(|| format!("{path} was not read"))?;
         if let Some(stem) = base.strip_suffix(DSSE_SUFFIX) {
             let (payload_type, payload) =
                 key.verify_dsse(bytes).map_err(|e| format!("{path}: {e}"))?;
-            check_statement(members, path, &payload_type, &payload)?;
+            check_statement(members, manifest, path, &payload_type, &payload)?;
             let twin = format!("{DIR}{stem}{SIGSTORE_SUFFIX}");
             let sigstore = members
-                .get(&twin)
+                .bytes(&twin)
                 .ok_or_else(|| format!("{twin} is missing"))?;
             check_sigstore(sigstore, key, &payload_type, &payload)
                 .map_err(|e| format!("{twin}: {e}"))?;
             statements += 1;
         } else if let Some(stem) = base.strip_suffix(SIGSTORE_SUFFIX) {
-            if !members.contains_key(&format!("{DIR}{stem}{DSSE_SUFFIX}")) {
+            if !members.contains(&format!("{DIR}{stem}{DSSE_SUFFIX}")) {
                 return Err(format!("{path} has no {DSSE_SUFFIX} twin"));
             }
         } else {
@@ -701,7 +703,8 @@ pub fn verify_members(
 }
 
 fn check_statement(
-    members: &BTreeMap<String, Vec<u8>>,
+    members: &Members,
+    manifest: Option<&ManifestView>,
     path: &str,
     payload_type: &str,
     payload: &[u8],
@@ -725,18 +728,17 @@ fn check_statement(
     let subjects: Vec<Subject> = serde_json::from_value(statement["subject"].clone())
         .map_err(|e| format!("{path}: subjects: {e}"))?;
     for s in &subjects {
-        if let Some(member) = members.get(&s.name) {
-            let sha = hex::encode(Sha256::digest(member));
-            if s.digest.get("sha256") != Some(&sha) {
-                return Err(format!(
-                    "{path}: subject {} differs from the bundle's",
-                    s.name
-                ));
-            }
+        if let Some((sha, _)) = members.digest(&s.name)
+            && s.digest.get("sha256").map(String::as_str) != Some(sha)
+        {
+            return Err(format!(
+                "{path}: subject {} differs from the bundle's",
+                s.name
+            ));
         }
     }
     if expected == VSA_PREDICATE {
-        check_vsa_against_manifest(members, path, &statement["predicate"])?;
+        check_vsa_against_manifest(manifest, path, &statement["predicate"])?;
     }
     for input in statement["predicate"]["inputAttestations"]
         .as_array()
@@ -744,8 +746,8 @@ fn check_statement(
         .flatten()
     {
         let uri = input["uri"].as_str().unwrap_or_default();
-        let sha = members.get(uri).map(|b| hex::encode(Sha256::digest(b)));
-        if sha.is_none() || input["digest"]["sha256"].as_str() != sha.as_deref() {
+        let sha = members.digest(uri).map(|(sha, _)| sha);
+        if sha.is_none() || input["digest"]["sha256"].as_str() != sha {
             return Err(format!(
                 "{path}: input attestation {uri} differs from the bundle's"
             ));

@@ -41,6 +41,7 @@ pub mod members;
 pub mod oscal;
 mod parallel;
 pub mod pdf;
+mod read_bundle;
 mod rendered;
 pub mod report;
 pub mod sarif;

@@ -8,6 +8,7 @@ use crate::ReportError;
 use crate::bundle::sha256_of_reader;
 use crate::keys::{DSSE_PAYLOAD_TYPE, PublicKey, SSH_NAMESPACE};
 use crate::members::{DSSE, FORMAT, MANIFEST, SUMS, SUMS_SIG, SUMS_SSHSIG, UNSUMMED};
+use crate::read_bundle::{ManifestView, Members};
 use crate::snapshot::AuditAnchor;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -39,11 +40,11 @@ impl PreviousBundleInput {
         let mut archive = zip::ZipArchive::new(zip)?;
         let mut manifest = Vec::new();
         archive.by_name(MANIFEST)?.read_to_end(&mut manifest)?;
-        let value: serde_json::Value = serde_json::from_slice(&manifest)?;
+        let view = ManifestView::parse(&manifest)?;
         Ok(PreviousBundleInput {
             sha256,
-            project: value["project"].as_str().map(str::to_string),
-            release: value["release"].as_str().map(str::to_string),
+            project: view.project.as_str().map(str::to_string),
+            release: view.release.as_str().map(str::to_string),
         })
     }
 }
@@ -120,35 +121,16 @@ impl VerifyReport {
     }
 }
 
-/// Reads every member; refuses duplicates and unsafe paths.
-fn read_members<R: Read + Seek>(zip: R) -> Result<BTreeMap<String, Vec<u8>>, String> {
-    let mut archive = zip::ZipArchive::new(zip).map_err(|e| format!("not a readable zip: {e}"))?;
-    let mut members = BTreeMap::new();
-    for i in 0..archive.len() {
-        let mut file = archive
-            .by_index(i)
-            .map_err(|e| format!("member {i} unreadable: {e}"))?;
-        let name = file
-            .name()
-            .map_err(|e| format!("member {i} has an unreadable name: {e}"))?
-            .to_string();
-        if file.is_dir() {
-            continue;
-        }
-        if name.starts_with('/')
-            || name.split('/').any(|p| p == ".." || p.is_empty())
-            || name.contains('\\')
-        {
-            return Err(format!("unsafe member path {name:?}"));
-        }
-        let mut bytes = Vec::with_capacity(file.size().min(1 << 30) as usize);
-        file.read_to_end(&mut bytes)
-            .map_err(|e| format!("member {name} is corrupt: {e}"))?;
-        if members.insert(name.clone(), bytes).is_some() {
-            return Err(format!("member {name} appears twice"));
-        }
-    }
-    Ok(members)
+/// The files that carry the bundle's public key, each in its own encoding.
+const KEY_FILES: [&str; 3] = ["signing-key.pem", "signing-key.pub", "allowed_signers"];
+
+/// The members whose bytes the checks read; every other one (raw and rendered reports, nearly
+/// all of a large bundle) is only hashed as it is read.
+fn read_by_checks(name: &str) -> bool {
+    UNSUMMED.contains(&name)
+        || name == MANIFEST
+        || KEY_FILES.contains(&name)
+        || name.starts_with(crate::attest::DIR)
 }
 
 fn parse_sums(sums: &[u8]) -> Result<BTreeMap<String, String>, String> {
@@ -182,7 +164,7 @@ pub fn verify_bundle<R: Read + Seek>(
     options: &VerifyOptions,
 ) -> Result<VerifyReport, ReportError> {
     let mut report = VerifyReport::default();
-    let members = match read_members(zip) {
+    let members = match Members::read(zip, read_by_checks) {
         Ok(m) => {
             report.check("archive", Ok(format!("{} members", m.len())));
             m
@@ -194,9 +176,9 @@ pub fn verify_bundle<R: Read + Seek>(
     };
 
     // 1. SHA256SUMS covers exactly the members it should, and every hash matches.
-    let sums_bytes = members.get(SUMS).cloned().unwrap_or_default();
-    let sums = match parse_sums(&sums_bytes) {
-        Ok(s) if members.contains_key(SUMS) => s,
+    let sums_bytes = members.bytes(SUMS).unwrap_or_default();
+    let sums = match parse_sums(sums_bytes) {
+        Ok(s) if members.contains(SUMS) => s,
         Ok(_) => {
             report.check("members", Err("no SHA256SUMS".into()));
             return Ok(report.finish());
@@ -206,18 +188,14 @@ pub fn verify_bundle<R: Read + Seek>(
             return Ok(report.finish());
         }
     };
-    let expected: BTreeSet<&str> = members
-        .keys()
-        .map(String::as_str)
-        .filter(|n| !UNSUMMED.contains(n))
-        .collect();
+    let expected: BTreeSet<&str> = members.names().filter(|n| !UNSUMMED.contains(n)).collect();
     let listed: BTreeSet<&str> = sums.keys().map(String::as_str).collect();
     let extra: Vec<&&str> = expected.difference(&listed).collect();
     let missing: Vec<&&str> = listed.difference(&expected).collect();
     let missing_sigs: Vec<&str> = UNSUMMED
         .iter()
         .copied()
-        .filter(|n| !members.contains_key(*n))
+        .filter(|n| !members.contains(n))
         .collect();
     report.check(
         "members",
@@ -231,7 +209,11 @@ pub fn verify_bundle<R: Read + Seek>(
     );
     let mismatched: Vec<&str> = sums
         .iter()
-        .filter(|(path, hash)| members.get(*path).is_some_and(|b| sha256_hex(b) != **hash))
+        .filter(|(path, hash)| {
+            members
+                .digest(path)
+                .is_some_and(|(sha, _)| sha != hash.as_str())
+        })
         .map(|(p, _)| p.as_str())
         .collect();
     report.check(
@@ -245,7 +227,7 @@ pub fn verify_bundle<R: Read + Seek>(
 
     // 2. The key: the bundle's own, the same in each encoding, and the pinned one if given.
     let text =
-        |name: &str| String::from_utf8_lossy(members.get(name).map_or(&[][..], |b| b)).into_owned();
+        |name: &str| String::from_utf8_lossy(members.bytes(name).unwrap_or_default()).into_owned();
     let bundled = PublicKey::parse(&text("signing-key.pem"));
     let key = match bundled {
         Ok(key) => {
@@ -284,24 +266,29 @@ pub fn verify_bundle<R: Read + Seek>(
         }
     };
 
+    // Read once, for the attestations' check and the manifest's.
+    let manifest: Option<ManifestView> = members
+        .bytes(MANIFEST)
+        .and_then(|b| ManifestView::parse(b).ok());
+
     // 3. The three signatures over SHA256SUMS.
     if let Some(key) = key {
-        let raw = members.get(SUMS_SIG).map_or(&[][..], |b| b);
+        let raw = members.bytes(SUMS_SIG).unwrap_or_default();
         report.check(
             "ed25519",
-            key.verify_raw(&sums_bytes, raw)
+            key.verify_raw(sums_bytes, raw)
                 .map(|_| "SHA256SUMS.sig: raw Ed25519 signature valid".to_string())
                 .map_err(|e| format!("SHA256SUMS.sig: {e}")),
         );
         report.check(
             "sshsig",
-            key.verify_sshsig(SSH_NAMESPACE, &sums_bytes, &text(SUMS_SSHSIG))
+            key.verify_sshsig(SSH_NAMESPACE, sums_bytes, &text(SUMS_SSHSIG))
                 .map(|_| {
                     format!("SHA256SUMS.sshsig: SSH signature valid, namespace {SSH_NAMESPACE}")
                 })
                 .map_err(|e| format!("SHA256SUMS.sshsig: {e}")),
         );
-        let dsse = members.get(DSSE).map_or(&[][..], |b| b);
+        let dsse = members.bytes(DSSE).unwrap_or_default();
         let dsse_result = key.verify_dsse(dsse).and_then(|(payload_type, payload)| {
             if payload_type != DSSE_PAYLOAD_TYPE {
                 return Err(ReportError::Invalid(format!("payload type {payload_type}")));
@@ -318,7 +305,7 @@ pub fn verify_bundle<R: Read + Seek>(
                 );
             }
             let mut wanted = sums.clone();
-            wanted.insert(SUMS.to_string(), sha256_hex(&sums_bytes));
+            wanted.insert(SUMS.to_string(), sha256_hex(sums_bytes));
             if subjects != wanted {
                 return Err(ReportError::Invalid(
                     "the statement's subjects differ from SHA256SUMS".into(),
@@ -334,7 +321,7 @@ pub fn verify_bundle<R: Read + Seek>(
         // and lost them fails `members` (they are listed in SHA256SUMS).
         report.check(
             "attestations",
-            crate::attest::verify_members(&members, &key).map(|n| match n {
+            crate::attest::verify_members(&members, manifest.as_ref(), &key).map(|n| match n {
                 0 => "no standard attestations (sealed before they were added)".to_string(),
                 n => format!(
                     "{n} in-toto statements under attestations/: DSSE and Sigstore bundle signatures valid"
@@ -344,9 +331,6 @@ pub fn verify_bundle<R: Read + Seek>(
     }
 
     // 4. The manifest describes these files and this key.
-    let manifest: Option<serde_json::Value> = members
-        .get(MANIFEST)
-        .and_then(|b| serde_json::from_slice(b).ok());
     match &manifest {
         None => {
             report.check(
@@ -355,24 +339,22 @@ pub fn verify_bundle<R: Read + Seek>(
             );
         }
         Some(m) => {
-            report.project = m["project"].as_str().map(str::to_string);
-            report.release = m["release"].as_str().map(str::to_string);
-            report.sealed_at = m["sealed_at"].as_str().map(str::to_string);
-            report.audit_anchor = serde_json::from_value(m["audit_anchor"].clone()).ok();
+            report.project = m.project.as_str().map(str::to_string);
+            report.release = m.release.as_str().map(str::to_string);
+            report.sealed_at = m.sealed_at.as_str().map(str::to_string);
+            report.audit_anchor = serde_json::from_value(m.audit_anchor.clone()).ok();
             let mut problems = Vec::new();
-            if m["format"].as_str() != Some(FORMAT) {
+            if m.format.as_str() != Some(FORMAT) {
                 problems.push(format!("format is not {FORMAT}"));
             }
             let mut listed = BTreeSet::new();
-            for f in m["files"].as_array().into_iter().flatten() {
+            for f in m.files.as_array().into_iter().flatten() {
                 let path = f["path"].as_str().unwrap_or_default();
                 listed.insert(path.to_string());
-                match members.get(path) {
+                match members.digest(path) {
                     None => problems.push(format!("{path} is listed but absent")),
-                    Some(bytes) => {
-                        if f["sha256"].as_str() != Some(sha256_hex(bytes).as_str())
-                            || f["size"].as_u64() != Some(bytes.len() as u64)
-                        {
+                    Some((sha, size)) => {
+                        if f["sha256"].as_str() != Some(sha) || f["size"].as_u64() != Some(size) {
                             problems.push(format!("{path} differs from its manifest entry"));
                         }
                     }
@@ -387,7 +369,7 @@ pub fn verify_bundle<R: Read + Seek>(
                 problems.push(format!("not in the manifest: {unlisted:?}"));
             }
             if let Some(fp) = &report.key_fingerprint
-                && m["signing_key"]["fingerprint"].as_str() != Some(fp.as_str())
+                && m.signing_key["fingerprint"].as_str() != Some(fp.as_str())
             {
                 problems.push("the manifest names another signing key".into());
             }
@@ -398,11 +380,16 @@ pub fn verify_bundle<R: Read + Seek>(
                         "{} {}, {}, gate {}, {} files",
                         report.project.as_deref().unwrap_or("?"),
                         report.release.as_deref().unwrap_or("?"),
-                        match m["sealed_at"].as_str() {
-                            Some(at) => format!("sealed {at} by {}", m["sealed_by"].as_str().unwrap_or("?")),
+                        match m.sealed_at.as_str() {
+                            Some(at) =>
+                                format!("sealed {at} by {}", m.sealed_by.as_str().unwrap_or("?")),
                             None => "DRAFT (not sealed)".into(),
                         },
-                        if m["gate"]["passed"].as_bool() == Some(true) { "passed" } else { "blocked" },
+                        if m.gate.passed.as_bool() == Some(true) {
+                            "passed"
+                        } else {
+                            "blocked"
+                        },
                         listed.len()
                     ))
                 } else {
@@ -416,7 +403,7 @@ pub fn verify_bundle<R: Read + Seek>(
     if let Some(prev) = &options.previous {
         let link = manifest
             .as_ref()
-            .map(|m| m["previous_bundle"].clone())
+            .map(|m| m.previous_bundle.clone())
             .unwrap_or_default();
         let result = if link.is_null() {
             Err("this bundle names no previous bundle".to_string())
@@ -481,12 +468,11 @@ pub fn signed_manifest<R: Read + Seek>(
     if listed.get(MANIFEST).map(String::as_str) != Some(sha256_hex(&manifest).as_str()) {
         return Err("manifest.json does not match its SHA-256 in SHA256SUMS".into());
     }
-    let m: serde_json::Value =
-        serde_json::from_slice(&manifest).map_err(|e| format!("manifest.json: {e}"))?;
+    let m = ManifestView::parse(&manifest).map_err(|e| format!("manifest.json: {e}"))?;
     Ok(SignedManifest {
-        project: m["project"].as_str().map(str::to_string),
-        release: m["release"].as_str().map(str::to_string),
+        project: m.project.as_str().map(str::to_string),
+        release: m.release.as_str().map(str::to_string),
         key_fingerprint: key.fingerprint(),
-        audit_anchor: serde_json::from_value(m["audit_anchor"].clone()).ok(),
+        audit_anchor: serde_json::from_value(m.audit_anchor).ok(),
     })
 }
