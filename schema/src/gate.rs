@@ -13,9 +13,10 @@
 //! - `sla_breach`: an open or confirmed finding past its SLA (when the policy says so).
 //!
 //! [`GateOptions`] can override the threshold and add required tools (the CLI's `--fail-on`
-//! and `--require`). Every evaluation through [`Store::gate`] (API, CLI, sealing) is recorded
-//! with the policy version it used; [`Store::gate_preview`] evaluates the same way for pages
-//! that only show the gate, and records nothing.
+//! and `--require`). Every evaluation that decides is recorded with the policy version it
+//! used: [`Store::gate`] (API, CLI) and sealing ([`record_evaluation`]);
+//! [`Store::gate_preview`] evaluates the same way for pages that only show the gate, and
+//! records nothing.
 //!
 //! There is one judgement ([`judge`]: the scans, then each finding in the view's order). It
 //! is fed from SQL ([`candidates`]): the current scans, a count of the view's findings, and
@@ -24,7 +25,8 @@
 //! its record in the release view, so nothing else of a large release is read. The preview
 //! reads those candidates most severe first in batches and may stop early. `gate_from_view`
 //! feeds the same judgement from the whole release view: the definition the tests compare
-//! the SQL feed with.
+//! the SQL feed with. A snapshot (reports, bundles, the seal) feeds it the same way, a
+//! finding at a time as it spools the view (`domain::Judgement`), with no query of its own.
 
 use crate::catalog::{current_scans, release, row_ids, scans_of};
 use crate::db::DbConn;
@@ -529,8 +531,8 @@ impl Store {
         gate_in(&mut *self.conn()?, project, release, options, Record::Yes)
     }
 
-    /// [`Store::gate`]'s result, every reason, without recording it: for draft reports and
-    /// the API's `GET .../gate` (a read never writes evidence).
+    /// [`Store::gate`]'s result, every reason, without recording it: for the API's
+    /// `GET .../gate` (a read never writes evidence).
     pub fn gate_unrecorded(
         &self,
         project: &str,
