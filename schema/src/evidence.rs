@@ -539,8 +539,8 @@ impl Store {
         gate: &GateOptions,
     ) -> Result<ReleaseRead, StoreError> {
         let mut conn = self.conn()?;
-        // Every page of the view is read once, beside the gate's reader and the raw reports':
-        // a small page cache (its B-tree's inner pages) while it is read.
+        // Every page of the view is read once, beside the raw reports' reader: a small page
+        // cache (its B-tree's inner pages) while it is read.
         set_sqlite_cache(&mut conn, SNAPSHOT_CACHE_KIB)?;
         let (rel, view, scans, previous, sealed_gate, present, sla_at, tally, diff, gate) =
             read_tx(&mut conn, |c| {
@@ -550,11 +550,10 @@ impl Store {
                 // of its own and none of the view's findings held.
                 let (_, settings) = crate::gate::settings(c, project, release_name, gate)?;
                 let mut judgement = domain::Judgement::new(&settings);
-                // The SLA as of the seal for a sealed release, else now.
+                // The SLA as of the seal for a sealed release, else now; by the policy the
+                // gate judges by (the project's active one, or the defaults).
                 let sla_at = rel.sealed_at.unwrap_or_else(now);
-                let policy = crate::policy::active_policy(c, rel.project_id)?
-                    .map(|(_, p)| p)
-                    .unwrap_or_default();
+                let policy = &settings.policy;
                 let mut tally = crate::sla::SlaTally::default();
                 let mut present: HashSet<String> = HashSet::new();
                 // Against the release before: what it has that this one does not, read now;
@@ -573,7 +572,7 @@ impl Store {
                 );
                 // The findings, spooled: read a page at a time, never all held.
                 let view = crate::spooled::spool_view_in(c, project, release_name, |f| {
-                    tally.add(f, &policy, sla_at);
+                    tally.add(f, policy, sla_at);
                     if named.contains(f.fingerprint.as_str()) {
                         present.insert(f.fingerprint.clone());
                     }
