@@ -454,12 +454,12 @@ fn policy_of(text: Option<&str>, fail_on: &str, required_tools: &[&str]) -> Valu
 fn check_vsa_against_manifest(
     manifest: Option<&ManifestView>,
     path: &str,
-    predicate: &Value,
+    predicate: &PredicateView,
 ) -> Result<(), String> {
     let manifest = manifest.ok_or_else(|| format!("{path}: no manifest.json to compare with"))?;
     let passed = manifest.gate.passed.as_bool() == Some(true);
     let result = if passed { "PASSED" } else { "FAILED" };
-    if predicate["verificationResult"] != result {
+    if predicate.verification_result != result {
         return Err(format!(
             "{path}: verificationResult differs from the manifest's gate ({result})"
         ));
@@ -477,7 +477,7 @@ fn check_vsa_against_manifest(
         manifest.gate.fail_on.as_str().unwrap_or_default(),
         &required,
     );
-    if predicate["policy"] != policy {
+    if predicate.policy != policy {
         return Err(format!("{path}: the policy differs from the manifest's"));
     }
     Ok(())
@@ -702,6 +702,30 @@ pub(crate) fn verify_members(
     Ok(statements)
 }
 
+/// What the checks read of an in-toto statement: a scan's vulns predicate (a line per
+/// finding) is skipped as it is parsed.
+#[derive(Deserialize)]
+struct StatementView {
+    #[serde(rename = "_type", default)]
+    kind: Value,
+    #[serde(rename = "predicateType", default)]
+    predicate_type: Value,
+    subject: Vec<Subject>,
+    #[serde(default)]
+    predicate: PredicateView,
+}
+
+/// What the checks read of a predicate: the VSA's verdict, policy and input attestations.
+#[derive(Default, Deserialize)]
+struct PredicateView {
+    #[serde(rename = "verificationResult", default)]
+    verification_result: Value,
+    #[serde(default)]
+    policy: Value,
+    #[serde(rename = "inputAttestations", default)]
+    input_attestations: Value,
+}
+
 fn check_statement(
     members: &Members,
     manifest: Option<&ManifestView>,
@@ -712,9 +736,9 @@ fn check_statement(
     if payload_type != DSSE_PAYLOAD_TYPE {
         return Err(format!("{path}: payload type {payload_type}"));
     }
-    let statement: Value =
+    let statement: StatementView =
         serde_json::from_slice(payload).map_err(|e| format!("{path}: statement: {e}"))?;
-    if statement["_type"] != STATEMENT_TYPE {
+    if statement.kind != STATEMENT_TYPE {
         return Err(format!("{path}: not an in-toto Statement v1"));
     }
     let expected = if path.starts_with(GATE) {
@@ -722,12 +746,10 @@ fn check_statement(
     } else {
         VULNS_PREDICATE
     };
-    if statement["predicateType"] != expected {
+    if statement.predicate_type != expected {
         return Err(format!("{path}: predicate type is not {expected}"));
     }
-    let subjects: Vec<Subject> = serde_json::from_value(statement["subject"].clone())
-        .map_err(|e| format!("{path}: subjects: {e}"))?;
-    for s in &subjects {
+    for s in &statement.subject {
         if let Some((sha, _)) = members.digest(&s.name)
             && s.digest.get("sha256").map(String::as_str) != Some(sha)
         {
@@ -738,9 +760,11 @@ fn check_statement(
         }
     }
     if expected == VSA_PREDICATE {
-        check_vsa_against_manifest(manifest, path, &statement["predicate"])?;
+        check_vsa_against_manifest(manifest, path, &statement.predicate)?;
     }
-    for input in statement["predicate"]["inputAttestations"]
+    for input in statement
+        .predicate
+        .input_attestations
         .as_array()
         .into_iter()
         .flatten()
