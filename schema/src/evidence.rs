@@ -526,7 +526,7 @@ impl Store {
         })
     }
 
-    /// What a snapshot reads of a release, through one connection: its view spooled (with the
+    /// What a snapshot reads of a release, in one read transaction: its view spooled (with the
     /// gate judged, the SLA tallied, the audit events' findings noted and the diff against
     /// the release before counted on the way), its scans, its chain link, its sealed gate,
     /// and the control mapping and access as of the seal.
@@ -542,117 +542,99 @@ impl Store {
         // Every page of the view is read once, beside the raw reports' reader: a small page
         // cache (its B-tree's inner pages) while it is read.
         set_sqlite_cache(&mut conn, SNAPSHOT_CACHE_KIB)?;
-        let (rel, view, scans, previous, sealed_gate, present, sla_at, tally, diff, gate) =
-            read_tx(&mut conn, |c| {
-                let rel = release(c, project, release_name)?;
-                // The gate is judged on the view as it is read, in its order: the definition
-                // the SQL-fed gate is tested against (`Store::gate_from_view`), with no query
-                // of its own and none of the view's findings held.
-                let (_, settings) = crate::gate::settings(c, project, release_name, gate)?;
-                let mut judgement = domain::Judgement::new(&settings);
-                // The SLA as of the seal for a sealed release, else now; by the policy the
-                // gate judges by (the project's active one, or the defaults).
-                let sla_at = rel.sealed_at.unwrap_or_else(now);
-                let policy = &settings.policy;
-                let mut tally = crate::sla::SlaTally::default();
-                let mut present: HashSet<String> = HashSet::new();
-                // Against the release before: what it has that this one does not, read now;
-                // this one's findings are counted as they are spooled.
-                let step = std::time::Instant::now();
-                let mut diff = crate::snapshot_diff::DiffCounter::read(
-                    c,
-                    project,
-                    release_name,
-                    reports::DIFF_LINES,
-                    diff_line,
-                )?;
-                tracing::debug!(
-                    elapsed_ms = step.elapsed().as_millis() as u64,
-                    "snapshot: the release before, for the diff"
-                );
-                // The findings, spooled: read a page at a time, never all held.
-                let view = crate::spooled::spool_view_in(c, project, release_name, |f| {
-                    tally.add(f, policy, sla_at);
-                    if named.contains(f.fingerprint.as_str()) {
-                        present.insert(f.fingerprint.clone());
-                    }
-                    if let Some(diff) = diff.as_mut() {
-                        diff.add(f, diff_line);
-                    }
-                    judgement.add(&domain::GateFinding::from(f));
-                })?;
-                let diff = diff.map(crate::snapshot_diff::DiffCounter::finish);
-                let gate =
-                    judgement.finish(project, release_name, &view.scans, view.findings.len());
-                let scans = view
-                    .scans
-                    .iter()
-                    .map(|s| scan_snapshot(c, s))
-                    .collect::<Result<Vec<_>, _>>()?;
-                // A sealed release keeps the link it was sealed with; an open one would chain to
-                // the project's latest bundle.
-                let own: Option<Option<String>> = bundles::table
-                    .find(rel.id.get())
-                    .select(bundles::previous_sha256)
-                    .first(c)
-                    .optional()?;
-                let previous = match own {
-                    None => latest_bundle(c, rel.project_id)?,
-                    Some(None) => None,
-                    Some(Some(sha)) => bundles::table
-                        .inner_join(releases::table)
-                        .filter(bundles::sha256.eq(&sha))
-                        .select((releases::name, bundles::sha256, bundles::sha256sums_sha256))
-                        .first(c)
-                        .optional()?,
-                };
-                // The gate as the bundle signed it: its manifest's (the `gate` column holds it
-                // without the reason lines since those can number a line per finding).
-                let sealed_gate: Option<String> = bundles::table
-                    .find(rel.id.get())
-                    .select(bundles::manifest)
-                    .first(c)
-                    .optional()?;
-                Ok((
-                    rel,
-                    view,
-                    scans,
-                    previous,
-                    sealed_gate,
-                    present,
-                    sla_at,
-                    tally,
-                    diff,
-                    gate,
-                ))
+        let read = read_tx(&mut conn, |c| {
+            let rel = release(c, project, release_name)?;
+            // The gate is judged on the view as it is read, in its order: the definition
+            // the SQL-fed gate is tested against (`Store::gate_from_view`), with no query
+            // of its own and none of the view's findings held.
+            let (_, settings) = crate::gate::settings(c, project, release_name, gate)?;
+            let mut judgement = domain::Judgement::new(&settings);
+            // The SLA as of the seal for a sealed release, else now; by the policy the
+            // gate judges by (the project's active one, or the defaults).
+            let sla_at = rel.sealed_at.unwrap_or_else(now);
+            let policy = &settings.policy;
+            let mut tally = crate::sla::SlaTally::default();
+            let mut present: HashSet<String> = HashSet::new();
+            // Against the release before: what it has that this one does not, read now;
+            // this one's findings are counted as they are spooled.
+            let step = std::time::Instant::now();
+            let mut diff = crate::snapshot_diff::DiffCounter::read(
+                c,
+                project,
+                release_name,
+                reports::DIFF_LINES,
+                diff_line,
+            )?;
+            tracing::debug!(
+                elapsed_ms = step.elapsed().as_millis() as u64,
+                "snapshot: the release before, for the diff"
+            );
+            // The findings, spooled: read a page at a time, never all held.
+            let view = crate::spooled::spool_view_in(c, project, release_name, |f| {
+                tally.add(f, policy, sla_at);
+                if named.contains(f.fingerprint.as_str()) {
+                    present.insert(f.fingerprint.clone());
+                }
+                if let Some(diff) = diff.as_mut() {
+                    diff.add(f, diff_line);
+                }
+                judgement.add(&domain::GateFinding::from(f));
             })?;
-        // The control mapping and who could act, as of the seal (or now, for a draft).
-        let as_of = rel
-            .sealed_at
-            .or(seal.as_ref().map(|s| s.sealed_at))
-            .unwrap_or_else(now);
-        let (controls, access) = read_tx(&mut conn, |c| {
-            Ok((
-                crate::controls::mapping_at(c, rel.project_id, as_of)?,
-                crate::controls::access_at(c, project, rel.project_id, as_of)?,
-            ))
-        })?;
+            let diff = diff.map(crate::snapshot_diff::DiffCounter::finish);
+            let gate = judgement.finish(project, release_name, &view.scans, view.findings.len());
+            let scans = view
+                .scans
+                .iter()
+                .map(|s| scan_snapshot(c, s))
+                .collect::<Result<Vec<_>, _>>()?;
+            // A sealed release keeps the link it was sealed with; an open one would chain to
+            // the project's latest bundle.
+            let own: Option<Option<String>> = bundles::table
+                .find(rel.id.get())
+                .select(bundles::previous_sha256)
+                .first(c)
+                .optional()?;
+            let previous = match own {
+                None => latest_bundle(c, rel.project_id)?,
+                Some(None) => None,
+                Some(Some(sha)) => bundles::table
+                    .inner_join(releases::table)
+                    .filter(bundles::sha256.eq(&sha))
+                    .select((releases::name, bundles::sha256, bundles::sha256sums_sha256))
+                    .first(c)
+                    .optional()?,
+            };
+            // The gate as the bundle signed it: its manifest's (the `gate` column holds it
+            // without the reason lines since those can number a line per finding).
+            let sealed_gate: Option<String> = bundles::table
+                .find(rel.id.get())
+                .select(bundles::manifest)
+                .first(c)
+                .optional()?;
+            // The control mapping and who could act, as of the seal (or now, for a draft).
+            let as_of = rel
+                .sealed_at
+                .or(seal.as_ref().map(|s| s.sealed_at))
+                .unwrap_or_else(now);
+            Ok(ReleaseRead {
+                controls: crate::controls::mapping_at(c, rel.project_id, as_of)?,
+                access: crate::controls::access_at(c, project, rel.project_id, as_of)?,
+                rel,
+                view,
+                scans,
+                previous,
+                sealed_gate,
+                present,
+                sla_at,
+                tally,
+                diff,
+                gate,
+            })
+        });
+        // The cache is given back whether or not the read succeeded.
         set_sqlite_cache(&mut conn, crate::db::SQLITE_CACHE_KIB)?;
         shrink_cache(&mut conn)?;
-        Ok(ReleaseRead {
-            rel,
-            view,
-            scans,
-            previous,
-            sealed_gate,
-            present,
-            sla_at,
-            tally,
-            diff,
-            gate,
-            controls,
-            access,
-        })
+        read
     }
 
     /// The release's SLA status for its bundle: the policy's days, counts per severity, the
